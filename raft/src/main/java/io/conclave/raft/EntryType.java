@@ -1,0 +1,6 @@
+package io.conclave.raft;
+
+public enum EntryType {
+    NORMAL,
+    CONF_CHANGE
+}

@@ -1,0 +1,8 @@
+package io.conclave.raft;
+
+public enum Role {
+    FOLLOWER,
+    PRE_CANDIDATE,
+    CANDIDATE,
+    LEADER
+}
