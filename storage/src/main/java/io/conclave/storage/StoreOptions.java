@@ -45,10 +45,6 @@ public record StoreOptions(
             throw new IllegalArgumentException("maxValueBytes must be within [1, " + MAX_VALUE_BYTES_LIMIT
                     + "], got " + maxValueBytes);
         }
-        if (maxValueBytes >= mapSizeBytes) {
-            throw new IllegalArgumentException("maxValueBytes (" + maxValueBytes
-                    + ") must be below mapSizeBytes (" + mapSizeBytes + ")");
-        }
         if (tailCacheBytesPerGroup < 0 || tailCacheBytesPerGroup > MAX_VALUE_BYTES_LIMIT) {
             throw new IllegalArgumentException("tailCacheBytesPerGroup must be within [0, "
                     + MAX_VALUE_BYTES_LIMIT + "], got " + tailCacheBytesPerGroup);
