@@ -1,0 +1,172 @@
+package io.conclave.node.transport;
+
+import io.conclave.node.rpc.Frame;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import java.net.SocketAddress;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes frames to one channel from any thread, flushing once per event-loop turn.
+ *
+ * <p>A write from another thread is handed to the channel's event loop as a task; the task
+ * writes without flushing and, if no flush is pending, queues one flush task behind it. Every
+ * write handed over before that flush task runs goes out in the same flush, so a burst of
+ * thousands of Raft frames costs a handful of syscalls. The pending-flush flag lives only on the
+ * event loop, so it needs no synchronization and no write can slip past a flush unflushed.
+ *
+ * <p>Bounds: frames handed over but not yet written ({@code maxHandoffFrames}) and bytes Netty
+ * holds unwritten (the channel's write-buffer high water mark). Past either, writes are refused
+ * and counted as {@link DropReason#BACKPRESSURE}.
+ */
+final class ChannelConnection implements Connection {
+    /** Where a frame that was handed to a connection ended up. */
+    enum WriteResult { ACCEPTED, CLOSED, TOO_LARGE, BACKPRESSURE }
+
+    private final Channel channel;
+    private final long localNodeId;
+    private final FrameClock clock;
+    private final int maxFrameBytes;
+    private final int maxHandoffFrames;
+    private final Counters counters;
+    private final PendingCalls calls;
+    private final AtomicInteger handoffFrames = new AtomicInteger();
+    private final Runnable flushTask = this::flushNow;
+    private volatile long peerNodeId;
+    // Touched only on the channel's event loop.
+    private boolean flushPending;
+
+    ChannelConnection(Channel channel, long localNodeId, FrameClock clock, TransportConfig config,
+            Counters counters, PendingCalls calls) {
+        this.channel = channel;
+        this.calls = calls;
+        this.localNodeId = localNodeId;
+        this.clock = clock;
+        this.maxFrameBytes = config.maxFrameBytes();
+        this.maxHandoffFrames = config.maxQueuedFramesPerPeer();
+        this.counters = counters;
+    }
+
+    @Override
+    public long peerNodeId() {
+        return peerNodeId;
+    }
+
+    void setPeerNodeId(long nodeId) {
+        this.peerNodeId = nodeId;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public boolean send(Frame frame) {
+        WriteResult result = write(stamp(frame), null);
+        if (result != WriteResult.ACCEPTED) {
+            counters.drop(dropReason(result));
+            return false;
+        }
+        return true;
+    }
+
+    /** Sets {@code from_node} and {@code sent_at}: every frame on the wire says who sent it when. */
+    Frame stamp(Frame frame) {
+        return frame.toBuilder().setFromNode(localNodeId).setSentAt(clock.now()).build();
+    }
+
+    /**
+     * Hands a stamped frame to the channel without blocking. {@code call} is the call the frame
+     * is the request of, or null; it learns the channel (so a close fails it) and fails if the
+     * write does.
+     */
+    WriteResult write(Frame frame, PendingCalls.Call call) {
+        if (!channel.isActive()) {
+            return WriteResult.CLOSED;
+        }
+        if (frame.getSerializedSize() > maxFrameBytes) {
+            return WriteResult.TOO_LARGE;
+        }
+        if (!channel.isWritable() || handoffFrames.get() >= maxHandoffFrames) {
+            return WriteResult.BACKPRESSURE;
+        }
+        if (call != null) {
+            call.channel = channel;
+        }
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            writeNow(frame, call);
+            return WriteResult.ACCEPTED;
+        }
+        handoffFrames.incrementAndGet();
+        try {
+            loop.execute(() -> {
+                handoffFrames.decrementAndGet();
+                writeNow(frame, call);
+            });
+        } catch (RejectedExecutionException shutDown) {
+            handoffFrames.decrementAndGet();
+            return WriteResult.CLOSED;
+        }
+        return WriteResult.ACCEPTED;
+    }
+
+    void close() {
+        channel.close();
+    }
+
+    static DropReason dropReason(WriteResult result) {
+        return switch (result) {
+            case CLOSED -> DropReason.CLOSED;
+            case TOO_LARGE -> DropReason.TOO_LARGE;
+            case BACKPRESSURE -> DropReason.BACKPRESSURE;
+            case ACCEPTED -> throw new IllegalArgumentException("an accepted write is no drop");
+        };
+    }
+
+    private void writeNow(Frame frame, PendingCalls.Call call) {
+        ChannelPromise promise;
+        if (call == null) {
+            // A failed one-way write reaches the pipeline's exceptionCaught, which closes quietly.
+            promise = channel.voidPromise();
+        } else {
+            promise = channel.newPromise();
+            promise.addListener(written -> {
+                if (!written.isSuccess()) {
+                    calls.fail(call, new TransportException(
+                            TransportException.Reason.CONNECTION_LOST,
+                            "request " + call.requestId + " could not be written to "
+                                    + channel.remoteAddress(), written.cause()));
+                }
+            });
+        }
+        channel.write(frame, promise);
+        if (!flushPending) {
+            flushPending = true;
+            try {
+                channel.eventLoop().execute(flushTask);
+            } catch (RejectedExecutionException shutDown) {
+                // The loop is closing its channels; nothing left to flush to.
+                flushPending = false;
+            }
+        }
+    }
+
+    private void flushNow() {
+        flushPending = false;
+        channel.flush();
+    }
+
+    @Override
+    public String toString() {
+        long peer = peerNodeId;
+        return (peer == 0 ? "client" : "node " + peer) + " at " + channel.remoteAddress();
+    }
+}

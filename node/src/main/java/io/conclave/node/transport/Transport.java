@@ -1,0 +1,494 @@
+package io.conclave.node.transport;
+
+import io.conclave.node.rpc.Frame;
+import io.conclave.node.rpc.Hello;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A node's Netty endpoint: listens for peers and clients, dials peers with a higher node id, and
+ * moves {@link Frame}s between this node and the others. See the package documentation for the
+ * framing, the one-connection-per-pair rule and the limits.
+ *
+ * <p>Thread-safe; no method blocks except {@link #start} (binding) and {@link #close}.
+ */
+public final class Transport implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Transport.class.getName());
+    static final String IDLE_HANDLER = "idle";
+    /** How long close() lets the event loops wind down; the API promises within a second. */
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 500;
+
+    private final long localNodeId;
+    private final String clusterId;
+    private final long maxOffsetNanos;
+    private final TransportConfig config;
+    private final FrameClock clock;
+    private final FrameHandler handler;
+    private final Counters counters = new Counters();
+    private final PendingCalls calls = new PendingCalls(counters);
+    private final ConcurrentHashMap<Long, Peer> peers = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final MultiThreadIoEventLoopGroup group;
+    private final Bootstrap dialBootstrap;
+    private final Channel serverChannel;
+    private final InetSocketAddress listenAddress;
+
+    private Transport(long localNodeId, String clusterId, long maxOffsetNanos,
+            InetSocketAddress listen, TransportConfig config, FrameClock clock, FrameHandler handler) {
+        this.localNodeId = localNodeId;
+        this.clusterId = clusterId;
+        this.maxOffsetNanos = maxOffsetNanos;
+        this.config = config;
+        this.clock = clock;
+        this.handler = handler;
+        this.group = NettyIo.newGroup(config.ioThreads(), "conclave-transport-" + localNodeId);
+        WriteBufferWaterMark waterMark = waterMark(config);
+        this.dialBootstrap = new Bootstrap()
+                .group(group)
+                .channel(NettyIo.socketChannelClass())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+        ServerBootstrap server = new ServerBootstrap()
+                .group(group)
+                .channel(NettyIo.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        counters.connectionsAccepted.increment();
+                        initPipeline(channel, null);
+                    }
+                });
+        ChannelFuture bound = server.bind(listen).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            throw new TransportException(TransportException.Reason.BIND_FAILED,
+                    "node " + localNodeId + " cannot listen on " + listen, bound.cause());
+        }
+        this.serverChannel = bound.channel();
+        this.listenAddress = (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Binds {@code listen} (port 0 picks a free port) and starts serving. {@code maxOffsetNanos}
+     * and {@code clusterId} must equal every peer's: a peer announcing others is refused.
+     */
+    public static Transport start(long localNodeId, String clusterId, long maxOffsetNanos,
+            InetSocketAddress listen, TransportConfig config, FrameClock clock,
+            FrameHandler handler) {
+        Invariants.require(localNodeId != 0, "node id 0 is reserved for clients");
+        Invariants.require(clusterId != null && !clusterId.isEmpty(), "cluster id must be set");
+        Invariants.require(maxOffsetNanos > 0, "maxOffsetNanos must be positive, was %d",
+                maxOffsetNanos);
+        Invariants.require(listen != null, "listen address must be set");
+        Invariants.require(config != null && clock != null && handler != null,
+                "config, clock and handler must be set");
+        return new Transport(localNodeId, clusterId, maxOffsetNanos, listen, config, clock, handler);
+    }
+
+    /** The bound address, with the actual port when started on port 0. */
+    public InetSocketAddress listenAddress() {
+        return listenAddress;
+    }
+
+    public long localNodeId() {
+        return localNodeId;
+    }
+
+    /**
+     * Records where {@code nodeId} listens. If this node has the lower id it dials at once (and
+     * redials whenever the connection ends); a changed address drops the current connection.
+     * The higher node only remembers the address: the lower one dials it.
+     */
+    public void setPeerAddress(long nodeId, InetSocketAddress address) {
+        requirePeerId(nodeId);
+        Invariants.require(address != null, "address of node %d must be set", nodeId);
+        if (closed.get()) {
+            return;
+        }
+        Peer peer = peer(nodeId);
+        Channel toClose = null;
+        synchronized (peer) {
+            if (address.equals(peer.address)) {
+                return;
+            }
+            peer.address = address;
+            if (!dialsTo(nodeId)) {
+                return;
+            }
+            if (peer.established != null) {
+                toClose = peer.established.channel();
+            } else if (peer.dialing != null) {
+                toClose = peer.dialing;
+            } else {
+                dialLocked(peer);
+            }
+        }
+        if (toClose != null) {
+            // Its close listener redials, now to the new address.
+            toClose.close();
+        }
+    }
+
+    /**
+     * Sends a frame to a node without waiting for any reply, stamping {@code from_node} and
+     * {@code sent_at}; {@code request_id} is kept as given (0 for Raft traffic, the request's
+     * id when this is a response sent later from another thread). Never blocks. While the peer
+     * has no connection the frame is queued, the oldest queued frame dropped when the queue is
+     * full. Returns false if the frame was dropped right away (closed, too large, backpressure).
+     */
+    public boolean send(long toNodeId, Frame frame) {
+        requirePeerId(toNodeId);
+        if (closed.get()) {
+            counters.drop(DropReason.CLOSED);
+            return false;
+        }
+        Frame stamped = stamp(frame);
+        if (stamped.getSerializedSize() > config.maxFrameBytes()) {
+            counters.drop(DropReason.TOO_LARGE);
+            return false;
+        }
+        ChannelConnection.WriteResult result = writeOrQueue(peer(toNodeId),
+                new Peer.Outgoing(stamped, null));
+        if (result != ChannelConnection.WriteResult.ACCEPTED) {
+            counters.drop(ChannelConnection.dropReason(result));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Sends a request and completes with the peer's response frame (an {@code ErrorResponse} is a
+     * normal response), or exceptionally with a {@link TransportException}: timeout, connection
+     * lost, overloaded, too large, closed. Assigns the request id.
+     */
+    public CompletableFuture<Frame> call(long toNodeId, Frame request, Duration timeout) {
+        requirePeerId(toNodeId);
+        Invariants.require(!Frames.hasResponseBody(request),
+                "a call must carry a request body, not %s", request.getBodyCase());
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TransportException(
+                    TransportException.Reason.CLOSED, "transport of node " + localNodeId
+                            + " is closed"));
+        }
+        PendingCalls.Call call = calls.register(toNodeId, timeout, group);
+        Frame stamped = stamp(request.toBuilder().setRequestId(call.requestId).build());
+        if (stamped.getSerializedSize() > config.maxFrameBytes()) {
+            counters.drop(DropReason.TOO_LARGE);
+            calls.fail(call, new TransportException(TransportException.Reason.TOO_LARGE,
+                    "request of " + stamped.getSerializedSize() + " bytes exceeds maxFrameBytes "
+                            + config.maxFrameBytes()));
+            return call.future;
+        }
+        ChannelConnection.WriteResult result = writeOrQueue(peer(toNodeId),
+                new Peer.Outgoing(stamped, call));
+        if (result != ChannelConnection.WriteResult.ACCEPTED) {
+            counters.drop(ChannelConnection.dropReason(result));
+            calls.fail(call, new TransportException(reasonOf(result), "request to node "
+                    + toNodeId + " dropped: " + result));
+        }
+        return call.future;
+    }
+
+    public TransportStats stats() {
+        return counters.snapshot();
+    }
+
+    /**
+     * Stops listening, closes every connection, fails pending calls with
+     * {@link TransportException.Reason#CLOSED} and stops the I/O threads, within about a second.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        serverChannel.close();
+        for (Peer peer : peers.values()) {
+            ArrayDeque<Peer.Outgoing> dropped;
+            synchronized (peer) {
+                dropped = peer.drainLocked();
+            }
+            failQueued(dropped, TransportException.Reason.CLOSED);
+        }
+        calls.failAll(TransportException.Reason.CLOSED,
+                "transport of node " + localNodeId + " closed");
+        var terminated = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        if (!group.next().inEventLoop()) {
+            terminated.awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Transport(node " + localNodeId + " at " + listenAddress + ")";
+    }
+
+    // ---- used by TransportChannelHandler, on I/O threads ----
+
+    long localNodeIdInternal() {
+        return localNodeId;
+    }
+
+    String clusterId() {
+        return clusterId;
+    }
+
+    long maxOffsetNanos() {
+        return maxOffsetNanos;
+    }
+
+    TransportConfig config() {
+        return config;
+    }
+
+    FrameClock clock() {
+        return clock;
+    }
+
+    FrameHandler handler() {
+        return handler;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    PendingCalls calls() {
+        return calls;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** The lower node id dials; the higher one accepts. */
+    boolean dialsTo(long nodeId) {
+        return localNodeId < nodeId;
+    }
+
+    Frame hello() {
+        return stamp(Frame.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setClusterId(clusterId)
+                        .setNodeId(localNodeId)
+                        .setAddress(listenAddress.getHostString() + ":" + listenAddress.getPort())
+                        .setMaxOffsetNanos(maxOffsetNanos))
+                .build());
+    }
+
+    Frame stamp(Frame frame) {
+        return frame.toBuilder().setFromNode(localNodeId).setSentAt(clock.now()).build();
+    }
+
+    /**
+     * A connection finished the Hello exchange with {@code nodeId}: it becomes the peer's one
+     * connection and the queue drains into it. Returns false if it lost a race (a dialed
+     * connection that is no longer the current dial); the caller closes it.
+     */
+    boolean peerConnected(long nodeId, ChannelConnection connection, boolean dialedByUs) {
+        Peer peer = peer(nodeId);
+        ChannelConnection previous;
+        ArrayDeque<Peer.Outgoing> failed = new ArrayDeque<>();
+        synchronized (peer) {
+            if (closed.get()) {
+                return false;
+            }
+            if (dialedByUs) {
+                if (peer.dialing != connection.channel()) {
+                    return false;
+                }
+                peer.dialing = null;
+                peer.consecutiveFailures = 0;
+            }
+            previous = peer.established;
+            peer.established = connection;
+            for (Peer.Outgoing outgoing : peer.drainLocked()) {
+                ChannelConnection.WriteResult result = connection.write(outgoing.frame(),
+                        outgoing.call());
+                if (result != ChannelConnection.WriteResult.ACCEPTED) {
+                    counters.drop(ChannelConnection.dropReason(result));
+                    failed.add(outgoing);
+                }
+            }
+        }
+        counters.connectionsEstablished.increment();
+        failQueued(failed, TransportException.Reason.OVERLOADED);
+        if (previous != null && previous != connection) {
+            // The peer redialed (it restarted, or its old connection is half-open): newest wins.
+            LOG.log(System.Logger.Level.INFO, "node {0}: replacing connection to {1} with {2}",
+                    localNodeId, previous, connection);
+            previous.close();
+        }
+        return true;
+    }
+
+    /** Every channel of this transport ends here once, whatever its role and however it closed. */
+    void channelClosed(TransportChannelHandler channelHandler) {
+        Channel channel = channelHandler.connection().channel();
+        calls.failWrittenOn(channel);
+        long nodeId = channelHandler.peerNodeIdOrDialTarget();
+        if (nodeId == 0) {
+            return;
+        }
+        Peer peer = peers.get(nodeId);
+        if (peer == null) {
+            return;
+        }
+        synchronized (peer) {
+            if (peer.established != null && peer.established.channel() == channel) {
+                peer.established = null;
+            }
+            if (peer.dialing == channel) {
+                peer.dialing = null;
+            }
+            if (dialsTo(nodeId) && peer.established == null && peer.dialing == null) {
+                scheduleRedialLocked(peer);
+            }
+        }
+    }
+
+    // ---- internals ----
+
+    private ChannelConnection.WriteResult writeOrQueue(Peer peer, Peer.Outgoing outgoing) {
+        ArrayDeque<Peer.Outgoing> evicted;
+        synchronized (peer) {
+            ChannelConnection connection = peer.established;
+            if (connection != null) {
+                // Under the lock, so frames from one thread keep their order across a queue drain.
+                return connection.write(outgoing.frame(), outgoing.call());
+            }
+            evicted = peer.enqueueLocked(outgoing, config.maxQueuedFramesPerPeer(),
+                    config.writeBufferHighWaterBytes());
+        }
+        for (int i = 0; i < evicted.size(); i++) {
+            counters.drop(DropReason.QUEUE_FULL);
+        }
+        failQueued(evicted, TransportException.Reason.OVERLOADED);
+        return ChannelConnection.WriteResult.ACCEPTED;
+    }
+
+    private void failQueued(ArrayDeque<Peer.Outgoing> outgoing, TransportException.Reason reason) {
+        for (Peer.Outgoing dropped : outgoing) {
+            if (dropped.call() != null) {
+                calls.fail(dropped.call(), new TransportException(reason, "request "
+                        + dropped.call().requestId + " to node " + dropped.call().peerNodeId
+                        + " dropped before it was sent"));
+            }
+        }
+    }
+
+    private void dialLocked(Peer peer) {
+        if (closed.get() || peer.address == null || peer.dialing != null
+                || peer.established != null || peer.redialScheduled) {
+            return;
+        }
+        Bootstrap bootstrap = dialBootstrap.clone().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                initPipeline(channel, peer.nodeId);
+            }
+        });
+        ChannelFuture connecting;
+        try {
+            connecting = bootstrap.connect(peer.address);
+        } catch (RejectedExecutionException shutDown) {
+            return;
+        }
+        Channel channel = connecting.channel();
+        peer.dialing = channel;
+        connecting.addListener(done -> {
+            if (!done.isSuccess()) {
+                LOG.log(System.Logger.Level.DEBUG, "node {0}: dial to node {1} at {2} failed: {3}",
+                        localNodeId, peer.nodeId, peer.address, done.cause());
+                channel.close();
+            }
+        });
+    }
+
+    private void scheduleRedialLocked(Peer peer) {
+        if (closed.get() || peer.redialScheduled || peer.address == null) {
+            return;
+        }
+        long delayNanos = backoffNanos(peer.consecutiveFailures);
+        peer.consecutiveFailures = Math.min(peer.consecutiveFailures + 1, 62);
+        peer.redialScheduled = true;
+        try {
+            group.schedule(() -> {
+                synchronized (peer) {
+                    peer.redialScheduled = false;
+                    counters.reconnects.increment();
+                    dialLocked(peer);
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            peer.redialScheduled = false;
+        }
+    }
+
+    /** min * 2^failures, capped at max; deterministic (one dialer per pair, so no herd to break). */
+    long backoffNanos(int failures) {
+        long min = config.reconnectBackoffMin().toNanos();
+        long max = config.reconnectBackoffMax().toNanos();
+        int shift = Math.min(failures, 30);
+        long delay = min << shift;
+        return (delay <= 0 || delay > max || (delay >> shift) != min) ? max : delay;
+    }
+
+    private TransportChannelHandler initPipeline(Channel channel, Long dialTarget) {
+        ChannelConnection connection = new ChannelConnection(channel, localNodeId, clock, config,
+                counters, calls);
+        TransportChannelHandler channelHandler = new TransportChannelHandler(this, connection,
+                dialTarget == null ? 0 : dialTarget);
+        long idleNanos = config.idleTimeout().toNanos();
+        channel.pipeline().addLast(IDLE_HANDLER,
+                new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
+        FrameCodec.install(channel.pipeline(), config.maxFrameBytes(), counters);
+        channel.pipeline().addLast("transport", channelHandler);
+        channel.closeFuture().addListener(ignored -> channelClosed(channelHandler));
+        return channelHandler;
+    }
+
+    private Peer peer(long nodeId) {
+        return peers.computeIfAbsent(nodeId, Peer::new);
+    }
+
+    private void requirePeerId(long nodeId) {
+        Invariants.require(nodeId != 0 && nodeId != localNodeId,
+                "node %d cannot address node %d: 0 is reserved for clients and a node does not "
+                        + "talk to itself", localNodeId, nodeId);
+    }
+
+    private static TransportException.Reason reasonOf(ChannelConnection.WriteResult result) {
+        return switch (result) {
+            case CLOSED -> TransportException.Reason.CONNECTION_LOST;
+            case TOO_LARGE -> TransportException.Reason.TOO_LARGE;
+            case BACKPRESSURE -> TransportException.Reason.OVERLOADED;
+            case ACCEPTED -> throw new IllegalArgumentException("an accepted write is no failure");
+        };
+    }
+
+    static WriteBufferWaterMark waterMark(TransportConfig config) {
+        int high = (int) Math.min(Integer.MAX_VALUE, config.writeBufferHighWaterBytes());
+        return new WriteBufferWaterMark(high / 2, high);
+    }
+}
