@@ -14,6 +14,25 @@ public final class OffsetClock implements PhysicalClock {
         this.offsetNanos = offsetNanos;
     }
 
+    /**
+     * The physical clock for a node started with {@code --test-clock-offset flagValue} (e.g.
+     * {@code 750ms}, {@code -2s}): {@code base} itself when the flag is absent, empty or zero.
+     * For fault-injection tests only; a production node never sets the flag.
+     */
+    public static PhysicalClock forTestFlag(PhysicalClock base, String flagValue) {
+        Invariants.require(base != null, "base clock must not be null");
+        if (flagValue == null || flagValue.isBlank()) {
+            return base;
+        }
+        long offsetNanos;
+        try {
+            offsetNanos = ClockDurations.parse(flagValue);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--test-clock-offset: " + e.getMessage(), e);
+        }
+        return offsetNanos == 0 ? base : new OffsetClock(base, offsetNanos);
+    }
+
     public long offsetNanos() {
         return offsetNanos;
     }

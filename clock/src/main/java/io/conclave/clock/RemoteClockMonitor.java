@@ -1,5 +1,7 @@
 package io.conclave.clock;
 
+import io.conclave.clock.proto.ClockPing;
+import io.conclave.clock.proto.ClockPong;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -100,6 +102,35 @@ public final class RemoteClockMonitor {
         }
         record(OffsetMeasurement.fromPingPong(nodeId, sendNanos, remoteNanos, receiveNanos));
         return true;
+    }
+
+    /** A ping to send to a peer now; the peer answers it with {@link #answer}. */
+    public ClockPing newPing() {
+        return ClockPing.newBuilder().setSenderNodeId(selfNodeId).setSendNanos(clock.nowNanos())
+                .setMaxOffsetNanos(maxOffsetNanos).build();
+    }
+
+    /**
+     * This node's answer to a peer's ping: its physical clock reading, read as late as possible.
+     *
+     * @throws MaxOffsetMismatchException if the peer runs with a different {@code --max-offset}
+     */
+    public ClockPong answer(ClockPing ping) {
+        MaxOffsetSetting.checkCompatible(maxOffsetNanos, ping.getMaxOffsetNanos());
+        return ClockPong.newBuilder().setResponderNodeId(selfNodeId).setEchoedSendNanos(ping.getSendNanos())
+                .setMaxOffsetNanos(maxOffsetNanos).setResponderNanos(clock.nowNanos()).build();
+    }
+
+    /**
+     * Records the offset a pong reveals, receive time being now. Returns false if the local clock
+     * stepped back during the round trip (nothing recorded).
+     *
+     * @throws MaxOffsetMismatchException if the peer runs with a different {@code --max-offset}
+     */
+    public boolean recordPong(ClockPong pong) {
+        MaxOffsetSetting.checkCompatible(maxOffsetNanos, pong.getMaxOffsetNanos());
+        return recordPingPong(pong.getResponderNodeId(), pong.getEchoedSendNanos(), pong.getResponderNanos(),
+                clock.nowNanos());
     }
 
     private void record(OffsetMeasurement measurement) {

@@ -47,4 +47,15 @@ class PhysicalClocksTest {
         long now = SystemClock.INSTANCE.nowNanos();
         assertTrue(now > 1_700_000_000_000_000_000L, "system clock reads " + now);
     }
+
+    @Test
+    void testClockOffsetFlagWrapsTheBaseClock() {
+        ManualClock base = new ManualClock(10_000_000_000L);
+        assertEquals(10_750_000_000L, OffsetClock.forTestFlag(base, "750ms").nowNanos());
+        assertEquals(8_000_000_000L, OffsetClock.forTestFlag(base, "-2s").nowNanos());
+        assertTrue(OffsetClock.forTestFlag(base, null) == base);
+        assertTrue(OffsetClock.forTestFlag(base, "0") == base);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OffsetClock.forTestFlag(base, "2"));
+        assertTrue(e.getMessage().startsWith("--test-clock-offset: invalid duration '2'"), e.getMessage());
+    }
 }

@@ -133,4 +133,25 @@ class RemoteClockMonitorTest {
             }
         }
     }
+
+    @Test
+    void pingAndPongMessagesMeasureAndRefuseMismatchedSettings() {
+        ManualClock peerClock = new ManualClock(START_NANOS + 30 * MS); // the peer runs 30 ms ahead
+        RemoteClockMonitor self = new RemoteClockMonitor(1, clock, MAX_OFFSET_NANOS);
+        RemoteClockMonitor peer = new RemoteClockMonitor(2, peerClock, MAX_OFFSET_NANOS);
+        io.conclave.clock.proto.ClockPing ping = self.newPing();
+        clock.advance(1 * MS);
+        peerClock.advance(1 * MS); // one way trip
+        io.conclave.clock.proto.ClockPong pong = peer.answer(ping);
+        clock.advance(1 * MS); // way back
+        assertTrue(self.recordPong(pong));
+        OffsetMeasurement m = self.offsets().get(2L);
+        assertEquals(30 * MS, m.offsetNanos());
+        assertEquals(1 * MS, m.errorBoundNanos());
+
+        RemoteClockMonitor other = new RemoteClockMonitor(3, clock, 250 * MS);
+        MaxOffsetMismatchException e = assertThrows(MaxOffsetMismatchException.class, () -> other.answer(ping));
+        assertTrue(e.getMessage().contains("--max-offset=250ms") && e.getMessage().contains("--max-offset=500ms"),
+                e.getMessage());
+    }
 }
