@@ -50,6 +50,8 @@ final class Raft {
     private ReadOnly readOnly = new ReadOnly();
     /** Last index of the membership entries this replica bootstrapped in memory (0 if none). */
     private long bootstrapIndex;
+    /** Term in which a TIMEOUT_NOW arrived that must wait for conf changes to apply (0: none). */
+    private long transferCampaignTerm;
 
     Raft(RaftConfig config, RaftStorage storage) {
         this.id = config.id();
@@ -113,6 +115,7 @@ final class Raft {
         if (newTerm != term) {
             term = newTerm;
             vote = 0;
+            transferCampaignTerm = 0;
         }
         lead = 0;
         electionElapsed = 0;
@@ -160,11 +163,12 @@ final class Raft {
         Progress self = trk.get(id);
         self.becomeReplicate();
         self.recentActive = true;
-        // Any conf change in the uncommitted tail may be pending; be conservative.
-        pendingConfIndex = log.lastIndex();
         // Entries of earlier terms commit only through an entry of this term (§5.4.2).
         boolean ok = appendEntries(List.of(new Entry(0, 0, EntryType.NORMAL, new byte[0])));
         Invariants.check(ok, "empty entry dropped when becoming leader");
+        // Any conf change in the uncommitted tail may be pending, and none may be proposed
+        // before this term's first entry is applied (see package-info): be conservative.
+        pendingConfIndex = log.lastIndex();
     }
 
     // ---------------------------------------------------------------- ticks
@@ -243,6 +247,15 @@ final class Raft {
             lo = page.get(page.size() - 1).index() + 1;
         }
         return false;
+    }
+
+    /** Called after the caller applied entries: runs a transfer campaign that had to wait. */
+    void afterApply() {
+        if (transferCampaignTerm != 0 && transferCampaignTerm == term && role == Role.FOLLOWER
+                && promotable() && !hasUnappliedConfChanges()) {
+            transferCampaignTerm = 0;
+            campaign(CampaignType.TRANSFER);
+        }
     }
 
     private void campaign(CampaignType type) {
@@ -371,8 +384,12 @@ final class Raft {
             }
             case TIMEOUT_NOW -> {
                 // Leadership transfer: campaign at once, without pre-vote (the group is healthy,
-                // we are not a partitioned node) and past stickiness (TRANSFER_CONTEXT).
-                if (promotable() && !hasUnappliedConfChanges()) campaign(CampaignType.TRANSFER);
+                // we are not a partitioned node) and past stickiness (TRANSFER_CONTEXT). If a
+                // committed conf change is not applied yet (typical when a removed leader hands
+                // over), campaign as soon as it is.
+                if (!promotable()) return;
+                if (hasUnappliedConfChanges()) transferCampaignTerm = term;
+                else campaign(CampaignType.TRANSFER);
             }
             case READ_INDEX -> {
                 if (lead != 0 && m.from() == id) {
@@ -480,11 +497,10 @@ final class Raft {
             becomeFollower(term + 1, 0);
             return false;
         }
+        // The snapshot's configuration may not include us yet: a stored snapshot can predate the
+        // conf change adding us, which then arrives in the log after it. That is fine: outside
+        // the configuration we do not campaign, and applying that entry adds us.
         ConfState cs = meta.confState();
-        if (!cs.voters().contains(id) && !cs.learners().contains(id)) {
-            // A snapshot of a configuration we are not part of; applying it could only confuse.
-            return false;
-        }
         if (log.matchTerm(meta.index(), meta.term())) {
             // We already have the entries; just fast-forward the commit index.
             log.commitTo(meta.index());

@@ -165,6 +165,21 @@ final class Cluster {
         return index;
     }
 
+    /** Snapshots {@code id}'s state machine at its applied index and compacts its log there. */
+    void compact(long id) {
+        MemoryRaftStorage st = storages.get(id);
+        long index = appliedIndex.get(id);
+        st.createSnapshot(index, st.confState(), String.join(",", applied.get(id)).getBytes(StandardCharsets.UTF_8));
+        st.compact(index);
+    }
+
+    /** Messages of {@code type} sent to {@code to} so far. */
+    List<Message> sentOf(MessageType type, long to) {
+        List<Message> out = new ArrayList<>();
+        for (Message m : sent) if (m.type() == type && m.to() == to) out.add(m);
+        return out;
+    }
+
     Role role(long id) {
         return raft(id).role;
     }
