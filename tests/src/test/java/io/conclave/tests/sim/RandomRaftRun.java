@@ -1,0 +1,249 @@
+package io.conclave.tests.sim;
+
+import io.conclave.raft.ConfChange;
+import io.conclave.raft.ConfChange.ConfChangeType;
+import io.conclave.raft.ConfState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * One randomized run of one group, driven by one seed: a fault phase in which clients propose
+ * commands, membership changes, leader transfers and reads while the network drops, duplicates,
+ * delays and partitions messages and nodes crash and restart; then a liveness phase in which
+ * every fault stops and a new command must commit on every live voter within a bound.
+ *
+ * <p>Every setting of the run (cluster size, Raft limits, fault rates) is itself drawn from the
+ * seed, so the seed range covers many configurations, and the seed alone replays a failure.
+ */
+final class RandomRaftRun {
+    /** Fault-phase length in ticks: long enough for several elections and a few snapshots. */
+    static final int FAULT_TICKS = 150;
+    /** Liveness bound after healing, in election timeouts. */
+    static final int LIVENESS_ELECTION_TIMEOUTS = 40;
+    /** Voters never drop below this, so that any single crash leaves a quorum. */
+    private static final int MIN_VOTERS = 3;
+
+    /** What a run did, for the summary line. */
+    record Stats(int voters, long steps, long leaderTerms, long commandsApplied, long snapshotsDelivered,
+            long readStates, long restarts) {}
+
+    private final SplittableRandom random;
+    private final SimCluster cluster;
+    private final SimOptions options;
+    private final TreeSet<Long> removed = new TreeSet<>();
+    private final TreeSet<Long> everAdded = new TreeSet<>();
+    private long believedLeader = 1;
+    private long commandsProposed;
+    private boolean faultsOn;
+
+    RandomRaftRun(long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom settings = root.split();
+        this.random = root.split();
+        this.options = drawOptions(settings);
+        this.cluster = new SimCluster(options, root.nextLong());
+        for (long id = 1; id <= options.voters(); id++) everAdded.add(id);
+    }
+
+    SimCluster cluster() {
+        return cluster;
+    }
+
+    static SimOptions drawOptions(SplittableRandom r) {
+        int voters = r.nextBoolean() ? 3 : 5;
+        int stepsPerTick = 4;
+        SimNetwork.Faults faults = new SimNetwork.Faults(r.nextInt(150), r.nextInt(60), 1 + r.nextInt(3 * stepsPerTick));
+        long[] msgSizes = {64, 512, 4096, 1 << 16};
+        int[] inflights = {1, 2, 4, 64};
+        long[] uncommitted = {512, 8192, 1 << 20};
+        return new SimOptions(voters, 2, stepsPerTick, 10, 1 + r.nextInt(3), msgSizes[r.nextInt(msgSizes.length)],
+                inflights[r.nextInt(inflights.length)], uncommitted[r.nextInt(uncommitted.length)],
+                r.nextInt(10) < 8, r.nextInt(10) < 8, faults, 4_000, r.nextBoolean() ? 0 : 4, 300);
+    }
+
+    Stats run() {
+        faultsOn = true;
+        long faultSteps = (long) FAULT_TICKS * options.stepsPerTick();
+        for (long i = 0; i < faultSteps; i++) {
+            act();
+            cluster.step();
+        }
+        checkLiveness();
+        cluster.checkLogsMatchNow();
+        long restarts = 0;
+        for (SimNode node : cluster.nodes()) restarts += node.restarts();
+        return new Stats(options.voters(), cluster.now(), cluster.checker().leaderTermCount(),
+                cluster.checker().maxAppliedIndex(), cluster.snapshotsDelivered(),
+                cluster.checker().readStatesChecked(), restarts);
+    }
+
+    /** At most one client or fault action per step, chosen at random. */
+    private void act() {
+        int roll = random.nextInt(1000);
+        if (roll < 200) propose();
+        else if (roll < 230) read();
+        else if (roll < 236) changeMembership();
+        else if (roll < 239) transferLeadership();
+        else if (roll < 260) cluster.compact(anyNode());
+        else if (roll < 265) crashOne();
+        else if (roll < 300) restartOne();
+        else if (roll < 310) togglePartition();
+        else if (roll < 315) toggleNetworkFaults();
+    }
+
+    private void propose() {
+        SimNode target = proposalTarget();
+        if (target == null) return;
+        commandsProposed++;
+        if (cluster.propose(target.id, random.nextInt(64)) == 0) {
+            long hint = target.leaderHint();
+            believedLeader = hint != 0 && hint != target.id ? hint : anyNode();
+        }
+    }
+
+    private SimNode proposalTarget() {
+        SimNode leader = cluster.leader();
+        if (leader != null && random.nextInt(10) < 8) believedLeader = leader.id;
+        SimNode target = cluster.node(believedLeader);
+        return target.live() ? target : null;
+    }
+
+    private void read() {
+        SimNode node = cluster.node(anyNode());
+        if (node.live()) cluster.readIndex(node.id);
+    }
+
+    private void changeMembership() {
+        SimNode leader = cluster.leader();
+        if (leader == null) return;
+        ConfState conf = leader.raft().status().confState();
+        ConfChange change = null;
+        if (!conf.learners().isEmpty()) {
+            change = new ConfChange(ConfChangeType.ADD_VOTER, new TreeSet<>(conf.learners()).first());
+        } else {
+            List<Long> spares = new ArrayList<>();
+            for (SimNode node : cluster.nodes()) if (!everAdded.contains(node.id)) spares.add(node.id);
+            List<Long> removable = new ArrayList<>(new TreeSet<>(conf.voters()));
+            removable.remove(leader.id);
+            if (!spares.isEmpty() && random.nextBoolean()) {
+                change = new ConfChange(ConfChangeType.ADD_LEARNER, spares.get(random.nextInt(spares.size())));
+            } else if (conf.voters().size() > MIN_VOTERS && !removable.isEmpty()) {
+                change = new ConfChange(ConfChangeType.REMOVE_NODE, removable.get(random.nextInt(removable.size())));
+            }
+        }
+        if (change == null) return;
+        if (cluster.proposeConfChange(leader.id, change)) {
+            if (change.type() == ConfChangeType.REMOVE_NODE) removed.add(change.nodeId());
+            else everAdded.add(change.nodeId());
+        }
+    }
+
+    private void transferLeadership() {
+        SimNode leader = cluster.leader();
+        if (leader == null) return;
+        List<Long> voters = new ArrayList<>(new TreeSet<>(leader.raft().status().confState().voters()));
+        voters.remove(leader.id);
+        if (!voters.isEmpty()) cluster.transferLeadership(leader.id, voters.get(random.nextInt(voters.size())));
+    }
+
+    private void crashOne() {
+        SimNode node = cluster.node(anyNode());
+        if (node.live()) cluster.crash(node.id, "at random");
+    }
+
+    private void restartOne() {
+        List<Long> down = new ArrayList<>();
+        for (SimNode node : cluster.nodes()) if (!node.live()) down.add(node.id);
+        if (!down.isEmpty()) cluster.restart(down.get(random.nextInt(down.size())));
+    }
+
+    private void togglePartition() {
+        SimNetwork network = cluster.network();
+        if (network.partitioned()) {
+            network.heal();
+        } else if (random.nextBoolean()) {
+            network.isolate(anyNode());
+        } else {
+            // A minority and a majority of the starting voters (spares fall wherever they are drawn).
+            List<Long> side = new ArrayList<>();
+            for (SimNode node : cluster.nodes()) if (random.nextInt(3) == 0) side.add(node.id);
+            network.split(side);
+        }
+        cluster.trace().add("network " + network.describePartition());
+    }
+
+    private void toggleNetworkFaults() {
+        faultsOn = !faultsOn;
+        cluster.network().setFaults(faultsOn ? options.faults() : SimNetwork.Faults.NONE);
+    }
+
+    /** Heal everything, stop crashing; a leader must then commit a new command on all live voters. */
+    private void checkLiveness() {
+        cluster.network().heal();
+        cluster.network().setFaults(SimNetwork.Faults.NONE);
+        cluster.setCrashAfterPersistPerMille(0);
+        for (SimNode node : cluster.nodes()) if (!node.live()) cluster.restart(node.id);
+        cluster.trace().add("liveness phase: healed, all nodes up");
+        long boundSteps = (long) LIVENESS_ELECTION_TIMEOUTS * options.electionTicks() * options.stepsPerTick();
+        long deadline = cluster.now() + boundSteps;
+        long commandId = 0;
+        long proposedAt = 0;
+        // A proposal can be lost with a leader that steps down; a client then proposes anew.
+        long retrySteps = 4L * options.electionTicks() * options.stepsPerTick();
+        while (cluster.now() < deadline) {
+            // A removed replica is decommissioned by the operator once its removal is known.
+            for (long id : removed) if (cluster.node(id).live() && removalApplied(id)) cluster.crash(id, "decommissioned");
+            SimNode leader = cluster.leader();
+            boolean stale = commandId != 0 && cluster.appliedIndexOf(commandId) == 0
+                    && cluster.now() - proposedAt > retrySteps;
+            if (leader != null && (commandId == 0 || stale)) {
+                long proposed = cluster.propose(leader.id, 8);
+                if (proposed != 0) {
+                    commandId = proposed;
+                    proposedAt = cluster.now();
+                }
+            }
+            if (commandId != 0 && leader != null && appliedOnAllLiveVoters(leader, commandId)) return;
+            cluster.step();
+        }
+        SimNode leader = cluster.leader();
+        throw new SimCheck.Violation(String.format(
+                "liveness: after healing, %d steps passed without a command committing on all live voters"
+                        + " (leader %s, command %d applied at %d, nodes %s)",
+                boundSteps, leader == null ? "none" : leader.id + " term " + leader.term(), commandId,
+                cluster.appliedIndexOf(commandId), describeNodes()));
+    }
+
+    private boolean removalApplied(long id) {
+        SimNode leader = cluster.leader();
+        return leader != null && !leader.raft().status().confState().voters().contains(id)
+                && !leader.raft().status().confState().learners().contains(id);
+    }
+
+    private boolean appliedOnAllLiveVoters(SimNode leader, long commandId) {
+        long index = cluster.appliedIndexOf(commandId);
+        if (index == 0) return false;
+        for (long voter : leader.raft().status().confState().voters()) {
+            SimNode node = cluster.node(voter);
+            if (node.live() && !cluster.appliedAt(voter, index)) return false;
+        }
+        return true;
+    }
+
+    private String describeNodes() {
+        StringBuilder out = new StringBuilder();
+        for (SimNode node : cluster.nodes()) {
+            out.append("\n  node ").append(node.id).append(node.live() ? " up " : " down ").append(node.role())
+                    .append(" term ").append(node.term()).append(" applied ")
+                    .append(node.disk.applied().appliedIndex()).append(" last ").append(node.disk.lastIndex())
+                    .append(" conf ").append(new TreeSet<>(node.disk.applied().confState().voters()));
+        }
+        return out.toString();
+    }
+
+    private long anyNode() {
+        return 1 + random.nextInt(options.nodeCount());
+    }
+}

@@ -1,0 +1,81 @@
+package io.conclave.tests.sim;
+
+import io.conclave.raft.ConfState;
+import io.conclave.raft.RawNode;
+import io.conclave.raft.Role;
+import java.util.SplittableRandom;
+
+/**
+ * One simulated replica: its disk, which survives crashes, and its {@link RawNode}, which does
+ * not. A restart builds a new RawNode from the disk alone, with the applied index persisted with
+ * the state machine, exactly as a production process would after kill -9.
+ */
+final class SimNode {
+    final long id;
+    final SimDisk disk;
+    /** Seeds each incarnation's election-timeout randomization. */
+    private final SplittableRandom random;
+    private RawNode raft;
+    private int restarts;
+    /** Role and term observed after the last handled Ready; volatile state, gone on crash. */
+    private Role role = Role.FOLLOWER;
+    private long term;
+    private long leaderHint;
+
+    SimNode(long id, ConfState initial, SplittableRandom random) {
+        this.id = id;
+        this.disk = new SimDisk(initial);
+        this.random = random;
+    }
+
+    void start(SimOptions options) {
+        SimCheck.check(raft == null, "node %d is already running", id);
+        raft = new RawNode(options.raftConfig(id, disk.applied().appliedIndex(), random.nextLong()), disk);
+        role = Role.FOLLOWER;
+        leaderHint = 0;
+    }
+
+    void crash() {
+        SimCheck.check(raft != null, "node %d is already down", id);
+        raft = null;
+        disk.crash();
+        restarts++;
+        role = Role.FOLLOWER;
+        leaderHint = 0;
+    }
+
+    boolean live() {
+        return raft != null;
+    }
+
+    RawNode raft() {
+        SimCheck.check(raft != null, "node %d is down", id);
+        return raft;
+    }
+
+    void observe(Role role, long term, long leaderHint) {
+        this.role = role;
+        this.term = term;
+        this.leaderHint = leaderHint;
+    }
+
+    boolean isLeader() {
+        return raft != null && role == Role.LEADER;
+    }
+
+    Role role() {
+        return role;
+    }
+
+    long term() {
+        return term;
+    }
+
+    long leaderHint() {
+        return leaderHint;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+}

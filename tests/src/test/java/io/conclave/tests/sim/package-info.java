@@ -1,0 +1,60 @@
+/**
+ * A deterministic simulation of whole Raft groups, in the style of FoundationDB's and
+ * TigerBeetle's simulators: the production {@link io.conclave.raft.RawNode} runs unchanged, while
+ * the network, the disk, the clock and the clients around it are simulated in one thread.
+ *
+ * <h2>Design</h2>
+ *
+ * <ul>
+ *   <li><b>One seed decides everything.</b> A root {@link java.util.SplittableRandom} is split
+ *       into one source per subsystem (settings of the run, workload, network, each node's
+ *       election timeouts), so adding a random draw in one place does not reshuffle the others.
+ *       Time is a step counter; a node ticks every {@code stepsPerTick} steps, offset by its id so
+ *       that clocks are not in lockstep. No wall clock, no sleeps, no threads: a failing seed
+ *       replays exactly with {@code -Dsim.seed=N}.</li>
+ *   <li><b>The driver is production's.</b> {@link io.conclave.tests.sim.SimCluster} handles each
+ *       Ready in the prescribed order: persist snapshot, entries and hard state to the node's
+ *       {@link io.conclave.tests.sim.SimDisk}; send messages; apply committed entries (the state
+ *       machine and its applied index are written together); hand read states to the client;
+ *       advance.</li>
+ *   <li><b>Crashes lose exactly the volatile state.</b> A crash drops the RawNode; the disk
+ *       survives. A restart builds a new RawNode from the disk with {@code RaftConfig.applied}
+ *       taken from the persisted state machine. Crashes happen between driver actions and also
+ *       right after a Ready was persisted but before its messages left (a torn Ready).</li>
+ *   <li><b>The network misbehaves.</b> {@link io.conclave.tests.sim.SimNetwork} delays each
+ *       message by a random number of steps (which reorders them), drops and duplicates them, and
+ *       partitions nodes (one isolated, or a random split); a partition also kills messages
+ *       already in flight. Losses a real transport would notice are reported to the sender
+ *       ({@code reportUnreachable}, {@code reportSnapshot(false)}).</li>
+ *   <li><b>Checkers, not expected outputs.</b> {@link io.conclave.tests.sim.SafetyChecker}
+ *       watches every persist, apply, read state and leadership change and checks election
+ *       safety, log matching, leader completeness, state-machine safety, monotonic persisted
+ *       term, vote and commit, and linearizable ReadIndex. The state machine records a
+ *       fingerprint of each applied entry, so two replicas that applied different entries at one
+ *       index are caught even when both are empty leader entries of different terms.</li>
+ *   <li><b>Liveness at the end.</b> {@link io.conclave.tests.sim.RandomRaftRun} heals the
+ *       network, restarts every node and stops all faults; within a bounded number of election
+ *       timeouts a leader must commit a new command on every live voter.</li>
+ * </ul>
+ *
+ * <h2>Hazards</h2>
+ *
+ * <ul>
+ *   <li>Determinism depends on iteration order. Hash-ordered collections iterate differently
+ *       from one JVM to the next ({@code Set.of} is salted per JVM), so the driver sends each
+ *       Ready's messages sorted by destination and the harness iterates only sorted maps. If
+ *       Raft itself made a decision by iterating a hash-ordered set, a seed could replay
+ *       differently in another JVM even though it replays in this one.</li>
+ *   <li>The simulated disk syncs every write at once: it does not model a disk that loses an
+ *       unsynced suffix, because the driver persists before it sends and Raft may rely on
+ *       nothing else. A storage engine that acknowledges before fsync is not covered here.</li>
+ *   <li>Checks see committed state through applies: an entry counts as committed once some
+ *       replica applied it. That is sound (only committed entries are applied) but it checks
+ *       leader completeness and read linearizability against a slightly later commit point than
+ *       the leader's own.</li>
+ *   <li>Removed replicas keep running during the fault phase (a removed replica that never
+ *       learns of its removal is a classic disruption); before the liveness phase they are
+ *       stopped once their removal is applied, as an operator would decommission them.</li>
+ * </ul>
+ */
+package io.conclave.tests.sim;
