@@ -1,0 +1,79 @@
+package io.conclave.storage;
+
+import io.conclave.raft.Entry;
+import io.conclave.raft.EntryType;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Readers on other threads see whole batches while one thread commits. */
+class StoreConcurrencyTest {
+    @TempDir
+    Path dir;
+
+    private static final int BATCHES = 300;
+    private static final int READERS = 2;
+
+    private static byte[] num(long n) {
+        return ByteBuffer.allocate(8).putLong(n).array();
+    }
+
+    private static long num(byte[] b) {
+        return ByteBuffer.wrap(b).getLong();
+    }
+
+    @Test
+    void readersSeeWholeBatchesWhileOneThreadCommits() throws Exception {
+        byte[] x = {'x'};
+        byte[] y = {'y'};
+        byte[] z = {'z'};
+        ExecutorService pool = Executors.newFixedThreadPool(READERS);
+        AtomicBoolean done = new AtomicBoolean();
+        try (Store store = Store.open(dir, StoreOptions.defaults().withFsync(false).withMapSizeBytes(64L << 20)
+                .withTailCacheBytesPerGroup(2000))) {
+            store.commit(store.newBatch().put(x, num(0)).put(y, num(0)));
+            GroupStorage group = store.group(1);
+            Future<?>[] readers = new Future<?>[READERS];
+            for (int r = 0; r < READERS; r++) {
+                readers[r] = pool.submit(() -> {
+                    long reads = 0;
+                    while (!done.get() && reads < 1_000_000) {
+                        List<KeyValue> both = store.scan(x, z, 10);
+                        assertEquals(2, both.size());
+                        assertEquals(num(both.get(0).value()), num(both.get(1).value()), "x and y come from one batch");
+                        long last = group.lastIndex();
+                        if (last > 0) {
+                            List<Entry> log = group.entries(1, last + 1, Long.MAX_VALUE);
+                            assertEquals(last, log.size());
+                            for (int i = 0; i < log.size(); i++) assertEquals(i + 1, num(log.get(i).data()));
+                        }
+                        reads++;
+                    }
+                    return reads;
+                });
+            }
+            for (long n = 1; n <= BATCHES; n++) {
+                store.commit(store.newBatch().put(x, num(n)).put(y, num(n))
+                        .append(1, List.of(new Entry(1, n, EntryType.NORMAL, num(n)))));
+            }
+            done.set(true);
+            for (Future<?> f : readers) assertTrue((Long) f.get(60, TimeUnit.SECONDS) > 0);
+            assertEquals(BATCHES, group.lastIndex());
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+        }
+    }
+}
