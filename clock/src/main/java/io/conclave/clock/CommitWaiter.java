@@ -68,7 +68,7 @@ public final class CommitWaiter {
                     + maxPendingWaits + " commit-waits are already pending (the limit)"));
             return done;
         }
-        scheduler.schedule(() -> recheck(ts, startNanos, done, 1), remaining);
+        arm(ts, startNanos, done, 1, remaining);
         return done;
     }
 
@@ -111,6 +111,17 @@ public final class CommitWaiter {
                     + " after " + arms + " timer expiries; is it advancing?"));
             return;
         }
-        scheduler.schedule(() -> recheck(ts, startNanos, done, arms + 1), remaining);
+        arm(ts, startNanos, done, arms + 1, remaining);
+    }
+
+    private void arm(Timestamp ts, long startNanos, CompletableFuture<CommitWaitResult> done, int arms, long delayNanos) {
+        try {
+            scheduler.schedule(() -> recheck(ts, startNanos, done, arms), delayNanos);
+        } catch (RuntimeException rejected) {
+            // A scheduler that is shutting down must not leave the caller waiting forever.
+            pendingWaits.decrementAndGet();
+            done.completeExceptionally(new IllegalStateException(
+                    "commit-wait for " + ts + " could not be scheduled: " + rejected, rejected));
+        }
     }
 }

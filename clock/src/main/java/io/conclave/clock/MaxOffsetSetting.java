@@ -21,8 +21,8 @@ package io.conclave.clock;
  *       ordinary NTP jitter.
  * </ul>
  *
- * CockroachDB defaults to 500 ms and never waits it out (it gives up strict serializability
- * for single-key-overlapping transactions in exchange). Spanner's TrueTime bounds uncertainty
+ * CockroachDB defaults to 500 ms and never waits it out: it keeps single-key linearizability
+ * but gives up strict serializability across keys (the "causal reverse" anomaly) in exchange. Spanner's TrueTime bounds uncertainty
  * to a few milliseconds with GPS and atomic clocks and waits it out on every read-write commit.
  * Conclave waits it out like Spanner but runs on NTP like CockroachDB, so it takes the middle:
  * 250 ms is ten to a hundred times the offsets NTP keeps on a healthy network, so the guard does

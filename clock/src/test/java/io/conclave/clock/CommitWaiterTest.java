@@ -122,6 +122,18 @@ class CommitWaiterTest {
         assertTrue(e.getCause().getMessage().contains("2 commit-waits are already pending"), e.getCause().getMessage());
     }
 
+    @Test
+    void aClosedSchedulerFailsTheWaitInsteadOfHangingIt() {
+        ManualClock clock = new ManualClock(START_NANOS);
+        ExecutorScheduler scheduler = ExecutorScheduler.singleThreaded("commit-wait-closed");
+        scheduler.close();
+        CommitWaiter waiter = new CommitWaiter(clock, MAX_OFFSET_NANOS, scheduler);
+        CompletableFuture<CommitWaitResult> wait = waiter.commitWait(Timestamp.ofWallNanos(START_NANOS));
+        ExecutionException e = assertThrows(ExecutionException.class, wait::get);
+        assertTrue(e.getCause().getMessage().contains("could not be scheduled"), e.getCause().getMessage());
+        assertEquals(0, waiter.pendingWaits());
+    }
+
     /** The real scheduler over the system clock: a short bound, so the test takes milliseconds. */
     @Test
     void worksWithTheRealSchedulerAndSystemClock() throws Exception {
