@@ -47,6 +47,22 @@ public final class KvKeys {
         return ByteBuffer.allocate(PREFIX_BYTES).putLong(groupId).array();
     }
 
+    /**
+     * Where a node listens, as this node learned it from a group's log. Group 0 is never a KV
+     * group, so its prefix holds such node-local records.
+     */
+    static byte[] nodeAddressKey(long nodeId) {
+        return ByteBuffer.allocate(PREFIX_BYTES + 1 + 8).putLong(0).put((byte) 'a').putLong(nodeId).array();
+    }
+
+    static byte[] nodeAddressStart() {
+        return ByteBuffer.allocate(PREFIX_BYTES + 1).putLong(0).put((byte) 'a').array();
+    }
+
+    static byte[] nodeAddressEnd() {
+        return ByteBuffer.allocate(PREFIX_BYTES + 1).putLong(0).put((byte) ('a' + 1)).array();
+    }
+
     /** The first key after every key of {@code groupId}. */
     static byte[] groupEnd(long groupId) {
         return groupStart(groupId + 1);

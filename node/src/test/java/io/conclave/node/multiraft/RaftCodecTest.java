@@ -76,8 +76,10 @@ class RaftCodecTest {
         KvRequest req = KvRequest.newBuilder()
                 .setPut(KvPut.newBuilder().setKey(ByteString.copyFromUtf8("k")).setValue(ByteString.copyFromUtf8("v")))
                 .build();
-        Command c = new Command(3, -42, req);
+        Command c = new Command.Kv(3, -42, req);
         assertEquals(c, Command.decode(c.encode()));
+        Command a = new Command.NodeAddress(4, "127.0.0.1:4567");
+        assertEquals(a, Command.decode(a.encode()));
     }
 
     @Test

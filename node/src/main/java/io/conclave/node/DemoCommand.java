@@ -1,0 +1,232 @@
+package io.conclave.node;
+
+import io.conclave.node.rpc.GroupStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A throwaway local cluster: three child JVMs of this classpath on loopback, stores in a temp
+ * dir, and a line shell on stdin. Whatever way the shell ends, the three processes it started
+ * are stopped and the temp dir is deleted.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Starts a local 3-node cluster and opens a KV shell on it.")
+final class DemoCommand implements Callable<Integer> {
+    private static final int NODES = 3;
+    private static final long START_TIMEOUT_MILLIS = 30_000;
+
+    @Option(names = "--groups", defaultValue = "1", paramLabel = "G", description = "Number of KV groups (default 1).")
+    int groups;
+
+    private final List<Process> children = new ArrayList<>();
+    private Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        dir = Files.createTempDirectory("conclave-demo-");
+        Thread cleanup = new Thread(this::stopAll, "conclave-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C
+        try {
+            List<String> addrs = startNodes();
+            System.out.println("started 3 nodes: " + String.join(", ", addrs) + " (stores and logs in " + dir + ")");
+            try (KvClient client = KvClient.connect(addrs, KvClient.Options.defaults())) {
+                waitForLeaders(client, addrs);
+                new DemoShell(client, addrs.get(0), System.out).run(
+                        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+            }
+            return 0;
+        } finally {
+            stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running
+            }
+        }
+    }
+
+    private List<String> startNodes() throws IOException, InterruptedException {
+        List<String> addrs = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) addrs.add("127.0.0.1:" + freePort());
+        StringBuilder peers = new StringBuilder();
+        for (int i = 0; i < NODES; i++) peers.append(i == 0 ? "" : ",").append(i + 1).append('=').append(addrs.get(i));
+        for (int i = 0; i < NODES; i++) children.add(startNode(i + 1, addrs.get(i), peers.toString()));
+        for (int i = 0; i < NODES; i++) awaitListening(children.get(i), i + 1);
+        return addrs;
+    }
+
+    private Process startNode(int id, String listen, String peers) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = List.of(java.toString(),
+                "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "start",
+                "--store", dir.resolve("n" + id).toString(), "--node-id", Integer.toString(id),
+                "--listen", listen, "--peers", peers, "--groups", Integer.toString(groups));
+        return new ProcessBuilder(cmd)
+                .redirectError(dir.resolve("n" + id + ".log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+    }
+
+    private void awaitListening(Process p, int id) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine(); // blocks until the node is ready or dies
+        if (line == null || !line.contains("listening on")) {
+            throw new IllegalStateException("node " + id + " did not start; see " + dir.resolve("n" + id + ".log"));
+        }
+    }
+
+    private void waitForLeaders(KvClient client, List<String> addrs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            if (allLed(client, addrs)) {
+                System.out.println("every group has a leader");
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("no leader for every group within " + START_TIMEOUT_MILLIS + " ms");
+    }
+
+    private boolean allLed(KvClient client, List<String> addrs) {
+        for (String a : addrs) {
+            try {
+                List<GroupStatus> st = client.status(a);
+                if (st.size() < groups || st.stream().anyMatch(g -> g.getLeader() == 0)) return false;
+            } catch (KvClientException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private synchronized void stopAll() {
+        for (Process p : children) p.destroy();
+        for (Process p : children) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        children.clear();
+        deleteTree(dir);
+        dir = null;
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) return;
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("conclave: could not delete " + root + ": " + e.getMessage());
+        }
+    }
+
+    /** The interactive part: one command per line. */
+    static final class DemoShell {
+        private final KvClient client;
+        private final String statusHost;
+        private final PrintStream out;
+
+        DemoShell(KvClient client, String statusHost, PrintStream out) {
+            this.client = client;
+            this.statusHost = statusHost;
+            this.out = out;
+        }
+
+        void run(BufferedReader in) throws IOException {
+            out.println("Conclave KV shell. The SQL shell comes with the SQL layer; type 'help' for commands.");
+            while (true) {
+                out.print("conclave> ");
+                out.flush();
+                String line = in.readLine();
+                if (line == null || !execute(line.trim())) {
+                    out.println();
+                    out.println("stopping the cluster");
+                    return;
+                }
+            }
+        }
+
+        /** Returns false when the shell should end. */
+        boolean execute(String line) {
+            String[] w = line.isEmpty() ? new String[0] : line.split("\\s+", 3);
+            try {
+                return dispatch(w);
+            } catch (KvClientException e) {
+                out.println("error: " + e.code() + ": " + e.getMessage());
+                return true;
+            }
+        }
+
+        private boolean dispatch(String[] w) {
+            if (w.length == 0) return true;
+            switch (w[0]) {
+                case "quit", "exit" -> {
+                    return false;
+                }
+                case "help" -> help();
+                case "put" -> {
+                    if (w.length < 3) return usage("put KEY VALUE");
+                    out.println("OK (applied at index " + client.put(KvCommand.utf8(w[1]), KvCommand.utf8(w[2])) + ")");
+                }
+                case "get" -> {
+                    if (w.length != 2) return usage("get KEY");
+                    out.println(client.get(KvCommand.utf8(w[1])).map(KvCommand::text).orElse("(not found)"));
+                }
+                case "del" -> {
+                    if (w.length != 2) return usage("del KEY");
+                    out.println("OK (applied at index " + client.delete(KvCommand.utf8(w[1])) + ")");
+                }
+                case "scan" -> scan(w);
+                case "status" -> StatusCommand.print(client.status(statusHost), out);
+                default -> out.println("unknown command '" + w[0] + "'; type 'help'");
+            }
+            return true;
+        }
+
+        private void scan(String[] w) {
+            String from = w.length > 1 ? w[1] : "";
+            String to = w.length > 2 ? w[2].trim() : "";
+            List<KvClient.Row> rows = client.scan(KvCommand.utf8(from), KvCommand.utf8(to), 100);
+            for (KvClient.Row r : rows) out.println(KvCommand.text(r.key()) + " = " + KvCommand.text(r.value()));
+            out.println("(" + rows.size() + " rows)");
+        }
+
+        private boolean usage(String u) {
+            out.println("usage: " + u);
+            return true;
+        }
+
+        private void help() {
+            out.println("put KEY VALUE      write a key");
+            out.println("get KEY            read a key (linearizable)");
+            out.println("del KEY            delete a key");
+            out.println("scan [FROM [TO]]   list keys in [FROM, TO), at most 100");
+            out.println("status             every group as node 1 sees it");
+            out.println("quit               stop the cluster and leave (also Ctrl-D, Ctrl-C)");
+            out.println("SQL is not here yet: the SQL shell comes with the SQL layer.");
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.conclave.node;
+
+import com.google.protobuf.ByteString;
+import io.conclave.node.rpc.AddReplica;
+import io.conclave.node.rpc.AdminRequest;
+import io.conclave.node.rpc.ErrorResponse;
+import io.conclave.node.rpc.Frame;
+import io.conclave.node.rpc.GroupStatus;
+import io.conclave.node.rpc.KvDelete;
+import io.conclave.node.rpc.KvGet;
+import io.conclave.node.rpc.KvPair;
+import io.conclave.node.rpc.KvPut;
+import io.conclave.node.rpc.KvRequest;
+import io.conclave.node.rpc.KvResponse;
+import io.conclave.node.rpc.KvScan;
+import io.conclave.node.rpc.RemoveReplica;
+import io.conclave.node.rpc.StatusRequest;
+import io.conclave.node.rpc.TransferLeader;
+import io.conclave.node.transport.FrameClock;
+import io.conclave.node.transport.RpcClient;
+import io.conclave.node.transport.TransportConfig;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client of a Conclave cluster's KV and admin API. Thread-safe: one client may serve many
+ * concurrent callers, which then share one connection per node.
+ *
+ * <p>Every call is retried until it succeeds, fails for good, or the options' deadline passes:
+ * on NOT_LEADER it goes to the leader the node named (or the next known node when none was
+ * named); on a timeout, a dropped proposal or a lost connection it backs off exponentially and
+ * tries the next node. Writes are idempotent (put, delete), so a retried write that had in fact
+ * been applied is harmless.
+ */
+public final class KvClient implements AutoCloseable {
+
+    /**
+     * @param attemptTimeout how long one attempt on one node may take
+     * @param deadline how long a call may take in all, across attempts
+     * @param maxAttempts the most attempts of one call
+     * @param backoffMin first pause after a failed attempt; doubles up to {@code backoffMax}
+     * @param backoffMax longest pause between attempts
+     */
+    public record Options(Duration attemptTimeout, Duration deadline, int maxAttempts, Duration backoffMin,
+            Duration backoffMax) {
+        public Options {
+            if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+            if (backoffMin.compareTo(backoffMax) > 0) {
+                throw new IllegalArgumentException("backoffMin " + backoffMin + " exceeds backoffMax " + backoffMax);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(3), Duration.ofSeconds(15), 30, Duration.ofMillis(20),
+                    Duration.ofMillis(500));
+        }
+
+        public Options withDeadline(Duration newDeadline) {
+            return new Options(attemptTimeout, newDeadline, maxAttempts, backoffMin, backoffMax);
+        }
+    }
+
+    /** One row of a scan. */
+    public record Row(byte[] key, byte[] value) {}
+
+    private final List<InetSocketAddress> seeds;
+    private final Options options;
+    private final Map<InetSocketAddress, RpcClient> connections = new HashMap<>();
+    private InetSocketAddress preferred;
+    private int nextSeed;
+    private boolean closed;
+
+    private KvClient(List<InetSocketAddress> seeds, Options options) {
+        if (seeds.isEmpty()) throw new IllegalArgumentException("at least one node address is required");
+        this.seeds = List.copyOf(seeds);
+        this.options = options;
+        this.preferred = seeds.get(0);
+    }
+
+    /** A client of the cluster that these nodes ({@code host:port}) belong to. No I/O yet. */
+    public static KvClient connect(List<String> hostPorts, Options options) {
+        List<InetSocketAddress> addrs = new ArrayList<>();
+        for (String hp : hostPorts) addrs.add(HostPort.parse(hp));
+        return new KvClient(addrs, options);
+    }
+
+    public static KvClient connect(String hostPorts) {
+        return connect(List.of(hostPorts.split(",")), Options.defaults());
+    }
+
+    /** Writes {@code key = value}; returns the Raft index at which it was applied. */
+    public long put(byte[] key, byte[] value) {
+        KvPut put = KvPut.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value)).build();
+        return kv(KvRequest.newBuilder().setPut(put).build()).getAppliedIndex();
+    }
+
+    /** Removes {@code key} (no error if absent); returns the Raft index at which it was applied. */
+    public long delete(byte[] key) {
+        return kv(KvRequest.newBuilder().setDelete(KvDelete.newBuilder().setKey(ByteString.copyFrom(key))).build())
+                .getAppliedIndex();
+    }
+
+    /** A linearizable read of {@code key}. */
+    public Optional<byte[]> get(byte[] key) {
+        KvResponse r = kv(KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(ByteString.copyFrom(key))).build());
+        return r.getFound() ? Optional.of(r.getValue().toByteArray()) : Optional.empty();
+    }
+
+    /**
+     * Up to {@code limit} rows with {@code start <= key < end} in key order (unsigned bytes); an
+     * empty {@code end} means no upper bound, a {@code limit} of 0 the node's maximum.
+     */
+    public List<Row> scan(byte[] start, byte[] end, int limit) {
+        KvScan scan = KvScan.newBuilder().setStartKey(ByteString.copyFrom(start)).setEndKey(ByteString.copyFrom(end))
+                .setLimit(limit).build();
+        List<Row> rows = new ArrayList<>();
+        for (KvPair p : kv(KvRequest.newBuilder().setScan(scan).build()).getPairsList()) {
+            rows.add(new Row(p.getKey().toByteArray(), p.getValue().toByteArray()));
+        }
+        return rows;
+    }
+
+    /** Every group's state as the node at {@code hostPort} sees it (no redirect). */
+    public List<GroupStatus> status(String hostPort) {
+        Frame f = Frame.newBuilder().setAdminRequest(AdminRequest.newBuilder()
+                .setStatus(StatusRequest.getDefaultInstance())).build();
+        return callOnce(HostPort.parse(hostPort), f).getAdminResponse().getGroupsList();
+    }
+
+    /**
+     * Adds {@code nodeId}, listening on {@code address} ({@code host:port}; null if the members
+     * already know it), to {@code groupId} as a learner or a voter; returns once applied.
+     */
+    public List<GroupStatus> addReplica(long groupId, long nodeId, String address, boolean learner) {
+        AddReplica.Builder add = AddReplica.newBuilder().setGroupId(groupId).setNodeId(nodeId).setLearner(learner);
+        if (address != null) add.setAddress(address);
+        return admin(AdminRequest.newBuilder().setAddReplica(add).build());
+    }
+
+    /** Removes {@code nodeId} from {@code groupId}; returns once applied. */
+    public List<GroupStatus> removeReplica(long groupId, long nodeId) {
+        return admin(AdminRequest.newBuilder().setRemoveReplica(RemoveReplica.newBuilder()
+                .setGroupId(groupId).setNodeId(nodeId)).build());
+    }
+
+    /** Asks the leader of {@code groupId} to hand leadership to {@code toNode}; returns at once. */
+    public List<GroupStatus> transferLeader(long groupId, long toNode) {
+        return admin(AdminRequest.newBuilder().setTransferLeader(TransferLeader.newBuilder()
+                .setGroupId(groupId).setToNode(toNode)).build());
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        connections.values().forEach(RpcClient::close);
+        connections.clear();
+    }
+
+    private KvResponse kv(KvRequest request) {
+        return call(Frame.newBuilder().setKvRequest(request).build()).getKvResponse();
+    }
+
+    private List<GroupStatus> admin(AdminRequest request) {
+        return call(Frame.newBuilder().setAdminRequest(request).build()).getAdminResponse().getGroupsList();
+    }
+
+    /** The retry loop: bounded by attempts and by the deadline. */
+    private Frame call(Frame request) {
+        long deadlineNanos = System.nanoTime() + options.deadline().toNanos();
+        long backoffNanos = options.backoffMin().toNanos();
+        String lastProblem = "no attempt made";
+        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
+            InetSocketAddress target = target();
+            Frame response;
+            try {
+                response = callOnce(target, request);
+            } catch (KvClientException e) {
+                if (e.code() != ErrorResponse.Code.TIMEOUT) throw e;
+                lastProblem = e.getMessage();
+                rotate(target);
+                response = null;
+            }
+            if (response != null && !response.hasError()) return response;
+            if (response != null) {
+                ErrorResponse err = response.getError();
+                if (!retryable(err.getCode())) throw new KvClientException(err.getCode(), err.getMessage());
+                lastProblem = err.getCode() + " from " + HostPort.format(target) + ": " + err.getMessage();
+                if (err.getCode() == ErrorResponse.Code.NOT_LEADER && !err.getLeaderAddress().isEmpty()) {
+                    redirect(HostPort.parse(err.getLeaderAddress()));
+                    continue; // a named leader is worth trying at once
+                }
+                rotate(target);
+            }
+            long sleepNanos = Math.min(backoffNanos, deadlineNanos - System.nanoTime());
+            if (sleepNanos <= 0) break;
+            pause(sleepNanos);
+            backoffNanos = Math.min(backoffNanos * 2, options.backoffMax().toNanos());
+        }
+        throw new KvClientException(ErrorResponse.Code.TIMEOUT, "gave up after " + options.deadline() + " or "
+                + options.maxAttempts() + " attempts; last problem: " + lastProblem);
+    }
+
+    private static boolean retryable(ErrorResponse.Code code) {
+        return code == ErrorResponse.Code.NOT_LEADER || code == ErrorResponse.Code.TIMEOUT
+                || code == ErrorResponse.Code.PROPOSAL_DROPPED || code == ErrorResponse.Code.INTERNAL;
+    }
+
+    private Frame callOnce(InetSocketAddress target, Frame request) {
+        RpcClient rpc;
+        try {
+            rpc = connection(target);
+            return rpc.call(request, options.attemptTimeout())
+                    .get(options.attemptTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvClientException(ErrorResponse.Code.INTERNAL, "interrupted while calling " + HostPort.format(target));
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            if (e instanceof KvClientException k) throw k;
+            dropConnection(target);
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new KvClientException(ErrorResponse.Code.TIMEOUT,
+                    "no answer from " + HostPort.format(target) + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private synchronized RpcClient connection(InetSocketAddress target) {
+        if (closed) throw new KvClientException(ErrorResponse.Code.BAD_REQUEST, "the client is closed");
+        RpcClient c = connections.get(target);
+        if (c == null) {
+            c = RpcClient.connect(target, TransportConfig.defaults(), FrameClock.none());
+            connections.put(target, c);
+        }
+        return c;
+    }
+
+    private synchronized void dropConnection(InetSocketAddress target) {
+        RpcClient c = connections.remove(target);
+        if (c != null) c.close();
+    }
+
+    private synchronized InetSocketAddress target() {
+        return preferred;
+    }
+
+    private synchronized void redirect(InetSocketAddress leader) {
+        preferred = leader;
+    }
+
+    private synchronized void rotate(InetSocketAddress failed) {
+        if (!preferred.equals(failed)) return; // another caller already moved on
+        nextSeed = (nextSeed + 1) % seeds.size();
+        preferred = seeds.get(nextSeed);
+    }
+
+    private static void pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KvClientException(ErrorResponse.Code.INTERNAL, "interrupted while backing off");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.conclave.node;
+
+import io.conclave.storage.StoreMismatchException;
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code conclave} command line. Exit codes: 0 success, 1 failure, 2 bad usage. */
+@Command(
+        name = "conclave",
+        mixinStandardHelpOptions = true,
+        version = "conclave 0.1.0-SNAPSHOT",
+        description = "Conclave: a sharded, replicated, transactional database.",
+        subcommands = {
+            StartCommand.class,
+            KvCommand.class,
+            StatusCommand.class,
+            AdminCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code; for tests and embedding. */
+    public static int run(String... args) {
+        LogSetup.install(Level.INFO);
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionExceptionHandler(Main::failure);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a verb is required");
+    }
+
+    /** Bad flags: one clear line and exit code 2, not a wall of usage text. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("conclave: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                + " --help')");
+        return EXIT_USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof IllegalArgumentException) {
+            err.println("conclave: " + e.getMessage() + " (see '" + cli.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_USAGE;
+        }
+        if (e instanceof StoreMismatchException || e instanceof KvClientException) {
+            err.println("conclave: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
+        err.println("conclave: " + e);
+        return EXIT_FAILURE;
+    }
+}

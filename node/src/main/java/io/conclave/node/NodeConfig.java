@@ -1,0 +1,64 @@
+package io.conclave.node;
+
+import io.conclave.clock.MaxOffsetSetting;
+import io.conclave.node.multiraft.SchedulerSettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything {@code conclave start} configures, validated together.
+ *
+ * @param nodeId this node's id, positive and unique in the cluster
+ * @param clusterId the cluster's name; a store or a peer of another cluster is refused
+ * @param storeDir the LMDB store directory (created if missing)
+ * @param listen the address to listen on; port 0 picks a free one
+ * @param peers the initial voters of every group and their addresses; a node listed here
+ *     bootstraps the groups on its first start
+ * @param join start with no groups and wait to be added with {@code admin add-replica}
+ * @param maxOffsetNanos the most two clocks of the cluster may differ; peers must agree on it
+ * @param testClockOffsetNanos shifts this node's physical clock, to test the offset checks
+ * @param fsync whether commits are durable; false only for experiments
+ * @param tickInterval the Raft tick; election and heartbeat timeouts count in ticks
+ * @param scheduler the scheduler's limits, including the number of groups
+ */
+public record NodeConfig(
+        long nodeId,
+        String clusterId,
+        Path storeDir,
+        InetSocketAddress listen,
+        Map<Long, InetSocketAddress> peers,
+        boolean join,
+        long maxOffsetNanos,
+        long testClockOffsetNanos,
+        boolean fsync,
+        Duration tickInterval,
+        SchedulerSettings scheduler) {
+
+    public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
+
+    public NodeConfig {
+        require(nodeId > 0, "--node-id must be a positive integer, was " + nodeId);
+        require(clusterId != null && !clusterId.isBlank(), "--cluster-id must not be empty");
+        require(storeDir != null, "--store is required");
+        require(listen != null, "--listen is required");
+        peers = Map.copyOf(new TreeMap<>(peers));
+        require(join || !peers.isEmpty(), "either --peers (the initial voters) or --join is required");
+        require(!(join && peers.containsKey(nodeId)),
+                "--join contradicts --peers: node " + nodeId + " is listed as an initial voter");
+        MaxOffsetSetting.validate(maxOffsetNanos);
+        require(!tickInterval.isNegative() && !tickInterval.isZero() && tickInterval.toMillis() <= 10_000,
+                "the tick interval must be in (0, 10s], was " + tickInterval);
+    }
+
+    /** Whether this node is one of the initial voters, so it bootstraps the groups on a fresh store. */
+    public boolean bootstraps() {
+        return peers.containsKey(nodeId);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException(message);
+    }
+}

@@ -1,0 +1,622 @@
+package io.conclave.node.multiraft;
+
+import io.conclave.node.rpc.AdminRequest;
+import io.conclave.node.rpc.ErrorResponse;
+import io.conclave.node.rpc.Frame;
+import io.conclave.node.rpc.KvRequest;
+import io.conclave.node.rpc.RaftBatch;
+import io.conclave.raft.ConfState;
+import io.conclave.raft.Entry;
+import io.conclave.raft.Message;
+import io.conclave.raft.MessageType;
+import io.conclave.raft.RaftConfig;
+import io.conclave.raft.RawNode;
+import io.conclave.raft.ReadState;
+import io.conclave.raft.Ready;
+import io.conclave.raft.SnapshotMetadata;
+import io.conclave.storage.GroupStorage;
+import io.conclave.storage.Store;
+import io.conclave.storage.WriteBatch;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drives every Raft group of one node from one thread. See the package documentation for the
+ * cycle; the public methods only enqueue and may be called from any thread.
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
+    /** How long an idle scheduler thread waits for input before checking again. */
+    private static final long IDLE_POLL_MILLIS = 50;
+    private static final long STOP_WAIT_MILLIS = 5_000;
+
+    /** Where the scheduler sends Raft traffic, and how it names a leader's address to clients. */
+    public interface PeerNetwork {
+        /** One-way; may drop (Raft retransmits). Must not block. */
+        void send(long nodeId, RaftBatch batch);
+
+        /** {@code host:port} of a node, or null if unknown. */
+        String addressOf(long nodeId);
+
+        /** A group's log (or the store, at start) says where {@code nodeId} listens. */
+        void learnAddress(long nodeId, String hostPort);
+    }
+
+    private sealed interface Event permits RaftIn, KvIn, AdminIn, Tick, Stop {}
+
+    private record RaftIn(long fromNode, RaftBatch batch) implements Event {}
+
+    private record KvIn(KvRequest request, Consumer<Frame> reply) implements Event {}
+
+    private record AdminIn(AdminRequest request, Consumer<Frame> reply) implements Event {}
+
+    private record Tick() implements Event {}
+
+    private record Stop() implements Event {}
+
+    private record Expiry(long deadlineTick, Pending pending, Runnable forget) {}
+
+    private record PendingWrite(long groupId, Pending pending) {}
+
+    private record GroupIndex(long groupId, long index) {}
+
+    final long localNodeId;
+    private final Store store;
+    private final SchedulerSettings settings;
+    private final PeerNetwork network;
+    private final Consumer<Throwable> onFatal;
+    private final long randomSeed;
+    private final BlockingQueue<Event> inbox;
+    private final Thread thread;
+
+    // Everything below is confined to the scheduler thread.
+    private final Map<Long, Replica> replicas = new TreeMap<>();
+    private final Set<Replica> dirty = new LinkedHashSet<>();
+    private final Set<Replica> readsToIssue = new LinkedHashSet<>();
+    private final Set<Long> groupsToPersist = new LinkedHashSet<>();
+    private final Map<Long, PendingWrite> pendingWrites = new HashMap<>();
+    private final Map<GroupIndex, Pending> pendingConfChanges = new HashMap<>();
+    private final Map<Long, Replica.ReadBatch> readBatches = new HashMap<>();
+    private final ArrayDeque<Expiry> expiries = new ArrayDeque<>();
+    /** Raft hears that a snapshot went out only after the Ready that sent it was advanced. */
+    private final List<Runnable> pendingSnapshotReports = new ArrayList<>();
+    private final KvApplier applier;
+    private long tickCount;
+    private long nextProposalId;
+    private long nextReadId;
+
+    /**
+     * @param randomSeed seeds election jitter and the proposal id sequence; pick a fresh one per
+     *     process start so proposal ids of a previous run never match a new one
+     * @param onFatal called once if the scheduler thread dies (a storage failure, a broken
+     *     invariant); the node must stop then, since it can no longer persist or answer
+     */
+    public Scheduler(long localNodeId, Store store, SchedulerSettings settings, PeerNetwork network,
+            long randomSeed, Consumer<Throwable> onFatal) {
+        Invariants.check(localNodeId > 0, "node id must be positive, was %s", localNodeId);
+        this.localNodeId = localNodeId;
+        this.store = store;
+        this.settings = settings;
+        this.network = network;
+        this.onFatal = onFatal;
+        this.randomSeed = randomSeed;
+        this.inbox = new ArrayBlockingQueue<>(settings.inboxCapacity());
+        SplittableRandom random = new SplittableRandom(randomSeed);
+        this.nextProposalId = random.nextLong() & Long.MAX_VALUE;
+        this.nextReadId = random.nextLong() & Long.MAX_VALUE;
+        this.applier = new KvApplier(localNodeId, store, settings);
+        this.thread = new Thread(this::run, "conclave-scheduler-n" + localNodeId);
+    }
+
+    /** Writes the initial membership of groups 1..groupCount into a fresh store. */
+    public static void bootstrap(Store store, int groupCount, Set<Long> voters) {
+        ConfState cs = new ConfState(voters, Set.of());
+        WriteBatch batch = store.newBatch();
+        for (long g = 1; g <= groupCount; g++) {
+            batch.setApplied(g, 0, cs);
+            batch.setSnapshotMeta(g, new SnapshotMetadata(0, 0, cs));
+        }
+        store.commit(batch);
+    }
+
+    /** Loads every group the store holds and starts the scheduler thread. */
+    public void start() {
+        for (var kv : store.scan(KvKeys.nodeAddressStart(), KvKeys.nodeAddressEnd(), 100_000)) {
+            long node = ByteBuffer.wrap(kv.key(), KvKeys.PREFIX_BYTES + 1, 8).getLong();
+            network.learnAddress(node, new String(kv.value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        for (long g : store.groupIds()) loadReplica(g);
+        LOG.info(() -> "node " + localNodeId + " scheduler starting with " + replicas.size() + " groups");
+        thread.start();
+    }
+
+    public void receiveRaft(long fromNode, RaftBatch batch) {
+        if (!inbox.offer(new RaftIn(fromNode, batch))) {
+            LOG.fine(() -> "inbox full; dropped a raft batch from node " + fromNode);
+        }
+    }
+
+    public void submitKv(KvRequest request, Consumer<Frame> reply) {
+        if (!inbox.offer(new KvIn(request, reply))) reply.accept(overloaded());
+    }
+
+    public void submitAdmin(AdminRequest request, Consumer<Frame> reply) {
+        if (!inbox.offer(new AdminIn(request, reply))) reply.accept(overloaded());
+    }
+
+    /** Advances every group's logical clock by one tick; called by the node's ticker. */
+    public void tick() {
+        inbox.offer(new Tick());
+    }
+
+    @Override
+    public void close() {
+        if (!thread.isAlive()) return;
+        try {
+            if (!inbox.offer(new Stop(), STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) thread.interrupt();
+            thread.join(STOP_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Frame overloaded() {
+        return Replies.error(ErrorResponse.Code.PROPOSAL_DROPPED,
+                "node " + localNodeId + " is overloaded: " + settings.inboxCapacity() + " requests queued; retry");
+    }
+
+    // ---- the scheduler thread ----
+
+    private void run() {
+        try {
+            while (true) {
+                Event event = dirty.isEmpty() && readsToIssue.isEmpty()
+                        ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)
+                        : inbox.poll();
+                for (int n = 0; event != null; event = ++n < settings.maxEventsPerCycle() ? inbox.poll() : null) {
+                    if (event instanceof Stop) return;
+                    handle(event);
+                }
+                runCycle();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            LOG.log(Level.SEVERE, "node " + localNodeId + " scheduler failed; the node must stop", t);
+            onFatal.accept(t);
+        }
+    }
+
+    private void handle(Event event) {
+        if (event instanceof RaftIn in) {
+            Outbox.expand(in.batch(), this::stepInto);
+        } else if (event instanceof KvIn in) {
+            handleKv(in.request(), newPending(in.reply()));
+        } else if (event instanceof AdminIn in) {
+            handleAdmin(in.request(), newPending(in.reply()));
+        } else if (event instanceof Tick) {
+            tickAll();
+        } else {
+            throw new IllegalStateException("unexpected event " + event);
+        }
+    }
+
+    private Pending newPending(Consumer<Frame> reply) {
+        return new Pending(reply, tickCount + settings.requestTimeoutTicks());
+    }
+
+    private void expireAfter(Pending pending, Runnable forget) {
+        expiries.add(new Expiry(pending.deadlineTick, pending, forget));
+    }
+
+    private void stepInto(long groupId, Message m) {
+        if (m.to() != localNodeId) return;
+        Replica r = replicas.get(groupId);
+        if (r == null) r = createUninitialized(groupId);
+        if (r.removed) return;
+        r.raft.step(m);
+        dirty.add(r);
+    }
+
+    private void tickAll() {
+        tickCount++;
+        for (Replica r : replicas.values()) {
+            if (r.removed) continue;
+            r.raft.tick();
+            dirty.add(r);
+        }
+        while (!expiries.isEmpty() && expiries.peek().deadlineTick() <= tickCount) {
+            Expiry e = expiries.poll();
+            e.forget().run();
+            e.pending().fail(ErrorResponse.Code.TIMEOUT, "node " + localNodeId + " got no answer within "
+                    + settings.requestTimeoutTicks() + " ticks (no leader, lost quorum, or overloaded); retry");
+        }
+    }
+
+    // ---- replicas ----
+
+    private Replica loadReplica(long groupId) {
+        GroupStorage gs = store.group(groupId);
+        gs.setSnapshotSource(applier::snapshotData);
+        long applied = gs.appliedIndex();
+        RawNode raft = new RawNode(raftConfig(groupId, applied), gs);
+        Replica r = new Replica(groupId, raft, gs, applied, gs.appliedConfState());
+        r.snapshotIndex = gs.firstIndex() - 1;
+        replicas.put(groupId, r);
+        return r;
+    }
+
+    /**
+     * A message for a group this node does not have: it was added to that group, and the leader
+     * will send a snapshot. The replica starts with no membership, so it cannot campaign.
+     */
+    private Replica createUninitialized(long groupId) {
+        LOG.info(() -> "node " + localNodeId + " creating replica of group " + groupId + " for an incoming message");
+        groupsToPersist.add(groupId);
+        return loadReplica(groupId);
+    }
+
+    private RaftConfig raftConfig(long groupId, long applied) {
+        long seed = randomSeed ^ (groupId * 0x9E3779B97F4A7C15L);
+        return new RaftConfig(localNodeId, settings.electionTicks(), settings.heartbeatTicks(), 1 << 20, 256,
+                64L << 20, true, true, applied, seed);
+    }
+
+    private Replica replicaOrNull(long groupId) {
+        Replica r = replicas.get(groupId);
+        return r == null || r.removed ? null : r;
+    }
+
+    private Frame notLeader(long groupId, Replica r) {
+        long hint = r == null ? 0 : r.leaderId;
+        return Replies.notLeader(groupId, hint, hint == 0 ? null : network.addressOf(hint));
+    }
+
+    // ---- KV requests ----
+
+    private void handleKv(KvRequest req, Pending pending) {
+        String invalid = KvApplier.validate(req);
+        if (invalid != null) {
+            pending.fail(invalid.startsWith("too large") ? ErrorResponse.Code.TOO_LARGE : ErrorResponse.Code.BAD_REQUEST,
+                    invalid);
+            return;
+        }
+        switch (req.getOpCase()) {
+            case PUT -> propose(KvKeys.groupOf(req.getPut().getKey().toByteArray(), settings.groupCount()), req, pending);
+            case DELETE -> propose(KvKeys.groupOf(req.getDelete().getKey().toByteArray(), settings.groupCount()), req,
+                    pending);
+            case GET -> get(req, pending);
+            case SCAN -> scan(req, pending);
+            default -> pending.fail(ErrorResponse.Code.BAD_REQUEST, "empty KV request");
+        }
+    }
+
+    private void propose(long groupId, KvRequest req, Pending pending) {
+        Replica r = replicaOrNull(groupId);
+        if (r == null || !r.isLeader()) {
+            pending.answer(notLeader(groupId, r));
+            return;
+        }
+        long id = nextProposalId++;
+        try {
+            r.raft.propose(new Command.Kv(localNodeId, id, req).encode());
+        } catch (io.conclave.raft.ProposalDroppedException e) {
+            answerDropped(groupId, r, e, pending);
+            return;
+        }
+        pendingWrites.put(id, new PendingWrite(groupId, pending));
+        expireAfter(pending, () -> pendingWrites.remove(id));
+        dirty.add(r);
+    }
+
+    private void answerDropped(long groupId, Replica r, io.conclave.raft.ProposalDroppedException e, Pending pending) {
+        if (e.reason() == io.conclave.raft.ProposalDroppedException.Reason.NOT_LEADER) {
+            long hint = e.leaderHint();
+            pending.answer(Replies.notLeader(groupId, hint, hint == 0 ? null : network.addressOf(hint)));
+        } else {
+            pending.fail(ErrorResponse.Code.PROPOSAL_DROPPED, "group " + groupId + ": " + e.getMessage());
+        }
+    }
+
+    private void get(KvRequest req, Pending pending) {
+        byte[] key = req.getGet().getKey().toByteArray();
+        long groupId = KvKeys.groupOf(key, settings.groupCount());
+        Replica r = replicaOrNull(groupId);
+        if (r == null || !r.isLeader()) {
+            pending.answer(notLeader(groupId, r));
+            return;
+        }
+        queueRead(r, pending, () -> pending.answer(Replies.kv(applier.get(groupId, key))));
+        expireAfter(pending, () -> {});
+    }
+
+    /**
+     * A scan reads every group, so it waits for a ReadIndex round on each; a follower's round is
+     * forwarded to its leader by Raft, so any node holding every group can serve a scan.
+     */
+    private void scan(KvRequest req, Pending pending) {
+        List<Replica> groups = new ArrayList<>();
+        for (long g = 1; g <= settings.groupCount(); g++) {
+            Replica r = replicaOrNull(g);
+            if (r == null) {
+                pending.answer(notLeader(g, null));
+                return;
+            }
+            groups.add(r);
+        }
+        int[] remaining = {groups.size()};
+        for (Replica r : groups) {
+            queueRead(r, pending, () -> {
+                if (--remaining[0] == 0) pending.answer(Replies.kv(applier.scan(req.getScan())));
+            });
+        }
+        expireAfter(pending, () -> {});
+    }
+
+    private void queueRead(Replica r, Pending pending, Runnable serve) {
+        r.queuedReads.add(new Replica.ReadWaiter(pending, serve));
+        readsToIssue.add(r);
+    }
+
+    /** One ReadIndex round per group per cycle, shared by every read queued in the cycle. */
+    private void issueReads() {
+        for (Replica r : readsToIssue) {
+            if (r.queuedReads.isEmpty()) continue;
+            long id = nextReadId++;
+            readBatches.put(id, new Replica.ReadBatch(id, new ArrayList<>(r.queuedReads)));
+            r.queuedReads.clear();
+            r.raft.readIndex(ByteBuffer.allocate(8).putLong(id).array());
+            expiries.add(new Expiry(tickCount + settings.requestTimeoutTicks(), new Pending(f -> {}, 0),
+                    () -> readBatches.remove(id)));
+            dirty.add(r);
+        }
+        readsToIssue.clear();
+    }
+
+    private void recordReadStates(Replica r, List<ReadState> states) {
+        for (ReadState rs : states) {
+            if (rs.context().length != 8) continue;
+            Replica.ReadBatch b = readBatches.remove(ByteBuffer.wrap(rs.context()).getLong());
+            if (b == null) continue;
+            b.index = rs.index();
+            r.readableAt.add(b);
+        }
+    }
+
+    private void serveReads(Replica r) {
+        while (!r.readableAt.isEmpty() && r.readableAt.peek().index <= r.applied) {
+            for (Replica.ReadWaiter w : r.readableAt.poll().waiters) {
+                if (!w.pending().answered()) w.serve().run();
+            }
+        }
+    }
+
+    // ---- admin requests ----
+
+    private void handleAdmin(AdminRequest req, Pending pending) {
+        switch (req.getOpCase()) {
+            case STATUS -> pending.answer(Replies.admin(Status.of(replicas.values())));
+            case ADD_REPLICA -> addReplica(req.getAddReplica(), pending);
+            case REMOVE_REPLICA -> changeMembership(req.getRemoveReplica().getGroupId(), new io.conclave.raft.ConfChange(
+                    io.conclave.raft.ConfChange.ConfChangeType.REMOVE_NODE, req.getRemoveReplica().getNodeId()), pending);
+            case TRANSFER_LEADER -> transferLeader(req.getTransferLeader().getGroupId(),
+                    req.getTransferLeader().getToNode(), pending);
+            default -> pending.fail(ErrorResponse.Code.BAD_REQUEST, "empty admin request");
+        }
+    }
+
+    /** The new member's address goes through the log first, so every member can reach it. */
+    private void addReplica(io.conclave.node.rpc.AddReplica add, Pending pending) {
+        Replica r = replicaOrNull(add.getGroupId());
+        if (!add.getAddress().isEmpty() && r != null && r.isLeader()) {
+            try {
+                r.raft.propose(new Command.NodeAddress(add.getNodeId(), add.getAddress()).encode());
+            } catch (io.conclave.raft.ProposalDroppedException e) {
+                answerDropped(add.getGroupId(), r, e, pending);
+                return;
+            }
+        }
+        changeMembership(add.getGroupId(), new io.conclave.raft.ConfChange(
+                add.getLearner() ? io.conclave.raft.ConfChange.ConfChangeType.ADD_LEARNER
+                        : io.conclave.raft.ConfChange.ConfChangeType.ADD_VOTER,
+                add.getNodeId()), pending);
+    }
+
+    private void changeMembership(long groupId, io.conclave.raft.ConfChange change, Pending pending) {
+        Replica r = replicaOrNull(groupId);
+        if (change.nodeId() <= 0) {
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, "node id must be positive, was " + change.nodeId());
+            return;
+        }
+        if (r == null || !r.isLeader()) {
+            pending.answer(notLeader(groupId, r));
+            return;
+        }
+        long index;
+        try {
+            index = r.raft.proposeConfChange(change);
+        } catch (io.conclave.raft.ProposalDroppedException e) {
+            answerDropped(groupId, r, e, pending);
+            return;
+        }
+        GroupIndex key = new GroupIndex(groupId, index);
+        pendingConfChanges.put(key, pending);
+        expireAfter(pending, () -> pendingConfChanges.remove(key));
+        dirty.add(r);
+    }
+
+    private void transferLeader(long groupId, long toNode, Pending pending) {
+        Replica r = replicaOrNull(groupId);
+        if (r == null || !r.isLeader()) {
+            pending.answer(notLeader(groupId, r));
+            return;
+        }
+        r.raft.transferLeadership(toNode);
+        dirty.add(r);
+        pending.answer(Replies.admin(Status.of(List.of(r))));
+    }
+
+    // ---- the cycle ----
+
+    private void runCycle() {
+        issueReads();
+        List<Replica> ready = new ArrayList<>();
+        List<Ready> readies = new ArrayList<>();
+        for (Replica r : dirty) {
+            if (r.raft.hasReady()) {
+                ready.add(r);
+                readies.add(r.raft.ready());
+            }
+        }
+        dirty.clear();
+        if (ready.isEmpty() && groupsToPersist.isEmpty()) return;
+
+        WriteBatch batch = store.newBatch();
+        List<Runnable> answers = new ArrayList<>();
+        persistNewGroups(batch);
+        for (int i = 0; i < ready.size(); i++) {
+            persistAndApply(ready.get(i), readies.get(i), batch, answers);
+        }
+        store.commit(batch); // one transaction, one fsync, every group
+        send(ready, readies); // persist before send: nothing leaves before the commit returned
+        for (int i = 0; i < ready.size(); i++) {
+            Replica r = ready.get(i);
+            recordReadStates(r, readies.get(i).readStates());
+            r.raft.advance(readies.get(i));
+            dirty.add(r);
+        }
+        pendingSnapshotReports.forEach(Runnable::run);
+        pendingSnapshotReports.clear();
+        answers.forEach(Runnable::run);
+        for (Replica r : ready) serveReads(r);
+    }
+
+    private void persistNewGroups(WriteBatch batch) {
+        for (long g : groupsToPersist) {
+            Replica r = replicas.get(g);
+            batch.setApplied(g, r.applied, r.confState);
+        }
+        groupsToPersist.clear();
+    }
+
+    private void persistAndApply(Replica r, Ready rd, WriteBatch batch, List<Runnable> answers) {
+        boolean wasLeader = r.isLeader();
+        r.observe(rd.softState());
+        if (wasLeader && !r.isLeader()) failWritesOf(r.groupId);
+        if (!rd.snapshot().isEmpty()) applier.installSnapshot(r, rd.snapshot(), batch);
+        if (!rd.entries().isEmpty()) batch.append(r.groupId, rd.entries());
+        if (rd.hardState() != null) batch.setHardState(r.groupId, rd.hardState());
+        if (applyCommitted(r, rd.committedEntries(), batch, answers)) {
+            batch.setApplied(r.groupId, r.applied, r.confState);
+            advanceSnapshotPoint(r, batch);
+        }
+    }
+
+    private boolean applyCommitted(Replica r, List<Entry> committed, WriteBatch batch, List<Runnable> answers) {
+        boolean any = false;
+        for (Entry e : committed) {
+            if (e.index() <= r.applied) continue;
+            Invariants.check(e.index() == r.applied + 1, "group %s: applying entry %s after applied index %s",
+                    r.groupId, e.index(), r.applied);
+            if (e.type() == io.conclave.raft.EntryType.CONF_CHANGE) {
+                applyConfChange(r, e, answers);
+            } else {
+                applyCommand(r, e, batch, answers);
+            }
+            r.applied = e.index();
+            r.appliedTerm = e.term();
+            r.bytesSinceSnapshot += e.sizeBytes();
+            any = true;
+        }
+        return any;
+    }
+
+    private void applyCommand(Replica r, Entry e, WriteBatch batch, List<Runnable> answers) {
+        answerConfChangeSuperseded(r.groupId, e.index(), answers);
+        if (e.data().length == 0) return; // a new leader's empty entry
+        Command command = Command.decode(e.data());
+        if (command instanceof Command.NodeAddress a) {
+            batch.put(KvKeys.nodeAddressKey(a.nodeId()), a.hostPort().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            answers.add(() -> network.learnAddress(a.nodeId(), a.hostPort()));
+            return;
+        }
+        Command.Kv c = (Command.Kv) command;
+        applier.apply(r.groupId, c.request(), batch);
+        if (c.originNode() != localNodeId) return;
+        PendingWrite w = pendingWrites.remove(c.proposalId());
+        if (w != null) answers.add(() -> w.pending().answer(Replies.kv(KvApplier.written(e.index()))));
+    }
+
+    private void applyConfChange(Replica r, Entry e, List<Runnable> answers) {
+        io.conclave.raft.ConfChange cc = io.conclave.raft.ConfChange.decode(e.data());
+        r.confState = r.raft.applyConfChange(cc);
+        LOG.info(() -> "node " + localNodeId + " group " + r.groupId + " applied " + cc + " at " + e.index()
+                + ": voters " + r.confState.voters() + " learners " + r.confState.learners());
+        if (cc.type() == io.conclave.raft.ConfChange.ConfChangeType.REMOVE_NODE && cc.nodeId() == localNodeId) {
+            r.removed = true;
+        }
+        Pending p = pendingConfChanges.remove(new GroupIndex(r.groupId, e.index()));
+        if (p != null) answers.add(() -> p.answer(Replies.admin(Status.of(List.of(r)))));
+    }
+
+    /** A normal entry where a conf change was proposed: a new leader overwrote the proposal. */
+    private void answerConfChangeSuperseded(long groupId, long index, List<Runnable> answers) {
+        Pending p = pendingConfChanges.remove(new GroupIndex(groupId, index));
+        if (p != null) {
+            answers.add(() -> p.fail(ErrorResponse.Code.PROPOSAL_DROPPED,
+                    "group " + groupId + ": the membership change was overwritten by a new leader; retry"));
+        }
+    }
+
+    /** Writes proposed here whose fate is now unknown: the client must retry (writes are idempotent). */
+    private void failWritesOf(long groupId) {
+        pendingWrites.values().removeIf(w -> {
+            if (w.groupId() != groupId) return false;
+            w.pending().fail(ErrorResponse.Code.NOT_LEADER, "node " + localNodeId + " lost leadership of group "
+                    + groupId + " before the write applied; it may or may not have been applied; retry");
+            return true;
+        });
+    }
+
+    /**
+     * Moves the snapshot point to the applied index (what the live-scan snapshot source needs, see
+     * {@link SnapshotData}) and drops the log below it once it grew past the limits.
+     */
+    private void advanceSnapshotPoint(Replica r, WriteBatch batch) {
+        batch.setSnapshotMeta(r.groupId, new SnapshotMetadata(r.applied, r.appliedTerm, r.confState));
+        boolean due = r.applied - r.snapshotIndex >= settings.logEntriesBeforeSnapshot()
+                || r.bytesSinceSnapshot >= settings.logBytesBeforeSnapshot();
+        if (!due) return;
+        batch.compact(r.groupId, r.applied);
+        r.snapshotIndex = r.applied;
+        r.bytesSinceSnapshot = 0;
+    }
+
+    private void send(List<Replica> ready, List<Ready> readies) {
+        Outbox outbox = new Outbox();
+        List<Runnable> snapshotsSent = new ArrayList<>();
+        for (int i = 0; i < ready.size(); i++) {
+            Replica r = ready.get(i);
+            for (Message m : readies.get(i).messages()) {
+                outbox.add(r.groupId, m);
+                if (m.type() == MessageType.SNAPSHOT) snapshotsSent.add(() -> r.raft.reportSnapshot(m.to(), true));
+            }
+        }
+        outbox.drain().forEach(network::send);
+        pendingSnapshotReports.addAll(snapshotsSent);
+    }
+}
