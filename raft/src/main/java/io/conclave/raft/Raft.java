@@ -202,6 +202,8 @@ final class Raft {
                 }
             }
             if (leadTransferee != 0) abortLeaderTransfer();
+            if (!trk.voters.contains(id)) startRemovedLeaderHandover();
+            if (role != Role.LEADER) return;
         }
         if (heartbeatElapsed >= heartbeatTicks) {
             heartbeatElapsed = 0;
@@ -566,6 +568,7 @@ final class Raft {
         }
         if (m.from() == leadTransferee && pr.match == log.lastIndex()) {
             sendTimeoutNow(m.from());
+            if (!trk.voters.contains(id)) becomeFollower(term, 0); // removed leader handed over
         }
     }
 
@@ -747,7 +750,7 @@ final class Raft {
                     "replica %d is not the leader (role %s, term %d, leader %s)", id, role, term,
                     lead == 0 ? "unknown" : Long.toString(lead)));
         }
-        if (leadTransferee != 0) {
+        if (leadTransferee != 0 || !trk.voters.contains(id)) {
             throw new ProposalDroppedException(ProposalDroppedException.Reason.TRANSFERRING_LEADERSHIP, leadTransferee,
                     String.format("leader %d is transferring leadership to %d; retry there", id, leadTransferee));
         }
@@ -860,6 +863,33 @@ final class Raft {
         return trk.confState();
     }
 
+    /**
+     * We applied our own removal while leading. Stepping down at once can wedge the group: a
+     * remaining voter that has not yet learned the removal is committed still counts us, and we
+     * refuse to vote for it if our log is longer (and, as a non-member, never campaign). So we
+     * keep leading, refusing proposals, until the most up-to-date voter holds our whole log, then
+     * send it TIMEOUT_NOW and step down. Retried every election timeout until it succeeds.
+     */
+    private void startRemovedLeaderHandover() {
+        long best = 0;
+        long bestMatch = -1;
+        for (long v : trk.voters) {
+            Progress pr = trk.get(v);
+            if (pr.match > bestMatch) {
+                best = v;
+                bestMatch = pr.match;
+            }
+        }
+        if (best == 0) return;
+        leadTransferee = best;
+        if (bestMatch == log.lastIndex()) {
+            sendTimeoutNow(best);
+            becomeFollower(term, 0);
+        } else {
+            sendAppend(best);
+        }
+    }
+
     private Progress newPeerProgress(long next, boolean learner) {
         Progress pr = new Progress(next, maxInflight, learner);
         // Counted as active so that check-quorum does not depose us before it could answer.
@@ -869,19 +899,7 @@ final class Raft {
 
     private void afterLeaderConfChange() {
         if (!trk.voters.contains(id)) {
-            // We were removed: hand leadership to the most up-to-date voter (so the group does
-            // not wait an election timeout) and step down; a non-member never campaigns.
-            long best = 0;
-            long bestMatch = -1;
-            for (long v : trk.voters) {
-                Progress pr = trk.get(v);
-                if (pr.match > bestMatch) {
-                    best = v;
-                    bestMatch = pr.match;
-                }
-            }
-            if (best != 0 && bestMatch == log.lastIndex()) sendTimeoutNow(best);
-            becomeFollower(term, 0);
+            startRemovedLeaderHandover();
             return;
         }
         if (maybeCommit()) {

@@ -64,9 +64,14 @@
  * ADD_VOTER on a learner promotes it; demoting a voter to learner is refused (remove it first),
  * and removing the last voter is refused (a replayed one is a no-op on apply).
  *
- * <p>A leader that applies its own removal sends TIMEOUT_NOW to the most up-to-date remaining
- * voter (if one is fully caught up) and steps down to follower in the same term; it then never
- * campaigns again, being outside the configuration.
+ * <p>A leader that applies its own removal keeps leading without counting itself, refuses
+ * proposals (TRANSFERRING_LEADERSHIP), brings the most up-to-date remaining voter level with its
+ * log, sends it TIMEOUT_NOW and steps down; it then never campaigns, being outside the
+ * configuration. Stepping down at once would risk a wedge: a voter that has not learned the
+ * removal committed still needs our vote, and we refuse it while our log is longer. Hazard left:
+ * if the removed leader crashes before the handover with entries no voter has, the same wedge
+ * can occur; callers should transfer leadership away before removing the leader (as
+ * CockroachDB does).
  *
  * <h2>Leader transfer</h2>
  * {@code transferLeadership(id)}: the leader refuses proposals (TRANSFERRING_LEADERSHIP), brings

@@ -72,6 +72,10 @@ final class Cluster {
         isolated.add(id);
     }
 
+    boolean isIsolated(long id) {
+        return isolated.contains(id);
+    }
+
     void heal() {
         isolated.clear();
         dropFilters.clear();
