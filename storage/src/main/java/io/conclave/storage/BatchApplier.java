@@ -175,6 +175,12 @@ final class BatchApplier {
         if (!keepSuffix) w.lastIndex = meta.index();
         putSnapshotMeta(w, meta);
         putApplied(w, meta.index(), meta.confState());
+        if (w.hardState.commit() < meta.index()) {
+            // A snapshot holds only committed entries; raising the commit index with it keeps
+            // "applied <= commit" true even before the caller writes the Ready's hard state.
+            w.hardState = new HardState(w.hardState.term(), w.hardState.vote(), meta.index());
+            raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_HARD_STATE), Codec.encodeHardState(w.hardState));
+        }
         w.cacheOps.add(keepSuffix ? new CacheDropThrough(meta.index()) : new CacheClear());
     }
 

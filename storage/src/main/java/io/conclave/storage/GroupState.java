@@ -9,8 +9,8 @@ import io.conclave.raft.SnapshotMetadata;
  * for indexes, terms at the edges and hard state never read LMDB.
  *
  * <p>Invariants (checked at the end of every batch that touches the group):
- * {@code truncatedIndex <= snapshotMeta.index <= appliedIndex <= lastIndex} and
- * {@code hardState.commit <= lastIndex}; the log holds exactly the entries
+ * {@code truncatedIndex <= snapshotMeta.index <= appliedIndex <= hardState.commit <= lastIndex};
+ * the log holds exactly the entries
  * {@code (truncatedIndex, lastIndex]}.
  *
  * @param exists whether the group has any key in the store
@@ -40,6 +40,10 @@ record GroupState(
                 groupId, snapshotMeta.index(), appliedIndex);
         Invariants.check(appliedIndex <= lastIndex,
                 "group %s: applied index %s is beyond the last log index %s", groupId, appliedIndex, lastIndex);
+        Invariants.check(appliedIndex <= hardState.commit(),
+                "group %s: applied index %s is beyond the hard state's commit index %s: only committed entries"
+                        + " may be applied (persist the Ready's hard state in the same batch)",
+                groupId, appliedIndex, hardState.commit());
         Invariants.check(hardState.commit() <= lastIndex,
                 "group %s: hard state commit %s is beyond the last log index %s",
                 groupId, hardState.commit(), lastIndex);

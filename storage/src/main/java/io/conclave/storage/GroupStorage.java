@@ -120,16 +120,25 @@ public final class GroupStorage implements RaftStorage {
         if (lo == hi) return out;
         long[] bytes = {0};
         long next = lo;
+        long cacheFirst;
         synchronized (cacheLock) {
-            if (lo >= cache.firstIndex()) {
-                for (; next < hi; next++) {
-                    Entry e = cache.get(next);
-                    if (e == null) break;
-                    if (!addWithinLimit(out, e, bytes, maxBytes)) return out;
-                }
+            cacheFirst = cache.firstIndex();
+        }
+        if (lo < cacheFirst) {
+            long storedHi = Math.min(hi, cacheFirst);
+            store.readLog(groupId, lo, storedHi, maxBytes, out, bytes);
+            if (out.size() < storedHi - lo) return out; // the byte limit stopped it
+            next = storedHi;
+        }
+        synchronized (cacheLock) {
+            for (; next < hi; next++) {
+                Entry e = cache.get(next);
+                if (e == null) break;
+                if (!addWithinLimit(out, e, bytes, maxBytes)) return out;
             }
         }
         if (next < hi) {
+            // Only when a commit changed the cache between the two looks above.
             store.readLog(groupId, next, hi, maxBytes, out, bytes);
         }
         return out;

@@ -133,7 +133,7 @@ class StoreModelTest {
             m.hs = new HardState(term, vote, commit);
             batch.setHardState(g, m.hs);
         } else if (kind < 60) {
-            m.applied = m.applied + rnd.nextLong(m.last() - m.applied + 1);
+            m.applied = m.applied + rnd.nextLong(m.hs.commit() - m.applied + 1);
             m.cs = randomConf(rnd);
             batch.setApplied(g, m.applied, m.cs);
         } else if (kind < 70) {
@@ -163,6 +163,7 @@ class StoreModelTest {
             m.snap = meta;
             m.applied = index;
             m.cs = meta.confState();
+            if (m.hs.commit() < index) m.hs = new HardState(m.hs.term(), m.hs.vote(), index);
         } else if (kind < 85) {
             batch.destroyGroup(g);
             model.put(g, new ModelGroup());

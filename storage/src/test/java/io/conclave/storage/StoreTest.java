@@ -199,7 +199,8 @@ class StoreTest {
         ConfState cs = ConfState.ofVoters(1);
         WriteBatch batch = s.newBatch();
         bootstrap(batch, 1, cs);
-        batch.append(1, entries(1, 5, 1)).append(1, entries(6, 10, 2)).setApplied(1, 8, cs);
+        batch.append(1, entries(1, 5, 1)).append(1, entries(6, 10, 2)).setHardState(1, new HardState(2, 1, 9))
+                .setApplied(1, 8, cs);
         s.commit(batch);
         GroupStorage g = s.group(1);
         // Compacting past the snapshot point is refused: a follower could not catch up.
@@ -260,6 +261,7 @@ class StoreTest {
         s.commit(batch);
         s.commit(s.newBatch().applySnapshot(1, new Snapshot(new SnapshotMetadata(6, 1, cs), null)));
         GroupStorage g = s.group(1);
+        assertEquals(6, g.hardState().commit(), "a snapshot raises the commit index");
         assertEquals(7, g.firstIndex());
         assertEquals(10, g.lastIndex());
         assertEquals(entries(7, 10, 1), g.entries(7, 11, Long.MAX_VALUE));
@@ -274,7 +276,8 @@ class StoreTest {
         ConfState cs = ConfState.ofVoters(1);
         WriteBatch batch = s.newBatch();
         bootstrap(batch, 3, cs);
-        batch.append(3, entries(1, 4, 1)).setApplied(3, 4, cs).setSnapshotMeta(3, new SnapshotMetadata(4, 1, cs));
+        batch.append(3, entries(1, 4, 1)).setHardState(3, new HardState(1, 1, 4)).setApplied(3, 4, cs)
+                .setSnapshotMeta(3, new SnapshotMetadata(4, 1, cs));
         s.commit(batch);
         GroupStorage g = s.group(3);
         assertThrows(IllegalStateException.class, g::snapshot);
@@ -343,12 +346,23 @@ class StoreTest {
     }
 
     @Test
+    void appliedBeyondCommitIsRefused() {
+        Store s = open();
+        s.commit(s.newBatch().append(1, entries(1, 5, 1)).setHardState(1, new HardState(1, 1, 2)));
+        WriteBatch bad = s.newBatch().setApplied(1, 3, ConfState.ofVoters(1));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.commit(bad));
+        assertTrue(e.getMessage().contains("beyond the hard state's commit index 2"), e.getMessage());
+        s.commit(s.newBatch().setHardState(1, new HardState(1, 1, 3)).setApplied(1, 3, ConfState.ofVoters(1)));
+        assertEquals(3, s.group(1).appliedIndex());
+    }
+
+    @Test
     void appliedEntriesCannotBeReplaced() {
         Store s = open();
         ConfState cs = ConfState.ofVoters(1);
         WriteBatch batch = s.newBatch();
         bootstrap(batch, 1, cs);
-        s.commit(batch.append(1, entries(1, 5, 1)).setApplied(1, 3, cs));
+        s.commit(batch.append(1, entries(1, 5, 1)).setHardState(1, new HardState(1, 1, 3)).setApplied(1, 3, cs));
         assertThrows(IllegalStateException.class, () -> s.commit(s.newBatch().append(1, entries(3, 4, 2))));
         s.commit(s.newBatch().append(1, entries(4, 6, 2)));
         assertEquals(6, s.group(1).lastIndex());
