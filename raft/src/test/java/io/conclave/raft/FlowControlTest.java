@@ -1,0 +1,60 @@
+package io.conclave.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class FlowControlTest {
+
+    @Test
+    void inflightsRingFreesInOrder() {
+        Inflights in = new Inflights(3);
+        in.add(5);
+        in.add(7);
+        in.add(9);
+        assertTrue(in.full());
+        in.freeLE(7);
+        assertEquals(1, in.count());
+        in.add(11);
+        in.add(12);
+        assertTrue(in.full());
+        in.freeLE(100);
+        assertEquals(0, in.count());
+    }
+
+    @Test
+    void probePausesAfterOneMessageAndRejectionBacksOff() {
+        Progress pr = new Progress(11, 4, false);
+        pr.sentEntries(3);
+        assertTrue(pr.isPaused());
+        assertTrue(pr.maybeDecrTo(10, 4));
+        assertEquals(5, pr.next);
+        assertFalse(pr.isPaused());
+        assertFalse(pr.maybeDecrTo(10, 4), "stale rejection ignored");
+    }
+
+    @Test
+    void replicateStreamsUntilWindowIsFull() {
+        Progress pr = new Progress(1, 2, false);
+        pr.becomeReplicate();
+        pr.sentEntries(2);
+        assertFalse(pr.isPaused());
+        pr.sentEntries(1);
+        assertTrue(pr.isPaused());
+        assertEquals(4, pr.next);
+        assertTrue(pr.maybeUpdate(2));
+        pr.inflights.freeLE(2);
+        assertFalse(pr.isPaused());
+    }
+
+    @Test
+    void snapshotStateResumesAfterSnapshotIndex() {
+        Progress pr = new Progress(1, 2, false);
+        pr.becomeSnapshot(50);
+        assertTrue(pr.isPaused());
+        pr.becomeProbe();
+        assertEquals(51, pr.next);
+    }
+}
