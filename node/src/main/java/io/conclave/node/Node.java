@@ -119,6 +119,11 @@ public final class Node implements AutoCloseable {
         transport.setPeerAddress(nodeId, address);
     }
 
+    /** The node's store; tests look at its Raft state. */
+    Store store() {
+        return store;
+    }
+
     @Override
     public void close() {
         ticker.shutdownNow();

@@ -1,0 +1,125 @@
+package io.conclave.node;
+
+import io.conclave.clock.MaxOffsetSetting;
+import io.conclave.node.multiraft.SchedulerSettings;
+import io.conclave.node.rpc.GroupStatus;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Real nodes (LMDB stores, Netty transports, schedulers) in this JVM, on loopback. */
+final class TestCluster implements AutoCloseable {
+    static final Duration TICK = Duration.ofMillis(50);
+
+    private final Path dir;
+    private final SchedulerSettings settings;
+    final Map<Long, InetSocketAddress> addresses = new TreeMap<>();
+    final Map<Long, InetSocketAddress> initialVoters = new TreeMap<>();
+    final Map<Long, Node> nodes = new TreeMap<>();
+    final List<Throwable> fatal = new ArrayList<>();
+
+    TestCluster(Path dir, int voters, SchedulerSettings settings) throws IOException {
+        this.dir = dir;
+        this.settings = settings;
+        for (long id = 1; id <= voters; id++) {
+            addresses.put(id, freeAddress());
+            initialVoters.put(id, addresses.get(id));
+        }
+        for (long id = 1; id <= voters; id++) start(id);
+    }
+
+    Node start(long id) {
+        NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
+                false, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings);
+        return put(id, Node.start(config, fatal::add));
+    }
+
+    /** A node that is not an initial voter: it starts empty and waits to be added. */
+    Node startJoining(long id) throws IOException {
+        addresses.put(id, freeAddress());
+        NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
+                true, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings);
+        return put(id, Node.start(config, fatal::add));
+    }
+
+    private Node put(long id, Node node) {
+        nodes.put(id, node);
+        return node;
+    }
+
+    void stop(long id) {
+        nodes.remove(id).close();
+    }
+
+    String hostPort(long id) {
+        return Node.hostPort(addresses.get(id));
+    }
+
+    KvClient client(long... ids) {
+        List<String> hp = new ArrayList<>();
+        for (long id : ids) hp.add(hostPort(id));
+        return KvClient.connect(hp, KvClient.Options.defaults());
+    }
+
+    /** Group {@code groupId} as node {@code id} sees it, or null if that node does not have it. */
+    GroupStatus status(KvClient client, long id, long groupId) {
+        for (GroupStatus g : client.status(hostPort(id))) {
+            if (g.getGroupId() == groupId) return g;
+        }
+        return null;
+    }
+
+    /** Waits until every running node sees a leader of every group; returns group 1's leader. */
+    long awaitLeader(KvClient client, int groups) {
+        long[] leader = {0};
+        await("a leader of every group on every node", () -> {
+            for (long id : nodes.keySet()) {
+                List<GroupStatus> st = client.status(hostPort(id));
+                if (st.size() < groups || st.stream().anyMatch(g -> g.getLeader() == 0)) return false;
+                leader[0] = st.get(0).getLeader();
+            }
+            return true;
+        });
+        return leader[0];
+    }
+
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) return;
+            } catch (KvClientException retry) {
+                // a node may be starting or electing; try again
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+        throw new AssertionError("timed out after 20 s waiting for " + what);
+    }
+
+    private static InetSocketAddress freeAddress() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes.values()) n.close();
+        nodes.clear();
+        if (!fatal.isEmpty()) throw new AssertionError("a node failed fatally", fatal.get(0));
+    }
+}
