@@ -1,0 +1,138 @@
+package io.conclave.tests.process;
+
+import io.conclave.node.multiraft.KvKeys;
+import io.conclave.raft.Entry;
+import io.conclave.storage.GroupStorage;
+import io.conclave.storage.KeyValue;
+import io.conclave.storage.Store;
+import io.conclave.storage.StoreOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the stores of stopped nodes against each other and against the writes clients saw
+ * acknowledged. Opening a store directly (instead of asking the node) reads exactly what survived
+ * on disk, which is the point of a kill -9 test.
+ *
+ * <p>The state-machine key layout ({@code [group id, 8 bytes big-endian][user key]}) and the
+ * key-to-group hash are the node's ({@link KvKeys}); they are part of its on-disk format.
+ */
+final class ReplicaCheck {
+    /** Most keys one group may hold in these tests; scans beyond it would mean a runaway writer. */
+    static final int MAX_KEYS_PER_GROUP = 100_000;
+    /** Log bytes read per call when walking a replica's log. */
+    static final long READ_CHUNK_BYTES = 4L << 20;
+
+    private ReplicaCheck() {}
+
+    /** What one replica of one group holds on disk. */
+    record GroupImage(long nodeId, long groupId, long applied, long firstIndex, long lastIndex,
+            List<Entry> appliedLog, Map<String, byte[]> data) {}
+
+    /** Reads group {@code groupId} from the store at {@code storeDir}; the node must be stopped. */
+    static GroupImage read(long nodeId, Path storeDir, long groupId) {
+        try (Store store = Store.open(storeDir, StoreOptions.defaults())) {
+            GroupStorage g = store.group(groupId);
+            long applied = g.appliedIndex();
+            long first = g.firstIndex();
+            List<Entry> log = new ArrayList<>();
+            for (long lo = first; lo <= applied; ) {
+                List<Entry> chunk = g.entries(lo, applied + 1, READ_CHUNK_BYTES);
+                if (chunk.isEmpty()) throw new IllegalStateException("node " + nodeId + " group " + groupId
+                        + ": no entries from " + lo + " though applied is " + applied);
+                log.addAll(chunk);
+                lo = chunk.get(chunk.size() - 1).index() + 1;
+            }
+            Map<String, byte[]> data = new LinkedHashMap<>();
+            for (KeyValue kv : store.scan(groupStart(groupId), groupStart(groupId + 1), MAX_KEYS_PER_GROUP)) {
+                byte[] user = Arrays.copyOfRange(kv.key(), 8, kv.key().length);
+                data.put(new String(user, StandardCharsets.UTF_8), kv.value());
+            }
+            return new GroupImage(nodeId, groupId, applied, first, g.lastIndex(), log, data);
+        }
+    }
+
+    /**
+     * Every replica applied the same log: same applied index, and at every index that two replicas
+     * both still hold, the same term, type and data. Returns a description of the first difference,
+     * or null.
+     */
+    static String compareLogs(List<GroupImage> replicas) {
+        GroupImage base = replicas.get(0);
+        for (GroupImage r : replicas) {
+            if (r.applied() != base.applied()) {
+                return "group " + base.groupId() + ": node " + base.nodeId() + " applied " + base.applied()
+                        + " but node " + r.nodeId() + " applied " + r.applied();
+            }
+        }
+        for (GroupImage r : replicas.subList(1, replicas.size())) {
+            long lo = Math.max(base.firstIndex(), r.firstIndex());
+            for (long i = lo; i <= base.applied(); i++) {
+                Entry a = entryAt(base, i);
+                Entry b = entryAt(r, i);
+                if (a.term() != b.term() || a.type() != b.type() || !Arrays.equals(a.data(), b.data())) {
+                    return "group " + base.groupId() + " index " + i + ": node " + base.nodeId() + " has " + a
+                            + " but node " + r.nodeId() + " has " + b;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Every replica holds the same keys and values. Returns the first difference, or null. */
+    static String compareData(List<GroupImage> replicas) {
+        GroupImage base = replicas.get(0);
+        for (GroupImage r : replicas.subList(1, replicas.size())) {
+            if (!r.data().keySet().equals(base.data().keySet())) {
+                return "group " + base.groupId() + ": node " + base.nodeId() + " holds " + base.data().size()
+                        + " keys, node " + r.nodeId() + " holds " + r.data().size() + " (different key sets)";
+            }
+            for (Map.Entry<String, byte[]> e : base.data().entrySet()) {
+                if (!Arrays.equals(e.getValue(), r.data().get(e.getKey()))) {
+                    return "group " + base.groupId() + " key " + e.getKey() + ": value differs between node "
+                            + base.nodeId() + " and node " + r.nodeId();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Acknowledged writes missing or wrong on any replica, at most {@code limit} of them described. */
+    static List<String> missingAcknowledged(Map<String, String> acknowledged, Map<Long, List<GroupImage>> byGroup,
+            int groupCount, int limit) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> w : acknowledged.entrySet()) {
+            byte[] key = w.getKey().getBytes(StandardCharsets.UTF_8);
+            long group = KvKeys.groupOf(key, groupCount);
+            for (GroupImage r : byGroup.get(group)) {
+                byte[] stored = r.data().get(w.getKey());
+                if (stored == null || !w.getValue().equals(new String(stored, StandardCharsets.UTF_8))) {
+                    if (problems.size() < limit) {
+                        problems.add("acknowledged " + w.getKey() + " (group " + group + ") is "
+                                + (stored == null ? "missing" : "different") + " on node " + r.nodeId());
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static Entry entryAt(GroupImage r, long index) {
+        Entry e = r.appliedLog().get((int) (index - r.firstIndex()));
+        if (e.index() != index) {
+            throw new IllegalStateException("node " + r.nodeId() + " log is not contiguous: expected index " + index
+                    + ", found " + e);
+        }
+        return e;
+    }
+
+    static byte[] groupStart(long groupId) {
+        return ByteBuffer.allocate(8).putLong(groupId).array();
+    }
+}
