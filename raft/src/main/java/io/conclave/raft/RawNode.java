@@ -125,6 +125,7 @@ public final class RawNode {
         Snapshot snapshot = log.unstable.hasNextSnapshot() ? log.unstable.snapshot : Snapshot.EMPTY;
         List<Entry> committed = log.nextCommittedEntries();
         boolean hardChanged = !hard.equals(prevHardState);
+        if (hardChanged) checkHardStateTransition(prevHardState, hard);
         boolean mustSync = !entries.isEmpty() || !snapshot.isEmpty() || hard.term() != prevHardState.term()
                 || hard.vote() != prevHardState.vote();
         Ready rd = new Ready(
@@ -142,6 +143,14 @@ public final class RawNode {
         log.unstable.acceptInProgress();
         if (!committed.isEmpty()) log.acceptApplying(committed.get(committed.size() - 1).index());
         return rd;
+    }
+
+    /** What the caller persists may only move forward: a regression here would be a lost vote or commit. */
+    private static void checkHardStateTransition(HardState prev, HardState next) {
+        Invariants.check(next.term() >= prev.term(), "term went back from %d to %d", prev.term(), next.term());
+        Invariants.check(next.commit() >= prev.commit(), "commit went back from %d to %d", prev.commit(), next.commit());
+        Invariants.check(next.term() != prev.term() || prev.vote() == 0 || next.vote() == prev.vote(),
+                "vote changed within term %d from %d to %d", next.term(), prev.vote(), next.vote());
     }
 
     /** Acknowledges that everything in {@code ready} was persisted, sent and applied. */

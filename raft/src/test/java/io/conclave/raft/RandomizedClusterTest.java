@@ -41,6 +41,22 @@ class RandomizedClusterTest {
         final Map<Long, Long> leaderOfTerm = new HashMap<>();
         final Map<Long, String> appliedAt = new HashMap<>();
         final Map<Long, Long> persistedCommit = new HashMap<>();
+        /** Per read context: the highest index any replica knew committed when it was asked. */
+        final Map<String, Long> readFloor = new HashMap<>();
+
+        void readRequested(Cluster c, String ctx) {
+            long max = 0;
+            for (RawNode n : c.nodes.values()) max = Math.max(max, n.raft().log.committed);
+            readFloor.put(ctx, max);
+        }
+
+        void readAnswered(ReadState rs) {
+            String ctx = new String(rs.context(), StandardCharsets.UTF_8);
+            Long floor = readFloor.get(ctx);
+            if (floor == null) fail("ReadState for unknown context " + ctx);
+            if (rs.index() < floor) fail("read " + ctx + " answered at " + rs.index() + " below commit " + floor
+                    + " known when it was requested: not linearizable");
+        }
 
         void check(Cluster c) {
             for (Map.Entry<Long, RawNode> e : c.nodes.entrySet()) {
@@ -138,6 +154,11 @@ class RandomizedClusterTest {
                 long victim = ids[rnd.nextInt(size)];
                 processWithChecks(c, checker, net);
                 c.restart(victim);
+            } else if (action < 90) {
+                // Crash after ready() but before anything was persisted or sent: the Ready is lost.
+                long victim = ids[rnd.nextInt(size)];
+                if (c.node(victim).hasReady()) c.node(victim).ready();
+                c.restart(victim);
             } else if (action < 92) {
                 long id = ids[rnd.nextInt(size)];
                 if (c.appliedIndex.get(id) > c.storages.get(id).snapshot().metadata().index()) c.compact(id);
@@ -146,6 +167,7 @@ class RandomizedClusterTest {
                 if (leader != 0) c.node(leader).transferLeadership(ids[rnd.nextInt(size)]);
             } else if (action < 96) {
                 long id = ids[rnd.nextInt(size)];
+                checker.readRequested(c, "r" + step);
                 c.node(id).readIndex(("r" + step).getBytes(StandardCharsets.UTF_8));
             } else {
                 long leader = c.leader();
@@ -223,6 +245,7 @@ class RandomizedClusterTest {
                     if (e.type() == EntryType.CONF_CHANGE) st.setConfState(n.applyConfChange(ConfChange.decode(e.data())));
                     c.appliedIndex.put(id, e.index());
                 }
+                for (ReadState rs : rd.readStates()) checker.readAnswered(rs);
                 n.advance(rd);
             }
             if (c.applied.get(id).size() != before) throw new AssertionError("unexpected");
