@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The uncertainty window of a transaction's reads: {@code (readTs, readTs + maxOffset]}.
+ * The uncertainty window of a transaction's reads: {@code (readTs, readTs + maxOffset]}, the
+ * upper end taken in wall time (every logical counter at wall time {@code readTs.wall +
+ * maxOffset} is inside).
  *
  * <p>A value written at a timestamp in the window might have been written, in real time,
  * before the read started: the writer's clock may have been up to {@code maxOffset} ahead of the
@@ -44,8 +46,12 @@ public final class UncertaintyInterval {
     public static UncertaintyInterval start(Timestamp readTs, long maxOffsetNanos) {
         Invariants.require(readTs != null, "read timestamp must not be null");
         MaxOffsetSetting.validate(maxOffsetNanos);
+        // The bound is on physical clocks, so the window ends at a wall time: every logical tick at
+        // readTs.wall + maxOffset is inside. Keeping readTs's logical counter instead (as
+        // CockroachDB does) would leave out values stamped exactly at the bound by a clock whose
+        // hybrid counter happened to be higher, which the offset bound does not exclude.
         Timestamp limit = readTs.wallNanos() > Long.MAX_VALUE - maxOffsetNanos
-                ? Timestamp.MAX : readTs.addNanos(maxOffsetNanos);
+                ? Timestamp.MAX : new Timestamp(readTs.wallNanos() + maxOffsetNanos, Integer.MAX_VALUE);
         return new UncertaintyInterval(readTs, limit, Map.of());
     }
 
@@ -59,7 +65,10 @@ public final class UncertaintyInterval {
         return readTs;
     }
 
-    /** {@code readTs + maxOffset} at the transaction's first read; it never moves. */
+    /**
+     * The last timestamp with wall time {@code readTs.wall + maxOffset}, for the transaction's
+     * first read timestamp; it never moves.
+     */
     public Timestamp globalLimit() {
         return globalLimit;
     }

@@ -17,7 +17,9 @@ class UncertaintyIntervalTest {
     @Test
     void windowIsReadTsExclusiveToReadTsPlusMaxOffsetInclusive() {
         UncertaintyInterval window = UncertaintyInterval.start(READ, MAX_OFFSET_NANOS);
-        assertEquals(new Timestamp(READ.wallNanos() + MAX_OFFSET_NANOS, 5), window.globalLimit());
+        assertEquals(new Timestamp(READ.wallNanos() + MAX_OFFSET_NANOS, Integer.MAX_VALUE), window.globalLimit());
+        assertTrue(window.isUncertain(new Timestamp(READ.wallNanos() + MAX_OFFSET_NANOS, 99)),
+                "the bound is in wall time: any logical counter at readTs.wall + maxOffset is uncertain");
         assertFalse(window.isUncertain(READ, 1), "a value at the read timestamp is simply visible");
         assertFalse(window.isUncertain(READ.prev(), 1));
         assertTrue(window.isUncertain(READ.next(), 1));
