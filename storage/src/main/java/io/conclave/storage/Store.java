@@ -140,6 +140,9 @@ public final class Store implements AutoCloseable {
                 throw new StoreException("maxKeyBytes " + options.maxKeyBytes() + " exceeds this LMDB build's key limit "
                         + env.getMaxKeySize());
             }
+            // A process killed inside a read transaction leaves its reader slot taken (MDB_NOTLS
+            // slots are not tied to threads); clearing them keeps old snapshots from pinning pages.
+            env.readerCheck();
             Store store = new Store(abs, options, nanoTicker, channel, lock, env);
             store.checkFormat();
             store.loadGroupIds();
