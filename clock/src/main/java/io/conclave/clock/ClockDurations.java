@@ -1,5 +1,7 @@
 package io.conclave.clock;
 
+import java.math.BigInteger;
+
 /**
  * Durations as the command line spells them: {@code 750ms}, {@code -2s}, {@code 500us},
  * {@code 1m}, {@code 1m30s}, {@code 1.5s}. The node's {@code --max-offset} and
@@ -127,9 +129,9 @@ public final class ClockDurations {
             // At most 18 fraction digits matter: one more cannot change a nanosecond count.
             String digits = fraction.length() > 18 ? fraction.substring(0, 18) : fraction;
             if (!digits.isEmpty()) {
-                java.math.BigInteger part = new java.math.BigInteger(digits)
-                        .multiply(java.math.BigInteger.valueOf(unitNanos))
-                        .divide(java.math.BigInteger.TEN.pow(digits.length()));
+                BigInteger part = new BigInteger(digits)
+                        .multiply(BigInteger.valueOf(unitNanos))
+                        .divide(BigInteger.TEN.pow(digits.length()));
                 result = Math.addExact(result, part.longValueExact());
             }
             return result;

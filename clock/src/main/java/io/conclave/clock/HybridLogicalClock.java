@@ -71,6 +71,22 @@ public final class HybridLogicalClock {
         }
     }
 
+    /**
+     * Moves the clock to at least {@code floor} without the offset check. For restart: a node
+     * that persisted the highest timestamp it handed out restores it here, so that a physical
+     * clock stepped back across the restart cannot make it reuse timestamps. Not for remote
+     * readings; those go through {@link #update}.
+     */
+    public void forwardTo(Timestamp floor) {
+        Invariants.require(floor != null, "floor timestamp must not be null");
+        synchronized (this) {
+            if (floor.wallNanos() > wallNanos || (floor.wallNanos() == wallNanos && floor.logical() > logical)) {
+                wallNanos = floor.wallNanos();
+                logical = floor.logical();
+            }
+        }
+    }
+
     /** The maximum clock offset this clock enforces on {@link #update}. */
     public long maxOffsetNanos() {
         return maxOffsetNanos;

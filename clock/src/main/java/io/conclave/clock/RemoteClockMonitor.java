@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The offset guard: keeps the latest offset measured to each peer and decides whether this node's
@@ -163,7 +164,7 @@ public final class RemoteClockMonitor {
         int liveOthers = 0;
         synchronized (this) {
             expireLocked(now);
-            for (long nodeId : new java.util.TreeSet<>(liveNodeIds)) {
+            for (long nodeId : new TreeSet<>(liveNodeIds)) {
                 if (nodeId == selfNodeId) {
                     continue;
                 }

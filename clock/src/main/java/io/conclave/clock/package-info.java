@@ -85,6 +85,9 @@
  *       would not bound anything.
  *   <li>The guard compares physical clocks; a node started with {@code --test-clock-offset}
  *       beyond 80% of the bound is meant to stop.
+ *   <li>The hybrid clock lives in memory. A node whose physical clock stepped back while it was
+ *       down restarts below timestamps it already handed out unless it persists a high-water
+ *       mark and restores it with {@code forwardTo} (or waits until its clock passes it).
  *   <li>The default bound is a trade-off, not a fact about your network; see
  *       {@link io.conclave.clock.MaxOffsetSetting}.
  * </ul>

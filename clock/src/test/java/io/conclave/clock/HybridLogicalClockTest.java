@@ -159,6 +159,18 @@ class HybridLogicalClockTest {
     }
 
     @Test
+    void forwardToRestoresAHighWaterMarkWithoutTheOffsetCheck() {
+        ManualClock physical = new ManualClock(START_NANOS);
+        HybridLogicalClock hlc = new HybridLogicalClock(physical, MAX_OFFSET_NANOS);
+        Timestamp persisted = new Timestamp(START_NANOS + 10 * MAX_OFFSET_NANOS, 3); // clock stepped back while down
+        hlc.forwardTo(persisted);
+        assertTrue(hlc.now().isAfter(persisted));
+        hlc.forwardTo(Timestamp.MIN);
+        assertTrue(hlc.now().isAfter(persisted), "forwardTo never moves the clock back");
+        assertEquals(0, hlc.offsetRejections());
+    }
+
+    @Test
     void rejectsAnInvalidMaxOffset() {
         ManualClock physical = new ManualClock(START_NANOS);
         assertThrows(IllegalArgumentException.class, () -> new HybridLogicalClock(physical, 0));
