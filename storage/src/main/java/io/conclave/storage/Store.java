@@ -268,10 +268,16 @@ public final class Store implements AutoCloseable {
                 fsyncNanos = nanoTicker.getAsLong() - fsyncStart;
             }
             // Only now, durable, does the batch become visible to Raft's reads.
-            for (BatchApplier.Work w : work.values()) {
-                group(w.groupId).publish(w.toState(), w.cacheOps);
-                if (w.exists) groupIds.add(w.groupId);
-                else groupIds.remove(w.groupId);
+            try {
+                for (BatchApplier.Work w : work.values()) {
+                    group(w.groupId).publish(w.toState(), w.cacheOps);
+                    if (w.exists) groupIds.add(w.groupId);
+                    else groupIds.remove(w.groupId);
+                }
+            } catch (RuntimeException e) {
+                // The batch is on disk but memory may not show it all: no further write may build on that.
+                failure = "publishing a committed batch failed: " + e;
+                throw e;
             }
             batch.markCommitted();
             recordCommit(batch.size(), nanoTicker.getAsLong() - startNanos, fsyncNanos);

@@ -58,8 +58,9 @@
  *       reached the disk; the store then refuses every later write until a restart re-reads the
  *       truth from disk. Retrying an fsync after an error is unsafe on Linux.</li>
  *   <li>Each batch is checked against Raft's log rules (no gap, terms and votes never go back,
- *       applied entries never replaced, compaction only up to the snapshot point); a violation
- *       is a bug upstream and rejects the batch whole rather than persist a broken log.</li>
+ *       applied entries never replaced, nothing applied beyond the commit index, compaction only
+ *       up to the snapshot point); a violation is a bug upstream and rejects the batch whole
+ *       rather than persist a broken log.</li>
  *   <li>LMDB cannot open one environment twice in a process (its locks are per process); a lock
  *       file refuses a second opener, in this process or another.</li>
  *   <li>The JVM needs {@code --add-opens java.base/java.nio=ALL-UNNAMED --add-opens
