@@ -19,7 +19,7 @@ import java.util.TreeSet;
  */
 final class RandomRaftRun {
     /** Fault-phase length in ticks: long enough for several elections and a few snapshots. */
-    static final int FAULT_TICKS = 150;
+    static final int FAULT_TICKS = 250;
     /** Liveness bound after healing, in election timeouts. */
     static final int LIVENESS_ELECTION_TIMEOUTS = 40;
     /** Voters never drop below this, so that any single crash leaves a quorum. */
@@ -54,11 +54,13 @@ final class RandomRaftRun {
     static SimOptions drawOptions(SplittableRandom r) {
         int voters = r.nextBoolean() ? 3 : 5;
         int stepsPerTick = 4;
-        SimNetwork.Faults faults = new SimNetwork.Faults(r.nextInt(150), r.nextInt(60), 1 + r.nextInt(3 * stepsPerTick));
+        int electionTicks = 10;
+        SimNetwork.Faults faults = new SimNetwork.Faults(r.nextInt(150), r.nextInt(60), 1 + r.nextInt(3 * stepsPerTick),
+                r.nextInt(20), 10 * electionTicks * stepsPerTick);
         long[] msgSizes = {64, 512, 4096, 1 << 16};
         int[] inflights = {1, 2, 4, 64};
         long[] uncommitted = {512, 8192, 1 << 20};
-        return new SimOptions(voters, 2, stepsPerTick, 10, 1 + r.nextInt(3), msgSizes[r.nextInt(msgSizes.length)],
+        return new SimOptions(voters, 2, stepsPerTick, r.nextInt(2), electionTicks, 1 + r.nextInt(3), msgSizes[r.nextInt(msgSizes.length)],
                 inflights[r.nextInt(inflights.length)], uncommitted[r.nextInt(uncommitted.length)],
                 r.nextInt(10) < 8, r.nextInt(10) < 8, faults, 4_000, r.nextBoolean() ? 0 : 4, 300);
     }
@@ -83,14 +85,14 @@ final class RandomRaftRun {
     private void act() {
         int roll = random.nextInt(1000);
         if (roll < 200) propose();
-        else if (roll < 230) read();
-        else if (roll < 236) changeMembership();
-        else if (roll < 239) transferLeadership();
-        else if (roll < 260) cluster.compact(anyNode());
-        else if (roll < 265) crashOne();
-        else if (roll < 300) restartOne();
-        else if (roll < 310) togglePartition();
-        else if (roll < 315) toggleNetworkFaults();
+        else if (roll < 250) read();
+        else if (roll < 256) changeMembership();
+        else if (roll < 259) transferLeadership();
+        else if (roll < 280) cluster.compact(anyNode());
+        else if (roll < 285) crashOne();
+        else if (roll < 320) restartOne();
+        else if (roll < 330) togglePartition();
+        else if (roll < 335) toggleNetworkFaults();
     }
 
     private void propose() {
@@ -126,7 +128,8 @@ final class RandomRaftRun {
             List<Long> spares = new ArrayList<>();
             for (SimNode node : cluster.nodes()) if (!everAdded.contains(node.id)) spares.add(node.id);
             List<Long> removable = new ArrayList<>(new TreeSet<>(conf.voters()));
-            removable.remove(leader.id);
+            // Now and then the leader removes itself: it must hand over without losing entries.
+            if (random.nextInt(10) != 0) removable.remove(leader.id);
             if (!spares.isEmpty() && random.nextBoolean()) {
                 change = new ConfChange(ConfChangeType.ADD_LEARNER, spares.get(random.nextInt(spares.size())));
             } else if (conf.voters().size() > MIN_VOTERS && !removable.isEmpty()) {
@@ -211,8 +214,8 @@ final class RandomRaftRun {
         SimNode leader = cluster.leader();
         throw new SimCheck.Violation(String.format(
                 "liveness: after healing, %d steps passed without a command committing on all live voters"
-                        + " (leader %s, command %d applied at %d, nodes %s)",
-                boundSteps, leader == null ? "none" : leader.id + " term " + leader.term(), commandId,
+                        + " (%s; leader %s, command %d applied at %d, nodes %s)",
+                boundSteps, options, leader == null ? "none" : leader.id + " term " + leader.term(), commandId,
                 cluster.appliedIndexOf(commandId), describeNodes()));
     }
 
@@ -238,7 +241,8 @@ final class RandomRaftRun {
             out.append("\n  node ").append(node.id).append(node.live() ? " up " : " down ").append(node.role())
                     .append(" term ").append(node.term()).append(" applied ")
                     .append(node.disk.applied().appliedIndex()).append(" last ").append(node.disk.lastIndex())
-                    .append(" conf ").append(new TreeSet<>(node.disk.applied().confState().voters()));
+                    .append(" conf ").append(new TreeSet<>(node.disk.applied().confState().voters()))
+                    .append(" tick every ").append(node.tickPeriodSteps).append(" steps");
         }
         return out.toString();
     }

@@ -67,7 +67,9 @@ final class SimCluster {
         for (int i = 0; i < voterIds.length; i++) voterIds[i] = i + 1;
         ConfState initial = ConfState.ofVoters(voterIds);
         for (long id = 1; id <= options.nodeCount(); id++) {
-            SimNode node = new SimNode(id, id <= options.voters() ? initial : ConfState.EMPTY, random.split());
+            int jitter = options.tickJitterSteps();
+            int period = options.stepsPerTick() + (jitter == 0 ? 0 : random.nextInt(-jitter, jitter + 1));
+            SimNode node = new SimNode(id, id <= options.voters() ? initial : ConfState.EMPTY, random.split(), period);
             nodes.put(id, node);
         }
         for (SimNode node : nodes.values()) node.start(options);
@@ -81,7 +83,7 @@ final class SimCluster {
         trace.setStep(step);
         for (SimNetwork.Arrival arrival : network.due(step)) deliver(arrival);
         for (SimNode node : nodes.values()) {
-            if (node.live() && (step + node.id) % options.stepsPerTick() == 0) {
+            if (node.live() && (step + node.id) % node.tickPeriodSteps == 0) {
                 node.raft().tick();
                 handleReady(node);
             }

@@ -24,16 +24,25 @@ final class SimNetwork {
         CONGESTED
     }
 
-    /** Settings of the faults; all probabilities are in parts per thousand. */
-    record Faults(int dropPerMille, int duplicatePerMille, int delayStepsMax) {
+    /**
+     * Settings of the faults; all probabilities are in parts per thousand. A few messages are
+     * held back for up to {@code longDelayStepsMax} steps, so that messages of long-gone terms
+     * and stale snapshots still arrive now and then.
+     */
+    record Faults(int dropPerMille, int duplicatePerMille, int delayStepsMax, int longDelayPerMille,
+            int longDelayStepsMax) {
         Faults {
             SimCheck.check(dropPerMille >= 0 && dropPerMille <= 1000, "dropPerMille %d outside [0, 1000]", dropPerMille);
             SimCheck.check(duplicatePerMille >= 0 && duplicatePerMille <= 1000,
                     "duplicatePerMille %d outside [0, 1000]", duplicatePerMille);
             SimCheck.check(delayStepsMax >= 1, "delayStepsMax must be at least 1, was %d", delayStepsMax);
+            SimCheck.check(longDelayPerMille >= 0 && longDelayPerMille <= 1000, "longDelayPerMille %d outside [0, 1000]",
+                    longDelayPerMille);
+            SimCheck.check(longDelayStepsMax >= delayStepsMax, "longDelayStepsMax %d below delayStepsMax %d",
+                    longDelayStepsMax, delayStepsMax);
         }
 
-        static final Faults NONE = new Faults(0, 0, 2);
+        static final Faults NONE = new Faults(0, 0, 2, 0, 2);
     }
 
     private record InFlight(long deliverAtStep, long sequence, Message message) {}
@@ -129,7 +138,8 @@ final class SimNetwork {
     }
 
     private void enqueue(Message message, long nowStep) {
-        long delay = 1 + random.nextInt(faults.delayStepsMax());
+        int delayMax = chance(faults.longDelayPerMille()) ? faults.longDelayStepsMax() : faults.delayStepsMax();
+        long delay = 1 + random.nextInt(delayMax);
         inFlight.add(new InFlight(nowStep + delay, sequence++, message));
     }
 

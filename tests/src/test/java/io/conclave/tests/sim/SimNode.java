@@ -22,8 +22,13 @@ final class SimNode {
     private long term;
     private long leaderHint;
 
-    SimNode(long id, ConfState initial, SplittableRandom random) {
+    /** Steps between this node's ticks: its clock rate. */
+    final int tickPeriodSteps;
+
+    SimNode(long id, ConfState initial, SplittableRandom random, int tickPeriodSteps) {
+        SimCheck.check(tickPeriodSteps >= 1, "tick period must be positive, was %d", tickPeriodSteps);
         this.id = id;
+        this.tickPeriodSteps = tickPeriodSteps;
         this.disk = new SimDisk(initial);
         this.random = random;
     }

@@ -9,6 +9,8 @@ import io.conclave.raft.RaftConfig;
  * @param spares replicas that start empty (ids after the voters) and may be added later
  * @param stepsPerTick network steps per Raft tick; message delays are counted in steps, so this
  *     sets how slow the network is compared with heartbeats and election timeouts
+ * @param tickJitterSteps each node's tick period is drawn from {@code stepsPerTick} plus or minus
+ *     this, so that clocks run at different rates (a slow follower, a fast leader)
  * @param electionTicks passed to every replica's {@link RaftConfig}
  * @param heartbeatTicks passed to every replica's {@link RaftConfig}
  * @param maxSizePerMsgBytes passed on; small values force many APPEND messages per catch-up
@@ -26,6 +28,7 @@ record SimOptions(
         int voters,
         int spares,
         int stepsPerTick,
+        int tickJitterSteps,
         int electionTicks,
         int heartbeatTicks,
         long maxSizePerMsgBytes,
@@ -42,6 +45,8 @@ record SimOptions(
         SimCheck.check(voters >= 1 && voters <= 7, "voters %d outside [1, 7]", voters);
         SimCheck.check(spares >= 0 && spares <= 4, "spares %d outside [0, 4]", spares);
         SimCheck.check(stepsPerTick >= 1, "stepsPerTick must be positive, was %d", stepsPerTick);
+        SimCheck.check(tickJitterSteps >= 0 && tickJitterSteps < stepsPerTick,
+                "tickJitterSteps %d outside [0, stepsPerTick)", tickJitterSteps);
         SimCheck.check(crashAfterPersistPerMille >= 0 && crashAfterPersistPerMille <= 1000,
                 "crashAfterPersistPerMille %d outside [0, 1000]", crashAfterPersistPerMille);
         SimCheck.check(traceLines > 0, "traceLines must be positive, was %d", traceLines);
@@ -53,18 +58,19 @@ record SimOptions(
 
     /** Calm defaults: no network faults, generous limits, pre-vote and check-quorum on. */
     static SimOptions calm(int voters, int spares) {
-        return new SimOptions(voters, spares, 4, 10, 2, 1 << 16, 64, 1 << 24, true, true, SimNetwork.Faults.NONE,
+        return new SimOptions(voters, spares, 4, 0, 10, 2, 1 << 16, 64, 1 << 24, true, true, SimNetwork.Faults.NONE,
                 10_000, 0, 400);
     }
 
     SimOptions withFaults(SimNetwork.Faults newFaults) {
-        return new SimOptions(voters, spares, stepsPerTick, electionTicks, heartbeatTicks, maxSizePerMsgBytes,
-                maxInflightMsgs, maxUncommittedBytes, preVote, checkQuorum, newFaults, maxInFlightMessages,
+        return new SimOptions(voters, spares, stepsPerTick, tickJitterSteps, electionTicks, heartbeatTicks,
+                maxSizePerMsgBytes, maxInflightMsgs, maxUncommittedBytes, preVote, checkQuorum, newFaults, maxInFlightMessages,
                 crashAfterPersistPerMille, traceLines);
     }
 
     SimOptions withMaxSizePerMsgBytes(long bytes) {
-        return new SimOptions(voters, spares, stepsPerTick, electionTicks, heartbeatTicks, bytes, maxInflightMsgs,
+        return new SimOptions(voters, spares, stepsPerTick, tickJitterSteps, electionTicks, heartbeatTicks, bytes,
+                maxInflightMsgs,
                 maxUncommittedBytes, preVote, checkQuorum, faults, maxInFlightMessages, crashAfterPersistPerMille,
                 traceLines);
     }
