@@ -1,5 +1,6 @@
 package io.conclave.raft;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -175,12 +176,18 @@ public final class RawNode {
 
     public RaftStatus status() {
         Map<Long, Long> match = new TreeMap<>();
+        Map<Long, RaftStatus.Peer> progress = new TreeMap<>();
         if (raft.role == Role.LEADER) {
-            raft.trk.progress.forEach((peer, pr) -> match.put(peer, pr.match));
+            raft.trk.progress.forEach((peer, pr) -> {
+                match.put(peer, pr.match);
+                progress.put(peer, new RaftStatus.Peer(pr.state.name(), pr.match, pr.next, pr.inflights.count(),
+                        pr.isLearner, pr.recentActive));
+            });
         }
         return new RaftStatus(id, new HardState(raft.term, raft.vote, raft.log.committed),
                 new SoftState(raft.lead, raft.role), raft.log.applied, raft.log.lastIndex(),
-                raft.trk.confState(), Map.copyOf(match), raft.leadTransferee);
+                raft.trk.confState(), Collections.unmodifiableMap(match), raft.leadTransferee,
+                Collections.unmodifiableMap(progress));
     }
 
     /** Package-private view for tests in this package. */
