@@ -33,8 +33,13 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code; for tests and embedding. */
     public static int run(String... args) {
+        return run(new PrintWriter(System.err, true), args);
+    }
+
+    static int run(PrintWriter err, String... args) {
         LogSetup.install(Level.INFO);
         CommandLine cli = new CommandLine(new Main());
+        cli.setErr(err);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler(Main::failure);
         return cli.execute(args);

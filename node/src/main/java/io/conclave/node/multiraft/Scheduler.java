@@ -491,7 +491,7 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ready.size(); i++) {
             persistAndApply(ready.get(i), readies.get(i), batch, answers);
         }
-        store.commit(batch); // one transaction, one fsync, every group
+        if (!batch.isEmpty()) store.commit(batch); // one transaction, one fsync, every group
         send(ready, readies); // persist before send: nothing leaves before the commit returned
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);

@@ -1,0 +1,61 @@
+package io.conclave.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conclave.storage.Store;
+import io.conclave.storage.StoreIdent;
+import io.conclave.storage.StoreOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void badFlagsGiveOneLineAndExitCode2() {
+        assertEquals(2, run("start", "--node-id", "x", "--store", "s", "--listen", "127.0.0.1:0"));
+        assertTrue(err.toString().startsWith("conclave: Invalid value for option '--node-id'"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+
+    @Test
+    void startNeedsPeersOrJoin() {
+        assertEquals(2, run("start", "--node-id", "1", "--store", dir.toString(), "--listen", "127.0.0.1:0"));
+        assertTrue(err.toString().contains("--peers"), err.toString());
+    }
+
+    @Test
+    void unknownVerbAndMissingVerbAreUsageErrors() {
+        assertEquals(2, run("frobnicate"));
+        assertEquals(2, run());
+        assertEquals(2, run("kv", "put", "k", "v"));
+        assertTrue(err.toString().contains("--host"), err.toString());
+    }
+
+    @Test
+    void helpListsTheVerbs() {
+        assertEquals(0, run("--help"));
+    }
+
+    @Test
+    void aStoreOfAnotherClusterIsRefusedWithExitCode1() {
+        try (Store store = Store.open(dir, StoreOptions.defaults().withFsync(false))) {
+            store.writeIdent(new StoreIdent("other", 1));
+        }
+        int code = run("start", "--node-id", "1", "--store", dir.toString(), "--listen", "127.0.0.1:0",
+                "--peers", "1=127.0.0.1:1", "--cluster-id", "mine");
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("other"), err.toString());
+    }
+}
