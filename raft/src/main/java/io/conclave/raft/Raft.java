@@ -316,8 +316,19 @@ final class Raft {
             } else if (m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT
                     || m.type() == MessageType.SNAPSHOT) {
                 becomeFollower(m.term(), m.from());
-            } else {
+            } else if (role == Role.LEADER) {
                 becomeFollower(m.term(), 0);
+            } else {
+                // Not from a leader (a vote request we may well reject, or a response): adopt the
+                // term but keep our election timer running. Resetting it would let candidates
+                // with stale logs, timing out faster, starve the only electable replicas of
+                // their timeouts forever (the paper resets the timer only on hearing from the
+                // leader or on granting a vote).
+                int elapsed = electionElapsed;
+                int timeout = randomizedElectionTimeout;
+                becomeFollower(m.term(), 0);
+                electionElapsed = elapsed;
+                randomizedElectionTimeout = timeout;
             }
         } else if (m.term() < term) {
             if ((checkQuorum || preVote) && (m.type() == MessageType.HEARTBEAT || m.type() == MessageType.APPEND)) {

@@ -44,6 +44,32 @@ class PreVoteAndCheckQuorumTest {
     }
 
     @Test
+    void rejectedHigherTermVoteDoesNotResetTheElectionTimer() {
+        // Without pre-vote, stale candidates that time out faster must not keep resetting the
+        // timer of the only replicas that could win (found by the simulation, seed 300949).
+        RaftConfig noPreVote = new RaftConfig(1, 10, 1, 1 << 20, 256, 64L << 20, false, true, 0, 1);
+        Cluster c = new Cluster(noPreVote, 1, 2, 3);
+        c.campaign(1);
+        c.propose(1, "a");
+        c.isolate(1);
+        Raft r = c.raft(2);
+        for (int i = 0; i < 10; i++) r.tick(); // past the lease; not yet at its random timeout
+        c.stabilize();
+        int elapsed = r.electionElapsed();
+        long term = r.term;
+        // A candidate with a stale log (index 1) asks for a vote at a higher term.
+        r.step(new Message(MessageType.VOTE, 3, 2, term + 1, 1, 1, null, 0, false, 0, null, null));
+        assertEquals(term + 1, r.term);
+        assertEquals(elapsed, r.electionElapsed(), "rejecting a vote keeps the timer");
+        assertTrue(r.msgs.stream().anyMatch(m -> m.type() == MessageType.VOTE_RESPONSE && m.reject()));
+        // Granting one resets it.
+        r.msgs.clear();
+        Raft up = c.raft(2);
+        up.step(new Message(MessageType.VOTE, 3, 2, term + 2, 100, 100, null, 0, false, 0, null, null));
+        assertEquals(0, up.electionElapsed());
+    }
+
+    @Test
     void isolatedLeaderStepsDownByCheckQuorum() {
         Cluster c = Cluster.of(1, 2, 3);
         c.campaign(1);
