@@ -170,7 +170,8 @@ final class BatchApplier {
                 w.appliedIndex);
         boolean keepSuffix = meta.index() <= w.lastIndex && termAt(w, meta.index()) == meta.term();
         long dropThrough = keepSuffix ? meta.index() : w.lastIndex;
-        deleteRange(raft, RaftKeys.logKey(w.groupId, w.truncatedIndex + 1), RaftKeys.logKey(w.groupId, dropThrough + 1));
+        deleteRange(raft, RaftKeys.logKey(w.groupId, w.truncatedIndex + 1),
+                RaftKeys.logKey(w.groupId, dropThrough + 1));
         setTruncated(w, meta.index(), meta.term());
         if (!keepSuffix) w.lastIndex = meta.index();
         putSnapshotMeta(w, meta);
@@ -203,7 +204,8 @@ final class BatchApplier {
         SnapshotMetadata meta = op.meta();
         if (meta.index() >= w.truncatedIndex && meta.index() <= w.lastIndex) {
             long term = termAt(w, meta.index());
-            Invariants.check(term == meta.term(), "group %s: snapshot metadata says term %s at index %s, the log has %s",
+            Invariants.check(term == meta.term(),
+                    "group %s: snapshot metadata says term %s at index %s, the log has %s",
                     w.groupId, meta.term(), meta.index(), term);
         }
         putSnapshotMeta(w, meta);

@@ -137,8 +137,8 @@ public final class Store implements AutoCloseable {
                     .setMaxReaders(MAX_READERS)
                     .open(abs.toFile(), envFlags(options));
             if (env.getMaxKeySize() < options.maxKeyBytes()) {
-                throw new StoreException("maxKeyBytes " + options.maxKeyBytes() + " exceeds this LMDB build's key limit "
-                        + env.getMaxKeySize());
+                throw new StoreException("maxKeyBytes " + options.maxKeyBytes()
+                        + " exceeds this LMDB build's key limit " + env.getMaxKeySize());
             }
             // A process killed inside a read transaction leaves its reader slot taken (MDB_NOTLS
             // slots are not tied to threads); clearing them keeps old snapshots from pinning pages.

@@ -14,7 +14,8 @@ import java.util.List;
  * groups, as one scheduler cycle would) for a few seconds and prints commits/s and latencies.
  *
  * <pre>java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
- *     -cp ... io.conclave.storage.StoreFsyncProbe [dir] [entriesPerBatch=16] [entryBytes=256] [seconds=5] [groups=8]</pre>
+ *     -cp ... io.conclave.storage.StoreFsyncProbe \
+ *     [dir] [entriesPerBatch=16] [entryBytes=256] [seconds=5] [groups=8]</pre>
  *
  * A tool at the edge, not store logic: it reads the system clock to time itself.
  */

@@ -3,7 +3,12 @@ package io.conclave.storage;
 /**
  * A point-in-time view of a store for status pages and metrics. Latencies are in microseconds
  * as measured by the store's injected ticker; "commit" is the whole {@link Store#commit} call,
- * "fsync" the LMDB transaction commit inside it (page writes plus the fsyncs when enabled).
+ * "fsync" the LMDB transaction commit inside it (page writes plus the fsyncs when enabled;
+ * LMDB syncs twice per commit, data pages then the meta page).
+ *
+ * <p>{@code usedBytes} is the high-water mark of pages LMDB has used in the map, free pages
+ * included: what a full map is measured against. {@code dataKeys} and {@code raftKeys} count
+ * keys in the state-machine and Raft tables.
  */
 public record StoreStats(
         long mapSizeBytes,

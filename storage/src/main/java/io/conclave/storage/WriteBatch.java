@@ -103,8 +103,8 @@ public final class WriteBatch {
      * index (the whole log unless the log holds the snapshot's own entry with the same term, in
      * which case later entries stay), and sets the applied state to the snapshot's index and
      * membership, and raises the hard state's commit index to the snapshot's index if it is lower
-     * (a snapshot holds only committed entries). {@code snap.data()} is not stored: the caller writes the state-machine keys the
-     * image holds into this same batch, so both commit together.
+     * (a snapshot holds only committed entries). {@code snap.data()} is not stored: the caller
+     * writes the state-machine keys the image holds into this same batch, so both commit together.
      */
     public WriteBatch applySnapshot(long groupId, Snapshot snap) {
         checkGroupId(groupId);

@@ -16,7 +16,8 @@ final class DiskFullWriter {
 
     public static void main(String[] args) {
         // No fsync: LMDB still writes every page with pwrite at commit, which is what fails here.
-        try (Store store = Store.open(Path.of(args[0]), StoreOptions.defaults().withMapSizeBytes(64L << 20).withFsync(false))) {
+        StoreOptions options = StoreOptions.defaults().withMapSizeBytes(64L << 20).withFsync(false);
+        try (Store store = Store.open(Path.of(args[0]), options)) {
             for (long n = 1; n <= MAX_BATCHES; n++) {
                 try {
                     store.commit(batch(store, n));

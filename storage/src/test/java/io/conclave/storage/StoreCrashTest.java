@@ -84,7 +84,8 @@ class StoreCrashTest {
             while (seen < acks) {
                 String line = lines.poll(LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 if (line == null || line.equals("EOF")) {
-                    fail("writer stopped before " + acks + " acks (saw " + seen + "): " + Files.readString(stderr.toPath()));
+                    fail("writer stopped before " + acks + " acks (saw " + seen + "): "
+                            + Files.readString(stderr.toPath()));
                 }
                 if (line.startsWith("ACK ")) {
                     lastAck = Long.parseLong(line.substring(4));

@@ -70,7 +70,8 @@ class StoreDiskFullTest {
             assertEquals(last, g.lastIndex());
             List<Entry> log = g.entries(1, last + 1, Long.MAX_VALUE);
             for (long n = 1; n <= last; n++) {
-                assertArrayEquals(CrashWriter.value(n), reopened.get(CrashWriter.batchKey(n)).orElseThrow(), "batch " + n);
+                assertArrayEquals(CrashWriter.value(n), reopened.get(CrashWriter.batchKey(n)).orElseThrow(),
+                        "batch " + n);
                 assertEquals(n, CrashWriter.decode(log.get((int) n - 1).data()));
             }
             assertTrue(reopened.get(CrashWriter.batchKey(last + 1)).isEmpty());
