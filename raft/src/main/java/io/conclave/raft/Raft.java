@@ -80,8 +80,15 @@ final class Raft {
             vote = hs.vote();
         }
         long applied = Math.max(config.applied(), log.applied);
+        if (applied > log.committed && applied <= log.lastIndex()) {
+            // Only committed entries are ever applied, so an applied index persisted with the
+            // state machine proves them committed; the hard state's commit may simply lag (a
+            // commit-only hard state needs no sync).
+            log.commitTo(applied);
+        }
         Invariants.check(applied <= log.committed,
-                "config.applied %d is beyond the persisted commit index %d", applied, log.committed);
+                "config.applied %d is beyond the persisted commit index %d and last index %d",
+                applied, log.committed, log.lastIndex());
         log.appliedTo(applied);
         becomeFollower(term, 0);
     }

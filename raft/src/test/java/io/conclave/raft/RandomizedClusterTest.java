@@ -119,6 +119,8 @@ class RandomizedClusterTest {
         ids = everyone;
         size = everyone.length;
         Checker checker = new Checker();
+        Map<Long, Integer> tickRate = new HashMap<>();
+        for (long id : ids) tickRate.put(id, 1 + rnd.nextInt(3));
         List<Message> net = new ArrayList<>();
         int proposals = 0;
         for (int step = 0; step < STEPS; step++) {
@@ -135,7 +137,9 @@ class RandomizedClusterTest {
                     }
                 }
             } else if (action < 30) {
-                c.nodes.get(ids[rnd.nextInt(size)]).tick();
+                // Clocks run at different rates: a node ticks with its own probability.
+                long id = ids[rnd.nextInt(size)];
+                if (rnd.nextInt(3) < tickRate.get(id)) c.nodes.get(id).tick();
             } else if (action < 70) {
                 deliverSome(c, net, rnd);
             } else if (action < 82) {

@@ -71,6 +71,19 @@ class ReadyContractTest {
     }
 
     @Test
+    void appliedIndexAheadOfUnsyncedCommitIsTrusted() {
+        Cluster c = Cluster.of(1);
+        c.campaign(1);
+        for (int i = 0; i < 3; i++) c.propose(1, "p" + i);
+        MemoryRaftStorage st = c.storages.get(1L);
+        long applied = c.appliedIndex.get(1L);
+        HardState hs = st.hardState();
+        st.setHardState(new HardState(hs.term(), hs.vote(), hs.commit() - 2)); // commit update lost
+        RawNode again = new RawNode(Cluster.config(1).withApplied(applied), st);
+        assertEquals(applied, again.status().hardState().commit());
+    }
+
+    @Test
     void misroutedMessageIsRefused() {
         Cluster c = Cluster.of(1, 2);
         assertThrows(IllegalArgumentException.class, () -> c.node(1).step(
