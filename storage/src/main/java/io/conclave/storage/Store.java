@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -77,6 +78,9 @@ public final class Store implements AutoCloseable {
     private final ReentrantLock commitLock = new ReentrantLock();
     /** Set when a commit failed in a way that may leave LMDB's view and ours apart; then all writes fail. */
     private volatile String failure;
+
+    /** Raft log reads that missed the tail caches and went to LMDB: the cache's miss count. */
+    private final AtomicLong logReadsFromLmdb = new AtomicLong();
 
     private final Object statsLock = new Object();
     private long commits; // guarded by statsLock, as are the fields below
@@ -370,7 +374,7 @@ public final class Store implements AutoCloseable {
         synchronized (statsLock) {
             return new StoreStats(mapSize, used, pageSize, counts[0], counts[1], groupIds.size(), commits,
                     failedCommits, lastBatchOps, lastCommitMicros, maxCommitMicros, totalCommitMicros,
-                    lastFsyncMicros, maxFsyncMicros, totalFsyncMicros);
+                    lastFsyncMicros, maxFsyncMicros, totalFsyncMicros, logReadsFromLmdb.get());
         }
     }
 
@@ -391,6 +395,7 @@ public final class Store implements AutoCloseable {
     // ---- reads on behalf of GroupStorage ----
 
     long readTerm(long groupId, long index) {
+        logReadsFromLmdb.incrementAndGet();
         byte[] value = read(txn -> raft.get(txn, RaftKeys.logKey(groupId, index)));
         if (value == null) throw missingEntry(groupId, index);
         return Codec.decodeEntryTerm(index, value);
@@ -398,6 +403,7 @@ public final class Store implements AutoCloseable {
 
     /** Adds entries {@code [lo, hi)} of a group's log to {@code out} within the byte limit. */
     void readLog(long groupId, long lo, long hi, long maxBytes, List<Entry> out, long[] bytes) {
+        logReadsFromLmdb.incrementAndGet();
         read(txn -> {
             try (Cursor<byte[]> c = raft.openCursor(txn)) {
                 boolean found = c.get(RaftKeys.logKey(groupId, lo), GetOp.MDB_SET_RANGE);

@@ -8,7 +8,8 @@ package io.conclave.storage;
  *
  * <p>{@code usedBytes} is the high-water mark of pages LMDB has used in the map, free pages
  * included: what a full map is measured against. {@code dataKeys} and {@code raftKeys} count
- * keys in the state-machine and Raft tables.
+ * keys in the state-machine and Raft tables. {@code logReadsFromLmdb} counts Raft's log reads
+ * ({@code term}, {@code entries}) that missed the tail caches.
  */
 public record StoreStats(
         long mapSizeBytes,
@@ -25,7 +26,8 @@ public record StoreStats(
         long totalCommitMicros,
         long lastFsyncMicros,
         long maxFsyncMicros,
-        long totalFsyncMicros) {
+        long totalFsyncMicros,
+        long logReadsFromLmdb) {
 
     /** Mean latency of one commit call so far, or 0 before the first. */
     public double meanCommitMicros() {

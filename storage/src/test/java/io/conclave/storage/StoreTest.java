@@ -448,6 +448,27 @@ class StoreTest {
     }
 
     @Test
+    void raftReadsOfRecentEntriesStayOffLmdb() {
+        Store s = open();
+        GroupStorage g = s.group(1);
+        long index = 0;
+        for (int cycle = 0; cycle < 50; cycle++) {
+            List<Entry> appended = entries(index + 1, index + 3, 1);
+            s.commit(s.newBatch().append(1, appended).setHardState(1, new HardState(1, 1, index + 3)));
+            // What a leader does next: read the new entries to send, check terms, apply them.
+            assertEquals(appended, g.entries(index + 1, index + 4, Long.MAX_VALUE));
+            assertEquals(1, g.term(index + 3));
+            assertEquals(index == 0 ? 0 : 1, g.term(index)); // 0 is the truncation point, also in memory
+            index += 3;
+        }
+        assertEquals(0, s.stats().logReadsFromLmdb());
+        reopen();
+        GroupStorage after = store.group(1);
+        assertEquals(entries(1, index, 1), after.entries(1, index + 1, Long.MAX_VALUE));
+        assertTrue(store.stats().logReadsFromLmdb() > 0, "after a restart the log is read from LMDB");
+    }
+
+    @Test
     void tailCacheIsBoundedByBytes() {
         store = Store.open(dir, FAST.withTailCacheBytesPerGroup(1000));
         List<Entry> big = new ArrayList<>();
