@@ -7,17 +7,20 @@ package io.conclave.raft;
  * follower bounds the leader's outstanding messages (and memory) at {@code maxInflightMsgs}.
  */
 final class Inflights {
-    private final long[] lastIndexes;
+    private final int capacity;
+    /** Allocated on first use: every replica tracks every peer, but only leaders send. */
+    private long[] lastIndexes;
     private int start;
     private int count;
 
     Inflights(int capacity) {
         Invariants.check(capacity > 0, "inflight capacity must be positive, was %d", capacity);
-        this.lastIndexes = new long[capacity];
+        this.capacity = capacity;
     }
 
     void add(long lastIndex) {
         Invariants.check(!full(), "inflights full (%d), cannot add %d", count, lastIndex);
+        if (lastIndexes == null) lastIndexes = new long[capacity];
         if (count > 0) {
             long newest = lastIndexes[(start + count - 1) % lastIndexes.length];
             Invariants.check(lastIndex > newest, "inflight %d not above newest %d", lastIndex, newest);
@@ -36,7 +39,7 @@ final class Inflights {
     }
 
     boolean full() {
-        return count == lastIndexes.length;
+        return count == capacity;
     }
 
     int count() {

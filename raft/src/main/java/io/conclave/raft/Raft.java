@@ -73,9 +73,12 @@ final class Raft {
         if (bootstrap) {
             bootstrap(cs);
         } else if (!hs.equals(HardState.EMPTY)) {
-            Invariants.check(hs.commit() >= log.committed && hs.commit() <= log.lastIndex(),
-                    "persisted commit %d out of range [%d, %d]", hs.commit(), log.committed, log.lastIndex());
-            log.committed = hs.commit();
+            Invariants.check(hs.commit() <= log.lastIndex(),
+                    "persisted commit %d is beyond the persisted last index %d (log lost or truncated?)",
+                    hs.commit(), log.lastIndex());
+            // A snapshot is committed by definition, so a commit below it only means the hard
+            // state was written before the snapshot; never move below the snapshot.
+            log.committed = Math.max(hs.commit(), log.committed);
             term = hs.term();
             vote = hs.vote();
         }
