@@ -6,6 +6,7 @@ import io.conclave.clock.SystemClock;
 import io.conclave.clock.Timestamp;
 import io.conclave.clock.proto.TimestampProto;
 import io.conclave.node.multiraft.Scheduler;
+import io.conclave.node.multiraft.SchedulerStats;
 import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.RaftBatch;
@@ -32,6 +33,7 @@ import java.util.logging.Logger;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
+    private static final long STATS_LOG_SECONDS = 10;
 
     private final NodeConfig config;
     private final Store store;
@@ -103,6 +105,33 @@ public final class Node implements AutoCloseable {
         scheduler.start();
         long tickMillis = config.tickInterval().toMillis();
         ticker.scheduleAtFixedRate(scheduler::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(new StatsLogger(), STATS_LOG_SECONDS, STATS_LOG_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The scheduler's counters since start: batching factor, commit time, frames sent. */
+    public SchedulerStats schedulerStats() {
+        return scheduler.stats();
+    }
+
+    /** Logs what the scheduler did in the last interval, when it did anything but heartbeat. */
+    private final class StatsLogger implements Runnable {
+        private SchedulerStats last = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0);
+
+        @Override
+        public void run() {
+            SchedulerStats now = scheduler.stats();
+            long commits = now.commits() - last.commits();
+            long entries = now.entriesPersisted() - last.entriesPersisted();
+            if (entries > 0) {
+                LOG.info(String.format("node %d last %ds: %d commits, %.1f entries/commit, %.2f ms/commit, "
+                                + "%d applied, %d frames, %d messages", config.nodeId(), STATS_LOG_SECONDS, commits,
+                        (double) entries / Math.max(1, commits),
+                        (now.commitNanos() - last.commitNanos()) / 1e6 / Math.max(1, commits),
+                        now.entriesApplied() - last.entriesApplied(), now.raftBatchesSent() - last.raftBatchesSent(),
+                        now.messagesSent() - last.messagesSent()));
+            }
+            last = now;
+        }
     }
 
     public long nodeId() {

@@ -96,6 +96,16 @@ public final class Scheduler implements AutoCloseable {
     private final List<Runnable> pendingSnapshotReports = new ArrayList<>();
     private final KvApplier applier;
     private long tickCount;
+    // Written only by the scheduler thread, read by any: volatile is enough for counters.
+    private volatile long statCycles;
+    private volatile long statCommits;
+    private volatile long statCommitNanos;
+    private volatile long statReadies;
+    private volatile long statEntriesPersisted;
+    private volatile long statEntriesApplied;
+    private volatile long statBatchesSent;
+    private volatile long statMessagesSent;
+    private final java.util.function.LongSupplier nanoClock = System::nanoTime; // stats only
     private long nextProposalId;
     private long nextReadId;
 
@@ -161,6 +171,11 @@ public final class Scheduler implements AutoCloseable {
     /** Advances every group's logical clock by one tick; called by the node's ticker. */
     public void tick() {
         inbox.offer(new Tick());
+    }
+
+    public SchedulerStats stats() {
+        return new SchedulerStats(statCycles, statCommits, statCommitNanos, statReadies, statEntriesPersisted,
+                statEntriesApplied, statBatchesSent, statMessagesSent);
     }
 
     @Override
@@ -491,7 +506,7 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ready.size(); i++) {
             persistAndApply(ready.get(i), readies.get(i), batch, answers);
         }
-        if (!batch.isEmpty()) store.commit(batch); // one transaction, one fsync, every group
+        commit(batch); // one transaction, one fsync, every group
         send(ready, readies); // persist before send: nothing leaves before the commit returned
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
@@ -503,6 +518,15 @@ public final class Scheduler implements AutoCloseable {
         pendingSnapshotReports.clear();
         answers.forEach(Runnable::run);
         for (Replica r : ready) serveReads(r);
+    }
+
+    private void commit(WriteBatch batch) {
+        statCycles++;
+        if (batch.isEmpty()) return; // only messages this cycle (heartbeats): nothing to make durable
+        long start = nanoClock.getAsLong();
+        store.commit(batch);
+        statCommitNanos += nanoClock.getAsLong() - start;
+        statCommits++;
     }
 
     private void persistNewGroups(WriteBatch batch) {
@@ -518,6 +542,8 @@ public final class Scheduler implements AutoCloseable {
         r.observe(rd.softState());
         if (wasLeader && !r.isLeader()) failWritesOf(r.groupId);
         if (!rd.snapshot().isEmpty()) applier.installSnapshot(r, rd.snapshot(), batch);
+        statReadies++;
+        statEntriesPersisted += rd.entries().size();
         if (!rd.entries().isEmpty()) batch.append(r.groupId, rd.entries());
         if (rd.hardState() != null) batch.setHardState(r.groupId, rd.hardState());
         if (applyCommitted(r, rd.committedEntries(), batch, answers)) {
@@ -539,6 +565,7 @@ public final class Scheduler implements AutoCloseable {
             }
             r.applied = e.index();
             r.appliedTerm = e.term();
+            statEntriesApplied++;
             r.bytesSinceSnapshot += e.sizeBytes();
             any = true;
         }
@@ -613,10 +640,13 @@ public final class Scheduler implements AutoCloseable {
             Replica r = ready.get(i);
             for (Message m : readies.get(i).messages()) {
                 outbox.add(r.groupId, m);
+                statMessagesSent++;
                 if (m.type() == MessageType.SNAPSHOT) snapshotsSent.add(() -> r.raft.reportSnapshot(m.to(), true));
             }
         }
-        outbox.drain().forEach(network::send);
+        Map<Long, RaftBatch> batches = outbox.drain();
+        batches.forEach(network::send);
+        statBatchesSent += batches.size();
         pendingSnapshotReports.addAll(snapshotsSent);
     }
 }
