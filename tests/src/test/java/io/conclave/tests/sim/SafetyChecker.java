@@ -46,6 +46,7 @@ final class SafetyChecker {
 
     /** Entries were just persisted at {@code node}; {@code disk} already holds them. */
     void onPersistEntries(long node, SimDisk disk, List<Entry> entries) {
+        long commitBefore = persistedCommit(node);
         for (Entry entry : entries) {
             long previousIndex = entry.index() - 1;
             long previousTerm;
@@ -53,6 +54,13 @@ final class SafetyChecker {
             else if (previousIndex < disk.snapshotIndex()) previousTerm = -1; // compacted, unknown
             else previousTerm = disk.term(previousIndex);
             EntryShape shape = new EntryShape(AppliedState.fingerprint(entry), previousTerm);
+            // Entries up to this node's own commit index are committed: they may be rewritten
+            // only with themselves. (A deposed leader's own fresh proposals may sit at indexes
+            // committed elsewhere; those are beyond its commit index and not checked here.)
+            SimCheck.check(entry.index() > Math.min(commitBefore, maxAppliedIndex)
+                            || appliedFingerprints[(int) (entry.index() - 1)] == shape.fingerprint,
+                    "committed entries are immutable: node %d persisted %s over the committed entry at index %d"
+                            + " (its commit index was %d)", node, entry, entry.index(), commitBefore);
             EntryShape known = entryShapes.putIfAbsent(new IndexTerm(entry.index(), entry.term()), shape);
             if (known == null) continue;
             SimCheck.check(known.fingerprint == shape.fingerprint,
@@ -86,6 +94,9 @@ final class SafetyChecker {
     }
 
     void onApply(long node, Entry entry) {
+        long commit = persistedCommit(node);
+        SimCheck.check(entry.index() <= commit,
+                "node %d applied index %d beyond its persisted commit index %d", node, entry.index(), commit);
         long fingerprint = AppliedState.fingerprint(entry);
         long index = entry.index();
         if (index <= maxAppliedIndex) {
