@@ -191,6 +191,8 @@ public final class Store implements AutoCloseable {
      */
     public void writeIdent(StoreIdent ident) {
         Objects.requireNonNull(ident, "ident");
+        // Same lock order as commit (lifecycle, then commitLock), or a concurrent close could deadlock.
+        lifecycle.readLock().lock();
         commitLock.lock();
         try {
             Optional<StoreIdent> existing = ident();
@@ -201,6 +203,7 @@ public final class Store implements AutoCloseable {
             writeMeta(IDENT_KEY, Codec.encodeIdent(ident));
         } finally {
             commitLock.unlock();
+            lifecycle.readLock().unlock();
         }
     }
 

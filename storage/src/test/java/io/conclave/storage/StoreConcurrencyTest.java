@@ -35,6 +35,42 @@ class StoreConcurrencyTest {
     }
 
     @Test
+    void closeWaitsForRunningCallsAndFailsLaterOnes() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(READERS + 1);
+        Store store = Store.open(dir, StoreOptions.defaults().withFsync(false).withMapSizeBytes(16L << 20)
+                .withTailCacheBytesPerGroup(0));
+        try {
+            store.commit(store.newBatch().put(new byte[] {'k'}, num(1))
+                    .append(1, List.of(new Entry(1, 1, EntryType.NORMAL, num(1)))));
+            Future<?>[] callers = new Future<?>[READERS + 1];
+            for (int r = 0; r < READERS; r++) {
+                callers[r] = pool.submit(() -> {
+                    for (long i = 0; i < 10_000_000; i++) {
+                        store.get(new byte[] {'k'});
+                        store.group(1).entries(1, 2, Long.MAX_VALUE); // no tail cache: an LMDB read
+                    }
+                    return null;
+                });
+            }
+            callers[READERS] = pool.submit(() -> {
+                for (long n = 2; n < 10_000_000; n++) store.commit(store.newBatch().put(new byte[] {'k'}, num(n)));
+                return null;
+            });
+            while (store.stats().commits() < 20) Thread.onSpinWait();
+            store.close();
+            for (Future<?> f : callers) {
+                Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                        () -> f.get(60, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof StoreException se && se.getMessage().contains("is closed"),
+                        "expected a clean 'closed' error, got " + e.getCause());
+            }
+        } finally {
+            store.close();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void readersSeeWholeBatchesWhileOneThreadCommits() throws Exception {
         byte[] x = {'x'};
         byte[] y = {'y'};
