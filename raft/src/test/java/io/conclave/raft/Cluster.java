@@ -118,6 +118,11 @@ final class Cluster {
         for (long id : nodes.keySet()) process(id);
     }
 
+    /** Whether the current partitions and filters drop {@code m}. */
+    boolean blocked(Message m) {
+        return dropped(m);
+    }
+
     private boolean dropped(Message m) {
         if (isolated.contains(m.from()) || isolated.contains(m.to())) return true;
         for (Predicate<Message> f : dropFilters) {

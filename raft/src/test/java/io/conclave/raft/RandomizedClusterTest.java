@@ -109,7 +109,8 @@ class RandomizedClusterTest {
         int size = rnd.nextBoolean() ? 3 : 5;
         long[] ids = new long[size];
         for (int i = 0; i < size; i++) ids[i] = i + 1;
-        RaftConfig template = new RaftConfig(1, 10, 1, 256, 4, 1 << 20, rnd.nextBoolean(), true, 0, 1);
+        RaftConfig template = new RaftConfig(1, 5 + rnd.nextInt(10), 1 + rnd.nextInt(2), 1 + rnd.nextInt(300),
+                1 + rnd.nextInt(4), 64 + rnd.nextInt(1 << 12), rnd.nextBoolean(), rnd.nextInt(4) > 0, 0, 1);
         Cluster c = new Cluster(template, ids);
         // Two spare nodes, not members yet: conf changes add them as learners and voters.
         long[] everyone = new long[size + 2];
@@ -153,7 +154,15 @@ class RandomizedClusterTest {
                 }
             } else if (action < 86) {
                 c.heal();
-                if (rnd.nextBoolean()) c.isolate(ids[rnd.nextInt(size)]);
+                int kind = rnd.nextInt(3);
+                if (kind == 0) {
+                    c.isolate(ids[rnd.nextInt(size)]);
+                } else if (kind == 1) {
+                    // Split into two sides at random (majority/minority or even).
+                    java.util.Set<Long> side = new java.util.HashSet<>();
+                    for (long id : ids) if (rnd.nextBoolean()) side.add(id);
+                    c.drop(m -> side.contains(m.from()) != side.contains(m.to()));
+                }
             } else if (action < 89) {
                 long victim = ids[rnd.nextInt(size)];
                 processWithChecks(c, checker, net);
@@ -261,7 +270,7 @@ class RandomizedClusterTest {
         for (int i = 0; i < n; i++) {
             Message m = net.remove(rnd.nextInt(net.size()));
             int fate = rnd.nextInt(100);
-            if (fate < 10 || c.isIsolated(m.from()) || c.isIsolated(m.to())) continue; // dropped
+            if (fate < 10 || c.blocked(m)) continue; // dropped
             c.node(m.to()).step(m);
             if (fate < 15) c.node(m.to()).step(m); // duplicated
         }
