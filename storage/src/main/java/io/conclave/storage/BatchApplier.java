@@ -130,12 +130,14 @@ final class BatchApplier {
         Invariants.check(entries.get(0).term() >= prevTerm,
                 "group %s: entry %s has a lower term than the entry before it (term %s)",
                 w.groupId, entries.get(0), prevTerm);
-        for (long i = first; i <= Math.min(w.appliedIndex, w.lastIndex); i++) {
+        // Committed entries are final: an append may rewrite them only identically (same term).
+        long committed = Math.min(Math.max(w.appliedIndex, w.hardState.commit()), w.lastIndex);
+        for (long i = first; i <= committed; i++) {
             long existing = termAt(w, i);
             long replacing = entries.get((int) Math.min(i - first, entries.size() - 1)).term();
             Invariants.check(i - first < entries.size() && existing == replacing,
-                    "group %s: append at %s would replace applied entry %s (term %s, applied index %s)",
-                    w.groupId, first, i, existing, w.appliedIndex);
+                    "group %s: append at %s would replace committed entry %s (term %s; commit %s, applied %s)",
+                    w.groupId, first, i, existing, w.hardState.commit(), w.appliedIndex);
         }
         if (first <= w.lastIndex) {
             deleteRange(raft, RaftKeys.logKey(w.groupId, first), RaftKeys.logKey(w.groupId, w.lastIndex + 1));

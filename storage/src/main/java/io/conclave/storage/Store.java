@@ -234,8 +234,9 @@ public final class Store implements AutoCloseable {
      * @throws StoreFullException if the map is full (the store stays usable for reads)
      * @throws StoreException if LMDB or the disk failed; after a failed commit the store refuses
      *     further writes and the node must restart
-     * @throws IllegalArgumentException, IllegalStateException if the batch breaks a Raft log rule
-     *     (a gap, a term or vote going back, compaction past the snapshot point): nothing written
+     * @throws IllegalArgumentException if the batch appends with a gap or compacts past the log
+     * @throws IllegalStateException if the batch breaks another Raft log rule (a term or vote going
+     *     back, compaction past the snapshot point, applying past the commit index): nothing written
      */
     public void commit(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch");

@@ -18,8 +18,9 @@ import java.util.Objects;
  *
  * <p>Arguments are checked here, before anything reaches LMDB: sizes against the store's limits,
  * contiguity of appended entries. Checks that need the persisted state (no gap in the log, terms
- * and votes never going back, compaction only of what a snapshot covers) run inside the commit,
- * and a failing one rejects the whole batch with nothing written.
+ * and votes never going back, committed entries never replaced, nothing applied beyond the commit
+ * index, compaction only of what a snapshot covers) run inside the commit, and a failing one
+ * rejects the whole batch with nothing written.
  *
  * <p>Keys and values passed to {@link #put} are copied; appended entries are kept by reference
  * (they are immutable by convention: Raft owns them).

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +57,7 @@ class StoreConcurrencyTest {
                 for (long n = 2; n < 10_000_000; n++) store.commit(store.newBatch().put(new byte[] {'k'}, num(n)));
                 return null;
             });
-            while (store.stats().commits() < 20) Thread.onSpinWait();
+            for (int i = 0; i < 1_000_000 && store.stats().commits() < 20; i++) Thread.onSpinWait();
             store.close();
             for (Future<?> f : callers) {
                 Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
@@ -81,6 +82,7 @@ class StoreConcurrencyTest {
                 .withTailCacheBytesPerGroup(2000))) {
             store.commit(store.newBatch().put(x, num(0)).put(y, num(0)));
             GroupStorage group = store.group(1);
+            CountDownLatch started = new CountDownLatch(READERS);
             Future<?>[] readers = new Future<?>[READERS];
             for (int r = 0; r < READERS; r++) {
                 readers[r] = pool.submit(() -> {
@@ -96,10 +98,12 @@ class StoreConcurrencyTest {
                             for (int i = 0; i < log.size(); i++) assertEquals(i + 1, num(log.get(i).data()));
                         }
                         reads++;
+                        started.countDown();
                     }
                     return reads;
                 });
             }
+            assertTrue(started.await(30, TimeUnit.SECONDS), "readers did not start");
             for (long n = 1; n <= BATCHES; n++) {
                 store.commit(store.newBatch().put(x, num(n)).put(y, num(n))
                         .append(1, List.of(new Entry(1, n, EntryType.NORMAL, num(n)))));

@@ -357,6 +357,19 @@ class StoreTest {
     }
 
     @Test
+    void committedEntriesCannotBeReplaced() {
+        Store s = open();
+        s.commit(s.newBatch().append(1, entries(1, 5, 1)).setHardState(1, new HardState(1, 1, 4)));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> s.commit(s.newBatch().append(1, entries(4, 4, 2))));
+        assertTrue(e.getMessage().contains("would replace committed entry 4"), e.getMessage());
+        s.commit(s.newBatch().append(1, entries(4, 6, 1))); // identical rewrite of committed entries is fine
+        s.commit(s.newBatch().append(1, entries(5, 5, 2)));
+        assertEquals(5, s.group(1).lastIndex());
+        assertEquals(2, s.group(1).term(5));
+    }
+
+    @Test
     void appliedEntriesCannotBeReplaced() {
         Store s = open();
         ConfState cs = ConfState.ofVoters(1);
