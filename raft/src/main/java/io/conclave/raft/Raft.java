@@ -46,6 +46,8 @@ final class Raft {
     /** Index of the last conf change appended by this leader; a new one waits until it is applied. */
     long pendingConfIndex;
     long leadTransferee;
+    /** Index of an appended, unapplied conf change removing this leader (0: none). */
+    private long selfRemovalIndex;
     boolean isLearner;
     private ReadOnly readOnly = new ReadOnly();
     /** Last index of the membership entries this replica bootstrapped in memory (0 if none). */
@@ -140,6 +142,7 @@ final class Raft {
             e.setValue(pr);
         }
         pendingConfIndex = 0;
+        selfRemovalIndex = 0;
         uncommittedBytes = 0;
         readOnly = new ReadOnly();
     }
@@ -179,6 +182,7 @@ final class Raft {
         // Any conf change in the uncommitted tail may be pending, and none may be proposed
         // before this term's first entry is applied (see package-info): be conservative.
         pendingConfIndex = log.lastIndex();
+        selfRemovalIndex = findSelfRemoval(log.applied + 1, log.lastIndex() + 1);
     }
 
     // ---------------------------------------------------------------- ticks
@@ -238,6 +242,27 @@ final class Raft {
         // A conf change committed but not applied may change who votes; wait for it.
         if (hasUnappliedConfChanges()) return;
         campaign(type);
+    }
+
+    /** The index of a conf change entry in [lo, hi) removing this replica, or 0. */
+    private long findSelfRemoval(long lo, long hi) {
+        long found = 0;
+        while (lo < hi) {
+            List<Entry> page;
+            try {
+                page = log.slice(lo, hi, 1L << 20);
+            } catch (RaftStorage.CompactedException e) {
+                return found;
+            }
+            if (page.isEmpty()) return found;
+            for (Entry e : page) {
+                if (e.type() != EntryType.CONF_CHANGE) continue;
+                ConfChange cc = ConfChange.decode(e.data());
+                if (cc.nodeId() == id && cc.type() == ConfChange.ConfChangeType.REMOVE_NODE) found = e.index();
+            }
+            lo = page.get(page.size() - 1).index() + 1;
+        }
+        return found;
     }
 
     private boolean hasUnappliedConfChanges() {
@@ -719,6 +744,14 @@ final class Raft {
 
     long propose(byte[] data) {
         checkCanPropose();
+        if (selfRemovalIndex > log.applied) {
+            // Appending past our own removal could leave us, once removed, with a longer log
+            // than the remaining voters, whose votes we would then refuse: the group could
+            // wedge (see package-info). A leader on its way out takes no more proposals.
+            throw new ProposalDroppedException(ProposalDroppedException.Reason.TRANSFERRING_LEADERSHIP, 0,
+                    String.format("leader %d is being removed from the group (conf change at index %d); "
+                            + "retry on another replica", id, selfRemovalIndex));
+        }
         Entry e = new Entry(0, 0, EntryType.NORMAL, data);
         if (!appendEntries(List.of(e))) {
             throw new ProposalDroppedException(ProposalDroppedException.Reason.UNCOMMITTED_LIMIT, id, String.format(
@@ -744,6 +777,7 @@ final class Raft {
                     id, uncommittedBytes, maxUncommittedBytes));
         }
         pendingConfIndex = log.lastIndex();
+        if (cc.type() == ConfChange.ConfChangeType.REMOVE_NODE && cc.nodeId() == id) selfRemovalIndex = pendingConfIndex;
         bcastAppend();
         return pendingConfIndex;
     }

@@ -67,11 +67,14 @@
  * <p>A leader that applies its own removal keeps leading without counting itself, refuses
  * proposals (TRANSFERRING_LEADERSHIP), brings the most up-to-date remaining voter level with its
  * log, sends it TIMEOUT_NOW and steps down; it then never campaigns, being outside the
- * configuration. Stepping down at once would risk a wedge: a voter that has not learned the
- * removal committed still needs our vote, and we refuse it while our log is longer. Hazard left:
- * if the removed leader crashes before the handover with entries no voter has, the same wedge
- * can occur; callers should transfer leadership away before removing the leader (as
- * CockroachDB does).
+ * configuration. The hazard is a wedge: a remaining voter that has not learned that the removal
+ * committed still counts us (in a two-voter group it needs our vote), and we refuse our vote
+ * while our log is longer than its. So a leader also refuses proposals while a conf change
+ * removing it is appended but not applied: its log then ends at the removal (or at its own
+ * first entry, committed with it), which every voter that acknowledged the removal holds, and
+ * the wedge cannot arise even if the removed leader crashes or steps down by check-quorum
+ * before handing over. Transferring leadership away before removing the leader (as CockroachDB
+ * does) remains the smoother path.
  *
  * <h2>Leader transfer</h2>
  * {@code transferLeadership(id)}: the leader refuses proposals (TRANSFERRING_LEADERSHIP), brings

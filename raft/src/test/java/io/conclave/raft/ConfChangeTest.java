@@ -157,6 +157,34 @@ class ConfChangeTest {
     }
 
     @Test
+    void removingTheLeaderOfATwoVoterGroupCannotWedgeIt() {
+        Cluster c = Cluster.of(1, 2);
+        c.campaign(1);
+        c.propose(1, "a");
+        c.node(1).proposeConfChange(remove(1));
+        // A leader on its way out takes no more proposals, so its log cannot outgrow node 2's.
+        ProposalDroppedException e = assertThrows(ProposalDroppedException.class, () -> c.node(1).propose(new byte[1]));
+        assertEquals(ProposalDroppedException.Reason.TRANSFERRING_LEADERSHIP, e.reason());
+        c.processAll();
+        // Node 2 receives and acknowledges the removal, then hears nothing more from node 1:
+        // it never learns that the removal committed, so it still counts node 1 as a voter.
+        java.util.List<Message> toTwo = new java.util.ArrayList<>(c.inFlight);
+        c.inFlight.clear();
+        for (Message m : toTwo) c.node(2).step(m);
+        c.drop(m -> m.to() == 2);
+        c.stabilize();
+        assertEquals(Set.of(2L), c.node(1).status().confState().voters(), "node 1 applied its removal");
+        assertEquals(Set.of(1L, 2L), c.node(2).status().confState().voters());
+        // Node 1 crashes before handing over; it restarts outside the configuration.
+        c.restart(1);
+        c.heal();
+        c.tickAll(100);
+        assertEquals(2, c.leader(), "node 1 granted its vote: its log is no longer than node 2's");
+        c.propose(2, "b");
+        assertEquals(Set.of(2L), c.node(2).status().confState().voters());
+    }
+
+    @Test
     void addedNodeCatchesUpBySnapshotAfterCompaction() {
         Cluster c = Cluster.of(1, 2, 3);
         c.campaign(1);
