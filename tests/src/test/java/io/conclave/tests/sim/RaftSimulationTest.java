@@ -25,7 +25,7 @@ class RaftSimulationTest {
         long base = single != null ? single : Long.getLong("sim.seedBase", freshSeedBase());
         System.out.printf("RaftSimulationTest: %d seed(s) from %d (replay one with -Dsim.seed=N)%n", count, base);
         long started = System.nanoTime();
-        long commands = 0, leaderTerms = 0, snapshots = 0, reads = 0, restarts = 0, steps = 0;
+        long commands = 0, leaderTerms = 0, confChanges = 0, snapshots = 0, reads = 0, restarts = 0, steps = 0;
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < count && failures.size() < MAX_FAILURES_REPORTED; i++) {
             long seed = base + i;
@@ -34,6 +34,7 @@ class RaftSimulationTest {
                 RandomRaftRun.Stats stats = run.run();
                 commands += stats.commandsApplied();
                 leaderTerms += stats.leaderTerms();
+                confChanges += stats.confChanges();
                 snapshots += stats.snapshotsDelivered();
                 reads += stats.readStates();
                 restarts += stats.restarts();
@@ -44,8 +45,8 @@ class RaftSimulationTest {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("RaftSimulationTest: %d seed(s) in %d ms: %d steps, %d leader terms, %d entries applied,"
-                + " %d snapshots sent, %d read indexes checked, %d restarts%n", count, millis, steps, leaderTerms,
-                commands, snapshots, reads, restarts);
+                + " %d membership changes, %d snapshots sent, %d read indexes checked, %d restarts%n", count, millis,
+                steps, leaderTerms, commands, confChanges, snapshots, reads, restarts);
         if (!failures.isEmpty()) fail(String.join("\n\n", failures));
     }
 

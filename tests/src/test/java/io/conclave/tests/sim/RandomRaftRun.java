@@ -26,8 +26,8 @@ final class RandomRaftRun {
     private static final int MIN_VOTERS = 3;
 
     /** What a run did, for the summary line. */
-    record Stats(int voters, long steps, long leaderTerms, long commandsApplied, long snapshotsDelivered,
-            long readStates, long restarts) {}
+    record Stats(int voters, long steps, long leaderTerms, long commandsApplied, long confChanges,
+            long snapshotsDelivered, long readStates, long restarts) {}
 
     private final SplittableRandom random;
     private final SimCluster cluster;
@@ -77,7 +77,8 @@ final class RandomRaftRun {
         long restarts = 0;
         for (SimNode node : cluster.nodes()) restarts += node.restarts();
         return new Stats(options.voters(), cluster.now(), cluster.checker().leaderTermCount(),
-                cluster.checker().maxAppliedIndex(), cluster.snapshotsDelivered(),
+                cluster.checker().maxAppliedIndex(), cluster.confChangesCommitted() - options.voters(),
+                cluster.snapshotsDelivered(),
                 cluster.checker().readStatesChecked(), restarts);
     }
 
@@ -208,7 +209,11 @@ final class RandomRaftRun {
                     proposedAt = cluster.now();
                 }
             }
-            if (commandId != 0 && leader != null && appliedOnAllLiveVoters(leader, commandId)) return;
+            if (commandId != 0 && leader != null && appliedOnAllLiveVoters(leader, commandId)) {
+                checkReadLiveness(cluster.appliedIndexOf(commandId), deadline);
+                checkTransferLiveness(deadline);
+                return;
+            }
             cluster.step();
         }
         SimNode leader = cluster.leader();
@@ -217,6 +222,60 @@ final class RandomRaftRun {
                         + " (%s; leader %s, command %d applied at %d, nodes %s)",
                 boundSteps, options, leader == null ? "none" : leader.id + " term " + leader.term(), commandId,
                 cluster.appliedIndexOf(commandId), describeNodes()));
+    }
+
+    /** A read asked of a random live voter is answered, at or after the command just committed. */
+    private void checkReadLiveness(long committedIndex, long deadline) {
+        long retrySteps = 4L * options.electionTicks() * options.stepsPerTick();
+        List<Long> voters = liveVoters();
+        long reader = voters.get(random.nextInt(voters.size()));
+        long readId = 0;
+        long askedAt = 0;
+        while (cluster.now() < deadline) {
+            if (readId == 0 || (cluster.readIndexAnswer(readId) == null && cluster.now() - askedAt > retrySteps)) {
+                readId = cluster.readIndex(reader);
+                askedAt = cluster.now();
+            }
+            Long answer = cluster.readIndexAnswer(readId);
+            if (answer != null) {
+                SimCheck.check(answer >= committedIndex, "read index %d below index %d committed before the read",
+                        answer, committedIndex);
+                return;
+            }
+            cluster.step();
+        }
+        throw new SimCheck.Violation(String.format("liveness: a read at node %d was not answered after healing (%s)%s",
+                reader, options, describeNodes()));
+    }
+
+    /** Leadership moves to a chosen live voter when asked, on a healed network. */
+    private void checkTransferLiveness(long deadline) {
+        List<Long> voters = liveVoters();
+        SimNode leader = cluster.leader();
+        voters.remove(leader.id);
+        if (voters.isEmpty()) return;
+        long target = voters.get(random.nextInt(voters.size()));
+        long retrySteps = 4L * options.electionTicks() * options.stepsPerTick();
+        long askedAt = -retrySteps - 1;
+        while (cluster.now() < deadline) {
+            SimNode current = cluster.leader();
+            if (current != null && current.id == target) return;
+            if (current != null && cluster.now() - askedAt > retrySteps) {
+                cluster.transferLeadership(current.id, target);
+                askedAt = cluster.now();
+            }
+            cluster.step();
+        }
+        throw new SimCheck.Violation(String.format(
+                "liveness: leadership did not move to node %d after healing (%s)%s", target, options, describeNodes()));
+    }
+
+    private List<Long> liveVoters() {
+        List<Long> live = new ArrayList<>();
+        for (long voter : new TreeSet<>(cluster.leader().raft().status().confState().voters())) {
+            if (cluster.node(voter).live()) live.add(voter);
+        }
+        return live;
     }
 
     private boolean removalApplied(long id) {

@@ -52,6 +52,8 @@ final class SimCluster {
     private long nextCommandId = 1;
     private long nextReadId = 1;
     private long snapshotsDelivered;
+    private long lastConfChangeIndex;
+    private long confChangesCommitted;
     private long proposalsDropped;
     private int crashAfterPersistPerMille;
     /** Debugging aid: trace every delivered message (-Dsim.traceMessages=true). */
@@ -200,6 +202,10 @@ final class SimCluster {
             ConfState confState = null;
             if (entry.type() == EntryType.CONF_CHANGE && entry.data().length > 0) {
                 ConfChange change = decodeConfChange(entry);
+                if (entry.index() > lastConfChangeIndex) {
+                    lastConfChangeIndex = entry.index();
+                    confChangesCommitted++;
+                }
                 confState = node.raft().applyConfChange(change);
                 trace.add("node " + node.id + " applied " + change + " at " + entry.index() + " -> voters "
                         + new TreeSet<>(confState.voters()) + " learners " + new TreeSet<>(confState.learners()));
@@ -388,6 +394,11 @@ final class SimCluster {
 
     long snapshotsDelivered() {
         return snapshotsDelivered;
+    }
+
+    /** Membership changes committed, counting the bootstrap entries. */
+    long confChangesCommitted() {
+        return confChangesCommitted;
     }
 
     long proposalsDropped() {
