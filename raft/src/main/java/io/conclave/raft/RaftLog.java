@@ -43,7 +43,10 @@ final class RaftLog {
 
     long lastIndex() {
         long i = unstable.maybeLastIndex();
-        return i >= 0 ? i : storage.lastIndex();
+        // Not storage.lastIndex(): the log ends where Raft last put it. A storage that keeps a
+        // stale tail (entries above a truncation point that it did not drop) must not make them
+        // reappear. Both agree whenever storage dropped what it was told to.
+        return i >= 0 ? i : unstable.offset - 1;
     }
 
     /**

@@ -29,6 +29,13 @@ import java.util.List;
  * storage ({@code confState() = ConfState.EMPTY}, no log, {@code HardState.EMPTY}): it never
  * campaigns and waits for the leader, which sends it the log from index 1 or a snapshot.
  *
+ * <p>When a {@link Ready} carries a snapshot, the caller replaces the log with it: afterwards
+ * {@code firstIndex() == snapshot index + 1} ({@link RawNode#advance(Ready)} checks this).
+ * Entries above the snapshot index should be dropped too, and appending entries should drop any
+ * stored suffix they conflict with (as {@link MemoryRaftStorage} does); while a replica runs,
+ * Raft ignores stored entries above the last index it wrote, but after a restart {@code
+ * lastIndex()} is trusted.
+ *
  * <p>{@link #snapshot()} must cover every compacted entry: before compacting through index i the
  * caller must make {@code snapshot()} return a snapshot at index &ge; i, or the leader cannot
  * catch up a follower that needs the compacted entries (it throws saying so).
