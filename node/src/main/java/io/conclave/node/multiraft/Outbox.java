@@ -30,6 +30,21 @@ final class Outbox {
         }
     }
 
+    /**
+     * A heartbeat telling {@code hb.to()} that the group goes quiet; always a tuple, and never
+     * produced by Raft itself (the scheduler builds it when it quiesces a leader).
+     */
+    void addQuiesce(long groupId, Message hb) {
+        byNode.computeIfAbsent(hb.to(), k -> RaftBatch.newBuilder()).addHeartbeats(CoalescedHeartbeat.newBuilder()
+                .setGroupId(groupId).setFrom(hb.from()).setTo(hb.to())
+                .setTerm(hb.term()).setCommit(hb.commit()).setQuiesce(true).build());
+    }
+
+    /** Makes sure {@code nodeId} gets a batch this cycle, if only an empty one: a liveness signal. */
+    void touch(long nodeId) {
+        byNode.computeIfAbsent(nodeId, k -> RaftBatch.newBuilder());
+    }
+
     boolean isEmpty() {
         return byNode.isEmpty();
     }
@@ -51,12 +66,12 @@ final class Outbox {
 
     /** Receiving side: every message of a batch, heartbeat tuples expanded back to messages. */
     static void expand(RaftBatch batch, GroupMessageSink sink) {
-        for (var rm : batch.getMessagesList()) sink.accept(rm.getGroupId(), RaftCodec.decode(rm));
+        for (var rm : batch.getMessagesList()) sink.accept(rm.getGroupId(), RaftCodec.decode(rm), false);
         for (CoalescedHeartbeat hb : batch.getHeartbeatsList()) {
-            sink.accept(hb.getGroupId(), heartbeat(MessageType.HEARTBEAT, hb));
+            sink.accept(hb.getGroupId(), heartbeat(MessageType.HEARTBEAT, hb), hb.getQuiesce());
         }
         for (CoalescedHeartbeat hb : batch.getHeartbeatResponsesList()) {
-            sink.accept(hb.getGroupId(), heartbeat(MessageType.HEARTBEAT_RESPONSE, hb));
+            sink.accept(hb.getGroupId(), heartbeat(MessageType.HEARTBEAT_RESPONSE, hb), false);
         }
     }
 
@@ -67,6 +82,6 @@ final class Outbox {
 
     @FunctionalInterface
     interface GroupMessageSink {
-        void accept(long groupId, Message message);
+        void accept(long groupId, Message message, boolean quiesce);
     }
 }

@@ -31,6 +31,10 @@ final class Replica {
     Role role = Role.FOLLOWER;
     /** Set once this node applied its own removal: the replica stops ticking and campaigning. */
     boolean removed;
+    /** Neither ticks nor heartbeats until woken; see {@link Quiescence}. */
+    boolean quiesced;
+    /** ReadIndex rounds issued and not yet answered; a leader with any does not quiesce. */
+    int readRoundsInFlight;
 
     /** Reads accepted this cycle; they share one ReadIndex round at the cycle's start. */
     final List<ReadWaiter> queuedReads = new ArrayList<>();

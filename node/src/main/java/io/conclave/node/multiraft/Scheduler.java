@@ -86,6 +86,14 @@ public final class Scheduler implements AutoCloseable {
     // Everything below is confined to the scheduler thread.
     private final Map<Long, Replica> replicas = new TreeMap<>();
     private final Set<Replica> dirty = new LinkedHashSet<>();
+    /** Replicas that tick: all but the quiesced and the removed. Idle groups leave this set. */
+    private final Set<Replica> awake = new LinkedHashSet<>();
+    /** This cycle's outgoing Raft traffic, one batch per peer node. */
+    private final Outbox outbox = new Outbox();
+    private final Liveness liveness;
+    /** Every other node that is a member of some local group; recomputed when memberships change. */
+    private Set<Long> peerNodes = Set.of();
+    private boolean peerNodesStale = true;
     private final Set<Replica> readsToIssue = new LinkedHashSet<>();
     private final Set<Long> groupsToPersist = new LinkedHashSet<>();
     private final Map<Long, PendingWrite> pendingWrites = new HashMap<>();
@@ -129,6 +137,7 @@ public final class Scheduler implements AutoCloseable {
         this.nextProposalId = random.nextLong() & Long.MAX_VALUE;
         this.nextReadId = random.nextLong() & Long.MAX_VALUE;
         this.applier = new KvApplier(localNodeId, store, settings);
+        this.liveness = new Liveness(settings.electionTicks());
         this.thread = new Thread(this::run, "conclave-scheduler-n" + localNodeId);
     }
 
@@ -218,6 +227,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void handle(Event event) {
         if (event instanceof RaftIn in) {
+            liveness.heard(in.fromNode(), tickCount);
             Outbox.expand(in.batch(), this::stepInto);
         } else if (event instanceof KvIn in) {
             handleKv(in.request(), newPending(in.reply()));
@@ -238,27 +248,79 @@ public final class Scheduler implements AutoCloseable {
         expiries.add(new Expiry(pending.deadlineTick, pending, forget));
     }
 
-    private void stepInto(long groupId, Message m) {
+    private void stepInto(long groupId, Message m, boolean quiesce) {
         if (m.to() != localNodeId) return;
         Replica r = replicas.get(groupId);
         if (r == null) r = createUninitialized(groupId);
         if (r.removed) return;
+        // A heartbeat response carries nothing that needs a quiesced leader awake: it was
+        // quiesced only once every follower had the whole log.
+        if (!quiesce && m.type() != MessageType.HEARTBEAT_RESPONSE) wake(r);
         r.raft.step(m);
         dirty.add(r);
+        if (quiesce) maybeQuiesceFollower(r, m);
     }
 
     private void tickAll() {
         tickCount++;
-        for (Replica r : replicas.values()) {
-            if (r.removed) continue;
+        List<Replica> quiet = new ArrayList<>();
+        for (Replica r : awake) {
+            if (Quiescence.leaderCanQuiesce(r, liveness)) {
+                quiet.add(r);
+                continue;
+            }
             r.raft.tick();
             dirty.add(r);
         }
+        for (Replica r : quiet) quiesceLeader(r);
+        checkLiveness();
+        expire();
+    }
+
+    private void expire() {
         while (!expiries.isEmpty() && expiries.peek().deadlineTick() <= tickCount) {
             Expiry e = expiries.poll();
             e.forget().run();
             e.pending().fail(ErrorResponse.Code.TIMEOUT, "node " + localNodeId + " got no answer within "
                     + settings.requestTimeoutTicks() + " ticks (no leader, lost quorum, or overloaded); retry");
+        }
+    }
+
+    // ---- quiescence ----
+
+    private void wake(Replica r) {
+        if (!r.quiesced) return;
+        r.quiesced = false;
+        if (!r.removed) awake.add(r);
+    }
+
+    private void quiesce(Replica r) {
+        r.quiesced = true;
+        awake.remove(r);
+    }
+
+    private void quiesceLeader(Replica r) {
+        quiesce(r);
+        for (Message hb : Quiescence.heartbeats(r, localNodeId)) outbox.addQuiesce(r.groupId, hb);
+    }
+
+    private void maybeQuiesceFollower(Replica r, Message hb) {
+        if (!r.quiesced && Quiescence.followerCanQuiesce(r, hb)) quiesce(r);
+    }
+
+    /** Pings every peer once a tick and wakes the groups whose leader's node went silent. */
+    private void checkLiveness() {
+        if (peerNodesStale) {
+            peerNodes = Quiescence.peerNodes(replicas.values(), localNodeId);
+            peerNodesStale = false;
+        }
+        for (long p : peerNodes) outbox.touch(p);
+        for (long p : liveness.newlyDead(peerNodes, tickCount)) {
+            LOG.info(() -> "node " + localNodeId + " heard nothing from node " + p + " for "
+                    + settings.electionTicks() + " ticks; waking the groups it led");
+            for (Replica r : replicas.values()) {
+                if (r.quiesced && r.leaderId == p) wake(r);
+            }
         }
     }
 
@@ -272,6 +334,8 @@ public final class Scheduler implements AutoCloseable {
         Replica r = new Replica(groupId, raft, gs, applied, gs.appliedConfState());
         r.snapshotIndex = gs.firstIndex() - 1;
         replicas.put(groupId, r);
+        awake.add(r);
+        peerNodesStale = true;
         return r;
     }
 
@@ -326,6 +390,7 @@ public final class Scheduler implements AutoCloseable {
             pending.answer(notLeader(groupId, r));
             return;
         }
+        wake(r);
         long id = nextProposalId++;
         try {
             r.raft.propose(new Command.Kv(localNodeId, id, req).encode());
@@ -383,6 +448,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void queueRead(Replica r, Pending pending, Runnable serve) {
+        wake(r);
         r.queuedReads.add(new Replica.ReadWaiter(pending, serve));
         readsToIssue.add(r);
     }
@@ -395,8 +461,10 @@ public final class Scheduler implements AutoCloseable {
             readBatches.put(id, new Replica.ReadBatch(id, new ArrayList<>(r.queuedReads)));
             r.queuedReads.clear();
             r.raft.readIndex(ByteBuffer.allocate(8).putLong(id).array());
-            expiries.add(new Expiry(tickCount + settings.requestTimeoutTicks(), new Pending(f -> {}, 0),
-                    () -> readBatches.remove(id)));
+            r.readRoundsInFlight++;
+            expiries.add(new Expiry(tickCount + settings.requestTimeoutTicks(), new Pending(f -> {}, 0), () -> {
+                if (readBatches.remove(id) != null) r.readRoundsInFlight--;
+            }));
             dirty.add(r);
         }
         readsToIssue.clear();
@@ -407,6 +475,7 @@ public final class Scheduler implements AutoCloseable {
             if (rs.context().length != 8) continue;
             Replica.ReadBatch b = readBatches.remove(ByteBuffer.wrap(rs.context()).getLong());
             if (b == null) continue;
+            r.readRoundsInFlight--;
             b.index = rs.index();
             r.readableAt.add(b);
         }
@@ -461,6 +530,7 @@ public final class Scheduler implements AutoCloseable {
             pending.answer(notLeader(groupId, r));
             return;
         }
+        wake(r);
         long index;
         try {
             index = r.raft.proposeConfChange(change);
@@ -480,6 +550,7 @@ public final class Scheduler implements AutoCloseable {
             pending.answer(notLeader(groupId, r));
             return;
         }
+        wake(r);
         r.raft.transferLeadership(toNode);
         dirty.add(r);
         pending.answer(Replies.admin(Status.of(List.of(r))));
@@ -498,7 +569,10 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         dirty.clear();
-        if (ready.isEmpty() && groupsToPersist.isEmpty()) return;
+        if (ready.isEmpty() && groupsToPersist.isEmpty()) {
+            flushOutbox(); // liveness pings and quiesce heartbeats
+            return;
+        }
 
         WriteBatch batch = store.newBatch();
         List<Runnable> answers = new ArrayList<>();
@@ -541,7 +615,10 @@ public final class Scheduler implements AutoCloseable {
         boolean wasLeader = r.isLeader();
         r.observe(rd.softState());
         if (wasLeader && !r.isLeader()) failWritesOf(r.groupId);
-        if (!rd.snapshot().isEmpty()) applier.installSnapshot(r, rd.snapshot(), batch);
+        if (!rd.snapshot().isEmpty()) {
+            applier.installSnapshot(r, rd.snapshot(), batch);
+            peerNodesStale = true;
+        }
         statReadies++;
         statEntriesPersisted += rd.entries().size();
         if (!rd.entries().isEmpty()) batch.append(r.groupId, rd.entries());
@@ -595,7 +672,9 @@ public final class Scheduler implements AutoCloseable {
                 + ": voters " + r.confState.voters() + " learners " + r.confState.learners());
         if (cc.type() == io.conclave.raft.ConfChange.ConfChangeType.REMOVE_NODE && cc.nodeId() == localNodeId) {
             r.removed = true;
+            awake.remove(r);
         }
+        peerNodesStale = true;
         Pending p = pendingConfChanges.remove(new GroupIndex(r.groupId, e.index()));
         if (p != null) answers.add(() -> p.answer(Replies.admin(Status.of(List.of(r)))));
     }
@@ -634,7 +713,6 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void send(List<Replica> ready, List<Ready> readies) {
-        Outbox outbox = new Outbox();
         List<Runnable> snapshotsSent = new ArrayList<>();
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
@@ -644,9 +722,14 @@ public final class Scheduler implements AutoCloseable {
                 if (m.type() == MessageType.SNAPSHOT) snapshotsSent.add(() -> r.raft.reportSnapshot(m.to(), true));
             }
         }
+        flushOutbox();
+        pendingSnapshotReports.addAll(snapshotsSent);
+    }
+
+    private void flushOutbox() {
+        if (outbox.isEmpty()) return;
         Map<Long, RaftBatch> batches = outbox.drain();
         batches.forEach(network::send);
         statBatchesSent += batches.size();
-        pendingSnapshotReports.addAll(snapshotsSent);
     }
 }

@@ -29,6 +29,7 @@ final class Status {
                 .setLastIndex(s.lastIndex())
                 .addAllVoters(new TreeSet<>(r.confState.voters()))
                 .addAllLearners(new TreeSet<>(r.confState.learners()))
+                .setQuiesced(r.quiesced)
                 .build();
     }
 }

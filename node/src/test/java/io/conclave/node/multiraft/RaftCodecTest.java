@@ -58,9 +58,17 @@ class RaftCodecTest {
         assertEquals(1000, batches.get(3L).getHeartbeatResponsesCount());
         assertEquals(0, outbox.drain().size());
 
+        outbox.addQuiesce(9, heartbeat(MessageType.HEARTBEAT, 1, 2, 5, 40));
+        outbox.touch(3);
+        var quiet = outbox.drain();
+        assertEquals(0, quiet.get(3L).getHeartbeatsCount() + quiet.get(3L).getMessagesCount(), "liveness ping");
+        boolean[] sawQuiesce = {false};
+        Outbox.expand(quiet.get(2L), (g, m, quiesce) -> sawQuiesce[0] = quiesce && g == 9 && m.commit() == 40);
+        org.junit.jupiter.api.Assertions.assertTrue(sawQuiesce[0]);
+
         List<Message> received = new ArrayList<>();
         List<Long> groups = new ArrayList<>();
-        Outbox.expand(toTwo, (g, m) -> {
+        Outbox.expand(toTwo, (g, m, quiesce) -> {
             groups.add(g);
             received.add(m);
         });
