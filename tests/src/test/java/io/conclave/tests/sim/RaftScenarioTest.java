@@ -125,6 +125,40 @@ class RaftScenarioTest {
         });
     }
 
+    @Test
+    void minorityLeaderCommitsNothingAndItsEntriesAreDiscardedOnHeal() {
+        SimCluster cluster = new SimCluster(SimOptions.calm(5, 0), SEED);
+        guard(cluster, () -> {
+            List<Long> all = List.of(1L, 2L, 3L, 4L, 5L);
+            long oldLeader = awaitLeader(cluster);
+            proposeAndAwaitOnAll(cluster, all, 8);
+            long partner = oldLeader == 1 ? 2 : 1;
+            cluster.network().split(List.of(oldLeader, partner));
+
+            // The deposed side still accepts proposals until check-quorum makes it step down.
+            List<Long> stranded = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long commandId = cluster.propose(oldLeader, 8);
+                if (commandId != 0) stranded.add(commandId);
+            }
+            assertFalse(stranded.isEmpty(), "the old leader refused every proposal at once");
+            assertTrue(cluster.runUntil(() -> cluster.leader() != null && cluster.leader().id != oldLeader
+                    && cluster.leader().id != partner, SETTLE_STEPS), "the majority elected no leader");
+            List<Long> majority = all.stream().filter(id -> id != oldLeader && id != partner).toList();
+            proposeAndAwaitOnAll(cluster, majority, 8);
+            cluster.runTicks(3L * cluster.options().electionTicks());
+            assertFalse(cluster.node(oldLeader).isLeader(), "an isolated leader kept leading past check-quorum");
+
+            cluster.network().heal();
+            proposeAndAwaitOnAll(cluster, all, 8);
+            for (long commandId : stranded) {
+                assertEquals(0, cluster.appliedIndexOf(commandId),
+                        "command " + commandId + " proposed to a minority leader was applied");
+            }
+            cluster.checkLogsMatchNow();
+        });
+    }
+
     // ---- helpers ----
 
     private static Message grant(MessageType type, long from, long to, long term) {

@@ -9,9 +9,11 @@
  *   <li><b>One seed decides everything.</b> A root {@link java.util.SplittableRandom} is split
  *       into one source per subsystem (settings of the run, workload, network, each node's
  *       election timeouts), so adding a random draw in one place does not reshuffle the others.
- *       Time is a step counter; a node ticks every {@code stepsPerTick} steps, offset by its id so
- *       that clocks are not in lockstep. No wall clock, no sleeps, no threads: a failing seed
- *       replays exactly with {@code -Dsim.seed=N}.</li>
+ *       Time is a step counter; each node ticks every few steps at its own rate (a node's clock may
+ *       run a quarter faster or slower than another's), offset by its id so that clocks are not
+ *       in lockstep. No wall clock, no sleeps, no threads: a failing seed replays exactly with
+ *       {@code -Dsim.seed=N}, and {@code -Dsim.traceMessages=true} adds every delivered message to
+ *       the trace printed on failure.</li>
  *   <li><b>The driver is production's.</b> {@link io.conclave.tests.sim.SimCluster} handles each
  *       Ready in the prescribed order: persist snapshot, entries and hard state to the node's
  *       {@link io.conclave.tests.sim.SimDisk}; send messages; apply committed entries (the state
@@ -22,9 +24,10 @@
  *       taken from the persisted state machine. Crashes happen between driver actions and also
  *       right after a Ready was persisted but before its messages left (a torn Ready).</li>
  *   <li><b>The network misbehaves.</b> {@link io.conclave.tests.sim.SimNetwork} delays each
- *       message by a random number of steps (which reorders them), drops and duplicates them, and
- *       partitions nodes (one isolated, or a random split); a partition also kills messages
- *       already in flight. Losses a real transport would notice are reported to the sender
+ *       message by a random number of steps (which reorders them), holds a few back for many
+ *       election timeouts (so messages of dead terms and stale snapshots still arrive), drops and
+ *       duplicates them, and partitions nodes (one isolated, or a random split); a partition also
+ *       kills messages already in flight. Losses a real transport would notice are reported to the sender
  *       ({@code reportUnreachable}, {@code reportSnapshot(false)}).</li>
  *   <li><b>Checkers, not expected outputs.</b> {@link io.conclave.tests.sim.SafetyChecker}
  *       watches every persist, apply, read state and leadership change and checks election
@@ -34,7 +37,12 @@
  *       index are caught even when both are empty leader entries of different terms.</li>
  *   <li><b>Liveness at the end.</b> {@link io.conclave.tests.sim.RandomRaftRun} heals the
  *       network, restarts every node and stops all faults; within a bounded number of election
- *       timeouts a leader must commit a new command on every live voter.</li>
+ *       timeouts a leader must commit a new command on every live voter, answer a read at a random
+ *       voter, and hand leadership to a chosen voter when asked.</li>
+ *   <li><b>Snapshots are served on demand.</b> {@link io.conclave.tests.sim.SimDisk#snapshot()}
+ *       records a snapshot at the applied index whenever Raft asks for one and the stored one is
+ *       older, as a storage engine that can read a consistent image would; compaction at random
+ *       points makes lagging and newly added replicas need them.</li>
  * </ul>
  *
  * <h2>Hazards</h2>
