@@ -1,0 +1,112 @@
+package io.conclave.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-loop load: {@code proposers} lanes each keep exactly one put in flight, so the
+ * cluster always has that many proposals outstanding. A put's latency is from the call to its
+ * acknowledgement (committed on a quorum with fsync and applied). Completions issued before the
+ * warm-up ends are not counted; the measured window is exactly {@code durationNanos} long.
+ *
+ * <p>All completions are handled on one client thread, which both keeps the histogram
+ * single-threaded and stops a put that fails at once from recursing into the next.
+ */
+final class LoadGenerator {
+    /** Highest latency the histogram tracks; a put slower than a minute is an outage, not a sample. */
+    static final long MAX_TRACKED_LATENCY_NANOS = 60_000_000_000L;
+
+    record Result(long commits, long errors, double seconds, Histogram latencyNanos, String firstError) {
+        double commitsPerSecond() {
+            return commits / seconds;
+        }
+    }
+
+    private final KvWriter writer;
+    private final int proposers;
+    private final byte[] value;
+    private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NANOS, 3);
+    /** Pause before a lane retries after a failed put, so an outage does not become a busy loop. */
+    static final long ERROR_BACKOFF_MILLIS = 10;
+
+    private final ScheduledExecutorService completions = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-completions");
+        t.setDaemon(true);
+        return t;
+    });
+    // Confined to the completions thread after start().
+    private long measureStartNanos;
+    private long measureEndNanos;
+    private long commits;
+    private long errors;
+    private String firstError;
+    private CountDownLatch lanesDone;
+
+    LoadGenerator(KvWriter writer, int proposers, int valueBytes, long seed) {
+        this.writer = writer;
+        this.proposers = proposers;
+        this.value = new byte[valueBytes];
+        new SplittableRandom(seed).nextBytes(value);
+    }
+
+    Result run(long warmupNanos, long durationNanos) throws InterruptedException {
+        long now = System.nanoTime();
+        lanesDone = new CountDownLatch(proposers);
+        completions.execute(() -> {
+            measureStartNanos = now + warmupNanos;
+            measureEndNanos = measureStartNanos + durationNanos;
+            for (int lane = 0; lane < proposers; lane++) issue(lane, 0);
+        });
+        long waitNanos = warmupNanos + durationNanos + TimeUnit.SECONDS.toNanos(70);
+        boolean drained = lanesDone.await(waitNanos, TimeUnit.NANOSECONDS);
+        Result[] result = new Result[1];
+        completions.submit(() -> {
+            result[0] = new Result(commits, errors, durationNanos / 1e9, latency.copy(),
+                    drained ? firstError : "lanes did not drain; " + firstError);
+        });
+        completions.shutdown();
+        completions.awaitTermination(10, TimeUnit.SECONDS);
+        return result[0];
+    }
+
+    private void issue(int lane, long sequence) {
+        long start = System.nanoTime();
+        if (start >= measureEndNanos) {
+            lanesDone.countDown();
+            return;
+        }
+        byte[] key = ("bench-" + lane + "-" + sequence).getBytes(StandardCharsets.UTF_8);
+        try {
+            writer.put(key, value).whenCompleteAsync((ok, error) -> next(lane, sequence, start, error), completions);
+        } catch (RuntimeException e) {
+            completions.execute(() -> next(lane, sequence, start, e));
+        }
+    }
+
+    private void next(int lane, long sequence, long startNanos, Throwable error) {
+        complete(startNanos, error);
+        if (error == null) {
+            issue(lane, sequence + 1);
+        } else {
+            completions.schedule(() -> issue(lane, sequence + 1), ERROR_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void complete(long startNanos, Throwable error) {
+        long end = System.nanoTime();
+        boolean counted = end >= measureStartNanos && end < measureEndNanos;
+        if (error != null) {
+            if (counted) errors++;
+            if (firstError == null) firstError = error.toString();
+            return;
+        }
+        if (!counted) return;
+        commits++;
+        latency.recordValue(Math.min(end - startNanos, MAX_TRACKED_LATENCY_NANOS));
+    }
+}

@@ -1,0 +1,185 @@
+package io.conclave.bench;
+
+import io.conclave.node.rpc.GroupStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The three Raft scenarios, each on a fresh three-node cluster with fsync on: (a) one group
+ * under {@code proposers} concurrent 1 KiB puts, (b) the same load spread over many groups,
+ * (c) many idle groups, where what matters is the CPU the nodes burn doing nothing.
+ */
+final class RaftBench {
+    /** Settings of one run; see {@link BenchMain.RaftCommand} for what each means. */
+    record Settings(long warmupNanos, long durationNanos, long idleWindowNanos, int proposers, int entryBytes,
+            int groups, int idleGroups, long leaderTimeoutNanos, List<String> nodeJvmFlags, List<String> nodeStartFlags,
+            Path tempParent, long seed) {}
+
+    record LoadRow(String scenario, int groups, LoadGenerator.Result load, double[] nodeCpuPercent,
+            double clientCpuPercent) {}
+
+    record IdleRow(int groups, double[] nodeCpuPercent, long leaderWaitMillis) {}
+
+    private final Settings settings;
+    private final NodeAccess access;
+
+    RaftBench(Settings settings, NodeAccess access) {
+        this.settings = settings;
+        this.access = access;
+    }
+
+    LoadRow runLoad(String scenario, int groups) throws Exception {
+        try (BenchCluster cluster = startCluster(groups)) {
+            Map<Long, String> leaders = new HashMap<>();
+            long leaderWait = awaitLeaders(cluster, groups, leaders);
+            System.out.printf(Locale.ROOT, "[%s] %d groups have leaders after %d ms; warming up %d s, measuring %d s%n",
+                    scenario, groups, leaderWait, TimeUnit.NANOSECONDS.toSeconds(settings.warmupNanos()),
+                    TimeUnit.NANOSECONDS.toSeconds(settings.durationNanos()));
+            try (KvWriter writer = access.writer(cluster.addresses(), settings.proposers(), groups, leaders)) {
+                LoadGenerator gen = new LoadGenerator(writer, settings.proposers(), settings.entryBytes(), settings.seed());
+                CpuWindow cpu = new CpuWindow(cluster);
+                Thread sampler = cpu.sampleAfter(settings.warmupNanos(), settings.durationNanos());
+                LoadGenerator.Result result = gen.run(settings.warmupNanos(), settings.durationNanos());
+                sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.durationNanos()) + 10_000);
+                return new LoadRow(scenario, groups, result, cpu.nodePercent(), cpu.selfPercent());
+            }
+        }
+    }
+
+    IdleRow runIdle(int groups) throws Exception {
+        try (BenchCluster cluster = startCluster(groups)) {
+            long leaderWait = awaitLeaders(cluster, groups, new HashMap<>());
+            System.out.printf(Locale.ROOT, "[idle] %d groups have leaders after %d ms; measuring CPU for %d s%n",
+                    groups, leaderWait, TimeUnit.NANOSECONDS.toSeconds(settings.idleWindowNanos()));
+            CpuWindow cpu = new CpuWindow(cluster);
+            Thread sampler = cpu.sampleAfter(0, settings.idleWindowNanos());
+            sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.idleWindowNanos()) + 10_000);
+            return new IdleRow(groups, cpu.nodePercent(), leaderWait);
+        }
+    }
+
+    private BenchCluster startCluster(int groups) throws IOException, InterruptedException {
+        return BenchCluster.start(settings.tempParent(), 3, groups, settings.nodeJvmFlags(), settings.nodeStartFlags());
+    }
+
+    /**
+     * Polls each node's status until every group has a known leader on every node; fills
+     * {@code leaders} with each group's leader address.
+     */
+    private long awaitLeaders(BenchCluster cluster, int groups, Map<Long, String> leaders) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + settings.leaderTimeoutNanos();
+        String last = "no status yet";
+        while (System.nanoTime() < deadline) {
+            int ready = 0;
+            StringBuilder progress = new StringBuilder();
+            for (String address : cluster.addresses()) {
+                try {
+                    List<GroupStatus> status = access.status(address);
+                    for (GroupStatus g : status) {
+                        if (g.getLeader() >= 1 && g.getLeader() <= cluster.addresses().size()) {
+                            leaders.put(g.getGroupId(), cluster.addresses().get((int) g.getLeader() - 1));
+                        }
+                    }
+                    long led = status.stream().filter(g -> g.getLeader() != 0).count();
+                    progress.append(address).append('=').append(led).append('/').append(status.size()).append(' ');
+                    if (status.size() >= groups && led >= groups) ready++;
+                } catch (Exception e) {
+                    progress.append(address).append(": ").append(e.getMessage()).append(' ');
+                }
+            }
+            last = progress.toString();
+            if (ready == cluster.addresses().size()) return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("not every group had a leader within "
+                + TimeUnit.NANOSECONDS.toSeconds(settings.leaderTimeoutNanos()) + " s; last status: " + last);
+    }
+
+    /** utime+stime of each node process and of this JVM over one window. */
+    static final class CpuWindow {
+        private final BenchCluster cluster;
+        private volatile double[] nodePercent;
+        private volatile double selfPercent;
+
+        CpuWindow(BenchCluster cluster) {
+            this.cluster = cluster;
+        }
+
+        Thread sampleAfter(long delayNanos, long windowNanos) {
+            Thread t = new Thread(() -> {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(delayNanos);
+                    measure(windowNanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    System.err.println("cpu sampling failed: " + e.getMessage());
+                }
+            }, "bench-cpu-sampler");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        private void measure(long windowNanos) throws IOException, InterruptedException {
+            List<BenchCluster.Node> nodes = cluster.nodes();
+            long self = ProcessHandle.current().pid();
+            long[] before = new long[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) before[i] = ProcessCpu.cpuTicks(nodes.get(i).process().pid());
+            long selfBefore = ProcessCpu.cpuTicks(self);
+            long t0 = System.nanoTime();
+            TimeUnit.NANOSECONDS.sleep(windowNanos);
+            double[] percent = new double[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) {
+                long after = ProcessCpu.cpuTicks(nodes.get(i).process().pid());
+                percent[i] = ProcessCpu.percentOfOneCore(before[i], after, System.nanoTime() - t0);
+            }
+            selfPercent = ProcessCpu.percentOfOneCore(selfBefore, ProcessCpu.cpuTicks(self), System.nanoTime() - t0);
+            nodePercent = percent;
+        }
+
+        double[] nodePercent() {
+            return nodePercent == null ? new double[0] : nodePercent;
+        }
+
+        double selfPercent() {
+            return selfPercent;
+        }
+    }
+
+    static String formatLoad(LoadRow row) {
+        LoadGenerator.Result r = row.load();
+        Histogram h = r.latencyNanos();
+        return String.format(Locale.ROOT, "| %-8s | %6d | %10.0f | %7.2f | %7.2f | %7.2f | %7.2f | %6d | %-22s | %5.0f%% |",
+                row.scenario(), row.groups(), r.commitsPerSecond(), ms(h, 50), ms(h, 99), ms(h, 99.9),
+                h.getMaxValue() / 1e6, r.errors(), cpuList(row.nodeCpuPercent()), row.clientCpuPercent());
+    }
+
+    static String loadHeader() {
+        return "| scenario | groups |  commits/s | p50 ms  | p99 ms  | p99.9ms | max ms  | errors | node CPU % of 1 core   | client |\n"
+                + "|----------|--------|------------|---------|---------|---------|---------|--------|------------------------|--------|";
+    }
+
+    static String formatIdle(IdleRow row) {
+        return String.format(Locale.ROOT, "| idle     | %6d | leaders after %d ms | node CPU %% of one core: %s |",
+                row.groups(), row.leaderWaitMillis(), cpuList(row.nodeCpuPercent()));
+    }
+
+    static String cpuList(double[] percent) {
+        List<String> parts = new ArrayList<>();
+        for (double p : percent) parts.add(String.format(Locale.ROOT, "%.1f", p));
+        return String.join(" / ", parts);
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
+    }
+}
