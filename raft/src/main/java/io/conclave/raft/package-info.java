@@ -35,7 +35,10 @@
  * that has not heard from a quorum within an election timeout steps down, and a follower that
  * heard from a leader within the election timeout ignores (pre)votes (leader stickiness) unless
  * they carry the leader-transfer context. A replica that is not a voter of the configuration it
- * knows never campaigns.
+ * knows never campaigns. The election timer restarts only on hearing from the leader or on
+ * granting a vote, not on adopting a higher term from a vote request we reject: otherwise
+ * candidates with stale logs whose clocks run faster could keep the only electable replicas
+ * from ever timing out (without pre-vote, a livelock).
  *
  * <h2>Replication and commit</h2>
  * Per peer: PROBE (one APPEND per round trip until the logs' meeting point is found, using the
@@ -86,6 +89,8 @@
  * request context, and once a quorum acknowledged, answers with a {@link
  * io.conclave.raft.ReadState}; the read is linearizable once the replica applied that index. A
  * leader that has not yet committed an entry of its term drops the request (it may not know the
- * latest commit index). Followers forward requests to the leader.
+ * latest commit index). Followers forward requests to the leader. Contexts identify requests:
+ * they must be unique among a group's outstanding reads (a duplicate is dropped), and at most
+ * 4096 may be pending at a leader.
  */
 package io.conclave.raft;
