@@ -20,9 +20,10 @@ import java.util.List;
  * All of it changes only after the LMDB transaction that wrote it has committed, so Raft never
  * reads state that a crash could take back.
  *
- * <p>Thread-safety: every method may be called from any thread. Each call answers from one
- * committed state; two calls racing a commit of the same group may see different states, so the
- * code that reads a group's log (Raft) should run on the thread that commits its batches.
+ * <p>Thread-safety: every method may be called from any thread, and each call answers from one
+ * committed state even while a commit runs (reads of the log retry, then wait for the commit,
+ * if one was published under them). Two calls may see different states, so code that needs
+ * several to agree (Raft) should run on the thread that commits the group's batches.
  *
  * <p>Conf state: {@link #confState()} is the membership as of the applied index (what the node
  * last applied, or a snapshot's membership); a committed but unapplied conf change is not in it.
@@ -87,6 +88,10 @@ public final class GroupStorage implements RaftStorage {
      */
     @Override
     public long term(long index) {
+        return store.readConsistently(() -> termOnce(index));
+    }
+
+    private long termOnce(long index) {
         GroupState s = state;
         if (index == s.truncatedIndex()) return s.truncatedTerm();
         if (index < s.truncatedIndex()) throw new CompactedException(index, s.truncatedIndex() + 1);
@@ -110,6 +115,10 @@ public final class GroupStorage implements RaftStorage {
      */
     @Override
     public List<Entry> entries(long lo, long hi, long maxBytes) {
+        return store.readConsistently(() -> entriesOnce(lo, hi, maxBytes));
+    }
+
+    private List<Entry> entriesOnce(long lo, long hi, long maxBytes) {
         GroupState s = state;
         if (lo <= s.truncatedIndex()) throw new CompactedException(lo, s.truncatedIndex() + 1);
         if (lo > hi || hi > s.lastIndex() + 1) {

@@ -35,6 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import static org.lmdbjava.ByteArrayProxy.PROXY_BA;
 
@@ -78,6 +79,15 @@ public final class Store implements AutoCloseable {
     private final ReentrantLock commitLock = new ReentrantLock();
     /** Set when a commit failed in a way that may leave LMDB's view and ours apart; then all writes fail. */
     private volatile String failure;
+
+    /**
+     * A sequence lock over commits, so log reads from other threads need no lock: odd while a
+     * commit is making its transaction durable and publishing it, even otherwise. Written under
+     * commitLock only.
+     */
+    private volatile long publishSeq;
+    /** Optimistic attempts of a log read racing commits before it waits for the commit lock. */
+    private static final int OPTIMISTIC_READ_ATTEMPTS = 3;
 
     /** Raft log reads that missed the tail caches and went to LMDB: the cache's miss count. */
     private final AtomicLong logReadsFromLmdb = new AtomicLong();
@@ -264,6 +274,7 @@ public final class Store implements AutoCloseable {
                             + " operations failed, nothing was written: " + e.getMessage(), e);
                 }
                 long fsyncStart = nanoTicker.getAsLong();
+                publishSeq++; // odd: LMDB may show the batch before the caches do
                 try {
                     txn.commit();
                 } catch (Env.MapFullException e) {
@@ -294,6 +305,35 @@ public final class Store implements AutoCloseable {
                 failedCommits++;
             }
             throw e;
+        } finally {
+            if ((publishSeq & 1) == 1) publishSeq++; // even: caches and LMDB agree again
+            commitLock.unlock();
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs a read of a group's cached state and log so that it sees one committed state: it is
+     * retried if a commit was published while it ran, and after a few tries run under the commit
+     * lock. On the committing thread the first try always stands.
+     */
+    <T> T readConsistently(Supplier<T> read) {
+        for (int attempt = 0; attempt < OPTIMISTIC_READ_ATTEMPTS; attempt++) {
+            long seq = publishSeq;
+            if ((seq & 1) == 1) continue;
+            T result;
+            try {
+                result = read.get();
+            } catch (RuntimeException e) {
+                if (publishSeq == seq) throw e; // a genuine answer (compacted, out of range, closed)
+                continue;
+            }
+            if (publishSeq == seq) return result;
+        }
+        lifecycle.readLock().lock();
+        commitLock.lock();
+        try {
+            return read.get();
         } finally {
             commitLock.unlock();
             lifecycle.readLock().unlock();
