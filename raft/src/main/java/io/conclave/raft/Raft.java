@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * The Raft protocol proper (Ongaro's thesis, structured like etcd's raft.go). Single-threaded and
@@ -106,11 +107,11 @@ final class Raft {
     private void bootstrap(ConfState cs) {
         List<Entry> ents = new ArrayList<>();
         long index = 1;
-        for (long v : new java.util.TreeSet<>(cs.voters())) {
+        for (long v : new TreeSet<>(cs.voters())) {
             ents.add(new Entry(1, index++, EntryType.CONF_CHANGE,
                     new ConfChange(ConfChange.ConfChangeType.ADD_VOTER, v).encode()));
         }
-        for (long l : new java.util.TreeSet<>(cs.learners())) {
+        for (long l : new TreeSet<>(cs.learners())) {
             ents.add(new Entry(1, index++, EntryType.CONF_CHANGE,
                     new ConfChange(ConfChange.ConfChangeType.ADD_LEARNER, l).encode()));
         }
