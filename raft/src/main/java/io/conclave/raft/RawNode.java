@@ -176,8 +176,8 @@ public final class RawNode {
             long index = ready.committedEntries().get(ready.committedEntries().size() - 1).index();
             if (index > log.applied) log.appliedTo(index);
             raft.reduceUncommittedBytes(ready.committedEntries());
-            raft.afterApply();
         }
+        raft.afterApply();
     }
 
     public RaftStatus status() {
