@@ -32,6 +32,11 @@ public record RaftConfig(
         long applied,
         long randomSeed) {
 
+    /** Upper bound of {@code maxInflightMsgs}. */
+    public static final int MAX_INFLIGHT_MSGS_LIMIT = 1 << 16;
+    /** Upper bound of {@code electionTicks}. */
+    public static final int MAX_ELECTION_TICKS = 1 << 24;
+
     public RaftConfig {
         require(id != 0, "id must not be 0");
         require(heartbeatTicks > 0, "heartbeatTicks must be positive, was %d", heartbeatTicks);
@@ -39,6 +44,12 @@ public record RaftConfig(
                 "electionTicks (%d) must exceed heartbeatTicks (%d)", electionTicks, heartbeatTicks);
         require(maxSizePerMsgBytes > 0, "maxSizePerMsgBytes must be positive");
         require(maxInflightMsgs > 0, "maxInflightMsgs must be positive, was %d", maxInflightMsgs);
+        // Each leader keeps a window of this many slots per follower.
+        require(maxInflightMsgs <= MAX_INFLIGHT_MSGS_LIMIT, "maxInflightMsgs must be at most %d, was %d",
+                MAX_INFLIGHT_MSGS_LIMIT, maxInflightMsgs);
+        // Timeouts are drawn below 2 * electionTicks, which must not overflow an int.
+        require(electionTicks <= MAX_ELECTION_TICKS, "electionTicks must be at most %d, was %d",
+                MAX_ELECTION_TICKS, electionTicks);
         require(maxUncommittedBytes > 0, "maxUncommittedBytes must be positive");
         require(applied >= 0, "applied must not be negative");
     }
