@@ -34,7 +34,16 @@
  * and applied state in memory, plus a byte-bounded tail of the log, so Raft's frequent calls do
  * not touch LMDB. They change only after the transaction has committed: Raft never acts on state
  * a crash could still take back ("persist before you send"). On open they are rebuilt from the
- * tables, lazily per group; the tail cache starts empty and fills with new appends.
+ * tables, lazily per group; the tail cache starts empty and fills with new appends. A log read on
+ * another thread than the committing one runs optimistically under a sequence number that each
+ * commit bumps around its publication, and is retried (at last under the commit lock) if a commit
+ * was published under it, so it never mixes two states.
+ *
+ * <h2>Threads</h2>
+ * One thread (the node's scheduler) builds and commits batches and drives Raft, which reads
+ * through {@link io.conclave.storage.GroupStorage}; any thread may call {@code get}, {@code scan},
+ * {@code stats} and the group reads. Commits are serialized by a lock; reads never wait for a
+ * commit except in the fallback above. {@code close} waits for running calls.
  *
  * <h2>Snapshots</h2>
  * The store keeps a snapshot's metadata, not its image: the image is the node's state-machine
@@ -58,9 +67,12 @@
  *       reached the disk; the store then refuses every later write until a restart re-reads the
  *       truth from disk. Retrying an fsync after an error is unsafe on Linux.</li>
  *   <li>Each batch is checked against Raft's log rules (no gap, terms and votes never go back,
- *       applied entries never replaced, nothing applied beyond the commit index, compaction only
+ *       committed entries never replaced, nothing applied beyond the commit index, compaction only
  *       up to the snapshot point); a violation is a bug upstream and rejects the batch whole
  *       rather than persist a broken log.</li>
+ *   <li>A snapshot whose image is newer or older than its metadata's index makes a follower
+ *       re-apply or skip entries. A source that scans live keys must run on the committing
+ *       thread, with the metadata refreshed to the applied index in every applying batch.</li>
  *   <li>LMDB cannot open one environment twice in a process (its locks are per process); a lock
  *       file refuses a second opener, in this process or another.</li>
  *   <li>The JVM needs {@code --add-opens java.base/java.nio=ALL-UNNAMED --add-opens
