@@ -4,6 +4,8 @@ import io.conclave.raft.Entry;
 import io.conclave.raft.EntryType;
 import io.conclave.raft.HardState;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,10 @@ final class StoreFsyncProbe {
     private StoreFsyncProbe() {}
 
     public static void main(String[] args) throws Exception {
+        run(args, System.out);
+    }
+
+    static void run(String[] args, PrintStream out) throws IOException {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("conclave-fsync-probe");
         int entriesPerBatch = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int entryBytes = args.length > 2 ? Integer.parseInt(args[2]) : 256;
@@ -52,10 +58,10 @@ final class StoreFsyncProbe {
             }
             double elapsedSeconds = (System.nanoTime() - start) / 1e9;
             StoreStats stats = store.stats();
-            System.out.printf("store %s: %d commits in %.1f s = %.0f commits/s, %.0f entries/s (%d entries of %d B"
+            out.printf("store %s: %d commits in %.1f s = %.0f commits/s, %.0f entries/s (%d entries of %d B"
                             + " over %d groups per batch)%n", dir, commits, elapsedSeconds, commits / elapsedSeconds,
                     commits * entriesPerBatch / elapsedSeconds, entriesPerBatch, entryBytes, groups);
-            System.out.printf("commit latency mean %.0f us, max %d us; LMDB commit+fsync mean %.0f us, max %d us;"
+            out.printf("commit latency mean %.0f us, max %d us; LMDB commit+fsync mean %.0f us, max %d us;"
                             + " used %d of %d bytes%n", stats.meanCommitMicros(), stats.maxCommitMicros(),
                     stats.meanFsyncMicros(), stats.maxFsyncMicros(), stats.usedBytes(), stats.mapSizeBytes());
         }
