@@ -33,22 +33,24 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private final Path dir;
+    private final boolean keepDir;
     private final List<Node> nodes = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::killAll, "bench-kill-nodes");
 
-    private BenchCluster(Path dir) {
+    private BenchCluster(Path dir, boolean keepDir) {
         this.dir = dir;
+        this.keepDir = keepDir;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
      * Starts {@code nodeCount} voters of {@code groups} groups and waits for every node's ready
      * line. {@code jvmFlags} go before the class path (heap, GC); {@code startFlags} after the
-     * {@code start} verb.
+     * {@code start} verb. With {@code keepDir} the stores and node logs stay after close.
      */
-    static BenchCluster start(Path parent, int nodeCount, int groups, List<String> jvmFlags, List<String> startFlags)
-            throws IOException, InterruptedException {
-        BenchCluster c = new BenchCluster(Files.createTempDirectory(parent, "conclave-bench-"));
+    static BenchCluster start(Path parent, int nodeCount, int groups, List<String> jvmFlags, List<String> startFlags,
+            boolean keepDir) throws IOException, InterruptedException {
+        BenchCluster c = new BenchCluster(Files.createTempDirectory(parent, "conclave-bench-"), keepDir);
         try {
             c.launch(nodeCount, groups, jvmFlags, startFlags);
             return c;
@@ -78,7 +80,22 @@ final class BenchCluster implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // The hook runs anyway.
         }
-        deleteRecursively(dir);
+        if (keepDir) {
+            System.out.println("kept stores and node logs in " + dir);
+        } else {
+            deleteRecursively(dir);
+        }
+    }
+
+    /** The last {@code max} lines of a node's log that contain {@code marker}. */
+    static List<String> logLines(Node node, String marker, int max) {
+        try {
+            List<String> hits = Files.readAllLines(node.log(), StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(marker)).toList();
+            return hits.subList(Math.max(0, hits.size() - max), hits.size());
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(log unreadable: " + e + ")");
+        }
     }
 
     private void launch(int nodeCount, int groups, List<String> jvmFlags, List<String> startFlags)

@@ -91,6 +91,9 @@ public final class BenchMain implements Callable<Integer> {
                         + " KvClient on one thread per proposer. Default: ${DEFAULT-VALUE}.")
         KvClientAccess.Writer client;
 
+        @Option(names = "--keep", description = "Keep each scenario's stores and node logs (the path is printed).")
+        boolean keep;
+
         @Option(names = "--seed", defaultValue = "1", description = "Seed of the value bytes. Default: ${DEFAULT-VALUE}.")
         long seed;
 
@@ -107,7 +110,7 @@ public final class BenchMain implements Callable<Integer> {
             printFsyncBaseline(parent);
             RaftBench.Settings settings = new RaftBench.Settings(warmup.toNanos(), duration.toNanos(), idleWindow.toNanos(),
                     proposers, entryBytes, groups, idleGroups, leaderTimeout.toNanos(), jvmFlags, split(nodeFlags), parent,
-                    seed);
+                    seed, keep);
             RaftBench bench = new RaftBench(settings, new KvClientAccess(client));
             List<String> rows = new ArrayList<>();
             if (scenario == Scenario.single || scenario == Scenario.all) {

@@ -20,7 +20,10 @@ final class RaftBench {
     /** Settings of one run; see {@link BenchMain.RaftCommand} for what each means. */
     record Settings(long warmupNanos, long durationNanos, long idleWindowNanos, int proposers, int entryBytes,
             int groups, int idleGroups, long leaderTimeoutNanos, List<String> nodeJvmFlags, List<String> nodeStartFlags,
-            Path tempParent, long seed) {}
+            Path tempParent, long seed, boolean keepDir) {}
+
+    /** What the node logs every few seconds about its scheduler: batching, commit time, frames. */
+    static final String SCHEDULER_STATS_MARKER = "entries/commit";
 
     record LoadRow(String scenario, int groups, LoadGenerator.Result load, double[] nodeCpuPercent,
             double clientCpuPercent) {}
@@ -38,7 +41,7 @@ final class RaftBench {
     LoadRow runLoad(String scenario, int groups) throws Exception {
         try (BenchCluster cluster = startCluster(groups)) {
             Map<Long, String> leaders = new HashMap<>();
-            long leaderWait = awaitLeaders(cluster, groups, leaders);
+            long leaderWait = awaitLeadersOrDump(cluster, groups, leaders);
             System.out.printf(Locale.ROOT, "[%s] %d groups have leaders after %d ms; warming up %d s, measuring %d s%n",
                     scenario, groups, leaderWait, TimeUnit.NANOSECONDS.toSeconds(settings.warmupNanos()),
                     TimeUnit.NANOSECONDS.toSeconds(settings.durationNanos()));
@@ -48,6 +51,7 @@ final class RaftBench {
                 Thread sampler = cpu.sampleAfter(settings.warmupNanos(), settings.durationNanos());
                 LoadGenerator.Result result = gen.run(settings.warmupNanos(), settings.durationNanos());
                 sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.durationNanos()) + 10_000);
+                printSchedulerStats(cluster);
                 return new LoadRow(scenario, groups, result, cpu.nodePercent(), cpu.selfPercent());
             }
         }
@@ -55,7 +59,7 @@ final class RaftBench {
 
     IdleRow runIdle(int groups) throws Exception {
         try (BenchCluster cluster = startCluster(groups)) {
-            long leaderWait = awaitLeaders(cluster, groups, new HashMap<>());
+            long leaderWait = awaitLeadersOrDump(cluster, groups, new HashMap<>());
             System.out.printf(Locale.ROOT, "[idle] %d groups have leaders after %d ms; measuring CPU for %d s%n",
                     groups, leaderWait, TimeUnit.NANOSECONDS.toSeconds(settings.idleWindowNanos()));
             CpuWindow cpu = new CpuWindow(cluster);
@@ -66,7 +70,26 @@ final class RaftBench {
     }
 
     private BenchCluster startCluster(int groups) throws IOException, InterruptedException {
-        return BenchCluster.start(settings.tempParent(), 3, groups, settings.nodeJvmFlags(), settings.nodeStartFlags());
+        return BenchCluster.start(settings.tempParent(), 3, groups, settings.nodeJvmFlags(), settings.nodeStartFlags(),
+                settings.keepDir());
+    }
+
+    /** The nodes' own account of the last intervals (batch sizes, commit times), if they log one. */
+    private static void printSchedulerStats(BenchCluster cluster) {
+        for (BenchCluster.Node n : cluster.nodes()) {
+            for (String line : BenchCluster.logLines(n, SCHEDULER_STATS_MARKER, 2)) System.out.println("  node log: " + line);
+        }
+    }
+
+    private long awaitLeadersOrDump(BenchCluster cluster, int groups, Map<Long, String> leaders) throws Exception {
+        try {
+            return awaitLeaders(cluster, groups, leaders);
+        } catch (IllegalStateException e) {
+            for (BenchCluster.Node n : cluster.nodes()) {
+                System.out.println("==== node " + n.id() + " log tail ====\n" + BenchCluster.tail(n.log(), 15));
+            }
+            throw e;
+        }
     }
 
     /**
