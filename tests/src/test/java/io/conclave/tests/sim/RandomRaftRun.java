@@ -32,6 +32,8 @@ final class RandomRaftRun {
     private final SplittableRandom random;
     private final SimCluster cluster;
     private final SimOptions options;
+    /** 1 to 3: how often this run changes membership, transfers, crashes and partitions. */
+    private final int chaos;
     private final TreeSet<Long> removed = new TreeSet<>();
     private final TreeSet<Long> everAdded = new TreeSet<>();
     private long believedLeader = 1;
@@ -43,6 +45,7 @@ final class RandomRaftRun {
         SplittableRandom settings = root.split();
         this.random = root.split();
         this.options = drawOptions(settings);
+        this.chaos = 1 + settings.nextInt(3);
         this.cluster = new SimCluster(options, root.nextLong());
         for (long id = 1; id <= options.voters(); id++) everAdded.add(id);
     }
@@ -54,13 +57,16 @@ final class RandomRaftRun {
     static SimOptions drawOptions(SplittableRandom r) {
         int voters = r.nextBoolean() ? 3 : 5;
         int stepsPerTick = 4;
-        int electionTicks = 10;
+        int[] electionChoices = {5, 10, 10, 20};
+        int electionTicks = electionChoices[r.nextInt(electionChoices.length)];
         SimNetwork.Faults faults = new SimNetwork.Faults(r.nextInt(150), r.nextInt(60), 1 + r.nextInt(3 * stepsPerTick),
                 r.nextInt(20), 10 * electionTicks * stepsPerTick);
         long[] msgSizes = {64, 512, 4096, 1 << 16};
         int[] inflights = {1, 2, 4, 64};
         long[] uncommitted = {512, 8192, 1 << 20};
-        return new SimOptions(voters, 2, stepsPerTick, r.nextInt(2), electionTicks, 1 + r.nextInt(3), msgSizes[r.nextInt(msgSizes.length)],
+        int heartbeatTicks = 1 + r.nextInt(Math.min(3, electionTicks - 1));
+        return new SimOptions(voters, 2 + r.nextInt(2), stepsPerTick, r.nextInt(2), electionTicks, heartbeatTicks,
+                msgSizes[r.nextInt(msgSizes.length)],
                 inflights[r.nextInt(inflights.length)], uncommitted[r.nextInt(uncommitted.length)],
                 r.nextInt(10) < 8, r.nextInt(10) < 8, faults, 4_000, r.nextBoolean() ? 0 : 4, 300);
     }
@@ -82,18 +88,21 @@ final class RandomRaftRun {
                 cluster.checker().readStatesChecked(), restarts);
     }
 
-    /** At most one client or fault action per step, chosen at random. */
+    /**
+     * At most one client or fault action per step, chosen at random; the per-mille weights of
+     * membership changes, transfers, crashes and partitions scale with the run's chaos level.
+     */
     private void act() {
         int roll = random.nextInt(1000);
-        if (roll < 200) propose();
-        else if (roll < 250) read();
-        else if (roll < 256) changeMembership();
-        else if (roll < 259) transferLeadership();
-        else if (roll < 280) cluster.compact(anyNode());
-        else if (roll < 285) crashOne();
-        else if (roll < 320) restartOne();
-        else if (roll < 330) togglePartition();
-        else if (roll < 335) toggleNetworkFaults();
+        if ((roll -= 200) < 0) propose();
+        else if ((roll -= 50) < 0) read();
+        else if ((roll -= 6 * chaos) < 0) changeMembership();
+        else if ((roll -= 3 * chaos) < 0) transferLeadership();
+        else if ((roll -= 21) < 0) cluster.compact(anyNode());
+        else if ((roll -= 5 * chaos) < 0) crashOne();
+        else if ((roll -= 35) < 0) restartOne();
+        else if ((roll -= 10 * chaos) < 0) togglePartition();
+        else if ((roll -= 5) < 0) toggleNetworkFaults();
     }
 
     private void propose() {
@@ -149,7 +158,11 @@ final class RandomRaftRun {
         if (leader == null) return;
         List<Long> voters = new ArrayList<>(new TreeSet<>(leader.raft().status().confState().voters()));
         voters.remove(leader.id);
-        if (!voters.isEmpty()) cluster.transferLeadership(leader.id, voters.get(random.nextInt(voters.size())));
+        if (voters.isEmpty()) return;
+        long transferee = voters.get(random.nextInt(voters.size()));
+        // Sometimes ask a follower, which must forward the request to its leader.
+        SimNode asked = random.nextInt(10) < 3 ? cluster.node(anyNode()) : leader;
+        if (asked.live()) cluster.transferLeadership(asked.id, transferee);
     }
 
     private void crashOne() {

@@ -52,6 +52,7 @@ final class SimCluster {
     private long nextCommandId = 1;
     private long nextReadId = 1;
     private long snapshotsDelivered;
+    private final long[] deliveredByType = new long[MessageType.values().length];
     private long lastConfChangeIndex;
     private long confChangesCommitted;
     private long proposalsDropped;
@@ -118,6 +119,7 @@ final class SimCluster {
             return;
         }
         if (traceAllMessages) trace.add("deliver " + message);
+        deliveredByType[message.type().ordinal()]++;
         target.raft().step(message);
         handleReady(target);
         if (message.type() == MessageType.SNAPSHOT) {
@@ -390,6 +392,11 @@ final class SimCluster {
 
     long now() {
         return step;
+    }
+
+    /** Messages delivered so far, by type (indexed by ordinal). */
+    long[] deliveredByType() {
+        return deliveredByType.clone();
     }
 
     long snapshotsDelivered() {
