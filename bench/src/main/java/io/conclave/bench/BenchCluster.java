@@ -35,7 +35,7 @@ final class BenchCluster implements AutoCloseable {
     private final Path dir;
     private final boolean keepDir;
     private final List<Node> nodes = new ArrayList<>();
-    private final Thread shutdownHook = new Thread(this::killAll, "bench-kill-nodes");
+    private final Thread shutdownHook = new Thread(this::killAndCleanUp, "bench-kill-nodes");
 
     private BenchCluster(Path dir, boolean keepDir) {
         this.dir = dir;
@@ -74,12 +74,16 @@ final class BenchCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        killAll();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // The hook runs anyway.
         }
+        killAndCleanUp();
+    }
+
+    private void killAndCleanUp() {
+        killAll();
         if (keepDir) {
             System.out.println("kept stores and node logs in " + dir);
         } else {

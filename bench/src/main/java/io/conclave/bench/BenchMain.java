@@ -114,20 +114,32 @@ public final class BenchMain implements Callable<Integer> {
             RaftBench bench = new RaftBench(settings, new KvClientAccess(client));
             List<String> rows = new ArrayList<>();
             if (scenario == Scenario.single || scenario == Scenario.all) {
-                rows.add(RaftBench.formatLoad(bench.runLoad("single", 1)));
-                System.out.println(rows.get(rows.size() - 1));
+                rows.add(attempt("single", () -> RaftBench.formatLoad(bench.runLoad("single", 1))));
             }
             if (scenario == Scenario.groups || scenario == Scenario.all) {
-                rows.add(RaftBench.formatLoad(bench.runLoad("groups", groups)));
-                System.out.println(rows.get(rows.size() - 1));
+                rows.add(attempt("groups", () -> RaftBench.formatLoad(bench.runLoad("groups", groups))));
             }
             String idleRow = null;
             if (scenario == Scenario.idle || scenario == Scenario.all) {
-                idleRow = RaftBench.formatIdle(bench.runIdle(idleGroups));
-                System.out.println(idleRow);
+                idleRow = attempt("idle", () -> RaftBench.formatIdle(bench.runIdle(idleGroups)));
             }
+            printFsyncBaseline(parent);
             printTable(rows, idleRow);
-            return 0;
+            boolean failed = rows.stream().anyMatch(r -> r.contains("FAILED")) || (idleRow != null && idleRow.contains("FAILED"));
+            return failed ? 1 : 0;
+        }
+
+        /** Runs one scenario; a scenario that fails becomes a row saying why, and the others still run. */
+        private static String attempt(String name, Callable<String> scenarioRun) {
+            String row;
+            try {
+                row = scenarioRun.call();
+            } catch (Exception e) {
+                String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                row = "| " + name + " | FAILED: " + message + " |";
+            }
+            System.out.println(row);
+            return row;
         }
 
         private void validate() {
