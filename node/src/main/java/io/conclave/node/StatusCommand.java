@@ -19,11 +19,12 @@ final class StatusCommand implements Runnable {
     }
 
     static void print(List<GroupStatus> groups, PrintStream out) {
-        out.printf("%-6s %-7s %-6s %-8s %-8s %-8s %-12s %s%n", "group", "leader", "term", "commit", "applied",
-                "last", "voters", "learners");
+        out.printf("%-6s %-7s %-6s %-8s %-8s %-8s %-6s %-12s %s%n", "group", "leader", "term", "commit", "applied",
+                "last", "quiet", "voters", "learners");
         for (GroupStatus g : groups) {
-            out.printf("%-6d %-7d %-6d %-8d %-8d %-8d %-12s %s%n", g.getGroupId(), g.getLeader(), g.getTerm(),
-                    g.getCommit(), g.getApplied(), g.getLastIndex(), g.getVotersList(), g.getLearnersList());
+            out.printf("%-6d %-7d %-6d %-8d %-8d %-8d %-6s %-12s %s%n", g.getGroupId(), g.getLeader(), g.getTerm(),
+                    g.getCommit(), g.getApplied(), g.getLastIndex(), g.getQuiesced() ? "yes" : "no", g.getVotersList(),
+                    g.getLearnersList());
         }
     }
 }

@@ -81,6 +81,7 @@ public final class Scheduler implements AutoCloseable {
     private final Consumer<Throwable> onFatal;
     private final long randomSeed;
     private final BlockingQueue<Event> inbox;
+    private final java.util.concurrent.atomic.AtomicBoolean tickQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread thread;
 
     // Everything below is confined to the scheduler thread.
@@ -177,9 +178,14 @@ public final class Scheduler implements AutoCloseable {
         if (!inbox.offer(new AdminIn(request, reply))) reply.accept(overloaded());
     }
 
-    /** Advances every group's logical clock by one tick; called by the node's ticker. */
+    /**
+     * Advances every group's logical clock by one tick; called by the node's ticker. At most one
+     * tick waits in the inbox: a scheduler that fell behind must not then run several ticks
+     * back to back without handling messages in between, or every group would time out at once
+     * and campaign (an election storm that keeps it behind).
+     */
     public void tick() {
-        inbox.offer(new Tick());
+        if (tickQueued.compareAndSet(false, true) && !inbox.offer(new Tick())) tickQueued.set(false);
     }
 
     public SchedulerStats stats() {
@@ -234,6 +240,7 @@ public final class Scheduler implements AutoCloseable {
         } else if (event instanceof AdminIn in) {
             handleAdmin(in.request(), newPending(in.reply()));
         } else if (event instanceof Tick) {
+            tickQueued.set(false);
             tickAll();
         } else {
             throw new IllegalStateException("unexpected event " + event);
