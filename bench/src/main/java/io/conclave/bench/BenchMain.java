@@ -165,7 +165,7 @@ public final class BenchMain implements Callable<Integer> {
             }
             if (idleRow != null) System.out.println(idleRow);
             System.out.println("(CPU from /proc/PID/stat utime+stime at " + ProcessCpu.CLOCK_TICKS_PER_SECOND
-                    + " ticks/s; 'client' is this benchmark JVM)");
+                    + " ticks/s; 'client' is this benchmark JVM; load average at end: " + MachineInfo.loadAverage() + ")");
         }
 
         private static void printFsyncBaseline(Path dir) throws Exception {

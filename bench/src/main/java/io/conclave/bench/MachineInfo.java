@@ -23,9 +23,20 @@ record MachineInfo(int processors, String cpuModel, String javaVersion, String o
         }
     }
 
+    /** The 1, 5 and 15 minute load averages: anything well above 0 means the numbers are shared. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     String describe() {
         return "machine: nproc=" + processors + ", cpu=" + cpuModel + "\n"
                 + "java:    " + javaVersion + "\n"
-                + "os:      " + os;
+                + "os:      " + os + "\n"
+                + "load average (1/5/15 min) at start: " + loadAverage();
     }
 }
