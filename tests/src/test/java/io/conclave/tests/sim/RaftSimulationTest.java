@@ -25,7 +25,8 @@ class RaftSimulationTest {
         long base = single != null ? single : Long.getLong("sim.seedBase", freshSeedBase());
         System.out.printf("RaftSimulationTest: %d seed(s) from %d (replay one with -Dsim.seed=N)%n", count, base);
         long started = System.nanoTime();
-        long commands = 0, leaderTerms = 0, confChanges = 0, snapshots = 0, reads = 0, restarts = 0, steps = 0;
+        long commands = 0, leaderTerms = 0, confChanges = 0, snapshots = 0, reads = 0, restarts = 0, steps = 0,
+                commitsLost = 0;
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < count && failures.size() < MAX_FAILURES_REPORTED; i++) {
             long seed = base + i;
@@ -38,6 +39,7 @@ class RaftSimulationTest {
                 snapshots += stats.snapshotsDelivered();
                 reads += stats.readStates();
                 restarts += stats.restarts();
+                commitsLost += stats.unsyncedCommitsLost();
                 steps += stats.steps();
             } catch (RuntimeException | AssertionError e) {
                 failures.add(describeFailure(seed, e, run.cluster().trace()));
@@ -45,8 +47,9 @@ class RaftSimulationTest {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("RaftSimulationTest: %d seed(s) in %d ms: %d steps, %d leader terms, %d entries applied,"
-                + " %d membership changes, %d snapshots sent, %d read indexes checked, %d restarts%n", count, millis,
-                steps, leaderTerms, commands, confChanges, snapshots, reads, restarts);
+                + " %d membership changes, %d snapshots sent, %d read indexes checked, %d restarts"
+                + " (%d losing an unsynced commit index)%n", count, millis, steps, leaderTerms, commands, confChanges,
+                snapshots, reads, restarts, commitsLost);
         if (!failures.isEmpty()) fail(String.join("\n\n", failures));
     }
 

@@ -27,7 +27,7 @@ final class RandomRaftRun {
 
     /** What a run did, for the summary line. */
     record Stats(int voters, long steps, long leaderTerms, long commandsApplied, long confChanges,
-            long snapshotsDelivered, long readStates, long restarts) {}
+            long snapshotsDelivered, long readStates, long restarts, long unsyncedCommitsLost) {}
 
     private final SplittableRandom random;
     private final SimCluster cluster;
@@ -68,7 +68,7 @@ final class RandomRaftRun {
         return new SimOptions(voters, 2 + r.nextInt(2), stepsPerTick, r.nextInt(2), electionTicks, heartbeatTicks,
                 msgSizes[r.nextInt(msgSizes.length)],
                 inflights[r.nextInt(inflights.length)], uncommitted[r.nextInt(uncommitted.length)],
-                r.nextInt(10) < 8, r.nextInt(10) < 8, faults, 4_000, r.nextBoolean() ? 0 : 4, 300);
+                r.nextInt(10) < 8, r.nextInt(10) < 8, faults, 4_000, r.nextBoolean() ? 0 : 4, r.nextBoolean(), 300);
     }
 
     Stats run() {
@@ -85,7 +85,7 @@ final class RandomRaftRun {
         return new Stats(options.voters(), cluster.now(), cluster.checker().leaderTermCount(),
                 cluster.checker().maxAppliedIndex(), cluster.confChangesCommitted() - options.voters(),
                 cluster.snapshotsDelivered(),
-                cluster.checker().readStatesChecked(), restarts);
+                cluster.checker().readStatesChecked(), restarts, cluster.unsyncedCommitsLost());
     }
 
     /**

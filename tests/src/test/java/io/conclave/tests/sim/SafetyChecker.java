@@ -88,7 +88,17 @@ final class SafetyChecker {
         persistedHardState.put(node, state);
     }
 
-    /** Commit also must never fall below a snapshot the node installed. */
+    /**
+     * {@code node} crashed and its disk now holds {@code survived}. Only an unsynced commit index
+     * may have been lost; term and vote were synced before any message depended on them.
+     */
+    void onCrash(long node, HardState survived) {
+        HardState before = persistedHardState.getOrDefault(node, HardState.EMPTY);
+        SimCheck.check(survived.term() == before.term() && survived.vote() == before.vote(),
+                "node %d lost a synced term or vote in a crash: %s, had %s", node, survived, before);
+        persistedHardState.put(node, survived);
+    }
+
     long persistedCommit(long node) {
         return persistedHardState.getOrDefault(node, HardState.EMPTY).commit();
     }

@@ -4,6 +4,7 @@ import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
 import io.conclave.raft.Entry;
 import io.conclave.raft.EntryType;
+import io.conclave.raft.HardState;
 import io.conclave.raft.Message;
 import io.conclave.raft.MessageType;
 import io.conclave.raft.ProposalDroppedException;
@@ -54,6 +55,7 @@ final class SimCluster {
     private long snapshotsDelivered;
     private final long[] deliveredByType = new long[MessageType.values().length];
     private long lastConfChangeIndex;
+    private long unsyncedCommitsLost;
     private long confChangesCommitted;
     private long proposalsDropped;
     private int crashAfterPersistPerMille;
@@ -182,6 +184,7 @@ final class SimCluster {
             disk.setHardState(ready.hardState());
             checker.onPersistHardState(node.id, disk, ready.hardState());
         }
+        if (ready.mustSync()) disk.sync();
     }
 
     /** Sends in a fixed order (by destination, stable) so that runs do not depend on set iteration. */
@@ -324,7 +327,14 @@ final class SimCluster {
 
     void crash(long nodeId, String when) {
         trace.add("node " + nodeId + " crashed " + when);
-        liveNode(nodeId).crash();
+        long commitBefore = node(nodeId).disk.hardState().commit();
+        HardState survived = liveNode(nodeId).crash(options.loseUnsyncedCommit());
+        if (survived.commit() != commitBefore) {
+            unsyncedCommitsLost++;
+            trace.add("node " + nodeId + " lost its unsynced commit index " + commitBefore + ", back to "
+                    + survived.commit() + " (applied " + node(nodeId).disk.applied().appliedIndex() + ")");
+        }
+        checker.onCrash(nodeId, survived);
     }
 
     void restart(long nodeId) {
@@ -401,6 +411,11 @@ final class SimCluster {
 
     long snapshotsDelivered() {
         return snapshotsDelivered;
+    }
+
+    /** Crashes that lost an unsynced commit index. */
+    long unsyncedCommitsLost() {
+        return unsyncedCommitsLost;
     }
 
     /** Membership changes committed, counting the bootstrap entries. */

@@ -21,6 +21,8 @@ import java.util.List;
 final class SimDisk implements RaftStorage {
     private MemoryRaftStorage log;
     private final AppliedState applied;
+    /** The hard state as of the last synced Ready; what a crash may fall back to. */
+    private HardState syncedHardState = HardState.EMPTY;
 
     SimDisk(ConfState initialConfState) {
         this.log = new MemoryRaftStorage(initialConfState);
@@ -87,6 +89,11 @@ final class SimDisk implements RaftStorage {
         log.setHardState(state);
     }
 
+    /** An fsync: everything written so far survives any crash. */
+    void sync() {
+        syncedHardState = log.hardState();
+    }
+
     /** Replaces log and state machine by a snapshot received from the leader. */
     void installSnapshot(Snapshot received) {
         log.applySnapshot(received);
@@ -108,9 +115,24 @@ final class SimDisk implements RaftStorage {
         log.compact(log.snapshot().metadata().index());
     }
 
-    /** What a restarted process finds: an independent copy, sharing nothing with the dead one. */
-    void crash() {
+    /**
+     * What a restarted process finds: an independent copy, sharing nothing with the dead one.
+     * With {@code loseUnsynced}, hard states written since the last sync are lost; they differ
+     * from the synced one only in the commit index (Raft asks for a sync whenever the term, the
+     * vote, the entries or the snapshot change), so the commit index may fall back, even below
+     * the applied index, which is synced with the state machine.
+     *
+     * @return the hard state the restarted node finds
+     */
+    HardState crash(boolean loseUnsynced) {
         log = log.copy();
+        if (loseUnsynced && !log.hardState().equals(syncedHardState)) {
+            HardState current = log.hardState();
+            SimCheck.check(current.term() == syncedHardState.term() && current.vote() == syncedHardState.vote(),
+                    "an unsynced hard state %s changed more than the commit index of %s", current, syncedHardState);
+            log.setHardState(syncedHardState);
+        }
+        return log.hardState();
     }
 
     long snapshotIndex() {

@@ -40,13 +40,15 @@ final class SimNode {
         leaderHint = 0;
     }
 
-    void crash() {
+    /** Stops the node; returns the hard state its disk holds afterwards. */
+    io.conclave.raft.HardState crash(boolean loseUnsynced) {
         SimCheck.check(raft != null, "node %d is already down", id);
         raft = null;
-        disk.crash();
+        io.conclave.raft.HardState survived = disk.crash(loseUnsynced);
         restarts++;
         role = Role.FOLLOWER;
         leaderHint = 0;
+        return survived;
     }
 
     boolean live() {

@@ -22,6 +22,9 @@ import io.conclave.raft.RaftConfig;
  * @param maxInFlightMessages messages the network holds at once before it loses new ones
  * @param crashAfterPersistPerMille chance, per handled Ready, of crashing after persisting it but
  *     before sending its messages
+ * @param loseUnsyncedCommit whether a crash loses hard states written by Readies that did not
+ *     ask for a sync ({@code mustSync == false}: only the commit index changed), as a storage
+ *     engine that skips fsync for them would; the applied state machine is always synced
  * @param traceLines events kept for the failure report
  */
 record SimOptions(
@@ -39,6 +42,7 @@ record SimOptions(
         SimNetwork.Faults faults,
         int maxInFlightMessages,
         int crashAfterPersistPerMille,
+        boolean loseUnsyncedCommit,
         int traceLines) {
 
     SimOptions {
@@ -59,20 +63,19 @@ record SimOptions(
     /** Calm defaults: no network faults, generous limits, pre-vote and check-quorum on. */
     static SimOptions calm(int voters, int spares) {
         return new SimOptions(voters, spares, 4, 0, 10, 2, 1 << 16, 64, 1 << 24, true, true, SimNetwork.Faults.NONE,
-                10_000, 0, 400);
+                10_000, 0, false, 400);
     }
 
     SimOptions withFaults(SimNetwork.Faults newFaults) {
         return new SimOptions(voters, spares, stepsPerTick, tickJitterSteps, electionTicks, heartbeatTicks,
-                maxSizePerMsgBytes, maxInflightMsgs, maxUncommittedBytes, preVote, checkQuorum, newFaults, maxInFlightMessages,
-                crashAfterPersistPerMille, traceLines);
+                maxSizePerMsgBytes, maxInflightMsgs, maxUncommittedBytes, preVote, checkQuorum, newFaults,
+                maxInFlightMessages, crashAfterPersistPerMille, loseUnsyncedCommit, traceLines);
     }
 
     SimOptions withMaxSizePerMsgBytes(long bytes) {
         return new SimOptions(voters, spares, stepsPerTick, tickJitterSteps, electionTicks, heartbeatTicks, bytes,
-                maxInflightMsgs,
-                maxUncommittedBytes, preVote, checkQuorum, faults, maxInFlightMessages, crashAfterPersistPerMille,
-                traceLines);
+                maxInflightMsgs, maxUncommittedBytes, preVote, checkQuorum, faults, maxInFlightMessages,
+                crashAfterPersistPerMille, loseUnsyncedCommit, traceLines);
     }
 
     RaftConfig raftConfig(long id, long applied, long randomSeed) {
