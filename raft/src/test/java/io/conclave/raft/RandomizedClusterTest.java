@@ -120,6 +120,8 @@ class RandomizedClusterTest {
         ids = everyone;
         size = everyone.length;
         Checker checker = new Checker();
+        boolean pipeline = rnd.nextBoolean();
+        Map<Long, Ready> deferred = new HashMap<>();
         Map<Long, Integer> tickRate = new HashMap<>();
         for (long id : ids) tickRate.put(id, 1 + rnd.nextInt(3));
         List<Message> net = new ArrayList<>();
@@ -165,11 +167,12 @@ class RandomizedClusterTest {
                 }
             } else if (action < 89) {
                 long victim = ids[rnd.nextInt(size)];
-                processWithChecks(c, checker, net);
+                processWithChecks(c, checker, net, deferred, null);
                 c.restart(victim);
             } else if (action < 90) {
                 // Crash after ready() but before anything was persisted or sent: the Ready is lost.
                 long victim = ids[rnd.nextInt(size)];
+                deferred.remove(victim); // persisted and sent, never applied: lost with the process
                 if (c.node(victim).hasReady()) c.node(victim).ready();
                 c.restart(victim);
             } else if (action < 92) {
@@ -186,15 +189,15 @@ class RandomizedClusterTest {
                 long leader = c.leader();
                 if (leader != 0) c.node(leader).reportUnreachable(ids[rnd.nextInt(size)]);
             }
-            processWithChecks(c, checker, net);
+            processWithChecks(c, checker, net, deferred, pipeline ? rnd : null);
             checker.check(c);
         }
         // Liveness: heal, deliver everything, and a proposal must commit everywhere.
         c.heal();
         for (int round = 0; round < 300; round++) {
             for (long id : ids) c.node(id).tick();
-            processWithChecks(c, checker, net);
-            while (!net.isEmpty()) deliverAll(c, net, checker);
+            processWithChecks(c, checker, net, deferred, null);
+            while (!net.isEmpty()) deliverAll(c, net, checker, deferred);
             checker.check(c);
             long leader = c.leader();
             if (leader != 0 && round > 30) {
@@ -202,8 +205,8 @@ class RandomizedClusterTest {
                     long index = c.node(leader).propose("final".getBytes(StandardCharsets.UTF_8));
                     for (int k = 0; k < 50; k++) {
                         for (long id : ids) c.node(id).tick();
-                        processWithChecks(c, checker, net);
-                        while (!net.isEmpty()) deliverAll(c, net, checker);
+                        processWithChecks(c, checker, net, deferred, null);
+                        while (!net.isEmpty()) deliverAll(c, net, checker, deferred);
                         boolean all = true;
                         for (long id : c.node(leader).status().confState().voters()) {
                             all &= c.appliedIndex.get(id) >= index;
@@ -239,30 +242,49 @@ class RandomizedClusterTest {
         return sb.toString();
     }
 
-    private static void processWithChecks(Cluster c, Checker checker, List<Message> net) {
+    /**
+     * Handles Readys as a correct caller would. With {@code deferred} (an asynchronous driver), a
+     * Ready may be persisted and sent now but applied and advanced only on the next call, with
+     * messages stepped and ticks taken in between (its entries are then "in progress").
+     */
+    private static void processWithChecks(Cluster c, Checker checker, List<Message> net, Map<Long, Ready> deferred,
+            SplittableRandom rnd) {
         for (long id : c.nodes.keySet()) {
-            int before = c.applied.get(id).size();
             RawNode n = c.node(id);
             MemoryRaftStorage st = c.storages.get(id);
+            Ready due = deferred.remove(id);
             for (int guard = 0; guard < 100 && n.hasReady(); guard++) {
                 Ready rd = n.ready();
-                if (!rd.snapshot().isEmpty()) {
-                    st.applySnapshot(rd.snapshot());
-                    c.appliedIndex.put(id, rd.snapshot().metadata().index());
-                }
+                if (!rd.snapshot().isEmpty()) st.applySnapshot(rd.snapshot());
                 st.append(rd.entries());
                 if (rd.hardState() != null) st.setHardState(rd.hardState());
                 net.addAll(rd.messages());
-                for (Entry e : rd.committedEntries()) {
-                    checker.applied(id, e);
-                    if (e.type() == EntryType.CONF_CHANGE) st.setConfState(n.applyConfChange(ConfChange.decode(e.data())));
-                    c.appliedIndex.put(id, e.index());
+                if (due != null) {
+                    applyAndAdvance(c, checker, id, due);
+                    due = null;
                 }
-                for (ReadState rs : rd.readStates()) checker.readAnswered(rs);
-                n.advance(rd);
+                if (rnd != null && rnd.nextInt(3) == 0) {
+                    deferred.put(id, rd);
+                    break;
+                }
+                applyAndAdvance(c, checker, id, rd);
             }
-            if (c.applied.get(id).size() != before) throw new AssertionError("unexpected");
+            if (due != null) applyAndAdvance(c, checker, id, due);
         }
+    }
+
+    private static void applyAndAdvance(Cluster c, Checker checker, long id, Ready p) {
+        RawNode n = c.node(id);
+        if (!p.snapshot().isEmpty()) c.appliedIndex.put(id, p.snapshot().metadata().index());
+        for (Entry e : p.committedEntries()) {
+            checker.applied(id, e);
+            if (e.type() == EntryType.CONF_CHANGE) {
+                c.storages.get(id).setConfState(n.applyConfChange(ConfChange.decode(e.data())));
+            }
+            c.appliedIndex.put(id, e.index());
+        }
+        for (ReadState rs : p.readStates()) checker.readAnswered(rs);
+        n.advance(p);
     }
 
     private static void deliverSome(Cluster c, List<Message> net, SplittableRandom rnd) {
@@ -276,10 +298,10 @@ class RandomizedClusterTest {
         }
     }
 
-    private static void deliverAll(Cluster c, List<Message> net, Checker checker) {
+    private static void deliverAll(Cluster c, List<Message> net, Checker checker, Map<Long, Ready> deferred) {
         List<Message> batch = new ArrayList<>(net);
         net.clear();
         for (Message m : batch) c.node(m.to()).step(m);
-        processWithChecks(c, checker, net);
+        processWithChecks(c, checker, net, deferred, null);
     }
 }
