@@ -12,6 +12,10 @@ import io.conclave.node.multiraft.SchedulerSettings;
 import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.GroupStatus;
 import io.conclave.storage.StoreMismatchException;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +53,14 @@ class ClusterTest {
             List<KvClient.Row> rows = client.scan(b("k1"), b("k2"), 0);
             assertEquals(11, rows.size(), "k1 and k10..k19");
             assertArrayEquals(b("k1"), rows.get(0).key());
+
+            ByteArrayOutputStream shellOut = new ByteArrayOutputStream();
+            new DemoCommand.DemoShell(client, cluster.hostPort(1), new PrintStream(shellOut, true, UTF_8)).run(
+                    new BufferedReader(new StringReader("put x 1\nget x\nscan x y\nget nope\nstatus\nbogus\nquit\nget x\n")));
+            String shell = shellOut.toString(UTF_8);
+            assertTrue(shell.contains("OK (applied at index") && shell.contains("x = 1\n(1 rows)")
+                    && shell.contains("(not found)") && shell.contains("unknown command 'bogus'")
+                    && shell.contains("stopping the cluster"), shell);
 
             KvClientException tooLarge = assertThrows(KvClientException.class, () -> client.put(new byte[300], b("x")));
             assertEquals(ErrorResponse.Code.TOO_LARGE, tooLarge.code());

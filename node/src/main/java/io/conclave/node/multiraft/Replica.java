@@ -65,11 +65,13 @@ final class Replica {
     /** One ReadIndex round shared by the reads of one cycle. {@code index} is -1 until answered. */
     static final class ReadBatch {
         final long id;
+        final long groupId;
         final List<ReadWaiter> waiters;
         long index = -1;
 
-        ReadBatch(long id, List<ReadWaiter> waiters) {
+        ReadBatch(long id, long groupId, List<ReadWaiter> waiters) {
             this.id = id;
+            this.groupId = groupId;
             this.waiters = waiters;
         }
     }

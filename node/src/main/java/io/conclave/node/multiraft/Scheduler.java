@@ -1,14 +1,19 @@
 package io.conclave.node.multiraft;
 
+import io.conclave.node.rpc.AddReplica;
 import io.conclave.node.rpc.AdminRequest;
 import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.KvRequest;
 import io.conclave.node.rpc.RaftBatch;
+import io.conclave.raft.ConfChange;
+import io.conclave.raft.ConfChange.ConfChangeType;
 import io.conclave.raft.ConfState;
 import io.conclave.raft.Entry;
+import io.conclave.raft.EntryType;
 import io.conclave.raft.Message;
 import io.conclave.raft.MessageType;
+import io.conclave.raft.ProposalDroppedException;
 import io.conclave.raft.RaftConfig;
 import io.conclave.raft.RawNode;
 import io.conclave.raft.ReadState;
@@ -18,6 +23,7 @@ import io.conclave.storage.GroupStorage;
 import io.conclave.storage.Store;
 import io.conclave.storage.WriteBatch;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +36,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -81,7 +88,7 @@ public final class Scheduler implements AutoCloseable {
     private final Consumer<Throwable> onFatal;
     private final long randomSeed;
     private final BlockingQueue<Event> inbox;
-    private final java.util.concurrent.atomic.AtomicBoolean tickQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean tickQueued = new AtomicBoolean();
     private final Thread thread;
 
     // Everything below is confined to the scheduler thread.
@@ -157,7 +164,7 @@ public final class Scheduler implements AutoCloseable {
     public void start() {
         for (var kv : store.scan(KvKeys.nodeAddressStart(), KvKeys.nodeAddressEnd(), 100_000)) {
             long node = ByteBuffer.wrap(kv.key(), KvKeys.PREFIX_BYTES + 1, 8).getLong();
-            network.learnAddress(node, new String(kv.value(), java.nio.charset.StandardCharsets.UTF_8));
+            network.learnAddress(node, new String(kv.value(), StandardCharsets.UTF_8));
         }
         for (long g : store.groupIds()) loadReplica(g);
         LOG.info(() -> "node " + localNodeId + " scheduler starting with " + replicas.size() + " groups");
@@ -401,7 +408,7 @@ public final class Scheduler implements AutoCloseable {
         long id = nextProposalId++;
         try {
             r.raft.propose(new Command.Kv(localNodeId, id, req).encode());
-        } catch (io.conclave.raft.ProposalDroppedException e) {
+        } catch (ProposalDroppedException e) {
             answerDropped(groupId, r, e, pending);
             return;
         }
@@ -410,8 +417,8 @@ public final class Scheduler implements AutoCloseable {
         dirty.add(r);
     }
 
-    private void answerDropped(long groupId, Replica r, io.conclave.raft.ProposalDroppedException e, Pending pending) {
-        if (e.reason() == io.conclave.raft.ProposalDroppedException.Reason.NOT_LEADER) {
+    private void answerDropped(long groupId, Replica r, ProposalDroppedException e, Pending pending) {
+        if (e.reason() == ProposalDroppedException.Reason.NOT_LEADER) {
             long hint = e.leaderHint();
             pending.answer(Replies.notLeader(groupId, hint, hint == 0 ? null : network.addressOf(hint)));
         } else {
@@ -465,7 +472,7 @@ public final class Scheduler implements AutoCloseable {
         for (Replica r : readsToIssue) {
             if (r.queuedReads.isEmpty()) continue;
             long id = nextReadId++;
-            readBatches.put(id, new Replica.ReadBatch(id, new ArrayList<>(r.queuedReads)));
+            readBatches.put(id, new Replica.ReadBatch(id, r.groupId, new ArrayList<>(r.queuedReads)));
             r.queuedReads.clear();
             r.raft.readIndex(ByteBuffer.allocate(8).putLong(id).array());
             r.readRoundsInFlight++;
@@ -502,8 +509,8 @@ public final class Scheduler implements AutoCloseable {
         switch (req.getOpCase()) {
             case STATUS -> pending.answer(Replies.admin(Status.of(replicas.values())));
             case ADD_REPLICA -> addReplica(req.getAddReplica(), pending);
-            case REMOVE_REPLICA -> changeMembership(req.getRemoveReplica().getGroupId(), new io.conclave.raft.ConfChange(
-                    io.conclave.raft.ConfChange.ConfChangeType.REMOVE_NODE, req.getRemoveReplica().getNodeId()), pending);
+            case REMOVE_REPLICA -> changeMembership(req.getRemoveReplica().getGroupId(), new ConfChange(
+                    ConfChangeType.REMOVE_NODE, req.getRemoveReplica().getNodeId()), pending);
             case TRANSFER_LEADER -> transferLeader(req.getTransferLeader().getGroupId(),
                     req.getTransferLeader().getToNode(), pending);
             default -> pending.fail(ErrorResponse.Code.BAD_REQUEST, "empty admin request");
@@ -511,23 +518,23 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** The new member's address goes through the log first, so every member can reach it. */
-    private void addReplica(io.conclave.node.rpc.AddReplica add, Pending pending) {
+    private void addReplica(AddReplica add, Pending pending) {
         Replica r = replicaOrNull(add.getGroupId());
         if (!add.getAddress().isEmpty() && r != null && r.isLeader()) {
             try {
                 r.raft.propose(new Command.NodeAddress(add.getNodeId(), add.getAddress()).encode());
-            } catch (io.conclave.raft.ProposalDroppedException e) {
+            } catch (ProposalDroppedException e) {
                 answerDropped(add.getGroupId(), r, e, pending);
                 return;
             }
         }
-        changeMembership(add.getGroupId(), new io.conclave.raft.ConfChange(
-                add.getLearner() ? io.conclave.raft.ConfChange.ConfChangeType.ADD_LEARNER
-                        : io.conclave.raft.ConfChange.ConfChangeType.ADD_VOTER,
+        changeMembership(add.getGroupId(), new ConfChange(
+                add.getLearner() ? ConfChangeType.ADD_LEARNER
+                        : ConfChangeType.ADD_VOTER,
                 add.getNodeId()), pending);
     }
 
-    private void changeMembership(long groupId, io.conclave.raft.ConfChange change, Pending pending) {
+    private void changeMembership(long groupId, ConfChange change, Pending pending) {
         Replica r = replicaOrNull(groupId);
         if (change.nodeId() <= 0) {
             pending.fail(ErrorResponse.Code.BAD_REQUEST, "node id must be positive, was " + change.nodeId());
@@ -541,7 +548,7 @@ public final class Scheduler implements AutoCloseable {
         long index;
         try {
             index = r.raft.proposeConfChange(change);
-        } catch (io.conclave.raft.ProposalDroppedException e) {
+        } catch (ProposalDroppedException e) {
             answerDropped(groupId, r, e, pending);
             return;
         }
@@ -621,7 +628,10 @@ public final class Scheduler implements AutoCloseable {
     private void persistAndApply(Replica r, Ready rd, WriteBatch batch, List<Runnable> answers) {
         boolean wasLeader = r.isLeader();
         r.observe(rd.softState());
-        if (wasLeader && !r.isLeader()) failWritesOf(r.groupId);
+        if (wasLeader && !r.isLeader()) {
+            failWritesOf(r.groupId);
+            failReadRoundsOf(r);
+        }
         if (!rd.snapshot().isEmpty()) {
             applier.installSnapshot(r, rd.snapshot(), batch);
             peerNodesStale = true;
@@ -642,7 +652,7 @@ public final class Scheduler implements AutoCloseable {
             if (e.index() <= r.applied) continue;
             Invariants.check(e.index() == r.applied + 1, "group %s: applying entry %s after applied index %s",
                     r.groupId, e.index(), r.applied);
-            if (e.type() == io.conclave.raft.EntryType.CONF_CHANGE) {
+            if (e.type() == EntryType.CONF_CHANGE) {
                 applyConfChange(r, e, answers);
             } else {
                 applyCommand(r, e, batch, answers);
@@ -661,7 +671,7 @@ public final class Scheduler implements AutoCloseable {
         if (e.data().length == 0) return; // a new leader's empty entry
         Command command = Command.decode(e.data());
         if (command instanceof Command.NodeAddress a) {
-            batch.put(KvKeys.nodeAddressKey(a.nodeId()), a.hostPort().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            batch.put(KvKeys.nodeAddressKey(a.nodeId()), a.hostPort().getBytes(StandardCharsets.UTF_8));
             answers.add(() -> network.learnAddress(a.nodeId(), a.hostPort()));
             return;
         }
@@ -673,11 +683,11 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void applyConfChange(Replica r, Entry e, List<Runnable> answers) {
-        io.conclave.raft.ConfChange cc = io.conclave.raft.ConfChange.decode(e.data());
+        ConfChange cc = ConfChange.decode(e.data());
         r.confState = r.raft.applyConfChange(cc);
         LOG.info(() -> "node " + localNodeId + " group " + r.groupId + " applied " + cc + " at " + e.index()
                 + ": voters " + r.confState.voters() + " learners " + r.confState.learners());
-        if (cc.type() == io.conclave.raft.ConfChange.ConfChangeType.REMOVE_NODE && cc.nodeId() == localNodeId) {
+        if (cc.type() == ConfChangeType.REMOVE_NODE && cc.nodeId() == localNodeId) {
             r.removed = true;
             awake.remove(r);
         }
@@ -701,6 +711,19 @@ public final class Scheduler implements AutoCloseable {
             if (w.groupId() != groupId) return false;
             w.pending().fail(ErrorResponse.Code.NOT_LEADER, "node " + localNodeId + " lost leadership of group "
                     + groupId + " before the write applied; it may or may not have been applied; retry");
+            return true;
+        });
+    }
+
+    /**
+     * Read rounds a deposed leader issued: Raft drops them on stepping down, so they would only
+     * time out. Rounds already answered stay valid and are served once applied.
+     */
+    private void failReadRoundsOf(Replica r) {
+        readBatches.values().removeIf(b -> {
+            if (b.groupId != r.groupId) return false;
+            r.readRoundsInFlight--;
+            for (Replica.ReadWaiter w : b.waiters) w.pending().answer(notLeader(r.groupId, r));
             return true;
         });
     }

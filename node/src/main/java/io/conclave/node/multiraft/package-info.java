@@ -21,7 +21,8 @@
  * </ol>
  * Requests that arrive while a cycle runs are batched into the next: with many concurrent
  * clients one fsync and one frame per peer carry many entries. Idle groups cost nothing but
- * their tick: only dirty groups are asked for a Ready.
+ * the scan of the dirty set: only dirty groups are asked for a Ready, and quiesced groups do not
+ * even tick.
  *
  * <h2>The state machine</h2>
  * Keys are hashed to groups 1..G ({@link io.conclave.node.multiraft.KvKeys}); a group's keys
@@ -47,9 +48,13 @@
  *   <li>Removed replicas are only marked removed in memory (they stop ticking); after a
  *       restart such a replica is loaded again but cannot campaign, since its membership
  *       excludes it. Re-adding a removed node to the same group is not supported yet.</li>
- *   <li>Ticks are not quiesced: every group ticks and every leader heartbeats each tick;
- *       coalescing keeps that to one frame per peer per cycle, but CPU grows with the number
- *       of groups.</li>
+ *   <li>Idle groups quiesce ({@link io.conclave.node.multiraft.Quiescence}): their leader stops
+ *       heartbeating and their followers stop ticking. Followers then learn of a dead leader
+ *       only from {@link io.conclave.node.multiraft.Liveness} (every node pings every peer each
+ *       tick); if those pings stopped while Raft traffic flowed, a dead leader's quiesced groups
+ *       would stay leaderless until a client touched them.</li>
+ *   <li>The scheduler keeps at most one tick queued: after a slow cycle it skips ticks rather
+ *       than running several back to back, which would time out every group at once.</li>
  * </ul>
  */
 package io.conclave.node.multiraft;
