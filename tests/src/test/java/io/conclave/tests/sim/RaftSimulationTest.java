@@ -31,6 +31,8 @@ class RaftSimulationTest {
         for (int i = 0; i < count && failures.size() < MAX_FAILURES_REPORTED; i++) {
             long seed = base + i;
             RandomRaftRun run = new RandomRaftRun(seed);
+            // -Dsim.traceMessages=true: every delivered message goes into the failure trace.
+            run.cluster().setTraceAllMessages(Boolean.getBoolean("sim.traceMessages"));
             try {
                 RandomRaftRun.Stats stats = run.run();
                 commands += stats.commandsApplied();
@@ -78,8 +80,9 @@ class RaftSimulationTest {
         java.io.StringWriter stack = new java.io.StringWriter();
         e.printStackTrace(new java.io.PrintWriter(stack));
         return "seed " + seed + " failed: " + e + "\nreplay: mvn -pl tests -am test -Dtest=RaftSimulationTest"
-                + " -Dsim.seed=" + seed + " -Dsurefire.failIfNoSpecifiedTests=false\nlast events:\n" + trace.dump()
-                + "\n" + stack;
+                + " -Dsim.seed=" + seed + " -Dsurefire.failIfNoSpecifiedTests=false"
+                + " (add -Dsim.traceMessages=true to trace every message)\nlast events:\n" + trace.dump() + "\n"
+                + stack;
     }
 
     /** Seeds below 2^40 so they stay short enough to copy by hand. */

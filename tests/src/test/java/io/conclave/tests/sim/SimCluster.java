@@ -59,8 +59,8 @@ final class SimCluster {
     private long confChangesCommitted;
     private long proposalsDropped;
     private int crashAfterPersistPerMille;
-    /** Debugging aid: trace every delivered message (-Dsim.traceMessages=true). */
-    private final boolean traceAllMessages = Boolean.getBoolean("sim.traceMessages");
+    /** Debugging aid: trace every delivered message, not only the rare ones. */
+    private boolean traceAllMessages;
 
     SimCluster(SimOptions options, long seed) {
         this.options = options;
@@ -344,6 +344,10 @@ final class SimCluster {
         node.start(options);
         observe(node);
         handleReady(node);
+    }
+
+    void setTraceAllMessages(boolean on) {
+        traceAllMessages = on;
     }
 
     void setCrashAfterPersistPerMille(int perMille) {
