@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Kills one random node with SIGKILL, waits, restarts it on the same store and port, and again,
+ * Kills one node with SIGKILL (half the time the current leader of a group, since a leader's
+ * death strands the most in-flight proposals, else a random node), waits, restarts it on the same store and port, and again,
  * from a seeded schedule. At most one node is down at any moment: the next kill waits for the
  * restarted node's ready line. Every action is logged with its time so a failure can be read
  * against the schedule.
@@ -19,6 +20,8 @@ final class Nemesis implements Runnable {
 
     private final ProcessCluster cluster;
     private final List<Long> victims;
+    /** The node currently leading some group, or 0 if unknown; asked at each kill. */
+    private final java.util.function.LongSupplier currentLeader;
     private final SplittableRandom random;
     private final long startNanos = System.nanoTime();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
@@ -26,9 +29,10 @@ final class Nemesis implements Runnable {
     private volatile Throwable failure;
     private volatile int kills;
 
-    Nemesis(ProcessCluster cluster, List<Long> victims, long seed) {
+    Nemesis(ProcessCluster cluster, List<Long> victims, java.util.function.LongSupplier currentLeader, long seed) {
         this.cluster = cluster;
         this.victims = List.copyOf(victims);
+        this.currentLeader = currentLeader;
         this.random = new SplittableRandom(seed);
     }
 
@@ -37,9 +41,12 @@ final class Nemesis implements Runnable {
         try {
             while (!stopping) {
                 if (pause(MIN_UP_MILLIS, MAX_UP_MILLIS)) return;
+                boolean leader = random.nextBoolean();
                 long victim = victims.get(random.nextInt(victims.size()));
+                long leaderId = leader ? currentLeader.getAsLong() : 0;
+                if (victims.contains(leaderId)) victim = leaderId;
                 NodeProcess node = cluster.node(victim);
-                log("kill -9 node " + victim + " (pid " + node.pid() + ")");
+                log("kill -9 node " + victim + (victim == leaderId ? " (leader)" : "") + " (pid " + node.pid() + ")");
                 node.kill();
                 kills++;
                 pause(MIN_DOWN_MILLIS, MAX_DOWN_MILLIS);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conclave.node.rpc.GroupStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ final class ProcessKillTest {
         cluster = new ProcessCluster(dir, JvmSettings.forTests(), "kill9", 3, 3, List.of("--groups", Integer.toString(groups)));
         cluster.start(1, 2, 3);
         client = KvClientAdapter.connect(cluster);
-        Nemesis nemesis = new Nemesis(cluster, List.of(1L, 2L, 3L), seed);
+        Nemesis nemesis = new Nemesis(cluster, List.of(1L, 2L, 3L), this::leaderOfGroupOne, seed);
         Thread nemesisThread = new Thread(nemesis, "nemesis");
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger failed = new AtomicInteger();
@@ -131,6 +132,20 @@ final class ProcessKillTest {
         assertEquals(List.of(), missing, () -> "acknowledged writes lost; " + context);
         System.out.println("[process] checked " + acknowledged.size() + " acknowledged writes and "
                 + entriesCompared.get() + " applied entries (all groups), identical on " + nodeIds.size() + " replicas");
+    }
+
+    /** The leader of group 1 as the first answering node reports it, or 0. */
+    private long leaderOfGroupOne() {
+        for (NodeProcess n : cluster.nodes()) {
+            if (!n.isAlive()) continue;
+            try {
+                GroupStatus g = CatchUp.groupOn(client, n.address(), 1);
+                if (g != null && g.getLeader() != 0) return g.getLeader();
+            } catch (Exception e) {
+                // try the next node
+            }
+        }
+        return 0;
     }
 
     static long seed() {
