@@ -24,6 +24,8 @@ final class RandomRaftRun {
     static final int LIVENESS_ELECTION_TIMEOUTS = 40;
     /** Voters never drop below this, so that any single crash leaves a quorum. */
     private static final int MIN_VOTERS = 3;
+    /** Attempts per client write before the client gives up on it. */
+    private static final int MAX_PROPOSAL_ATTEMPTS = 3;
 
     /** What a run did, for the summary line. */
     record Stats(int voters, long steps, long leaderTerms, long commandsApplied, long confChanges,
@@ -105,11 +107,18 @@ final class RandomRaftRun {
         else if ((roll -= 5) < 0) toggleNetworkFaults();
     }
 
+    /** A client's write: refused proposals are retried, following the leader hint, a few times. */
     private void propose() {
-        SimNode target = proposalTarget();
-        if (target == null) return;
-        commandsProposed++;
-        if (cluster.propose(target.id, random.nextInt(64)) == 0) {
+        long commandId = 0;
+        int paddingBytes = random.nextInt(64);
+        for (int attempt = 0; attempt < MAX_PROPOSAL_ATTEMPTS; attempt++) {
+            SimNode target = proposalTarget();
+            if (target == null) return;
+            commandsProposed++;
+            long accepted = commandId == 0 ? cluster.propose(target.id, paddingBytes)
+                    : cluster.propose(target.id, commandId, paddingBytes);
+            if (accepted != 0) return;
+            if (commandId == 0) commandId = cluster.lastCommandId();
             long hint = target.leaderHint();
             believedLeader = hint != 0 && hint != target.id ? hint : anyNode();
         }

@@ -260,8 +260,13 @@ final class SimCluster {
      * {@code paddingBytes} of filler make entries of varied size for the size limits.
      */
     long propose(long nodeId, int paddingBytes) {
+        return propose(nodeId, nextCommandId++, paddingBytes);
+    }
+
+    /** Proposes command {@code commandId} (a client's retry reuses it); returns it, or 0 if refused. */
+    long propose(long nodeId, long commandId, int paddingBytes) {
         SimNode node = liveNode(nodeId);
-        long commandId = nextCommandId++;
+        nextCommandId = Math.max(nextCommandId, commandId + 1);
         byte[] data = ByteBuffer.allocate(8 + paddingBytes).putLong(commandId).array();
         try {
             node.raft().propose(data);
@@ -272,6 +277,11 @@ final class SimCluster {
         }
         handleReady(node);
         return commandId;
+    }
+
+    /** The id of the most recently proposed command, accepted or not. */
+    long lastCommandId() {
+        return nextCommandId - 1;
     }
 
     /** Proposes a membership change at {@code nodeId}; returns false if Raft refused it. */
