@@ -68,7 +68,8 @@ public final class Main implements Runnable {
             err.println("conclave: " + e.getMessage());
             return EXIT_FAILURE;
         }
-        err.println("conclave: " + e);
+        String what = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        err.println("conclave: " + what);
         return EXIT_FAILURE;
     }
 }

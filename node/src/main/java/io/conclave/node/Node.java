@@ -84,12 +84,15 @@ public final class Node implements AutoCloseable {
             store.checkIdent(want);
             return;
         }
-        store.writeIdent(want);
+        // Groups first, identity last: a crash in between leaves a store without identity, which
+        // the next start bootstraps again (nothing was served from it yet), never a store that
+        // claims this node but lacks its groups.
         if (config.bootstraps()) {
             Scheduler.bootstrap(store, config.scheduler().groupCount(), config.peers().keySet());
             LOG.info(() -> "node " + config.nodeId() + " bootstrapped " + config.scheduler().groupCount()
                     + " groups with voters " + config.peers().keySet());
         }
+        store.writeIdent(want);
     }
 
     private void startServing(Consumer<Throwable> onFatal) {

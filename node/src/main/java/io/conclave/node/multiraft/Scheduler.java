@@ -263,7 +263,10 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void stepInto(long groupId, Message m, boolean quiesce) {
-        if (m.to() != localNodeId) return;
+        if (m.to() != localNodeId || groupId < 1) {
+            LOG.fine(() -> "node " + localNodeId + " dropped a message for group " + groupId + " to node " + m.to());
+            return; // group 0 holds node-local records and is never a Raft group
+        }
         Replica r = replicas.get(groupId);
         if (r == null) r = createUninitialized(groupId);
         if (r.removed) return;
