@@ -19,12 +19,16 @@ import java.util.stream.Stream;
 /**
  * Three (or more) node JVMs on 127.0.0.1, started from this JVM's own java binary and class path,
  * with stores and logs in a fresh temporary directory. Closing it, or this JVM exiting (Ctrl-C
- * included, through a shutdown hook), kills exactly the processes it started and deletes the
- * directory.
+ * included, through a shutdown hook), stops exactly the processes it started (SIGTERM, then
+ * SIGKILL after a grace period) and deletes the directory.
  */
 final class BenchCluster implements AutoCloseable {
     static final String NODE_MAIN = "io.conclave.node.Main";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** In a node JVM flag, replaced by the node's id (e.g. a per-node JFR file name). */
+    static final String NODE_PLACEHOLDER = "{node}";
+    /** How long a node may take to exit on SIGTERM (closing its store, dumping a recording) before SIGKILL. */
+    static final long STOP_GRACE_MILLIS = 5_000;
 
     record Node(long id, int port, Path store, Path log, Process process) {
         String address() {
@@ -113,7 +117,7 @@ final class BenchCluster implements AutoCloseable {
             Path log = dir.resolve("node-" + id + ".log");
             List<String> cmd = new ArrayList<>();
             cmd.add(javaBinary());
-            cmd.addAll(jvmFlags);
+            for (String flag : jvmFlags) cmd.add(flag.replace(NODE_PLACEHOLDER, Long.toString(id)));
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NODE_MAIN, "start",
                     "--store", store.toString(), "--node-id", Long.toString(id), "--listen", "127.0.0.1:" + ports[i],
                     "--peers", peers.toString(), "--groups", Integer.toString(groups), "--cluster-id", "bench"));
@@ -150,15 +154,19 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM to every node, then SIGKILL to any still running after the grace period. */
     private void killAll() {
-        for (Node n : nodes) n.process().destroyForcibly();
-        for (Node n : nodes) {
-            try {
-                n.process().waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        for (Node n : nodes) n.process().destroy();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
+        try {
+            for (Node n : nodes) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!n.process().waitFor(left, TimeUnit.NANOSECONDS)) n.process().destroyForcibly();
             }
+            for (Node n : nodes) n.process().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            for (Node n : nodes) n.process().destroyForcibly();
         }
     }
 

@@ -76,7 +76,8 @@ public final class BenchMain implements Callable<Integer> {
         Duration leaderTimeout;
 
         @Option(names = "--node-jvm-flags", defaultValue = "-Xms512m -Xmx1g -XX:+UseSerialGC",
-                description = "Heap and GC flags of each node JVM (space separated). Default: ${DEFAULT-VALUE}.")
+                description = "Heap and GC flags of each node JVM (space separated; {node} becomes the node id)."
+                        + " Default: ${DEFAULT-VALUE}.")
         String nodeJvmFlags;
 
         @Option(names = "--node-flags", defaultValue = "",
