@@ -30,8 +30,8 @@ final class FrameCodec {
     /**
      * Splits the byte stream into frames and parses each. Netty's maximum counts the length field
      * too, hence {@code maxFrameBytes + 4}; fail-fast raises {@code TooLongFrameException} as soon
-     * as the length is read, before any of the oversized body is buffered. A negative length
-     * raises {@code CorruptedFrameException}, bytes that are not a {@code Frame} raise
+     * as the length is read, before any of the oversized body is buffered. The length is read
+     * unsigned, so a "negative" one is simply too long. Bytes that are not a {@code Frame} raise
      * {@code InvalidProtocolBufferException} (wrapped in a {@code DecoderException}); the
      * connection's handler turns each into a counted, logged close.
      */

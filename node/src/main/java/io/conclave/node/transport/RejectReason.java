@@ -4,7 +4,7 @@ package io.conclave.node.transport;
 public enum RejectReason {
     /** The length prefix announced more than {@link TransportConfig#maxFrameBytes}. */
     FRAME_TOO_LONG,
-    /** A negative length, or bytes that do not parse as a protobuf {@code Frame}. */
+    /** Bytes that do not parse as a protobuf {@code Frame}. */
     MALFORMED_FRAME,
     /** The {@link FrameClock} refused the frame's {@code sent_at}. */
     CLOCK_REJECTED,

@@ -16,6 +16,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,11 +127,7 @@ public final class RpcClient implements AutoCloseable {
             return;
         }
         calls.failAll(TransportException.Reason.CLOSED, "client of " + node + " closed");
-        connection.close();
-        var terminated = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        if (!group.next().inEventLoop()) {
-            terminated.awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
-        }
+        Transport.closeChannelsAndStop(group, Set.of(connection.channel()), null);
     }
 
     /** Matches responses to calls; any failure closes the connection, which fails all calls. */

@@ -14,6 +14,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,6 +46,8 @@ public final class Transport implements AutoCloseable {
     private final PendingCalls calls = new PendingCalls(counters);
     private final ConcurrentHashMap<Long, Peer> peers = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Every open channel, so close() can close them itself rather than trust loop shutdown. */
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final MultiThreadIoEventLoopGroup group;
     private final Bootstrap dialBootstrap;
     private final Channel serverChannel;
@@ -222,7 +227,6 @@ public final class Transport implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        serverChannel.close();
         for (Peer peer : peers.values()) {
             ArrayDeque<Peer.Outgoing> dropped;
             synchronized (peer) {
@@ -232,9 +236,38 @@ public final class Transport implements AutoCloseable {
         }
         calls.failAll(TransportException.Reason.CLOSED,
                 "transport of node " + localNodeId + " closed");
-        var terminated = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        if (!group.next().inEventLoop()) {
-            terminated.awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
+        closeChannelsAndStop(group, channels, serverChannel);
+    }
+
+    /**
+     * Closes every channel itself, waits briefly for the closes, then stops the event loops.
+     * Shutting the loops down alone was seen to leave an accepted socket open (the peer never
+     * saw the close), so the channels are closed first, explicitly.
+     */
+    static void closeChannelsAndStop(MultiThreadIoEventLoopGroup group, Set<Channel> channels,
+            Channel serverChannel) {
+        boolean onLoop = group.next().inEventLoop();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_TIMEOUT_MILLIS);
+        List<ChannelFuture> closing = new ArrayList<>();
+        if (serverChannel != null) {
+            closing.add(serverChannel.close());
+        }
+        for (Channel channel : channels) {
+            closing.add(channel.close());
+        }
+        if (!onLoop) {
+            // Waiting on a loop thread would deadlock it; a close() from there just proceeds.
+            for (ChannelFuture future : closing) {
+                long remainingNanos = deadline - System.nanoTime();
+                if (remainingNanos > 0) {
+                    future.awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(remainingNanos) + 1);
+                }
+            }
+        }
+        var terminated = group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS / 2,
+                TimeUnit.MILLISECONDS);
+        if (!onLoop) {
+            terminated.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
         }
     }
 
@@ -464,7 +497,15 @@ public final class Transport implements AutoCloseable {
                 new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS));
         FrameCodec.install(channel.pipeline(), config.maxFrameBytes(), counters);
         channel.pipeline().addLast("transport", channelHandler);
-        channel.closeFuture().addListener(ignored -> channelClosed(channelHandler));
+        channels.add(channel);
+        channel.closeFuture().addListener(ignored -> {
+            channels.remove(channel);
+            channelClosed(channelHandler);
+        });
+        if (closed.get()) {
+            // Raced with close(): it may have missed this channel in its sweep.
+            channel.close();
+        }
         return channelHandler;
     }
 

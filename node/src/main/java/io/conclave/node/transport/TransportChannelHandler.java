@@ -248,7 +248,8 @@ final class TransportChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent && role != Role.PEER) {
-            reject(ctx, RejectReason.IDLE_TIMEOUT, "no traffic for "
+            reject(ctx, RejectReason.IDLE_TIMEOUT, "no traffic on this "
+                    + (role == Role.CLIENT ? "client" : "unidentified") + " connection for "
                     + transport.config().idleTimeout());
             return;
         }
