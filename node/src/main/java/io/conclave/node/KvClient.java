@@ -1,6 +1,7 @@
 package io.conclave.node;
 
 import com.google.protobuf.ByteString;
+import io.conclave.node.multiraft.KvKeys;
 import io.conclave.node.rpc.AddReplica;
 import io.conclave.node.rpc.AdminRequest;
 import io.conclave.node.rpc.ErrorResponse;
@@ -37,7 +38,8 @@ import java.util.concurrent.TimeoutException;
  * <p>Every call is retried until it succeeds, fails for good, or the options' deadline passes:
  * on NOT_LEADER it goes to the leader the node named (or the next known node when none was
  * named); on a timeout, a dropped proposal or a lost connection it backs off exponentially and
- * tries the next node. Writes are idempotent (put, delete), so a retried write that had in fact
+ * tries the next node. NOT_LEADER answers also teach it the number of groups and each group's
+ * leader, so later keys of a group go straight to that group's leader. Writes are idempotent (put, delete), so a retried write that had in fact
  * been applied is harmless.
  */
 public final class KvClient implements AutoCloseable {
@@ -75,6 +77,9 @@ public final class KvClient implements AutoCloseable {
     private final Options options;
     private final Map<InetSocketAddress, RpcClient> connections = new HashMap<>();
     private InetSocketAddress preferred;
+    /** Learned from NOT_LEADER answers: how many groups there are and who leads each. */
+    private int groupCount;
+    private final Map<Long, InetSocketAddress> leaderByGroup = new HashMap<>();
     private int nextSeed;
     private boolean closed;
 
@@ -132,7 +137,11 @@ public final class KvClient implements AutoCloseable {
     public List<GroupStatus> status(String hostPort) {
         Frame f = Frame.newBuilder().setAdminRequest(AdminRequest.newBuilder()
                 .setStatus(StatusRequest.getDefaultInstance())).build();
-        return callOnce(HostPort.parse(hostPort), f).getAdminResponse().getGroupsList();
+        Frame response = callOnce(HostPort.parse(hostPort), f);
+        if (response.hasError()) {
+            throw new KvClientException(response.getError().getCode(), hostPort + ": " + response.getError().getMessage());
+        }
+        return response.getAdminResponse().getGroupsList();
     }
 
     /**
@@ -165,26 +174,43 @@ public final class KvClient implements AutoCloseable {
     }
 
     private KvResponse kv(KvRequest request) {
-        return call(Frame.newBuilder().setKvRequest(request).build()).getKvResponse();
+        long group = switch (request.getOpCase()) {
+            case PUT -> groupOf(request.getPut().getKey().toByteArray());
+            case GET -> groupOf(request.getGet().getKey().toByteArray());
+            case DELETE -> groupOf(request.getDelete().getKey().toByteArray());
+            default -> 0;
+        };
+        return call(Frame.newBuilder().setKvRequest(request).build(), group).getKvResponse();
+    }
+
+    private synchronized long groupOf(byte[] key) {
+        return groupCount == 0 ? 0 : KvKeys.groupOf(key, groupCount);
     }
 
     private List<GroupStatus> admin(AdminRequest request) {
-        return call(Frame.newBuilder().setAdminRequest(request).build()).getAdminResponse().getGroupsList();
+        long group = switch (request.getOpCase()) {
+            case ADD_REPLICA -> request.getAddReplica().getGroupId();
+            case REMOVE_REPLICA -> request.getRemoveReplica().getGroupId();
+            case TRANSFER_LEADER -> request.getTransferLeader().getGroupId();
+            default -> 0;
+        };
+        return call(Frame.newBuilder().setAdminRequest(request).build(), group).getAdminResponse().getGroupsList();
     }
 
     /** The retry loop: bounded by attempts and by the deadline. */
-    private Frame call(Frame request) {
+    private Frame call(Frame request, long group) {
         long deadlineNanos = System.nanoTime() + options.deadline().toNanos();
         long backoffNanos = options.backoffMin().toNanos();
         String lastProblem = "no attempt made";
         for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
-            InetSocketAddress target = target();
+            InetSocketAddress target = target(group);
             Frame response;
             try {
                 response = callOnce(target, request);
             } catch (KvClientException e) {
                 if (e.code() != ErrorResponse.Code.TIMEOUT) throw e;
                 lastProblem = e.getMessage();
+                forget(group, target);
                 rotate(target);
                 response = null;
             }
@@ -194,9 +220,10 @@ public final class KvClient implements AutoCloseable {
                 if (!retryable(err.getCode())) throw new KvClientException(err.getCode(), err.getMessage());
                 lastProblem = err.getCode() + " from " + HostPort.format(target) + ": " + err.getMessage();
                 if (err.getCode() == ErrorResponse.Code.NOT_LEADER && !err.getLeaderAddress().isEmpty()) {
-                    redirect(HostPort.parse(err.getLeaderAddress()));
+                    redirect(err, HostPort.parse(err.getLeaderAddress()));
                     continue; // a named leader is worth trying at once
                 }
+                forget(group, target);
                 rotate(target);
             }
             long sleepNanos = Math.min(backoffNanos, deadlineNanos - System.nanoTime());
@@ -246,12 +273,21 @@ public final class KvClient implements AutoCloseable {
         if (c != null) c.close();
     }
 
-    private synchronized InetSocketAddress target() {
-        return preferred;
+    private synchronized InetSocketAddress target(long group) {
+        InetSocketAddress leader = group == 0 ? null : leaderByGroup.get(group);
+        return leader != null ? leader : preferred;
     }
 
-    private synchronized void redirect(InetSocketAddress leader) {
+    private synchronized void redirect(ErrorResponse err, InetSocketAddress leader) {
         preferred = leader;
+        if (err.getGroupId() == 0 || err.getGroupCount() == 0) return;
+        if (err.getGroupCount() != groupCount) leaderByGroup.clear();
+        groupCount = err.getGroupCount();
+        leaderByGroup.put(err.getGroupId(), leader);
+    }
+
+    private synchronized void forget(long group, InetSocketAddress failed) {
+        if (group != 0 && failed.equals(leaderByGroup.get(group))) leaderByGroup.remove(group);
     }
 
     private synchronized void rotate(InetSocketAddress failed) {

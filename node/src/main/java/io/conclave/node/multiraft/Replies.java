@@ -15,9 +15,11 @@ final class Replies {
                 .build();
     }
 
-    static Frame notLeader(long groupId, long leaderHint, String leaderAddress) {
+    static Frame notLeader(long groupId, int groupCount, long leaderHint, String leaderAddress) {
         ErrorResponse.Builder e = ErrorResponse.newBuilder()
                 .setCode(ErrorResponse.Code.NOT_LEADER)
+                .setGroupId(groupId)
+                .setGroupCount(groupCount)
                 .setMessage(leaderHint == 0
                         ? "group " + groupId + " has no known leader here; try another node"
                         : "group " + groupId + " is led by node " + leaderHint)

@@ -379,7 +379,7 @@ public final class Scheduler implements AutoCloseable {
 
     private Frame notLeader(long groupId, Replica r) {
         long hint = r == null ? 0 : r.leaderId;
-        return Replies.notLeader(groupId, hint, hint == 0 ? null : network.addressOf(hint));
+        return Replies.notLeader(groupId, settings.groupCount(), hint, hint == 0 ? null : network.addressOf(hint));
     }
 
     // ---- KV requests ----
@@ -423,7 +423,7 @@ public final class Scheduler implements AutoCloseable {
     private void answerDropped(long groupId, Replica r, ProposalDroppedException e, Pending pending) {
         if (e.reason() == ProposalDroppedException.Reason.NOT_LEADER) {
             long hint = e.leaderHint();
-            pending.answer(Replies.notLeader(groupId, hint, hint == 0 ? null : network.addressOf(hint)));
+            pending.answer(Replies.notLeader(groupId, settings.groupCount(), hint, hint == 0 ? null : network.addressOf(hint)));
         } else {
             pending.fail(ErrorResponse.Code.PROPOSAL_DROPPED, "group " + groupId + ": " + e.getMessage());
         }
