@@ -29,10 +29,12 @@ final class StartCommand implements Callable<Integer> {
     String listen;
 
     @Option(names = "--peers", paramLabel = "ID=HOST:PORT,...",
-            description = "The initial voters of every group; a listed node bootstraps the groups on first start.")
+            description = "The initial voters of every group; a listed node bootstraps the groups on first start. "
+                    + "With --join: where some existing nodes listen (for leader hints).")
     String peers;
 
-    @Option(names = "--join", description = "Start with no groups and wait to be added (admin add-replica).")
+    @Option(names = "--join", description = "Start with no groups and wait to be added "
+            + "(admin add-replica --node N --address HOST:PORT).")
     boolean join;
 
     @Option(names = "--groups", defaultValue = "1", paramLabel = "G", description = "Number of KV groups (default 1).")
