@@ -5,25 +5,32 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes frames to one channel from any thread, flushing once per event-loop turn.
+ * Writes frames to one channel from any thread, flushing once per batch rather than per frame.
  *
- * <p>A write from another thread is handed to the channel's event loop as a task; the task
- * writes without flushing and, if no flush is pending, queues one flush task behind it. Every
- * write handed over before that flush task runs goes out in the same flush, so a burst of
- * thousands of Raft frames costs a handful of syscalls. The pending-flush flag lives only on the
- * event loop, so it needs no synchronization and no write can slip past a flush unflushed.
+ * <p>Writers on other threads append to a lock-free hand-off queue; the first append after a
+ * drain schedules one drain task on the channel's event loop, which writes everything queued
+ * (up to {@link #MAX_FRAMES_PER_DRAIN}, so I/O of other channels on the loop is not starved)
+ * and flushes once. A burst of thousands of Raft frames thus costs a few tasks and a few
+ * syscalls, not one of each per frame. Writes on the event loop itself (a handler answering at
+ * once) go straight to the channel with one flush task per loop turn. Frames from one thread
+ * keep their order.
  *
- * <p>Bounds: frames handed over but not yet written ({@code maxHandoffFrames}) and bytes Netty
+ * <p>Bounds: frames in the hand-off queue ({@code maxQueuedFramesPerPeer}) and bytes Netty
  * holds unwritten (the channel's write-buffer high water mark). Past either, writes are refused
  * and counted as {@link DropReason#BACKPRESSURE}.
  */
 final class ChannelConnection implements Connection {
     /** Where a frame that was handed to a connection ended up. */
     enum WriteResult { ACCEPTED, CLOSED, TOO_LARGE, BACKPRESSURE }
+
+    /** Frames one drain task writes before yielding the loop to other channels' I/O. */
+    static final int MAX_FRAMES_PER_DRAIN = 4096;
 
     private final Channel channel;
     private final long localNodeId;
@@ -32,7 +39,10 @@ final class ChannelConnection implements Connection {
     private final int maxHandoffFrames;
     private final Counters counters;
     private final PendingCalls calls;
+    private final ConcurrentLinkedQueue<Peer.Outgoing> handoff = new ConcurrentLinkedQueue<>();
     private final AtomicInteger handoffFrames = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
     private final Runnable flushTask = this::flushNow;
     private volatile long peerNodeId;
     // Touched only on the channel's event loop.
@@ -103,17 +113,18 @@ final class ChannelConnection implements Connection {
         EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             writeNow(frame, call);
+            scheduleFlush();
             return WriteResult.ACCEPTED;
         }
         handoffFrames.incrementAndGet();
-        try {
-            loop.execute(() -> {
-                handoffFrames.decrementAndGet();
-                writeNow(frame, call);
-            });
-        } catch (RejectedExecutionException shutDown) {
-            handoffFrames.decrementAndGet();
-            return WriteResult.CLOSED;
+        handoff.add(new Peer.Outgoing(frame, call));
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drainTask);
+            } catch (RejectedExecutionException shutDown) {
+                // The loop is closing this channel; a queued call is failed by the close.
+                return WriteResult.CLOSED;
+            }
         }
         return WriteResult.ACCEPTED;
     }
@@ -148,6 +159,30 @@ final class ChannelConnection implements Connection {
             });
         }
         channel.write(frame, promise);
+    }
+
+    private void drain() {
+        // Cleared before polling: an append racing with the end of this drain schedules another.
+        drainScheduled.set(false);
+        for (int i = 0; i < MAX_FRAMES_PER_DRAIN; i++) {
+            Peer.Outgoing next = handoff.poll();
+            if (next == null) {
+                break;
+            }
+            handoffFrames.decrementAndGet();
+            writeNow(next.frame(), next.call());
+        }
+        channel.flush();
+        if (!handoff.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(drainTask);
+            } catch (RejectedExecutionException shutDown) {
+                // The loop is closing this channel; what is left would fail to write anyway.
+            }
+        }
+    }
+
+    private void scheduleFlush() {
         if (!flushPending) {
             flushPending = true;
             try {

@@ -356,6 +356,9 @@ public final class Transport implements AutoCloseable {
             previous = peer.established;
             peer.established = connection;
             for (Peer.Outgoing outgoing : peer.drainLocked()) {
+                if (outgoing.call() != null && outgoing.call().future.isDone()) {
+                    continue; // Timed out while queued: the caller has already been told.
+                }
                 ChannelConnection.WriteResult result = connection.write(outgoing.frame(),
                         outgoing.call());
                 if (result != ChannelConnection.WriteResult.ACCEPTED) {
@@ -448,7 +451,12 @@ public final class Transport implements AutoCloseable {
             return;
         }
         Channel channel = connecting.channel();
-        peer.dialing = channel;
+        // A connect that failed inline (on this loop thread) has already run channelClosed and
+        // scheduled the redial; recording the dead channel as "dialing" would block that redial
+        // forever. A close racing from another thread waits for our lock and then sees it.
+        if (channel.isOpen()) {
+            peer.dialing = channel;
+        }
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
                 LOG.log(System.Logger.Level.DEBUG, "node {0}: dial to node {1} at {2} failed: {3}",

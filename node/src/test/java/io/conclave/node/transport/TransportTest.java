@@ -311,4 +311,88 @@ class TransportTest {
             assertEquals(TimeUnit.MILLISECONDS.toNanos(200), one.transport.backoffNanos(60));
         }
     }
+
+    @Test
+    void burstOfRaftFramesArrivesInOrderOrIsCountedAsDropped() throws Exception {
+        int frames = 20_000;
+        try (TestNode one = TestNode.start(1); TestNode two = TestNode.start(2)) {
+            one.transport.setPeerAddress(2, two.address());
+            assertEquals("warm", one.transport.call(2, TestNode.get("warm"), WAIT)
+                    .get(5, TimeUnit.SECONDS).getKvResponse().getValue().toStringUtf8());
+            assertNotNull(two.poll(WAIT)); // the "warm" request
+            long start = System.nanoTime();
+            int accepted = 0;
+            for (int i = 0; i < frames; i++) {
+                if (one.transport.send(2, TestNode.raft(i))) {
+                    accepted++;
+                }
+            }
+            long lastGroup = -1;
+            for (int i = 0; i < accepted; i++) {
+                Frame frame = two.poll(WAIT);
+                assertNotNull(frame, "only " + i + " of " + accepted + " accepted frames arrived");
+                long group = frame.getRaft().getHeartbeats(0).getGroupId();
+                assertTrue(group > lastGroup, "frame " + group + " after " + lastGroup);
+                lastGroup = group;
+            }
+            long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            assertEquals(frames - accepted, one.transport.stats().dropped(DropReason.BACKPRESSURE));
+            assertTrue(accepted > frames / 2, "only " + accepted + " of " + frames + " accepted");
+            System.out.printf("transport burst: %d of %d frames in %d ms (%d frames/s)%n",
+                    accepted, frames, millis, accepted * 1000L / millis);
+        }
+    }
+
+    @Test
+    void changedAddressMovesTheConnection() throws Exception {
+        try (TestNode one = TestNode.start(1);
+                TestNode oldTwo = TestNode.start(2);
+                TestNode newTwo = TestNode.start(2)) {
+            one.transport.setPeerAddress(2, oldTwo.address());
+            assertEquals("old", one.transport.call(2, TestNode.get("old"), WAIT)
+                    .get(5, TimeUnit.SECONDS).getKvResponse().getValue().toStringUtf8());
+            one.transport.setPeerAddress(2, newTwo.address());
+            assertTrue(eventually(WAIT, () -> newTwo.transport.stats().connectionsEstablished() == 1));
+            assertTrue(one.transport.send(2, TestNode.raft(5)));
+            Frame frame;
+            do {
+                frame = newTwo.poll(WAIT);
+            } while (frame != null && !frame.hasRaft());
+            assertNotNull(frame, "no frame at the new address");
+            assertEquals(5, frame.getRaft().getHeartbeats(0).getGroupId());
+        }
+    }
+
+    @Test
+    void wrongNodeAtTheDialedAddressIsRefused() throws Exception {
+        try (TestNode one = TestNode.start(1); TestNode three = TestNode.start(3)) {
+            one.transport.setPeerAddress(2, three.address());
+            assertTrue(eventually(WAIT,
+                    () -> one.transport.stats().rejected(RejectReason.PROTOCOL_VIOLATION) >= 1));
+            assertEquals(0, one.transport.stats().connectionsEstablished());
+        }
+    }
+
+    @Test
+    void idleClientsAreClosedButIdlePeersAreNot() throws Exception {
+        TransportConfig config = TestNode.config().withIdleTimeout(Duration.ofMillis(200));
+        try (TestNode one = TestNode.start(1, 0, config, TestNode.CLUSTER,
+                        TestNode.MAX_OFFSET_NANOS, FrameClock.none());
+                TestNode two = TestNode.start(2, 0, config, TestNode.CLUSTER,
+                        TestNode.MAX_OFFSET_NANOS, FrameClock.none());
+                RpcClient client = RpcClient.connect(two.address(), config, FrameClock.none())) {
+            one.transport.setPeerAddress(2, two.address());
+            assertEquals("a", one.transport.call(2, TestNode.get("a"), WAIT)
+                    .get(5, TimeUnit.SECONDS).getKvResponse().getValue().toStringUtf8());
+            assertEquals("c", client.call(TestNode.get("c"), WAIT)
+                    .get(5, TimeUnit.SECONDS).getKvResponse().getValue().toStringUtf8());
+            assertTrue(eventually(WAIT, () -> !client.isOpen()), "idle client still open");
+            assertEquals(1, two.transport.stats().rejected(RejectReason.IDLE_TIMEOUT));
+            Thread.sleep(400); // two more idle periods for the peer connection
+            assertEquals("b", one.transport.call(2, TestNode.get("b"), WAIT)
+                    .get(5, TimeUnit.SECONDS).getKvResponse().getValue().toStringUtf8());
+            assertEquals(1, one.transport.stats().connectionsEstablished());
+            assertEquals(0, one.transport.stats().reconnects());
+        }
+    }
 }
