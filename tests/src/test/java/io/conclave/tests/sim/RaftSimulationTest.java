@@ -60,6 +60,8 @@ class RaftSimulationTest {
         long seed = Long.getLong("sim.seedBase", 42L);
         RandomRaftRun first = new RandomRaftRun(seed);
         RandomRaftRun second = new RandomRaftRun(seed);
+        first.cluster().setTraceAllMessages(true);
+        second.cluster().setTraceAllMessages(true);
         RandomRaftRun.Stats a = runOrFail(first, seed);
         RandomRaftRun.Stats b = runOrFail(second, seed);
         assertEquals(a, b, "seed " + seed + " ran differently twice in one JVM");

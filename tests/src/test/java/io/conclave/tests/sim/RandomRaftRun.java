@@ -70,7 +70,8 @@ final class RandomRaftRun {
         return new SimOptions(voters, 2 + r.nextInt(2), stepsPerTick, r.nextInt(2), electionTicks, heartbeatTicks,
                 msgSizes[r.nextInt(msgSizes.length)],
                 inflights[r.nextInt(inflights.length)], uncommitted[r.nextInt(uncommitted.length)],
-                r.nextInt(10) < 8, r.nextInt(10) < 8, faults, 4_000, r.nextBoolean() ? 0 : 4, r.nextBoolean(), 300);
+                r.nextInt(10) < 8, r.nextInt(10) < 8, faults, 4_000, r.nextBoolean() ? 0 : 4, r.nextBoolean(),
+                r.nextBoolean(), 300);
     }
 
     Stats run() {

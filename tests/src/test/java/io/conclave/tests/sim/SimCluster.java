@@ -37,6 +37,8 @@ import java.util.function.BooleanSupplier;
 final class SimCluster {
     /** A Ready loop that does not settle within this many rounds is a livelock in Raft. */
     private static final int MAX_READY_ROUNDS = 1_000;
+    /** An asynchronous driver's apply queue per node; beyond it the driver catches up at once. */
+    private static final int MAX_PENDING_READYS = 16;
 
     private final SimOptions options;
     private final SplittableRandom random;
@@ -86,6 +88,13 @@ final class SimCluster {
     void step() {
         step++;
         trace.setStep(step);
+        for (SimNode node : nodes.values()) {
+            if (!node.pendingReadys.isEmpty() && random.nextBoolean()) {
+                finishPendingReadys(node);
+                observe(node);
+                handleReady(node);
+            }
+        }
         for (SimNetwork.Arrival arrival : network.due(step)) deliver(arrival);
         for (SimNode node : nodes.values()) {
             if (node.live() && (step + node.id) % node.tickPeriodSteps == 0) {
@@ -144,25 +153,46 @@ final class SimCluster {
         handleReady(sender);
     }
 
+    /**
+     * Handles every Ready {@code node} has. A synchronous driver persists, sends, applies and
+     * advances each in turn; an asynchronous one (half the random seeds) persists and sends at
+     * once but applies and advances later, in order, as a pipelined production driver would.
+     */
     private void handleReady(SimNode node) {
         for (int round = 0; node.live() && node.raft().hasReady(); round++) {
             SimCheck.check(round < MAX_READY_ROUNDS, "node %d still has a Ready after %d rounds", node.id, round);
             Ready ready = node.raft().ready();
+            // A snapshot replaces the state machine: everything committed before it is applied first.
+            if (!ready.snapshot().isEmpty()) finishPendingReadys(node);
             persist(node, ready);
             if (chance(crashAfterPersistPerMille)) {
                 crash(node.id, "after persisting a Ready, before sending it");
                 return;
             }
             List<Message> lostAtSend = send(ready.messages());
-            apply(node, ready.committedEntries());
-            for (ReadState state : ready.readStates()) {
-                checker.onReadState(node.id, state);
-                readIndexAnswers.merge(ByteBuffer.wrap(state.context()).getLong(), state.index(), Math::max);
+            if (options.asyncApply() && node.pendingReadys.size() < MAX_PENDING_READYS) {
+                node.pendingReadys.addLast(ready);
+            } else {
+                finishPendingReadys(node);
+                finishReady(node, ready);
             }
-            node.raft().advance(ready);
             observe(node);
             for (Message message : lostAtSend) onLost(message, SimNetwork.Loss.PARTITIONED.toString());
         }
+    }
+
+    /** Applies and advances every Ready persisted and sent but not yet applied, oldest first. */
+    private void finishPendingReadys(SimNode node) {
+        while (node.live() && !node.pendingReadys.isEmpty()) finishReady(node, node.pendingReadys.removeFirst());
+    }
+
+    private void finishReady(SimNode node, Ready ready) {
+        apply(node, ready.committedEntries());
+        for (ReadState state : ready.readStates()) {
+            checker.onReadState(node.id, state);
+            readIndexAnswers.merge(ByteBuffer.wrap(state.context()).getLong(), state.index(), Math::max);
+        }
+        node.raft().advance(ready);
     }
 
     private void persist(SimNode node, Ready ready) {

@@ -16,6 +16,8 @@ final class SimNode {
     /** Seeds each incarnation's election-timeout randomization. */
     private final SplittableRandom random;
     private RawNode raft;
+    /** Readys persisted and sent but not yet applied and advanced (asynchronous driver only). */
+    final java.util.ArrayDeque<io.conclave.raft.Ready> pendingReadys = new java.util.ArrayDeque<>();
     private int restarts;
     /** Role and term observed after the last handled Ready; volatile state, gone on crash. */
     private Role role = Role.FOLLOWER;
@@ -44,6 +46,7 @@ final class SimNode {
     io.conclave.raft.HardState crash(boolean loseUnsynced) {
         SimCheck.check(raft != null, "node %d is already down", id);
         raft = null;
+        pendingReadys.clear();
         io.conclave.raft.HardState survived = disk.crash(loseUnsynced);
         restarts++;
         role = Role.FOLLOWER;

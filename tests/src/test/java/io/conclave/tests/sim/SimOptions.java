@@ -25,6 +25,8 @@ import io.conclave.raft.RaftConfig;
  * @param loseUnsyncedCommit whether a crash loses hard states written by Readies that did not
  *     ask for a sync ({@code mustSync == false}: only the commit index changed), as a storage
  *     engine that skips fsync for them would; the applied state machine is always synced
+ * @param asyncApply whether the driver applies and advances each Ready a little later than it
+ *     persists and sends it (pipelined), instead of all at once
  * @param traceLines events kept for the failure report
  */
 record SimOptions(
@@ -43,6 +45,7 @@ record SimOptions(
         int maxInFlightMessages,
         int crashAfterPersistPerMille,
         boolean loseUnsyncedCommit,
+        boolean asyncApply,
         int traceLines) {
 
     SimOptions {
@@ -63,19 +66,19 @@ record SimOptions(
     /** Calm defaults: no network faults, generous limits, pre-vote and check-quorum on. */
     static SimOptions calm(int voters, int spares) {
         return new SimOptions(voters, spares, 4, 0, 10, 2, 1 << 16, 64, 1 << 24, true, true, SimNetwork.Faults.NONE,
-                10_000, 0, false, 400);
+                10_000, 0, false, false, 400);
     }
 
     SimOptions withFaults(SimNetwork.Faults newFaults) {
         return new SimOptions(voters, spares, stepsPerTick, tickJitterSteps, electionTicks, heartbeatTicks,
                 maxSizePerMsgBytes, maxInflightMsgs, maxUncommittedBytes, preVote, checkQuorum, newFaults,
-                maxInFlightMessages, crashAfterPersistPerMille, loseUnsyncedCommit, traceLines);
+                maxInFlightMessages, crashAfterPersistPerMille, loseUnsyncedCommit, asyncApply, traceLines);
     }
 
     SimOptions withMaxSizePerMsgBytes(long bytes) {
         return new SimOptions(voters, spares, stepsPerTick, tickJitterSteps, electionTicks, heartbeatTicks, bytes,
                 maxInflightMsgs, maxUncommittedBytes, preVote, checkQuorum, faults, maxInFlightMessages,
-                crashAfterPersistPerMille, loseUnsyncedCommit, traceLines);
+                crashAfterPersistPerMille, loseUnsyncedCommit, asyncApply, traceLines);
     }
 
     RaftConfig raftConfig(long id, long applied, long randomSeed) {

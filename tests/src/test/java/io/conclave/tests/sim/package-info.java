@@ -29,6 +29,12 @@
  *       duplicates them, and partitions nodes (one isolated, or a random split); a partition also
  *       kills messages already in flight. Losses a real transport would notice are reported to the sender
  *       ({@code reportUnreachable}, {@code reportSnapshot(false)}).</li>
+ *   <li><b>Clients behave like clients.</b> They send writes to whoever they believe leads and
+ *       retry a refused write a few times following the leader hint; they also change
+ *       membership (add a learner, promote it, remove a voter, now and then the leader itself),
+ *       transfer leadership (sometimes asking a follower, which must forward) and ask any node
+ *       for a ReadIndex. A per-seed chaos level scales how often membership, leadership, crashes
+ *       and partitions change.</li>
  *   <li><b>Checkers, not expected outputs.</b> {@link io.conclave.tests.sim.SafetyChecker}
  *       watches every persist, apply, read state and leadership change and checks election
  *       safety, log matching, leader completeness, state-machine safety, monotonic persisted
