@@ -82,6 +82,7 @@ public final class RpcClient implements AutoCloseable {
     /**
      * Sends a request (a {@code kv_request} or {@code admin_request}; the id is assigned here) and
      * completes with the response frame, or exceptionally with a {@link TransportException}.
+     * The future usually completes on the client's I/O thread: dependent actions must not block.
      */
     public CompletableFuture<Frame> call(Frame request, Duration timeout) {
         Invariants.require(request != null && timeout != null, "request and timeout must be set");

@@ -183,7 +183,8 @@ public final class Transport implements AutoCloseable {
     /**
      * Sends a request and completes with the peer's response frame (an {@code ErrorResponse} is a
      * normal response), or exceptionally with a {@link TransportException}: timeout, connection
-     * lost, overloaded, too large, closed. Assigns the request id.
+     * lost, overloaded, too large, closed. Assigns the request id. The future usually completes
+     * on a Netty I/O thread: dependent actions must not block.
      */
     public CompletableFuture<Frame> call(long toNodeId, Frame request, Duration timeout) {
         requirePeerId(toNodeId);
@@ -407,14 +408,21 @@ public final class Transport implements AutoCloseable {
 
     private ChannelConnection.WriteResult writeOrQueue(Peer peer, Peer.Outgoing outgoing) {
         ArrayDeque<Peer.Outgoing> evicted;
+        ChannelConnection connection;
         synchronized (peer) {
-            ChannelConnection connection = peer.established;
-            if (connection != null) {
-                // Under the lock, so frames from one thread keep their order across a queue drain.
-                return connection.write(outgoing.frame(), outgoing.call());
+            connection = peer.established;
+            if (connection == null) {
+                evicted = peer.enqueueLocked(outgoing, config.maxQueuedFramesPerPeer(),
+                        config.writeBufferHighWaterBytes());
+            } else {
+                evicted = null;
             }
-            evicted = peer.enqueueLocked(outgoing, config.maxQueuedFramesPerPeer(),
-                    config.writeBufferHighWaterBytes());
+        }
+        if (connection != null) {
+            // Outside the lock: a failed write completes a call, and the caller's callbacks must
+            // not run under our monitor. Order still holds: the queue was drained (on the loop,
+            // under the lock) before any thread could see the connection.
+            return connection.write(outgoing.frame(), outgoing.call());
         }
         for (int i = 0; i < evicted.size(); i++) {
             counters.drop(DropReason.QUEUE_FULL);
