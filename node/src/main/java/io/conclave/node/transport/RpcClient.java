@@ -105,6 +105,12 @@ public final class RpcClient implements AutoCloseable {
             calls.fail(call, new TransportException(reason, "request to " + node
                     + " not sent: " + result));
         }
+        if (closed.get()) {
+            // Raced with close(): its sweep may have missed this call, and its timeout dies
+            // with the event loop.
+            calls.fail(call, new TransportException(TransportException.Reason.CLOSED,
+                    "client of " + node + " closed"));
+        }
         return call.future;
     }
 

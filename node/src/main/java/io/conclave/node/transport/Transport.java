@@ -211,6 +211,12 @@ public final class Transport implements AutoCloseable {
             calls.fail(call, new TransportException(reasonOf(result), "request to node "
                     + toNodeId + " dropped: " + result));
         }
+        if (closed.get()) {
+            // Raced with close(): its sweep of pending calls may have missed this one, and the
+            // timeout dies with the event loops, so nothing else would ever complete it.
+            calls.fail(call, new TransportException(TransportException.Reason.CLOSED,
+                    "transport of node " + localNodeId + " closed"));
+        }
         return call.future;
     }
 

@@ -32,10 +32,12 @@
  * a response to our call from a request of the peer that happens to carry the same number.
  *
  * <h2>Writes</h2>
- * Senders never block and never flush per frame: a write from any thread is handed to the
- * connection's event loop, written unflushed, and one flush task per loop turn pushes out
- * everything handed over before it (see {@code ChannelConnection}). Frames for a peer without a
- * connection wait in a per-peer queue that drains, in order, when the Hello exchange completes.
+ * Senders never block and never flush per frame. A sender on another thread appends to the
+ * connection's lock-free hand-off queue; one drain task on the connection's event loop writes
+ * everything queued and flushes once (see {@code ChannelConnection}). A handler answering on the
+ * I/O thread writes directly, with one flush per loop turn. Frames for a peer without a
+ * connection wait in a per-peer queue that drains, in order and right after the Hello exchange,
+ * into the new connection. Frames from one thread to one peer stay in order.
  *
  * <h2>Limits, and what happens past them</h2>
  * <ul>
@@ -54,8 +56,15 @@
  *
  * <h2>Hazards</h2>
  * <ul>
- *   <li>The {@link io.conclave.node.transport.FrameHandler} runs on an I/O thread; blocking in
- *       it stalls every connection on that thread, including heartbeats.</li>
+ *   <li>The {@link io.conclave.node.transport.FrameHandler} and the completions of call
+ *       futures run on I/O threads; blocking in them stalls every connection on that thread,
+ *       heartbeats included.</li>
+ *   <li>There is no authentication: anything that can reach the port and knows the cluster id
+ *       can claim a node id. The newest connection for a node id wins, so such a claim would
+ *       displace the real peer until it redials. Run the internal port on a trusted network.</li>
+ *   <li>A peer that vanishes without a FIN or RST (power loss, partition) is noticed only when
+ *       TCP gives up or the lower node redials; Raft's own timeouts cover correctness meanwhile.
+ *       There is no transport-level heartbeat.</li>
  *   <li>Delivery is at most once and, per connection, in order; frames queued or in flight
  *       when a connection drops are lost. Raft tolerates that; callers of {@code call} see a
  *       CONNECTION_LOST or TIMEOUT and must treat the request's outcome as unknown.</li>
