@@ -285,10 +285,6 @@ public final class Transport implements AutoCloseable {
 
     // ---- used by TransportChannelHandler, on I/O threads ----
 
-    long localNodeIdInternal() {
-        return localNodeId;
-    }
-
     String clusterId() {
         return clusterId;
     }
@@ -315,10 +311,6 @@ public final class Transport implements AutoCloseable {
 
     PendingCalls calls() {
         return calls;
-    }
-
-    boolean isClosed() {
-        return closed.get();
     }
 
     /** The lower node id dials; the higher one accepts. */

@@ -101,7 +101,7 @@ final class TransportChannelHandler extends ChannelInboundHandlerAdapter {
         if (!checkSameCluster(ctx, hello, frame.getRequestId())) {
             return;
         }
-        long local = transport.localNodeIdInternal();
+        long local = transport.localNodeId();
         if (hello.getNodeId() == 0 || hello.getNodeId() == local
                 || frame.getFromNode() != hello.getNodeId()) {
             reject(ctx, RejectReason.PROTOCOL_VIOLATION, "Hello claims node " + hello.getNodeId()
@@ -170,8 +170,10 @@ final class TransportChannelHandler extends ChannelInboundHandlerAdapter {
         if (!observeClock(ctx, frame)) {
             return;
         }
-        if (Frames.isResponse(frame)) {
-            if (!transport.calls().complete(frame, peer, true)) {
+        if (Frames.hasResponseBody(frame)) {
+            // Never delivered, even with request id 0: a handler answering an unexpected
+            // response with an error would start two nodes bouncing errors forever.
+            if (frame.getRequestId() == 0 || !transport.calls().complete(frame, peer, true)) {
                 transport.counters().drop(DropReason.UNMATCHED_RESPONSE);
             }
             return;
@@ -209,7 +211,7 @@ final class TransportChannelHandler extends ChannelInboundHandlerAdapter {
         }
         String detail = "cluster mismatch: node " + hello.getNodeId() + " has cluster id '"
                 + hello.getClusterId() + "' and max offset " + hello.getMaxOffsetNanos()
-                + " ns, node " + transport.localNodeIdInternal() + " has cluster id '"
+                + " ns, node " + transport.localNodeId() + " has cluster id '"
                 + localCluster + "' and max offset " + localOffset + " ns";
         Frame error = transport.stamp(
                 Frames.error(requestId, ErrorResponse.Code.CLUSTER_MISMATCH, detail));

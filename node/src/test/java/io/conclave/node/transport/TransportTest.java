@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.clock.proto.TimestampProto;
+import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -393,6 +394,23 @@ class TransportTest {
                     .get(5, TimeUnit.SECONDS).getKvResponse().getValue().toStringUtf8());
             assertEquals(1, one.transport.stats().connectionsEstablished());
             assertEquals(0, one.transport.stats().reconnects());
+        }
+    }
+
+    @Test
+    void responsesNobodyWaitsForNeverReachTheHandler() throws Exception {
+        try (TestNode one = TestNode.start(1); TestNode two = TestNode.start(2)) {
+            one.transport.setPeerAddress(2, two.address());
+            Frame error = Frame.newBuilder()
+                    .setError(ErrorResponse.newBuilder().setCode(ErrorResponse.Code.BAD_REQUEST))
+                    .build();
+            assertTrue(one.transport.send(2, error));
+            assertTrue(one.transport.send(2, error.toBuilder().setRequestId(99).build()));
+            assertTrue(one.transport.send(2, TestNode.raft(3)));
+            Frame frame = two.poll(WAIT);
+            assertNotNull(frame);
+            assertTrue(frame.hasRaft(), "handler got " + frame);
+            assertEquals(2, two.transport.stats().dropped(DropReason.UNMATCHED_RESPONSE));
         }
     }
 }
