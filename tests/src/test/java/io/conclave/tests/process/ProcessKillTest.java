@@ -60,11 +60,12 @@ final class ProcessKillTest {
         client = KvClientAdapter.connect(cluster);
         Nemesis nemesis = new Nemesis(cluster, List.of(1L, 2L, 3L), this::leaderOfGroupOne, seed);
         Thread nemesisThread = new Thread(nemesis, "nemesis");
+        Map<String, String> attempted = new ConcurrentHashMap<>();
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger failed = new AtomicInteger();
         try {
             nemesisThread.start();
-            write(seed, acknowledged, failed);
+            write(seed, attempted, acknowledged, failed);
         } finally {
             nemesis.stop();
             nemesisThread.join(ProcessCluster.READY_TIMEOUT.toMillis() + 15_000);
@@ -80,11 +81,12 @@ final class ProcessKillTest {
         client.close();
         client = null;
         cluster.killAllQuietly();
-        checkReplicas(groups, List.of(1L, 2L, 3L), acknowledged, context);
+        checkReplicas(groups, List.of(1L, 2L, 3L), attempted, acknowledged, context);
     }
 
     /** WRITERS threads share PUTS unique keys; each records what was acknowledged. */
-    private void write(long seed, Map<String, String> acknowledged, AtomicInteger failed) throws InterruptedException {
+    private void write(long seed, Map<String, String> attempted, Map<String, String> acknowledged, AtomicInteger failed)
+            throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         long start = System.nanoTime();
@@ -97,6 +99,7 @@ final class ProcessKillTest {
                     sleepUntil(notBefore);
                     String key = String.format("key-%05d", i);
                     String value = "value-" + seed + "-" + i;
+                    attempted.put(key, value);
                     try {
                         client.put(key, value);
                         acknowledged.put(key, value);
@@ -117,7 +120,8 @@ final class ProcessKillTest {
         CatchUp.await(client, cluster, cluster.nodes(), groups, CATCH_UP_TIMEOUT_MILLIS, context);
     }
 
-    private void checkReplicas(int groups, List<Long> nodeIds, Map<String, String> acknowledged, String context) {
+    private void checkReplicas(int groups, List<Long> nodeIds, Map<String, String> attempted,
+            Map<String, String> acknowledged, String context) {
         Map<Long, List<ReplicaCheck.GroupImage>> byGroup = new HashMap<>();
         AtomicLong entriesCompared = new AtomicLong();
         for (long g = 1; g <= groups; g++) {
@@ -130,6 +134,7 @@ final class ProcessKillTest {
         }
         List<String> missing = ReplicaCheck.missingAcknowledged(acknowledged, byGroup, groups, 20);
         assertEquals(List.of(), missing, () -> "acknowledged writes lost; " + context);
+        assertEquals(List.of(), ReplicaCheck.unexpected(attempted, byGroup, 20), () -> "unexpected data; " + context);
         System.out.println("[process] checked " + acknowledged.size() + " acknowledged writes and "
                 + entriesCompared.get() + " applied entries (all groups), identical on " + nodeIds.size() + " replicas");
     }

@@ -91,6 +91,7 @@ final class ProcessMembershipTest {
         assertNull(ReplicaCheck.compareLogs(replicas));
         assertNull(ReplicaCheck.compareData(replicas));
         assertEquals(List.of(), ReplicaCheck.missingAcknowledged(acknowledged, Map.of(GROUP, replicas), 1, 20));
+        assertEquals(List.of(), ReplicaCheck.unexpected(acknowledged, Map.of(GROUP, replicas), 20));
         for (ReplicaCheck.GroupImage r : replicas) {
             assertTrue(r.firstIndex() > TRUNCATE_AFTER_ENTRIES, () -> "node " + r.nodeId()
                     + " never truncated its log: first index " + r.firstIndex());

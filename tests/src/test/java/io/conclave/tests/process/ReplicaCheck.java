@@ -124,6 +124,23 @@ final class ReplicaCheck {
         return problems;
     }
 
+    /** Stored keys that no client ever tried to write with that value: garbage or corruption. */
+    static List<String> unexpected(Map<String, String> attempted, Map<Long, List<GroupImage>> byGroup, int limit) {
+        List<String> problems = new ArrayList<>();
+        for (List<GroupImage> replicas : byGroup.values()) {
+            for (GroupImage r : replicas) {
+                for (Map.Entry<String, byte[]> kv : r.data().entrySet()) {
+                    String value = new String(kv.getValue(), StandardCharsets.UTF_8);
+                    if (!value.equals(attempted.get(kv.getKey())) && problems.size() < limit) {
+                        problems.add("node " + r.nodeId() + " group " + r.groupId() + " holds " + kv.getKey() + " = "
+                                + value + ", which no client wrote");
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
     private static Entry entryAt(GroupImage r, long index) {
         Entry e = r.appliedLog().get((int) (index - r.firstIndex()));
         if (e.index() != index) {
