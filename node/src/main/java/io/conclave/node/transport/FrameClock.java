@@ -22,19 +22,6 @@ public interface FrameClock {
 
     /** A clock that stamps the zero timestamp and accepts everything; for tests and tools. */
     static FrameClock none() {
-        return NoClock.INSTANCE;
-    }
-
-    /** The clock of {@link #none()}. An enum so the one instance needs no static mutable state. */
-    enum NoClock implements FrameClock {
-        INSTANCE;
-
-        @Override
-        public TimestampProto now() {
-            return TimestampProto.getDefaultInstance();
-        }
-
-        @Override
-        public void observe(long fromNodeId, TimestampProto remote) {}
+        return NoFrameClock.INSTANCE;
     }
 }
