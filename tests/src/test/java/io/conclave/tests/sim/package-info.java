@@ -18,7 +18,9 @@
  *       Ready in the prescribed order: persist snapshot, entries and hard state to the node's
  *       {@link io.conclave.tests.sim.SimDisk}; send messages; apply committed entries (the state
  *       machine and its applied index are written together); hand read states to the client;
- *       advance.</li>
+ *       advance. In half of the seeds the driver is pipelined: it persists and sends each Ready at
+ *       once but applies and advances it a step or more later, in order (and catches up before
+ *       installing a snapshot), as an asynchronous production driver would.</li>
  *   <li><b>Crashes lose exactly the volatile state.</b> A crash drops the RawNode; the disk
  *       survives. A restart builds a new RawNode from the disk with {@code RaftConfig.applied}
  *       taken from the persisted state machine. Crashes happen between driver actions and also
@@ -27,8 +29,8 @@
  *       message by a random number of steps (which reorders them), holds a few back for many
  *       election timeouts (so messages of dead terms and stale snapshots still arrive), drops and
  *       duplicates them, and partitions nodes (one isolated, or a random split); a partition also
- *       kills messages already in flight. Losses a real transport would notice are reported to the sender
- *       ({@code reportUnreachable}, {@code reportSnapshot(false)}).</li>
+ *       kills messages already in flight. Losses a real transport would notice are reported to
+ *       the sender ({@code reportUnreachable}, {@code reportSnapshot(false)}).</li>
  *   <li><b>Clients behave like clients.</b> They send writes to whoever they believe leads and
  *       retry a refused write a few times following the leader hint; they also change
  *       membership (add a learner, promote it, remove a voter, now and then the leader itself),
@@ -38,7 +40,9 @@
  *   <li><b>Checkers, not expected outputs.</b> {@link io.conclave.tests.sim.SafetyChecker}
  *       watches every persist, apply, read state and leadership change and checks election
  *       safety, log matching, leader completeness, state-machine safety, monotonic persisted
- *       term, vote and commit, and linearizable ReadIndex. The state machine records a
+ *       term, vote and commit, committed entries never rewritten nor applied before they are
+ *       durably committed, and linearizable ReadIndex. {@code SafetyCheckerTest} feeds it a broken
+ *       history per property to show that none of these checks is vacuous. The state machine records a
  *       fingerprint of each applied entry, so two replicas that applied different entries at one
  *       index are caught even when both are empty leader entries of different terms.</li>
  *   <li><b>Liveness at the end.</b> {@link io.conclave.tests.sim.RandomRaftRun} heals the
@@ -50,6 +54,16 @@
  *       older, as a storage engine that can read a consistent image would; compaction at random
  *       points makes lagging and newly added replicas need them.</li>
  * </ul>
+ *
+ * <h2>Running</h2>
+ *
+ * <pre>
+ * mvn -pl tests -am test -Dtest='RaftSimulationTest' -Dsurefire.failIfNoSpecifiedTests=false
+ *     -Dsim.seeds=5000        more seeds than the default 500
+ *     -Dsim.seedBase=N        start the range at N instead of a random, printed base
+ *     -Dsim.seed=N            exactly one seed (a failure prints this line for its seed)
+ *     -Dsim.traceMessages=true  put every delivered message into the failure trace
+ * </pre>
  *
  * <h2>Hazards</h2>
  *
