@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.conclave.node.multiraft.KvKeys;
 import io.conclave.node.rpc.AddReplica;
 import io.conclave.node.rpc.AdminRequest;
+import io.conclave.node.rpc.AdminResponse;
 import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.GroupStatus;
@@ -135,13 +136,21 @@ public final class KvClient implements AutoCloseable {
 
     /** Every group's state as the node at {@code hostPort} sees it (no redirect). */
     public List<GroupStatus> status(String hostPort) {
+        return statusResponse(hostPort).getGroupsList();
+    }
+
+    /**
+     * The whole status answer of the node at {@code hostPort} (no redirect): its groups, and the
+     * clock offset it last measured to each peer with its {@code --max-offset}.
+     */
+    public AdminResponse statusResponse(String hostPort) {
         Frame f = Frame.newBuilder().setAdminRequest(AdminRequest.newBuilder()
                 .setStatus(StatusRequest.getDefaultInstance())).build();
         Frame response = callOnce(HostPort.parse(hostPort), f);
         if (response.hasError()) {
             throw new KvClientException(response.getError().getCode(), hostPort + ": " + response.getError().getMessage());
         }
-        return response.getAdminResponse().getGroupsList();
+        return response.getAdminResponse();
     }
 
     /**

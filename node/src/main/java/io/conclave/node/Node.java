@@ -1,14 +1,24 @@
 package io.conclave.node;
 
+import io.conclave.clock.ExecutorScheduler;
 import io.conclave.clock.HybridLogicalClock;
 import io.conclave.clock.OffsetClock;
+import io.conclave.clock.OffsetMeasurement;
+import io.conclave.clock.PhysicalClock;
 import io.conclave.clock.SystemClock;
 import io.conclave.clock.Timestamp;
 import io.conclave.clock.proto.TimestampProto;
+import io.conclave.node.clocksync.ClientConnectionPinger;
+import io.conclave.node.clocksync.ClockStopException;
+import io.conclave.node.clocksync.ClockSync;
+import io.conclave.node.clocksync.HlcHighWater;
 import io.conclave.node.multiraft.Scheduler;
 import io.conclave.node.multiraft.SchedulerStats;
+import io.conclave.node.rpc.AdminRequest;
+import io.conclave.node.rpc.AdminResponse;
 import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
+import io.conclave.node.rpc.PeerClockOffset;
 import io.conclave.node.rpc.RaftBatch;
 import io.conclave.node.transport.Connection;
 import io.conclave.node.transport.FrameClock;
@@ -19,11 +29,14 @@ import io.conclave.storage.StoreIdent;
 import io.conclave.storage.StoreOptions;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -38,17 +51,30 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final Store store;
     private final HybridLogicalClock clock;
+    private final PhysicalClock physicalClock;
+    private final HlcHighWater highWater;
     private final Map<Long, String> addressBook = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
+    // The offset guard's rounds and the high-water writes; apart from the ticker so that a slow
+    // fsync or connect never delays a Raft tick, and a busy ticker never delays the guard.
+    private final ScheduledExecutorService clockThread;
     private Transport transport;
     private Scheduler scheduler;
+    private ClockSync clockSync;
 
-    private Node(NodeConfig config, Store store, HybridLogicalClock clock) {
+    private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock) {
         this.config = config;
         this.store = store;
+        this.physicalClock = physicalClock;
         this.clock = clock;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "conclave-ticker-n" + config.nodeId());
+        this.highWater = new HlcHighWater(store, clock, config.clockSync().highWaterInterval().toNanos());
+        this.ticker = daemonExecutor("conclave-ticker-n" + config.nodeId());
+        this.clockThread = daemonExecutor("conclave-clock-n" + config.nodeId());
+    }
+
+    private static ScheduledExecutorService daemonExecutor(String threadName) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
@@ -58,8 +84,8 @@ public final class Node implements AutoCloseable {
      * Opens (or creates) the store, checks that it belongs to this cluster and node, bootstraps the
      * groups on a fresh store of an initial voter, and starts serving.
      *
-     * @param onFatal called if the node can no longer work (the scheduler died); the process
-     *     should exit then
+     * @param onFatal called if the node can no longer work (the scheduler died, or the offset
+     *     guard stopped it with a {@link ClockStopException}); the process should exit then
      * @throws io.conclave.storage.StoreMismatchException if the store belongs to another cluster
      *     or node
      */
@@ -67,9 +93,10 @@ public final class Node implements AutoCloseable {
         Store store = Store.open(config.storeDir(), StoreOptions.defaults().withFsync(config.fsync()));
         try {
             openIdent(store, config);
-            HybridLogicalClock clock = new HybridLogicalClock(
-                    new OffsetClock(SystemClock.INSTANCE, config.testClockOffsetNanos()), config.maxOffsetNanos());
-            Node node = new Node(config, store, clock);
+            PhysicalClock physical = new OffsetClock(SystemClock.INSTANCE, config.testClockOffsetNanos());
+            HybridLogicalClock clock = new HybridLogicalClock(physical, config.maxOffsetNanos());
+            Node node = new Node(config, store, physical, clock);
+            node.restoreClock();
             node.startServing(onFatal);
             return node;
         } catch (RuntimeException e) {
@@ -95,8 +122,32 @@ public final class Node implements AutoCloseable {
         store.writeIdent(want);
     }
 
+    /**
+     * Restores the clock's high-water mark before any timestamp is handed out, and writes a new
+     * one at once. If the restored clock leads the physical clock by more than half the maximum
+     * offset (a quick restart, or a clock that stepped back a little), waits for the physical
+     * clock to catch up, at most one high-water margin: frames stamped further ahead than the
+     * maximum offset would be refused by the peers.
+     */
+    private void restoreClock() {
+        long leadNanos = highWater.restore();
+        long waitNanos = Math.min(leadNanos - config.maxOffsetNanos() / 2, highWater.marginNanos());
+        if (waitNanos > 0) {
+            LOG.info(() -> "node " + config.nodeId() + " waits " + waitNanos / 1_000_000
+                    + " ms for its physical clock to approach its restored clock high-water mark");
+            long deadline = physicalClock.nowNanos() + waitNanos;
+            for (int i = 0; i < 10_000 && physicalClock.nowNanos() < deadline; i++) {
+                LockSupport.parkNanos(Math.min(deadline - physicalClock.nowNanos(), 10_000_000L));
+            }
+        }
+        highWater.persist();
+    }
+
     private void startServing(Consumer<Throwable> onFatal) {
         config.peers().forEach((id, addr) -> addressBook.put(id, hostPort(addr)));
+        // Before the transport: a peer's clock ping may arrive as soon as it listens.
+        clockSync = new ClockSync(config.nodeId(), physicalClock, config.maxOffsetNanos(), config.clockSync(),
+                this::peerIds, new ClientConnectionPinger(this::peerAddress), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
         scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), new Network(), seed, onFatal);
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
@@ -109,6 +160,52 @@ public final class Node implements AutoCloseable {
         long tickMillis = config.tickInterval().toMillis();
         ticker.scheduleAtFixedRate(scheduler::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(new StatsLogger(), STATS_LOG_SECONDS, STATS_LOG_SECONDS, TimeUnit.SECONDS);
+        startClockSync();
+    }
+
+    private void startClockSync() {
+        clockSync.start(new ExecutorScheduler(clockThread));
+        long persistMillis = config.clockSync().highWaterInterval().toMillis();
+        clockThread.scheduleWithFixedDelay(this::persistHighWater, persistMillis, persistMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void persistHighWater() {
+        try {
+            highWater.persist();
+        } catch (RuntimeException e) {
+            // A failed write leaves the previous mark; the next one retries. Never kill the thread.
+            LOG.warning("node " + config.nodeId() + " could not persist its clock high-water mark: " + e);
+        }
+    }
+
+    /**
+     * The guard's verdict: stop serving at once (a possibly stale read is worse than none), then
+     * let the owner end the process. The message is logged once, by the owner.
+     */
+    private void stopByClock(String message, Consumer<Throwable> onFatal) {
+        if (transport != null) transport.close();
+        onFatal.accept(new ClockStopException("node " + config.nodeId() + ": " + message));
+    }
+
+    private Set<Long> peerIds() {
+        Set<Long> ids = new HashSet<>(addressBook.keySet());
+        ids.remove(config.nodeId());
+        return ids;
+    }
+
+    private InetSocketAddress peerAddress(long nodeId) {
+        String hostPort = addressBook.get(nodeId);
+        return hostPort == null ? null : HostPort.parse(hostPort);
+    }
+
+    /** The latest clock offset measured to each peer (fresh ones only), for status and metrics. */
+    public Map<Long, OffsetMeasurement> clockOffsets() {
+        return clockSync.offsets();
+    }
+
+    /** Whether the offset guard stopped this node. */
+    public boolean stoppedByClock() {
+        return clockSync != null && clockSync.hasStopped();
     }
 
     /** The scheduler's counters since start: batching factor, commit time, frames sent. */
@@ -158,6 +255,8 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        if (clockSync != null) clockSync.close();
+        clockThread.shutdownNow();
         ticker.shutdownNow();
         if (scheduler != null) scheduler.close();
         if (transport != null) transport.close();
@@ -174,12 +273,34 @@ public final class Node implements AutoCloseable {
         switch (frame.getBodyCase()) {
             case RAFT -> scheduler.receiveRaft(frame.getFromNode(), frame.getRaft());
             case KV_REQUEST -> scheduler.submitKv(frame.getKvRequest(), reply);
-            case ADMIN_REQUEST -> scheduler.submitAdmin(frame.getAdminRequest(), reply);
+            case ADMIN_REQUEST -> onAdmin(frame.getAdminRequest(), reply);
             default -> reply.accept(Frame.newBuilder().setError(ErrorResponse.newBuilder()
                     .setCode(ErrorResponse.Code.BAD_REQUEST)
                     .setMessage("node " + config.nodeId() + " does not serve " + frame.getBodyCase() + " frames"))
                     .build());
         }
+    }
+
+    private void onAdmin(AdminRequest request, Consumer<Frame> reply) {
+        switch (request.getOpCase()) {
+            case CLOCK_PING -> reply.accept(Frame.newBuilder().setAdminResponse(AdminResponse.newBuilder()
+                    .setClockPong(clockSync.answer(request.getClockPing()))).build());
+            case STATUS -> scheduler.submitAdmin(request, response -> reply.accept(withClockOffsets(response)));
+            default -> scheduler.submitAdmin(request, reply);
+        }
+    }
+
+    /** Adds this node's measured clock offsets to a status answer. */
+    private Frame withClockOffsets(Frame response) {
+        if (!response.hasAdminResponse() || clockSync == null) return response;
+        long now = clockSync.physicalNowNanos();
+        AdminResponse.Builder admin = response.getAdminResponse().toBuilder()
+                .setMaxOffsetNanos(config.maxOffsetNanos());
+        for (OffsetMeasurement m : clockSync.offsets().values()) {
+            admin.addClockOffsets(PeerClockOffset.newBuilder().setNodeId(m.nodeId()).setOffsetNanos(m.offsetNanos())
+                    .setErrorBoundNanos(m.errorBoundNanos()).setAgeNanos(Math.max(0, now - m.measuredAtNanos())));
+        }
+        return response.toBuilder().setAdminResponse(admin).build();
     }
 
     /** The scheduler's view of the network: one-way Raft batches and the address book. */

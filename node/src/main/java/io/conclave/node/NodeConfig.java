@@ -1,6 +1,7 @@
 package io.conclave.node;
 
 import io.conclave.clock.MaxOffsetSetting;
+import io.conclave.node.clocksync.ClockSyncSettings;
 import io.conclave.node.multiraft.SchedulerSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
  * @param fsync whether commits are durable; false only for experiments
  * @param tickInterval the Raft tick; election and heartbeat timeouts count in ticks
  * @param scheduler the scheduler's limits, including the number of groups
+ * @param clockSync how often the offset guard pings peers and persists the clock's high-water mark
  */
 public record NodeConfig(
         long nodeId,
@@ -35,7 +37,8 @@ public record NodeConfig(
         long testClockOffsetNanos,
         boolean fsync,
         Duration tickInterval,
-        SchedulerSettings scheduler) {
+        SchedulerSettings scheduler,
+        ClockSyncSettings clockSync) {
 
     public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
 
@@ -51,6 +54,21 @@ public record NodeConfig(
         MaxOffsetSetting.validate(maxOffsetNanos);
         require(!tickInterval.isNegative() && !tickInterval.isZero() && tickInterval.toMillis() <= 10_000,
                 "the tick interval must be in (0, 10s], was " + tickInterval);
+        require(clockSync != null, "clock sync settings are required");
+    }
+
+    /** A configuration with the default clock sync settings. */
+    public NodeConfig(long nodeId, String clusterId, Path storeDir, InetSocketAddress listen,
+            Map<Long, InetSocketAddress> peers, boolean join, long maxOffsetNanos, long testClockOffsetNanos,
+            boolean fsync, Duration tickInterval, SchedulerSettings scheduler) {
+        this(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos, testClockOffsetNanos, fsync,
+                tickInterval, scheduler, ClockSyncSettings.defaults());
+    }
+
+    /** This configuration with other clock sync settings. */
+    public NodeConfig withClockSync(ClockSyncSettings settings) {
+        return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
+                testClockOffsetNanos, fsync, tickInterval, scheduler, settings);
     }
 
     /** Whether this node is one of the initial voters, so it bootstraps the groups on a fresh store. */

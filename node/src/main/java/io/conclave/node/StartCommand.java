@@ -2,6 +2,8 @@ package io.conclave.node;
 
 import io.conclave.clock.ClockDurations;
 import io.conclave.clock.MaxOffsetSetting;
+import io.conclave.node.clocksync.ClockStopException;
+import io.conclave.node.clocksync.ClockSyncSettings;
 import io.conclave.node.multiraft.SchedulerSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,12 +46,19 @@ final class StartCommand implements Callable<Integer> {
     String clusterId;
 
     @Option(names = "--max-offset", paramLabel = "DURATION",
-            description = "Maximum clock offset between nodes, e.g. 250ms (default: the clock module's default, 250ms).")
+            description = "Maximum clock offset between nodes, e.g. 250ms; every node of a cluster must use the same"
+                    + " value (default 250ms). A node whose clock is off by more than 80% of it from a majority of"
+                    + " the other live nodes stops itself (exit code 3).")
     String maxOffset;
 
     @Option(names = "--test-clock-offset", defaultValue = "0ms", paramLabel = "DURATION",
-            description = "Testing: shift this node's physical clock by this much (may be negative).")
+            description = "Testing: shift this node's physical clock by this much, e.g. 750ms or -2s, to watch the"
+                    + " offset guard act.")
     String testClockOffset;
+
+    @Option(names = "--clock-check-interval", defaultValue = "1s", paramLabel = "DURATION",
+            description = "How often the node measures its peers' clocks and checks the offsets (default 1s).")
+    String clockCheckInterval;
 
     @Option(names = "--fsync", arity = "1", defaultValue = "true", paramLabel = "true|false",
             description = "Make every commit durable (default true; false only for experiments).")
@@ -79,7 +88,7 @@ final class StartCommand implements Callable<Integer> {
         long maxOffsetNanos = maxOffset == null ? MaxOffsetSetting.DEFAULT.nanos() : MaxOffsetSetting.parse(maxOffset).nanos();
         return new NodeConfig(nodeId, clusterId, store, HostPort.parse(listen), parsePeers(peers), join,
                 maxOffsetNanos, ClockDurations.parse(testClockOffset), fsync, Duration.ofNanos(ClockDurations.parse(tick)),
-                settings);
+                settings, ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval))));
     }
 
     static Map<Long, InetSocketAddress> parsePeers(String text) {
@@ -103,6 +112,12 @@ final class StartCommand implements Callable<Integer> {
     }
 
     private static void fatal(Throwable t) {
+        if (t instanceof ClockStopException) {
+            // The guard's verdict is the whole story: one line, no stack trace, its own exit code.
+            LOG.severe(t.getMessage());
+            new Thread(() -> System.exit(ClockStopException.EXIT_CODE), "conclave-exit").start();
+            return;
+        }
         LOG.severe("node stopping after a fatal error: " + t);
         new Thread(() -> System.exit(Main.EXIT_FAILURE), "conclave-exit").start();
     }

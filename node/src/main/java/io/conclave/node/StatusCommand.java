@@ -1,12 +1,16 @@
 package io.conclave.node;
 
+import io.conclave.clock.ClockDurations;
+import io.conclave.node.rpc.AdminResponse;
 import io.conclave.node.rpc.GroupStatus;
+import io.conclave.node.rpc.PeerClockOffset;
 import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Shows every group as one node sees it.")
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Shows every group as one node sees it, and the clock offsets it measured to its peers.")
 final class StatusCommand implements Runnable {
     @Option(names = "--host", required = true, paramLabel = "HOST:PORT", description = "The node to ask.")
     String host;
@@ -14,7 +18,9 @@ final class StatusCommand implements Runnable {
     @Override
     public void run() {
         try (KvClient c = KvClient.connect(host)) {
-            print(c.status(host), System.out);
+            AdminResponse status = c.statusResponse(host);
+            print(status.getGroupsList(), System.out);
+            printClockOffsets(status, System.out);
         }
     }
 
@@ -25,6 +31,30 @@ final class StatusCommand implements Runnable {
             out.printf("%-6d %-7d %-6d %-8d %-8d %-8d %-6s %-12s %s%n", g.getGroupId(), g.getLeader(), g.getTerm(),
                     g.getCommit(), g.getApplied(), g.getLastIndex(), g.getQuiesced() ? "yes" : "no", g.getVotersList(),
                     g.getLearnersList());
+        }
+    }
+
+    /**
+     * One line per peer: the peer's clock minus this node's (positive: the peer is ahead), the
+     * error bound (half the ping's round trip) and the measurement's age.
+     */
+    static void printClockOffsets(AdminResponse status, PrintStream out) {
+        out.println();
+        if (status.getMaxOffsetNanos() == 0) {
+            out.println("clock offsets: not reported by this node");
+            return;
+        }
+        out.println("clock offsets (peer minus this node; max-offset " + ClockDurations.format(status.getMaxOffsetNanos())
+                + ", a node stops beyond 80% of it from a majority):");
+        if (status.getClockOffsetsCount() == 0) {
+            out.println("  no fresh measurement of any peer");
+            return;
+        }
+        out.printf("  %-6s %-10s %-10s %s%n", "node", "offset", "error", "age");
+        for (PeerClockOffset o : status.getClockOffsetsList()) {
+            out.printf("  %-6d %-10s %-10s %s%n", o.getNodeId(), ClockDurations.formatApprox(o.getOffsetNanos()),
+                    "±" + ClockDurations.formatApprox(o.getErrorBoundNanos()).replace("+", ""),
+                    ClockDurations.formatApprox(o.getAgeNanos()).replace("+", ""));
         }
     }
 }

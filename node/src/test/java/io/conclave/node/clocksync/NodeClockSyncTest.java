@@ -1,0 +1,139 @@
+package io.conclave.node.clocksync;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conclave.node.KvClient;
+import io.conclave.node.Node;
+import io.conclave.node.NodeConfig;
+import io.conclave.node.multiraft.SchedulerSettings;
+import io.conclave.node.rpc.AdminResponse;
+import io.conclave.node.rpc.PeerClockOffset;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real nodes in this JVM on loopback, one of them with a shifted physical clock. */
+class NodeClockSyncTest {
+    private static final long MS = 1_000_000L;
+    private static final long MAX_OFFSET = 250 * MS;
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(100);
+
+    @TempDir
+    Path dir;
+
+    private final Map<Long, Node> nodes = new TreeMap<>();
+    private final Map<Long, Throwable> fatal = new ConcurrentHashMap<>();
+
+    @Test
+    void aNodeBeyondTheBoundStopsItselfAndTheOtherTwoKeepServing() throws Exception {
+        Map<Long, InetSocketAddress> addresses = start(Map.of(1L, 0L, 2L, 0L, 3L, 400 * MS));
+        try (KvClient client = KvClient.connect(List.of(hostPort(addresses, 1), hostPort(addresses, 2)),
+                KvClient.Options.defaults())) {
+            await("node 3 stops itself", () -> fatal.containsKey(3L));
+            Throwable stop = fatal.get(3L);
+            assertInstanceOf(ClockStopException.class, stop);
+            assertTrue(stop.getMessage().contains("exceeds 80% of the maximum offset (max-offset=250ms)"),
+                    stop.getMessage());
+            assertTrue(nodes.get(3L).stoppedByClock());
+            client.put(b("after"), b("stop"));
+            assertArrayEquals(b("stop"), client.get(b("after")).orElseThrow());
+            pause(5 * CHECK_INTERVAL.toMillis());
+            assertEquals(List.of(3L), List.copyOf(fatal.keySet()), "only node 3 stops: " + fatal);
+        }
+    }
+
+    @Test
+    void offsetsBelowTheBoundStopNobodyAndStatusShowsThem() throws Exception {
+        Map<Long, InetSocketAddress> addresses = start(Map.of(1L, 0L, 2L, 0L, 3L, 100 * MS));
+        try (KvClient client = KvClient.connect(List.of(hostPort(addresses, 1), hostPort(addresses, 3)),
+                KvClient.Options.defaults())) {
+            await("node 1 measured both peers", () -> nodes.get(1L).clockOffsets().size() == 2);
+            client.put(b("k"), b("v"));
+            assertArrayEquals(b("v"), client.get(b("k")).orElseThrow());
+            pause(8 * CHECK_INTERVAL.toMillis());
+            assertTrue(fatal.isEmpty(), "stopped: " + fatal);
+            AdminResponse status = client.statusResponse(hostPort(addresses, 1));
+            assertEquals(MAX_OFFSET, status.getMaxOffsetNanos());
+            PeerClockOffset toThree = status.getClockOffsetsList().stream().filter(o -> o.getNodeId() == 3)
+                    .findFirst().orElseThrow();
+            assertTrue(Math.abs(toThree.getOffsetNanos() - 100 * MS) <= toThree.getErrorBoundNanos() + 20 * MS,
+                    "node 1 sees node 3 about 100 ms ahead: " + toThree);
+            assertFalse(nodes.get(2L).stoppedByClock());
+        }
+    }
+
+    private Map<Long, InetSocketAddress> start(Map<Long, Long> clockOffsets) throws IOException {
+        Map<Long, InetSocketAddress> addresses = new TreeMap<>();
+        for (long id : clockOffsets.keySet()) addresses.put(id, freeAddress());
+        for (long id : new TreeMap<>(clockOffsets).keySet()) {
+            NodeConfig config = new NodeConfig(id, "clock", dir.resolve("n" + id), addresses.get(id), addresses,
+                    false, MAX_OFFSET, clockOffsets.get(id), false, Duration.ofMillis(50), SchedulerSettings.defaults(1),
+                    ClockSyncSettings.withCheckInterval(CHECK_INTERVAL));
+            nodes.put(id, Node.start(config, t -> fatal.put(id, t)));
+        }
+        return addresses;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopNodes() {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (Node node : nodes.values()) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        nodes.clear();
+        if (!failures.isEmpty()) throw failures.get(0);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    private static String hostPort(Map<Long, InetSocketAddress> addresses, long id) {
+        return "127.0.0.1:" + addresses.get(id).getPort();
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            pause(20);
+        }
+        throw new AssertionError("timed out after 15 s waiting until " + what);
+    }
+
+    private static void pause(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static InetSocketAddress freeAddress() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
+        }
+    }
+}
