@@ -1,6 +1,7 @@
 package io.conclave.node.multiraft;
 
 import io.conclave.raft.ConfState;
+import io.conclave.raft.HardState;
 import io.conclave.raft.RawNode;
 import io.conclave.raft.Role;
 import io.conclave.raft.SoftState;
@@ -27,6 +28,11 @@ final class Replica {
     /** Entry bytes applied since the last snapshot point; 0 after a restart (a safe under-count). */
     long bytesSinceSnapshot;
     ConfState confState;
+    /**
+     * The hard state as of the last successful commit (or the store, at load). A leader sends
+     * appends before its fsync only while its term and vote equal this one's.
+     */
+    HardState durableHardState;
     long leaderId;
     Role role = Role.FOLLOWER;
     /** Set once this node applied its own removal: the replica stops ticking and campaigning. */
@@ -41,12 +47,14 @@ final class Replica {
     /** Read rounds whose read index is known, waiting for {@link #applied} to reach it; FIFO. */
     final Deque<ReadBatch> readableAt = new ArrayDeque<>();
 
-    Replica(long groupId, RawNode raft, GroupStorage storage, long applied, ConfState confState) {
+    Replica(long groupId, RawNode raft, GroupStorage storage, long applied, ConfState confState,
+            HardState durableHardState) {
         this.groupId = groupId;
         this.raft = raft;
         this.storage = storage;
         this.applied = applied;
         this.confState = confState;
+        this.durableHardState = durableHardState;
     }
 
     void observe(SoftState soft) {

@@ -11,6 +11,7 @@ import io.conclave.raft.ConfChange.ConfChangeType;
 import io.conclave.raft.ConfState;
 import io.conclave.raft.Entry;
 import io.conclave.raft.EntryType;
+import io.conclave.raft.HardState;
 import io.conclave.raft.Message;
 import io.conclave.raft.MessageType;
 import io.conclave.raft.ProposalDroppedException;
@@ -98,6 +99,10 @@ public final class Scheduler implements AutoCloseable {
     private final Set<Replica> awake = new LinkedHashSet<>();
     /** This cycle's outgoing Raft traffic, one batch per peer node. */
     private final Outbox outbox = new Outbox();
+    /** Leaders' appends and heartbeats that leave before the cycle's commit; see {@link #sendBeforeCommit}. */
+    private final Outbox earlyOutbox = new Outbox();
+    /** Answers to this cycle's committed writes proposed here; see {@link #answerCommittedWrites}. */
+    private final List<Runnable> committedWriteAnswers = new ArrayList<>();
     private final Liveness liveness;
     /** Every other node that is a member of some local group; recomputed when memberships change. */
     private Set<Long> peerNodes = Set.of();
@@ -121,6 +126,8 @@ public final class Scheduler implements AutoCloseable {
     private volatile long statEntriesApplied;
     private volatile long statBatchesSent;
     private volatile long statMessagesSent;
+    private volatile long statMessagesSentBeforeCommit;
+    private volatile long statWritesAnsweredBeforeCommit;
     private final java.util.function.LongSupplier nanoClock = System::nanoTime; // stats only
     private long nextProposalId;
     private long nextReadId;
@@ -197,7 +204,8 @@ public final class Scheduler implements AutoCloseable {
 
     public SchedulerStats stats() {
         return new SchedulerStats(statCycles, statCommits, statCommitNanos, statReadies, statEntriesPersisted,
-                statEntriesApplied, statBatchesSent, statMessagesSent);
+                statEntriesApplied, statBatchesSent, statMessagesSent, statMessagesSentBeforeCommit,
+                statWritesAnsweredBeforeCommit);
     }
 
     @Override
@@ -348,7 +356,7 @@ public final class Scheduler implements AutoCloseable {
         gs.setSnapshotSource(applier::snapshotData);
         long applied = gs.appliedIndex();
         RawNode raft = new RawNode(raftConfig(groupId, applied), gs);
-        Replica r = new Replica(groupId, raft, gs, applied, gs.appliedConfState());
+        Replica r = new Replica(groupId, raft, gs, applied, gs.appliedConfState(), gs.hardState());
         r.snapshotIndex = gs.firstIndex() - 1;
         replicas.put(groupId, r);
         awake.add(r);
@@ -597,8 +605,16 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ready.size(); i++) {
             persistAndApply(ready.get(i), readies.get(i), batch, answers);
         }
-        commit(batch); // one transaction, one fsync, every group
-        send(ready, readies); // persist before send: nothing leaves before the commit returned
+        // A leader's appends leave now and overlap its own fsync (Raft thesis 10.2.1); every other
+        // message still waits for the commit. Why that is safe: sendBeforeCommit and package-info.
+        boolean[] sentEarly = sendBeforeCommit(ready, readies);
+        answerCommittedWrites(); // committed means durable on a quorum; see the method
+        commit(batch); // one transaction, one fsync, every group; a failure here stops the node
+        for (int i = 0; i < ready.size(); i++) {
+            Ready rd = readies.get(i);
+            if (rd.hardState() != null) ready.get(i).durableHardState = rd.hardState();
+        }
+        send(ready, readies, sentEarly); // persist before send for everything not sent early
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
             recordReadStates(r, readies.get(i).readStates());
@@ -608,6 +624,8 @@ public final class Scheduler implements AutoCloseable {
         pendingSnapshotReports.forEach(Runnable::run);
         pendingSnapshotReports.clear();
         answers.forEach(Runnable::run);
+        // Reads only now: their answers come from the store, which shows this batch only after
+        // the commit, and r.applied (set while building the batch) must not run ahead of it.
         for (Replica r : ready) serveReads(r);
     }
 
@@ -682,7 +700,7 @@ public final class Scheduler implements AutoCloseable {
         applier.apply(r.groupId, c.request(), batch);
         if (c.originNode() != localNodeId) return;
         PendingWrite w = pendingWrites.remove(c.proposalId());
-        if (w != null) answers.add(() -> w.pending().answer(Replies.kv(KvApplier.written(e.index()))));
+        if (w != null) committedWriteAnswers.add(() -> w.pending().answer(Replies.kv(KvApplier.written(e.index()))));
     }
 
     private void applyConfChange(Replica r, Entry e, List<Runnable> answers) {
@@ -745,11 +763,83 @@ public final class Scheduler implements AutoCloseable {
         r.bytesSinceSnapshot = 0;
     }
 
-    private void send(List<Replica> ready, List<Ready> readies) {
+    /**
+     * Sends, before the cycle's batch is durable, the messages of a Ready that may overlap the
+     * leader's own fsync, and returns which Readies had theirs sent. A Ready qualifies when its
+     * replica is the leader now, it holds no snapshot, and its hard state is unchanged or
+     * differs from the durable one only in the commit index (the term and vote a follower sees
+     * are already on disk: a restart cannot forget them and vote twice in that term). Within it,
+     * a message goes early when it is an APPEND or a HEARTBEAT and names no commit index that
+     * covers this Ready's own, not yet durable, entries.
+     *
+     * <p>Why a leader may replicate entries it has not persisted: an entry counts as committed
+     * only through a quorum of acknowledgements, and the leader's own acknowledgement (counted
+     * by Raft when it appended) is matched by followers' acknowledgements, which the single
+     * scheduler thread steps only in a later cycle, after this cycle's commit returned. If the
+     * commit fails, the scheduler thread dies and the node stops, so it never steps those
+     * acknowledgements: an entry a follower holds without the leader is merely uncommitted, and
+     * Raft may keep it or overwrite it. The commit-index guard matters only where the leader's
+     * own acknowledgement is a quorum (a single voter, which may still have learners): there
+     * the commit index can cover this Ready's entries, and must not reach a learner before the
+     * leader has them on disk.
+     */
+    private boolean[] sendBeforeCommit(List<Replica> ready, List<Ready> readies) {
+        boolean[] sentEarly = new boolean[ready.size()];
+        for (int i = 0; i < ready.size(); i++) {
+            Replica r = ready.get(i);
+            Ready rd = readies.get(i);
+            if (!mayOverlapFsync(r.isLeader(), r.durableHardState, rd)) continue;
+            sentEarly[i] = true;
+            for (Message m : rd.messages()) {
+                if (!sendableBeforeCommit(rd, m)) continue;
+                earlyOutbox.add(r.groupId, m);
+                statMessagesSent++;
+                statMessagesSentBeforeCommit++;
+            }
+        }
+        flush(earlyOutbox);
+        return sentEarly;
+    }
+
+    /**
+     * Conditions (a) and (b) of {@link #sendBeforeCommit}: leader now ({@code isLeader} as of
+     * this Ready's soft state), no snapshot, term and vote already durable.
+     */
+    static boolean mayOverlapFsync(boolean isLeader, HardState durable, Ready rd) {
+        if (!isLeader || !rd.snapshot().isEmpty()) return false;
+        HardState hs = rd.hardState();
+        return hs == null || (hs.term() == durable.term() && hs.vote() == durable.vote());
+    }
+
+    /** Condition (c) of {@link #sendBeforeCommit}, and the commit-index guard. */
+    static boolean sendableBeforeCommit(Ready rd, Message m) {
+        if (m.type() != MessageType.APPEND && m.type() != MessageType.HEARTBEAT) return false;
+        return rd.entries().isEmpty() || m.commit() < rd.entries().get(0).index();
+    }
+
+    /**
+     * Answers the writes proposed here whose entries this cycle applies, before the batch that
+     * applies them is committed. Durability: Raft hands out an entry as committed only once it
+     * is durable on a quorum, this node included (only entries persisted by an earlier, advanced
+     * Ready are handed out), so a crash of this node now loses nothing: the applied index
+     * commits atomically with the effects, and the entry is applied again after a restart, or
+     * by the next leader. Visibility: a read is served only when the applied index reaches its
+     * read index, at the end of a cycle after the commit; a client's read issued after this
+     * answer reaches the scheduler in a later cycle, whose read index is at least this entry's.
+     */
+    private void answerCommittedWrites() {
+        statWritesAnsweredBeforeCommit += committedWriteAnswers.size();
+        committedWriteAnswers.forEach(Runnable::run);
+        committedWriteAnswers.clear();
+    }
+
+    private void send(List<Replica> ready, List<Ready> readies, boolean[] sentEarly) {
         List<Runnable> snapshotsSent = new ArrayList<>();
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
-            for (Message m : readies.get(i).messages()) {
+            Ready rd = readies.get(i);
+            for (Message m : rd.messages()) {
+                if (sentEarly[i] && sendableBeforeCommit(rd, m)) continue;
                 outbox.add(r.groupId, m);
                 statMessagesSent++;
                 if (m.type() == MessageType.SNAPSHOT) snapshotsSent.add(() -> r.raft.reportSnapshot(m.to(), true));
@@ -760,8 +850,12 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void flushOutbox() {
-        if (outbox.isEmpty()) return;
-        Map<Long, RaftBatch> batches = outbox.drain();
+        flush(outbox);
+    }
+
+    private void flush(Outbox box) {
+        if (box.isEmpty()) return;
+        Map<Long, RaftBatch> batches = box.drain();
         batches.forEach(network::send);
         statBatchesSent += batches.size();
     }

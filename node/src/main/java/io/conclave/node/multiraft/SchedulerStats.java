@@ -10,8 +10,13 @@ package io.conclave.node.multiraft;
  * @param readies Readies handled, across groups
  * @param entriesPersisted log entries appended
  * @param entriesApplied committed entries applied
- * @param raftBatchesSent RaftBatch frames sent (one per peer per cycle at most)
+ * @param raftBatchesSent RaftBatch frames sent (one per peer per cycle at most, two when a leader
+ *     sent appends before the cycle's commit)
  * @param messagesSent Raft messages sent, heartbeats included
+ * @param messagesSentBeforeCommit of {@code messagesSent}, the leaders' appends and heartbeats
+ *     sent while the cycle's batch was still being made durable
+ * @param writesAnsweredBeforeCommit writes answered as soon as committed, before the batch that
+ *     applies them was made durable
  */
 public record SchedulerStats(
         long cycles,
@@ -21,4 +26,14 @@ public record SchedulerStats(
         long entriesPersisted,
         long entriesApplied,
         long raftBatchesSent,
-        long messagesSent) {}
+        long messagesSent,
+        long messagesSentBeforeCommit,
+        long writesAnsweredBeforeCommit) {
+
+    /** Counters without the early-send ones, which stay zero; kept for callers written before them. */
+    public SchedulerStats(long cycles, long commits, long commitNanos, long readies, long entriesPersisted,
+            long entriesApplied, long raftBatchesSent, long messagesSent) {
+        this(cycles, commits, commitNanos, readies, entriesPersisted, entriesApplied, raftBatchesSent, messagesSent,
+                0, 0);
+    }
+}
