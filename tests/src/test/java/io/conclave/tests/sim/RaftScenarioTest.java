@@ -159,6 +159,28 @@ class RaftScenarioTest {
         });
     }
 
+    @Test
+    void leaderThatRemovesItselfHandsOverAndStaysOut() {
+        SimCluster cluster = new SimCluster(SimOptions.calm(3, 0), SEED);
+        guard(cluster, () -> {
+            long leader = awaitLeader(cluster);
+            proposeAndAwaitOnAll(cluster, List.of(1L, 2L, 3L), 8);
+            List<Long> remaining = List.of(1L, 2L, 3L).stream().filter(id -> id != leader).toList();
+            assertTrue(cluster.proposeConfChange(leader, new ConfChange(ConfChangeType.REMOVE_NODE, leader)));
+            assertTrue(cluster.runUntil(() -> remaining.stream().allMatch(id -> !cluster.node(id).disk.applied()
+                    .confState().voters().contains(leader)), SETTLE_STEPS), "removal of the leader not applied");
+            // The removed leader keeps running: a remaining voter must lead, and keep leading.
+            assertTrue(cluster.runUntil(() -> cluster.leader() != null && remaining.contains(cluster.leader().id),
+                    SETTLE_STEPS), "no remaining voter took over from the removed leader");
+            long successor = cluster.leader().id;
+            long term = cluster.leader().term();
+            proposeAndAwaitOnAll(cluster, remaining, 8);
+            cluster.runTicks(10L * cluster.options().electionTicks());
+            assertEquals(successor, cluster.leader().id, "the removed leader disrupted its successor");
+            assertEquals(term, cluster.leader().term(), "the removed leader forced a new term");
+        });
+    }
+
     // ---- helpers ----
 
     private static Message grant(MessageType type, long from, long to, long term) {
