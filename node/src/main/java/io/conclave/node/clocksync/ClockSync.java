@@ -31,11 +31,13 @@ import java.util.logging.Logger;
  * <p>All clock readings here are of the node's <em>physical</em> clock, never of the hybrid
  * logical clock: the guard bounds how far the physical clocks drift apart.
  *
- * <p>Who counts as live: the peers with a fresh measurement, and the peers whose fresh answer
- * refused our {@code --max-offset}. A peer that does not answer does not count, neither for nor
- * against, as in {@link RemoteClockMonitor#check}. Besides the offset verdict, a strict majority
- * of live peers running with another {@code --max-offset} also stops the node, with the message
- * of {@link MaxOffsetMismatchException}, which names both values.
+ * <p>Who counts as live: every known peer, except one that answered before and has been silent
+ * for a measurement TTL since (it is presumably down). A peer never heard from counts as live
+ * and not far: while a cluster starts, a node that has measured only the one bad clock among
+ * its peers must not convict itself because the other peers are still booting. Besides the
+ * offset verdict, a strict majority of live peers running with another {@code --max-offset}
+ * also stops the node, with the message of {@link MaxOffsetMismatchException}, which names both
+ * values.
  *
  * <p>Thread-safe: rounds run on the scheduler's thread, answers on the pinger's threads.
  */
@@ -70,6 +72,8 @@ public final class ClockSync implements AutoCloseable {
     private final Map<Long, Mismatch> mismatches = new ConcurrentHashMap<>();
     // Peers whose refused --max-offset we already logged, so the log shows one line per peer.
     private final Set<Long> loggedRefusals = ConcurrentHashMap.newKeySet();
+    // Peers that answered at least once since start; see the class comment on liveness.
+    private final Set<Long> everAnswered = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -88,7 +92,7 @@ public final class ClockSync implements AutoCloseable {
         this.maxOffsetNanos = maxOffsetNanos;
         this.settings = settings;
         this.monitor = new RemoteClockMonitor(selfNodeId, clock, maxOffsetNanos, settings.measurementTtlNanos());
-        this.guard = new OffsetGuard(monitor, () -> monitor.offsets().keySet(), this::stop);
+        this.guard = new OffsetGuard(monitor, this::liveNodeIds, this::stop);
         this.peerIds = peerIds;
         this.pinger = pinger;
         this.stopNode = stopNode;
@@ -160,6 +164,7 @@ public final class ClockSync implements AutoCloseable {
                     + " to a ping sent to node " + peer + " (wrong node at that address, or a stale answer)");
             return;
         }
+        everAnswered.add(peer);
         try {
             monitor.recordPong(pong);
             mismatches.remove(peer);
@@ -221,11 +226,24 @@ public final class ClockSync implements AutoCloseable {
         }
     }
 
-    private RemoteClockMonitor.Verdict checkMaxOffsetAgreement() {
+    /** Known peers that are fresh, refused us recently, or were never heard from. */
+    private Set<Long> liveNodeIds() {
         long now = clock.nowNanos();
         mismatches.values().removeIf(m -> now - m.atNanos() > settings.measurementTtlNanos());
-        Set<Long> live = new TreeSet<>(monitor.offsets().keySet());
-        live.addAll(mismatches.keySet());
+        Set<Long> fresh = monitor.offsets().keySet();
+        Set<Long> live = new TreeSet<>();
+        for (long peer : peerIds.get()) {
+            if (peer != selfNodeId
+                    && (fresh.contains(peer) || mismatches.containsKey(peer) || !everAnswered.contains(peer))) {
+                live.add(peer);
+            }
+        }
+        return live;
+    }
+
+    private RemoteClockMonitor.Verdict checkMaxOffsetAgreement() {
+        Set<Long> live = liveNodeIds();
+        mismatches.keySet().retainAll(live);
         List<Mismatch> refusing = List.copyOf(mismatches.values());
         if (refusing.isEmpty() || refusing.size() * 2 <= live.size()) {
             return new RemoteClockMonitor.Verdict(false, "max-offset agreed", List.of());

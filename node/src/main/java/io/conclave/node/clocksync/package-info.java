@@ -9,8 +9,9 @@
  *       {@link io.conclave.clock.OffsetGuard}, then pings every known peer. An answer yields
  *       {@code offset = remote - (send + rtt/2)} with error bound {@code rtt/2}, all on the
  *       node's physical clock ({@code --test-clock-offset} included), never on the hybrid clock.
- *       A node whose offset from a strict majority of the live peers (those with a fresh
- *       measurement) is certainly beyond 80% of {@code --max-offset} stops: the node closes its
+ *       A node whose offset from a strict majority of the live peers (all known peers but those
+ *       that answered once and then fell silent for a measurement TTL) is certainly beyond 80%
+ *       of {@code --max-offset} stops: the node closes its
  *       transport at once, and the process logs the verdict as one line and exits with code 3.
  *   <li>{@link io.conclave.node.clocksync.ClientConnectionPinger}: how pings travel (below).
  *   <li>{@link io.conclave.node.clocksync.HlcHighWater}: a persisted wall time above every
@@ -45,9 +46,13 @@
  *
  * <h2>Hazards</h2>
  * <ul>
- *   <li>Only measured peers are live. With one peer down, the other one decides alone: in a
- *       3-node cluster with one node down and one far off, the healthy node stops too, since
- *       two clocks cannot tell which one is wrong.
+ *   <li>A peer that answered and then fell silent stops counting. In a 3-node cluster where
+ *       one node went down and one is far off, the healthy node stops too: two clocks cannot
+ *       tell which one is wrong. A peer never heard from counts as live and not far, so a
+ *       cluster whose other nodes never come up never convicts a bad clock; it cannot form a
+ *       quorum with it either, since peers refuse its frames once it is beyond the bound.
+ *   <li>Known peers come from the address book, which keeps removed nodes; a removed node
+ *       that answered once drops out after a TTL, one that never answered inflates the count.
  *   <li>A node notices its own bad clock within about two check intervals plus a ping timeout;
  *       until then it serves. The 80% margin is meant to cover that time.
  *   <li>Each node holds one client connection per peer for pings, besides the peer connection.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.clock.ManualClock;
 import io.conclave.clock.ManualScheduler;
-import io.conclave.clock.OffsetClock;
 import io.conclave.clock.OffsetMeasurement;
 import io.conclave.clock.proto.ClockPing;
 import io.conclave.clock.proto.ClockPong;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -41,10 +41,14 @@ class ClockSyncTest {
             this(offsetsById, Map.of());
         }
 
+        final Map<Long, Long> offsets = new ConcurrentHashMap<>();
+
         SimCluster(Map<Long, Long> offsetsById, Map<Long, Long> maxOffsetById) {
+            offsets.putAll(offsetsById);
             for (Map.Entry<Long, Long> e : offsetsById.entrySet()) {
                 long id = e.getKey();
-                nodes.put(id, new ClockSync(id, new OffsetClock(base, e.getValue()),
+                // The offset is read at every reading, so a test can step a clock mid-run.
+                nodes.put(id, new ClockSync(id, () -> base.nowNanos() + offsets.get(id),
                         maxOffsetById.getOrDefault(id, MAX_OFFSET), SETTINGS, offsetsById::keySet, this::ping,
                         message -> stopped.put(id, message)));
             }
@@ -109,11 +113,27 @@ class ClockSyncTest {
     }
 
     @Test
-    void withOneHealthyPeerDownTheFarNodeStillStops() {
+    void aPeerNeverHeardFromCountsAsLiveAndNotFar() {
+        // Node 1 boots slowly: node 2 has measured only the bad clock, and must not convict itself.
         SimCluster cluster = new SimCluster(Map.of(1L, 0L, 2L, 0L, 3L, 400 * MS));
+        cluster.down.add(1L);
+        cluster.rounds(10);
+        assertTrue(cluster.stopped.isEmpty(), "stopped: " + cluster.stopped);
+        cluster.down.remove(1L);
+        cluster.rounds(2);
+        assertEquals(Set.of(3L), cluster.stopped.keySet(), "once node 1 answers, node 3 is far from both");
+    }
+
+    @Test
+    void aPeerThatFellSilentStopsCounting() {
+        SimCluster cluster = new SimCluster(Map.of(1L, 0L, 2L, 0L, 3L, 0L));
+        cluster.rounds(2);
         cluster.down.add(2L);
-        cluster.rounds(3);
-        assertTrue(cluster.stopped.containsKey(3L), "stopped: " + cluster.stopped);
+        cluster.offsets.put(3L, 400 * MS); // node 3's clock steps ahead after node 2 went down
+        cluster.rounds(ClockSyncSettings.MEASUREMENT_TTL_INTERVALS + 2);
+        assertTrue(cluster.stopped.containsKey(3L), "node 3 is far from its only live peer: " + cluster.stopped);
+        // Node 1 sees the same two clocks disagree and cannot tell which is wrong: it stops too.
+        assertTrue(cluster.stopped.containsKey(1L), "stopped: " + cluster.stopped);
     }
 
     @Test
@@ -130,7 +150,7 @@ class ClockSyncTest {
         SimCluster cluster = new SimCluster(Map.of(1L, 0L, 2L, 700 * MS));
         ManualScheduler scheduler = new ManualScheduler(cluster.base);
         int[] stops = {0};
-        ClockSync far = new ClockSync(2L, new OffsetClock(cluster.base, 700 * MS), MAX_OFFSET, SETTINGS,
+        ClockSync far = new ClockSync(2L, () -> cluster.base.nowNanos() + 700 * MS, MAX_OFFSET, SETTINGS,
                 () -> Set.of(1L), cluster::ping, message -> stops[0]++);
         far.start(scheduler);
         for (int i = 0; i < 20; i++) cluster.base.advance(SETTINGS.checkInterval().toNanos());
