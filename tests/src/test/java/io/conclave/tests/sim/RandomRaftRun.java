@@ -221,7 +221,9 @@ final class RandomRaftRun {
         long retrySteps = 4L * options.electionTicks() * options.stepsPerTick();
         while (cluster.now() < deadline) {
             // A removed replica is decommissioned by the operator once its removal is known.
-            for (long id : removed) if (cluster.node(id).live() && removalApplied(id)) cluster.crash(id, "decommissioned");
+            for (long id : removed) {
+                if (cluster.node(id).live() && removalApplied(id)) cluster.crash(id, "decommissioned");
+            }
             SimNode leader = cluster.leader();
             boolean stale = commandId != 0 && cluster.appliedIndexOf(commandId) == 0
                     && cluster.now() - proposedAt > retrySteps;

@@ -64,7 +64,8 @@ final class SafetyChecker {
             EntryShape known = entryShapes.putIfAbsent(new IndexTerm(entry.index(), entry.term()), shape);
             if (known == null) continue;
             SimCheck.check(known.fingerprint == shape.fingerprint,
-                    "log matching: node %d persisted %s whose content differs from another copy at the same index and term",
+                    "log matching: node %d persisted %s whose content differs from another copy at the same"
+                            + " index and term",
                     node, entry);
             SimCheck.check(known.previousTerm == shape.previousTerm || known.previousTerm < 0 || previousTerm < 0,
                     "log matching: node %d persisted %s after an entry of term %d, another log has it after term %d",
@@ -111,7 +112,8 @@ final class SafetyChecker {
         long index = entry.index();
         if (index <= maxAppliedIndex) {
             SimCheck.check(appliedFingerprints[(int) (index - 1)] == fingerprint,
-                    "state machine safety: node %d applied %s at index %d, another node applied a different entry there",
+                    "state machine safety: node %d applied %s at index %d, another node applied a different"
+                            + " entry there",
                     node, entry, index);
             return;
         }
@@ -166,7 +168,8 @@ final class SafetyChecker {
         Long committedBefore = committedAtReadRequest.get(readId(state.context()));
         SimCheck.check(committedBefore != null, "node %d got a read state for a context never requested", node);
         SimCheck.check(state.index() >= committedBefore,
-                "linearizable read: node %d got read index %d, but index %d was committed before the read was requested",
+                "linearizable read: node %d got read index %d, but index %d was committed before the read"
+                        + " was requested",
                 node, state.index(), committedBefore);
         readStatesChecked++;
     }

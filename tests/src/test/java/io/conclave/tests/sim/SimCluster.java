@@ -225,7 +225,9 @@ final class SimCluster {
         for (Message message : sorted) {
             SimCheck.check(message.from() != message.to(), "a replica sent itself %s", message);
             SimNetwork.Loss loss = network.send(message, step);
-            if (message.type() == MessageType.SNAPSHOT) trace.add("sent " + message + (loss == null ? "" : " lost: " + loss));
+            if (message.type() == MessageType.SNAPSHOT) {
+                trace.add("sent " + message + (loss == null ? "" : " lost: " + loss));
+            }
             if (loss == SimNetwork.Loss.PARTITIONED) lost.add(message);
         }
         return lost;
@@ -362,7 +364,9 @@ final class SimCluster {
         SimNode node = nodes.get(nodeId);
         long before = node.disk.firstIndex();
         node.disk.snapshotAndCompact();
-        if (node.disk.firstIndex() != before) trace.add("node " + nodeId + " compacted to " + node.disk.snapshotIndex());
+        if (node.disk.firstIndex() != before) {
+            trace.add("node " + nodeId + " compacted to " + node.disk.snapshotIndex());
+        }
     }
 
     void crash(long nodeId, String when) {

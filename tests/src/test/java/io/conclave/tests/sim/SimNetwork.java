@@ -32,12 +32,13 @@ final class SimNetwork {
     record Faults(int dropPerMille, int duplicatePerMille, int delayStepsMax, int longDelayPerMille,
             int longDelayStepsMax) {
         Faults {
-            SimCheck.check(dropPerMille >= 0 && dropPerMille <= 1000, "dropPerMille %d outside [0, 1000]", dropPerMille);
+            SimCheck.check(dropPerMille >= 0 && dropPerMille <= 1000, "dropPerMille %d outside [0, 1000]",
+                    dropPerMille);
             SimCheck.check(duplicatePerMille >= 0 && duplicatePerMille <= 1000,
                     "duplicatePerMille %d outside [0, 1000]", duplicatePerMille);
             SimCheck.check(delayStepsMax >= 1, "delayStepsMax must be at least 1, was %d", delayStepsMax);
-            SimCheck.check(longDelayPerMille >= 0 && longDelayPerMille <= 1000, "longDelayPerMille %d outside [0, 1000]",
-                    longDelayPerMille);
+            SimCheck.check(longDelayPerMille >= 0 && longDelayPerMille <= 1000,
+                    "longDelayPerMille %d outside [0, 1000]", longDelayPerMille);
             SimCheck.check(longDelayStepsMax >= delayStepsMax, "longDelayStepsMax %d below delayStepsMax %d",
                     longDelayStepsMax, delayStepsMax);
         }

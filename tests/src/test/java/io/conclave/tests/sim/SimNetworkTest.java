@@ -58,7 +58,8 @@ class SimNetworkTest {
     }
 
     private static List<String> schedule(long seed) {
-        SimNetwork network = new SimNetwork(new SplittableRandom(seed), new SimNetwork.Faults(200, 200, 7, 50, 40), 1000);
+        SimNetwork.Faults faults = new SimNetwork.Faults(200, 200, 7, 50, 40);
+        SimNetwork network = new SimNetwork(new SplittableRandom(seed), faults, 1000);
         List<String> out = new ArrayList<>();
         for (long step = 0; step < 100; step++) {
             out.add(String.valueOf(network.send(heartbeat(1 + step % 3, 1 + (step + 1) % 3, step), step)));
