@@ -66,11 +66,12 @@ class RawSocketTest {
 
     @Test
     void frameOfExactlyTheLimitIsAccepted() throws Exception {
+        // A client request padded so that its encoding is exactly maxFrameBytes; "silent"
+        // because the echoed response would be larger than the limit. Built before connecting,
+        // so the connection is not idle (and closed) while the padding is searched for.
+        Frame request = padTo(TestNode.get("silent"), MAX_FRAME_BYTES);
+        assertEquals(MAX_FRAME_BYTES, request.getSerializedSize());
         try (Socket socket = connect()) {
-            // A client request padded so that its encoding is exactly maxFrameBytes; "silent"
-            // because the echoed response would be larger than the limit.
-            Frame request = padTo(TestNode.get("silent"), MAX_FRAME_BYTES);
-            assertEquals(MAX_FRAME_BYTES, request.getSerializedSize());
             writeFrame(socket, request);
             Frame received;
             do {
@@ -243,9 +244,10 @@ class RawSocketTest {
 
     private static Frame padTo(Frame request, int size) {
         Frame withId = request.toBuilder().setRequestId(1).build();
-        // The key grows byte by byte until the whole frame has the wanted size (length varints
-        // make the step from size-1 to size not always 1, so search).
-        for (int keyBytes = 0; keyBytes < size; keyBytes++) {
+        // Start from the key that would fit if the framing cost nothing, then shrink: the
+        // length varints make the step from one size to the next not always 1, so search.
+        int overhead = withId.getSerializedSize();
+        for (int keyBytes = size - overhead; keyBytes >= 0; keyBytes--) {
             String key = request.getKvRequest().getGet().getKey().toStringUtf8() + "x".repeat(keyBytes);
             Frame candidate = withId.toBuilder()
                     .setKvRequest(TestNode.get(key).getKvRequest())
