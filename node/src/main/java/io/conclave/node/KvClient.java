@@ -18,7 +18,6 @@ import io.conclave.node.rpc.KvScan;
 import io.conclave.node.rpc.RemoveReplica;
 import io.conclave.node.rpc.StatusRequest;
 import io.conclave.node.rpc.TransferLeader;
-import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
 import java.net.InetSocketAddress;
@@ -77,6 +76,8 @@ public final class KvClient implements AutoCloseable {
     private final List<InetSocketAddress> seeds;
     private final Options options;
     private final Map<InetSocketAddress, RpcClient> connections = new HashMap<>();
+    /** Carries the largest node reading seen into every later request, on every connection. */
+    private final ClientClock clock = new ClientClock();
     private InetSocketAddress preferred;
     /** Learned from NOT_LEADER answers: how many groups there are and who leads each. */
     private int groupCount;
@@ -271,7 +272,7 @@ public final class KvClient implements AutoCloseable {
         if (closed) throw new KvClientException(ErrorResponse.Code.BAD_REQUEST, "the client is closed");
         RpcClient c = connections.get(target);
         if (c == null) {
-            c = RpcClient.connect(target, TransportConfig.defaults(), FrameClock.none());
+            c = RpcClient.connect(target, TransportConfig.defaults(), clock);
             connections.put(target, c);
         }
         return c;

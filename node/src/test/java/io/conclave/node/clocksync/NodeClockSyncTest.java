@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.node.KvClient;
+import io.conclave.node.Main;
 import io.conclave.node.Node;
 import io.conclave.node.NodeConfig;
 import io.conclave.node.multiraft.SchedulerSettings;
 import io.conclave.node.rpc.AdminResponse;
 import io.conclave.node.rpc.PeerClockOffset;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -76,6 +79,9 @@ class NodeClockSyncTest {
             assertTrue(Math.abs(toThree.getOffsetNanos() - 100 * MS) <= toThree.getErrorBoundNanos() + 20 * MS,
                     "node 1 sees node 3 about 100 ms ahead: " + toThree);
             assertFalse(nodes.get(2L).stoppedByClock());
+            String printed = statusCommandOutput(hostPort(addresses, 2));
+            assertTrue(printed.contains("clock offsets (peer minus this node; max-offset 250ms"), printed);
+            assertTrue(printed.lines().anyMatch(l -> l.trim().startsWith("3 ") && l.contains("±")), printed);
         }
     }
 
@@ -103,6 +109,19 @@ class NodeClockSyncTest {
         }
         nodes.clear();
         if (!failures.isEmpty()) throw failures.get(0);
+    }
+
+    /** What {@code conclave status --host} prints. */
+    private static String statusCommandOutput(String hostPort) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, UTF_8));
+        try {
+            assertEquals(0, Main.run("status", "--host", hostPort));
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(UTF_8);
     }
 
     private static byte[] b(String s) {
