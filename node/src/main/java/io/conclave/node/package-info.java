@@ -11,6 +11,16 @@
  * {@code --join} node starts empty and gets groups when an admin adds it. Every frame carries
  * the sender's hybrid-logical-clock reading and every received reading is absorbed; a reading
  * beyond the maximum offset rejects the frame (and closes the connection) in the transport.
+ * Clients have no clock of their own: {@code KvClient} stamps each request with the largest
+ * reading it has seen in answers, so causality crosses nodes through a client too.
+ *
+ * <h2>Clocks</h2>
+ * Before serving, a node restores its hybrid clock's high-water mark from the store (a restart
+ * never hands out a timestamp below an earlier one, whatever the physical clock did meanwhile)
+ * and then keeps writing it. Once serving, its offset guard pings every peer each
+ * {@code --clock-check-interval}; a node whose physical clock is beyond 80% of
+ * {@code --max-offset} from a majority of its live peers closes its transport, logs one
+ * {@code CLOCK_OFFSET_FATAL} line and exits with code 3. See {@code io.conclave.node.clocksync}.
  *
  * <h2>Addresses</h2>
  * The transport dials from the lower node id to the higher. A node that joins later is

@@ -85,12 +85,28 @@ class NodeClockSyncTest {
         }
     }
 
+    @Test
+    void aNodeWithAnotherMaxOffsetStopsNamingBothValues() throws Exception {
+        start(Map.of(1L, 0L, 2L, 0L, 3L, 0L), Map.of(3L, 500 * MS));
+        await("node 3 stops itself", () -> fatal.containsKey(3L));
+        String message = fatal.get(3L).getMessage();
+        assertTrue(message.contains("--max-offset=500ms") && message.contains("--max-offset=250ms"), message);
+        pause(3 * CHECK_INTERVAL.toMillis());
+        assertEquals(List.of(3L), List.copyOf(fatal.keySet()), "only node 3 stops: " + fatal);
+    }
+
     private Map<Long, InetSocketAddress> start(Map<Long, Long> clockOffsets) throws IOException {
+        return start(clockOffsets, Map.of());
+    }
+
+    private Map<Long, InetSocketAddress> start(Map<Long, Long> clockOffsets, Map<Long, Long> maxOffsets)
+            throws IOException {
         Map<Long, InetSocketAddress> addresses = new TreeMap<>();
         for (long id : clockOffsets.keySet()) addresses.put(id, freeAddress());
         for (long id : new TreeMap<>(clockOffsets).keySet()) {
             NodeConfig config = new NodeConfig(id, "clock", dir.resolve("n" + id), addresses.get(id), addresses,
-                    false, MAX_OFFSET, clockOffsets.get(id), false, Duration.ofMillis(50), SchedulerSettings.defaults(1),
+                    false, maxOffsets.getOrDefault(id, MAX_OFFSET), clockOffsets.get(id), false, Duration.ofMillis(50),
+                    SchedulerSettings.defaults(1),
                     ClockSyncSettings.withCheckInterval(CHECK_INTERVAL));
             nodes.put(id, Node.start(config, t -> fatal.put(id, t)));
         }
