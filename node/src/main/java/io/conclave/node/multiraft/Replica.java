@@ -42,6 +42,8 @@ final class Replica {
     /** ReadIndex rounds issued and not yet answered; a leader with any does not quiesce. */
     int readRoundsInFlight;
 
+    /** Writes accepted this cycle; they are proposed together at the cycle's start. */
+    final List<QueuedWrite> queuedWrites = new ArrayList<>();
     /** Reads accepted this cycle; they share one ReadIndex round at the cycle's start. */
     final List<ReadWaiter> queuedReads = new ArrayList<>();
     /** Read rounds whose read index is known, waiting for {@link #applied} to reach it; FIFO. */
@@ -66,6 +68,9 @@ final class Replica {
     boolean isLeader() {
         return role == Role.LEADER;
     }
+
+    /** A write waiting for the cycle's proposal. */
+    record QueuedWrite(io.conclave.node.rpc.KvRequest request, Pending pending) {}
 
     /** A read waiting for its group's read index to be applied locally. */
     record ReadWaiter(Pending pending, Runnable serve) {}

@@ -51,6 +51,14 @@ public final class Scheduler implements AutoCloseable {
     /** How long an idle scheduler thread waits for input before checking again. */
     private static final long IDLE_POLL_MILLIS = 50;
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /** Largest entry the raft config below lets one APPEND carry. */
+    private static final long MAX_RAFT_MESSAGE_BYTES = 1 << 20;
+    /**
+     * Writes of one cycle to one group are proposed together up to this many request bytes (a
+     * single larger write still goes alone): a quarter of a Raft message, so that a batch never
+     * makes a follower's APPEND exceed it and a slow follower still catches up in a few messages.
+     */
+    static final long MAX_PROPOSAL_BATCH_BYTES = MAX_RAFT_MESSAGE_BYTES / 4;
 
     /** Where the scheduler sends Raft traffic, and how it names a leader's address to clients. */
     public interface PeerNetwork {
@@ -108,6 +116,7 @@ public final class Scheduler implements AutoCloseable {
     private Set<Long> peerNodes = Set.of();
     private boolean peerNodesStale = true;
     private final Set<Replica> readsToIssue = new LinkedHashSet<>();
+    private final Set<Replica> writesToPropose = new LinkedHashSet<>();
     private final Set<Long> groupsToPersist = new LinkedHashSet<>();
     private final Map<Long, PendingWrite> pendingWrites = new HashMap<>();
     private final Map<GroupIndex, Pending> pendingConfChanges = new HashMap<>();
@@ -229,7 +238,7 @@ public final class Scheduler implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                Event event = dirty.isEmpty() && readsToIssue.isEmpty()
+                Event event = dirty.isEmpty() && readsToIssue.isEmpty() && writesToPropose.isEmpty()
                         ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)
                         : inbox.poll();
                 for (int n = 0; event != null; event = ++n < settings.maxEventsPerCycle() ? inbox.poll() : null) {
@@ -376,7 +385,7 @@ public final class Scheduler implements AutoCloseable {
 
     private RaftConfig raftConfig(long groupId, long applied) {
         long seed = randomSeed ^ (groupId * 0x9E3779B97F4A7C15L);
-        return new RaftConfig(localNodeId, settings.electionTicks(), settings.heartbeatTicks(), 1 << 20, 256,
+        return new RaftConfig(localNodeId, settings.electionTicks(), settings.heartbeatTicks(), MAX_RAFT_MESSAGE_BYTES, 256,
                 64L << 20, true, true, applied, seed);
     }
 
@@ -416,15 +425,56 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         wake(r);
-        long id = nextProposalId++;
+        r.queuedWrites.add(new Replica.QueuedWrite(req, pending));
+        writesToPropose.add(r);
+    }
+
+    /**
+     * Proposes each group's writes of this cycle as few entries as {@link
+     * #MAX_PROPOSAL_BATCH_BYTES} allows: Raft sends an APPEND to every follower per proposal, and
+     * each follower answers each, so one entry per cycle instead of one per write cuts the
+     * messages, the log entries and the Raft steps by the batching factor.
+     */
+    private void proposeQueuedWrites() {
+        for (Replica r : writesToPropose) {
+            List<Replica.QueuedWrite> writes = new ArrayList<>(r.queuedWrites);
+            r.queuedWrites.clear();
+            int from = 0;
+            while (from < writes.size()) {
+                int to = from + 1;
+                long bytes = writes.get(from).request().getSerializedSize();
+                while (to < writes.size() && bytes + writes.get(to).request().getSerializedSize()
+                        <= MAX_PROPOSAL_BATCH_BYTES) {
+                    bytes += writes.get(to++).request().getSerializedSize();
+                }
+                proposeWrites(r, writes.subList(from, to));
+                from = to;
+            }
+        }
+        writesToPropose.clear();
+    }
+
+    private void proposeWrites(Replica r, List<Replica.QueuedWrite> writes) {
+        long[] ids = new long[writes.size()];
+        List<KvRequest> requests = new ArrayList<>(writes.size());
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = nextProposalId++;
+            requests.add(writes.get(i).request());
+        }
+        Command command = ids.length == 1 ? new Command.Kv(localNodeId, ids[0], requests.get(0))
+                : new Command.KvBatch(localNodeId, ids, requests);
         try {
-            r.raft.propose(new Command.Kv(localNodeId, id, req).encode());
+            r.raft.propose(command.encode());
         } catch (ProposalDroppedException e) {
-            answerDropped(groupId, r, e, pending);
+            for (Replica.QueuedWrite w : writes) answerDropped(r.groupId, r, e, w.pending());
             return;
         }
-        pendingWrites.put(id, new PendingWrite(groupId, pending));
-        expireAfter(pending, () -> pendingWrites.remove(id));
+        for (int i = 0; i < ids.length; i++) {
+            long id = ids[i];
+            Pending pending = writes.get(i).pending();
+            pendingWrites.put(id, new PendingWrite(r.groupId, pending));
+            expireAfter(pending, () -> pendingWrites.remove(id));
+        }
         dirty.add(r);
     }
 
@@ -584,6 +634,7 @@ public final class Scheduler implements AutoCloseable {
     // ---- the cycle ----
 
     private void runCycle() {
+        proposeQueuedWrites();
         issueReads();
         List<Replica> ready = new ArrayList<>();
         List<Ready> readies = new ArrayList<>();
@@ -696,10 +747,20 @@ public final class Scheduler implements AutoCloseable {
             answers.add(() -> network.learnAddress(a.nodeId(), a.hostPort()));
             return;
         }
+        if (command instanceof Command.KvBatch b) {
+            for (int i = 0; i < b.requests().size(); i++) {
+                applyWrite(r, e, b.originNode(), b.proposalIds()[i], b.requests().get(i), batch);
+            }
+            return;
+        }
         Command.Kv c = (Command.Kv) command;
-        applier.apply(r.groupId, c.request(), batch);
-        if (c.originNode() != localNodeId) return;
-        PendingWrite w = pendingWrites.remove(c.proposalId());
+        applyWrite(r, e, c.originNode(), c.proposalId(), c.request(), batch);
+    }
+
+    private void applyWrite(Replica r, Entry e, long originNode, long proposalId, KvRequest request, WriteBatch batch) {
+        applier.apply(r.groupId, request, batch);
+        if (originNode != localNodeId) return;
+        PendingWrite w = pendingWrites.remove(proposalId);
         if (w != null) committedWriteAnswers.add(() -> w.pending().answer(Replies.kv(KvApplier.written(e.index()))));
     }
 

@@ -6,8 +6,12 @@
  * One scheduler thread owns every {@link io.conclave.raft.RawNode} of the node. Other threads
  * (Netty I/O threads, the ticker) only put events in its bounded inbox. Each cycle:
  * <ol>
- *   <li>drains the inbox (Raft batches, KV and admin requests, ticks), stepping, proposing to
- *       and ticking the groups concerned, which become <em>dirty</em>;</li>
+ *   <li>drains the inbox (Raft batches, KV and admin requests, ticks), stepping and ticking the
+ *       groups concerned, which become <em>dirty</em>, and queuing writes and reads;</li>
+ *   <li>proposes each group's queued writes as one entry ({@code Command.KvBatch}, split at
+ *       {@code MAX_PROPOSAL_BATCH_BYTES}): Raft sends one APPEND per proposal to each follower,
+ *       which answers each, so one entry per cycle instead of one per write divides the
+ *       messages, log entries and Raft steps by the batching factor;</li>
  *   <li>issues one ReadIndex round per group for the reads queued this cycle;</li>
  *   <li>collects a {@link io.conclave.raft.Ready} from every dirty group that has one, and puts
  *       all of them in ONE {@link io.conclave.storage.WriteBatch}: snapshots, entries, hard
@@ -79,6 +83,9 @@
  *   <li>A snapshot is one message holding the whole group; a group above
  *       {@code maxSnapshotKeys} keys, or bigger than a frame, cannot be sent to a new
  *       replica. Splitting ranges is what bounds this, later.</li>
+ *   <li>The writes of one batch entry share its fate: a dropped proposal (not leader, over the
+ *       uncommitted limit) answers all of them with the same error, and they apply in arrival
+ *       order at one log index.</li>
  *   <li>Writes are idempotent (put, delete) and clients retry after a timeout or a leader
  *       change, so a retried write may apply twice; a non-idempotent command would need
  *       deduplication by proposal id first.</li>
