@@ -52,6 +52,7 @@ final class RaftBench {
                 LoadGenerator.Result result = gen.run(settings.warmupNanos(), settings.durationNanos());
                 sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.durationNanos()) + 10_000);
                 printSchedulerStats(cluster);
+                reportDeadNodes(cluster);
                 return new LoadRow(scenario, groups, result, cpu.nodePercent(), cpu.selfPercent());
             }
         }
@@ -65,6 +66,7 @@ final class RaftBench {
             CpuWindow cpu = new CpuWindow(cluster);
             Thread sampler = cpu.sampleAfter(0, settings.idleWindowNanos());
             sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.idleWindowNanos()) + 10_000);
+            reportDeadNodes(cluster);
             return new IdleRow(groups, cpu.nodePercent(), leaderWait);
         }
     }
@@ -72,6 +74,15 @@ final class RaftBench {
     private BenchCluster startCluster(int groups) throws IOException, InterruptedException {
         return BenchCluster.start(settings.tempParent(), 3, groups, settings.nodeJvmFlags(), settings.nodeStartFlags(),
                 settings.keepDir());
+    }
+
+    /** A node that exited during a run makes its figures meaningless: say so, with its log. */
+    private static void reportDeadNodes(BenchCluster cluster) {
+        for (BenchCluster.Node n : cluster.nodes()) {
+            if (n.process().isAlive()) continue;
+            System.out.println("WARNING: node " + n.id() + " exited with code " + n.process().exitValue()
+                    + " during the run; log tail:\n" + BenchCluster.tail(n.log(), 30));
+        }
     }
 
     /** The nodes' own account of the last intervals (batch sizes, commit times), if they log one. */
@@ -156,17 +167,27 @@ final class RaftBench {
             List<BenchCluster.Node> nodes = cluster.nodes();
             long self = ProcessHandle.current().pid();
             long[] before = new long[nodes.size()];
-            for (int i = 0; i < nodes.size(); i++) before[i] = ProcessCpu.cpuTicks(nodes.get(i).process().pid());
+            for (int i = 0; i < nodes.size(); i++) before[i] = ticksOrMinusOne(nodes.get(i));
             long selfBefore = ProcessCpu.cpuTicks(self);
             long t0 = System.nanoTime();
             TimeUnit.NANOSECONDS.sleep(windowNanos);
             double[] percent = new double[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
-                long after = ProcessCpu.cpuTicks(nodes.get(i).process().pid());
-                percent[i] = ProcessCpu.percentOfOneCore(before[i], after, System.nanoTime() - t0);
+                long after = ticksOrMinusOne(nodes.get(i));
+                percent[i] = before[i] < 0 || after < 0 ? Double.NaN
+                        : ProcessCpu.percentOfOneCore(before[i], after, System.nanoTime() - t0);
             }
             selfPercent = ProcessCpu.percentOfOneCore(selfBefore, ProcessCpu.cpuTicks(self), System.nanoTime() - t0);
             nodePercent = percent;
+        }
+
+        /** A process that is gone has no /proc entry; its CPU is then unknown, not zero. */
+        private static long ticksOrMinusOne(BenchCluster.Node node) {
+            try {
+                return ProcessCpu.cpuTicks(node.process().pid());
+            } catch (IOException e) {
+                return -1;
+            }
         }
 
         double[] nodePercent() {
