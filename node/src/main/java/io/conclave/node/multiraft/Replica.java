@@ -22,6 +22,8 @@ final class Replica {
 
     /** Highest log index whose effects are in the store (persisted in the same batch). */
     long applied;
+    /** {@link #applied} as of the last commit: what the store shows, so what reads may be served at. */
+    long publishedApplied;
     long appliedTerm;
     /** Index of the last snapshot point; entries up to it are compacted away. */
     long snapshotIndex;
@@ -55,6 +57,7 @@ final class Replica {
         this.raft = raft;
         this.storage = storage;
         this.applied = applied;
+        this.publishedApplied = applied;
         this.confState = confState;
         this.durableHardState = durableHardState;
     }

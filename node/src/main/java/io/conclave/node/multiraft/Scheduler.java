@@ -59,6 +59,11 @@ public final class Scheduler implements AutoCloseable {
      * makes a follower's APPEND exceed it and a slow follower still catches up in a few messages.
      */
     static final long MAX_PROPOSAL_BATCH_BYTES = MAX_RAFT_MESSAGE_BYTES / 4;
+    /**
+     * Cycles an fsync-free batch (commit indexes, applies) may wait for a commit that syncs
+     * anyway; bounds the work a crash makes the node apply again and how long reads wait.
+     */
+    static final int MAX_DEFERRED_CYCLES = 8;
 
     /** Where the scheduler sends Raft traffic, and how it names a leader's address to clients. */
     public interface PeerNetwork {
@@ -117,6 +122,11 @@ public final class Scheduler implements AutoCloseable {
     private boolean peerNodesStale = true;
     private final Set<Replica> readsToIssue = new LinkedHashSet<>();
     private final Set<Replica> writesToPropose = new LinkedHashSet<>();
+    /** A batch of commit indexes and applies waiting to ride on the next commit; see {@link #mayDefer}. */
+    private WriteBatch deferredBatch;
+    private int deferredCycles;
+    /** Replicas whose applied index moved since the last commit: their reads wait for it. */
+    private final Set<Replica> unpublished = new LinkedHashSet<>();
     private final Set<Long> groupsToPersist = new LinkedHashSet<>();
     private final Map<Long, PendingWrite> pendingWrites = new HashMap<>();
     private final Map<GroupIndex, Pending> pendingConfChanges = new HashMap<>();
@@ -137,6 +147,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile long statMessagesSent;
     private volatile long statMessagesSentBeforeCommit;
     private volatile long statWritesAnsweredBeforeCommit;
+    private volatile long statBatchesDeferred;
     private final java.util.function.LongSupplier nanoClock = System::nanoTime; // stats only
     private long nextProposalId;
     private long nextReadId;
@@ -214,7 +225,7 @@ public final class Scheduler implements AutoCloseable {
     public SchedulerStats stats() {
         return new SchedulerStats(statCycles, statCommits, statCommitNanos, statReadies, statEntriesPersisted,
                 statEntriesApplied, statBatchesSent, statMessagesSent, statMessagesSentBeforeCommit,
-                statWritesAnsweredBeforeCommit);
+                statWritesAnsweredBeforeCommit, statBatchesDeferred);
     }
 
     @Override
@@ -242,7 +253,10 @@ public final class Scheduler implements AutoCloseable {
                         ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)
                         : inbox.poll();
                 for (int n = 0; event != null; event = ++n < settings.maxEventsPerCycle() ? inbox.poll() : null) {
-                    if (event instanceof Stop) return;
+                    if (event instanceof Stop) {
+                        commitDeferred();
+                        return;
+                    }
                     handle(event);
                 }
                 runCycle();
@@ -557,7 +571,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void serveReads(Replica r) {
-        while (!r.readableAt.isEmpty() && r.readableAt.peek().index <= r.applied) {
+        while (!r.readableAt.isEmpty() && r.readableAt.peek().index <= r.publishedApplied) {
             for (Replica.ReadWaiter w : r.readableAt.poll().waiters) {
                 if (!w.pending().answered()) w.serve().run();
             }
@@ -646,22 +660,34 @@ public final class Scheduler implements AutoCloseable {
         }
         dirty.clear();
         if (ready.isEmpty() && groupsToPersist.isEmpty()) {
+            commitDeferred();
             flushOutbox(); // liveness pings and quiesce heartbeats
             return;
         }
 
-        WriteBatch batch = store.newBatch();
+        boolean mustSync = !groupsToPersist.isEmpty();
+        WriteBatch batch = deferredBatch != null ? deferredBatch : store.newBatch();
+        deferredBatch = null;
         List<Runnable> answers = new ArrayList<>();
         persistNewGroups(batch);
         for (int i = 0; i < ready.size(); i++) {
-            persistAndApply(ready.get(i), readies.get(i), batch, answers);
+            Ready rd = readies.get(i);
+            mustSync |= rd.mustSync() || !rd.snapshot().isEmpty() || !rd.readStates().isEmpty();
+            persistAndApply(ready.get(i), rd, batch, answers);
+            unpublished.add(ready.get(i));
         }
         // A leader's appends leave now and overlap its own fsync (Raft thesis 10.2.1); every other
         // message still waits for the commit. Why that is safe: sendBeforeCommit and package-info.
         boolean[] sentEarly = sendBeforeCommit(ready, readies);
         answerCommittedWrites(); // committed means durable on a quorum; see the method
-        commit(batch); // one transaction, one fsync, every group; a failure here stops the node
-        for (int i = 0; i < ready.size(); i++) {
+        if (mayDefer(mustSync)) {
+            deferredBatch = batch; // only commit indexes and applies: see mayDefer
+            deferredCycles++;
+            statBatchesDeferred++;
+        } else {
+            commit(batch); // one transaction, one fsync, every group; a failure here stops the node
+        }
+        for (int i = 0; i < ready.size() && deferredBatch == null; i++) {
             Ready rd = readies.get(i);
             if (rd.hardState() != null) ready.get(i).durableHardState = rd.hardState();
         }
@@ -675,9 +701,46 @@ public final class Scheduler implements AutoCloseable {
         pendingSnapshotReports.forEach(Runnable::run);
         pendingSnapshotReports.clear();
         answers.forEach(Runnable::run);
-        // Reads only now: their answers come from the store, which shows this batch only after
-        // the commit, and r.applied (set while building the batch) must not run ahead of it.
-        for (Replica r : ready) serveReads(r);
+        if (deferredBatch == null) publishApplied();
+    }
+
+    /**
+     * Whether this cycle's batch may wait for the next cycle's commit instead of costing an fsync
+     * of its own. Only a batch that needs no sync may wait: no entries, snapshot, new group, or
+     * term or vote change in it (Raft's {@code mustSync}), only commit indexes and the effects
+     * and applied indexes of committed entries. Losing those in a crash is harmless: the
+     * entries are durable on a quorum, the commit index is learnt again, and the entries are
+     * applied again from the log, since effects and applied index commit together. Messages of
+     * such a Ready depend on nothing that must be durable. Reads are what must wait: they are
+     * served from the store once the applied index is published, after a commit, so a batch
+     * is never held while a read waits. And it waits only when more input is already queued (the
+     * next cycle comes at once) and for at most {@link #MAX_DEFERRED_CYCLES} cycles.
+     */
+    private boolean mayDefer(boolean mustSync) {
+        if (mustSync || deferredCycles >= MAX_DEFERRED_CYCLES || inbox.isEmpty() || !readBatches.isEmpty()) {
+            return false;
+        }
+        for (Replica r : unpublished) {
+            if (!r.readableAt.isEmpty()) return false;
+        }
+        return true;
+    }
+
+    /** After a commit: the store now shows every applied index, so reads up to it may be served. */
+    private void publishApplied() {
+        deferredCycles = 0;
+        for (Replica r : unpublished) {
+            r.publishedApplied = r.applied;
+            serveReads(r);
+        }
+        unpublished.clear();
+    }
+
+    private void commitDeferred() {
+        if (deferredBatch == null) return;
+        commit(deferredBatch);
+        deferredBatch = null;
+        publishApplied();
     }
 
     private void commit(WriteBatch batch) {

@@ -17,6 +17,8 @@ package io.conclave.node.multiraft;
  *     sent while the cycle's batch was still being made durable
  * @param writesAnsweredBeforeCommit writes answered as soon as committed, before the batch that
  *     applies them was made durable
+ * @param batchesDeferred batches that needed no fsync (commit indexes, applies) and rode on a
+ *     later commit instead of costing one of their own
  */
 public record SchedulerStats(
         long cycles,
@@ -28,12 +30,13 @@ public record SchedulerStats(
         long raftBatchesSent,
         long messagesSent,
         long messagesSentBeforeCommit,
-        long writesAnsweredBeforeCommit) {
+        long writesAnsweredBeforeCommit,
+        long batchesDeferred) {
 
     /** Counters without the early-send ones, which stay zero; kept for callers written before them. */
     public SchedulerStats(long cycles, long commits, long commitNanos, long readies, long entriesPersisted,
             long entriesApplied, long raftBatchesSent, long messagesSent) {
         this(cycles, commits, commitNanos, readies, entriesPersisted, entriesApplied, raftBatchesSent, messagesSent,
-                0, 0);
+                0, 0, 0);
     }
 }

@@ -18,12 +18,13 @@
  *       states, the state-machine writes of committed entries and the applied index;</li>
  *   <li>sends the leaders' APPEND and HEARTBEAT messages at once, before the batch is durable
  *       (see below), and answers the writes whose entries this batch applies;</li>
- *   <li>commits it: one LMDB transaction and one fsync for all groups (group commit);</li>
+ *   <li>commits it: one LMDB transaction and one fsync for all groups (group commit), unless
+ *       it needs no fsync and more input waits (see below);</li>
  *   <li>only then sends every other message: persist-before-send is the line after the commit
  *       in {@code Scheduler.runCycle}. All messages for one node go in one RaftBatch frame, with
  *       heartbeats coalesced to tuples ({@link io.conclave.node.multiraft.Outbox});</li>
- *   <li>advances each group, answers the other requests, and serves the reads whose read
- *       index is applied.</li>
+ *   <li>advances each group, answers the other requests, and after a commit serves the reads
+ *       whose read index is applied.</li>
  * </ol>
  * Requests that arrive while a cycle runs are batched into the next: with many concurrent
  * clients one fsync and one frame per peer carry many entries. Idle groups cost nothing but
@@ -63,6 +64,15 @@
  * once the applied index reaches its read index, at the end of a cycle after the commit, from
  * the store; a read sent after a write's answer reaches the scheduler in a later cycle, with a
  * read index at least the write's.
+ *
+ * <p><b>A batch that needs no fsync rides on the next one.</b> When no Ready of a cycle asks
+ * for a sync (no entries, snapshot, new group, or term or vote change: only commit indexes,
+ * effects of committed entries and applied indexes), no read waits, and input is already queued,
+ * the batch is not committed but carried into the next cycle's, for at most
+ * {@code MAX_DEFERRED_CYCLES} cycles. Losing it in a crash is harmless: its entries are durable
+ * on a quorum, the commit index is learnt again, and the entries are applied again, effects and
+ * applied index together. Reads are served only at {@code Replica.publishedApplied}, the applied
+ * index as of the last commit, so a read never sees state the store does not show.
  *
  * <h2>The state machine</h2>
  * Keys are hashed to groups 1..G ({@link io.conclave.node.multiraft.KvKeys}); a group's keys

@@ -3,6 +3,7 @@ package io.conclave.node.multiraft;
 import io.conclave.node.rpc.AdminRequest;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.GroupStatus;
+import io.conclave.node.rpc.KvGet;
 import io.conclave.node.rpc.KvPut;
 import io.conclave.node.rpc.KvRequest;
 import io.conclave.node.rpc.RaftBatch;
@@ -94,6 +95,13 @@ final class LocalCluster implements AutoCloseable {
         KvRequest req = KvRequest.newBuilder().setPut(KvPut.newBuilder()
                 .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))).build();
         schedulers.get(id).submitKv(req, f::complete);
+        return f.get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    Frame get(long id, byte[] key) throws Exception {
+        CompletableFuture<Frame> f = new CompletableFuture<>();
+        schedulers.get(id).submitKv(KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(ByteString.copyFrom(key)))
+                .build(), f::complete);
         return f.get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
