@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "conclave 0.1.0-SNAPSHOT",
         description = "Conclave: a sharded, replicated, transactional database.",
+        // The benchmarks live in their own module above this one; the launcher script dispatches
+        // `conclave bench ...` to it, so the verb is listed here rather than registered.
+        footer = {"", "Benchmarks (through the ./conclave launcher):",
+            "  bench   Runs a benchmark against real node processes: 'conclave bench raft --help'."},
         subcommands = {
             StartCommand.class,
             KvCommand.class,

@@ -47,7 +47,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Option(names = "--max-offset", paramLabel = "DURATION",
             description = "Maximum clock offset between nodes, e.g. 250ms; every node of a cluster must use the same"
-                    + " value (default 250ms). A node whose clock is off by more than 80% of it from a majority of"
+                    + " value (default 250ms). A node whose clock is off by more than 80%% of it from a majority of"
                     + " the other live nodes stops itself (exit code 3).")
     String maxOffset;
 

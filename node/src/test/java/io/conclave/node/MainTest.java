@@ -1,16 +1,23 @@
 package io.conclave.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.storage.Store;
 import io.conclave.storage.StoreIdent;
 import io.conclave.storage.StoreOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class MainTest {
     @TempDir
@@ -46,6 +53,27 @@ class MainTest {
     @Test
     void helpListsTheVerbs() {
         assertEquals(0, run("--help"));
+    }
+
+    /** picocli treats descriptions as format strings: a stray '%' garbles the help text. */
+    @Test
+    void everyVerbsHelpRendersCleanly() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            List<CommandLine> pending = new ArrayList<>(List.of(new CommandLine(new Main())));
+            while (!pending.isEmpty()) {
+                CommandLine cli = pending.remove(pending.size() - 1);
+                String usage = cli.getUsageMessage(CommandLine.Help.Ansi.OFF);
+                assertFalse(usage.isBlank(), cli.getCommandName());
+                pending.addAll(cli.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String warnings = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(warnings.contains("Could not format"), warnings);
     }
 
     @Test
