@@ -33,7 +33,8 @@
  *
  * <h2>What may leave before the fsync</h2>
  * A replicated write used to cost three fsyncs in series: the leader's, then the follower's,
- * then the leader's batch applying it. Two of them are now off the client's path.
+ * then the leader's batch applying it. Now the first two overlap and the third is off the
+ * client's path (and often merged into the next cycle's, see the last paragraph).
  * <p><b>A leader's appends overlap its own fsync</b> (Raft thesis 10.2.1; etcd allows the same
  * when term and vote are durable). A Ready's APPEND and HEARTBEAT messages are sent before the
  * commit only if (a) the replica is the leader in its current soft state, (b) the Ready holds
@@ -79,11 +80,11 @@
  * are one prefix of the store, so a snapshot is a prefix scan and installing one a range delete.
  * Writes are proposed on the leader and answered when committed (see above); reads (get) use
  * ReadIndex on the leader and are answered from the store once the applied index reaches the
- * read index; scans
- * run a ReadIndex round on every group (a follower's round is forwarded to its leader). The
- * snapshot point moves to the applied index in every batch that applies entries, so the live
- * store is always exactly the image of the snapshot Raft would send; the log is compacted to
- * it after {@code logEntriesBeforeSnapshot} entries or {@code logBytesBeforeSnapshot} bytes.
+ * read index; scans run a ReadIndex round on every group (a follower's round is forwarded to its
+ * leader). The snapshot point moves to the applied index in every batch that applies entries, so
+ * the committed store is always exactly the image of the snapshot Raft would send; the log is
+ * compacted to it after {@code logEntriesBeforeSnapshot} entries or {@code logBytesBeforeSnapshot}
+ * bytes.
  *
  * <h2>Hazards</h2>
  * <ul>
