@@ -20,13 +20,17 @@ final class ProcessCpu {
 
     /** utime + stime of {@code pid} in clock ticks. */
     static long cpuTicks(long pid) throws IOException {
+        long[] split = userAndSystemTicks(pid);
+        return split[0] + split[1];
+    }
+
+    /** {utime, stime} of {@code pid} in clock ticks: user code versus the kernel working for it. */
+    static long[] userAndSystemTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         // Field 2 (comm) is in parentheses and may contain spaces; count fields after the last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         // After comm: fields[0] is field 3 (state); utime is field 14, stime field 15.
-        long utime = Long.parseLong(fields[14 - 3]);
-        long stime = Long.parseLong(fields[15 - 3]);
-        return utime + stime;
+        return new long[] {Long.parseLong(fields[14 - 3]), Long.parseLong(fields[15 - 3])};
     }
 
     /** CPU used between two tick samples over {@code windowNanos}, in percent of one core. */

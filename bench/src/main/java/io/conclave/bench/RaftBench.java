@@ -52,6 +52,7 @@ final class RaftBench {
                 LoadGenerator.Result result = gen.run(settings.warmupNanos(), settings.durationNanos());
                 sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.durationNanos()) + 10_000);
                 printSchedulerStats(cluster);
+                System.out.println("  node CPU in the kernel (system time), % of one core: " + cpuList(cpu.nodeSystemPercent()));
                 reportDeadNodes(cluster);
                 return new LoadRow(scenario, groups, result, cpu.nodePercent(), cpu.selfPercent());
             }
@@ -66,6 +67,7 @@ final class RaftBench {
             CpuWindow cpu = new CpuWindow(cluster);
             Thread sampler = cpu.sampleAfter(0, settings.idleWindowNanos());
             sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.idleWindowNanos()) + 10_000);
+            System.out.println("  node CPU in the kernel (system time), % of one core: " + cpuList(cpu.nodeSystemPercent()));
             reportDeadNodes(cluster);
             return new IdleRow(groups, cpu.nodePercent(), leaderWait);
         }
@@ -141,6 +143,7 @@ final class RaftBench {
     static final class CpuWindow {
         private final BenchCluster cluster;
         private volatile double[] nodePercent;
+        private volatile double[] nodeSystemPercent;
         private volatile double selfPercent;
 
         CpuWindow(BenchCluster cluster) {
@@ -167,18 +170,41 @@ final class RaftBench {
             List<BenchCluster.Node> nodes = cluster.nodes();
             long self = ProcessHandle.current().pid();
             long[] before = new long[nodes.size()];
-            for (int i = 0; i < nodes.size(); i++) before[i] = ticksOrMinusOne(nodes.get(i));
+            long[] systemBefore = new long[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) {
+                before[i] = ticksOrMinusOne(nodes.get(i));
+                systemBefore[i] = systemTicksOrMinusOne(nodes.get(i));
+            }
             long selfBefore = ProcessCpu.cpuTicks(self);
             long t0 = System.nanoTime();
             TimeUnit.NANOSECONDS.sleep(windowNanos);
             double[] percent = new double[nodes.size()];
+            double[] systemPercent = new double[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
                 long after = ticksOrMinusOne(nodes.get(i));
+                long systemAfter = systemTicksOrMinusOne(nodes.get(i));
+                long elapsed = System.nanoTime() - t0;
                 percent[i] = before[i] < 0 || after < 0 ? Double.NaN
-                        : ProcessCpu.percentOfOneCore(before[i], after, System.nanoTime() - t0);
+                        : ProcessCpu.percentOfOneCore(before[i], after, elapsed);
+                systemPercent[i] = systemBefore[i] < 0 || systemAfter < 0 ? Double.NaN
+                        : ProcessCpu.percentOfOneCore(systemBefore[i], systemAfter, elapsed);
             }
+            nodeSystemPercent = systemPercent;
             selfPercent = ProcessCpu.percentOfOneCore(selfBefore, ProcessCpu.cpuTicks(self), System.nanoTime() - t0);
             nodePercent = percent;
+        }
+
+        private static long systemTicksOrMinusOne(BenchCluster.Node node) {
+            try {
+                return ProcessCpu.userAndSystemTicks(node.process().pid())[1];
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        /** Of each node's CPU, the part spent in the kernel (system time). */
+        double[] nodeSystemPercent() {
+            return nodeSystemPercent == null ? new double[0] : nodeSystemPercent;
         }
 
         /** A process that is gone has no /proc entry; its CPU is then unknown, not zero. */
