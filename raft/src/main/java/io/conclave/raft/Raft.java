@@ -435,10 +435,14 @@ final class Raft {
                 // Leadership transfer: campaign at once, without pre-vote (the group is healthy,
                 // we are not a partitioned node) and past stickiness (TRANSFER_CONTEXT). If a
                 // committed conf change is not applied yet (typical when a removed leader hands
-                // over), campaign as soon as it is.
-                if (!promotable()) return;
-                if (hasUnappliedConfChanges()) transferCampaignTerm = term;
-                else campaign(CampaignType.TRANSFER);
+                // over, or a learner's promotion that it learns is committed from this very
+                // message), campaign as soon as it is.
+                log.commitTo(Math.min(m.commit(), log.lastIndex()));
+                if (hasUnappliedConfChanges()) {
+                    transferCampaignTerm = term; // checked again, promotable() included, once applied
+                    return;
+                }
+                if (promotable()) campaign(CampaignType.TRANSFER);
             }
             case READ_INDEX -> {
                 if (lead != 0 && m.from() == id) {
@@ -729,7 +733,11 @@ final class Raft {
     }
 
     private void sendTimeoutNow(long to) {
-        send(message(MessageType.TIMEOUT_NOW, to));
+        // Carry the commit index (bounded by what the transferee holds, as heartbeats do): the
+        // transferee may hold a just-committed conf change making it a voter without knowing it
+        // is committed, and would otherwise ignore the request as a learner.
+        long commit = Math.min(trk.get(to).match, log.committed);
+        send(new Message(MessageType.TIMEOUT_NOW, id, to, term, 0, 0, null, commit, false, 0, null, null));
     }
 
     /** Heartbeat rounds (four election timeouts) to wait for a snapshot acknowledgement. */

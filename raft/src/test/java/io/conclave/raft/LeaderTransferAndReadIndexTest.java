@@ -38,6 +38,34 @@ class LeaderTransferAndReadIndexTest {
         assertEquals(c.applied.get(1L), c.applied.get(3L));
     }
 
+    /**
+     * A learner just promoted may hold the promotion entry without knowing it committed. The
+     * TIMEOUT_NOW carries the commit index, so the transferee applies the promotion and then
+     * campaigns instead of ignoring the request as a learner.
+     */
+    @Test
+    void transferToAPromotedLearnerThatHasNotLearnedThePromotionCommitted() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.campaign(1);
+        c.propose(1, "a");
+        c.add(4, Cluster.config(4), new MemoryRaftStorage());
+        c.node(1).proposeConfChange(new ConfChange(ConfChange.ConfChangeType.ADD_LEARNER, 4));
+        c.stabilize();
+        c.tickAll(2);
+        long promotion = c.node(1).proposeConfChange(new ConfChange(ConfChange.ConfChangeType.ADD_VOTER, 4));
+        // Node 4 receives the promotion entry but nothing that tells it the entry committed.
+        c.drop(m -> m.to() == 4 && m.type() != MessageType.TIMEOUT_NOW && m.commit() >= promotion);
+        c.stabilize();
+        assertTrue(c.node(1).status().confState().voters().contains(4L), "the leader applied the promotion");
+        assertTrue(c.node(4).status().confState().learners().contains(4L), "node 4 has not applied it");
+        assertEquals(promotion, c.node(4).status().lastIndex());
+
+        c.node(1).transferLeadership(4);
+        c.stabilize();
+        assertEquals(Role.LEADER, c.role(4));
+        assertTrue(c.node(4).status().confState().voters().contains(4L));
+    }
+
     @Test
     void transferIsAbortedAfterAnElectionTimeout() {
         Cluster c = Cluster.of(1, 2, 3);
