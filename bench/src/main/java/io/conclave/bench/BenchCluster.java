@@ -1,10 +1,9 @@
 package io.conclave.bench;
 
-import java.io.File;
+import io.conclave.node.launch.NodeProcess;
+import io.conclave.node.launch.NodeProcessSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.StringJoiner;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -23,14 +21,13 @@ import java.util.stream.Stream;
  * SIGKILL after a grace period) and deletes the directory.
  */
 final class BenchCluster implements AutoCloseable {
-    static final String NODE_MAIN = "io.conclave.node.Main";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /** In a node JVM flag, replaced by the node's id (e.g. a per-node JFR file name). */
     static final String NODE_PLACEHOLDER = "{node}";
     /** How long a node may take to exit on SIGTERM (closing its store, dumping a recording) before SIGKILL. */
     static final long STOP_GRACE_MILLIS = 5_000;
 
-    record Node(long id, int port, Path store, Path log, Process process) {
+    record Node(long id, int port, Path store, Path log, NodeProcess process) {
         String address() {
             return "127.0.0.1:" + port;
         }
@@ -108,41 +105,24 @@ final class BenchCluster implements AutoCloseable {
 
     private void launch(int nodeCount, int groups, List<String> jvmFlags, List<String> startFlags)
             throws IOException, InterruptedException {
-        int[] ports = freePorts(nodeCount);
+        int[] ports = NodeProcess.freePorts(nodeCount);
         StringJoiner peers = new StringJoiner(",");
         for (int i = 0; i < nodeCount; i++) peers.add((i + 1) + "=127.0.0.1:" + ports[i]);
         for (int i = 0; i < nodeCount; i++) {
             long id = i + 1;
             Path store = dir.resolve("store-" + id);
             Path log = dir.resolve("node-" + id + ".log");
-            List<String> cmd = new ArrayList<>();
-            cmd.add(javaBinary());
-            for (String flag : jvmFlags) cmd.add(flag.replace(NODE_PLACEHOLDER, Long.toString(id)));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NODE_MAIN, "start",
-                    "--store", store.toString(), "--node-id", Long.toString(id), "--listen", "127.0.0.1:" + ports[i],
-                    "--peers", peers.toString(), "--groups", Integer.toString(groups), "--cluster-id", "bench"));
-            cmd.addAll(startFlags);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            List<String> flags = new ArrayList<>();
+            for (String flag : jvmFlags) flags.add(flag.replace(NODE_PLACEHOLDER, Long.toString(id)));
+            List<String> start = new ArrayList<>(List.of("--peers", peers.toString(), "--groups",
+                    Integer.toString(groups), "--cluster-id", "bench"));
+            start.addAll(startFlags);
+            NodeProcess p = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
+                    NodeProcessSpec.currentClassPath(), flags, id, store, "127.0.0.1:" + ports[i], log, start));
             nodes.add(new Node(id, ports[i], store, log, p));
+            p.start();
         }
-        for (Node n : nodes) awaitReady(n);
-    }
-
-    private static void awaitReady(Node n) throws IOException, InterruptedException {
-        String ready = "node " + n.id() + " listening on " + n.address();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(n.log()) && Files.readString(n.log(), StandardCharsets.UTF_8).contains(ready)) return;
-            if (!n.process().isAlive()) {
-                throw new IllegalStateException("node " + n.id() + " exited with code " + n.process().exitValue()
-                        + " before it was ready; log tail:\n" + tail(n.log(), 30));
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("node " + n.id() + " not ready within " + READY_TIMEOUT + "; log tail:\n"
-                + tail(n.log(), 30));
+        for (Node n : nodes) n.process().awaitReady(READY_TIMEOUT);
     }
 
     static String tail(Path log, int lines) {
@@ -156,38 +136,7 @@ final class BenchCluster implements AutoCloseable {
 
     /** SIGTERM to every node, then SIGKILL to any still running after the grace period. */
     private void killAll() {
-        for (Node n : nodes) n.process().destroy();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_GRACE_MILLIS);
-        try {
-            for (Node n : nodes) {
-                long left = Math.max(0, deadline - System.nanoTime());
-                if (!n.process().waitFor(left, TimeUnit.NANOSECONDS)) n.process().destroyForcibly();
-            }
-            for (Node n : nodes) n.process().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            for (Node n : nodes) n.process().destroyForcibly();
-        }
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) s.close();
-        }
+        NodeProcess.stopAll(nodes.stream().map(Node::process).toList(), Duration.ofMillis(STOP_GRACE_MILLIS));
     }
 
     private static void deleteRecursively(Path root) {

@@ -1,14 +1,16 @@
 package io.conclave.node;
 
+import io.conclave.node.launch.NodeProcess;
+import io.conclave.node.launch.NodeProcessSpec;
 import io.conclave.node.rpc.GroupStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,11 +30,13 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     private static final int NODES = 3;
     private static final long START_TIMEOUT_MILLIS = 30_000;
+    /** How long a node may take to close its store on SIGTERM before it is killed. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     @Option(names = "--groups", defaultValue = "1", paramLabel = "G", description = "Number of KV groups (default 1).")
     int groups;
 
-    private final List<Process> children = new ArrayList<>();
+    private final List<NodeProcess> children = new ArrayList<>();
     private Path dir;
 
     @Override
@@ -61,32 +65,31 @@ final class DemoCommand implements Callable<Integer> {
 
     private List<String> startNodes() throws IOException, InterruptedException {
         List<String> addrs = new ArrayList<>();
-        for (int i = 0; i < NODES; i++) addrs.add("127.0.0.1:" + freePort());
+        for (int port : NodeProcess.freePorts(NODES)) addrs.add("127.0.0.1:" + port);
         StringBuilder peers = new StringBuilder();
         for (int i = 0; i < NODES; i++) peers.append(i == 0 ? "" : ",").append(i + 1).append('=').append(addrs.get(i));
         for (int i = 0; i < NODES; i++) children.add(startNode(i + 1, addrs.get(i), peers.toString()));
-        for (int i = 0; i < NODES; i++) awaitListening(children.get(i), i + 1);
+        for (NodeProcess child : children) awaitListening(child);
         return addrs;
     }
 
-    private Process startNode(int id, String listen, String peers) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = List.of(java.toString(),
-                "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "start",
-                "--store", dir.resolve("n" + id).toString(), "--node-id", Integer.toString(id),
-                "--listen", listen, "--peers", peers, "--groups", Integer.toString(groups));
-        return new ProcessBuilder(cmd)
-                .redirectError(dir.resolve("n" + id + ".log").toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
+    private NodeProcess startNode(int id, String listen, String peers) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> jvmFlags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
+        jvmFlags.add("-Xmx256m");
+        NodeProcess node = new NodeProcess(new NodeProcessSpec(java, NodeProcessSpec.currentClassPath(), jvmFlags, id,
+                dir.resolve("n" + id), listen, dir.resolve("n" + id + ".log"),
+                List.of("--peers", peers, "--groups", Integer.toString(groups))));
+        node.start();
+        return node;
     }
 
-    private void awaitListening(Process p, int id) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine(); // blocks until the node is ready or dies
-        if (line == null || !line.contains("listening on")) {
-            throw new IllegalStateException("node " + id + " did not start; see " + dir.resolve("n" + id + ".log"));
+    private void awaitListening(NodeProcess node) throws IOException, InterruptedException {
+        try {
+            node.awaitReady(Duration.ofMillis(START_TIMEOUT_MILLIS));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("node " + node.nodeId() + " did not start; see " + node.logFile()
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -114,21 +117,8 @@ final class DemoCommand implements Callable<Integer> {
         return true;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private synchronized void stopAll() {
-        for (Process p : children) p.destroy();
-        for (Process p : children) {
-            try {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        NodeProcess.stopAll(children, STOP_GRACE);
         children.clear();
         deleteTree(dir);
         dir = null;

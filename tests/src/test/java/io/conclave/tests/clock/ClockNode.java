@@ -1,101 +1,70 @@
 package io.conclave.tests.clock;
 
+import io.conclave.node.launch.NodeProcess;
+import io.conclave.node.launch.NodeProcessSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One node process with its own start flags (the process package's harness gives every node the
- * same flags; these tests need one node with a shifted clock). Only the {@link Process} this
- * object started is ever signalled.
+ * same flags; these tests need one node with a shifted clock), launched by {@link NodeProcess}.
+ * Failures are {@link AssertionError}s carrying the node's whole log.
  */
 final class ClockNode {
-    private static final List<String> JVM_FLAGS = List.of(
-            "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-            "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    private static final List<String> JVM_FLAGS = jvmFlags();
 
-    private final long nodeId;
-    private final int port;
-    private final Path dir;
-    private final List<String> args;
-    private Process process;
+    private final NodeProcess process;
 
     ClockNode(long nodeId, int port, Path dir, List<String> args) {
-        this.nodeId = nodeId;
-        this.port = port;
-        this.dir = dir;
-        this.args = List.copyOf(args);
+        this.process = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
+                NodeProcessSpec.currentClassPath(), JVM_FLAGS, nodeId, dir.resolve("store-" + nodeId),
+                "127.0.0.1:" + port, dir.resolve("node-" + nodeId + ".log"), args));
     }
 
     String address() {
-        return "127.0.0.1:" + port;
+        return process.spec().listenAddress();
     }
 
     Path logFile() {
-        return dir.resolve("node-" + nodeId + ".log");
+        return process.logFile();
     }
 
-    synchronized void start() throws IOException {
-        Files.createDirectories(dir);
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString())));
-        cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.conclave.node.Main", "start",
-                "--store", dir.resolve("store-" + nodeId).toString(), "--node-id", Long.toString(nodeId),
-                "--listen", address()));
-        cmd.addAll(args);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    void start() throws IOException {
+        process.start();
     }
 
     /** Waits for the ready line; fails with the log if the node exits first or stays silent. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        String ready = "node " + nodeId + " listening on " + address();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (log().contains(ready)) return;
-            if (!isAlive()) throw new AssertionError("node " + nodeId + " exited before it was ready:\n" + log());
-            Thread.sleep(50);
+        try {
+            process.awaitReady(timeout);
+        } catch (IllegalStateException e) {
+            throw new AssertionError(e.getMessage() + "\nwhole log:\n" + log(), e);
         }
-        throw new AssertionError("node " + nodeId + " not ready within " + timeout + ":\n" + log());
     }
 
-    synchronized boolean isAlive() {
-        return process != null && process.isAlive();
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** The exit code, once the process ended by itself within {@code timeout}; null if it still runs. */
     Integer awaitExit(Duration timeout) throws InterruptedException {
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
-        return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? p.exitValue() : null;
+        return process.awaitExit(timeout);
     }
 
     String log() throws IOException {
-        return Files.exists(logFile()) ? Files.readString(logFile(), StandardCharsets.UTF_8) : "";
+        return process.log();
     }
 
-    synchronized void kill() {
-        if (process == null) return;
-        process.destroyForcibly();
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    void kill() {
+        process.killQuietly();
     }
 
-    void appendNote(String note) throws IOException {
-        Files.writeString(logFile(), note + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+    private static List<String> jvmFlags() {
+        List<String> flags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
+        flags.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+        return List.copyOf(flags);
     }
 }

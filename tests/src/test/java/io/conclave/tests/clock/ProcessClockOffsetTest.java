@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.node.KvClient;
+import io.conclave.node.launch.NodeProcess;
 import io.conclave.node.rpc.AdminResponse;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +88,7 @@ class ProcessClockOffsetTest {
     }
 
     private void startCluster(String thirdNodeOffset) throws Exception {
-        int[] ports = freePorts(3);
+        int[] ports = NodeProcess.freePorts(3);
         StringJoiner peers = new StringJoiner(",");
         for (int i = 0; i < 3; i++) peers.add((i + 1) + "=127.0.0.1:" + ports[i]);
         for (int i = 0; i < 3; i++) {
@@ -100,20 +99,5 @@ class ProcessClockOffsetTest {
         }
         for (ClockNode n : nodes) n.start();
         for (ClockNode n : nodes) n.awaitReady(READY_TIMEOUT);
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) s.close();
-        }
     }
 }

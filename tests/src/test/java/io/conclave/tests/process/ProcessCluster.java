@@ -1,8 +1,6 @@
 package io.conclave.tests.process;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +35,7 @@ final class ProcessCluster implements AutoCloseable {
         this.root = root;
         this.jvm = jvm;
         this.clusterId = clusterId;
-        int[] ports = freePorts(nodeCount);
+        int[] ports = io.conclave.node.launch.NodeProcess.freePorts(nodeCount);
         String peers = peersFlag(ports, voterCount);
         for (int i = 0; i < nodeCount; i++) {
             long id = i + 1;
@@ -125,25 +123,5 @@ final class ProcessCluster implements AutoCloseable {
         StringJoiner j = new StringJoiner(",");
         for (int i = 0; i < voterCount; i++) j.add((i + 1) + "=127.0.0.1:" + ports[i]);
         return j.toString();
-    }
-
-    /**
-     * Ports the kernel reports free right now. They are held open together so the kernel hands
-     * out distinct ones; another process could still take one before the node binds it, which
-     * shows up as a clear bind failure in the node's log.
-     */
-    static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) s.close();
-        }
     }
 }
