@@ -27,9 +27,13 @@ final class BenchCluster implements AutoCloseable {
     /** How long a node may take to exit on SIGTERM (closing its store, dumping a recording) before SIGKILL. */
     static final long STOP_GRACE_MILLIS = 5_000;
 
-    record Node(long id, int port, Path store, Path log, NodeProcess process) {
+    record Node(long id, int port, NodeProcess process) {
         String address() {
             return "127.0.0.1:" + port;
+        }
+
+        Path log() {
+            return process.logFile();
         }
     }
 
@@ -119,19 +123,10 @@ final class BenchCluster implements AutoCloseable {
             start.addAll(startFlags);
             NodeProcess p = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), flags, id, store, "127.0.0.1:" + ports[i], log, start));
-            nodes.add(new Node(id, ports[i], store, log, p));
+            nodes.add(new Node(id, ports[i], p));
             p.start();
         }
         for (Node n : nodes) n.process().awaitReady(READY_TIMEOUT);
-    }
-
-    static String tail(Path log, int lines) {
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e + ")";
-        }
     }
 
     /** SIGTERM to every node, then SIGKILL to any still running after the grace period. */

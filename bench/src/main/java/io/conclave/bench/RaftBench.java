@@ -83,7 +83,7 @@ final class RaftBench {
         for (BenchCluster.Node n : cluster.nodes()) {
             if (n.process().isAlive()) continue;
             System.out.println("WARNING: node " + n.id() + " exited with code " + n.process().exitValue()
-                    + " during the run; log tail:\n" + BenchCluster.tail(n.log(), 30));
+                    + " during the run; log tail:\n" + n.process().logTail(30));
         }
     }
 
@@ -99,7 +99,7 @@ final class RaftBench {
             return awaitLeaders(cluster, groups, leaders);
         } catch (IllegalStateException e) {
             for (BenchCluster.Node n : cluster.nodes()) {
-                System.out.println("==== node " + n.id() + " log tail ====\n" + BenchCluster.tail(n.log(), 15));
+                System.out.println("==== node " + n.id() + " log tail ====\n" + n.process().logTail(15));
             }
             throw e;
         }
