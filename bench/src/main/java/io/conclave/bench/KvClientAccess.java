@@ -1,7 +1,7 @@
 package io.conclave.bench;
 
 import io.conclave.node.KvClient;
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.rpc.GroupStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

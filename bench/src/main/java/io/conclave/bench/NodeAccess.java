@@ -1,6 +1,6 @@
 package io.conclave.bench;
 
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.rpc.GroupStatus;
 import java.util.List;
 import java.util.Map;
 

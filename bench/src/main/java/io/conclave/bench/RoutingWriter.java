@@ -1,14 +1,14 @@
 package io.conclave.bench;
 
 import com.google.protobuf.ByteString;
-import io.conclave.node.multiraft.KvKeys;
-import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
-import io.conclave.node.rpc.KvPut;
-import io.conclave.node.rpc.KvRequest;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
+import io.conclave.range.multiraft.KvKeys;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.KvPut;
+import io.conclave.range.rpc.KvRequest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.conclave.node;
 
 import io.conclave.node.launch.NodeProcess;
 import io.conclave.node.launch.NodeProcessSpec;
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.rpc.GroupStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

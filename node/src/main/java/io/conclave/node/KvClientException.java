@@ -1,6 +1,6 @@
 package io.conclave.node;
 
-import io.conclave.node.rpc.ErrorResponse;
+import io.conclave.range.rpc.ErrorResponse;
 
 /**
  * A KV or admin request that failed for good: the cluster refused it (too large, bad request) or

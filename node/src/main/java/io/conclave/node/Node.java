@@ -12,18 +12,19 @@ import io.conclave.node.clocksync.ClientConnectionPinger;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSync;
 import io.conclave.node.clocksync.HlcHighWater;
-import io.conclave.node.multiraft.Scheduler;
-import io.conclave.node.multiraft.SchedulerStats;
-import io.conclave.node.rpc.AdminRequest;
-import io.conclave.node.rpc.AdminResponse;
-import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
-import io.conclave.node.rpc.PeerClockOffset;
-import io.conclave.node.rpc.RaftBatch;
 import io.conclave.node.transport.Connection;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.Transport;
 import io.conclave.node.transport.TransportConfig;
+import io.conclave.range.multiraft.Scheduler;
+import io.conclave.range.multiraft.SchedulerStats;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.AdminResponse;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.PeerClockOffset;
+import io.conclave.range.rpc.RaftBatch;
+import io.conclave.range.rpc.RangeReply;
 import io.conclave.storage.Store;
 import io.conclave.storage.StoreIdent;
 import io.conclave.storage.StoreOptions;
@@ -272,7 +273,7 @@ public final class Node implements AutoCloseable {
         Consumer<Frame> reply = response -> connection.send(response.toBuilder().setRequestId(requestId).build());
         switch (frame.getBodyCase()) {
             case RAFT -> scheduler.receiveRaft(frame.getFromNode(), frame.getRaft());
-            case KV_REQUEST -> scheduler.submitKv(frame.getKvRequest(), reply);
+            case KV_REQUEST -> scheduler.submitKv(frame.getKvRequest(), r -> reply.accept(toFrame(r)));
             case ADMIN_REQUEST -> onAdmin(frame.getAdminRequest(), reply);
             default -> reply.accept(Frame.newBuilder().setError(ErrorResponse.newBuilder()
                     .setCode(ErrorResponse.Code.BAD_REQUEST)
@@ -285,9 +286,20 @@ public final class Node implements AutoCloseable {
         switch (request.getOpCase()) {
             case CLOCK_PING -> reply.accept(Frame.newBuilder().setAdminResponse(AdminResponse.newBuilder()
                     .setClockPong(clockSync.answer(request.getClockPing()))).build());
-            case STATUS -> scheduler.submitAdmin(request, response -> reply.accept(withClockOffsets(response)));
-            default -> scheduler.submitAdmin(request, reply);
+            case STATUS -> scheduler.submitAdmin(request, r -> reply.accept(withClockOffsets(toFrame(r))));
+            default -> scheduler.submitAdmin(request, r -> reply.accept(toFrame(r)));
         }
+    }
+
+    private static Frame toFrame(RangeReply r) {
+        Frame.Builder f = Frame.newBuilder();
+        switch (r.getBodyCase()) {
+            case KV_RESPONSE -> f.setKvResponse(r.getKvResponse());
+            case ADMIN_RESPONSE -> f.setAdminResponse(r.getAdminResponse());
+            case ERROR -> f.setError(r.getError());
+            default -> throw new IllegalStateException("the scheduler answered with an empty reply");
+        }
+        return f.build();
     }
 
     /** Adds this node's measured clock offsets to a status answer. */

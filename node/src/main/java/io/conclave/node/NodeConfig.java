@@ -2,7 +2,7 @@ package io.conclave.node;
 
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.clocksync.ClockSyncSettings;
-import io.conclave.node.multiraft.SchedulerSettings;
+import io.conclave.range.multiraft.SchedulerSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.conclave.clock.ClockDurations;
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSyncSettings;
-import io.conclave.node.multiraft.SchedulerSettings;
+import io.conclave.range.multiraft.SchedulerSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.conclave.node;
 
 import io.conclave.clock.ClockDurations;
-import io.conclave.node.rpc.AdminResponse;
-import io.conclave.node.rpc.GroupStatus;
-import io.conclave.node.rpc.PeerClockOffset;
+import io.conclave.range.rpc.AdminResponse;
+import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.PeerClockOffset;
 import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conclave.node.multiraft.SchedulerSettings;
-import io.conclave.node.rpc.ErrorResponse;
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.multiraft.SchedulerSettings;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.GroupStatus;
 import io.conclave.storage.StoreMismatchException;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;

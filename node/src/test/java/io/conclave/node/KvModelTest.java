@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.conclave.node.multiraft.KvKeys;
-import io.conclave.node.multiraft.SchedulerSettings;
-import io.conclave.node.rpc.ErrorResponse;
+import io.conclave.range.multiraft.KvKeys;
+import io.conclave.range.multiraft.SchedulerSettings;
+import io.conclave.range.rpc.ErrorResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conclave.node.multiraft.SchedulerSettings;
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.multiraft.SchedulerSettings;
+import io.conclave.range.rpc.GroupStatus;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.conclave.node;
 
 import io.conclave.clock.MaxOffsetSetting;
-import io.conclave.node.multiraft.SchedulerSettings;
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.multiraft.SchedulerSettings;
+import io.conclave.range.rpc.GroupStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,11 +2,11 @@ package io.conclave.node.clocksync;
 
 import io.conclave.clock.proto.ClockPing;
 import io.conclave.clock.proto.ClockPong;
-import io.conclave.node.rpc.AdminRequest;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
+import io.conclave.range.rpc.AdminRequest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;

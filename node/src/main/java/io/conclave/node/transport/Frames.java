@@ -1,7 +1,7 @@
 package io.conclave.node.transport;
 
-import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
+import io.conclave.range.rpc.ErrorResponse;
 
 /** How the transport classifies frames; the one place to extend when the schema grows a body. */
 final class Frames {

@@ -1,12 +1,12 @@
 package io.conclave.node.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.Hello;
+import io.conclave.range.rpc.ErrorResponse;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;

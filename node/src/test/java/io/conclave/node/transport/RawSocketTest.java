@@ -4,9 +4,9 @@ import static io.conclave.node.transport.TestNode.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.Hello;
+import io.conclave.range.rpc.ErrorResponse;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

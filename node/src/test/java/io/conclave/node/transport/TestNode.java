@@ -1,12 +1,12 @@
 package io.conclave.node.transport;
 
-import io.conclave.node.rpc.CoalescedHeartbeat;
-import io.conclave.node.rpc.Frame;
-import io.conclave.node.rpc.KvGet;
-import io.conclave.node.rpc.KvRequest;
-import io.conclave.node.rpc.KvResponse;
-import io.conclave.node.rpc.RaftBatch;
 import com.google.protobuf.ByteString;
+import io.conclave.node.rpc.Frame;
+import io.conclave.range.rpc.CoalescedHeartbeat;
+import io.conclave.range.rpc.KvGet;
+import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.KvResponse;
+import io.conclave.range.rpc.RaftBatch;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;

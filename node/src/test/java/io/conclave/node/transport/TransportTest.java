@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.clock.proto.TimestampProto;
-import io.conclave.node.rpc.ErrorResponse;
 import io.conclave.node.rpc.Frame;
+import io.conclave.range.rpc.ErrorResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

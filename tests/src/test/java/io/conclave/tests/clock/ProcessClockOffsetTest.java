@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.node.KvClient;
 import io.conclave.node.launch.NodeProcess;
-import io.conclave.node.rpc.AdminResponse;
+import io.conclave.range.rpc.AdminResponse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

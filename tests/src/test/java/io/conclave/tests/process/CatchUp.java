@@ -2,7 +2,7 @@ package io.conclave.tests.process;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.rpc.GroupStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

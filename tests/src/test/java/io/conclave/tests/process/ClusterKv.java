@@ -1,6 +1,6 @@
 package io.conclave.tests.process;
 
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.rpc.GroupStatus;
 import java.util.List;
 
 /** What the process tests ask of a running cluster, through the node's public client. */

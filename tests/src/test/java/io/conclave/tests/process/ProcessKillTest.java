@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conclave.node.rpc.GroupStatus;
+import io.conclave.range.rpc.GroupStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

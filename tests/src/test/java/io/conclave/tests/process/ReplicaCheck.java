@@ -1,7 +1,7 @@
 package io.conclave.tests.process;
 
-import io.conclave.node.multiraft.KvKeys;
 import io.conclave.raft.Entry;
+import io.conclave.range.multiraft.KvKeys;
 import io.conclave.storage.GroupStorage;
 import io.conclave.storage.KeyValue;
 import io.conclave.storage.Store;

@@ -1,0 +1,34 @@
+package io.conclave.range.multiraft;
+
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.RangeReply;
+import java.util.function.Consumer;
+
+/**
+ * A client request the scheduler has accepted and not yet answered. Answered exactly once: by its
+ * result, by an error, or by TIMEOUT when {@code deadlineTick} passes.
+ */
+final class Pending {
+    private final Consumer<RangeReply> reply;
+    final long deadlineTick;
+    private boolean answered;
+
+    Pending(Consumer<RangeReply> reply, long deadlineTick) {
+        this.reply = reply;
+        this.deadlineTick = deadlineTick;
+    }
+
+    boolean answered() {
+        return answered;
+    }
+
+    void answer(RangeReply frame) {
+        if (answered) return;
+        answered = true;
+        reply.accept(frame);
+    }
+
+    void fail(ErrorResponse.Code code, String message) {
+        answer(Replies.error(code, message));
+    }
+}

@@ -1,0 +1,94 @@
+package io.conclave.range.multiraft;
+
+import io.conclave.raft.ConfState;
+import io.conclave.raft.HardState;
+import io.conclave.raft.RawNode;
+import io.conclave.raft.Role;
+import io.conclave.raft.SoftState;
+import io.conclave.storage.GroupStorage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One group's replica on this node: the Raft state machine plus what the scheduler tracks beside
+ * it. Touched only by the scheduler thread.
+ */
+final class Replica {
+    final long groupId;
+    final RawNode raft;
+    final GroupStorage storage;
+
+    /** Highest log index whose effects are in the store (persisted in the same batch). */
+    long applied;
+    /** {@link #applied} as of the last commit: what the store shows, so what reads may be served at. */
+    long publishedApplied;
+    long appliedTerm;
+    /** Index of the last snapshot point; entries up to it are compacted away. */
+    long snapshotIndex;
+    /** Entry bytes applied since the last snapshot point; 0 after a restart (a safe under-count). */
+    long bytesSinceSnapshot;
+    ConfState confState;
+    /**
+     * The hard state as of the last successful commit (or the store, at load). A leader sends
+     * appends before its fsync only while its term and vote equal this one's.
+     */
+    HardState durableHardState;
+    long leaderId;
+    Role role = Role.FOLLOWER;
+    /** Set once this node applied its own removal: the replica stops ticking and campaigning. */
+    boolean removed;
+    /** Neither ticks nor heartbeats until woken; see {@link Quiescence}. */
+    boolean quiesced;
+    /** ReadIndex rounds issued and not yet answered; a leader with any does not quiesce. */
+    int readRoundsInFlight;
+
+    /** Writes accepted this cycle; they are proposed together at the cycle's start. */
+    final List<QueuedWrite> queuedWrites = new ArrayList<>();
+    /** Reads accepted this cycle; they share one ReadIndex round at the cycle's start. */
+    final List<ReadWaiter> queuedReads = new ArrayList<>();
+    /** Read rounds whose read index is known, waiting for {@link #applied} to reach it; FIFO. */
+    final Deque<ReadBatch> readableAt = new ArrayDeque<>();
+
+    Replica(long groupId, RawNode raft, GroupStorage storage, long applied, ConfState confState,
+            HardState durableHardState) {
+        this.groupId = groupId;
+        this.raft = raft;
+        this.storage = storage;
+        this.applied = applied;
+        this.publishedApplied = applied;
+        this.confState = confState;
+        this.durableHardState = durableHardState;
+    }
+
+    void observe(SoftState soft) {
+        if (soft == null) return;
+        leaderId = soft.leaderId();
+        role = soft.role();
+    }
+
+    boolean isLeader() {
+        return role == Role.LEADER;
+    }
+
+    /** A write waiting for the cycle's proposal. */
+    record QueuedWrite(io.conclave.range.rpc.KvRequest request, Pending pending) {}
+
+    /** A read waiting for its group's read index to be applied locally. */
+    record ReadWaiter(Pending pending, Runnable serve) {}
+
+    /** One ReadIndex round shared by the reads of one cycle. {@code index} is -1 until answered. */
+    static final class ReadBatch {
+        final long id;
+        final long groupId;
+        final List<ReadWaiter> waiters;
+        long index = -1;
+
+        ReadBatch(long id, long groupId, List<ReadWaiter> waiters) {
+            this.id = id;
+            this.groupId = groupId;
+            this.waiters = waiters;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.conclave.range.multiraft;
+
+/**
+ * Limits and timings of one node's multi-raft scheduler, validated together.
+ *
+ * @param groupCount how many KV groups the keyspace is hashed over; fixed for a cluster's life,
+ *     because a key's group is {@code hash mod groupCount}
+ * @param electionTicks ticks without a leader before a replica campaigns (randomized up to 2x by
+ *     Raft); with 100 ms ticks, 10 gives elections after 1 to 2 s
+ * @param heartbeatTicks ticks between leader heartbeats
+ * @param requestTimeoutTicks a client request not answered after this many ticks is answered with
+ *     TIMEOUT, so that a proposal lost in a leader change does not hold its caller forever
+ * @param logEntriesBeforeSnapshot applied entries beyond the last snapshot point after which the
+ *     log is truncated; bounds the log a restart replays and the disk it takes
+ * @param logBytesBeforeSnapshot the same limit in entry bytes
+ * @param inboxCapacity events (Raft batches, requests, ticks) queued for the scheduler thread;
+ *     beyond it Raft traffic is dropped (Raft retransmits) and requests are refused
+ * @param maxEventsPerCycle events drained in one cycle, so that a flood of input still lets the
+ *     cycle persist and answer regularly
+ * @param maxSnapshotKeys keys one group may hold and still be snapshotted in one message
+ * @param maxScanRows most rows a scan returns whatever the limit it asked for
+ */
+public record SchedulerSettings(
+        int groupCount,
+        int electionTicks,
+        int heartbeatTicks,
+        int requestTimeoutTicks,
+        long logEntriesBeforeSnapshot,
+        long logBytesBeforeSnapshot,
+        int inboxCapacity,
+        int maxEventsPerCycle,
+        int maxSnapshotKeys,
+        int maxScanRows) {
+
+    public SchedulerSettings {
+        require(groupCount >= 1 && groupCount <= 100_000, "groupCount must be in [1, 100000], was %d", groupCount);
+        require(heartbeatTicks >= 1, "heartbeatTicks must be >= 1, was %d", heartbeatTicks);
+        require(electionTicks > heartbeatTicks, "electionTicks (%d) must exceed heartbeatTicks (%d)",
+                electionTicks, heartbeatTicks);
+        require(requestTimeoutTicks >= 1, "requestTimeoutTicks must be >= 1, was %d", requestTimeoutTicks);
+        require(logEntriesBeforeSnapshot >= 1, "logEntriesBeforeSnapshot must be >= 1");
+        require(logBytesBeforeSnapshot >= 1, "logBytesBeforeSnapshot must be >= 1");
+        require(inboxCapacity >= 16, "inboxCapacity must be >= 16, was %d", inboxCapacity);
+        require(maxEventsPerCycle >= 1, "maxEventsPerCycle must be >= 1, was %d", maxEventsPerCycle);
+        require(maxSnapshotKeys >= 1, "maxSnapshotKeys must be >= 1");
+        require(maxScanRows >= 1, "maxScanRows must be >= 1");
+    }
+
+    public static SchedulerSettings defaults(int groupCount) {
+        return new SchedulerSettings(groupCount, 10, 1, 100, 10_000, 64L << 20, 65_536, 8_192, 1_000_000, 10_000);
+    }
+
+    public SchedulerSettings withLogEntriesBeforeSnapshot(long entries) {
+        return new SchedulerSettings(groupCount, electionTicks, heartbeatTicks, requestTimeoutTicks, entries,
+                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows);
+    }
+
+    public SchedulerSettings withRequestTimeoutTicks(int ticks) {
+        return new SchedulerSettings(groupCount, electionTicks, heartbeatTicks, ticks, logEntriesBeforeSnapshot,
+                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows);
+    }
+
+    private static void require(boolean ok, String fmt, Object... args) {
+        if (!ok) throw new IllegalArgumentException("invalid scheduler settings: " + String.format(fmt, args));
+    }
+}

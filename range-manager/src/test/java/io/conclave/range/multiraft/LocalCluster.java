@@ -1,0 +1,189 @@
+package io.conclave.range.multiraft;
+
+import com.google.protobuf.ByteString;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.KvGet;
+import io.conclave.range.rpc.KvPut;
+import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.RaftBatch;
+import io.conclave.range.rpc.RangeReply;
+import io.conclave.range.rpc.StatusRequest;
+import io.conclave.storage.Store;
+import io.conclave.storage.StoreOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Schedulers of a few nodes in this JVM over real LMDB stores (fsync on), wired to each other
+ * directly instead of through Netty: a batch sent is put straight in the peer's inbox. A node
+ * that is {@link #kill killed} neither sends nor receives from then on, like a crashed process.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final long TICK_MILLIS = 10;
+    static final long WAIT_SECONDS = 20;
+    /** A request to a node that died is never answered: its caller gives up after this. */
+    static final long REQUEST_TIMEOUT_MILLIS = 2_000;
+
+    private final Path dir;
+    private final SchedulerSettings settings;
+    private final Set<Long> voters;
+    final Map<Long, Store> stores = new ConcurrentHashMap<>();
+    final Map<Long, Scheduler> schedulers = new ConcurrentHashMap<>();
+    private final Set<Long> dead = ConcurrentHashMap.newKeySet();
+    private long starts;
+    final List<Throwable> fatal = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "local-cluster-ticker");
+        t.setDaemon(true);
+        return t;
+    });
+
+    LocalCluster(Path dir, int nodes, SchedulerSettings settings) {
+        this.dir = dir;
+        this.settings = settings;
+        this.voters = new java.util.TreeSet<>();
+        for (long id = 1; id <= nodes; id++) voters.add(id);
+        for (long id : voters) {
+            Store store = Store.open(dir.resolve("n" + id), StoreOptions.defaults().withMapSizeBytes(256L << 20));
+            Scheduler.bootstrap(store, settings.groupCount(), voters);
+            startScheduler(id, store);
+        }
+        ticker.scheduleAtFixedRate(() -> schedulers.forEach((id, s) -> {
+            if (!dead.contains(id)) s.tick();
+        }), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void startScheduler(long id, Store store) {
+        stores.put(id, store);
+        Scheduler s = new Scheduler(id, store, settings, new Wire(id), 7919 * id + 104_729 * ++starts, t -> {
+            fatal.add(t);
+            dead.add(id);
+        });
+        schedulers.put(id, s);
+        s.start();
+    }
+
+    /** Closes the node's store under its scheduler: its next commit fails and the node stops. */
+    void killByClosingStore(long id) {
+        stores.get(id).close();
+        await("node " + id + " to stop after its store closed", () -> dead.contains(id));
+        schedulers.get(id).close();
+    }
+
+    /** Opens the node's store again and starts a fresh scheduler on it, as a restarted process would. */
+    void restart(long id) {
+        fatal.removeIf(t -> true); // the expected failure of the killed node
+        startScheduler(id, Store.open(dir.resolve("n" + id), StoreOptions.defaults().withMapSizeBytes(256L << 20)));
+        dead.remove(id);
+    }
+
+    boolean alive(long id) {
+        return !dead.contains(id);
+    }
+
+    RangeReply put(long id, byte[] key, byte[] value) throws Exception {
+        CompletableFuture<RangeReply> f = new CompletableFuture<>();
+        KvRequest req = KvRequest.newBuilder().setPut(KvPut.newBuilder()
+                .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))).build();
+        schedulers.get(id).submitKv(req, f::complete);
+        return f.get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    RangeReply get(long id, byte[] key) throws Exception {
+        CompletableFuture<RangeReply> f = new CompletableFuture<>();
+        schedulers.get(id).submitKv(KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(ByteString.copyFrom(key)))
+                .build(), f::complete);
+        return f.get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    GroupStatus status(long id, long groupId) throws Exception {
+        CompletableFuture<RangeReply> f = new CompletableFuture<>();
+        schedulers.get(id).submitAdmin(AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build(),
+                f::complete);
+        for (GroupStatus g : f.get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).getAdminResponse().getGroupsList()) {
+            if (g.getGroupId() == groupId) return g;
+        }
+        throw new AssertionError("node " + id + " has no group " + groupId);
+    }
+
+    /** A live node that is the leader of the group, as that node itself says; waits for one. */
+    long awaitLeader(long groupId) {
+        long[] leader = {0};
+        await("a leader of group " + groupId, () -> {
+            for (long id : voters) {
+                if (alive(id) && status(id, groupId).getLeader() == id) {
+                    leader[0] = id;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader[0];
+    }
+
+    /** The value of {@code key} in node {@code id}'s store, read directly, or null. */
+    byte[] storedValue(long id, byte[] key) {
+        return stores.get(id).get(KvKeys.stateKey(KvKeys.groupOf(key, settings.groupCount()), key)).orElse(null);
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    static void await(String what, Check check) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.holds()) return;
+            } catch (Exception retry) {
+                // a node may be electing or stopping; ask again
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+        throw new AssertionError("timed out after " + WAIT_SECONDS + " s waiting for " + what);
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        schedulers.values().forEach(Scheduler::close);
+        stores.values().forEach(Store::close);
+    }
+
+    /** Delivers a batch straight into the peer's inbox unless either end is dead. */
+    private final class Wire implements Scheduler.PeerNetwork {
+        private final long self;
+
+        Wire(long self) {
+            this.self = self;
+        }
+
+        @Override
+        public void send(long nodeId, RaftBatch batch) {
+            Scheduler peer = schedulers.get(nodeId);
+            if (peer != null && !dead.contains(self) && !dead.contains(nodeId)) peer.receiveRaft(self, batch);
+        }
+
+        @Override
+        public String addressOf(long nodeId) {
+            return null;
+        }
+
+        @Override
+        public void learnAddress(long nodeId, String hostPort) {}
+    }
+}
