@@ -290,10 +290,8 @@ public final class KvClient implements AutoCloseable {
 
     private synchronized void redirect(ErrorResponse err, InetSocketAddress leader) {
         preferred = leader;
-        if (err.getGroupId() == 0 || err.getGroupCount() == 0) return;
-        if (err.getGroupCount() != groupCount) leaderByGroup.clear();
-        groupCount = err.getGroupCount();
-        leaderByGroup.put(err.getGroupId(), leader);
+        if (err.getRangeId() == 0) return;
+        leaderByGroup.put(err.getRangeId(), leader);
     }
 
     private synchronized void forget(long group, InetSocketAddress failed) {

@@ -18,8 +18,7 @@ final class Replies {
     static RangeReply notLeader(long groupId, int groupCount, long leaderHint, String leaderAddress) {
         ErrorResponse.Builder e = ErrorResponse.newBuilder()
                 .setCode(ErrorResponse.Code.NOT_LEADER)
-                .setGroupId(groupId)
-                .setGroupCount(groupCount)
+                .setRangeId(groupId)
                 .setMessage(leaderHint == 0
                         ? "group " + groupId + " has no known leader here; try another node"
                         : "group " + groupId + " is led by node " + leaderHint)
