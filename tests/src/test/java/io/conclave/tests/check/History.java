@@ -184,11 +184,11 @@ public final class History {
     }
 
     private static Op opFrom(Object parsed, long defaultIndex) {
-        Checks.check(parsed instanceof Map<?, ?>, "an op line must be a map, got %s", Values.format(parsed));
+        Checks.check(parsed instanceof Map<?, ?>, "an op line must be a map, got %s", Values.shown(parsed));
         Map<?, ?> map = (Map<?, ?>) parsed;
         for (Object key : map.keySet()) {
             Checks.check(List.of(":index", ":process", ":type", ":f", ":value", ":error", ":time").contains(key),
-                    "unknown op field %s", Values.format(key));
+                    "unknown op field %s", Values.shown(key));
         }
         long index = map.containsKey(":index") ? longField(map, ":index") : defaultIndex;
         long time = map.containsKey(":time") ? longField(map, ":time") : index;
@@ -209,13 +209,13 @@ public final class History {
 
     private static long longField(Map<?, ?> map, String field) {
         Object value = map.get(field);
-        Checks.check(value instanceof Long, "%s must be an integer, got %s", field, Values.format(value));
+        Checks.check(value instanceof Long, "%s must be an integer, got %s", field, Values.shown(value));
         return (Long) value;
     }
 
     private static String keywordField(Map<?, ?> map, String field) {
         Object value = map.get(field);
-        Checks.check(value instanceof String, "an op needs %s, got %s", field, Values.format(value));
+        Checks.check(value instanceof String, "an op needs %s, got %s", field, Values.shown(value));
         String s = (String) value;
         return s.startsWith(":") ? s.substring(1) : s;
     }

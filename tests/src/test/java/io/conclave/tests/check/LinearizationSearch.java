@@ -40,7 +40,7 @@ final class LinearizationSearch<S> {
                 Object[] output = tuple(call, call.output(), "OK completion");
                 Checks.check(java.util.Objects.equals(output[0], input[0]),
                         "call %s completed on key %s but was invoked on key %s",
-                        call, Values.format(output[0]), Values.format(input[0]));
+                        call, Values.shown(output[0]), Values.shown(input[0]));
                 result = output[1];
             }
             return new KeyedCall(input[0], new Model.Action(call.f(), input[1], result, known), call);
@@ -49,7 +49,7 @@ final class LinearizationSearch<S> {
         private static Object[] tuple(History.Call call, Object value, String which) {
             Checks.check(value instanceof List<?> list && list.size() == 2,
                     "a linearizability history holds [key value] tuples; the %s of %s has %s",
-                    which, call, Values.format(value));
+                    which, call, Values.shown(value));
             List<?> list = (List<?>) value;
             return new Object[] {list.get(0), list.get(1)};
         }

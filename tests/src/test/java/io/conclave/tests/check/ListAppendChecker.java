@@ -205,11 +205,11 @@ public final class ListAppendChecker {
 
         private static List<MicroOp> parse(History.Call call, Object value, boolean completed) {
             Checks.check(value instanceof List<?>, "a txn's value is a list of micro-ops, got %s in %s",
-                    Values.format(value), call);
+                    Values.shown(value), call);
             List<MicroOp> ops = new ArrayList<>();
             for (Object element : (List<?>) value) {
                 Checks.check(element instanceof List<?> l && l.size() == 3,
-                        "a micro-op is [:append k v] or [:r k list], got %s in %s", Values.format(element), call);
+                        "a micro-op is [:append k v] or [:r k list], got %s in %s", Values.shown(element), call);
                 List<?> mop = (List<?>) element;
                 String f = String.valueOf(mop.get(0));
                 if (f.equals(":append") || f.equals("append")) {
@@ -219,7 +219,7 @@ public final class ListAppendChecker {
                     if (completed) {
                         // A key never written may come back as nil rather than [].
                         Checks.check(read == null || read instanceof List<?>,
-                                "a completed read returns a list, got %s in %s", Values.format(read), call);
+                                "a completed read returns a list, got %s in %s", Values.shown(read), call);
                         read = read == null ? List.of() : read;
                     }
                     ops.add(new MicroOp(false, mop.get(1), read));
@@ -244,8 +244,8 @@ public final class ListAppendChecker {
                     Writer previous = byElement.put(mop.value(),
                             new Writer(txn, Objects.equals(lastAppend.get(mop.key()), mop.value())));
                     Checks.check(previous == null, "appended elements must be unique per key: %s appended"
-                                    + " to key %s by both %s and %s", Values.format(mop.value()),
-                            Values.format(mop.key()), previous == null ? null : previous.txn().call, txn.call);
+                                    + " to key %s by both %s and %s", Values.shown(mop.value()),
+                            Values.shown(mop.key()), previous == null ? null : previous.txn().call, txn.call);
                 }
             }
         }

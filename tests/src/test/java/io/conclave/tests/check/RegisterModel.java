@@ -57,7 +57,7 @@ public final class RegisterModel implements Model<RegisterModel.Cell> {
             case "cas":
                 if (!allowCas) break;
                 Checks.check(action.argument() instanceof List<?> l && l.size() == 2,
-                        "a cas argument is [expected new], got %s", Values.format(action.argument()));
+                        "a cas argument is [expected new], got %s", Values.shown(action.argument()));
                 List<?> expectedAndNew = (List<?>) action.argument();
                 return Objects.equals(state.value(), expectedAndNew.get(0))
                         ? Optional.of(new Cell(expectedAndNew.get(1)))

@@ -66,6 +66,19 @@ final class Values {
                 + " or a list, set or map of those; got " + value.getClass().getName() + ": " + value);
     }
 
+    /**
+     * An object whose {@code toString} is the value's text form, computed only if asked: for
+     * error-message arguments, which are built on every check but printed only on failure.
+     */
+    static Object shown(Object value) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return format(value);
+            }
+        };
+    }
+
     /** The text form of a (normalized) history value. */
     static String format(Object value) {
         StringBuilder out = new StringBuilder();
