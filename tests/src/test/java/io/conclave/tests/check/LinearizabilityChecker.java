@@ -32,27 +32,33 @@ public final class LinearizabilityChecker {
     /**
      * How much search a check may spend.
      *
-     * @param maxStepsPerKey model steps explored per key before the key is UNKNOWN; bounds the
-     *     memo table too, which holds at most one entry per step
+     * @param maxStepsPerKey model steps explored per key before the key is UNKNOWN
+     * @param maxMemoBytes estimated memory of one key's memo table before the key is UNKNOWN. Each
+     *     entry holds a bit set over the key's calls, so a long single-key history fills the heap
+     *     long before it runs out of steps; this keeps a test's JVM alive to report UNKNOWN.
      * @param maxTimeNanos wall-clock time for the whole check, measured on {@code nanoClock}
      * @param nanoClock the clock the time limit is measured on (injected so that tests can run a
      *     clock that leaps)
      */
-    public record Budget(long maxStepsPerKey, long maxTimeNanos, LongSupplier nanoClock) {
+    public record Budget(long maxStepsPerKey, long maxMemoBytes, long maxTimeNanos, LongSupplier nanoClock) {
+        /** 256 MiB: well inside a test JVM's default heap on the machines Conclave's tests run on. */
+        public static final long DEFAULT_MAX_MEMO_BYTES = 256L << 20;
+
         public Budget {
             Checks.check(maxStepsPerKey > 0, "maxStepsPerKey must be > 0, got %d", maxStepsPerKey);
+            Checks.check(maxMemoBytes > 0, "maxMemoBytes must be > 0, got %d", maxMemoBytes);
             Checks.check(maxTimeNanos > 0, "maxTimeNanos must be > 0, got %d", maxTimeNanos);
             Checks.check(nanoClock != null, "a budget needs a clock");
         }
 
         /** A budget of steps per key and of real time, measured with {@code System.nanoTime}. */
         public static Budget of(long maxStepsPerKey, Duration maxTime) {
-            return new Budget(maxStepsPerKey, maxTime.toNanos(), System::nanoTime);
+            return new Budget(maxStepsPerKey, DEFAULT_MAX_MEMO_BYTES, maxTime.toNanos(), System::nanoTime);
         }
 
         /** A budget of steps only: fully deterministic, for tests. */
         public static Budget steps(long maxStepsPerKey) {
-            return new Budget(maxStepsPerKey, Long.MAX_VALUE, () -> 0L);
+            return new Budget(maxStepsPerKey, DEFAULT_MAX_MEMO_BYTES, Long.MAX_VALUE, () -> 0L);
         }
     }
 

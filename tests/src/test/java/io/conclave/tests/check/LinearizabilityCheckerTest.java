@@ -146,10 +146,19 @@ class LinearizabilityCheckerTest {
     @Test
     void timeBudgetGivesUnknown() {
         long[] now = {0};
-        Budget leapingClock = new Budget(Long.MAX_VALUE, 1_000_000, () -> now[0] += 1_000); // 1 µs a reading
+        Budget leapingClock = new Budget(Long.MAX_VALUE, Budget.DEFAULT_MAX_MEMO_BYTES, 1_000_000,
+                () -> now[0] += 100_000); // 0.1 ms a reading
         Result result = LinearizabilityChecker.check(pathological(24), RegisterModel.register(), leapingClock);
         assertEquals(Verdict.UNKNOWN, result.verdict(), result::toString);
         assertTrue(result.reason().contains("time budget"), result.reason());
+    }
+
+    @Test
+    void memoryBoundGivesUnknown() {
+        Budget smallMemo = new Budget(Long.MAX_VALUE, 1 << 20, Long.MAX_VALUE, () -> 0L);
+        Result result = LinearizabilityChecker.check(pathological(24), RegisterModel.register(), smallMemo);
+        assertEquals(Verdict.UNKNOWN, result.verdict(), result::toString);
+        assertTrue(result.reason().contains("memo table exceeded 1 MiB"), result.reason());
     }
 
     @Test

@@ -101,6 +101,9 @@ final class LinearizationSearch<S> {
         Deque<Frame<S>> stack = new ArrayDeque<>();
         BitSet linearized = new BitSet(calls.size());
         Set<Memo> memo = new HashSet<>();
+        // Bit set words, the BitSet, the Memo, the hash node and a small state: a rough but safe estimate.
+        long memoEntryBytes = 104 + 8L * ((calls.size() + 63) / 64);
+        long maxMemoEntries = Math.max(1, budget.maxMemoBytes() / memoEntryBytes);
         S state = model.initial();
         int linearizedRequired = 0;
         long steps = 0;
@@ -126,6 +129,10 @@ final class LinearizationSearch<S> {
                 if (next.isPresent()) {
                     linearized.set(entry.id);
                     if (memo.add(new Memo((BitSet) linearized.clone(), next.get()))) {
+                        if (memo.size() > maxMemoEntries) {
+                            return unknown("memo table exceeded " + (budget.maxMemoBytes() >> 20) + " MiB ("
+                                    + memo.size() + " entries over " + calls.size() + " calls)", false, steps);
+                        }
                         stack.push(new Frame<>(entry, state));
                         state = next.get();
                         if (entry.call.required()) linearizedRequired++;

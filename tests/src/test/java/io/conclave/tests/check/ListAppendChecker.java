@@ -364,10 +364,14 @@ public final class ListAppendChecker {
             for (Map.Entry<Object, List<Object>> e : versionOrders.entrySet()) {
                 Object key = e.getKey();
                 List<Object> order = e.getValue();
-                for (int i = 0; i + 1 < order.size(); i++) {
-                    Txn a = writerOf(key, order.get(i));
-                    Txn b = writerOf(key, order.get(i + 1));
-                    if (a != null && b != null && a != b) graph.add(a.node, b.node, TxnGraph.WW, key);
+                // Elements of failed txns or of nobody (reported above) are stepped over: the
+                // order between the writers around them still holds.
+                Txn previous = null;
+                for (Object element : order) {
+                    Txn writer = writerOf(key, element);
+                    if (writer == null) continue;
+                    if (previous != null && previous != writer) graph.add(previous.node, writer.node, TxnGraph.WW, key);
+                    previous = writer;
                 }
             }
             for (Txn reader : txns) {
@@ -380,10 +384,11 @@ public final class ListAppendChecker {
                         Txn writer = writerOf(e.getKey(), seen.get(seen.size() - 1));
                         if (writer != null && writer != reader) graph.add(writer.node, reader.node, TxnGraph.WR, e.getKey());
                     }
-                    if (seen.size() < order.size()) {
-                        Txn next = writerOf(e.getKey(), order.get(seen.size()));
-                        if (next != null && next != reader) graph.add(reader.node, next.node, TxnGraph.RW, e.getKey());
+                    Txn next = null;
+                    for (int i = seen.size(); i < order.size() && next == null; i++) {
+                        next = writerOf(e.getKey(), order.get(i));
                     }
+                    if (next != null && next != reader) graph.add(reader.node, next.node, TxnGraph.RW, e.getKey());
                 }
             }
             if (options.realtime()) addRealtimeEdges(graph);

@@ -180,6 +180,21 @@ class ListAppendCheckerTest {
     }
 
     @Test
+    void orderHoldsAcrossAnAbortedElement() {
+        // x = [1 f 2]: f's txn failed (G1a), yet T0's 1 still precedes T2's 2, and with y's order
+        // the other way round that is a G0 cycle.
+        History history = new TestHistory()
+                .invoke(0, "txn", txn(append("x", 1), append("y", 1)))
+                .invoke(2, "txn", txn(append("x", 2), append("y", 2)))
+                .ok(0, txn(append("x", 1), append("y", 1)))
+                .ok(2, txn(append("x", 2), append("y", 2)))
+                .invoke(1, "txn", txn(append("x", 9))).fail(1)
+                .call(3, "txn", txn(read("x", null), read("y", null)), txn(read("x", List.of(1, 9, 2)), read("y", List.of(2, 1))))
+                .build();
+        assertEquals(Set.of("G0", "G1a"), check(history).counts().keySet(), () -> check(history).toString());
+    }
+
+    @Test
     void appendsMustBeUnique() {
         History history = new TestHistory()
                 .call(0, "txn", txn(append("x", 1)), txn(append("x", 1)))
