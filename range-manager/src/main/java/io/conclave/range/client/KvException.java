@@ -1,0 +1,25 @@
+package io.conclave.range.client;
+
+import io.conclave.range.rpc.ErrorResponse;
+
+/**
+ * A request that failed for good: the stable {@link #code()} says how (TIMEOUT when the deadline
+ * passed, AMBIGUOUS_RESULT when a non-idempotent write may or may not have been applied,
+ * BAD_REQUEST / TOO_LARGE for a request no node would accept, ...), the message what and where.
+ */
+public class KvException extends RuntimeException {
+    private final ErrorResponse.Code code;
+
+    public KvException(ErrorResponse.Code code, String message) {
+        this(code, message, null);
+    }
+
+    public KvException(ErrorResponse.Code code, String message, Throwable cause) {
+        super(code + ": " + message, cause);
+        this.code = code;
+    }
+
+    public ErrorResponse.Code code() {
+        return code;
+    }
+}

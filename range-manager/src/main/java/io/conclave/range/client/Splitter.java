@@ -1,0 +1,89 @@
+package io.conclave.range.client;
+
+import io.conclave.range.Keys;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.AdminResponse;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.SplitRange;
+import io.conclave.range.rpc.StatusRequest;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The admin split at the leaseholder. A split is not idempotent (a second one at the same key
+ * is refused: the key is no longer inside the span), so when its answer is lost the splitter
+ * asks the leaseholder's status whether it happened rather than blindly sending it again.
+ */
+final class Splitter {
+    private final Sender sender;
+    private final RangeCache cache;
+
+    Splitter(Sender sender, RangeCache cache) {
+        this.sender = sender;
+        this.cache = cache;
+    }
+
+    SplitResult split(byte[] splitKey, long newRangeId, Deadline deadline) {
+        KvException last = null;
+        for (int attempt = 0; attempt < Sender.MAX_ATTEMPTS; attempt++) {
+            RangeDescriptor d = sender.resolve(splitKey, deadline);
+            if (Arrays.equals(d.getStartKey().toByteArray(), splitKey)) {
+                throw new KvException(ErrorResponse.Code.BAD_REQUEST, Keys.pretty(splitKey)
+                        + " is already the start of range r" + d.getRangeId() + ": nothing to split");
+            }
+            Sender.Op op = Sender.Op.adminByKey(splitKey, Sender.Idempotence.NOT_IDEMPOTENT,
+                    "split r" + d.getRangeId() + " at " + Keys.pretty(splitKey), current -> AdminRequest.newBuilder()
+                            .setSplitRange(SplitRange.newBuilder().setRangeId(current.getRangeId())
+                                    .setSplitKey(RangeClient.bytes(splitKey)).setNewRangeId(newRangeId)
+                                    .setExpectedGeneration(current.getGeneration())).build());
+            try {
+                Sender.Routed r = sender.call(op, deadline);
+                return remember(r.admin().getLeft(), r.admin().getRight(), r.hostPort());
+            } catch (KvException e) {
+                if (e.code() != ErrorResponse.Code.AMBIGUOUS_RESULT) throw e;
+                last = e;
+            }
+            Optional<SplitResult> done = happened(d, splitKey, newRangeId, deadline);
+            if (done.isPresent()) return done.get();
+            sender.pause(attempt, deadline);
+            if (sender.expired(deadline)) break;
+        }
+        throw last != null ? last : new KvException(ErrorResponse.Code.TIMEOUT, "split at "
+                + Keys.pretty(splitKey) + " did not complete");
+    }
+
+    /** Whether the split of {@code d} at {@code key} into {@code newRangeId} took effect, per the leaseholder. */
+    private Optional<SplitResult> happened(RangeDescriptor d, byte[] key, long newRangeId, Deadline deadline) {
+        Optional<String> holder = cache.leaseholder(d.getRangeId());
+        if (holder.isEmpty()) return Optional.empty();
+        AdminResponse status;
+        try {
+            status = sender.adminOnce(holder.get(), AdminRequest.newBuilder()
+                    .setStatus(StatusRequest.getDefaultInstance()).build(), deadline);
+        } catch (KvException unreachable) {
+            return Optional.empty();
+        }
+        RangeDescriptor left = null;
+        RangeDescriptor right = null;
+        for (GroupStatus g : status.getGroupsList()) {
+            if (g.getGroupId() == d.getRangeId()) left = g.getRangeDescriptor();
+            if (g.getGroupId() == newRangeId) right = g.getRangeDescriptor();
+        }
+        if (left == null || right == null || !Arrays.equals(left.getEndKey().toByteArray(), key)
+                || !Arrays.equals(right.getStartKey().toByteArray(), key)) {
+            return Optional.empty();
+        }
+        return Optional.of(remember(left, right, holder.get()));
+    }
+
+    private SplitResult remember(RangeDescriptor left, RangeDescriptor right, String holder) {
+        cache.insert(left);
+        cache.insert(right);
+        // The split copied the lease: the left range's holder serves the right one at once.
+        cache.setLeaseholder(left.getRangeId(), holder);
+        cache.setLeaseholder(right.getRangeId(), holder);
+        return new SplitResult(left, right);
+    }
+}

@@ -1,0 +1,64 @@
+/**
+ * The client of the range layer: a range cache, the distributed sender that routes every request
+ * to its range's leaseholder, and the admin operations (split, lease transfer, membership) built
+ * on them. {@link io.conclave.range.client.RangeClient} is the whole public surface; the network
+ * is a {@link io.conclave.range.client.NodeDialer} (Netty in the node module, an in-memory double
+ * in tests).
+ *
+ * <h2>Routing</h2>
+ * A key below the user span belongs to range 1 (meta and system records), which never splits. Any
+ * other key is looked up in the {@link io.conclave.range.client.RangeCache}; on a miss the client
+ * scans meta on range 1 from {@code Keys.metaLookupStart(key)}: the first record is the key's
+ * range, the next few are cached for the keys that follow. The request names the range id and
+ * goes to the cached leaseholder, else to a replica whose address is known, else to a seed.
+ *
+ * <h2>The retry policy (Sender)</h2>
+ * <ul>
+ *   <li>NOT_LEASEHOLDER / NOT_LEADER with a named node: go there at once, and remember it.
+ *       Without a hint (an election or lease acquisition is under way): back off, try another.</li>
+ *   <li>RANGE_KEY_MISMATCH: the range split under us. The answer carries the replica's current
+ *       descriptor and its neighbour's; they replace the stale one in the cache and the request
+ *       is rebuilt for the range that now holds its key (scans and range deletes are rebuilt per
+ *       attempt and clipped to the current span).</li>
+ *   <li>RANGE_NOT_FOUND: that node has no replica; try the next. When no known node has it, the
+ *       descriptor is stale (replicas moved) and is evicted.</li>
+ *   <li>No answer, a timeout, AMBIGUOUS_RESULT: an idempotent request (get, scan, put, delete,
+ *       delete range, meta update) is retried elsewhere after a backoff. A conditional put or an
+ *       increment is NOT: it fails with AMBIGUOUS_RESULT, because a retry could apply it twice.
+ *       Only a failure the dialer marks {@link io.conclave.range.client.NotSentException} (the
+ *       connection could not be made) lets those be retried.</li>
+ *   <li>Everything else (BAD_REQUEST, TOO_LARGE, STORE_FULL, CLUSTER_MISMATCH, CLOCK_OFFSET,
+ *       CONDITION_FAILED) is the caller's answer.</li>
+ * </ul>
+ * Hints are followed without a pause, at most {@code MAX_QUICK_RETRIES} in a row; other retries
+ * back off exponentially with jitter drawn from a seeded {@link java.util.SplittableRandom}. Every
+ * call is bounded by the settings' deadline and an attempt count, whichever comes first, and its
+ * TIMEOUT error names the operation and the last problem seen.
+ *
+ * <h2>Multi-range calls</h2>
+ * A scan walks its span range after range in key order, following each answer's resume key, so
+ * the limit is exact. A range delete, {@code getAll} and {@code putAll} run their per-range (or
+ * per-key) pieces in parallel on a pool of {@code maxParallelRequests} threads.
+ *
+ * <h2>Splits</h2>
+ * {@code split(key)} allocates the right-hand range's id by incrementing the range-id counter on
+ * range 1 (an increment whose answer was lost is retried: a skipped id is harmless), runs the
+ * split at the leaseholder with the expected generation, then writes the right meta record and
+ * then the left one. Between those two writes a lookup of a key in the left half finds no record
+ * covering it and retries; a client with the old descriptor cached meanwhile gets
+ * RANGE_KEY_MISMATCH with the new descriptors and heals without meta. A split whose answer was
+ * lost is not resent blindly (a second one would be refused): the splitter asks the leaseholder's
+ * status whether both halves exist.
+ *
+ * <h2>Hazards</h2>
+ * <ul>
+ *   <li>The cache trusts generations: only splits and replica changes exist, and both raise the
+ *       generation. A range merge would break "higher generation is newer" for overlapping
+ *       descriptors of different ranges; merges must revisit {@code RangeCache.insert}.</li>
+ *   <li>Node addresses are learned only from seeds, hints and {@code addReplica}; a client whose
+ *       seeds all died finds other nodes only through hints it already received.</li>
+ *   <li>A timed-out idempotent write may still be applied later; a retried delete range may
+ *       report fewer deletions than happened.</li>
+ * </ul>
+ */
+package io.conclave.range.client;
