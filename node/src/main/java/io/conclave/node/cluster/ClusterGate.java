@@ -213,6 +213,35 @@ public final class ClusterGate implements AutoCloseable {
         decided.complete(new Identity(answer.getClusterId(), answer.getNodeId(), false));
     }
 
+    /**
+     * For a node restarting on a store of {@code clusterId}: asks the {@code --join} addresses,
+     * until one answers, whether they belong to the same cluster. Best effort by design (a
+     * restart must not depend on any other node being up): unreachable or uninitialized
+     * addresses are skipped.
+     *
+     * @throws ClusterException CLUSTER_MISMATCH if an answering node belongs to another cluster or
+     *     uses another maximum clock offset
+     */
+    public static void verifyMembership(String clusterId, long nodeId, String selfAddress, long maxOffsetNanos,
+            List<String> joinAddresses, java.time.Duration attemptTimeout) {
+        JoinCluster check = JoinCluster.newBuilder().setAddress(selfAddress).setMaxOffsetNanos(maxOffsetNanos)
+                .setClusterId(clusterId).setNodeId(nodeId).build();
+        for (String address : joinAddresses) {
+            if (address.equals(selfAddress)) continue;
+            try {
+                NodeRpc.call(address, NodeRequest.newBuilder().setJoin(check).build(), attemptTimeout);
+                return;
+            } catch (ClusterException e) {
+                if (!e.retryable()) throw e;
+                LOG.fine(() -> "could not check the cluster of " + address + ": " + e.getMessage());
+            }
+        }
+        if (!joinAddresses.isEmpty()) {
+            LOG.info("node " + nodeId + " restarts on its store of cluster " + clusterId
+                    + "; no --join address answered to confirm the cluster");
+        }
+    }
+
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);

@@ -98,13 +98,21 @@ public final class NodeProcess {
      * with the tail of its log.
      */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        awaitLine(spec.readyLine(), timeout);
+    }
+
+    /**
+     * Waits until the log holds {@code ready} after the last start, e.g. the spec's
+     * {@link NodeProcessSpec#waitingLine()} of a node waiting for init; fails like {@link
+     * #awaitReady}.
+     */
+    public void awaitLine(String ready, Duration timeout) throws IOException, InterruptedException {
         Process p;
         long offset;
         synchronized (this) {
             p = started();
             offset = logOffsetAtStart;
         }
-        String ready = spec.readyLine();
         long deadlineNanos = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadlineNanos) {
             if (logSince(offset).contains(ready)) return;

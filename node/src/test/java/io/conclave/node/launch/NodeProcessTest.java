@@ -42,10 +42,20 @@ class NodeProcessTest {
     }
 
     @Test
+    void aNodeWhoseIdTheClusterAssignsHasNoNodeIdFlag() {
+        NodeProcessSpec spec = new NodeProcessSpec("java", "cp", List.of(), NodeProcessSpec.ASSIGNED_BY_CLUSTER,
+                dir.resolve("store"), "127.0.0.1:1234", dir.resolve("node.log"), List.of("--join", "127.0.0.1:1"));
+        assertEquals(List.of("java", "-cp", "cp", NodeProcessSpec.NODE_MAIN, "start", "--store",
+                dir.resolve("store").toString(), "--listen", "127.0.0.1:1234", "--join", "127.0.0.1:1"), spec.command());
+        assertTrue("node 3 listening on 127.0.0.1:1234".contains(spec.readyLine()));
+        assertFalse(spec.waitingLine().contains(spec.readyLine()));
+    }
+
+    @Test
     void specRejectsWhatCannotLaunch() {
         assertThrows(IllegalArgumentException.class, () -> new NodeProcessSpec("java", " ", List.of(), 1, dir,
                 "127.0.0.1:1", dir.resolve("log"), List.of()));
-        assertThrows(IllegalArgumentException.class, () -> spec(0, "127.0.0.1:1", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> spec(-1, "127.0.0.1:1", List.of()));
         assertThrows(IllegalArgumentException.class, () -> spec(1, "", List.of()));
     }
 
