@@ -65,15 +65,7 @@ class BankCheckerTest {
 
     @Test
     void randomSerialBankIsValidAndCorruptedReadsCaught() {
-        long base = new SplittableRandom().nextLong(1, Long.MAX_VALUE / 2);
-        for (int i = 0; i < 200; i++) {
-            long seed = base + i;
-            try {
-                checkOneSeed(seed);
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("failing seed " + seed + ": " + e.getMessage(), e);
-            }
-        }
+        Seeds.forEach("random bank histories", 200, BankCheckerTest::checkOneSeed);
     }
 
     private static void checkOneSeed(long seed) {

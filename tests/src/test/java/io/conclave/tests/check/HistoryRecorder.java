@@ -72,19 +72,31 @@ public final class HistoryRecorder {
         completeLocked(handle, Op.Type.OK, value, null);
     }
 
+    /**
+     * The operation took effect and has no result beyond its argument (a write, an add, a
+     * transfer): the completion repeats the invocation's value, as checkers expect.
+     */
+    public synchronized void ok(Handle handle) {
+        completeLocked(handle, Op.Type.OK, argumentOf(handle), null);
+    }
+
     /** The operation certainly did not take effect. */
     public synchronized void fail(Handle handle, Object error) {
-        completeLocked(handle, Op.Type.FAIL, handle.invocation.value(), describe(error));
+        completeLocked(handle, Op.Type.FAIL, argumentOf(handle), describe(error));
     }
 
     /** The outcome is unknown (timeout, lost connection): it may take effect at any later time, or never. */
     public synchronized void info(Handle handle, Object error) {
-        completeLocked(handle, Op.Type.INFO, handle.invocation.value(), describe(error));
+        completeLocked(handle, Op.Type.INFO, argumentOf(handle), describe(error));
     }
 
     /** The events so far, in real-time order. Outstanding calls count as INFO in the result's calls. */
     public synchronized History history() {
         return History.of(opsLocked);
+    }
+
+    private static Object argumentOf(Handle handle) {
+        return handle == null ? null : handle.invocation.value(); // a null handle is refused just after
     }
 
     private static String describe(Object error) {

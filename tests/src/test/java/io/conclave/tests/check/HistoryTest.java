@@ -50,6 +50,9 @@ class HistoryTest {
         assertTrue(twice.getMessage().contains("still outstanding"), twice.getMessage());
         recorder.ok(first, kv("x", null));
         assertThrows(IllegalStateException.class, () -> recorder.ok(first, kv("x", null)), "completed twice");
+        HistoryRecorder.Handle write = recorder.invoke(0, "write", kv("x", 7));
+        recorder.ok(write);
+        assertEquals(kv("x", 7L), recorder.history().calls().get(1).output(), "ok without a value repeats the argument");
         HistoryRecorder other = new HistoryRecorder(() -> 0L);
         assertThrows(IllegalArgumentException.class, () -> other.fail(first, "x"), "someone else's handle");
     }

@@ -9,7 +9,7 @@
  * HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
  * // in each client thread (process p), around every request:
  * HistoryRecorder.Handle h = recorder.invoke(p, "write", List.of(key, value));
- * try { kv.put(key, value); recorder.ok(h, List.of(key, value)); }
+ * try { kv.put(key, value); recorder.ok(h); }       // a read: recorder.ok(h, List.of(key, got))
  * catch (Refused e)  { recorder.fail(h, e); }   // certainly not applied
  * catch (Exception e) { recorder.info(h, e); }  // unknown: timeout, lost connection
  * // after the run:
