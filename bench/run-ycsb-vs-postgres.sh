@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# YCSB workloads against a local 3-node Conclave cluster (native KV client) and then against a
+# throwaway PostgreSQL cluster on loopback, through the same tool, printed side by side.
+#
+#   bench/run-ycsb-vs-postgres.sh [--install] [--workloads a,b,c,e,f] [--records 100000]
+#       [--threads 32] [--duration 60s] [--warmup 10s] [--out DIR] [--skip-conclave]
+#       [--skip-postgres] [-- extra 'bench ycsb' flags]
+#
+# Installs nothing unless --install is given (then: sudo apt-get install -y postgresql-15, or
+# postgresql). PostgreSQL runs from /usr/lib/postgresql/<newest>/bin with fsync and
+# synchronous_commit on, its data in a temporary directory; the JDBC driver jar comes from Maven
+# Central through 'mvn dependency:copy'. Everything started here is stopped by its PID on exit.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+workloads="a,b,c,e,f"; records=100000; threads=32; duration=60s; warmup=10s
+out="$root/bench/target/ycsb-$(date -u +%Y%m%dT%H%M%SZ)"
+install=0; run_conclave=1; run_postgres=1; extra=()
+pg_driver="org.postgresql:postgresql:42.7.13"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --install) install=1 ;;
+    --workloads) workloads="$2"; shift ;;
+    --records) records="$2"; shift ;;
+    --threads) threads="$2"; shift ;;
+    --duration) duration="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
+    --out) out="$2"; shift ;;
+    --skip-conclave) run_conclave=0 ;;
+    --skip-postgres) run_postgres=0 ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "run-ycsb-vs-postgres: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+IFS=',' read -r -a wl <<< "$workloads"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+
+# --- the benchmark jar (built when missing or older than any source) ---
+jar="$root/bench/target/conclave-bench-0.1.0-SNAPSHOT.jar"
+if [[ ! -f "$jar" || ! -d "$root/bench/target/lib" ]] \
+   || [[ -n "$(find "$root" -path "$root/*/target" -prune -o \( -path '*/src/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]]; then
+  echo "building the bench module ..." >&2
+  (cd "$root" && mvn -q -Dmaven.test.skip=true -pl bench -am package)
+fi
+ycsb() {
+  java --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+    -cp "$jar:$root/bench/target/lib/*" io.conclave.bench.BenchMain ycsb "$@"
+}
+common=(--records "$records" --threads "$threads" --duration "$duration" --warmup "$warmup")
+
+# --- PostgreSQL: found (or installed on request), started on loopback, stopped by PID ---
+pg_pid=""; pg_tmp=""; pg_wrapper=""
+# Stops the postmaster by its own PID (from postmaster.pid: as root it runs under runuser, whose
+# PID is not the server's), with SIGINT, PostgreSQL's fast shutdown; SIGKILL after 10 s.
+stop_postgres() {
+  if [[ -n "$pg_pid" ]] && kill -0 "$pg_pid" 2>/dev/null; then
+    echo "stopping PostgreSQL (pid $pg_pid)" >&2
+    kill -INT "$pg_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pg_pid" 2>/dev/null || true
+  fi
+  [[ -n "$pg_wrapper" ]] && wait "$pg_wrapper" 2>/dev/null || true
+  [[ -n "$pg_tmp" ]] && rm -rf "$pg_tmp"
+  pg_pid=""; pg_tmp=""; pg_wrapper=""
+}
+trap stop_postgres EXIT INT TERM
+
+start_postgres() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  if [[ -z "$bin" && $install -eq 1 ]]; then
+    sudo apt-get install -y postgresql-15 || sudo apt-get install -y postgresql
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  fi
+  [[ -n "$bin" && -x "$bin/initdb" ]] || { echo "PostgreSQL not found under /usr/lib/postgresql/*/bin; rerun with --install" >&2; exit 1; }
+  pg_tmp="$(mktemp -d /tmp/ycsb-postgres.XXXXXX)"
+  local as=()
+  if [[ $(id -u) -eq 0 ]]; then   # PostgreSQL refuses to run as root
+    id postgres >/dev/null 2>&1 || { echo "running as root needs a 'postgres' user" >&2; exit 1; }
+    chown postgres "$pg_tmp"; as=(runuser -u postgres --)
+  fi
+  pg_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "${as[@]}" "$bin/initdb" -D "$pg_tmp/data" -U postgres -A trust -E UTF8 --locale=C >"$pg_tmp/initdb.log" 2>&1
+  "${as[@]}" "$bin/postgres" -D "$pg_tmp/data" -p "$pg_port" -k "$pg_tmp" -c listen_addresses=127.0.0.1 \
+    -c fsync=on -c synchronous_commit=on -c max_connections=200 -c shared_buffers=512MB >"$pg_tmp/postgres.log" 2>&1 &
+  pg_wrapper=$!
+  for _ in $(seq 1 100); do
+    [[ -z "$pg_pid" && -f "$pg_tmp/data/postmaster.pid" ]] && pg_pid="$(head -1 "$pg_tmp/data/postmaster.pid")"
+    [[ -n "$pg_pid" ]] && "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break
+    kill -0 "$pg_wrapper" 2>/dev/null || { cat "$pg_tmp/postgres.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" || { echo "PostgreSQL did not start" >&2; cat "$pg_tmp/postgres.log" >&2; exit 1; }
+  "$bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U postgres -c "CREATE DATABASE ycsb" >/dev/null
+  echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (pid $pg_pid), data in $pg_tmp" >&2
+}
+
+fetch_driver() {
+  local dir="$out/driver"
+  mkdir -p "$dir"
+  (cd "$root" && mvn -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy -Dartifact="$pg_driver" \
+    -DoutputDirectory="$dir" -Dmdep.stripVersion=false) >&2
+  ls "$dir"/postgresql-*.jar | head -1
+}
+
+if [[ $run_conclave -eq 1 ]]; then
+  for w in "${wl[@]}"; do
+    echo "=== Conclave (native KV, local 3-node cluster), workload $w ===" >&2
+    ycsb --workload "$w" --cluster local:3 "${common[@]}" --out "$out/conclave-kv-$w" "${extra[@]}"
+  done
+fi
+if [[ $run_postgres -eq 1 ]]; then
+  driver="$(fetch_driver)"
+  start_postgres
+  for w in "${wl[@]}"; do
+    echo "=== PostgreSQL, workload $w ===" >&2
+    ycsb --workload "$w" --target-db "jdbc:postgresql://127.0.0.1:$pg_port/ycsb?user=postgres" --driver-jar "$driver" \
+      --create-table "${common[@]}" --out "$out/postgres-$w" "${extra[@]}"
+  done
+  stop_postgres
+fi
+
+# --- side by side: throughput and p50/p99 per operation, and Conclave as a ratio of PostgreSQL ---
+echo
+echo "YCSB, $records records, $threads threads, $duration measured after $warmup warm-up (results in $out)"
+printf '%-4s %-18s | %12s %9s %9s | %12s %9s %9s | %7s\n' wl operation "Conclave/s" "p50 ms" "p99 ms" "Postgres/s" "p50 ms" "p99 ms" ratio
+for w in "${wl[@]}"; do
+  c="$out/conclave-kv-$w/summary.json"; p="$out/postgres-$w/summary.json"
+  ops="$(for f in "$c" "$p"; do [[ -f "$f" ]] && jq -r '.operations[].operation' "$f"; done | awk '!seen[$0]++')"
+  for op in $ops; do
+    get() { [[ -f "$1" ]] && jq -r --arg op "$op" ".operations[] | select(.operation==\$op) | $2" "$1" || true; }
+    ct="$(get "$c" .opsPerSecond)"; pt="$(get "$p" .opsPerSecond)"
+    ratio="-"; [[ -n "$ct" && -n "$pt" ]] && ratio="$(awk -v a="$ct" -v b="$pt" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
+    printf '%-4s %-18s | %12.0f %9.2f %9.2f | %12.0f %9.2f %9.2f | %7s\n' "$w" "$op" \
+      "${ct:-0}" "$(awk -v v="$(get "$c" .p50Micros)" 'BEGIN{print v/1000}')" "$(awk -v v="$(get "$c" .p99Micros)" 'BEGIN{print v/1000}')" \
+      "${pt:-0}" "$(awk -v v="$(get "$p" .p50Micros)" 'BEGIN{print v/1000}')" "$(awk -v v="$(get "$p" .p99Micros)" 'BEGIN{print v/1000}')" "$ratio"
+  done
+done
