@@ -1,0 +1,29 @@
+package io.conclave.node.client;
+
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RangeClientSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Ready-made {@link RangeClient}s over the node's Netty transport. */
+public final class Clients {
+    private Clients() {}
+
+    /** A client of the cluster these nodes ({@code host:port}) belong to, with default settings. No I/O yet. */
+    public static RangeClient connect(List<String> seeds) {
+        return connect(seeds, RangeClientSettings.defaults());
+    }
+
+    public static RangeClient connect(List<String> seeds, RangeClientSettings settings) {
+        return new RangeClient(new NettyNodeDialer(settings.requestTimeout()), seeds, settings);
+    }
+
+    /** As {@link #connect(List)} from a comma-separated list, as the {@code --host} flags take it. */
+    public static RangeClient connect(String commaSeparatedSeeds) {
+        List<String> seeds = new ArrayList<>();
+        for (String s : commaSeparatedSeeds.split(",")) {
+            if (!s.isBlank()) seeds.add(s.trim());
+        }
+        return connect(seeds);
+    }
+}

@@ -1,0 +1,161 @@
+package io.conclave.node.client;
+
+import io.conclave.node.rpc.Frame;
+import io.conclave.node.transport.FrameClock;
+import io.conclave.node.transport.RpcClient;
+import io.conclave.node.transport.TransportConfig;
+import io.conclave.node.transport.TransportException;
+import io.conclave.range.client.NodeDialer;
+import io.conclave.range.client.NotSentException;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.RangeReply;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link NodeDialer} of real clusters: one {@link RpcClient} connection per node address,
+ * opened on first use and reopened after it is lost. Every request carries the highest node
+ * clock reading seen so far (see {@link HighestSeenClock}).
+ *
+ * <p>Failures map onto the client's retry policy: a connection that cannot be opened, a closed
+ * client or back-pressure mean the request never left ({@link NotSentException}: even a
+ * non-idempotent request may be retried); a lost connection or a timeout leave its fate unknown;
+ * a frame too large for the transport is answered as the node would, TOO_LARGE.
+ */
+public final class NettyNodeDialer implements NodeDialer {
+    private final TransportConfig config;
+    private final Duration requestTimeout;
+    private final FrameClock clock;
+    private final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public NettyNodeDialer(Duration requestTimeout) {
+        this(TransportConfig.defaults(), requestTimeout, new HighestSeenClock());
+    }
+
+    public NettyNodeDialer(TransportConfig config, Duration requestTimeout, FrameClock clock) {
+        if (config == null || requestTimeout == null || clock == null) {
+            throw new IllegalArgumentException("config, requestTimeout and clock must be set");
+        }
+        this.config = config;
+        this.requestTimeout = requestTimeout;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletableFuture<RangeReply> send(String hostPort, KvRequest request) {
+        return call(hostPort, Frame.newBuilder().setKvRequest(request).build());
+    }
+
+    @Override
+    public CompletableFuture<RangeReply> sendAdmin(String hostPort, AdminRequest request) {
+        return call(hostPort, Frame.newBuilder().setAdminRequest(request).build());
+    }
+
+    private CompletableFuture<RangeReply> call(String hostPort, Frame frame) {
+        if (closed) return CompletableFuture.failedFuture(new NotSentException("the dialer is closed", null));
+        Endpoint endpoint = endpoints.computeIfAbsent(hostPort, Endpoint::new);
+        RpcClient rpc;
+        try {
+            rpc = endpoint.connection();
+        } catch (TransportException | IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new NotSentException("cannot reach " + hostPort + ": "
+                    + e.getMessage(), e));
+        }
+        return rpc.call(frame, requestTimeout).handle((response, failure) -> {
+            if (failure == null) return reply(hostPort, response);
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TransportException t) {
+                switch (t.reason()) {
+                    case TOO_LARGE -> {
+                        return RangeReply.newBuilder().setError(ErrorResponse.newBuilder()
+                                .setCode(ErrorResponse.Code.TOO_LARGE).setMessage("request to " + hostPort
+                                        + " exceeds the maximum frame of " + config.maxFrameBytes() + " bytes"))
+                                .build();
+                    }
+                    case OVERLOADED, CONNECT_FAILED -> throw new NotSentException(t.getMessage(), t);
+                    case CONNECTION_LOST, CLOSED -> endpoint.drop(rpc);
+                    default -> { }
+                }
+            }
+            throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+        });
+    }
+
+    private static RangeReply reply(String hostPort, Frame f) {
+        return switch (f.getBodyCase()) {
+            case KV_RESPONSE -> RangeReply.newBuilder().setKvResponse(f.getKvResponse()).build();
+            case ADMIN_RESPONSE -> RangeReply.newBuilder().setAdminResponse(f.getAdminResponse()).build();
+            case ERROR -> RangeReply.newBuilder().setError(f.getError()).build();
+            default -> RangeReply.newBuilder().setError(ErrorResponse.newBuilder()
+                    .setCode(ErrorResponse.Code.INTERNAL)
+                    .setMessage(hostPort + " answered a " + f.getBodyCase() + " frame to a client request")).build();
+        };
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<Endpoint> all = new ArrayList<>(endpoints.values());
+        endpoints.clear();
+        for (Endpoint e : all) e.close();
+    }
+
+    /** One node's address and its current connection; connecting holds only this endpoint's lock. */
+    private final class Endpoint {
+        private final InetSocketAddress address;
+        // Guarded by this.
+        private RpcClient rpc;
+
+        Endpoint(String hostPort) {
+            this.address = parse(hostPort);
+        }
+
+        synchronized RpcClient connection() {
+            if (closed) throw new TransportException(TransportException.Reason.CLOSED, "the dialer is closed");
+            if (rpc == null || !rpc.isOpen()) {
+                if (rpc != null) rpc.close();
+                rpc = null;
+                rpc = RpcClient.connect(address, config, clock);
+            }
+            return rpc;
+        }
+
+        synchronized void drop(RpcClient broken) {
+            if (rpc == broken) {
+                rpc.close();
+                rpc = null;
+            }
+        }
+
+        synchronized void close() {
+            if (rpc != null) rpc.close();
+            rpc = null;
+        }
+    }
+
+    /** {@code host:port}, as flags and hints spell it ({@code [v6]:port} too). */
+    static InetSocketAddress parse(String text) {
+        String s = text.trim();
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) throw new IllegalArgumentException("'" + text + "' is not HOST:PORT");
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' has no numeric port");
+        }
+        if (port < 1 || port > 65_535) throw new IllegalArgumentException("'" + text + "': port out of range");
+        return new InetSocketAddress(host, port);
+    }
+}
