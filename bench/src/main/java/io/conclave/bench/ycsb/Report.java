@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
@@ -180,11 +181,13 @@ public final class Report {
     private static final int BOTTOM = 40;
 
     /**
-     * Latency against percentile on the usual HdrHistogram axis: x is {@code log10(1 / (1 - p))},
-     * so 90%, 99%, 99.9% and 99.99% are equally spaced and the tail gets the room it deserves.
+     * Latency against percentile on the usual HdrHistogram axes: x is {@code log10(1 / (1 - p))},
+     * so 90%, 99%, 99.9% and 99.99% are equally spaced and the tail gets the room it deserves;
+     * y is logarithmic (decades of milliseconds), so a sub-millisecond median and a slow tail both show.
      */
     static String percentileChart(Map<String, Histogram> histograms) {
         double maxX = 5; // up to 99.999%
+        double minY = Double.MAX_VALUE;
         double maxY = 0;
         Map<String, List<double[]>> series = new TreeMap<>();
         for (Map.Entry<String, Histogram> e : histograms.entrySet()) {
@@ -193,15 +196,27 @@ public final class Report {
             for (HistogramIterationValue v : e.getValue().percentiles(5)) {
                 double p = v.getPercentileLevelIteratedTo() / 100.0;
                 double x = p >= 1 ? maxX : Math.min(maxX, Math.log10(1 / (1 - p)));
-                double y = v.getValueIteratedTo() / 1000.0;
+                double y = Math.max(0.001, v.getValueIteratedTo() / 1000.0);
                 pts.add(new double[] {x, y});
+                minY = Math.min(minY, y);
                 maxY = Math.max(maxY, y);
                 if (p >= 1) break;
             }
             series.put(e.getKey(), pts);
         }
+        if (series.isEmpty()) {
+            minY = 0.1;
+            maxY = 1;
+        }
+        double lowDecade = Math.floor(Math.log10(minY));
+        double decades = Math.max(1, Math.ceil(Math.log10(maxY)) - lowDecade);
+        for (List<double[]> pts : series.values()) {
+            for (double[] pt : pts) pt[1] = (Math.log10(pt[1]) - lowDecade) / decades; // 0..1 of the plot height
+        }
         List<String> xTicks = List.of("0%", "90%", "99%", "99.9%", "99.99%", "99.999%");
-        return chart(series, maxX, niceCeiling(maxY), i -> i < xTicks.size() ? xTicks.get(i) : "", 5, "ms");
+        int yTicks = (int) decades;
+        return chart(series, maxX, 1, i -> i < xTicks.size() ? xTicks.get(i) : "", 5,
+                i -> fmt(Math.pow(10, lowDecade + i)) + (i == yTicks ? " ms" : ""), yTicks);
     }
 
     /** Operations per second per interval, one line per operation and one for all together. */
@@ -228,7 +243,9 @@ public final class Report {
             maxY = Math.max(maxY, total / span);
         }
         double xMax = niceCeiling(Math.max(1, maxX));
-        return chart(series, xMax, niceCeiling(maxY), i -> String.format(Locale.ROOT, "%.0f s", xMax * i / 5), 5, "ops/s");
+        double yMax = niceCeiling(maxY);
+        return chart(series, xMax, yMax, i -> String.format(Locale.ROOT, "%.0f s", xMax * i / 5), 5,
+                i -> fmt(yMax * i / 5) + (i == 5 ? " ops/s" : ""), 5);
     }
 
     private static double niceCeiling(double v) {
@@ -241,16 +258,16 @@ public final class Report {
     }
 
     private static String chart(Map<String, List<double[]>> series, double maxX, double maxY,
-            java.util.function.IntFunction<String> xTick, int xTicks, String yUnit) {
+            IntFunction<String> xTick, int xTicks, IntFunction<String> yTick, int yTicks) {
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
                 "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        for (int i = 0; i <= 5; i++) {
-            double y = TOP + plotH - plotH * i / 5.0;
+        for (int i = 0; i <= yTicks; i++) {
+            double y = TOP + plotH - plotH * i / (double) yTicks;
             b.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
                             + "<text class=\"label\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, y,
-                    LEFT + plotW, y, LEFT - 6, y + 4, fmt(maxY * i / 5) + (i == 5 ? " " + yUnit : "")));
+                    LEFT + plotW, y, LEFT - 6, y + 4, escape(yTick.apply(i))));
         }
         for (int i = 0; i <= xTicks; i++) {
             double x = LEFT + plotW * i / (double) xTicks;
@@ -278,6 +295,7 @@ public final class Report {
     }
 
     private static String fmt(double v) {
-        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+        if (v >= 100 || v == 0) return String.format(Locale.ROOT, "%,.0f", v);
+        return v >= 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3f", v);
     }
 }
