@@ -9,6 +9,7 @@ import io.conclave.range.rpc.KvPair;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.KvResponse;
 import io.conclave.range.rpc.KvScan;
+import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.ReplicaDescriptor;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -41,6 +43,12 @@ final class Sender {
     /** Range 1 before its meta record is known: the span is fixed, the replicas unknown. */
     static final RangeDescriptor META_RANGE = RangeDescriptor.newBuilder().setRangeId(Keys.META_RANGE_ID)
             .setStartKey(RangeClient.bytes(Keys.KEY_MIN)).setEndKey(RangeClient.bytes(Keys.USER_START)).build();
+
+    /**
+     * How often at most the client reads the liveness records to learn node addresses: they change
+     * only when nodes join or move, and each refresh is a scan of range 1.
+     */
+    static final long ADDRESS_REFRESH_INTERVAL_NANOS = 3_000_000_000L;
 
     enum Idempotence { IDEMPOTENT, NOT_IDEMPOTENT }
 
@@ -87,6 +95,10 @@ final class Sender {
     private final ClientTime time;
     // Guarded by itself: SplittableRandom is not thread-safe.
     private final SplittableRandom random;
+    private final AtomicBoolean refreshingAddresses = new AtomicBoolean();
+    // Guarded by refreshingAddresses.
+    private boolean refreshedAddresses;
+    private long lastAddressRefreshNanos;
 
     Sender(NodeDialer dialer, List<String> seeds, RangeCache cache, RangeClientSettings settings, ClientTime time,
             SplittableRandom random) {
@@ -123,6 +135,7 @@ final class Sender {
                 pause(pauses++, deadline);
                 continue;
             }
+            if (preferred == null) maybeRefreshAddresses(d, deadline);
             String target = pickTarget(d, preferred, refused, rotation);
             Outcome outcome = attempt(target, op, d, deadline);
             if (outcome.failure() != null) {
@@ -268,6 +281,46 @@ final class Sender {
                     + " (a split may be updating meta, or the cluster is not initialized)");
         }
         return found;
+    }
+
+    /**
+     * Learns node addresses from the liveness records (Keys.livenessKey) when a voter of {@code d}
+     * has no known address, so that a client given one seed can still reach every replica. At most
+     * one refresh runs at a time (a refresh's own lookups never start another) and at most one per
+     * interval; a failed refresh is ignored: the seeds and hints still work.
+     */
+    private void maybeRefreshAddresses(RangeDescriptor d, Deadline deadline) {
+        boolean missing = false;
+        for (ReplicaDescriptor r : d.getReplicasList()) {
+            if (!r.getLearner() && cache.address(r.getNodeId()).isEmpty()) missing = true;
+        }
+        if (!missing || !refreshingAddresses.compareAndSet(false, true)) return;
+        try {
+            long now = time.nanoTime();
+            if (refreshedAddresses && now - lastAddressRefreshNanos < ADDRESS_REFRESH_INTERVAL_NANOS) return;
+            refreshedAddresses = true;
+            lastAddressRefreshNanos = now;
+            long budget = Math.min(settings.requestTimeout().toNanos(), deadline.remainingNanos(time));
+            if (budget <= 0) return;
+            Deadline refreshDeadline = new Deadline(now + budget, deadline.total());
+            byte[] from = Keys.livenessStart();
+            KvResponse resp = kv(from, KvRequest.newBuilder().setScan(KvScan.newBuilder()
+                    .setStartKey(RangeClient.bytes(from)).setEndKey(RangeClient.bytes(Keys.livenessEnd()))
+                    .setLimit(RangeClient.META_PAGE)), Idempotence.IDEMPOTENT, "read node addresses", refreshDeadline)
+                    .response();
+            for (KvPair p : resp.getPairsList()) {
+                try {
+                    NodeLiveness l = NodeLiveness.parseFrom(p.getValue());
+                    cache.learnAddress(l.getNodeId(), l.getAddress());
+                } catch (InvalidProtocolBufferException malformed) {
+                    // Not a liveness record; nothing to learn from it.
+                }
+            }
+        } catch (KvException unavailable) {
+            // Range 1 unreachable for now: seeds and hints remain.
+        } finally {
+            refreshingAddresses.set(false);
+        }
     }
 
     /** One admin request to one node, no retry. */

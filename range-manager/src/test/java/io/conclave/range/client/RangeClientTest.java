@@ -163,6 +163,22 @@ class RangeClientTest {
     }
 
     @Test
+    void nodeAddressesAreLearnedFromLivenessRecords() {
+        for (long n = 1; n <= 3; n++) {
+            cluster.data.put(Keys.livenessKey(n), io.conclave.range.rpc.NodeLiveness.newBuilder().setNodeId(n)
+                    .setAddress(FakeCluster.addr(n)).build().toByteArray());
+        }
+        try (RangeClient c = client(FakeCluster.addr(1))) {
+            c.put(b("a"), b("1"));
+            assertEquals(Optional.of(FakeCluster.addr(3)), c.nodeAddress(3));
+            // The only seed dies; the client still reaches the others.
+            cluster.down.put(1L, true);
+            cluster.leaseholder.put(2L, 3L);
+            assertEquals("1", s(c.get(b("a")).orElseThrow()));
+        }
+    }
+
+    @Test
     void idempotentWritesAreRetriedAfterAnAmbiguousFailureOthersAreNot() {
         try (RangeClient c = client(FakeCluster.addr(1))) {
             c.put(b("warm"), b("up"));
