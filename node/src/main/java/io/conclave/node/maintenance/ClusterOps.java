@@ -1,0 +1,35 @@
+package io.conclave.node.maintenance;
+
+import io.conclave.range.rpc.AdminResponse;
+import io.conclave.range.rpc.NodeLiveness;
+import io.conclave.range.rpc.RangeDescriptor;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the loop asks of the cluster. In a node it is {@link RangeClientOps} over the range
+ * client; a test may drive the loop with a model. Every call is synchronous and bounded by the
+ * client's deadline, and throws on failure.
+ */
+interface ClusterOps {
+    /** Every node's liveness record. */
+    List<NodeLiveness> liveness();
+
+    /** Every meta record, in key order. */
+    List<RangeDescriptor> allRanges();
+
+    Optional<RangeDescriptor> metaRecord(byte[] rangeEndKey);
+
+    void metaUpdate(RangeDescriptor descriptor);
+
+    void split(byte[] splitKey);
+
+    void addReplica(long rangeId, long nodeId, String hostPort, boolean learner);
+
+    void removeReplica(long rangeId, long nodeId);
+
+    void transferLease(long rangeId, long toNode);
+
+    /** The node's status of all its replicas. */
+    AdminResponse nodeStatus(String hostPort);
+}

@@ -1,0 +1,419 @@
+package io.conclave.node.maintenance;
+
+import io.conclave.clock.PhysicalClock;
+import io.conclave.range.Keys;
+import io.conclave.range.allocator.Action;
+import io.conclave.range.allocator.Allocator;
+import io.conclave.range.allocator.AllocatorSettings;
+import io.conclave.range.allocator.NodeState;
+import io.conclave.range.allocator.NodeState.Health;
+import io.conclave.range.allocator.RangeState;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.AdminResponse;
+import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.NodeLiveness;
+import io.conclave.range.rpc.RangeDescriptor;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The node's background upkeep of the ranges it holds leases of: every pass (see
+ * {@link MaintenanceSettings#interval()}) it repairs their meta records, splits those above the
+ * size or load threshold, and carries out the allocator's next change for each. One thread, one
+ * pass at a time, every call synchronous: a node has at most one membership or lease change in
+ * flight. A failure is logged with the range and the action and the pass moves on; nothing a
+ * pass meets stops the loop.
+ */
+public final class MaintenanceLoop implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MaintenanceLoop.class.getName());
+    /** Above this many unchecked meta records, a pass reads all of meta once instead of each record. */
+    static final int META_SCAN_THRESHOLD = 32;
+    /** Meta records rewritten per pass at most, so that a pass after a restart stays short. */
+    static final int MAX_META_UPDATES_PER_PASS = 256;
+    private static final long CLOSE_WAIT_SECONDS = 10;
+
+    private final ClusterOps cluster;
+    private final Supplier<List<GroupStatus>> localStatus;
+    private final long nodeId;
+    private final PhysicalClock clock;
+    private final MaintenanceSettings settings;
+    private final Allocator allocator;
+    private ScheduledExecutorService executor;
+
+    // Confined to the pass (one at a time: the executor's single thread, or a test calling runPass).
+    private final LivenessView livenessView = new LivenessView();
+    /** Range id -> the descriptor generation whose meta record was found current. */
+    private final Map<Long, Long> metaCheckedGeneration = new HashMap<>();
+    /** Range id -> learner node -> when this node first saw the learner. */
+    private final Map<Long, Map<Long, Long>> learnerFirstSeenNanos = new HashMap<>();
+    /** Node id -> {replicas, leases}, refreshed every countsRefresh and adjusted after each change. */
+    private final Map<Long, int[]> counts = new HashMap<>();
+    private long countsRefreshedAtNanos;
+    private boolean countsEverRefreshed;
+
+    private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong metaRepairs = new AtomicLong();
+    private final AtomicLong splits = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    /** What the loop has done since it started: for the status page and tests. */
+    public record Stats(long passes, long metaRepairs, long splits, long changes, long failures) {}
+
+    /**
+     * @param client the node's range client; the loop uses it and does not close it
+     * @param localStatus this node's replicas' status (the scheduler's); only leaseholder ones are acted on
+     * @param clock physical time, compared with the liveness records' expirations
+     */
+    public MaintenanceLoop(RangeClient client, Supplier<List<GroupStatus>> localStatus, long nodeId,
+            PhysicalClock clock, MaintenanceSettings settings) {
+        this(new RangeClientOps(client), localStatus, nodeId, clock, settings);
+    }
+
+    MaintenanceLoop(ClusterOps cluster, Supplier<List<GroupStatus>> localStatus, long nodeId, PhysicalClock clock,
+            MaintenanceSettings settings) {
+        if (nodeId <= 0) throw new IllegalArgumentException("node id must be > 0, got " + nodeId);
+        this.cluster = cluster;
+        this.localStatus = localStatus;
+        this.nodeId = nodeId;
+        this.clock = clock;
+        this.settings = settings;
+        this.allocator = new Allocator(new AllocatorSettings(settings.replicationFactor(),
+                settings.learnerTimeout().toNanos()));
+    }
+
+    /** Starts the passes on a daemon thread; the first runs after one interval. */
+    public synchronized void start() {
+        if (executor != null) throw new IllegalStateException("maintenance loop of node " + nodeId + " already started");
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "maintenance-n" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        long intervalMillis = settings.interval().toMillis();
+        ex.scheduleWithFixedDelay(this::passGuarded, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        executor = ex;
+    }
+
+    /** Stops the passes, interrupting one in progress, and waits for it to end. */
+    @Override
+    public synchronized void close() {
+        if (executor == null) return;
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warning("maintenance pass of node " + nodeId + " did not stop within " + CLOSE_WAIT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(passes.get(), metaRepairs.get(), splits.get(), changes.get(), failures.get());
+    }
+
+    private void passGuarded() {
+        try {
+            runPass();
+        } catch (RuntimeException e) {
+            // A pass that fails as a whole (no status, no liveness) is retried at the next interval.
+            failures.incrementAndGet();
+            LOG.log(Level.WARNING, "maintenance pass of node " + nodeId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One pass over the ranges this node leases. Not concurrent with itself. */
+    void runPass() {
+        passes.incrementAndGet();
+        long now = clock.nowNanos();
+        List<GroupStatus> local = localStatus.get();
+        List<GroupStatus> leased = leased(local, now);
+        Set<Long> leasedIds = new HashSet<>();
+        for (GroupStatus g : leased) leasedIds.add(g.getGroupId());
+        learnerFirstSeenNanos.keySet().retainAll(leasedIds);
+        if (leased.isEmpty()) return;
+        if (settings.metaRepair()) repairMeta(leased);
+        Set<Long> splitNow = settings.autoSplit() ? autoSplit(leased) : Set.of();
+        if (settings.allocate()) {
+            try {
+                allocate(local, leased, splitNow, now);
+            } catch (RuntimeException e) {
+                // No liveness view this pass: nothing can be decided safely; the next pass retries.
+                failures.incrementAndGet();
+                LOG.warning("allocation pass of node " + nodeId + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    private List<GroupStatus> leased(List<GroupStatus> local, long now) {
+        List<GroupStatus> out = new ArrayList<>();
+        for (GroupStatus g : local) {
+            // An expired lease is left alone: the next request re-acquires it, maybe elsewhere.
+            if (g.hasLease() && g.getLease().getHolder() == nodeId && g.hasRangeDescriptor()
+                    && g.getLease().getExpiration().getWallNanos() > now) {
+                out.add(g);
+            }
+        }
+        out.sort(Comparator.comparingLong(GroupStatus::getGroupId));
+        return out;
+    }
+
+    // ---- meta repair ----
+
+    private void repairMeta(List<GroupStatus> leased) {
+        List<RangeDescriptor> unchecked = new ArrayList<>();
+        for (GroupStatus g : leased) {
+            RangeDescriptor d = g.getRangeDescriptor();
+            Long checked = metaCheckedGeneration.get(d.getRangeId());
+            if (checked == null || checked != d.getGeneration()) unchecked.add(d);
+        }
+        if (unchecked.isEmpty()) return;
+        Map<ByteBuffer, RangeDescriptor> meta = null;
+        if (unchecked.size() > META_SCAN_THRESHOLD) {
+            try {
+                meta = new HashMap<>();
+                for (RangeDescriptor d : cluster.allRanges()) meta.put(d.getEndKey().asReadOnlyByteBuffer(), d);
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.warning("meta repair: reading meta failed: " + e.getMessage());
+                return;
+            }
+        }
+        int updates = 0;
+        for (RangeDescriptor d : unchecked) {
+            if (updates >= MAX_META_UPDATES_PER_PASS) break;
+            try {
+                Optional<RangeDescriptor> record = meta != null
+                        ? Optional.ofNullable(meta.get(d.getEndKey().asReadOnlyByteBuffer()))
+                        : cluster.metaRecord(d.getEndKey().toByteArray());
+                if (record.isEmpty() || record.get().getGeneration() < d.getGeneration()) {
+                    cluster.metaUpdate(d);
+                    updates++;
+                    metaRepairs.incrementAndGet();
+                    LOG.info(String.format("meta record of r%d [%s, %s) repaired: generation %s -> %d",
+                            d.getRangeId(), Keys.pretty(d.getStartKey().toByteArray()),
+                            Keys.pretty(d.getEndKey().toByteArray()),
+                            record.map(r -> Long.toString(r.getGeneration())).orElse("none"), d.getGeneration()));
+                }
+                // A record of a higher generation means this descriptor is behind; it is checked
+                // again when the replica learns the newer one.
+                metaCheckedGeneration.put(d.getRangeId(), d.getGeneration());
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.warning("meta repair of r" + d.getRangeId() + " failed: " + e.getMessage());
+            }
+        }
+    }
+
+    // ---- automatic splits ----
+
+    private Set<Long> autoSplit(List<GroupStatus> leased) {
+        Set<Long> done = new HashSet<>();
+        for (GroupStatus g : leased) {
+            if (done.size() >= settings.maxSplitsPerPass()) break;
+            if (g.getSuggestedSplitKey().isEmpty()) continue;
+            RangeDescriptor d = g.getRangeDescriptor();
+            byte[] key = g.getSuggestedSplitKey().toByteArray();
+            boolean tooBig = g.getSizeBytes() >= settings.maxRangeBytes();
+            boolean tooBusy = g.getQps() >= settings.splitQps();
+            if (!(tooBig || tooBusy) || !splittableAt(d, key)) continue;
+            try {
+                cluster.split(key);
+                done.add(d.getRangeId());
+                splits.incrementAndGet();
+                LOG.info(String.format("split r%d at %s: %s (%d bytes, %.0f requests/s; limits %d bytes, %.0f/s)",
+                        d.getRangeId(), Keys.pretty(key), g.getSuggestedSplitReason().isEmpty()
+                                ? (tooBig ? "size" : "load") : g.getSuggestedSplitReason(),
+                        g.getSizeBytes(), g.getQps(), settings.maxRangeBytes(), settings.splitQps()));
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.warning("automatic split of r" + d.getRangeId() + " at " + Keys.pretty(key) + " failed: "
+                        + e.getMessage());
+            }
+        }
+        return done;
+    }
+
+    /** A suggested key may be stale (the range split since it was sampled): only strictly inside the span. */
+    static boolean splittableAt(RangeDescriptor d, byte[] key) {
+        byte[] start = d.getStartKey().toByteArray();
+        byte[] end = d.getEndKey().toByteArray();
+        return d.getRangeId() != Keys.META_RANGE_ID && Keys.compare(key, Keys.USER_START) >= 0
+                && Keys.compare(start, key) < 0 && Keys.compare(key, end) < 0;
+    }
+
+    // ---- allocation ----
+
+    private void allocate(List<GroupStatus> local, List<GroupStatus> leased, Set<Long> skip, long now) {
+        List<NodeLiveness> records = cluster.liveness();
+        Map<Long, String> addresses = new HashMap<>();
+        for (NodeLiveness r : records) {
+            if (!r.getAddress().isEmpty()) addresses.put(r.getNodeId(), r.getAddress());
+        }
+        Set<Long> referenced = new TreeSet<>();
+        for (GroupStatus g : leased) referenced.addAll(RangeState.fromStatus(g, Set.of(), Map.of()).voters());
+        for (GroupStatus g : leased) referenced.addAll(RangeState.fromStatus(g, Set.of(), Map.of()).learners());
+        Map<Long, Health> health = livenessView.update(records, referenced, now, settings.deadAfter().toNanos());
+        health.put(nodeId, Health.LIVE); // this node is running this pass, whatever its record says
+        refreshCountsIfDue(local, health, addresses, now);
+
+        int learnersCatchingUp = 0;
+        for (GroupStatus g : leased) learnersCatchingUp += g.getLearnersCount();
+        Map<String, Optional<AdminResponse>> statusByAddress = new HashMap<>();
+        int changesThisPass = 0;
+        for (GroupStatus g : leased) {
+            if (changesThisPass >= settings.maxChangesPerPass()) break;
+            long rangeId = g.getGroupId();
+            if (skip.contains(rangeId)) continue;
+            RangeState range = rangeState(g, addresses, statusByAddress, now);
+            Optional<Action> decided;
+            try {
+                decided = allocator.decide(range, nodeStates(health));
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.warning("allocator on r" + rangeId + " failed: " + e.getMessage());
+                continue;
+            }
+            if (decided.isEmpty()) continue;
+            Action action = decided.get();
+            if (action instanceof Action.AddLearner && learnersCatchingUp >= settings.maxLearnersCatchingUp()) continue;
+            if (execute(rangeId, action, addresses)) {
+                changesThisPass++;
+                if (action instanceof Action.AddLearner) learnersCatchingUp++;
+            }
+        }
+    }
+
+    private RangeState rangeState(GroupStatus g, Map<Long, String> addresses,
+            Map<String, Optional<AdminResponse>> statusByAddress, long now) {
+        long rangeId = g.getGroupId();
+        Map<Long, Long> firstSeen = learnerFirstSeenNanos.computeIfAbsent(rangeId, k -> new HashMap<>());
+        firstSeen.keySet().retainAll(new HashSet<>(g.getLearnersList()));
+        Set<Long> caughtUp = new TreeSet<>();
+        Map<Long, Long> ages = new HashMap<>();
+        for (long learner : g.getLearnersList()) {
+            ages.put(learner, now - firstSeen.computeIfAbsent(learner, k -> now));
+            if (learnerApplied(rangeId, learner, addresses, statusByAddress) >= g.getCommit()) caughtUp.add(learner);
+        }
+        return RangeState.fromStatus(g, caughtUp, ages);
+    }
+
+    /** The learner's applied index of the range, from its node's status (asked once per pass per node); -1 if unknown. */
+    private long learnerApplied(long rangeId, long learner, Map<Long, String> addresses,
+            Map<String, Optional<AdminResponse>> statusByAddress) {
+        String address = addresses.get(learner);
+        if (address == null) return -1;
+        Optional<AdminResponse> status = statusByAddress.computeIfAbsent(address, a -> {
+            try {
+                return Optional.of(cluster.nodeStatus(a));
+            } catch (RuntimeException e) {
+                LOG.fine("status of n" + learner + " at " + a + " unavailable: " + e.getMessage());
+                return Optional.empty();
+            }
+        });
+        if (status.isEmpty()) return -1;
+        for (GroupStatus s : status.get().getGroupsList()) {
+            if (s.getGroupId() == rangeId) return s.getApplied();
+        }
+        return -1;
+    }
+
+    private boolean execute(long rangeId, Action action, Map<Long, String> addresses) {
+        long target = action.nodeId();
+        String what = describe(action);
+        try {
+            if (action instanceof Action.AddLearner || action instanceof Action.PromoteLearner) {
+                String address = addresses.get(target);
+                if (address == null) {
+                    LOG.warning("r" + rangeId + ": cannot " + what + ": no address known for n" + target
+                            + " (no liveness record)");
+                    return false;
+                }
+                cluster.addReplica(rangeId, target, address, action instanceof Action.AddLearner);
+                if (action instanceof Action.AddLearner) adjust(target, 1, 0);
+            } else if (action instanceof Action.RemoveReplica) {
+                cluster.removeReplica(rangeId, target);
+                adjust(target, -1, 0);
+            } else {
+                cluster.transferLease(rangeId, target);
+                adjust(nodeId, 0, -1);
+                adjust(target, 0, 1);
+            }
+            changes.incrementAndGet();
+            LOG.info("r" + rangeId + ": " + what + " (" + action.reason() + ")");
+            return true;
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.warning("r" + rangeId + ": " + what + " failed: " + e.getMessage() + " (wanted because "
+                    + action.reason() + ")");
+            return false;
+        }
+    }
+
+    private static String describe(Action action) {
+        if (action instanceof Action.AddLearner) return "add learner n" + action.nodeId();
+        if (action instanceof Action.PromoteLearner) return "promote learner n" + action.nodeId();
+        if (action instanceof Action.RemoveReplica) return "remove replica n" + action.nodeId();
+        return "transfer lease to n" + action.nodeId();
+    }
+
+    // ---- replica and lease counts ----
+
+    private void refreshCountsIfDue(List<GroupStatus> local, Map<Long, Health> health, Map<Long, String> addresses,
+            long now) {
+        if (countsEverRefreshed && now - countsRefreshedAtNanos < settings.countsRefresh().toNanos()) return;
+        countsEverRefreshed = true;
+        countsRefreshedAtNanos = now;
+        counts.put(nodeId, countsOf(local, nodeId));
+        for (Map.Entry<Long, Health> e : health.entrySet()) {
+            long id = e.getKey();
+            if (id == nodeId || e.getValue() != Health.LIVE || !addresses.containsKey(id)) continue;
+            try {
+                counts.put(id, countsOf(cluster.nodeStatus(addresses.get(id)).getGroupsList(), id));
+            } catch (RuntimeException ex) {
+                // Stale counts cost at worst an unneeded move; the node is tried again next time.
+                LOG.fine("replica counts of n" + id + " unavailable: " + ex.getMessage());
+            }
+        }
+    }
+
+    private static int[] countsOf(List<GroupStatus> groups, long node) {
+        int leases = 0;
+        for (GroupStatus g : groups) {
+            if (g.hasLease() && g.getLease().getHolder() == node) leases++;
+        }
+        return new int[] {groups.size(), leases};
+    }
+
+    private void adjust(long node, int replicas, int leases) {
+        int[] c = counts.computeIfAbsent(node, k -> new int[2]);
+        c[0] = Math.max(0, c[0] + replicas);
+        c[1] = Math.max(0, c[1] + leases);
+    }
+
+    private Map<Long, NodeState> nodeStates(Map<Long, Health> health) {
+        Map<Long, NodeState> out = new HashMap<>();
+        for (Map.Entry<Long, Health> e : health.entrySet()) {
+            int[] c = counts.getOrDefault(e.getKey(), new int[2]);
+            out.put(e.getKey(), new NodeState(e.getKey(), e.getValue(), c[0], c[1]));
+        }
+        return out;
+    }
+}

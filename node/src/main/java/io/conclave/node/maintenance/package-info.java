@@ -1,0 +1,39 @@
+/**
+ * The node's maintenance loop: the I/O half of placement, whose decisions are made by the pure
+ * {@link io.conclave.range.allocator.Allocator}.
+ *
+ * <p>Every {@code interval}, for each range whose lease this node holds (and only those, so that
+ * each range has one caretaker at a time), a pass:
+ * <ol>
+ *   <li><b>repairs meta</b>: if the meta record at {@code Keys.metaKey(end)} is missing or of a
+ *       lower generation than the leaseholder's descriptor (a split or replica change whose meta
+ *       write was lost with its caller), rewrites it. A record found current is remembered by
+ *       generation, so a steady range costs no meta read; many unchecked ranges (after a
+ *       restart) are checked with one scan of meta.</li>
+ *   <li><b>splits</b> a range whose status suggests a split key, if it is above
+ *       {@code maxRangeBytes} or {@code splitQps} and the key lies strictly inside its current
+ *       span (a load key may predate an earlier split).</li>
+ *   <li><b>allocates</b>: reads every liveness record (live / suspect / dead after
+ *       {@code deadAfter}), refreshes the nodes' replica and lease counts every
+ *       {@code countsRefresh} (a status request per live node), asks the allocator for each
+ *       range's next action and executes it through the range client: add a learner, promote it
+ *       once its applied index reached the leaseholder's commit index (read from the learner's
+ *       node), remove a replica, transfer the lease.</li>
+ * </ol>
+ *
+ * <h2>Hazards</h2>
+ * <ul>
+ *   <li>Each change is one synchronous call; a node makes at most {@code maxChangesPerPass} per
+ *       pass and keeps at most {@code maxLearnersCatchingUp} learners (snapshots) at once. A
+ *       change whose answer is lost is simply re-decided next pass from fresh status: adding a
+ *       replica that exists or removing one that is gone is refused harmlessly.</li>
+ *   <li>The lease may move during a pass; the Raft group refuses a membership change from a
+ *       non-leader (the client follows the hint), and two caretakers at once cost at worst a
+ *       change the next pass undoes (see the allocator's package docs).</li>
+ *   <li>Liveness expirations are compared with this node's physical clock: a clock offset up to
+ *       the maximum offset shifts "dead" by that much, negligible beside {@code deadAfter}.</li>
+ *   <li>A pass that throws is logged and the next runs on schedule; the loop ends only when the
+ *       node closes it.</li>
+ * </ul>
+ */
+package io.conclave.node.maintenance;
