@@ -56,7 +56,7 @@ public final class MaintenanceLoop implements AutoCloseable {
     private ScheduledExecutorService executor;
 
     // Confined to the pass (one at a time: the executor's single thread, or a test calling runPass).
-    private final LivenessView livenessView = new LivenessView();
+    private final LivenessView livenessView;
     /** Range id -> the descriptor generation whose meta record was found current. */
     private final Map<Long, Long> metaCheckedGeneration = new HashMap<>();
     /** Range id -> learner node -> when this node first saw the learner. */
@@ -93,6 +93,7 @@ public final class MaintenanceLoop implements AutoCloseable {
         this.nodeId = nodeId;
         this.clock = clock;
         this.settings = settings;
+        this.livenessView = new LivenessView(nodeId);
         this.allocator = new Allocator(new AllocatorSettings(settings.replicationFactor(),
                 settings.learnerTimeout().toNanos()));
     }
@@ -262,7 +263,13 @@ public final class MaintenanceLoop implements AutoCloseable {
     // ---- allocation ----
 
     private void allocate(List<GroupStatus> local, List<GroupStatus> leased, Set<Long> skip, long now) {
-        List<NodeLiveness> records = cluster.liveness();
+        List<NodeLiveness> records;
+        try {
+            records = cluster.liveness();
+        } catch (RuntimeException e) {
+            livenessView.reset();
+            throw e;
+        }
         Map<Long, String> addresses = new HashMap<>();
         for (NodeLiveness r : records) {
             if (!r.getAddress().isEmpty()) addresses.put(r.getNodeId(), r.getAddress());
@@ -271,7 +278,6 @@ public final class MaintenanceLoop implements AutoCloseable {
         for (GroupStatus g : leased) referenced.addAll(RangeState.fromStatus(g, Set.of(), Map.of()).voters());
         for (GroupStatus g : leased) referenced.addAll(RangeState.fromStatus(g, Set.of(), Map.of()).learners());
         Map<Long, Health> health = livenessView.update(records, referenced, now, settings.deadAfter().toNanos());
-        health.put(nodeId, Health.LIVE); // this node is running this pass, whatever its record says
         refreshCountsIfDue(local, health, addresses, now);
 
         int learnersCatchingUp = 0;
