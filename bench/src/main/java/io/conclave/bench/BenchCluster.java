@@ -118,7 +118,7 @@ final class BenchCluster implements AutoCloseable {
             Path log = dir.resolve("node-" + id + ".log");
             List<String> flags = new ArrayList<>();
             for (String flag : jvmFlags) flags.add(flag.replace(NODE_PLACEHOLDER, Long.toString(id)));
-            List<String> start = new ArrayList<>(List.of("--peers", peers.toString(), "--groups",
+            List<String> start = new ArrayList<>(List.of("--peers", peers.toString(), "--initial-ranges",
                     Integer.toString(groups), "--cluster-id", "bench"));
             start.addAll(startFlags);
             NodeProcess p = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),

@@ -5,7 +5,9 @@ import io.conclave.node.rpc.Frame;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
-import io.conclave.range.multiraft.KvKeys;
+import io.conclave.range.Keys;
+import io.conclave.range.multiraft.Scheduler;
+import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
@@ -18,9 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * An asynchronous, leader-aware writer: it hashes each key to its group the way the node does
- * ({@link KvKeys#groupOf}), sends the put straight to that group's last known leader over one
- * pipelined connection per node, and follows NOT_LEADER hints a bounded number of times. No
+ * An asynchronous, leader-aware writer: it finds each key's range among the initial ranges the
+ * nodes bootstrapped ({@link Scheduler#initialRanges}, so no splits while it runs), sends the put
+ * straight to that range's last known leaseholder over one pipelined connection per node, and
+ * follows NOT_LEADER / NOT_LEASEHOLDER hints a bounded number of times. No
  * thread waits on a put, so the client's CPU stays small next to the nodes'.
  */
 final class RoutingWriter implements KvWriter {
@@ -29,6 +32,8 @@ final class RoutingWriter implements KvWriter {
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
     private final int groupCount;
+    /** End keys of the user ranges 2..groupCount+1, in order; index i is range i + 2. */
+    private final byte[][] rangeEnds;
     private final List<String> addresses;
     private final Map<String, RpcClient> connections = new HashMap<>();
     /** Group id (1-based) to the address of its last known leader; null until learned. */
@@ -37,15 +42,18 @@ final class RoutingWriter implements KvWriter {
     RoutingWriter(List<String> addresses, int groupCount, Map<Long, String> initialLeaders) {
         this.addresses = List.copyOf(addresses);
         this.groupCount = groupCount;
-        this.leaders = new AtomicReferenceArray<>(groupCount + 1);
+        this.leaders = new AtomicReferenceArray<>(groupCount + 2);
+        List<RangeDescriptor> ranges = Scheduler.initialRanges(List.of(1L), groupCount);
+        this.rangeEnds = new byte[groupCount][];
+        for (int i = 0; i < groupCount; i++) rangeEnds[i] = ranges.get(i + 1).getEndKey().toByteArray();
         initialLeaders.forEach((g, a) -> leaders.set(g.intValue(), a));
         for (String a : addresses) connections.put(a, RpcClient.connect(parse(a), TransportConfig.defaults(), FrameClock.none()));
     }
 
     @Override
     public CompletableFuture<?> put(byte[] key, byte[] value) {
-        int group = (int) KvKeys.groupOf(key, groupCount);
-        Frame frame = Frame.newBuilder().setKvRequest(KvRequest.newBuilder().setPut(KvPut.newBuilder()
+        int group = rangeOf(key);
+        Frame frame = Frame.newBuilder().setKvRequest(KvRequest.newBuilder().setRangeId(group).setPut(KvPut.newBuilder()
                 .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value)))).build();
         return attempt(group, frame, 0);
     }
@@ -58,7 +66,8 @@ final class RoutingWriter implements KvWriter {
         return rpc.call(frame, ATTEMPT_TIMEOUT).thenCompose(response -> {
             if (!response.hasError()) return CompletableFuture.completedFuture(response);
             ErrorResponse err = response.getError();
-            boolean redirect = err.getCode() == ErrorResponse.Code.NOT_LEADER && redirects < MAX_REDIRECTS;
+            boolean redirect = (err.getCode() == ErrorResponse.Code.NOT_LEADER
+                    || err.getCode() == ErrorResponse.Code.NOT_LEASEHOLDER) && redirects < MAX_REDIRECTS;
             if (!redirect) {
                 return CompletableFuture.failedFuture(new IllegalStateException(err.getCode() + ": " + err.getMessage()));
             }
@@ -66,6 +75,18 @@ final class RoutingWriter implements KvWriter {
             leaders.set(group, hint.isEmpty() || !connections.containsKey(hint) ? next(group) : hint);
             return attempt(group, frame, redirects + 1);
         });
+    }
+
+    /** The range id of a user key: the first initial range whose end is above it. */
+    private int rangeOf(byte[] key) {
+        int lo = 0;
+        int hi = rangeEnds.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Keys.compare(key, rangeEnds[mid]) < 0) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo + (int) Keys.FIRST_USER_RANGE_ID;
     }
 
     private String next(int group) {

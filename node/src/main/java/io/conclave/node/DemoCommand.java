@@ -33,8 +33,9 @@ final class DemoCommand implements Callable<Integer> {
     /** How long a node may take to close its store on SIGTERM before it is killed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-    @Option(names = "--groups", defaultValue = "1", paramLabel = "G", description = "Number of KV groups (default 1).")
-    int groups;
+    @Option(names = "--initial-ranges", defaultValue = "1", paramLabel = "N",
+            description = "Pre-split the user keyspace into N ranges (default 1).")
+    int initialRanges;
 
     private final List<NodeProcess> children = new ArrayList<>();
     private Path dir;
@@ -79,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         jvmFlags.add("-Xmx256m");
         NodeProcess node = new NodeProcess(new NodeProcessSpec(java, NodeProcessSpec.currentClassPath(), jvmFlags, id,
                 dir.resolve("n" + id), listen, dir.resolve("n" + id + ".log"),
-                List.of("--peers", peers, "--groups", Integer.toString(groups))));
+                List.of("--peers", peers, "--initial-ranges", Integer.toString(initialRanges))));
         node.start();
         return node;
     }
@@ -109,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String a : addrs) {
             try {
                 List<GroupStatus> st = client.status(a);
-                if (st.size() < groups || st.stream().anyMatch(g -> g.getLeader() == 0)) return false;
+                if (st.size() < initialRanges + 1 || st.stream().anyMatch(g -> g.getLeader() == 0)) return false;
             } catch (KvClientException e) {
                 return false;
             }

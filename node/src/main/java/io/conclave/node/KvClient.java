@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
-import io.conclave.range.multiraft.KvKeys;
+import io.conclave.range.Keys;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
@@ -17,12 +17,14 @@ import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.KvResponse;
 import io.conclave.range.rpc.KvScan;
+import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.RemoveReplica;
 import io.conclave.range.rpc.StatusRequest;
 import io.conclave.range.rpc.TransferLeader;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +38,12 @@ import java.util.concurrent.TimeoutException;
  * concurrent callers, which then share one connection per node.
  *
  * <p>Every call is retried until it succeeds, fails for good, or the options' deadline passes:
- * on NOT_LEADER it goes to the leader the node named (or the next known node when none was
- * named); on a timeout, a dropped proposal or a lost connection it backs off exponentially and
- * tries the next node. NOT_LEADER answers also teach it the number of groups and each group's
- * leader, so later keys of a group go straight to that group's leader. Writes are idempotent (put, delete), so a retried write that had in fact
- * been applied is harmless.
+ * on NOT_LEADER or NOT_LEASEHOLDER it goes to the node named (or the next known node when none
+ * was named); on a timeout, a dropped proposal, an ambiguous result or a lost connection it backs
+ * off exponentially and tries the next node. Point requests name no range (range id 0: the node
+ * picks its replica holding the key); a scan asks a node for its ranges and scans each in turn.
+ * Writes are idempotent (put, delete), so a retried write that had in fact been applied is
+ * harmless. (A debugging client: the range-caching client replaces it.)
  */
 public final class KvClient implements AutoCloseable {
 
@@ -79,8 +82,7 @@ public final class KvClient implements AutoCloseable {
     /** Carries the largest node reading seen into every later request, on every connection. */
     private final ClientClock clock = new ClientClock();
     private InetSocketAddress preferred;
-    /** Learned from NOT_LEADER answers: how many groups there are and who leads each. */
-    private int groupCount;
+    /** Learned from NOT_LEADER / NOT_LEASEHOLDER answers: who serves each range. */
     private final Map<Long, InetSocketAddress> leaderByGroup = new HashMap<>();
     private int nextSeed;
     private boolean closed;
@@ -126,13 +128,35 @@ public final class KvClient implements AutoCloseable {
      * empty {@code end} means no upper bound, a {@code limit} of 0 the node's maximum.
      */
     public List<Row> scan(byte[] start, byte[] end, int limit) {
-        KvScan scan = KvScan.newBuilder().setStartKey(ByteString.copyFrom(start)).setEndKey(ByteString.copyFrom(end))
-                .setLimit(limit).build();
+        byte[] from = Keys.compare(start, Keys.USER_START) < 0 ? Keys.USER_START : start;
+        byte[] to = end.length == 0 ? Keys.KEY_MAX : end;
+        List<RangeDescriptor> ranges = new ArrayList<>();
+        for (GroupStatus g : status(HostPort.format(currentPreferred()))) {
+            if (g.hasRangeDescriptor()) ranges.add(g.getRangeDescriptor());
+        }
+        ranges.sort(Comparator.comparing(d -> d.getStartKey().toByteArray(), Keys::compare));
         List<Row> rows = new ArrayList<>();
-        for (KvPair p : kv(KvRequest.newBuilder().setScan(scan).build()).getPairsList()) {
-            rows.add(new Row(p.getKey().toByteArray(), p.getValue().toByteArray()));
+        for (RangeDescriptor d : ranges) {
+            byte[] rangeEnd = d.getEndKey().toByteArray();
+            if (Keys.compare(rangeEnd, from) <= 0) continue;
+            if (Keys.compare(d.getStartKey().toByteArray(), to) >= 0) break;
+            byte[] cursor = Keys.compare(from, d.getStartKey().toByteArray()) > 0 ? from : d.getStartKey().toByteArray();
+            byte[] stop = Keys.compare(to, rangeEnd) < 0 ? to : rangeEnd;
+            while (cursor != null && (limit == 0 || rows.size() < limit)) {
+                KvScan scan = KvScan.newBuilder().setStartKey(ByteString.copyFrom(cursor))
+                        .setEndKey(ByteString.copyFrom(stop)).setLimit(limit == 0 ? 0 : limit - rows.size()).build();
+                KvResponse r = call(Frame.newBuilder().setKvRequest(KvRequest.newBuilder().setRangeId(d.getRangeId())
+                        .setScan(scan)).build(), d.getRangeId()).getKvResponse();
+                for (KvPair p : r.getPairsList()) rows.add(new Row(p.getKey().toByteArray(), p.getValue().toByteArray()));
+                cursor = r.getResumeKey().isEmpty() ? null : r.getResumeKey().toByteArray();
+            }
+            if (limit != 0 && rows.size() >= limit) break;
         }
         return rows;
+    }
+
+    private synchronized InetSocketAddress currentPreferred() {
+        return preferred;
     }
 
     /** Every group's state as the node at {@code hostPort} sees it (no redirect). */
@@ -184,17 +208,7 @@ public final class KvClient implements AutoCloseable {
     }
 
     private KvResponse kv(KvRequest request) {
-        long group = switch (request.getOpCase()) {
-            case PUT -> groupOf(request.getPut().getKey().toByteArray());
-            case GET -> groupOf(request.getGet().getKey().toByteArray());
-            case DELETE -> groupOf(request.getDelete().getKey().toByteArray());
-            default -> 0;
-        };
-        return call(Frame.newBuilder().setKvRequest(request).build(), group).getKvResponse();
-    }
-
-    private synchronized long groupOf(byte[] key) {
-        return groupCount == 0 ? 0 : KvKeys.groupOf(key, groupCount);
+        return call(Frame.newBuilder().setKvRequest(request).build(), 0).getKvResponse();
     }
 
     private List<GroupStatus> admin(AdminRequest request) {
@@ -229,7 +243,10 @@ public final class KvClient implements AutoCloseable {
                 ErrorResponse err = response.getError();
                 if (!retryable(err.getCode())) throw new KvClientException(err.getCode(), err.getMessage());
                 lastProblem = err.getCode() + " from " + HostPort.format(target) + ": " + err.getMessage();
-                if (err.getCode() == ErrorResponse.Code.NOT_LEADER && !err.getLeaderAddress().isEmpty()) {
+                boolean redirect = err.getCode() == ErrorResponse.Code.NOT_LEADER
+                        || err.getCode() == ErrorResponse.Code.NOT_LEASEHOLDER;
+                if (redirect && !err.getLeaderAddress().isEmpty()
+                        && !HostPort.parse(err.getLeaderAddress()).equals(target)) {
                     redirect(err, HostPort.parse(err.getLeaderAddress()));
                     continue; // a named leader is worth trying at once
                 }
@@ -247,7 +264,9 @@ public final class KvClient implements AutoCloseable {
 
     private static boolean retryable(ErrorResponse.Code code) {
         return code == ErrorResponse.Code.NOT_LEADER || code == ErrorResponse.Code.TIMEOUT
-                || code == ErrorResponse.Code.PROPOSAL_DROPPED || code == ErrorResponse.Code.INTERNAL;
+                || code == ErrorResponse.Code.PROPOSAL_DROPPED || code == ErrorResponse.Code.INTERNAL
+                || code == ErrorResponse.Code.NOT_LEASEHOLDER || code == ErrorResponse.Code.RANGE_NOT_FOUND
+                || code == ErrorResponse.Code.AMBIGUOUS_RESULT;
     }
 
     private Frame callOnce(InetSocketAddress target, Frame request) {

@@ -116,9 +116,9 @@ public final class Node implements AutoCloseable {
         // the next start bootstraps again (nothing was served from it yet), never a store that
         // claims this node but lacks its groups.
         if (config.bootstraps()) {
-            Scheduler.bootstrap(store, config.scheduler().groupCount(), config.peers().keySet());
-            LOG.info(() -> "node " + config.nodeId() + " bootstrapped " + config.scheduler().groupCount()
-                    + " groups with voters " + config.peers().keySet());
+            Scheduler.bootstrap(store, Scheduler.initialRanges(config.peers().keySet(), config.initialRanges()));
+            LOG.info(() -> "node " + config.nodeId() + " bootstrapped range 1 and " + config.initialRanges()
+                    + " user ranges with voters " + config.peers().keySet());
         }
         store.writeIdent(want);
     }
@@ -150,7 +150,7 @@ public final class Node implements AutoCloseable {
         clockSync = new ClockSync(config.nodeId(), physicalClock, config.maxOffsetNanos(), config.clockSync(),
                 this::peerIds, new ClientConnectionPinger(this::peerAddress), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
-        scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), new Network(), seed, onFatal);
+        scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal);
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
                 TransportConfig.defaults(), new HlcFrameClock(), this::onFrame);
         config.peers().forEach((id, addr) -> {

@@ -23,8 +23,10 @@ import java.util.TreeMap;
  * @param testClockOffsetNanos shifts this node's physical clock, to test the offset checks
  * @param fsync whether commits are durable; false only for experiments
  * @param tickInterval the Raft tick; election and heartbeat timeouts count in ticks
- * @param scheduler the scheduler's limits, including the number of groups
+ * @param scheduler the scheduler's limits
  * @param clockSync how often the offset guard pings peers and persists the clock's high-water mark
+ * @param initialRanges how many ranges the user keyspace is pre-split into by a {@code --peers}
+ *     bootstrap (besides range 1, which holds meta and system records)
  */
 public record NodeConfig(
         long nodeId,
@@ -38,7 +40,8 @@ public record NodeConfig(
         boolean fsync,
         Duration tickInterval,
         SchedulerSettings scheduler,
-        ClockSyncSettings clockSync) {
+        ClockSyncSettings clockSync,
+        int initialRanges) {
 
     public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
 
@@ -55,6 +58,16 @@ public record NodeConfig(
         require(!tickInterval.isNegative() && !tickInterval.isZero() && tickInterval.toMillis() <= 10_000,
                 "the tick interval must be in (0, 10s], was " + tickInterval);
         require(clockSync != null, "clock sync settings are required");
+        require(initialRanges >= 1 && initialRanges <= 10_000,
+                "--initial-ranges must be in [1, 10000], was " + initialRanges);
+    }
+
+    /** A configuration with one initial user range. */
+    public NodeConfig(long nodeId, String clusterId, Path storeDir, InetSocketAddress listen,
+            Map<Long, InetSocketAddress> peers, boolean join, long maxOffsetNanos, long testClockOffsetNanos,
+            boolean fsync, Duration tickInterval, SchedulerSettings scheduler, ClockSyncSettings clockSync) {
+        this(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos, testClockOffsetNanos, fsync,
+                tickInterval, scheduler, clockSync, 1);
     }
 
     /** A configuration with the default clock sync settings. */
@@ -68,7 +81,13 @@ public record NodeConfig(
     /** This configuration with other clock sync settings. */
     public NodeConfig withClockSync(ClockSyncSettings settings) {
         return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
-                testClockOffsetNanos, fsync, tickInterval, scheduler, settings);
+                testClockOffsetNanos, fsync, tickInterval, scheduler, settings, initialRanges);
+    }
+
+    /** This configuration with the user keyspace pre-split into {@code ranges} ranges at bootstrap. */
+    public NodeConfig withInitialRanges(int ranges) {
+        return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
+                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, ranges);
     }
 
     /** Whether this node is one of the initial voters, so it bootstraps the groups on a fresh store. */

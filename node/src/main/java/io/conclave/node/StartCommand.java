@@ -39,8 +39,9 @@ final class StartCommand implements Callable<Integer> {
             + "(admin add-replica --node N --address HOST:PORT).")
     boolean join;
 
-    @Option(names = "--groups", defaultValue = "1", paramLabel = "G", description = "Number of KV groups (default 1).")
-    int groups;
+    @Option(names = "--initial-ranges", defaultValue = "1", paramLabel = "N",
+            description = "With --peers: pre-split the user keyspace into N ranges at bootstrap (default 1).")
+    int initialRanges;
 
     @Option(names = "--cluster-id", defaultValue = "local", paramLabel = "ID", description = "Cluster name (default local).")
     String clusterId;
@@ -84,11 +85,12 @@ final class StartCommand implements Callable<Integer> {
     }
 
     NodeConfig config() {
-        SchedulerSettings settings = SchedulerSettings.defaults(groups).withLogEntriesBeforeSnapshot(logTruncateEntries);
+        SchedulerSettings settings = SchedulerSettings.defaults().withLogEntriesBeforeSnapshot(logTruncateEntries);
         long maxOffsetNanos = maxOffset == null ? MaxOffsetSetting.DEFAULT.nanos() : MaxOffsetSetting.parse(maxOffset).nanos();
         return new NodeConfig(nodeId, clusterId, store, HostPort.parse(listen), parsePeers(peers), join,
                 maxOffsetNanos, ClockDurations.parse(testClockOffset), fsync, Duration.ofNanos(ClockDurations.parse(tick)),
-                settings, ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval))));
+                settings, ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval))),
+                initialRanges);
     }
 
     static Map<Long, InetSocketAddress> parsePeers(String text) {

@@ -43,7 +43,7 @@ class ClusterTest {
 
     @Test
     void threeNodesServeKvAndKeepTheirDataAcrossRestarts() throws Exception {
-        try (TestCluster cluster = new TestCluster(dir, 3, SchedulerSettings.defaults(3));
+        try (TestCluster cluster = new TestCluster(dir, 3, SchedulerSettings.defaults(), 2);
                 KvClient client = cluster.client(1, 2, 3)) {
             cluster.awaitLeader(client, 3);
             putAll(client, "k", 0, 30);
@@ -68,8 +68,8 @@ class ClusterTest {
             cluster.stop(3);
             putAll(client, "m", 0, 10);
             cluster.start(3);
-            long applied = cluster.status(client, 1, 1).getApplied();
-            TestCluster.await("node 3 to catch up", () -> cluster.status(client, 3, 1).getApplied() >= applied);
+            long applied = cluster.status(client, 1, 2).getApplied();
+            TestCluster.await("node 3 to catch up", () -> cluster.status(client, 3, 2).getApplied() >= applied);
 
             for (long id : Set.of(1L, 2L, 3L)) cluster.stop(id);
             for (long id : Set.of(1L, 2L, 3L)) cluster.start(id);
@@ -81,14 +81,14 @@ class ClusterTest {
 
     @Test
     void aStoreOfAnotherNodeIsRefused() throws Exception {
-        try (TestCluster cluster = new TestCluster(dir, 1, SchedulerSettings.defaults(1));
+        try (TestCluster cluster = new TestCluster(dir, 1, SchedulerSettings.defaults());
                 KvClient client = cluster.client(1)) {
             cluster.awaitLeader(client, 1);
             client.put(b("a"), b("1"));
             cluster.stop(1);
             NodeConfig wrong = new NodeConfig(7, "test", dir.resolve("n1"), cluster.addresses.get(1L),
                     cluster.initialVoters, false, 250_000_000L, 0, false, TestCluster.TICK,
-                    SchedulerSettings.defaults(1));
+                    SchedulerSettings.defaults());
             StoreMismatchException e = assertThrows(StoreMismatchException.class, () -> Node.start(wrong, t -> {}));
             assertTrue(e.getMessage().contains("7"), e.getMessage());
             cluster.start(1);
@@ -103,31 +103,31 @@ class ClusterTest {
      */
     @Test
     void lateNodeCatchesUpBySnapshotAndRemovedNodesStopVoting() throws Exception {
-        SchedulerSettings settings = SchedulerSettings.defaults(1).withLogEntriesBeforeSnapshot(20);
+        SchedulerSettings settings = SchedulerSettings.defaults().withLogEntriesBeforeSnapshot(20);
         try (TestCluster cluster = new TestCluster(dir, 3, settings); KvClient client = cluster.client(1, 2, 3)) {
             cluster.awaitLeader(client, 1);
             putAll(client, "k", 0, 60);
 
             Node late = cluster.startJoining(4);
-            client.addReplica(1, 4, cluster.hostPort(4), true);
-            long applied = cluster.status(client, 1, 1).getApplied();
+            client.addReplica(2, 4, cluster.hostPort(4), true);
+            long applied = cluster.status(client, 1, 2).getApplied();
             TestCluster.await("node 4 to catch up", () -> {
-                GroupStatus s = cluster.status(client, 4, 1);
+                GroupStatus s = cluster.status(client, 4, 2);
                 return s != null && s.getApplied() >= applied;
             });
-            assertTrue(late.store().group(1).firstIndex() > 1, "node 4's log starts after a snapshot");
-            assertEquals(List.of(4L), cluster.status(client, 1, 1).getLearnersList());
+            assertTrue(late.store().group(2).firstIndex() > 1, "node 4's log starts after a snapshot");
+            assertEquals(List.of(4L), cluster.status(client, 1, 2).getLearnersList());
 
-            client.addReplica(1, 4, null, false);
-            client.transferLeader(1, 4);
-            TestCluster.await("node 4 to lead", () -> cluster.status(client, 4, 1).getLeader() == 4);
+            client.addReplica(2, 4, null, false);
+            client.transferLeader(2, 4);
+            TestCluster.await("node 4 to lead", () -> cluster.status(client, 4, 2).getLeader() == 4);
             assertAll(client, "k", 0, 60);
 
-            client.removeReplica(1, 3);
-            client.removeReplica(1, 1);
+            client.removeReplica(2, 3);
+            client.removeReplica(2, 1);
             TestCluster.await("node 4 to see voters {2, 4}",
-                    () -> cluster.status(client, 4, 1).getVotersList().equals(List.of(2L, 4L)));
-            TestCluster.await("node 3 to drop its removed replica", () -> cluster.status(client, 3, 1) == null);
+                    () -> cluster.status(client, 4, 2).getVotersList().equals(List.of(2L, 4L)));
+            TestCluster.await("node 3 to drop its removed replica", () -> cluster.status(client, 3, 2) == null);
             client.put(b("after-removal"), b("ok"));
 
             cluster.stop(2); // nodes 1, 3 and 4 run: a majority of the old voters, not of {2, 4}
@@ -136,7 +136,7 @@ class ClusterTest {
                 KvClientException e = assertThrows(KvClientException.class, () -> impatient.put(b("x"), b("y")));
                 assertEquals(ErrorResponse.Code.TIMEOUT, e.code(), e.getMessage());
             }
-            assertNull(cluster.status(client, 1, 1), "node 1 dropped its removed replica");
+            assertNull(cluster.status(client, 1, 2), "node 1 dropped its removed replica");
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.conclave.range.multiraft.KvKeys;
+import io.conclave.range.Keys;
 import io.conclave.range.multiraft.SchedulerSettings;
 import io.conclave.range.rpc.ErrorResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ class KvModelTest {
         long seed = Long.getLong("kv.seed", 0xC0FFEE);
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, String> model = new TreeMap<>();
-        try (TestCluster cluster = new TestCluster(dir, 3, SchedulerSettings.defaults(4).withLogEntriesBeforeSnapshot(50));
+        try (TestCluster cluster = new TestCluster(dir, 3, SchedulerSettings.defaults().withLogEntriesBeforeSnapshot(50), 3);
                 KvClient client = cluster.client(1, 2, 3)) {
             cluster.awaitLeader(client, 4);
             for (int op = 0; op < 300; op++) {
@@ -78,16 +78,16 @@ class KvModelTest {
 
     @Test
     void oversizedKeysAndValuesAreRefusedClearly() throws Exception {
-        try (TestCluster cluster = new TestCluster(dir, 1, SchedulerSettings.defaults(1));
+        try (TestCluster cluster = new TestCluster(dir, 1, SchedulerSettings.defaults());
                 KvClient client = cluster.client(1)) {
             cluster.awaitLeader(client, 1);
-            byte[] value = new byte[KvKeys.MAX_VALUE_BYTES + 1];
-            KvClientException e = assertThrows(KvClientException.class, () -> client.put(new byte[] {1}, value));
+            byte[] value = new byte[Keys.MAX_VALUE_BYTES + 1];
+            KvClientException e = assertThrows(KvClientException.class, () -> client.put(new byte[] {0x10}, value));
             assertEquals(ErrorResponse.Code.TOO_LARGE, e.code(), e.getMessage());
-            byte[] biggest = new byte[KvKeys.MAX_VALUE_BYTES];
+            byte[] biggest = new byte[Keys.MAX_VALUE_BYTES];
             Arrays.fill(biggest, (byte) 7);
-            byte[] key = new byte[KvKeys.MAX_KEY_BYTES];
-            Arrays.fill(key, (byte) 0xff);
+            byte[] key = new byte[Keys.MAX_KEY_BYTES];
+            Arrays.fill(key, (byte) 0xfe);
             client.put(key, biggest);
             assertArrayEquals(biggest, client.get(key).orElseThrow());
             e = assertThrows(KvClientException.class, () -> client.get(new byte[0]));

@@ -27,7 +27,7 @@ class QuiescenceTest {
 
     @Test
     void idleGroupsGoQuietWakeOnWritesAndSurviveTheirLeadersDeath() throws Exception {
-        try (TestCluster cluster = new TestCluster(dir, 3, SchedulerSettings.defaults(GROUPS));
+        try (TestCluster cluster = new TestCluster(dir, 3, SchedulerSettings.defaults(), GROUPS - 1);
                 KvClient client = cluster.client(1, 2, 3)) {
             cluster.awaitLeader(client, GROUPS);
             TestCluster.await("every group quiesced on every node", () -> allQuiet(cluster, client));

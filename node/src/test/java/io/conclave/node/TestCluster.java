@@ -22,14 +22,21 @@ final class TestCluster implements AutoCloseable {
 
     private final Path dir;
     private final SchedulerSettings settings;
+    private final int userRanges;
     final Map<Long, InetSocketAddress> addresses = new TreeMap<>();
     final Map<Long, InetSocketAddress> initialVoters = new TreeMap<>();
     final Map<Long, Node> nodes = new TreeMap<>();
     final List<Throwable> fatal = new ArrayList<>();
 
     TestCluster(Path dir, int voters, SchedulerSettings settings) throws IOException {
+        this(dir, voters, settings, 1);
+    }
+
+    /** {@code voters} nodes holding range 1 and {@code userRanges} user ranges. */
+    TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges) throws IOException {
         this.dir = dir;
         this.settings = settings;
+        this.userRanges = userRanges;
         for (long id = 1; id <= voters; id++) {
             addresses.put(id, freeAddress());
             initialVoters.put(id, addresses.get(id));
@@ -39,7 +46,7 @@ final class TestCluster implements AutoCloseable {
 
     Node start(long id) {
         NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
-                false, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings);
+                false, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings).withInitialRanges(userRanges);
         return put(id, Node.start(config, fatal::add));
     }
 

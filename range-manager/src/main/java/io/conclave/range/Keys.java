@@ -112,6 +112,24 @@ public final class Keys {
         return concat(new byte[] {LOCAL, NODE_LOCAL}, name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
+    /** Where a node listens, as this node learned it from a range's log (node-local). */
+    public static byte[] nodeAddressKey(long nodeId) {
+        return ByteBuffer.allocate(3 + 8).put(LOCAL).put(NODE_LOCAL).put((byte) 'a').putLong(nodeId).array();
+    }
+
+    public static byte[] nodeAddressStart() {
+        return new byte[] {LOCAL, NODE_LOCAL, 'a'};
+    }
+
+    public static byte[] nodeAddressEnd() {
+        return new byte[] {LOCAL, NODE_LOCAL, 'a' + 1};
+    }
+
+    /** The node id a {@link #nodeAddressKey} names. */
+    public static long nodeIdOfAddressKey(byte[] key) {
+        return ByteBuffer.wrap(key, 3, 8).getLong();
+    }
+
     /** The first key of a range's span that its replicas store data under (local keys excluded). */
     public static byte[] dataStart(byte[] rangeStart) {
         return compare(rangeStart, META_START) < 0 ? META_START : rangeStart;

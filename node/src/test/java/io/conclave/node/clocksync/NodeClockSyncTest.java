@@ -106,7 +106,7 @@ class NodeClockSyncTest {
         for (long id : new TreeMap<>(clockOffsets).keySet()) {
             NodeConfig config = new NodeConfig(id, "clock", dir.resolve("n" + id), addresses.get(id), addresses,
                     false, maxOffsets.getOrDefault(id, MAX_OFFSET), clockOffsets.get(id), false, Duration.ofMillis(50),
-                    SchedulerSettings.defaults(1),
+                    SchedulerSettings.defaults(),
                     ClockSyncSettings.withCheckInterval(CHECK_INTERVAL));
             nodes.put(id, Node.start(config, t -> fatal.put(id, t)));
         }

@@ -2,63 +2,76 @@ package io.conclave.range.multiraft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.Lease;
+import io.conclave.range.rpc.SplitRange;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a normal Raft entry of a KV group carries; the first byte says which kind.
+ * What a normal Raft entry of a range carries; the first byte says which kind.
  *
  * <ul>
  *   <li>{@link Kv}: a write, with who proposed it (node and proposal id, so that only the
- *       proposing node answers the client, and only for its own entry). Layout:
- *       {@code [1][origin node 8B][proposal id 8B][KvRequest protobuf]}.
- *   <li>{@link NodeAddress}: where a node listens, replicated so that every member of the group
+ *       proposing node answers the client, and only for its own entry) and the lease sequence it
+ *       was proposed under. Layout:
+ *       {@code [1][origin node 8B][proposal id 8B][lease sequence 8B][KvRequest protobuf]}.
+ *   <li>{@link NodeAddress}: where a node listens, replicated so that every member of the range
  *       can reach a node that joined later. Layout: {@code [2][node id 8B][HOST:PORT UTF-8]}.
- *   <li>{@link KvBatch}: several writes proposed to one group in one scheduler cycle, applied in
+ *   <li>{@link KvBatch}: several writes proposed to one range in one scheduler cycle, applied in
  *       order as one entry: one entry and one APPEND per follower instead of one per write.
- *       Layout: {@code [3][origin node 8B][count 4B]} then per write
+ *       Layout: {@code [3][origin node 8B][lease sequence 8B][count 4B]} then per write
  *       {@code [proposal id 8B][length 4B][KvRequest protobuf]}.
+ *   <li>{@link Split}: the split trigger. Layout:
+ *       {@code [4][origin node 8B][proposal id 8B][lease sequence 8B][SplitRange protobuf]}.
+ *   <li>{@link RequestLease}: a new lease or an extension (also a transfer). Layout:
+ *       {@code [5][origin node 8B][proposal id 8B][previous sequence 8B][Lease protobuf]}.
  * </ul>
+ *
+ * <p>A lease sequence of 0 means "not proposed under a lease" and is checked against nothing;
+ * only writes carry a non-zero one once leases exist.
  */
-sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatch {
+sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatch, Command.Split,
+        Command.RequestLease {
     byte KIND_KV = 1;
     byte KIND_NODE_ADDRESS = 2;
     byte KIND_KV_BATCH = 3;
+    byte KIND_SPLIT = 4;
+    byte KIND_REQUEST_LEASE = 5;
 
     byte[] encode();
 
     static Command decode(byte[] data) {
         ByteBuffer buf = ByteBuffer.wrap(data);
         byte kind = buf.get();
-        if (kind == KIND_KV) return Kv.decode(buf);
-        if (kind == KIND_KV_BATCH) return KvBatch.decode(buf);
-        if (kind == KIND_NODE_ADDRESS) {
-            long node = buf.getLong();
-            return new NodeAddress(node, StandardCharsets.UTF_8.decode(buf).toString());
+        try {
+            if (kind == KIND_KV) return new Kv(buf.getLong(), buf.getLong(), buf.getLong(), KvRequest.parseFrom(buf));
+            if (kind == KIND_KV_BATCH) return KvBatch.decode(buf);
+            if (kind == KIND_SPLIT) {
+                return new Split(buf.getLong(), buf.getLong(), buf.getLong(), SplitRange.parseFrom(buf));
+            }
+            if (kind == KIND_REQUEST_LEASE) {
+                return new RequestLease(buf.getLong(), buf.getLong(), buf.getLong(), Lease.parseFrom(buf));
+            }
+            if (kind == KIND_NODE_ADDRESS) {
+                long node = buf.getLong();
+                return new NodeAddress(node, StandardCharsets.UTF_8.decode(buf).toString());
+            }
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new IllegalStateException("corrupt command of kind " + kind + " in the Raft log: " + e.getMessage(), e);
         }
         throw new IllegalStateException("unknown command kind " + kind + " in the Raft log");
     }
 
-    record Kv(long originNode, long proposalId, KvRequest request) implements Command {
-        static final int HEADER_BYTES = 17;
+    private static byte[] withHeader(byte kind, long a, long b, long c, byte[] body) {
+        return ByteBuffer.allocate(25 + body.length).put(kind).putLong(a).putLong(b).putLong(c).put(body).array();
+    }
 
+    record Kv(long originNode, long proposalId, long leaseSequence, KvRequest request) implements Command {
         @Override
         public byte[] encode() {
-            byte[] body = request.toByteArray();
-            return ByteBuffer.allocate(HEADER_BYTES + body.length)
-                    .put(KIND_KV).putLong(originNode).putLong(proposalId).put(body).array();
-        }
-
-        static Kv decode(ByteBuffer buf) {
-            long origin = buf.getLong();
-            long id = buf.getLong();
-            try {
-                return new Kv(origin, id, KvRequest.parseFrom(buf));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("corrupt KV command in the Raft log: " + e.getMessage(), e);
-            }
+            return withHeader(KIND_KV, originNode, proposalId, leaseSequence, request.toByteArray());
         }
     }
 
@@ -71,8 +84,9 @@ sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatc
     }
 
     /** Writes of one origin node, applied in list order; {@code proposalIds[i]} names {@code requests[i]}. */
-    record KvBatch(long originNode, long[] proposalIds, List<KvRequest> requests) implements Command {
-        static final int HEADER_BYTES = 13;
+    record KvBatch(long originNode, long leaseSequence, long[] proposalIds, List<KvRequest> requests)
+            implements Command {
+        static final int HEADER_BYTES = 21;
         static final int PER_WRITE_BYTES = 12;
 
         public KvBatch {
@@ -91,33 +105,48 @@ sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatc
                 bodies.add(body);
                 size += PER_WRITE_BYTES + body.length;
             }
-            ByteBuffer buf = ByteBuffer.allocate(size).put(KIND_KV_BATCH).putLong(originNode).putInt(requests.size());
+            ByteBuffer buf = ByteBuffer.allocate(size).put(KIND_KV_BATCH).putLong(originNode).putLong(leaseSequence)
+                    .putInt(requests.size());
             for (int i = 0; i < bodies.size(); i++) {
                 buf.putLong(proposalIds[i]).putInt(bodies.get(i).length).put(bodies.get(i));
             }
             return buf.array();
         }
 
-        static KvBatch decode(ByteBuffer buf) {
+        static KvBatch decode(ByteBuffer buf) throws InvalidProtocolBufferException {
             long origin = buf.getLong();
+            long leaseSequence = buf.getLong();
             int count = buf.getInt();
             if (count < 1 || count > buf.remaining() / PER_WRITE_BYTES) {
-                throw new IllegalStateException("corrupt KV batch in the Raft log: " + count + " writes in "
-                        + buf.remaining() + " bytes");
+                throw new IllegalStateException(count + " writes in " + buf.remaining() + " bytes");
             }
             long[] ids = new long[count];
             List<KvRequest> requests = new ArrayList<>(count);
-            try {
-                for (int i = 0; i < count; i++) {
-                    ids[i] = buf.getLong();
-                    byte[] body = new byte[buf.getInt()];
-                    buf.get(body);
-                    requests.add(KvRequest.parseFrom(body));
-                }
-            } catch (InvalidProtocolBufferException | RuntimeException e) {
-                throw new IllegalStateException("corrupt KV batch in the Raft log: " + e.getMessage(), e);
+            for (int i = 0; i < count; i++) {
+                ids[i] = buf.getLong();
+                byte[] body = new byte[buf.getInt()];
+                buf.get(body);
+                requests.add(KvRequest.parseFrom(body));
             }
-            return new KvBatch(origin, ids, requests);
+            return new KvBatch(origin, leaseSequence, ids, requests);
+        }
+    }
+
+    record Split(long originNode, long proposalId, long leaseSequence, SplitRange split) implements Command {
+        @Override
+        public byte[] encode() {
+            return withHeader(KIND_SPLIT, originNode, proposalId, leaseSequence, split.toByteArray());
+        }
+    }
+
+    /**
+     * Proposes {@code lease}; it applies only if the range's lease sequence is still
+     * {@code previousSequence}, so two racing requests cannot both win.
+     */
+    record RequestLease(long originNode, long proposalId, long previousSequence, Lease lease) implements Command {
+        @Override
+        public byte[] encode() {
+            return withHeader(KIND_REQUEST_LEASE, originNode, proposalId, previousSequence, lease.toByteArray());
         }
     }
 }

@@ -1,127 +1,377 @@
 package io.conclave.range.multiraft;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
+import io.conclave.range.Keys;
+import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvPair;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.KvResponse;
 import io.conclave.range.rpc.KvScan;
+import io.conclave.range.rpc.Lease;
+import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.RangeReply;
 import io.conclave.storage.KeyValue;
 import io.conclave.storage.Store;
 import io.conclave.storage.WriteBatch;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The replicated KV state machine: what a committed command writes, how reads are served from
- * the store, and how a group's state becomes a snapshot and back. Runs on the scheduler thread.
+ * The replicated KV state machine of a range: what a committed command writes, how reads are
+ * served from the store, and how a range's state becomes a snapshot and back. Runs on the
+ * scheduler thread. Commands that read (conditional put, increment, meta update, delete range)
+ * read through the {@link BatchView} at apply, so every replica computes the same result.
  */
 final class KvApplier {
     private final long localNodeId;
     private final Store store;
+    private final BatchView view;
     private final SchedulerSettings settings;
 
-    KvApplier(long localNodeId, Store store, SchedulerSettings settings) {
+    KvApplier(long localNodeId, Store store, BatchView view, SchedulerSettings settings) {
         this.localNodeId = localNodeId;
         this.store = store;
+        this.view = view;
         this.settings = settings;
     }
 
-    /** Null if the request is acceptable, else why not; size errors start with "too large". */
-    static String validate(KvRequest req) {
+    // ---- validation, before routing ----
+
+    /**
+     * Null if the request is acceptable, else why not; size errors start with "too large".
+     * {@code systemKeys}: the request is addressed to the meta range, which also takes meta and
+     * system keys; local keys are never acceptable.
+     */
+    static String validate(KvRequest req, boolean systemKeys) {
         return switch (req.getOpCase()) {
-            case PUT -> validateKey(req.getPut().getKey()) != null ? validateKey(req.getPut().getKey())
-                    : validateValue(req.getPut().getValue());
-            case DELETE -> validateKey(req.getDelete().getKey());
-            case GET -> validateKey(req.getGet().getKey());
-            case SCAN -> null;
-            default -> "empty KV request: set one of get, put, delete, scan";
+            case PUT -> firstProblem(checkKey(req.getPut().getKey(), systemKeys), checkValue(req.getPut().getValue()));
+            case DELETE -> checkKey(req.getDelete().getKey(), systemKeys);
+            case GET -> checkKey(req.getGet().getKey(), systemKeys);
+            case CONDITIONAL_PUT -> firstProblem(checkKey(req.getConditionalPut().getKey(), systemKeys),
+                    checkValue(req.getConditionalPut().getValue()),
+                    checkValue(req.getConditionalPut().getExpectedValue()));
+            case INCREMENT -> checkKey(req.getIncrement().getKey(), systemKeys);
+            case SCAN -> checkSpan(req.getScan().getStartKey(), req.getScan().getEndKey(), systemKeys, true);
+            case DELETE_RANGE -> checkSpan(req.getDeleteRange().getStartKey(), req.getDeleteRange().getEndKey(),
+                    systemKeys, false);
+            case META_UPDATE -> checkMetaUpdate(req);
+            case OP_NOT_SET -> "empty KV request: set one of get, put, delete, scan, conditional_put, delete_range,"
+                    + " increment, meta_update";
         };
     }
 
-    private static String validateKey(ByteString key) {
-        if (key.isEmpty()) return "the key must not be empty";
-        if (key.size() > KvKeys.MAX_KEY_BYTES) {
-            return "too large: key of " + key.size() + " bytes exceeds the limit of " + KvKeys.MAX_KEY_BYTES + " bytes";
+    /** Whether the request addresses range 1's meta or system keys (so routes to range 1). */
+    static boolean touchesSystemKeys(KvRequest req) {
+        byte[] first = firstKey(req);
+        return first != null && first.length > 0 && Keys.compare(first, Keys.USER_START) < 0;
+    }
+
+    private static String firstProblem(String... problems) {
+        for (String p : problems) {
+            if (p != null) return p;
         }
         return null;
     }
 
-    private static String validateValue(ByteString value) {
-        if (value.size() > KvKeys.MAX_VALUE_BYTES) {
-            return "too large: value of " + value.size() + " bytes exceeds the limit of " + KvKeys.MAX_VALUE_BYTES
-                    + " bytes";
+    private static String checkKey(ByteString key, boolean systemKeys) {
+        byte[] k = key.toByteArray();
+        if (k.length > Keys.MAX_KEY_BYTES + 1) {
+            return "too large: key of " + k.length + " bytes; the limit is " + Keys.MAX_KEY_BYTES;
+        }
+        if (!systemKeys || k.length == 0 || Keys.compare(k, Keys.USER_START) >= 0) return Keys.checkUserKey(k);
+        if (Keys.compare(k, Keys.META_START) < 0) return "local keys (0x01...) are never addressed by clients";
+        if (k.length > Keys.MAX_KEY_BYTES + 1) {
+            return "too large: system key of " + k.length + " bytes; the limit is " + (Keys.MAX_KEY_BYTES + 1);
         }
         return null;
     }
 
-    void apply(long groupId, KvRequest req, WriteBatch batch) {
+    private static String checkValue(ByteString value) {
+        return Keys.checkValue(value.toByteArray());
+    }
+
+    private static String checkSpan(ByteString start, ByteString end, boolean systemKeys, boolean emptyEndAllowed) {
+        if (start.isEmpty() && !systemKeys) return "the span's start key must not be empty";
+        if (!start.isEmpty()) {
+            String p = checkKey(start, systemKeys);
+            if (p != null) return "span start: " + p;
+        }
+        if (end.isEmpty()) return emptyEndAllowed ? null : "the span's end key must not be empty";
+        if (end.size() > Keys.MAX_KEY_BYTES + 1) return "too large: span end of " + end.size() + " bytes";
+        if (Keys.compare(end.toByteArray(), start.toByteArray()) <= 0) {
+            return "the span's end " + Keys.pretty(end.toByteArray()) + " is not after its start "
+                    + Keys.pretty(start.toByteArray());
+        }
+        return null;
+    }
+
+    private static String checkMetaUpdate(KvRequest req) {
+        var mu = req.getMetaUpdate();
+        if (!mu.hasRangeDescriptor()) return "meta_update needs a range descriptor";
+        byte[] want = Keys.metaKey(mu.getRangeDescriptor().getEndKey().toByteArray());
+        if (!Arrays.equals(want, mu.getKey().toByteArray())) {
+            return "meta_update key " + Keys.pretty(mu.getKey().toByteArray()) + " is not the meta key "
+                    + Keys.pretty(want) + " of the descriptor's end";
+        }
+        return null;
+    }
+
+    /** The first key a request touches, or null for none; a scan's empty start is the range's start. */
+    static byte[] firstKey(KvRequest req) {
+        return switch (req.getOpCase()) {
+            case PUT -> req.getPut().getKey().toByteArray();
+            case DELETE -> req.getDelete().getKey().toByteArray();
+            case GET -> req.getGet().getKey().toByteArray();
+            case CONDITIONAL_PUT -> req.getConditionalPut().getKey().toByteArray();
+            case INCREMENT -> req.getIncrement().getKey().toByteArray();
+            case SCAN -> req.getScan().getStartKey().toByteArray();
+            case DELETE_RANGE -> req.getDeleteRange().getStartKey().toByteArray();
+            case META_UPDATE -> req.getMetaUpdate().getKey().toByteArray();
+            case OP_NOT_SET -> null;
+        };
+    }
+
+    /**
+     * Null if every key the request touches lies in {@code desc}'s span, else what lies outside.
+     * An empty scan end means the range's end; an empty scan start its start.
+     */
+    static String outsideSpan(RangeDescriptor desc, KvRequest req) {
+        byte[] start = desc.getStartKey().toByteArray();
+        byte[] end = desc.getEndKey().toByteArray();
+        if (req.getOpCase() == KvRequest.OpCase.SCAN || req.getOpCase() == KvRequest.OpCase.DELETE_RANGE) {
+            byte[] s = firstKey(req);
+            byte[] e = req.getOpCase() == KvRequest.OpCase.SCAN ? req.getScan().getEndKey().toByteArray()
+                    : req.getDeleteRange().getEndKey().toByteArray();
+            boolean startOk = s.length == 0 || Keys.contains(start, end, s);
+            boolean endOk = e.length == 0 || (Keys.compare(e, start) > 0 && Keys.compare(e, end) <= 0);
+            return startOk && endOk ? null
+                    : "span [" + Keys.pretty(s) + ", " + (e.length == 0 ? "range end" : Keys.pretty(e)) + ")";
+        }
+        byte[] k = firstKey(req);
+        return k != null && Keys.contains(start, end, k) ? null : "key " + Keys.pretty(k == null ? new byte[0] : k);
+    }
+
+    static boolean isWrite(KvRequest req) {
+        return switch (req.getOpCase()) {
+            case PUT, DELETE, CONDITIONAL_PUT, DELETE_RANGE, INCREMENT, META_UPDATE -> true;
+            default -> false;
+        };
+    }
+
+    // ---- apply ----
+
+    /** Applies a committed write whose keys lie in the replica's span; returns the proposer's answer. */
+    RangeReply apply(Replica r, KvRequest req, long index, WriteBatch batch) {
+        KvResponse.Builder ok = KvResponse.newBuilder().setAppliedIndex(index);
         switch (req.getOpCase()) {
-            case PUT -> batch.put(KvKeys.stateKey(groupId, req.getPut().getKey().toByteArray()),
-                    req.getPut().getValue().toByteArray());
-            case DELETE -> batch.delete(KvKeys.stateKey(groupId, req.getDelete().getKey().toByteArray()));
-            default -> throw new IllegalStateException("group " + groupId + ": command " + req.getOpCase()
+            case PUT -> put(r, req.getPut().getKey().toByteArray(), req.getPut().getValue().toByteArray(), batch);
+            case DELETE -> delete(r, req.getDelete().getKey().toByteArray(), batch);
+            case CONDITIONAL_PUT -> {
+                var cp = req.getConditionalPut();
+                byte[] key = cp.getKey().toByteArray();
+                Optional<byte[]> actual = view.get(key);
+                boolean matches = cp.getExpectAbsent() ? actual.isEmpty()
+                        : actual.isPresent() && Arrays.equals(actual.get(), cp.getExpectedValue().toByteArray());
+                if (!matches) {
+                    ErrorResponse.Builder e = ErrorResponse.newBuilder().setCode(ErrorResponse.Code.CONDITION_FAILED)
+                            .setRangeId(r.groupId).setFound(actual.isPresent())
+                            .setMessage("conditional put of " + Keys.pretty(key) + " in range " + r.groupId + ": "
+                                    + (actual.isPresent() ? "the key holds another value" : "the key is absent"));
+                    actual.ifPresent(v -> e.setActualValue(ByteString.copyFrom(v)));
+                    return RangeReply.newBuilder().setError(e).build();
+                }
+                put(r, key, cp.getValue().toByteArray(), batch);
+            }
+            case INCREMENT -> {
+                byte[] key = req.getIncrement().getKey().toByteArray();
+                Optional<byte[]> current = view.get(key);
+                if (current.isPresent() && current.get().length != 8) {
+                    return Replies.error(ErrorResponse.Code.BAD_REQUEST, "increment of " + Keys.pretty(key)
+                            + ": its value is " + current.get().length + " bytes, not an 8-byte integer");
+                }
+                long next = current.map(v -> ByteBuffer.wrap(v).getLong()).orElse(0L) + req.getIncrement().getDelta();
+                byte[] value = ByteBuffer.allocate(8).putLong(next).array();
+                put(r, key, value, batch);
+                ok.setFound(true).setValue(ByteString.copyFrom(value));
+            }
+            case DELETE_RANGE -> {
+                byte[] s = req.getDeleteRange().getStartKey().toByteArray();
+                byte[] e = req.getDeleteRange().getEndKey().toByteArray();
+                long deleted = 0;
+                for (KeyValue kv : view.scan(s, e, Long.MAX_VALUE)) {
+                    r.sizeBytes -= kv.key().length + kv.value().length;
+                    deleted++;
+                }
+                batch.deleteRange(s, e);
+                view.deleteSpan(s, e);
+                ok.setDeleted(deleted);
+            }
+            case META_UPDATE -> {
+                var mu = req.getMetaUpdate();
+                byte[] key = mu.getKey().toByteArray();
+                Optional<byte[]> existing = view.get(key);
+                if (existing.isPresent()
+                        && parseDescriptor(existing.get()).getGeneration() > mu.getRangeDescriptor().getGeneration()) {
+                    // A newer record stays; the caller learns it was not applied from `found`.
+                    return Replies.kv(ok.setFound(true).setValue(ByteString.copyFrom(existing.get())).build());
+                }
+                put(r, key, mu.getRangeDescriptor().toByteArray(), batch);
+            }
+            default -> throw new IllegalStateException("range " + r.groupId + ": command " + req.getOpCase()
                     + " in the Raft log is not a write");
         }
+        return Replies.kv(ok.build());
     }
 
-    static KvResponse written(long index) {
-        return KvResponse.newBuilder().setAppliedIndex(index).build();
+    private void put(Replica r, byte[] key, byte[] value, WriteBatch batch) {
+        Optional<byte[]> old = view.get(key);
+        r.sizeBytes += key.length + value.length - old.map(v -> key.length + v.length).orElse(0);
+        batch.put(key, value);
+        view.put(key, value);
     }
 
-    KvResponse get(long groupId, byte[] key) {
-        return store.get(KvKeys.stateKey(groupId, key))
+    private void delete(Replica r, byte[] key, WriteBatch batch) {
+        Optional<byte[]> old = view.get(key);
+        r.sizeBytes -= old.map(v -> key.length + v.length).orElse(0);
+        batch.delete(key);
+        view.delete(key);
+    }
+
+    void writeDescriptor(RangeDescriptor desc, WriteBatch batch) {
+        byte[] key = Keys.rangeDescriptorKey(desc.getRangeId());
+        batch.put(key, desc.toByteArray());
+        view.put(key, desc.toByteArray());
+    }
+
+    void writeLease(long rangeId, Lease lease, WriteBatch batch) {
+        byte[] key = Keys.rangeLeaseKey(rangeId);
+        batch.put(key, lease.toByteArray());
+        view.put(key, lease.toByteArray());
+    }
+
+    /** The descriptor and lease the store holds for a range (committed), or null / the empty lease. */
+    RangeDescriptor storedDescriptor(long rangeId) {
+        return store.get(Keys.rangeDescriptorKey(rangeId)).map(KvApplier::parseDescriptor).orElse(null);
+    }
+
+    Lease storedLease(long rangeId) {
+        return store.get(Keys.rangeLeaseKey(rangeId)).map(v -> {
+            try {
+                return Lease.parseFrom(v);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("corrupt lease of range " + rangeId + " in the store", e);
+            }
+        }).orElse(Lease.getDefaultInstance());
+    }
+
+    static RangeDescriptor parseDescriptor(byte[] bytes) {
+        try {
+            return RangeDescriptor.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt range descriptor in the store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bytes of keys and values in a range's data span as the batch will leave it. */
+    long spanBytes(RangeDescriptor desc) {
+        long bytes = 0;
+        for (KeyValue kv : view.scan(Keys.dataStart(desc.getStartKey().toByteArray()), desc.getEndKey().toByteArray(),
+                Long.MAX_VALUE)) {
+            bytes += kv.key().length + kv.value().length;
+        }
+        return bytes;
+    }
+
+    // ---- reads, from the committed store ----
+
+    KvResponse get(byte[] key) {
+        return store.get(key)
                 .map(v -> KvResponse.newBuilder().setFound(true).setValue(ByteString.copyFrom(v)).build())
                 .orElse(KvResponse.newBuilder().setFound(false).build());
     }
 
-    /** Rows of every group in {@code [start, end)} by user key; an empty end means no bound. */
-    KvResponse scan(KvScan scan) {
+    /** The scan clipped to the range's span, at most min(limit, maxScanRows) rows, with a resume key. */
+    KvResponse scan(RangeDescriptor desc, KvScan scan) {
         int limit = scan.getLimit() == 0 ? settings.maxScanRows() : Math.min(scan.getLimit(), settings.maxScanRows());
         byte[] start = scan.getStartKey().toByteArray();
-        byte[] end = scan.getEndKey().toByteArray();
-        List<KvPair> rows = new ArrayList<>();
-        for (long g = 1; g <= settings.groupCount(); g++) {
-            byte[] to = end.length == 0 ? KvKeys.groupEnd(g) : KvKeys.stateKey(g, end);
-            for (KeyValue kv : store.scan(KvKeys.stateKey(g, start), to, limit)) {
-                rows.add(KvPair.newBuilder().setKey(ByteString.copyFrom(KvKeys.userKey(kv.key())))
-                        .setValue(ByteString.copyFrom(kv.value())).build());
-            }
-        }
-        rows.sort(Comparator.comparing(p -> p.getKey().toByteArray(), Arrays::compareUnsigned));
+        byte[] dataStart = Keys.dataStart(desc.getStartKey().toByteArray());
+        if (Keys.compare(start, dataStart) < 0) start = dataStart;
+        byte[] end = scan.getEndKey().isEmpty() ? desc.getEndKey().toByteArray() : scan.getEndKey().toByteArray();
+        List<KeyValue> rows = store.scan(start, end, limit + 1);
         KvResponse.Builder b = KvResponse.newBuilder();
-        b.addAllPairs(rows.subList(0, Math.min(limit, rows.size())));
+        for (int i = 0; i < Math.min(limit, rows.size()); i++) {
+            KeyValue kv = rows.get(i);
+            b.addPairs(KvPair.newBuilder().setKey(ByteString.copyFrom(kv.key())).setValue(ByteString.copyFrom(kv.value())));
+        }
+        if (rows.size() > limit) b.setResumeKey(ByteString.copyFrom(rows.get(limit).key()));
         return b.build();
     }
 
-    /** The store's {@code SnapshotSource}: the group's rows, read now (see {@link SnapshotData}). */
-    byte[] snapshotData(long groupId, SnapshotMetadata meta) {
-        List<KeyValue> rows = store.scan(KvKeys.groupStart(groupId), KvKeys.groupEnd(groupId),
-                settings.maxSnapshotKeys() + 1);
+    // ---- snapshots ----
+
+    /** The store's {@code SnapshotSource}: the range's local keys and data span, read now (see {@link SnapshotData}). */
+    byte[] snapshotData(long rangeId, SnapshotMetadata meta) {
+        RangeDescriptor desc = storedDescriptor(rangeId);
+        Invariants.check(desc != null, "node %s: a snapshot of range %s was asked for, but it has no descriptor",
+                localNodeId, rangeId);
+        List<KeyValue> rows = new ArrayList<>(store.scan(Keys.rangeLocalStart(rangeId), Keys.rangeLocalEnd(rangeId),
+                1_000));
+        rows.addAll(store.scan(Keys.dataStart(desc.getStartKey().toByteArray()), desc.getEndKey().toByteArray(),
+                settings.maxSnapshotKeys() + 1));
         if (rows.size() > settings.maxSnapshotKeys()) {
-            throw new IllegalStateException("node " + localNodeId + " group " + groupId + " holds more than "
-                    + settings.maxSnapshotKeys() + " keys: too many for one snapshot message");
+            throw new IllegalStateException("node " + localNodeId + " range " + rangeId + " holds more than "
+                    + settings.maxSnapshotKeys() + " keys: too many for one snapshot message; split it");
         }
         return SnapshotData.encode(rows);
     }
 
-    /** Replaces the group's state with a snapshot's, in the cycle's batch. */
+    /**
+     * Replaces the range's state with a snapshot's, in the cycle's batch: deletes its range-local
+     * keys and the snapshot descriptor's data span, then writes the image.
+     */
     void installSnapshot(Replica r, Snapshot snapshot, WriteBatch batch) {
-        long g = r.groupId;
-        batch.deleteRange(KvKeys.groupStart(g), KvKeys.groupEnd(g));
-        for (KvPair p : SnapshotData.decode(g, snapshot.data())) {
-            batch.put(KvKeys.stateKey(g, p.getKey().toByteArray()), p.getValue().toByteArray());
+        long id = r.groupId;
+        List<KvPair> pairs = SnapshotData.decode(id, snapshot.data());
+        RangeDescriptor desc = SnapshotData.descriptor(id, pairs);
+        byte[] dataStart = Keys.dataStart(desc.getStartKey().toByteArray());
+        byte[] dataEnd = desc.getEndKey().toByteArray();
+        batch.deleteRange(Keys.rangeLocalStart(id), Keys.rangeLocalEnd(id));
+        view.deleteSpan(Keys.rangeLocalStart(id), Keys.rangeLocalEnd(id));
+        batch.deleteRange(dataStart, dataEnd);
+        view.deleteSpan(dataStart, dataEnd);
+        long size = 0;
+        Lease lease = Lease.getDefaultInstance();
+        byte[] leaseKey = Keys.rangeLeaseKey(id);
+        for (KvPair p : pairs) {
+            byte[] key = p.getKey().toByteArray();
+            byte[] value = p.getValue().toByteArray();
+            batch.put(key, value);
+            view.put(key, value);
+            if (Keys.contains(dataStart, dataEnd, key)) size += key.length + value.length;
+            if (Arrays.equals(key, leaseKey)) {
+                try {
+                    lease = Lease.parseFrom(value);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("corrupt lease in a snapshot of range " + id, e);
+                }
+            }
         }
-        batch.applySnapshot(g, snapshot);
+        batch.applySnapshot(id, snapshot);
         SnapshotMetadata meta = snapshot.metadata();
         r.applied = meta.index();
         r.appliedTerm = meta.term();
         r.snapshotIndex = meta.index();
         r.bytesSinceSnapshot = 0;
         r.confState = meta.confState();
-        batch.setApplied(g, r.applied, r.confState);
+        r.desc = desc;
+        r.lease = lease;
+        r.sizeBytes = size;
+        batch.setApplied(id, r.applied, r.confState);
     }
 }

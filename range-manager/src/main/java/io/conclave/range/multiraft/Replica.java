@@ -39,10 +39,19 @@ final class Replica {
     Role role = Role.FOLLOWER;
     /** Set once this node applied its own removal: the replica stops ticking and campaigning. */
     boolean removed;
+    /** Replaced by a new replica object of the same range (a split initialized it); ignore it. */
+    boolean retired;
     /** Neither ticks nor heartbeats until woken; see {@link Quiescence}. */
     boolean quiesced;
     /** ReadIndex rounds issued and not yet answered; a leader with any does not quiesce. */
     int readRoundsInFlight;
+
+    /** The range's descriptor as of the applied index; null while uninitialized (no snapshot yet). */
+    io.conclave.range.rpc.RangeDescriptor desc;
+    /** The range's lease as of the applied index; holder 0 when none was ever granted. */
+    io.conclave.range.rpc.Lease lease = io.conclave.range.rpc.Lease.getDefaultInstance();
+    /** Bytes of keys and values in the data span, kept at apply, computed once at load. */
+    long sizeBytes;
 
     /** Writes accepted this cycle; they are proposed together at the cycle's start. */
     final List<QueuedWrite> queuedWrites = new ArrayList<>();
@@ -66,6 +75,10 @@ final class Replica {
         if (soft == null) return;
         leaderId = soft.leaderId();
         role = soft.role();
+    }
+
+    boolean initialized() {
+        return desc != null;
     }
 
     boolean isLeader() {

@@ -1,5 +1,6 @@
 package io.conclave.range.multiraft;
 
+import io.conclave.clock.HybridLogicalClock;
 import io.conclave.raft.ConfChange.ConfChangeType;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
@@ -13,13 +14,19 @@ import io.conclave.raft.RaftConfig;
 import io.conclave.raft.RawNode;
 import io.conclave.raft.ReadState;
 import io.conclave.raft.Ready;
+import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
+import io.conclave.range.Keys;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.RaftBatch;
+import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.RangeReply;
+import io.conclave.range.rpc.ReplicaDescriptor;
+import io.conclave.range.rpc.SplitRange;
 import io.conclave.storage.GroupStorage;
 import io.conclave.storage.Store;
 import io.conclave.storage.WriteBatch;
@@ -28,12 +35,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +73,13 @@ public final class Scheduler implements AutoCloseable {
      * anyway; bounds the work a crash makes the node apply again and how long reads wait.
      */
     static final int MAX_DEFERRED_CYCLES = 8;
+    /**
+     * A range's Raft log starts here (as in CockroachDB): a bootstrapped range and the right half
+     * of a split begin with their log truncated at this index, so a replica that joins later
+     * always needs a snapshot (which carries the descriptor) and never applies entries without one.
+     */
+    static final long RAFT_INIT_INDEX = 10;
+    static final long RAFT_INIT_TERM = 5;
 
     /** Where the scheduler sends Raft traffic, and how it names a leader's address to clients. */
     public interface PeerNetwork {
@@ -89,15 +105,20 @@ public final class Scheduler implements AutoCloseable {
 
     private record Stop() implements Event {}
 
-    private record Expiry(long deadlineTick, Pending pending, Runnable forget) {}
+    /** {@code proposed}: the request was proposed, so its timeout leaves its fate unknown. */
+    private record Expiry(long deadlineTick, Pending pending, Runnable forget, boolean proposed) {}
 
     private record PendingWrite(long groupId, Pending pending) {}
+
+    /** Where the answer to a write goes once it applies. */
+    private record PendingCommand(long groupId, Pending pending, String what) {}
 
     private record GroupIndex(long groupId, long index) {}
 
     final long localNodeId;
     private final Store store;
     private final SchedulerSettings settings;
+    private final HybridLogicalClock clock;
     private final PeerNetwork network;
     private final Consumer<Throwable> onFatal;
     private final long randomSeed;
@@ -107,6 +128,14 @@ public final class Scheduler implements AutoCloseable {
 
     // Everything below is confined to the scheduler thread.
     private final Map<Long, Replica> replicas = new TreeMap<>();
+    /** Initialized, not removed replicas by their span's end key: spans never overlap. */
+    private final TreeMap<byte[], Replica> spans = new TreeMap<>(Keys::compare);
+    /** The store as this cycle's uncommitted batch will leave it, for reads at apply. */
+    private final BatchView view;
+    /** Work that needs this cycle's batch durable and published first (a split's new replica). */
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    /** Set when the cycle's batch creates a range: it must commit, not wait for a later cycle. */
+    private boolean forceSync;
     private final Set<Replica> dirty = new LinkedHashSet<>();
     /** Replicas that tick: all but the quiesced and the removed. Idle groups leave this set. */
     private final Set<Replica> awake = new LinkedHashSet<>();
@@ -129,6 +158,8 @@ public final class Scheduler implements AutoCloseable {
     private final Set<Replica> unpublished = new LinkedHashSet<>();
     private final Set<Long> groupsToPersist = new LinkedHashSet<>();
     private final Map<Long, PendingWrite> pendingWrites = new HashMap<>();
+    /** Splits and lease requests proposed here, by proposal id. */
+    private final Map<Long, PendingCommand> pendingCommands = new HashMap<>();
     private final Map<GroupIndex, Pending> pendingConfChanges = new HashMap<>();
     private final Map<Long, Replica.ReadBatch> readBatches = new HashMap<>();
     private final ArrayDeque<Expiry> expiries = new ArrayDeque<>();
@@ -158,12 +189,14 @@ public final class Scheduler implements AutoCloseable {
      * @param onFatal called once if the scheduler thread dies (a storage failure, a broken
      *     invariant); the node must stop then, since it can no longer persist or answer
      */
-    public Scheduler(long localNodeId, Store store, SchedulerSettings settings, PeerNetwork network,
-            long randomSeed, Consumer<Throwable> onFatal) {
+    public Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
+            PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal) {
         Invariants.check(localNodeId > 0, "node id must be positive, was %s", localNodeId);
         this.localNodeId = localNodeId;
         this.store = store;
         this.settings = settings;
+        this.clock = clock;
+        this.view = new BatchView(store);
         this.network = network;
         this.onFatal = onFatal;
         this.randomSeed = randomSeed;
@@ -171,30 +204,109 @@ public final class Scheduler implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(randomSeed);
         this.nextProposalId = random.nextLong() & Long.MAX_VALUE;
         this.nextReadId = random.nextLong() & Long.MAX_VALUE;
-        this.applier = new KvApplier(localNodeId, store, settings);
+        this.applier = new KvApplier(localNodeId, store, view, settings);
         this.liveness = new Liveness(settings.electionTicks());
         this.thread = new Thread(this::run, "conclave-scheduler-n" + localNodeId);
     }
 
-    /** Writes the initial membership of groups 1..groupCount into a fresh store. */
-    public static void bootstrap(Store store, int groupCount, Set<Long> voters) {
-        ConfState cs = new ConfState(voters, Set.of());
+    /**
+     * Writes the initial ranges into a fresh store: for each, its Raft state at
+     * {@link #RAFT_INIT_INDEX} (voters and learners from its replicas) and its descriptor; with
+     * range 1, the meta records of all of them and the range-id and node-id counters. Every node
+     * listed as a replica bootstraps the same list, or only node 1 (which then holds all).
+     */
+    public static void bootstrap(Store store, List<RangeDescriptor> ranges) {
+        Invariants.check(!ranges.isEmpty(), "bootstrap needs at least one range");
+        Set<Long> ids = new HashSet<>();
+        long maxRangeId = 0;
+        long maxNodeId = 0;
+        for (RangeDescriptor d : ranges) {
+            Invariants.check(d.getRangeId() > 0 && ids.add(d.getRangeId()), "bootstrap: bad or repeated range id in %s", d);
+            Invariants.check(Keys.compare(d.getStartKey().toByteArray(), d.getEndKey().toByteArray()) < 0
+                    && d.getReplicasCount() > 0, "bootstrap: range %s has an empty span or no replicas", d.getRangeId());
+            maxRangeId = Math.max(maxRangeId, d.getRangeId());
+            for (ReplicaDescriptor rd : d.getReplicasList()) maxNodeId = Math.max(maxNodeId, rd.getNodeId());
+        }
         WriteBatch batch = store.newBatch();
-        for (long g = 1; g <= groupCount; g++) {
-            batch.setApplied(g, 0, cs);
-            batch.setSnapshotMeta(g, new SnapshotMetadata(0, 0, cs));
+        for (RangeDescriptor d : ranges) {
+            writeInitialRaftState(batch, d.getRangeId(), confStateOf(d), HardState.EMPTY);
+            batch.put(Keys.rangeDescriptorKey(d.getRangeId()), d.toByteArray());
+        }
+        if (ids.contains(Keys.META_RANGE_ID)) {
+            for (RangeDescriptor d : ranges) batch.put(Keys.metaKey(d.getEndKey().toByteArray()), d.toByteArray());
+            batch.put(Keys.rangeIdCounterKey(), ByteBuffer.allocate(8).putLong(maxRangeId).array());
+            batch.put(Keys.nodeIdCounterKey(), ByteBuffer.allocate(8).putLong(maxNodeId).array());
         }
         store.commit(batch);
     }
 
-    /** Loads every group the store holds and starts the scheduler thread. */
-    public void start() {
-        for (var kv : store.scan(KvKeys.nodeAddressStart(), KvKeys.nodeAddressEnd(), 100_000)) {
-            long node = ByteBuffer.wrap(kv.key(), KvKeys.PREFIX_BYTES + 1, 8).getLong();
-            network.learnAddress(node, new String(kv.value(), StandardCharsets.UTF_8));
+    /**
+     * The ranges of a fixed-membership bootstrap: range 1 over [KEY_MIN, USER_START), then the
+     * user span cut into {@code userRanges} ranges (ids 2, 3, ...) at evenly spaced 2-byte keys,
+     * every one with all of {@code nodeIds} as voters.
+     */
+    public static List<RangeDescriptor> initialRanges(java.util.Collection<Long> nodeIds, int userRanges) {
+        Invariants.check(userRanges >= 1 && userRanges <= 10_000, "initial user ranges must be in [1, 10000], was %s",
+                userRanges);
+        List<ReplicaDescriptor> replicas = new ArrayList<>();
+        for (long id : new TreeSet<>(nodeIds)) replicas.add(ReplicaDescriptor.newBuilder().setNodeId(id).build());
+        List<RangeDescriptor> out = new ArrayList<>();
+        out.add(RangeDescriptor.newBuilder().setRangeId(Keys.META_RANGE_ID)
+                .setStartKey(com.google.protobuf.ByteString.copyFrom(Keys.KEY_MIN))
+                .setEndKey(com.google.protobuf.ByteString.copyFrom(Keys.USER_START)).addAllReplicas(replicas).build());
+        int first = (Keys.USER_START[0] & 0xff) << 8;
+        int width = 0xffff - first;
+        byte[] start = Keys.USER_START;
+        for (int i = 1; i <= userRanges; i++) {
+            int k = first + (int) ((long) width * i / userRanges);
+            byte[] end = i == userRanges ? Keys.KEY_MAX : new byte[] {(byte) (k >> 8), (byte) k};
+            out.add(RangeDescriptor.newBuilder().setRangeId(Keys.FIRST_USER_RANGE_ID + i - 1)
+                    .setStartKey(com.google.protobuf.ByteString.copyFrom(start))
+                    .setEndKey(com.google.protobuf.ByteString.copyFrom(end)).addAllReplicas(replicas).build());
+            start = end;
         }
-        for (long g : store.groupIds()) loadReplica(g);
-        LOG.info(() -> "node " + localNodeId + " scheduler starting with " + replicas.size() + " groups");
+        return out;
+    }
+
+    /**
+     * A range's Raft state as bootstrap and splits create it: the log truncated at
+     * {@link #RAFT_INIT_INDEX}, everything up to it applied and committed. A replica that already
+     * voted in a later term (an uninitialized one, created by an early message) keeps its term
+     * and vote: a vote must never be forgotten.
+     */
+    static void writeInitialRaftState(WriteBatch batch, long rangeId, ConfState cs, HardState current) {
+        batch.applySnapshot(rangeId, new Snapshot(new SnapshotMetadata(RAFT_INIT_INDEX, RAFT_INIT_TERM, cs), new byte[0]));
+        long term = Math.max(current.term(), RAFT_INIT_TERM);
+        batch.setHardState(rangeId, new HardState(term, current.term() == term ? current.vote() : 0,
+                Math.max(current.commit(), RAFT_INIT_INDEX)));
+    }
+
+    static ConfState confStateOf(RangeDescriptor d) {
+        Set<Long> voters = new TreeSet<>();
+        Set<Long> learners = new TreeSet<>();
+        for (ReplicaDescriptor r : d.getReplicasList()) (r.getLearner() ? learners : voters).add(r.getNodeId());
+        return new ConfState(voters, learners);
+    }
+
+    /** {@code d} with the replicas of {@code cs} and the next generation. */
+    static RangeDescriptor withMembership(RangeDescriptor d, ConfState cs) {
+        RangeDescriptor.Builder b = d.toBuilder().clearReplicas().setGeneration(d.getGeneration() + 1);
+        for (long v : new TreeSet<>(cs.voters())) b.addReplicas(ReplicaDescriptor.newBuilder().setNodeId(v));
+        for (long l : new TreeSet<>(cs.learners())) {
+            b.addReplicas(ReplicaDescriptor.newBuilder().setNodeId(l).setLearner(true));
+        }
+        return b.build();
+    }
+
+    /** Loads every range the store holds and starts the scheduler thread. */
+    public void start() {
+        for (var kv : store.scan(Keys.nodeAddressStart(), Keys.nodeAddressEnd(), 100_000)) {
+            network.learnAddress(Keys.nodeIdOfAddressKey(kv.key()), new String(kv.value(), StandardCharsets.UTF_8));
+        }
+        for (long g : store.groupIds()) {
+            if (g > 0) loadReplica(g);
+        }
+        LOG.info(() -> "node " + localNodeId + " scheduler starting with " + replicas.size() + " ranges");
         thread.start();
     }
 
@@ -290,7 +402,11 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void expireAfter(Pending pending, Runnable forget) {
-        expiries.add(new Expiry(pending.deadlineTick, pending, forget));
+        expiries.add(new Expiry(pending.deadlineTick, pending, forget, false));
+    }
+
+    private void expireAfterProposal(Pending pending, Runnable forget) {
+        expiries.add(new Expiry(pending.deadlineTick, pending, forget, true));
     }
 
     private void stepInto(long groupId, Message m, boolean quiesce) {
@@ -298,6 +414,7 @@ public final class Scheduler implements AutoCloseable {
             LOG.fine(() -> "node " + localNodeId + " dropped a message for group " + groupId + " to node " + m.to());
             return; // group 0 holds node-local records and is never a Raft group
         }
+        if (m.type() == MessageType.SNAPSHOT && refuseOverlappingSnapshot(groupId, m)) return;
         Replica r = replicas.get(groupId);
         if (r == null) r = createUninitialized(groupId);
         if (r.removed) return;
@@ -329,8 +446,14 @@ public final class Scheduler implements AutoCloseable {
         while (!expiries.isEmpty() && expiries.peek().deadlineTick() <= tickCount) {
             Expiry e = expiries.poll();
             e.forget().run();
-            e.pending().fail(ErrorResponse.Code.TIMEOUT, "node " + localNodeId + " got no answer within "
-                    + settings.requestTimeoutTicks() + " ticks (no leader, lost quorum, or overloaded); retry");
+            if (e.proposed()) {
+                e.pending().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "node " + localNodeId + " proposed the write but"
+                        + " saw it neither applied nor dropped within " + settings.requestTimeoutTicks()
+                        + " ticks (lost quorum or leadership?); it may or may not have been applied");
+            } else {
+                e.pending().fail(ErrorResponse.Code.TIMEOUT, "node " + localNodeId + " got no answer within "
+                        + settings.requestTimeoutTicks() + " ticks (no leader, lost quorum, or overloaded); retry");
+            }
         }
     }
 
@@ -381,18 +504,78 @@ public final class Scheduler implements AutoCloseable {
         RawNode raft = new RawNode(raftConfig(groupId, applied), gs);
         Replica r = new Replica(groupId, raft, gs, applied, gs.appliedConfState(), gs.hardState());
         r.snapshotIndex = gs.firstIndex() - 1;
-        replicas.put(groupId, r);
-        awake.add(r);
+        r.desc = applier.storedDescriptor(groupId);
+        r.lease = applier.storedLease(groupId);
+        if (r.desc != null) {
+            r.sizeBytes = applier.spanBytes(r.desc);
+            // Removed while this node was down, or before a restart: it may not campaign or serve.
+            r.removed = !r.confState.voters().contains(localNodeId) && !r.confState.learners().contains(localNodeId);
+        }
+        Replica previous = replicas.put(groupId, r);
+        if (previous != null) retire(previous);
+        if (!r.removed) awake.add(r);
+        reindex(r, null);
         peerNodesStale = true;
         return r;
     }
 
+    /** Drops a replica object replaced by a new one (an uninitialized replica a split initializes). */
+    private void retire(Replica r) {
+        r.retired = true;
+        dirty.remove(r);
+        awake.remove(r);
+        unpublished.remove(r);
+        readsToIssue.remove(r);
+        writesToPropose.remove(r);
+        if (r.desc != null) spans.remove(r.desc.getEndKey().toByteArray(), r);
+    }
+
+    /** Keeps {@link #spans} true after {@code r}'s descriptor changed from {@code old}. */
+    private void reindex(Replica r, RangeDescriptor old) {
+        if (old != null) spans.remove(old.getEndKey().toByteArray(), r);
+        if (r.desc == null || r.removed || r.retired) return;
+        Replica clash = spans.put(r.desc.getEndKey().toByteArray(), r);
+        Invariants.check(clash == null || clash == r, "node %s: ranges %s and %s both end at %s", localNodeId,
+                clash == null ? 0 : clash.groupId, r.groupId, Keys.pretty(r.desc.getEndKey().toByteArray()));
+    }
+
+    /** The initialized local replica whose span holds {@code key}, or null. */
+    private Replica replicaHolding(byte[] key) {
+        var e = spans.higherEntry(key);
+        if (e == null) return null;
+        Replica r = e.getValue();
+        return Keys.compare(r.desc.getStartKey().toByteArray(), key) <= 0 ? r : null;
+    }
+
     /**
-     * A message for a group this node does not have: it was added to that group, and the leader
-     * will send a snapshot. The replica starts with no membership, so it cannot campaign.
+     * A snapshot whose span overlaps another initialized local replica is refused (dropped; the
+     * leader retries later): it is a range split off a range this node has not split yet, and
+     * installing it would clobber the left range's data. Once the split applies here, the right
+     * range exists and the snapshot is no longer needed, or fits.
+     */
+    private boolean refuseOverlappingSnapshot(long groupId, Message m) {
+        if (m.snapshot() == null || m.snapshot().isEmpty()) return false;
+        RangeDescriptor d = SnapshotData.descriptor(groupId, SnapshotData.decode(groupId, m.snapshot().data()));
+        byte[] end = d.getEndKey().toByteArray();
+        for (var e : spans.tailMap(d.getStartKey().toByteArray(), false).entrySet()) {
+            Replica other = e.getValue();
+            if (Keys.compare(other.desc.getStartKey().toByteArray(), end) >= 0) break;
+            if (other.groupId != groupId) {
+                LOG.fine(() -> "node " + localNodeId + " refused a snapshot of range " + groupId + " overlapping range "
+                        + other.groupId);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A message for a range this node does not have: it was added to that range (the leader will
+     * send a snapshot) or a split has not applied here yet (the split will initialize it). The
+     * replica starts with no membership, so it cannot campaign.
      */
     private Replica createUninitialized(long groupId) {
-        LOG.info(() -> "node " + localNodeId + " creating replica of group " + groupId + " for an incoming message");
+        LOG.fine(() -> "node " + localNodeId + " creating replica of range " + groupId + " for an incoming message");
         groupsToPersist.add(groupId);
         return loadReplica(groupId);
     }
@@ -410,41 +593,97 @@ public final class Scheduler implements AutoCloseable {
 
     private RangeReply notLeader(long groupId, Replica r) {
         long hint = r == null ? 0 : r.leaderId;
-        return Replies.notLeader(groupId, settings.groupCount(), hint, hint == 0 ? null : network.addressOf(hint));
+        return Replies.notLeader(groupId, hint, hint == 0 ? null : network.addressOf(hint));
+    }
+
+    private RangeReply notLeaseholder(Replica r) {
+        long hint = leaseholderHint(r);
+        return Replies.notLeaseholder(localNodeId, r.groupId, hint, hint == 0 ? null : network.addressOf(hint));
+    }
+
+    private RangeReply rangeNotFound(long rangeId, Replica r) {
+        return Replies.rangeNotFound(localNodeId, rangeId, r == null ? ""
+                : r.removed ? "(it was removed from it)" : "(its replica here awaits a snapshot)");
+    }
+
+    private RangeReply keyMismatch(Replica r, byte[] key, String what) {
+        Replica holder = key == null ? null : replicaHolding(key);
+        return Replies.keyMismatch(localNodeId, r.desc, holder == null ? List.of() : List.of(holder.desc), what);
     }
 
     // ---- KV requests ----
 
     private void handleKv(KvRequest req, Pending pending) {
-        String invalid = KvApplier.validate(req);
+        long rangeId = req.getRangeId();
+        boolean system = rangeId == Keys.META_RANGE_ID || (rangeId == 0 && KvApplier.touchesSystemKeys(req));
+        String invalid = KvApplier.validate(req, system);
         if (invalid != null) {
             pending.fail(invalid.startsWith("too large") ? ErrorResponse.Code.TOO_LARGE : ErrorResponse.Code.BAD_REQUEST,
                     invalid);
             return;
         }
-        switch (req.getOpCase()) {
-            case PUT -> propose(KvKeys.groupOf(req.getPut().getKey().toByteArray(), settings.groupCount()), req, pending);
-            case DELETE -> propose(KvKeys.groupOf(req.getDelete().getKey().toByteArray(), settings.groupCount()), req,
-                    pending);
-            case GET -> get(req, pending);
-            case SCAN -> scan(req, pending);
-            default -> pending.fail(ErrorResponse.Code.BAD_REQUEST, "empty KV request");
+        if (req.getOpCase() == KvRequest.OpCase.META_UPDATE && rangeId != Keys.META_RANGE_ID && rangeId != 0) {
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, "meta_update is served by range 1 only, not range " + rangeId);
+            return;
+        }
+        byte[] first = KvApplier.firstKey(req);
+        Replica r = rangeId != 0 ? replicas.get(rangeId) : replicaHolding(first.length == 0 ? Keys.USER_START : first);
+        if (r == null || r.removed || !r.initialized()) {
+            pending.answer(rangeNotFound(rangeId, r));
+            return;
+        }
+        String outside = KvApplier.outsideSpan(r.desc, req);
+        if (outside != null) {
+            pending.answer(keyMismatch(r, first, outside));
+            return;
+        }
+        RangeReply refusal = refuseUnlessServing(r);
+        if (refusal != null) {
+            pending.answer(refusal);
+            return;
+        }
+        if (KvApplier.isWrite(req)) {
+            queueWrite(r, req, pending);
+        } else {
+            queueRead(r, pending, () -> serveRead(r, req, pending));
+            expireAfter(pending, () -> {});
         }
     }
 
-    private void propose(long groupId, KvRequest req, Pending pending) {
-        Replica r = replicaOrNull(groupId);
-        if (r == null || !r.isLeader()) {
-            pending.answer(notLeader(groupId, r));
+    /** Null if this replica may serve requests now, else the answer that sends the client elsewhere. */
+    private RangeReply refuseUnlessServing(Replica r) {
+        return r.isLeader() ? null : notLeaseholder(r);
+    }
+
+    /** The node to send a client to: the valid lease's holder, else the Raft leader. */
+    private long leaseholderHint(Replica r) {
+        return r.leaderId;
+    }
+
+    /** Serves a read once its index is applied; the span is checked again, since a split may have applied since. */
+    private void serveRead(Replica r, KvRequest req, Pending pending) {
+        if (r.retired || r.removed) {
+            pending.answer(rangeNotFound(r.groupId, r));
             return;
         }
+        String outside = KvApplier.outsideSpan(r.desc, req);
+        if (outside != null) {
+            pending.answer(keyMismatch(r, KvApplier.firstKey(req), outside));
+        } else if (req.getOpCase() == KvRequest.OpCase.GET) {
+            pending.answer(Replies.kv(applier.get(req.getGet().getKey().toByteArray())));
+        } else {
+            pending.answer(Replies.kv(applier.scan(r.desc, req.getScan())));
+        }
+    }
+
+    private void queueWrite(Replica r, KvRequest req, Pending pending) {
         wake(r);
         r.queuedWrites.add(new Replica.QueuedWrite(req, pending));
         writesToPropose.add(r);
     }
 
     /**
-     * Proposes each group's writes of this cycle as few entries as {@link
+     * Proposes each range's writes of this cycle as few entries as {@link
      * #MAX_PROPOSAL_BATCH_BYTES} allows: Raft sends an APPEND to every follower per proposal, and
      * each follower answers each, so one entry per cycle instead of one per write cuts the
      * messages, the log entries and the Raft steps by the batching factor.
@@ -475,65 +714,36 @@ public final class Scheduler implements AutoCloseable {
             ids[i] = nextProposalId++;
             requests.add(writes.get(i).request());
         }
-        Command command = ids.length == 1 ? new Command.Kv(localNodeId, ids[0], requests.get(0))
-                : new Command.KvBatch(localNodeId, ids, requests);
+        long leaseSequence = proposalLeaseSequence(r);
+        Command command = ids.length == 1 ? new Command.Kv(localNodeId, ids[0], leaseSequence, requests.get(0))
+                : new Command.KvBatch(localNodeId, leaseSequence, ids, requests);
         try {
             r.raft.propose(command.encode());
         } catch (ProposalDroppedException e) {
-            for (Replica.QueuedWrite w : writes) answerDropped(r.groupId, r, e, w.pending());
+            for (Replica.QueuedWrite w : writes) answerDropped(r, e, w.pending());
             return;
         }
         for (int i = 0; i < ids.length; i++) {
             long id = ids[i];
             Pending pending = writes.get(i).pending();
             pendingWrites.put(id, new PendingWrite(r.groupId, pending));
-            expireAfter(pending, () -> pendingWrites.remove(id));
+            expireAfterProposal(pending, () -> pendingWrites.remove(id));
         }
         dirty.add(r);
     }
 
-    private void answerDropped(long groupId, Replica r, ProposalDroppedException e, Pending pending) {
+    /** The lease sequence a write proposed now carries; 0 (checked against nothing) without leases. */
+    private long proposalLeaseSequence(Replica r) {
+        return 0;
+    }
+
+    /** A proposal Raft refused: nothing was appended, so the request may be retried anywhere. */
+    private void answerDropped(Replica r, ProposalDroppedException e, Pending pending) {
         if (e.reason() == ProposalDroppedException.Reason.NOT_LEADER) {
-            long hint = e.leaderHint();
-            pending.answer(Replies.notLeader(groupId, settings.groupCount(), hint, hint == 0 ? null : network.addressOf(hint)));
+            pending.answer(notLeaseholder(r));
         } else {
-            pending.fail(ErrorResponse.Code.PROPOSAL_DROPPED, "group " + groupId + ": " + e.getMessage());
+            pending.fail(ErrorResponse.Code.PROPOSAL_DROPPED, "range " + r.groupId + ": " + e.getMessage());
         }
-    }
-
-    private void get(KvRequest req, Pending pending) {
-        byte[] key = req.getGet().getKey().toByteArray();
-        long groupId = KvKeys.groupOf(key, settings.groupCount());
-        Replica r = replicaOrNull(groupId);
-        if (r == null || !r.isLeader()) {
-            pending.answer(notLeader(groupId, r));
-            return;
-        }
-        queueRead(r, pending, () -> pending.answer(Replies.kv(applier.get(groupId, key))));
-        expireAfter(pending, () -> {});
-    }
-
-    /**
-     * A scan reads every group, so it waits for a ReadIndex round on each; a follower's round is
-     * forwarded to its leader by Raft, so any node holding every group can serve a scan.
-     */
-    private void scan(KvRequest req, Pending pending) {
-        List<Replica> groups = new ArrayList<>();
-        for (long g = 1; g <= settings.groupCount(); g++) {
-            Replica r = replicaOrNull(g);
-            if (r == null) {
-                pending.answer(notLeader(g, null));
-                return;
-            }
-            groups.add(r);
-        }
-        int[] remaining = {groups.size()};
-        for (Replica r : groups) {
-            queueRead(r, pending, () -> {
-                if (--remaining[0] == 0) pending.answer(Replies.kv(applier.scan(req.getScan())));
-            });
-        }
-        expireAfter(pending, () -> {});
     }
 
     private void queueRead(Replica r, Pending pending, Runnable serve) {
@@ -542,7 +752,7 @@ public final class Scheduler implements AutoCloseable {
         readsToIssue.add(r);
     }
 
-    /** One ReadIndex round per group per cycle, shared by every read queued in the cycle. */
+    /** One ReadIndex round per range per cycle, shared by every read queued in the cycle. */
     private void issueReads() {
         for (Replica r : readsToIssue) {
             if (r.queuedReads.isEmpty()) continue;
@@ -553,7 +763,7 @@ public final class Scheduler implements AutoCloseable {
             r.readRoundsInFlight++;
             expiries.add(new Expiry(tickCount + settings.requestTimeoutTicks(), new Pending(f -> {}, 0), () -> {
                 if (readBatches.remove(id) != null) r.readRoundsInFlight--;
-            }));
+            }, false));
             dirty.add(r);
         }
         readsToIssue.clear();
@@ -588,6 +798,9 @@ public final class Scheduler implements AutoCloseable {
                     ConfChangeType.REMOVE_NODE, req.getRemoveReplica().getNodeId()), pending);
             case TRANSFER_LEADER -> transferLeader(req.getTransferLeader().getGroupId(),
                     req.getTransferLeader().getToNode(), pending);
+            case SPLIT_RANGE -> splitRange(req.getSplitRange(), pending);
+            case TRANSFER_LEASE -> transferLease(req.getTransferLease().getRangeId(), req.getTransferLease().getToNode(),
+                    pending);
             default -> pending.fail(ErrorResponse.Code.BAD_REQUEST, "empty admin request");
         }
     }
@@ -599,7 +812,7 @@ public final class Scheduler implements AutoCloseable {
             try {
                 r.raft.propose(new Command.NodeAddress(add.getNodeId(), add.getAddress()).encode());
             } catch (ProposalDroppedException e) {
-                answerDropped(add.getGroupId(), r, e, pending);
+                pending.fail(ErrorResponse.Code.PROPOSAL_DROPPED, "range " + add.getGroupId() + ": " + e.getMessage());
                 return;
             }
         }
@@ -624,7 +837,11 @@ public final class Scheduler implements AutoCloseable {
         try {
             index = r.raft.proposeConfChange(change);
         } catch (ProposalDroppedException e) {
-            answerDropped(groupId, r, e, pending);
+            if (e.reason() == ProposalDroppedException.Reason.NOT_LEADER) {
+                pending.answer(notLeader(groupId, r));
+            } else {
+                pending.fail(ErrorResponse.Code.PROPOSAL_DROPPED, "range " + groupId + ": " + e.getMessage());
+            }
             return;
         }
         GroupIndex key = new GroupIndex(groupId, index);
@@ -645,6 +862,74 @@ public final class Scheduler implements AutoCloseable {
         pending.answer(Replies.admin(Status.of(List.of(r))));
     }
 
+    /** Proposes the split trigger through the range's own log; checked again at apply. */
+    private void splitRange(SplitRange split, Pending pending) {
+        Replica r = replicas.get(split.getRangeId());
+        if (r == null || r.removed || !r.initialized()) {
+            pending.answer(rangeNotFound(split.getRangeId(), r));
+            return;
+        }
+        String problem = splitProblem(r.desc, split);
+        if (problem != null) {
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, problem);
+            return;
+        }
+        RangeReply refusal = refuseUnlessServing(r);
+        if (refusal != null) {
+            pending.answer(refusal);
+            return;
+        }
+        long id = nextProposalId++;
+        proposeCommand(r, new Command.Split(localNodeId, id, proposalLeaseSequence(r), split), id, pending,
+                "split of range " + r.groupId);
+    }
+
+    private void proposeCommand(Replica r, Command command, long id, Pending pending, String what) {
+        wake(r);
+        try {
+            r.raft.propose(command.encode());
+        } catch (ProposalDroppedException e) {
+            answerDropped(r, e, pending);
+            return;
+        }
+        pendingCommands.put(id, new PendingCommand(r.groupId, pending, what));
+        expireAfterProposal(pending, () -> pendingCommands.remove(id));
+        dirty.add(r);
+    }
+
+    /** Null if {@code split} may apply to a range described by {@code d}, else why not. */
+    static String splitProblem(RangeDescriptor d, SplitRange split) {
+        byte[] key = split.getSplitKey().toByteArray();
+        byte[] start = d.getStartKey().toByteArray();
+        byte[] end = d.getEndKey().toByteArray();
+        String span = "range " + d.getRangeId() + " [" + Keys.pretty(start) + ", " + Keys.pretty(end) + ")";
+        if (split.getNewRangeId() == 0 || split.getNewRangeId() == d.getRangeId()) {
+            return "split of " + span + ": new_range_id " + split.getNewRangeId()
+                    + " is not a fresh range id; allocate one from the range-id counter";
+        }
+        if (key.length > Keys.MAX_KEY_BYTES) {
+            return "too large: split key of " + key.length + " bytes; the limit is " + Keys.MAX_KEY_BYTES;
+        }
+        if (Keys.compare(key, Keys.USER_START) <= 0) {
+            return "split key " + Keys.pretty(key) + " is not above the start of user keys (0x04): the meta and"
+                    + " system range (range 1) never splits";
+        }
+        if (Keys.compare(key, start) <= 0 || Keys.compare(key, end) >= 0) {
+            return "split key " + Keys.pretty(key) + " is not strictly inside " + span;
+        }
+        if (split.getExpectedGeneration() != 0 && split.getExpectedGeneration() != d.getGeneration()) {
+            return span + " is at generation " + d.getGeneration() + ", not the expected "
+                    + split.getExpectedGeneration() + ": its descriptor changed; read it again and retry";
+        }
+        return null;
+    }
+
+    /** Hands the lease to {@code toNode}; see {@code transferLeaseNow}. */
+    private void transferLease(long rangeId, long toNode, Pending pending) {
+        pending.fail(ErrorResponse.Code.BAD_REQUEST, "lease transfer of range " + rangeId
+                + ": this node serves by Raft leadership; use transfer_leader");
+    }
+
     // ---- the cycle ----
 
     private void runCycle() {
@@ -653,7 +938,7 @@ public final class Scheduler implements AutoCloseable {
         List<Replica> ready = new ArrayList<>();
         List<Ready> readies = new ArrayList<>();
         for (Replica r : dirty) {
-            if (r.raft.hasReady()) {
+            if (!r.retired && r.raft.hasReady()) {
                 ready.add(r);
                 readies.add(r.raft.ready());
             }
@@ -672,10 +957,13 @@ public final class Scheduler implements AutoCloseable {
         persistNewGroups(batch);
         for (int i = 0; i < ready.size(); i++) {
             Ready rd = readies.get(i);
+            if (ready.get(i).retired) continue; // replaced by a split earlier in this batch: its Ready is void
             mustSync |= rd.mustSync() || !rd.snapshot().isEmpty() || !rd.readStates().isEmpty();
             persistAndApply(ready.get(i), rd, batch, answers);
             unpublished.add(ready.get(i));
         }
+        mustSync |= forceSync;
+        forceSync = false;
         // A leader's appends leave now and overlap its own fsync (Raft thesis 10.2.1); every other
         // message still waits for the commit. Why that is safe: sendBeforeCommit and package-info.
         boolean[] sentEarly = sendBeforeCommit(ready, readies);
@@ -691,9 +979,11 @@ public final class Scheduler implements AutoCloseable {
             Ready rd = readies.get(i);
             if (rd.hardState() != null) ready.get(i).durableHardState = rd.hardState();
         }
+        runAfterCommit();
         send(ready, readies, sentEarly); // persist before send for everything not sent early
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
+            if (r.retired) continue;
             recordReadStates(r, readies.get(i).readStates());
             r.raft.advance(readies.get(i));
             dirty.add(r);
@@ -743,11 +1033,19 @@ public final class Scheduler implements AutoCloseable {
         publishApplied();
     }
 
+    private void runAfterCommit() {
+        if (deferredBatch != null || afterCommit.isEmpty()) return;
+        List<Runnable> work = new ArrayList<>(afterCommit);
+        afterCommit.clear();
+        work.forEach(Runnable::run);
+    }
+
     private void commit(WriteBatch batch) {
         statCycles++;
         if (batch.isEmpty()) return; // only messages this cycle (heartbeats): nothing to make durable
         long start = nanoClock.getAsLong();
         store.commit(batch);
+        view.clear();
         statCommitNanos += nanoClock.getAsLong() - start;
         statCommits++;
     }
@@ -768,7 +1066,10 @@ public final class Scheduler implements AutoCloseable {
             failReadRoundsOf(r);
         }
         if (!rd.snapshot().isEmpty()) {
+            RangeDescriptor old = r.desc;
             applier.installSnapshot(r, rd.snapshot(), batch);
+            r.removed = false;
+            reindex(r, old);
             peerNodesStale = true;
         }
         statReadies++;
@@ -788,7 +1089,7 @@ public final class Scheduler implements AutoCloseable {
             Invariants.check(e.index() == r.applied + 1, "group %s: applying entry %s after applied index %s",
                     r.groupId, e.index(), r.applied);
             if (e.type() == EntryType.CONF_CHANGE) {
-                applyConfChange(r, e, answers);
+                applyConfChange(r, e, batch, answers);
             } else {
                 applyCommand(r, e, batch, answers);
             }
@@ -806,35 +1107,122 @@ public final class Scheduler implements AutoCloseable {
         if (e.data().length == 0) return; // a new leader's empty entry
         Command command = Command.decode(e.data());
         if (command instanceof Command.NodeAddress a) {
-            batch.put(KvKeys.nodeAddressKey(a.nodeId()), a.hostPort().getBytes(StandardCharsets.UTF_8));
+            batch.put(Keys.nodeAddressKey(a.nodeId()), a.hostPort().getBytes(StandardCharsets.UTF_8));
             answers.add(() -> network.learnAddress(a.nodeId(), a.hostPort()));
-            return;
-        }
-        if (command instanceof Command.KvBatch b) {
+        } else if (command instanceof Command.KvBatch b) {
             for (int i = 0; i < b.requests().size(); i++) {
-                applyWrite(r, e, b.originNode(), b.proposalIds()[i], b.requests().get(i), batch);
+                applyWrite(r, e, b.originNode(), b.proposalIds()[i], b.leaseSequence(), b.requests().get(i), batch);
             }
-            return;
+        } else if (command instanceof Command.Kv c) {
+            applyWrite(r, e, c.originNode(), c.proposalId(), c.leaseSequence(), c.request(), batch);
+        } else if (command instanceof Command.Split c) {
+            RangeReply reply = applySplit(r, c, batch);
+            answerCommand(c.originNode(), c.proposalId(), reply);
+        } else if (command instanceof Command.RequestLease c) {
+            RangeReply reply = applyLease(r, c, batch);
+            answerCommand(c.originNode(), c.proposalId(), reply);
         }
-        Command.Kv c = (Command.Kv) command;
-        applyWrite(r, e, c.originNode(), c.proposalId(), c.request(), batch);
     }
 
-    private void applyWrite(Replica r, Entry e, long originNode, long proposalId, KvRequest request, WriteBatch batch) {
-        applier.apply(r.groupId, request, batch);
+    private void answerCommand(long originNode, long proposalId, RangeReply reply) {
         if (originNode != localNodeId) return;
-        PendingWrite w = pendingWrites.remove(proposalId);
-        if (w != null) committedWriteAnswers.add(() -> w.pending().answer(Replies.kv(KvApplier.written(e.index()))));
+        PendingCommand p = pendingCommands.remove(proposalId);
+        if (p != null) committedWriteAnswers.add(() -> p.pending().answer(reply));
     }
 
-    private void applyConfChange(Replica r, Entry e, List<Runnable> answers) {
+    /**
+     * Applies one write on every replica alike: refused (nothing written) if it was proposed under
+     * a lease that is no longer the range's, or if its keys left the range's span (a split applied
+     * between its proposal and its application).
+     */
+    private void applyWrite(Replica r, Entry e, long originNode, long proposalId, long leaseSequence,
+            KvRequest request, WriteBatch batch) {
+        boolean mine = originNode == localNodeId;
+        RangeReply reply;
+        if (leaseSequence != 0 && leaseSequence != r.lease.getSequence()) {
+            reply = mine ? notLeaseholder(r) : null;
+        } else {
+            String outside = KvApplier.outsideSpan(r.desc, request);
+            reply = outside != null ? (mine ? keyMismatch(r, KvApplier.firstKey(request), outside) : null)
+                    : applier.apply(r, request, e.index(), batch);
+        }
+        if (!mine) return;
+        PendingWrite w = pendingWrites.remove(proposalId);
+        if (w != null) committedWriteAnswers.add(() -> w.pending().answer(reply));
+    }
+
+    /**
+     * The split trigger, on every replica alike, in this cycle's batch: the left range shrinks to
+     * [start, split key) with the next generation, and the right range is created in place on
+     * the same replicas (Raft state at {@link #RAFT_INIT_INDEX}, descriptor, the left's lease),
+     * over the data already under its keys. A right replica that exists uninitialized (created by
+     * an early message of the right range's leader) is initialized in place; one already
+     * initialized (by a snapshot) is left alone.
+     */
+    private RangeReply applySplit(Replica r, Command.Split c, WriteBatch batch) {
+        SplitRange split = c.split();
+        if (c.leaseSequence() != 0 && c.leaseSequence() != r.lease.getSequence()) return notLeaseholder(r);
+        String problem = splitProblem(r.desc, split);
+        if (problem != null) return Replies.error(ErrorResponse.Code.BAD_REQUEST, problem);
+        byte[] key = split.getSplitKey().toByteArray();
+        RangeDescriptor old = r.desc;
+        RangeDescriptor left = old.toBuilder().setEndKey(split.getSplitKey()).setGeneration(old.getGeneration() + 1)
+                .build();
+        RangeDescriptor right = RangeDescriptor.newBuilder().setRangeId(split.getNewRangeId())
+                .setStartKey(split.getSplitKey()).setEndKey(old.getEndKey()).addAllReplicas(old.getReplicasList())
+                .setGeneration(left.getGeneration()).build();
+        long rightBytes = applier.spanBytes(right);
+        r.desc = left;
+        r.sizeBytes -= rightBytes;
+        applier.writeDescriptor(left, batch);
+        reindex(r, old);
+        long rightId = right.getRangeId();
+        Replica existing = replicas.get(rightId);
+        if (existing == null || !existing.initialized()) {
+            HardState hs = existing == null ? store.group(rightId).hardState() : existing.raft.status().hardState();
+            writeInitialRaftState(batch, rightId, r.confState, hs);
+            applier.writeDescriptor(right, batch);
+            if (r.lease.getHolder() != 0) applier.writeLease(rightId, r.lease, batch);
+            if (existing != null) retire(existing);
+            groupsToPersist.remove(rightId);
+            forceSync = true;
+            boolean campaign = r.isLeader();
+            afterCommit.add(() -> {
+                Replica created = loadReplica(rightId);
+                if (campaign && !created.removed) {
+                    created.raft.campaign();
+                    dirty.add(created);
+                }
+            });
+        }
+        LOG.fine(() -> "node " + localNodeId + " split range " + r.groupId + " at " + Keys.pretty(key) + ": right range "
+                + rightId);
+        return Replies.admin(AdminResponse.newBuilder().setLeft(left).setRight(right).addGroups(Status.of(r)).build());
+    }
+
+    /** Applies a lease request; see {@code LeaseRules}. Without leases in use, nothing proposes one. */
+    private RangeReply applyLease(Replica r, Command.RequestLease c, WriteBatch batch) {
+        if (c.previousSequence() != r.lease.getSequence()) {
+            return notLeaseholder(r);
+        }
+        r.lease = c.lease();
+        applier.writeLease(r.groupId, r.lease, batch);
+        return Replies.admin(AdminResponse.newBuilder().addGroups(Status.of(r)).build());
+    }
+
+    private void applyConfChange(Replica r, Entry e, WriteBatch batch, List<Runnable> answers) {
         ConfChange cc = ConfChange.decode(e.data());
         r.confState = r.raft.applyConfChange(cc);
-        LOG.info(() -> "node " + localNodeId + " group " + r.groupId + " applied " + cc + " at " + e.index()
+        LOG.info(() -> "node " + localNodeId + " range " + r.groupId + " applied " + cc + " at " + e.index()
                 + ": voters " + r.confState.voters() + " learners " + r.confState.learners());
+        if (r.desc != null) {
+            r.desc = withMembership(r.desc, r.confState);
+            applier.writeDescriptor(r.desc, batch);
+        }
         if (cc.type() == ConfChangeType.REMOVE_NODE && cc.nodeId() == localNodeId) {
             r.removed = true;
             awake.remove(r);
+            if (r.desc != null) spans.remove(r.desc.getEndKey().toByteArray(), r);
         }
         peerNodesStale = true;
         Pending p = pendingConfChanges.remove(new GroupIndex(r.groupId, e.index()));
@@ -850,12 +1238,21 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Writes proposed here whose fate is now unknown: the client must retry (writes are idempotent). */
+    /**
+     * Writes and commands proposed here whose fate is now unknown: they may still apply under a new
+     * leader. Idempotent writes may be retried; others must not be retried blindly.
+     */
     private void failWritesOf(long groupId) {
+        String why = "node " + localNodeId + " lost Raft leadership of range " + groupId
+                + " after proposing; it may or may not have been applied";
         pendingWrites.values().removeIf(w -> {
             if (w.groupId() != groupId) return false;
-            w.pending().fail(ErrorResponse.Code.NOT_LEADER, "node " + localNodeId + " lost leadership of group "
-                    + groupId + " before the write applied; it may or may not have been applied; retry");
+            w.pending().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "write: " + why);
+            return true;
+        });
+        pendingCommands.values().removeIf(c -> {
+            if (c.groupId() != groupId) return false;
+            c.pending().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, c.what() + ": " + why);
             return true;
         });
     }
@@ -868,7 +1265,7 @@ public final class Scheduler implements AutoCloseable {
         readBatches.values().removeIf(b -> {
             if (b.groupId != r.groupId) return false;
             r.readRoundsInFlight--;
-            for (Replica.ReadWaiter w : b.waiters) w.pending().answer(notLeader(r.groupId, r));
+            for (Replica.ReadWaiter w : b.waiters) w.pending().answer(notLeaseholder(r));
             return true;
         });
     }
@@ -912,7 +1309,7 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
             Ready rd = readies.get(i);
-            if (!mayOverlapFsync(r.isLeader(), r.durableHardState, rd)) continue;
+            if (r.retired || !mayOverlapFsync(r.isLeader(), r.durableHardState, rd)) continue;
             sentEarly[i] = true;
             for (Message m : rd.messages()) {
                 if (!sendableBeforeCommit(rd, m)) continue;
@@ -962,6 +1359,7 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
             Ready rd = readies.get(i);
+            if (r.retired) continue;
             for (Message m : rd.messages()) {
                 if (sentEarly[i] && sendableBeforeCommit(rd, m)) continue;
                 outbox.add(r.groupId, m);

@@ -3,13 +3,12 @@ package io.conclave.range.multiraft;
 /**
  * Limits and timings of one node's multi-raft scheduler, validated together.
  *
- * @param groupCount how many KV groups the keyspace is hashed over; fixed for a cluster's life,
- *     because a key's group is {@code hash mod groupCount}
  * @param electionTicks ticks without a leader before a replica campaigns (randomized up to 2x by
  *     Raft); with 100 ms ticks, 10 gives elections after 1 to 2 s
  * @param heartbeatTicks ticks between leader heartbeats
  * @param requestTimeoutTicks a client request not answered after this many ticks is answered with
- *     TIMEOUT, so that a proposal lost in a leader change does not hold its caller forever
+ *     TIMEOUT (or AMBIGUOUS_RESULT once proposed), so that a proposal lost in a leader change does
+ *     not hold its caller forever
  * @param logEntriesBeforeSnapshot applied entries beyond the last snapshot point after which the
  *     log is truncated; bounds the log a restart replays and the disk it takes
  * @param logBytesBeforeSnapshot the same limit in entry bytes
@@ -17,11 +16,12 @@ package io.conclave.range.multiraft;
  *     beyond it Raft traffic is dropped (Raft retransmits) and requests are refused
  * @param maxEventsPerCycle events drained in one cycle, so that a flood of input still lets the
  *     cycle persist and answer regularly
- * @param maxSnapshotKeys keys one group may hold and still be snapshotted in one message
- * @param maxScanRows most rows a scan returns whatever the limit it asked for
+ * @param maxSnapshotKeys keys one range may hold and still be snapshotted in one message; ranges
+ *     split long before (by size), so this only catches a range that could not split
+ * @param maxScanRows most rows a scan returns whatever the limit it asked for: a scan runs on the
+ *     scheduler thread, which every range of the node shares
  */
 public record SchedulerSettings(
-        int groupCount,
         int electionTicks,
         int heartbeatTicks,
         int requestTimeoutTicks,
@@ -33,7 +33,6 @@ public record SchedulerSettings(
         int maxScanRows) {
 
     public SchedulerSettings {
-        require(groupCount >= 1 && groupCount <= 100_000, "groupCount must be in [1, 100000], was %d", groupCount);
         require(heartbeatTicks >= 1, "heartbeatTicks must be >= 1, was %d", heartbeatTicks);
         require(electionTicks > heartbeatTicks, "electionTicks (%d) must exceed heartbeatTicks (%d)",
                 electionTicks, heartbeatTicks);
@@ -46,17 +45,17 @@ public record SchedulerSettings(
         require(maxScanRows >= 1, "maxScanRows must be >= 1");
     }
 
-    public static SchedulerSettings defaults(int groupCount) {
-        return new SchedulerSettings(groupCount, 10, 1, 100, 10_000, 64L << 20, 65_536, 8_192, 1_000_000, 10_000);
+    public static SchedulerSettings defaults() {
+        return new SchedulerSettings(10, 1, 100, 10_000, 64L << 20, 65_536, 8_192, 1_000_000, 10_000);
     }
 
     public SchedulerSettings withLogEntriesBeforeSnapshot(long entries) {
-        return new SchedulerSettings(groupCount, electionTicks, heartbeatTicks, requestTimeoutTicks, entries,
+        return new SchedulerSettings(electionTicks, heartbeatTicks, requestTimeoutTicks, entries,
                 logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows);
     }
 
     public SchedulerSettings withRequestTimeoutTicks(int ticks) {
-        return new SchedulerSettings(groupCount, electionTicks, heartbeatTicks, ticks, logEntriesBeforeSnapshot,
+        return new SchedulerSettings(electionTicks, heartbeatTicks, ticks, logEntriesBeforeSnapshot,
                 logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows);
     }
 

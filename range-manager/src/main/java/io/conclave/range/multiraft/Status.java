@@ -13,14 +13,14 @@ final class Status {
     static AdminResponse of(Collection<Replica> replicas) {
         AdminResponse.Builder b = AdminResponse.newBuilder();
         for (Replica r : replicas) {
-            if (!r.removed) b.addGroups(of(r));
+            if (!r.removed && !r.retired) b.addGroups(of(r));
         }
         return b.build();
     }
 
     static GroupStatus of(Replica r) {
         RaftStatus s = r.raft.status();
-        return GroupStatus.newBuilder()
+        GroupStatus.Builder b = GroupStatus.newBuilder()
                 .setGroupId(r.groupId)
                 .setLeader(s.softState().leaderId())
                 .setTerm(s.hardState().term())
@@ -30,6 +30,9 @@ final class Status {
                 .addAllVoters(new TreeSet<>(r.confState.voters()))
                 .addAllLearners(new TreeSet<>(r.confState.learners()))
                 .setQuiesced(r.quiesced)
-                .build();
+                .setLease(r.lease)
+                .setSizeBytes(Math.max(0, r.sizeBytes));
+        if (r.desc != null) b.setRangeDescriptor(r.desc);
+        return b.build();
     }
 }

@@ -32,12 +32,13 @@ class CommandTest {
                                 .setValue(ByteString.copyFrom(new byte[random.nextInt(2000)]))).build()
                         : KvRequest.newBuilder().setDelete(KvDelete.newBuilder().setKey(ByteString.copyFrom(key))).build());
             }
-            byte[] encoded = new Command.KvBatch(7, ids, requests).encode();
+            byte[] encoded = new Command.KvBatch(7, 11, ids, requests).encode();
             Command.KvBatch decoded = (Command.KvBatch) Command.decode(encoded);
             assertEquals(7, decoded.originNode(), "seed " + seed);
+            assertEquals(11, decoded.leaseSequence(), "seed " + seed);
             assertArrayEquals(ids, decoded.proposalIds(), "seed " + seed);
             assertEquals(requests, decoded.requests(), "seed " + seed);
-            byte[] truncated = Arrays.copyOf(encoded, encoded.length - 1 - random.nextInt(encoded.length - 14));
+            byte[] truncated = Arrays.copyOf(encoded, encoded.length - 1 - random.nextInt(encoded.length - 22));
             assertThrows(IllegalStateException.class, () -> Command.decode(truncated), "seed " + seed);
         }
     }

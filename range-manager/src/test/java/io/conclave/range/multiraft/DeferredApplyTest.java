@@ -21,9 +21,9 @@ class DeferredApplyTest {
     void everyReadAfterAnAnsweredWriteSeesItWhileAppliesRideOnLaterCommits() throws Exception {
         int clients = 8;
         int rounds = 60;
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(2))) {
-            long leader1 = cluster.awaitLeader(1);
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 2)) {
             long leader2 = cluster.awaitLeader(2);
+            long leader3 = cluster.awaitLeader(3);
             List<String> problems = new CopyOnWriteArrayList<>();
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -31,9 +31,11 @@ class DeferredApplyTest {
                 Thread t = new Thread(() -> {
                     try {
                         for (int i = 0; i < rounds && problems.isEmpty(); i++) {
-                            byte[] key = ("c" + client + "-" + (i % 5)).getBytes(UTF_8);
+                            // Clients alternate between the two user ranges (split at 0x81ff).
+                            byte[] key = ((client % 2 == 0 ? "c" : "\u0090") + client + "-" + (i % 5)).getBytes(
+                                    java.nio.charset.StandardCharsets.ISO_8859_1);
                             byte[] value = ("v" + i).getBytes(UTF_8);
-                            long leader = KvKeys.groupOf(key, 2) == 1 ? leader1 : leader2;
+                            long leader = client % 2 == 0 ? leader2 : leader3;
                             RangeReply put = cluster.put(leader, key, value);
                             if (!put.hasKvResponse()) {
                                 problems.add("put refused: " + put);

@@ -64,8 +64,8 @@ class EarlySendTest {
 
     @Test
     void theLeaderSendsAppendsAndAnswersWritesBeforeItsCommitAndFollowersNever() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(1))) {
-            long leader = cluster.awaitLeader(1);
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
+            long leader = cluster.awaitLeader(2);
             for (int i = 0; i < 20; i++) {
                 RangeReply f = cluster.put(leader, ("k" + i).getBytes(UTF_8), ("v" + i).getBytes(UTF_8));
                 assertTrue(f.hasKvResponse(), f.toString());
@@ -76,7 +76,9 @@ class EarlySendTest {
             for (long id = 1; id <= 3; id++) {
                 if (id == leader) continue;
                 SchedulerStats fs = cluster.schedulers.get(id).stats();
-                assertEquals(0, fs.messagesSentBeforeCommit(), "follower " + id + ": " + fs);
+                // A follower of range 2 may lead range 1 (idle: a few heartbeats before it quiesces).
+                long range1Early = cluster.status(id, 1).getLeader() == id ? 20 : 0;
+                assertTrue(fs.messagesSentBeforeCommit() <= range1Early, "follower " + id + ": " + fs);
                 assertTrue(fs.messagesSent() > 0, fs.toString());
             }
             for (long id = 1; id <= 3; id++) {
@@ -96,8 +98,8 @@ class EarlySendTest {
     @Test
     void aLeaderStoppedBetweenSendingAppendsAndItsFsyncLosesNoAcknowledgedWrite() throws Exception {
         int writers = 8;
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(1).withRequestTimeoutTicks(50))) {
-            long oldLeader = cluster.awaitLeader(1);
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults().withRequestTimeoutTicks(50))) {
+            long oldLeader = cluster.awaitLeader(2);
             Set<String> acked = ConcurrentHashMap.newKeySet();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger failures = new AtomicInteger();
@@ -131,7 +133,7 @@ class EarlySendTest {
 
             cluster.killByClosingStore(oldLeader);
             int ackedAtKill = acked.size();
-            target[0] = cluster.awaitLeader(1);
+            target[0] = cluster.awaitLeader(2);
             LocalCluster.await("writes acknowledged by the new leader", () -> acked.size() >= ackedAtKill + 100);
             stop.set(true);
             for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(LocalCluster.WAIT_SECONDS));

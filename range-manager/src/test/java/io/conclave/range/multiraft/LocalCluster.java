@@ -1,7 +1,10 @@
 package io.conclave.range.multiraft;
 
 import com.google.protobuf.ByteString;
+import io.conclave.clock.HybridLogicalClock;
+import io.conclave.clock.SystemClock;
 import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.KvScan;
 import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.KvGet;
 import io.conclave.range.rpc.KvPut;
@@ -32,6 +35,7 @@ final class LocalCluster implements AutoCloseable {
     static final long WAIT_SECONDS = 20;
     /** A request to a node that died is never answered: its caller gives up after this. */
     static final long REQUEST_TIMEOUT_MILLIS = 2_000;
+    static final long MAX_OFFSET_NANOS = 50_000_000L;
 
     private final Path dir;
     private final SchedulerSettings settings;
@@ -48,13 +52,18 @@ final class LocalCluster implements AutoCloseable {
     });
 
     LocalCluster(Path dir, int nodes, SchedulerSettings settings) {
+        this(dir, nodes, settings, 1);
+    }
+
+    /** {@code nodes} nodes, every one a voter of range 1 and of {@code userRanges} user ranges. */
+    LocalCluster(Path dir, int nodes, SchedulerSettings settings, int userRanges) {
         this.dir = dir;
         this.settings = settings;
         this.voters = new java.util.TreeSet<>();
         for (long id = 1; id <= nodes; id++) voters.add(id);
         for (long id : voters) {
             Store store = Store.open(dir.resolve("n" + id), StoreOptions.defaults().withMapSizeBytes(256L << 20));
-            Scheduler.bootstrap(store, settings.groupCount(), voters);
+            Scheduler.bootstrap(store, Scheduler.initialRanges(voters, userRanges));
             startScheduler(id, store);
         }
         ticker.scheduleAtFixedRate(() -> schedulers.forEach((id, s) -> {
@@ -64,7 +73,8 @@ final class LocalCluster implements AutoCloseable {
 
     private void startScheduler(long id, Store store) {
         stores.put(id, store);
-        Scheduler s = new Scheduler(id, store, settings, new Wire(id), 7919 * id + 104_729 * ++starts, t -> {
+        HybridLogicalClock clock = new HybridLogicalClock(SystemClock.INSTANCE, MAX_OFFSET_NANOS);
+        Scheduler s = new Scheduler(id, store, settings, clock, new Wire(id), 7919 * id + 104_729 * ++starts, t -> {
             fatal.add(t);
             dead.add(id);
         });
@@ -91,18 +101,39 @@ final class LocalCluster implements AutoCloseable {
     }
 
     RangeReply put(long id, byte[] key, byte[] value) throws Exception {
+        return kv(id, KvRequest.newBuilder().setPut(KvPut.newBuilder()
+                .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))).build());
+    }
+
+    RangeReply get(long id, byte[] key) throws Exception {
+        return kv(id, KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(ByteString.copyFrom(key))).build());
+    }
+
+    RangeReply scan(long id, long rangeId, byte[] start, byte[] end, int limit) throws Exception {
+        return kv(id, KvRequest.newBuilder().setRangeId(rangeId).setScan(KvScan.newBuilder()
+                .setStartKey(ByteString.copyFrom(start)).setEndKey(ByteString.copyFrom(end)).setLimit(limit)).build());
+    }
+
+    RangeReply kv(long id, KvRequest req) throws Exception {
         CompletableFuture<RangeReply> f = new CompletableFuture<>();
-        KvRequest req = KvRequest.newBuilder().setPut(KvPut.newBuilder()
-                .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))).build();
         schedulers.get(id).submitKv(req, f::complete);
         return f.get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    RangeReply get(long id, byte[] key) throws Exception {
+    RangeReply admin(long id, AdminRequest req) throws Exception {
         CompletableFuture<RangeReply> f = new CompletableFuture<>();
-        schedulers.get(id).submitKv(KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(ByteString.copyFrom(key)))
-                .build(), f::complete);
+        schedulers.get(id).submitAdmin(req, f::complete);
         return f.get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Every range node {@code id} has, as it reports them. */
+    List<GroupStatus> statuses(long id) throws Exception {
+        return admin(id, AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build())
+                .getAdminResponse().getGroupsList();
+    }
+
+    java.util.Set<Long> nodeIds() {
+        return voters;
     }
 
     GroupStatus status(long id, long groupId) throws Exception {
@@ -132,7 +163,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** The value of {@code key} in node {@code id}'s store, read directly, or null. */
     byte[] storedValue(long id, byte[] key) {
-        return stores.get(id).get(KvKeys.stateKey(KvKeys.groupOf(key, settings.groupCount()), key)).orElse(null);
+        return stores.get(id).get(key).orElse(null);
     }
 
     interface Check {

@@ -24,8 +24,8 @@ class ProposalBatchingTest {
     @Test
     void writesArrivingTogetherShareOneEntry() throws Exception {
         int writes = 60;
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(1))) {
-            long leader = cluster.awaitLeader(1);
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
+            long leader = cluster.awaitLeader(2);
             Scheduler s = cluster.schedulers.get(leader);
             long entriesBefore = s.stats().entriesPersisted();
             List<CompletableFuture<RangeReply>> answers = new ArrayList<>();

@@ -84,23 +84,10 @@ class RaftCodecTest {
         KvRequest req = KvRequest.newBuilder()
                 .setPut(KvPut.newBuilder().setKey(ByteString.copyFromUtf8("k")).setValue(ByteString.copyFromUtf8("v")))
                 .build();
-        Command c = new Command.Kv(3, -42, req);
+        Command c = new Command.Kv(3, -42, 7, req);
         assertEquals(c, Command.decode(c.encode()));
         Command a = new Command.NodeAddress(4, "127.0.0.1:4567");
         assertEquals(a, Command.decode(a.encode()));
-    }
-
-    @Test
-    void keysOfOneGroupAreOneContiguousRange() {
-        byte[] k = KvKeys.stateKey(5, new byte[] {(byte) 0xff, (byte) 0xff});
-        assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xff}, KvKeys.userKey(k));
-        org.junit.jupiter.api.Assertions.assertTrue(java.util.Arrays.compareUnsigned(KvKeys.groupStart(5), k) < 0);
-        org.junit.jupiter.api.Assertions.assertTrue(java.util.Arrays.compareUnsigned(k, KvKeys.groupEnd(5)) < 0);
-        for (int i = 0; i < 100; i++) {
-            long g = KvKeys.groupOf(("key" + i).getBytes(), 7);
-            assertEquals(g, KvKeys.groupOf(("key" + i).getBytes(), 7), "stable");
-            org.junit.jupiter.api.Assertions.assertTrue(g >= 1 && g <= 7);
-        }
     }
 
     private static Message heartbeat(MessageType type, long from, long to, long term, long commit) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the log it missed is already truncated, and a removed node no longer counts towards quorums.
  */
 final class ProcessMembershipTest {
-    static final long GROUP = 1;
+    static final long GROUP = 2;
     /** A small truncation threshold so the log is compacted long before the late node joins. */
     static final int TRUNCATE_AFTER_ENTRIES = 50;
     static final int EARLY_PUTS = 4 * TRUNCATE_AFTER_ENTRIES;
@@ -43,7 +43,7 @@ final class ProcessMembershipTest {
     @Test
     void lateNodeCatchesUpBySnapshotAndRemovedNodeStopsCounting(@TempDir Path dir) throws Exception {
         cluster = new ProcessCluster(dir, JvmSettings.forTests(), "members", 4, 3,
-                List.of("--groups", "1", "--log-truncate-entries", Integer.toString(TRUNCATE_AFTER_ENTRIES)));
+                List.of("--initial-ranges", "1", "--log-truncate-entries", Integer.toString(TRUNCATE_AFTER_ENTRIES)));
         cluster.start(1, 2, 3, 4);
         client = KvClientAdapter.connect(cluster);
         List<NodeProcess> voters = List.of(cluster.node(1), cluster.node(2), cluster.node(3));

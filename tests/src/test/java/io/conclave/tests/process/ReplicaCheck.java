@@ -1,7 +1,9 @@
 package io.conclave.tests.process;
 
 import io.conclave.raft.Entry;
-import io.conclave.range.multiraft.KvKeys;
+import io.conclave.range.Keys;
+import io.conclave.range.multiraft.Scheduler;
+import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.storage.GroupStorage;
 import io.conclave.storage.KeyValue;
 import io.conclave.storage.Store;
@@ -20,8 +22,9 @@ import java.util.Map;
  * acknowledged. Opening a store directly (instead of asking the node) reads exactly what survived
  * on disk, which is the point of a kill -9 test.
  *
- * <p>The state-machine key layout ({@code [group id, 8 bytes big-endian][user key]}) and the
- * key-to-group hash are the node's ({@link KvKeys}); they are part of its on-disk format.
+ * <p>User keys are stored as they are; a range's data is the span of the descriptor it stores at
+ * {@link Keys#rangeDescriptorKey}, and the initial ranges are those of
+ * {@link Scheduler#initialRanges} (these tests do not split).
  */
 final class ReplicaCheck {
     /** Most keys one group may hold in these tests; scans beyond it would mean a runaway writer. */
@@ -50,9 +53,17 @@ final class ReplicaCheck {
                 lo = chunk.get(chunk.size() - 1).index() + 1;
             }
             Map<String, byte[]> data = new LinkedHashMap<>();
-            for (KeyValue kv : store.scan(groupStart(groupId), groupStart(groupId + 1), MAX_KEYS_PER_GROUP)) {
-                byte[] user = Arrays.copyOfRange(kv.key(), 8, kv.key().length);
-                data.put(new String(user, StandardCharsets.UTF_8), kv.value());
+            byte[] descriptor = store.get(Keys.rangeDescriptorKey(groupId)).orElseThrow(() -> new IllegalStateException(
+                    "node " + nodeId + " has no descriptor of range " + groupId));
+            RangeDescriptor d;
+            try {
+                d = RangeDescriptor.parseFrom(descriptor);
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException("node " + nodeId + ": corrupt descriptor of range " + groupId, e);
+            }
+            for (KeyValue kv : store.scan(Keys.dataStart(d.getStartKey().toByteArray()), d.getEndKey().toByteArray(),
+                    MAX_KEYS_PER_GROUP)) {
+                data.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
             }
             return new GroupImage(nodeId, groupId, applied, first, g.lastIndex(), log, data);
         }
@@ -107,10 +118,14 @@ final class ReplicaCheck {
     /** Acknowledged writes missing or wrong on any replica, at most {@code limit} of them described. */
     static List<String> missingAcknowledged(Map<String, String> acknowledged, Map<Long, List<GroupImage>> byGroup,
             int groupCount, int limit) {
+        List<RangeDescriptor> ranges = Scheduler.initialRanges(List.of(1L), groupCount);
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> w : acknowledged.entrySet()) {
             byte[] key = w.getKey().getBytes(StandardCharsets.UTF_8);
-            long group = KvKeys.groupOf(key, groupCount);
+            long group = 0;
+            for (RangeDescriptor d : ranges) {
+                if (Keys.contains(d.getStartKey().toByteArray(), d.getEndKey().toByteArray(), key)) group = d.getRangeId();
+            }
             for (GroupImage r : byGroup.get(group)) {
                 byte[] stored = r.data().get(w.getKey());
                 if (stored == null || !w.getValue().equals(new String(stored, StandardCharsets.UTF_8))) {
