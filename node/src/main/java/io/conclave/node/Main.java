@@ -1,5 +1,7 @@
 package io.conclave.node;
 
+import io.conclave.node.cluster.ClusterException;
+import io.conclave.range.client.KvException;
 import io.conclave.storage.StoreMismatchException;
 import java.io.PrintWriter;
 import java.util.logging.Level;
@@ -18,6 +20,11 @@ import picocli.CommandLine.Command;
             "  bench   Runs a benchmark against real node processes: 'conclave bench raft --help'."},
         subcommands = {
             StartCommand.class,
+            InitCommand.class,
+            NodesCommand.class,
+            RangesCommand.class,
+            SplitCommand.class,
+            LeaseTransferCommand.class,
             KvCommand.class,
             StatusCommand.class,
             AdminCommand.class,
@@ -40,7 +47,8 @@ public final class Main implements Runnable {
         return run(new PrintWriter(System.err, true), args);
     }
 
-    static int run(PrintWriter err, String... args) {
+    /** Runs the command line with its error output on {@code err}; for tests. */
+    public static int run(PrintWriter err, String... args) {
         LogSetup.install(Level.INFO);
         CommandLine cli = new CommandLine(new Main());
         cli.setErr(err);
@@ -68,7 +76,8 @@ public final class Main implements Runnable {
             err.println("conclave: " + e.getMessage() + " (see '" + cli.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USAGE;
         }
-        if (e instanceof StoreMismatchException || e instanceof KvClientException) {
+        if (e instanceof StoreMismatchException || e instanceof KvClientException || e instanceof KvException
+                || e instanceof ClusterException) {
             err.println("conclave: " + e.getMessage());
             return EXIT_FAILURE;
         }
