@@ -99,9 +99,13 @@ public final class History {
             return completion == null ? Long.MAX_VALUE : completion.index();
         }
 
-        /** True if this call completed before {@code other} was invoked (real-time order). */
+        /**
+         * True if this call certainly happened before {@code other} was invoked (real-time order):
+         * it completed OK or FAIL before. An INFO call precedes nothing, since it may take effect
+         * at any time after its invocation, even after its (timed-out) completion was recorded.
+         */
         public boolean precedes(Call other) {
-            return completeIndex() < other.invokeIndex();
+            return type() != Op.Type.INFO && completeIndex() < other.invokeIndex();
         }
 
         /** A one-line summary: {@code p3 read ["x" nil] -> ok ["x" 4] @12..15}. */

@@ -103,6 +103,16 @@ public final class LinearizabilityChecker {
         }
     }
 
+    private static <S> List<LinearizationSearch.KeyedCall> withoutOmittable(
+            Model<S> model, List<LinearizationSearch.KeyedCall> calls) {
+        var omittable = model.omittable(calls.stream().map(LinearizationSearch.KeyedCall::action).toList());
+        List<LinearizationSearch.KeyedCall> kept = new ArrayList<>(calls.size());
+        for (LinearizationSearch.KeyedCall call : calls) {
+            if (call.required() || !omittable.test(call.action())) kept.add(call);
+        }
+        return kept;
+    }
+
     /** Checks {@code history}'s calls against {@code model}, each key on its own, within {@code budget}. */
     public static <S> Result check(History history, Model<S> model, Budget budget) {
         Map<Object, List<LinearizationSearch.KeyedCall>> byKey = new LinkedHashMap<>();
@@ -117,13 +127,14 @@ public final class LinearizabilityChecker {
         int keysChecked = 0;
         Result undecided = null;
         for (Map.Entry<Object, List<LinearizationSearch.KeyedCall>> entry : byKey.entrySet()) {
-            LinearizationSearch<S> search = new LinearizationSearch<>(model, entry.getValue(), budget, startNanos);
+            List<LinearizationSearch.KeyedCall> calls = withoutOmittable(model, entry.getValue());
+            LinearizationSearch<S> search = new LinearizationSearch<>(model, calls, budget, startNanos);
             LinearizationSearch.Outcome<S> outcome = search.run();
             steps += outcome.steps();
             keysChecked++;
             if (outcome.verdict() == Verdict.INVALID) {
                 return new Result(Verdict.INVALID, entry.getKey(),
-                        "no linearization of the key's " + entry.getValue().size() + " calls",
+                        "no linearization of the key's " + calls.size() + " calls",
                         outcome.longestPrefix(), outcome.stateAfterPrefix(), outcome.unplaceable(),
                         keysChecked, steps);
             }

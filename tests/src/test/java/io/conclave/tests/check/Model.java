@@ -1,6 +1,8 @@
 package io.conclave.tests.check;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A sequential specification: what a single copy of the object would do, one operation at a time.
@@ -29,6 +31,17 @@ public interface Model<S> {
      */
     default boolean constrains(Action action) {
         return true;
+    }
+
+    /**
+     * Given all of one key's actions, which INFO actions the search may leave out because leaving
+     * them out loses no linearization (for a register: a timed-out write whose value no read and
+     * no CAS ever observed; if it took effect, it was overwritten unseen). Each INFO action left
+     * in doubles the search in the worst case, so this is what keeps histories from a faulty
+     * cluster, full of timeouts, checkable. None by default.
+     */
+    default Predicate<Action> omittable(List<Action> keyActions) {
+        return action -> false;
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.conclave.tests.check;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A read/write register, optionally with compare-and-set. The register starts as nil (never
@@ -67,6 +70,29 @@ public final class RegisterModel implements Model<RegisterModel.Cell> {
         }
         throw new IllegalArgumentException("a " + (allowCas ? "cas-register" : "register") + " has no operation "
                 + action.f() + (allowCas ? " (read, write, cas)" : " (read, write)"));
+    }
+
+    /**
+     * An INFO write or CAS whose new value nothing observes (no read returned it, no CAS expected
+     * it) may be left out: in any linearization that includes it, the next operation to look at
+     * the register must be a write (a read or CAS would have observed the value), so removing it
+     * changes no other operation's outcome.
+     */
+    @Override
+    public Predicate<Action> omittable(List<Action> keyActions) {
+        Set<Object> observed = new HashSet<>();
+        for (Action action : keyActions) {
+            if (action.f().equals("read") && action.resultKnown()) observed.add(action.result());
+            if (action.f().equals("cas") && action.argument() instanceof List<?> l && l.size() == 2) observed.add(l.get(0));
+        }
+        return action -> !action.resultKnown()
+                && (action.f().equals("write") || action.f().equals("cas"))
+                && !observed.contains(newValue(action));
+    }
+
+    private static Object newValue(Action action) {
+        return action.f().equals("write") ? action.argument()
+                : action.argument() instanceof List<?> l && l.size() == 2 ? l.get(1) : action.argument();
     }
 
     @Override
