@@ -89,6 +89,16 @@ final class LocalCluster implements AutoCloseable {
         schedulers.get(id).close();
     }
 
+    /**
+     * Stops the node like a crash: cut off from the network at once, then its store is closed
+     * under its scheduler (whatever it had not committed is lost) and the scheduler stopped.
+     */
+    void crash(long id) {
+        dead.add(id);
+        stores.get(id).close();
+        schedulers.get(id).close();
+    }
+
     /** Opens the node's store again and starts a fresh scheduler on it, as a restarted process would. */
     void restart(long id) {
         fatal.removeIf(t -> true); // the expected failure of the killed node
