@@ -1,8 +1,15 @@
 package io.conclave.node;
 
+import io.conclave.node.client.Clients;
 import io.conclave.node.launch.NodeProcess;
 import io.conclave.node.launch.NodeProcessSpec;
+import io.conclave.range.Keys;
+import io.conclave.range.client.KeyValue;
+import io.conclave.range.client.KvException;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.SplitResult;
 import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.RangeDescriptor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             List<String> addrs = startNodes();
             System.out.println("started 3 nodes: " + String.join(", ", addrs) + " (stores and logs in " + dir + ")");
-            try (KvClient client = KvClient.connect(addrs, KvClient.Options.defaults())) {
+            try (RangeClient client = Clients.connect(addrs)) {
                 waitForLeaders(client, addrs);
                 new DemoShell(client, addrs.get(0), System.out).run(
                         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
@@ -94,24 +101,24 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void waitForLeaders(KvClient client, List<String> addrs) throws InterruptedException {
+    private void waitForLeaders(RangeClient client, List<String> addrs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
         while (System.nanoTime() < deadline) {
             if (allLed(client, addrs)) {
-                System.out.println("every group has a leader");
+                System.out.println("every range has a leader");
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        throw new IllegalStateException("no leader for every group within " + START_TIMEOUT_MILLIS + " ms");
+        throw new IllegalStateException("no leader for every range within " + START_TIMEOUT_MILLIS + " ms");
     }
 
-    private boolean allLed(KvClient client, List<String> addrs) {
+    private boolean allLed(RangeClient client, List<String> addrs) {
         for (String a : addrs) {
             try {
-                List<GroupStatus> st = client.status(a);
+                List<GroupStatus> st = StatusCommand.status(client, a).getGroupsList();
                 if (st.size() < initialRanges + 1 || st.stream().anyMatch(g -> g.getLeader() == 0)) return false;
-            } catch (KvClientException e) {
+            } catch (KvException e) {
                 return false;
             }
         }
@@ -136,11 +143,11 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The interactive part: one command per line. */
     static final class DemoShell {
-        private final KvClient client;
+        private final RangeClient client;
         private final String statusHost;
         private final PrintStream out;
 
-        DemoShell(KvClient client, String statusHost, PrintStream out) {
+        DemoShell(RangeClient client, String statusHost, PrintStream out) {
             this.client = client;
             this.statusHost = statusHost;
             this.out = out;
@@ -165,8 +172,11 @@ final class DemoCommand implements Callable<Integer> {
             String[] w = line.isEmpty() ? new String[0] : line.split("\\s+", 3);
             try {
                 return dispatch(w);
-            } catch (KvClientException e) {
+            } catch (KvException e) {
                 out.println("error: " + e.code() + ": " + e.getMessage());
+                return true;
+            } catch (RuntimeException e) {
+                out.println("error: " + e.getMessage());
                 return true;
             }
         }
@@ -180,28 +190,39 @@ final class DemoCommand implements Callable<Integer> {
                 case "help" -> help();
                 case "put" -> {
                     if (w.length < 3) return usage("put KEY VALUE");
-                    out.println("OK (applied at index " + client.put(KvCommand.utf8(w[1]), KvCommand.utf8(w[2])) + ")");
+                    client.put(utf8(w[1]), utf8(w[2]));
+                    out.println("OK");
                 }
                 case "get" -> {
                     if (w.length != 2) return usage("get KEY");
-                    out.println(client.get(KvCommand.utf8(w[1])).map(KvCommand::text).orElse("(not found)"));
+                    out.println(client.get(utf8(w[1])).map(DemoShell::text).orElse("(not found)"));
                 }
                 case "del" -> {
                     if (w.length != 2) return usage("del KEY");
-                    out.println("OK (applied at index " + client.delete(KvCommand.utf8(w[1])) + ")");
+                    client.delete(utf8(w[1]));
+                    out.println("OK");
                 }
                 case "scan" -> scan(w);
-                case "status" -> StatusCommand.print(client.status(statusHost), out);
+                case "split" -> {
+                    if (w.length != 2) return usage("split KEY");
+                    SplitResult r = client.split(utf8(w[1]));
+                    out.println("left:  " + RangesCommand.describe(r.left()));
+                    out.println("right: " + RangesCommand.describe(r.right()));
+                }
+                case "ranges" -> {
+                    for (RangeDescriptor d : client.allRanges()) out.println(RangesCommand.describe(d));
+                }
+                case "status" -> StatusCommand.print(StatusCommand.status(client, statusHost).getGroupsList(), out);
                 default -> out.println("unknown command '" + w[0] + "'; type 'help'");
             }
             return true;
         }
 
         private void scan(String[] w) {
-            String from = w.length > 1 ? w[1] : "";
-            String to = w.length > 2 ? w[2].trim() : "";
-            List<KvClient.Row> rows = client.scan(KvCommand.utf8(from), KvCommand.utf8(to), 100);
-            for (KvClient.Row r : rows) out.println(KvCommand.text(r.key()) + " = " + KvCommand.text(r.value()));
+            byte[] from = w.length > 1 ? utf8(w[1]) : Keys.USER_START;
+            byte[] to = w.length > 2 ? utf8(w[2].trim()) : Keys.KEY_MAX;
+            List<KeyValue> rows = client.scan(from, to, 100);
+            for (KeyValue r : rows) out.println(text(r.key()) + " = " + text(r.value()));
             out.println("(" + rows.size() + " rows)");
         }
 
@@ -212,12 +233,22 @@ final class DemoCommand implements Callable<Integer> {
 
         private void help() {
             out.println("put KEY VALUE      write a key");
-            out.println("get KEY            read a key (linearizable)");
+            out.println("get KEY            read a key (at its leaseholder: sees every acknowledged write)");
             out.println("del KEY            delete a key");
-            out.println("scan [FROM [TO]]   list keys in [FROM, TO), at most 100");
-            out.println("status             every group as node 1 sees it");
+            out.println("scan [FROM [TO]]   list keys in [FROM, TO), at most 100, across ranges");
+            out.println("split KEY          split the range holding KEY at KEY");
+            out.println("ranges             every range: id, span, replicas, generation");
+            out.println("status             every range replica as node 1 sees it");
             out.println("quit               stop the cluster and leave (also Ctrl-D, Ctrl-C)");
             out.println("SQL is not here yet: the SQL shell comes with the SQL layer.");
+        }
+
+        static byte[] utf8(String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+
+        static String text(byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
         }
     }
 }

@@ -12,42 +12,73 @@ import io.conclave.node.clocksync.ClientConnectionPinger;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSync;
 import io.conclave.node.clocksync.HlcHighWater;
+import io.conclave.node.client.Clients;
+import io.conclave.node.cluster.ClusterService;
+import io.conclave.node.cluster.ClusterView;
+import io.conclave.node.cluster.Liveness;
+import io.conclave.node.cluster.NodeRpc;
+import io.conclave.node.http.StatusServer;
+import io.conclave.node.maintenance.MaintenanceLoop;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.transport.Connection;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.Transport;
 import io.conclave.node.transport.TransportConfig;
+import io.conclave.range.Keys;
+import io.conclave.range.client.RangeClient;
 import io.conclave.range.multiraft.Scheduler;
 import io.conclave.range.multiraft.SchedulerStats;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.PeerClockOffset;
 import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeReply;
+import io.conclave.range.rpc.StatusRequest;
 import io.conclave.storage.Store;
 import io.conclave.storage.StoreIdent;
 import io.conclave.storage.StoreOptions;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * One running Conclave node: its store, its transport, its multi-raft scheduler and the ticker
- * that drives it. {@link #start} returns once the node listens; groups elect leaders after that.
+ * that drives it, and the cluster services above them: the node's own range client, its
+ * liveness heartbeat, the node-request service (join, views), the HTTP status pages and the
+ * maintenance loop. {@link #start} returns once the node listens; ranges elect leaders after.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
     private static final long STATS_LOG_SECONDS = 10;
+    /** The store key of the number of times this node started: its liveness epoch. */
+    static final byte[] EPOCH_KEY = Keys.nodeLocalKey("liveness-epoch");
+    /** Threads answering node requests (joins, views); each may block on other nodes. */
+    private static final int CLUSTER_REQUEST_THREADS = 2;
+    /** Node requests waiting for a thread before new ones are refused. */
+    private static final int CLUSTER_REQUEST_QUEUE = 64;
+    /** How long the maintenance loop waits for this node's own status. */
+    private static final long LOCAL_STATUS_TIMEOUT_SECONDS = 10;
 
     private final NodeConfig config;
     private final Store store;
@@ -59,9 +90,19 @@ public final class Node implements AutoCloseable {
     // The offset guard's rounds and the high-water writes; apart from the ticker so that a slow
     // fsync or connect never delays a Raft tick, and a busy ticker never delays the guard.
     private final ScheduledExecutorService clockThread;
+    // Liveness heartbeats; apart from the ticker and the clock thread because each one is a
+    // synchronous Raft write through the range client.
+    private final ScheduledExecutorService livenessThread;
+    private final ThreadPoolExecutor clusterRequests;
     private Transport transport;
     private Scheduler scheduler;
     private ClockSync clockSync;
+    private RangeClient client;
+    private Liveness liveness;
+    private ClusterView view;
+    private volatile ClusterService clusterService;
+    private StatusServer statusServer;
+    private MaintenanceLoop maintenance;
 
     private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock) {
         this.config = config;
@@ -71,6 +112,13 @@ public final class Node implements AutoCloseable {
         this.highWater = new HlcHighWater(store, clock, config.clockSync().highWaterInterval().toNanos());
         this.ticker = daemonExecutor("conclave-ticker-n" + config.nodeId());
         this.clockThread = daemonExecutor("conclave-clock-n" + config.nodeId());
+        this.livenessThread = daemonExecutor("conclave-liveness-n" + config.nodeId());
+        this.clusterRequests = new ThreadPoolExecutor(CLUSTER_REQUEST_THREADS, CLUSTER_REQUEST_THREADS, 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(CLUSTER_REQUEST_QUEUE), r -> {
+                    Thread t = new Thread(r, "conclave-cluster-n" + config.nodeId());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     private static ScheduledExecutorService daemonExecutor(String threadName) {
@@ -91,7 +139,19 @@ public final class Node implements AutoCloseable {
      *     or node
      */
     public static Node start(NodeConfig config, Consumer<Throwable> onFatal) {
-        Store store = Store.open(config.storeDir(), StoreOptions.defaults().withFsync(config.fsync()));
+        return start(config, openStore(config.storeDir(), config.fsync()), onFatal);
+    }
+
+    /** Opens a store the way a node does; {@link #start(NodeConfig, Store, Consumer)} takes it over. */
+    public static Store openStore(java.nio.file.Path dir, boolean fsync) {
+        return Store.open(dir, StoreOptions.defaults().withFsync(fsync));
+    }
+
+    /**
+     * Like {@link #start(NodeConfig, Consumer)} on a store already opened (by the cluster gate,
+     * which wrote its identity); the node owns and closes it, also when starting fails.
+     */
+    public static Node start(NodeConfig config, Store store, Consumer<Throwable> onFatal) {
         try {
             openIdent(store, config);
             PhysicalClock physical = new OffsetClock(SystemClock.INSTANCE, config.testClockOffsetNanos());
@@ -162,6 +222,67 @@ public final class Node implements AutoCloseable {
         ticker.scheduleAtFixedRate(scheduler::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(new StatsLogger(), STATS_LOG_SECONDS, STATS_LOG_SECONDS, TimeUnit.SECONDS);
         startClockSync();
+        startClusterServices();
+    }
+
+    /**
+     * The node's own range client (seeded with itself, its peers and its --join addresses), the
+     * node-request service, the HTTP pages, the liveness heartbeat and the maintenance loop.
+     */
+    private void startClusterServices() {
+        String self = hostPort(transport.listenAddress());
+        Set<String> seeds = new LinkedHashSet<>();
+        seeds.add(self);
+        config.peers().values().forEach(a -> seeds.add(hostPort(a)));
+        seeds.addAll(config.cluster().joinAddresses());
+        client = Clients.connect(new ArrayList<>(seeds));
+        view = new ClusterView(client, clock, this::clockOffsets, config.cluster().liveness().maxNodes());
+        clusterService = new ClusterService(config.clusterId(), config.nodeId(), config.maxOffsetNanos(), self, client,
+                view, clusterRequests);
+        if (config.cluster().httpListen() != null) {
+            statusServer = StatusServer.start(config.cluster().httpListen(), config.nodeId(), view, this::healthJson);
+        }
+        String http = statusServer == null ? "" : hostPort(statusServer.address());
+        liveness = new Liveness(config.nodeId(), self, http, nextEpoch(), clock, client, config.cluster().liveness(),
+                (id, address) -> {
+                    new Network().learnAddress(id, address);
+                    client.learnNodeAddress(id, address);
+                });
+        liveness.start(livenessThread);
+        if (config.cluster().maintenance() != null) {
+            maintenance = new MaintenanceLoop(client, this::localStatus, config.nodeId(), physicalClock,
+                    config.cluster().maintenance());
+            maintenance.start();
+        }
+    }
+
+    /** Counts this start in the store: the liveness epoch tells a restart from a long pause. */
+    private long nextEpoch() {
+        long epoch = store.get(EPOCH_KEY).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L) + 1;
+        store.commit(store.newBatch().put(EPOCH_KEY, ByteBuffer.allocate(Long.BYTES).putLong(epoch).array()));
+        return epoch;
+    }
+
+    /** This node's replicas as its scheduler reports them; empty if it does not answer in time. */
+    List<GroupStatus> localStatus() {
+        CompletableFuture<RangeReply> reply = new CompletableFuture<>();
+        scheduler.submitAdmin(AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build(),
+                reply::complete);
+        try {
+            RangeReply r = reply.get(LOCAL_STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return r.hasAdminResponse() ? r.getAdminResponse().getGroupsList() : List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    private String healthJson() {
+        return "{\"status\":\"ok\",\"node_id\":" + config.nodeId() + ",\"cluster_id\":\""
+                + config.clusterId().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"address\":\""
+                + hostPort(transport.listenAddress()) + "\",\"stopped_by_clock\":" + stoppedByClock() + "}";
     }
 
     private void startClockSync() {
@@ -254,8 +375,27 @@ public final class Node implements AutoCloseable {
         return store;
     }
 
+    /** The node's own range client (liveness, views, maintenance use it). */
+    public RangeClient client() {
+        return client;
+    }
+
+    public String clusterId() {
+        return config.clusterId();
+    }
+
+    /** Where the HTTP status pages are served, if --http was given. */
+    public Optional<InetSocketAddress> httpAddress() {
+        return Optional.ofNullable(statusServer).map(StatusServer::address);
+    }
+
     @Override
     public void close() {
+        if (maintenance != null) maintenance.close();
+        if (statusServer != null) statusServer.close();
+        livenessThread.shutdownNow();
+        clusterRequests.shutdownNow();
+        if (client != null) client.close();
         if (clockSync != null) clockSync.close();
         clockThread.shutdownNow();
         ticker.shutdownNow();
@@ -271,6 +411,16 @@ public final class Node implements AutoCloseable {
     private void onFrame(Frame frame, Connection connection) {
         long requestId = frame.getRequestId();
         Consumer<Frame> reply = response -> connection.send(response.toBuilder().setRequestId(requestId).build());
+        if (NodeRpc.isNodeRequest(frame)) {
+            ClusterService service = clusterService;
+            if (service == null) {
+                NodeRpc.replyError(connection, requestId, ErrorResponse.Code.TIMEOUT,
+                        "node " + config.nodeId() + " is starting; ask again in a moment");
+            } else {
+                service.onRequest(frame, connection);
+            }
+            return;
+        }
         switch (frame.getBodyCase()) {
             case RAFT -> scheduler.receiveRaft(frame.getFromNode(), frame.getRaft());
             case KV_REQUEST -> scheduler.submitKv(frame.getKvRequest(), r -> reply.accept(toFrame(r)));

@@ -2,6 +2,7 @@ package io.conclave.node;
 
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.clocksync.ClockSyncSettings;
+import io.conclave.node.cluster.ClusterOptions;
 import io.conclave.range.multiraft.SchedulerSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
  * @param clockSync how often the offset guard pings peers and persists the clock's high-water mark
  * @param initialRanges how many ranges the user keyspace is pre-split into by a {@code --peers}
  *     bootstrap (besides range 1, which holds meta and system records)
+ * @param cluster HTTP status address, {@code --join} addresses, liveness and maintenance settings
  */
 public record NodeConfig(
         long nodeId,
@@ -41,7 +43,8 @@ public record NodeConfig(
         Duration tickInterval,
         SchedulerSettings scheduler,
         ClockSyncSettings clockSync,
-        int initialRanges) {
+        int initialRanges,
+        ClusterOptions cluster) {
 
     public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
 
@@ -60,6 +63,16 @@ public record NodeConfig(
         require(clockSync != null, "clock sync settings are required");
         require(initialRanges >= 1 && initialRanges <= 10_000,
                 "--initial-ranges must be in [1, 10000], was " + initialRanges);
+        require(cluster != null, "cluster options are required");
+    }
+
+    /** A configuration with default cluster options: no HTTP, no --join addresses, no maintenance. */
+    public NodeConfig(long nodeId, String clusterId, Path storeDir, InetSocketAddress listen,
+            Map<Long, InetSocketAddress> peers, boolean join, long maxOffsetNanos, long testClockOffsetNanos,
+            boolean fsync, Duration tickInterval, SchedulerSettings scheduler, ClockSyncSettings clockSync,
+            int initialRanges) {
+        this(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos, testClockOffsetNanos, fsync,
+                tickInterval, scheduler, clockSync, initialRanges, ClusterOptions.defaults());
     }
 
     /** A configuration with one initial user range. */
@@ -81,13 +94,19 @@ public record NodeConfig(
     /** This configuration with other clock sync settings. */
     public NodeConfig withClockSync(ClockSyncSettings settings) {
         return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
-                testClockOffsetNanos, fsync, tickInterval, scheduler, settings, initialRanges);
+                testClockOffsetNanos, fsync, tickInterval, scheduler, settings, initialRanges, cluster);
     }
 
     /** This configuration with the user keyspace pre-split into {@code ranges} ranges at bootstrap. */
     public NodeConfig withInitialRanges(int ranges) {
         return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
-                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, ranges);
+                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, ranges, cluster);
+    }
+
+    /** This configuration with other cluster options (HTTP, --join, liveness, maintenance). */
+    public NodeConfig withCluster(ClusterOptions options) {
+        return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
+                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, initialRanges, options);
     }
 
     /** Whether this node is one of the initial voters, so it bootstraps the groups on a fresh store. */

@@ -4,12 +4,23 @@ import io.conclave.clock.ClockDurations;
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSyncSettings;
+import io.conclave.node.cluster.Addresses;
+import io.conclave.node.cluster.ClusterGate;
+import io.conclave.node.cluster.ClusterOptions;
+import io.conclave.node.cluster.JoinSettings;
+import io.conclave.node.maintenance.MaintenanceSettings;
+import io.conclave.range.multiraft.Scheduler;
 import io.conclave.range.multiraft.SchedulerSettings;
+import io.conclave.storage.Store;
+import io.conclave.storage.StoreIdent;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -17,27 +28,62 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = "Starts a node and serves until killed. Prints 'node N listening on HOST:PORT' when ready.")
+        description = {"Starts a node and serves until killed. Prints 'node N listening on HOST:PORT' when ready.",
+            "Two ways to form a cluster:",
+            "  cluster-assigned ids: start every node with --join HOST:PORT,... (no --node-id), then run"
+                    + " 'conclave init --host HOST:PORT' once; an empty store prints 'waiting for init or join on"
+                    + " HOST:PORT' until then. A restart on its store needs no --join answer.",
+            "  fixed membership: --node-id N --peers ID=HOST:PORT,... on every node (tests, demo, benchmarks)."})
 final class StartCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(StartCommand.class.getName());
+    /** How long a restarting node waits for each --join address to confirm its cluster. */
+    private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(2);
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store directory (created if missing).")
     Path store;
 
-    @Option(names = "--node-id", required = true, paramLabel = "N", description = "This node's id (positive).")
-    long nodeId;
+    @Option(names = "--node-id", paramLabel = "N",
+            description = "Fixed membership: this node's id (positive). Without it the cluster assigns the id.")
+    Long nodeId;
 
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", description = "Address to listen on.")
     String listen;
 
     @Option(names = "--peers", paramLabel = "ID=HOST:PORT,...",
-            description = "The initial voters of every group; a listed node bootstraps the groups on first start. "
-                    + "With --join: where some existing nodes listen (for leader hints).")
+            description = "Fixed membership (with --node-id): the initial voters of every range; a listed node"
+                    + " bootstraps the ranges on first start. With --join: where some existing nodes listen.")
     String peers;
 
-    @Option(names = "--join", description = "Start with no groups and wait to be added "
-            + "(admin add-replica --node N --address HOST:PORT).")
-    boolean join;
+    @Option(names = "--join", arity = "0..1", fallbackValue = "", paramLabel = "HOST:PORT,...",
+            description = "Nodes of the cluster to join. Without --node-id: an empty store asks them for a node id"
+                    + " (or waits for 'conclave init'). With --node-id and no --peers entry for it: start with no"
+                    + " ranges and wait to be added.")
+    String join;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve /health, /status/nodes and /status/ranges (JSON) here.")
+    String http;
+
+    @Option(names = "--maintenance", arity = "1", defaultValue = "true", paramLabel = "true|false",
+            description = "Run the maintenance loop: meta repair, automatic splits, replication and rebalancing"
+                    + " (default true).")
+    boolean maintenance;
+
+    @Option(names = "--replication-factor", defaultValue = "3", paramLabel = "1|3|5",
+            description = "Replicas per range the allocator aims for (default 3; range 1 uses up to 5).")
+    int replicationFactor;
+
+    @Option(names = "--dead-after", defaultValue = "5m", paramLabel = "DURATION",
+            description = "How long a node must be dead before its replicas are replaced elsewhere (default 5m).")
+    String deadAfter;
+
+    @Option(names = "--range-max-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+            description = "Split a range above this size (default 67108864, 64 MiB).")
+    long rangeMaxBytes;
+
+    @Option(names = "--split-qps", defaultValue = "2500", paramLabel = "QPS",
+            description = "Split a range serving more requests per second than this, sustained (default 2500).")
+    double splitQps;
 
     @Option(names = "--initial-ranges", defaultValue = "1", paramLabel = "N",
             description = "With --peers: pre-split the user keyspace into N ranges at bootstrap (default 1).")
@@ -75,22 +121,85 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NodeConfig config = config();
-        Node node = Node.start(config, StartCommand::fatal);
+        Node node = nodeId != null ? Node.start(config(), StartCommand::fatal) : startWithAssignedId();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "conclave-shutdown"));
-        System.out.println("node " + nodeId + " listening on " + Node.hostPort(node.listenAddress()));
+        System.out.println("node " + node.nodeId() + " listening on " + Node.hostPort(node.listenAddress()));
         System.out.flush();
         new CountDownLatch(1).await(); // serve until the process is stopped
         return 0;
     }
 
+    /** The fixed-membership configuration (--node-id given). */
     NodeConfig config() {
+        return config(nodeId, clusterId, HostPort.parse(listen), parsePeers(peers), join != null);
+    }
+
+    private NodeConfig config(long id, String cluster, InetSocketAddress listenAddress, Map<Long, InetSocketAddress> voters,
+            boolean joining) {
         SchedulerSettings settings = SchedulerSettings.defaults().withLogEntriesBeforeSnapshot(logTruncateEntries);
-        long maxOffsetNanos = maxOffset == null ? MaxOffsetSetting.DEFAULT.nanos() : MaxOffsetSetting.parse(maxOffset).nanos();
-        return new NodeConfig(nodeId, clusterId, store, HostPort.parse(listen), parsePeers(peers), join,
-                maxOffsetNanos, ClockDurations.parse(testClockOffset), fsync, Duration.ofNanos(ClockDurations.parse(tick)),
-                settings, ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval))),
-                initialRanges);
+        return new NodeConfig(id, cluster, store, listenAddress, voters, joining, maxOffsetNanos(),
+                ClockDurations.parse(testClockOffset), fsync, Duration.ofNanos(ClockDurations.parse(tick)), settings,
+                ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval))),
+                initialRanges, clusterOptions());
+    }
+
+    ClusterOptions clusterOptions() {
+        ClusterOptions options = ClusterOptions.defaults().withJoinAddresses(Addresses.parseList(join, "--join"));
+        if (http != null) options = options.withHttp(HostPort.parse(http));
+        if (maintenance) {
+            options = options.withMaintenance(MaintenanceSettings.defaults()
+                    .withDeadAfter(Duration.ofNanos(ClockDurations.parse(deadAfter)))
+                    .withReplicationFactor(replicationFactor).withSplitThresholds(rangeMaxBytes, splitQps));
+        }
+        return options;
+    }
+
+    private long maxOffsetNanos() {
+        return maxOffset == null ? MaxOffsetSetting.DEFAULT.nanos() : MaxOffsetSetting.parse(maxOffset).nanos();
+    }
+
+    /**
+     * No --node-id: the store's identity decides; an empty store waits at the cluster gate for an
+     * init or a join, which writes the identity, then the node starts on the same address.
+     */
+    private Node startWithAssignedId() throws InterruptedException {
+        if (peers != null) {
+            throw new IllegalArgumentException("--peers needs --node-id: fixed membership names every node's id;"
+                    + " without --node-id the cluster assigns ids (start with --join, then 'conclave init')");
+        }
+        ClusterOptions options = clusterOptions(); // bad flags fail before the store is touched
+        InetSocketAddress listenAddress = HostPort.parse(listen);
+        Store opened = Node.openStore(store, fsync);
+        StoreIdent ident;
+        try {
+            Optional<StoreIdent> existing = opened.ident();
+            if (existing.isPresent()) {
+                ident = existing.get();
+                ClusterGate.verifyMembership(ident.clusterId(), ident.nodeId(), HostPort.format(listenAddress),
+                        maxOffsetNanos(), options.joinAddresses(), VERIFY_TIMEOUT);
+            } else {
+                ClusterGate gate = ClusterGate.open(listenAddress, maxOffsetNanos(), options.joinAddresses(),
+                        JoinSettings.defaults(), clusterIdChosen -> initialize(opened, clusterIdChosen),
+                        (c, n) -> opened.writeIdent(new StoreIdent(c, n)), () -> UUID.randomUUID().toString());
+                listenAddress = gate.listenAddress();
+                System.out.println("waiting for init or join on " + listen);
+                System.out.flush();
+                ClusterGate.Identity identity = gate.await();
+                ident = new StoreIdent(identity.clusterId(), identity.nodeId());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            opened.close();
+            throw e;
+        }
+        // Its ranges come from the init bootstrap or from the allocator, never from --peers.
+        return Node.start(config(ident.nodeId(), ident.clusterId(), listenAddress, Map.of(), true), opened,
+                StartCommand::fatal);
+    }
+
+    /** A new cluster's first node: range 1 (meta, system) and range 2 (user keys) on node 1, then the identity. */
+    private static void initialize(Store store, String newClusterId) {
+        Scheduler.bootstrap(store, Scheduler.initialRanges(List.of(1L), 1));
+        store.writeIdent(new StoreIdent(newClusterId, 1));
     }
 
     static Map<Long, InetSocketAddress> parsePeers(String text) {

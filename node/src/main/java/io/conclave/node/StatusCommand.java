@@ -1,34 +1,44 @@
 package io.conclave.node;
 
 import io.conclave.clock.ClockDurations;
+import io.conclave.node.client.Clients;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.PeerClockOffset;
+import io.conclave.range.rpc.StatusRequest;
 import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows every group as one node sees it, and the clock offsets it measured to its peers.")
+        description = "Shows every range replica one node holds, and the clock offsets it measured to its peers.")
 final class StatusCommand implements Runnable {
     @Option(names = "--host", required = true, paramLabel = "HOST:PORT", description = "The node to ask.")
     String host;
 
     @Override
     public void run() {
-        try (KvClient c = KvClient.connect(host)) {
-            AdminResponse status = c.statusResponse(host);
+        try (RangeClient c = Clients.connect(List.of(host))) {
+            AdminResponse status = status(c, host);
             print(status.getGroupsList(), System.out);
             printClockOffsets(status, System.out);
         }
     }
 
+    /** The status of every replica on the node at {@code host}, with its measured clock offsets. */
+    static AdminResponse status(RangeClient client, String host) {
+        return client.admin(host, AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build());
+    }
+
     static void print(List<GroupStatus> groups, PrintStream out) {
-        out.printf("%-6s %-7s %-6s %-8s %-8s %-8s %-6s %-12s %s%n", "group", "leader", "term", "commit", "applied",
-                "last", "quiet", "voters", "learners");
+        out.printf("%-6s %-7s %-7s %-6s %-8s %-8s %-8s %-6s %-12s %s%n", "range", "leader", "lease", "term", "commit",
+                "applied", "last", "quiet", "voters", "learners");
         for (GroupStatus g : groups) {
-            out.printf("%-6d %-7d %-6d %-8d %-8d %-8d %-6s %-12s %s%n", g.getGroupId(), g.getLeader(), g.getTerm(),
+            out.printf("%-6d %-7d %-7s %-6d %-8d %-8d %-8d %-6s %-12s %s%n", g.getGroupId(), g.getLeader(),
+                    g.getLease().getHolder() == 0 ? "-" : Long.toString(g.getLease().getHolder()), g.getTerm(),
                     g.getCommit(), g.getApplied(), g.getLastIndex(), g.getQuiesced() ? "yes" : "no", g.getVotersList(),
                     g.getLearnersList());
         }

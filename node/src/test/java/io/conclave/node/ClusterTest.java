@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import io.conclave.node.client.Clients;
+import io.conclave.range.client.RangeClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,10 +57,13 @@ class ClusterTest {
             assertArrayEquals(b("k1"), rows.get(0).key());
 
             ByteArrayOutputStream shellOut = new ByteArrayOutputStream();
-            new DemoCommand.DemoShell(client, cluster.hostPort(1), new PrintStream(shellOut, true, UTF_8)).run(
-                    new BufferedReader(new StringReader("put x 1\nget x\nscan x y\nget nope\nstatus\nbogus\nquit\nget x\n")));
+            try (RangeClient ranges = Clients.connect(List.of(cluster.hostPort(1), cluster.hostPort(2)))) {
+                new DemoCommand.DemoShell(ranges, cluster.hostPort(1), new PrintStream(shellOut, true, UTF_8)).run(
+                        new BufferedReader(new StringReader(
+                                "put x 1\nget x\nscan x y\nget nope\nstatus\nbogus\nquit\nget x\n")));
+            }
             String shell = shellOut.toString(UTF_8);
-            assertTrue(shell.contains("OK (applied at index") && shell.contains("x = 1\n(1 rows)")
+            assertTrue(shell.contains("OK\n") && shell.contains("x = 1\n(1 rows)")
                     && shell.contains("(not found)") && shell.contains("unknown command 'bogus'")
                     && shell.contains("stopping the cluster"), shell);
 
