@@ -321,12 +321,10 @@ public final class RangeClient implements AutoCloseable {
             AdminResponse status = sender.adminOnce(holder, AdminRequest.newBuilder()
                     .setStatus(StatusRequest.getDefaultInstance()).build(), deadline);
             for (GroupStatus g : status.getGroupsList()) {
-                if (g.getGroupId() == rangeId && g.hasLease() && g.getLease().getHolder() != 0) {
-                    cache.learnAddress(g.getLease().getHolder(), holder);
-                    return g;
-                }
+                if (g.getGroupId() == rangeId) return g;
             }
-            lastProblem = holder + " served r" + rangeId + " but its status shows no lease of it";
+            // The replica moved away between the read and the status call.
+            lastProblem = holder + " served r" + rangeId + " but its status does not list it";
             sender.pause(attempt, deadline);
         }
         throw new KvException(ErrorResponse.Code.TIMEOUT, "no leaseholder status of r" + rangeId + ": " + lastProblem);
