@@ -1,9 +1,8 @@
 package io.conclave.tests.check;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -63,31 +62,79 @@ final class LinearizationSearch<S> {
                       List<History.Call> longestPrefix, S stateAfterPrefix, History.Call unplaceable) {}
 
     private static final class Entry {
-        final int id;
         final KeyedCall call; // null for the list head
         final boolean isCall;
         final long order;
+        /** Position among the required (OK) calls, or among the INFO calls. */
+        final int ordinal;
         Entry match;
         Entry prev;
         Entry next;
 
-        Entry(int id, KeyedCall call, boolean isCall, long order) {
-            this.id = id;
+        Entry(KeyedCall call, boolean isCall, long order, int ordinal) {
             this.call = call;
             this.isCall = isCall;
             this.order = order;
+            this.ordinal = ordinal;
+        }
+
+        boolean required() {
+            return call.required();
         }
     }
 
-    private record Frame<S>(Entry call, S stateBefore) {}
+    /**
+     * One linearized call, on a persistent stack: a frame never changes, so keeping the top frame
+     * of the deepest point reached keeps that whole linearization, at no cost.
+     */
+    private record Frame<S>(Entry call, S stateBefore, Frame<S> parent) {}
 
-    private record Memo(BitSet linearized, Object state) {}
+    /**
+     * A memo entry: the set of linearized calls and the model state. The required calls below
+     * {@code frontier} (the first required call not linearized) are all linearized, so only the
+     * bits from the frontier on are kept; beyond it lie only calls invoked before the frontier
+     * call returned, a window as wide as the concurrency. INFO calls, whose window never closes,
+     * are kept whole in their own, smaller set. On a long history this makes an entry a few
+     * words instead of one bit per call.
+     */
+    private static final class Memo {
+        final int frontier;
+        final long[] requiredFromFrontier;
+        final long[] info;
+        final Object state;
+        final int hash;
+
+        Memo(BitSet required, BitSet info, Object state) {
+            this.frontier = required.nextClearBit(0);
+            this.requiredFromFrontier = required.get(frontier, Math.max(frontier, required.length())).toLongArray();
+            this.info = info.toLongArray();
+            this.state = state;
+            this.hash = 31 * (31 * (31 * frontier + Arrays.hashCode(requiredFromFrontier)) + Arrays.hashCode(this.info))
+                    + state.hashCode();
+        }
+
+        long bytes() {
+            return 96 + 8L * (requiredFromFrontier.length + info.length);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Memo m && m.hash == hash && m.frontier == frontier
+                    && Arrays.equals(m.requiredFromFrontier, requiredFromFrontier) && Arrays.equals(m.info, info)
+                    && m.state.equals(state);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     private final Model<S> model;
     private final List<KeyedCall> calls;
     private final LinearizabilityChecker.Budget budget;
     private final long startNanos;
-    private final Entry head = new Entry(-1, null, false, -1);
+    private final Entry head = new Entry(null, false, -1, -1);
 
     LinearizationSearch(Model<S> model, List<KeyedCall> calls, LinearizabilityChecker.Budget budget, long startNanos) {
         this.model = model;
@@ -98,22 +145,22 @@ final class LinearizationSearch<S> {
 
     Outcome<S> run() {
         int required = buildList();
-        Deque<Frame<S>> stack = new ArrayDeque<>();
-        BitSet linearized = new BitSet(calls.size());
+        Frame<S> top = null;
+        int depth = 0;
+        BitSet requiredDone = new BitSet(required);
+        BitSet infoDone = new BitSet(calls.size() - required);
         Set<Memo> memo = new HashSet<>();
-        // Bit set words, the BitSet, the Memo, the hash node and a small state: a rough but safe estimate.
-        long memoEntryBytes = 104 + 8L * ((calls.size() + 63) / 64);
-        long maxMemoEntries = Math.max(1, budget.maxMemoBytes() / memoEntryBytes);
+        long memoBytes = 0;
         S state = model.initial();
-        int linearizedRequired = 0;
         long steps = 0;
         int bestDepth = -1;
-        List<History.Call> bestPrefix = List.of();
+        Frame<S> bestTop = null;
         S bestState = state;
         History.Call bestBlocked = null;
 
         Entry entry = head.next;
-        while (linearizedRequired < required) {
+        int requiredLinearized = 0;
+        while (requiredLinearized < required) {
             if (entry == null) throw new IllegalStateException("linearization search ran off its list");
             if (entry.isCall) {
                 steps++;
@@ -127,40 +174,46 @@ final class LinearizationSearch<S> {
                 }
                 Optional<S> next = model.step(state, entry.call.action());
                 if (next.isPresent()) {
-                    linearized.set(entry.id);
-                    if (memo.add(new Memo((BitSet) linearized.clone(), next.get()))) {
-                        if (memo.size() > maxMemoEntries) {
+                    BitSet done = entry.required() ? requiredDone : infoDone;
+                    done.set(entry.ordinal);
+                    Memo key = new Memo(requiredDone, infoDone, next.get());
+                    if (memo.add(key)) {
+                        memoBytes += key.bytes();
+                        if (memoBytes > budget.maxMemoBytes()) {
                             return unknown("memo table exceeded " + (budget.maxMemoBytes() >> 20) + " MiB ("
                                     + memo.size() + " entries over " + calls.size() + " calls)", false, steps);
                         }
-                        stack.push(new Frame<>(entry, state));
+                        top = new Frame<>(entry, state, top);
+                        depth++;
+                        if (entry.required()) requiredLinearized++;
                         state = next.get();
-                        if (entry.call.required()) linearizedRequired++;
                         lift(entry);
                         entry = head.next;
                         continue;
                     }
-                    linearized.clear(entry.id);
+                    done.clear(entry.ordinal);
                 }
                 entry = entry.next;
             } else {
                 // A completed call is not linearized and no call before its return can go next.
-                if (stack.size() > bestDepth) {
-                    bestDepth = stack.size();
-                    bestPrefix = prefixOf(stack);
+                if (depth > bestDepth) {
+                    bestDepth = depth;
+                    bestTop = top;
                     bestState = state;
                     bestBlocked = entry.call.call();
                 }
-                if (stack.isEmpty()) {
+                if (top == null) {
                     return new Outcome<>(LinearizabilityChecker.Verdict.INVALID, "no linearization", false, steps,
-                            bestPrefix, bestState, bestBlocked);
+                            prefixOf(bestTop), bestState, bestBlocked);
                 }
-                Frame<S> top = stack.pop();
+                Entry undone = top.call();
                 state = top.stateBefore();
-                linearized.clear(top.call().id);
-                if (top.call().call.required()) linearizedRequired--;
-                unlift(top.call());
-                entry = top.call().next;
+                top = top.parent();
+                depth--;
+                (undone.required() ? requiredDone : infoDone).clear(undone.ordinal);
+                if (undone.required()) requiredLinearized--;
+                unlift(undone);
+                entry = undone.next;
             }
         }
         return new Outcome<>(LinearizabilityChecker.Verdict.VALID, "linearizable", false, steps, List.of(), state, null);
@@ -174,17 +227,17 @@ final class LinearizationSearch<S> {
     private int buildList() {
         List<Entry> entries = new ArrayList<>(2 * calls.size());
         int required = 0;
-        for (int i = 0; i < calls.size(); i++) {
-            KeyedCall call = calls.get(i);
-            Entry invoke = new Entry(i, call, true, call.call().invokeIndex());
+        int info = 0;
+        for (KeyedCall call : calls) {
+            int ordinal = call.required() ? required++ : info++;
+            Entry invoke = new Entry(call, true, call.call().invokeIndex(), ordinal);
             // An INFO call's return goes after everything: it may take effect at any later time.
             long returnOrder = call.required() ? call.call().completeIndex() : Long.MAX_VALUE;
-            Entry ret = new Entry(i, call, false, returnOrder);
+            Entry ret = new Entry(call, false, returnOrder, ordinal);
             invoke.match = ret;
             ret.match = invoke;
             entries.add(invoke);
             entries.add(ret);
-            if (call.required()) required++;
         }
         // Stable sort: INFO returns (all at MAX_VALUE) keep their relative order.
         entries.sort((a, b) -> Long.compare(a.order, b.order));
@@ -215,10 +268,10 @@ final class LinearizationSearch<S> {
         if (call.next != null) call.next.prev = call;
     }
 
-    private static <S> List<History.Call> prefixOf(Deque<Frame<S>> stack) {
-        List<History.Call> prefix = new ArrayList<>(stack.size());
-        var it = stack.descendingIterator(); // bottom of the stack first: the linearization's order
-        while (it.hasNext()) prefix.add(it.next().call().call.call());
+    private static <S> List<History.Call> prefixOf(Frame<S> top) {
+        List<History.Call> prefix = new ArrayList<>();
+        for (Frame<S> f = top; f != null; f = f.parent()) prefix.add(f.call().call.call());
+        java.util.Collections.reverse(prefix); // the bottom of the stack is the first linearized
         return prefix;
     }
 }
