@@ -32,7 +32,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The node's background upkeep of the ranges it holds leases of: every pass (see
+ * The node's background upkeep of the ranges it holds leases of (or leads, where no lease is
+ * valid): every pass (see
  * {@link MaintenanceSettings#interval()}) it repairs their meta records, splits those above the
  * size or load threshold, and carries out the allocator's next change for each. One thread, one
  * pass at a time, every call synchronous: a node has at most one membership or lease change in
@@ -163,14 +164,17 @@ public final class MaintenanceLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The ranges this node takes care of: those it holds a valid lease of, and those without a
+     * valid lease (none yet, or an idle range that let its lease lapse) whose Raft leader it is,
+     * so that idle ranges on a dead node are replaced too. One caretaker per range, mostly.
+     */
     private List<GroupStatus> leased(List<GroupStatus> local, long now) {
         List<GroupStatus> out = new ArrayList<>();
         for (GroupStatus g : local) {
-            // An expired lease is left alone: the next request re-acquires it, maybe elsewhere.
-            if (g.hasLease() && g.getLease().getHolder() == nodeId && g.hasRangeDescriptor()
-                    && g.getLease().getExpiration().getWallNanos() > now) {
-                out.add(g);
-            }
+            if (!g.hasRangeDescriptor()) continue;
+            boolean leaseValid = g.getLease().getHolder() != 0 && g.getLease().getExpiration().getWallNanos() > now;
+            if (leaseValid ? g.getLease().getHolder() == nodeId : g.getLeader() == nodeId) out.add(g);
         }
         out.sort(Comparator.comparingLong(GroupStatus::getGroupId));
         return out;
@@ -318,7 +322,11 @@ public final class MaintenanceLoop implements AutoCloseable {
             ages.put(learner, now - firstSeen.computeIfAbsent(learner, k -> now));
             if (learnerApplied(rangeId, learner, addresses, statusByAddress) >= g.getCommit()) caughtUp.add(learner);
         }
-        return RangeState.fromStatus(g, caughtUp, ages);
+        RangeState fromStatus = RangeState.fromStatus(g, caughtUp, ages);
+        // This node decides as the leaseholder even where the lease lapsed (it is the leader):
+        // the allocator never removes the deciding node's replica.
+        return new RangeState(fromStatus.rangeId(), fromStatus.voters(), fromStatus.learners(), nodeId,
+                caughtUp, ages);
     }
 
     /** The learner's applied index of the range, from its node's status (asked once per pass per node); -1 if unknown. */

@@ -2,8 +2,9 @@
  * The node's maintenance loop: the I/O half of placement, whose decisions are made by the pure
  * {@link io.conclave.range.allocator.Allocator}.
  *
- * <p>Every {@code interval}, for each range whose lease this node holds (and only those, so that
- * each range has one caretaker at a time), a pass:
+ * <p>Every {@code interval}, for each range whose valid lease this node holds, or whose Raft
+ * leader it is while no lease is valid (an idle range lets its lease lapse, and its dead
+ * replicas must still be replaced), so that each range has one caretaker at a time, a pass:
  * <ol>
  *   <li><b>repairs meta</b>: if the meta record at {@code Keys.metaKey(end)} is missing or of a
  *       lower generation than the leaseholder's descriptor (a split or replica change whose meta

@@ -176,14 +176,21 @@ class MaintenanceLoopTest {
     }
 
     @Test
-    void onlyRangesLeasedHereWithAnUnexpiredLeaseAreTouched() {
-        local.add(leased(desc(2, "", "m", 1, 1, 2), 2));
-        GroupStatus expired = leased(desc(3, "m", "", 1, 1, 2), 1).toBuilder()
+    void caretakerIsTheValidLeaseholderElseTheRaftLeader() {
+        // Leased elsewhere (valid): not ours, even though we lead.
+        local.add(leased(desc(2, "", "d", 1, 1, 2), 2).toBuilder().setLeader(1).build());
+        // Our lease expired and node 2 leads: not ours.
+        local.add(leased(desc(3, "d", "h", 1, 1, 2), 1).toBuilder().setLeader(2)
                 .setLease(Lease.newBuilder().setHolder(1).setExpiration(TimestampProto.newBuilder().setWallNanos(T0 - 1)))
-                .build();
-        local.add(expired);
-        loop(settings).runPass();
-        assertEquals(List.of(), cluster.calls);
+                .build());
+        // Node 2's lease lapsed (idle range) and we lead: ours.
+        local.add(leased(desc(4, "h", "m", 1, 1, 2), 2).toBuilder().setLeader(1)
+                .setLease(Lease.newBuilder().setHolder(2).setExpiration(TimestampProto.newBuilder().setWallNanos(T0 - 1)))
+                .build());
+        // No lease yet and we lead: ours.
+        local.add(leased(desc(5, "m", "", 1, 1, 2), 1).toBuilder().clearLease().build());
+        loop(settings.withEnabled(true, false, false)).runPass();
+        assertEquals(List.of("metaRecord m", "metaRecord /Max"), callsStartingWith("metaRecord"));
     }
 
     @Test
