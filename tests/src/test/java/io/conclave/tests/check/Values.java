@@ -198,9 +198,8 @@ final class Values {
                 if (flat.size() % 2 != 0) throw error("a map needs an even number of forms");
                 Map<Object, Object> map = new LinkedHashMap<>();
                 for (int i = 0; i < flat.size(); i += 2) {
-                    if (map.put(flat.get(i), flat.get(i + 1)) != null || map.size() != i / 2 + 1) {
-                        throw error("duplicate map key " + format(flat.get(i)));
-                    }
+                    if (map.containsKey(flat.get(i))) throw error("duplicate map key " + format(flat.get(i)));
+                    map.put(flat.get(i), flat.get(i + 1));
                 }
                 return Collections.unmodifiableMap(map);
             }

@@ -65,9 +65,14 @@
  *       a VALID verdict means only that this history has an explanation.</li>
  *   <li>Linearizability: a FAIL operation is dropped, so a CAS that failed because the value
  *       differed tells the checker nothing about that value. Reads whose result is unknown (INFO)
- *       are dropped. Only the first INVALID key is reported. UNKNOWN is not VALID: a test should
- *       treat it as a failure to check, and shrink the history (fewer concurrent clients, shorter
- *       runs, more keys) rather than raise the budget without end.</li>
+ *       are dropped, and so are INFO writes whose value nothing observed (the model says which:
+ *       {@link io.conclave.tests.check.Model#omittable}). Only the first INVALID key is reported.
+ *       The search is exponential in the concurrency and in the INFO calls still in it; a valid
+ *       history is usually found quickly, but proving an invalid one invalid means exhausting
+ *       every order. Keep each key's history to a few hundred or thousand calls (spread the
+ *       workload over many keys, rotate to fresh keys) and a handful of clients. UNKNOWN is not
+ *       VALID: a test should treat it as a failure to check and shrink the history rather than
+ *       raise the budget without end.</li>
  *   <li>List-append: a key's version order is known only as far as its longest read; appends
  *       after it, and INFO transactions nobody observed, have no edges, so anomalies among them
  *       are invisible. A key whose reads disagree (incompatible-order) contributes no edges. One
