@@ -1,0 +1,151 @@
+package io.conclave.tests.ranges;
+
+import io.conclave.node.client.NettyNodeDialer;
+import io.conclave.node.launch.NodeProcess;
+import io.conclave.node.launch.NodeProcessSpec;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RangeClientSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Node JVMs on 127.0.0.1 with fixed membership: nodes 1..voters are every initial range's voters
+ * ({@code --peers}); further nodes start with {@code --join} and no ranges, and get replicas only
+ * from the allocator. Each node keeps its store, port and log across restarts, so a restart after
+ * {@link #kill} is a crash and recovery of the same node. Closing the cluster, or the test JVM
+ * exiting normally, kills exactly the processes it started.
+ */
+final class RangeTestCluster implements AutoCloseable {
+    /** A node with 10,000 ranges loads them before it prints its ready line. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Node JVM flags: small heap, serial GC, C1 only, because a test cluster lives for a minute on
+     * a shared two-core machine. The heap bound is what the memory checks are stated against.
+     */
+    static final List<String> NODE_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xss512k");
+
+    /**
+     * Client limits for tests with faults: an attempt may wait for a lease acquisition, a call may
+     * span a kill, a lease running out (9 s plus the maximum offset) and an election.
+     */
+    static final RangeClientSettings FAULT_TOLERANT_CLIENT = new RangeClientSettings(Duration.ofSeconds(3),
+            Duration.ofSeconds(25), Duration.ofMillis(20), Duration.ofMillis(300), 16);
+
+    private final Map<Long, NodeProcess> nodes = new LinkedHashMap<>();
+    private final Thread shutdownHook;
+
+    /**
+     * @param extraStartArgs flags every node gets after {@code --peers} and {@code --cluster-id}
+     */
+    RangeTestCluster(Path root, String clusterId, int nodeCount, int voterCount, List<String> extraStartArgs)
+            throws IOException {
+        if (voterCount < 1 || voterCount > nodeCount) {
+            throw new IllegalArgumentException("voterCount " + voterCount + " must be in [1, " + nodeCount + "]");
+        }
+        int[] ports = NodeProcess.freePorts(nodeCount);
+        StringJoiner peers = new StringJoiner(",");
+        for (int i = 0; i < voterCount; i++) peers.add((i + 1) + "=127.0.0.1:" + ports[i]);
+        List<String> jvmFlags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
+        jvmFlags.addAll(NODE_JVM_FLAGS);
+        for (int i = 0; i < nodeCount; i++) {
+            long id = i + 1;
+            List<String> args = new ArrayList<>(List.of("--peers", peers.toString(), "--cluster-id", clusterId));
+            if (i >= voterCount) args.add("--join");
+            args.addAll(extraStartArgs);
+            nodes.put(id, new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
+                    NodeProcessSpec.currentClassPath(), jvmFlags, id, root.resolve("store-" + id),
+                    "127.0.0.1:" + ports[i], root.resolve("node-" + id + ".log"), args)));
+        }
+        shutdownHook = new Thread(this::killAllQuietly, "kill-range-test-nodes");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    NodeProcess node(long id) {
+        NodeProcess n = nodes.get(id);
+        if (n == null) throw new IllegalArgumentException("no node " + id + " in " + nodes.keySet());
+        return n;
+    }
+
+    List<NodeProcess> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    List<String> addresses() {
+        return nodes.values().stream().map(n -> n.spec().listenAddress()).toList();
+    }
+
+    String address(long id) {
+        return node(id).spec().listenAddress();
+    }
+
+    /** A client that knows every node's address (so hints by node id resolve at once). */
+    RangeClient client(RangeClientSettings settings, long seed) {
+        RangeClient c = new RangeClient(new NettyNodeDialer(settings.requestTimeout()),
+                addresses(), settings, seed);
+        nodes.forEach((id, n) -> c.learnNodeAddress(id, n.spec().listenAddress()));
+        return c;
+    }
+
+    /** Starts the given nodes concurrently and waits until each printed its ready line. */
+    void start(long... ids) throws Exception {
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> starters = new ArrayList<>();
+        for (long id : ids) {
+            NodeProcess n = node(id);
+            Thread t = new Thread(() -> {
+                try {
+                    n.start();
+                    n.awaitReady(READY_TIMEOUT);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "start-node-" + id);
+            starters.add(t);
+            t.start();
+        }
+        for (Thread t : starters) t.join(READY_TIMEOUT.toMillis() + 10_000);
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("failed to start nodes: " + failures.get(0).getMessage());
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    /** kill -9 and wait for the exit. */
+    void kill(long id) throws InterruptedException {
+        node(id).kill();
+    }
+
+    void killAllQuietly() {
+        for (NodeProcess n : nodes.values()) n.killQuietly();
+    }
+
+    @Override
+    public void close() {
+        killAllQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook runs or ran; the processes are killed either way.
+        }
+    }
+
+    /** The last lines of every node's log, for a failure message. */
+    String logTails(int linesPerNode) {
+        StringBuilder sb = new StringBuilder();
+        for (NodeProcess n : nodes.values()) {
+            sb.append("==== node ").append(n.nodeId()).append(" (").append(n.logFile()).append(") ====\n")
+                    .append(n.logTail(linesPerNode)).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package io.conclave.tests.ranges;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Small helpers shared by the range process tests: seeds, key text, pacing, percentiles. */
+final class RangeTests {
+    private RangeTests() {}
+
+    /** {@code -Dranges.seed=N} replays a run's schedule; otherwise a fresh seed, printed by the caller. */
+    static long seed() {
+        String fixed = System.getProperty("ranges.seed");
+        return fixed != null ? Long.parseLong(fixed) : System.nanoTime() & 0xffff_ffffL;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+    }
+
+    static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** The {@code q}-quantile (0..1) of {@code values} by the nearest-rank method; 0 if empty. */
+    static long quantile(List<Long> values, double q) {
+        if (values.isEmpty()) return 0;
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(q * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}
