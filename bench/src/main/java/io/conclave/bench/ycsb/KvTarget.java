@@ -1,29 +1,28 @@
 package io.conclave.bench.ycsb;
 
-import io.conclave.node.KvClient;
-import io.conclave.node.KvClientException;
+import io.conclave.range.client.KeyValue;
+import io.conclave.range.client.KvException;
+import io.conclave.range.client.RangeClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * YCSB over Conclave's native KV client: record {@code k} of table {@code t} is the key
- * {@code t/k} and its fields are one value ({@link FieldCodec}). A scan is a KV scan from
- * {@code t/startKey} to the end of the table with the count as its limit. An update of some fields
- * reads, merges and writes the record (not atomic: the KV API has no transactions yet). Kept thin
- * so that it can move to the range client.
+ * YCSB over Conclave's native KV API through the {@link RangeClient} (range cache, requests to
+ * each range's leaseholder): record {@code k} of table {@code t} is the key {@code t/k} and its
+ * fields are one value ({@link FieldCodec}). A scan is a KV scan from {@code t/startKey} to the
+ * end of the table with the count as its limit. An update of some fields reads, merges and
+ * writes the record (not atomic: the KV API has no transactions yet). A load batch is one
+ * {@code putAll} (parallel puts, no atomicity). Kept thin so that it can move to transactions.
  */
 final class KvTarget implements Target {
-    /** The benchmark's client deadlines: an overloaded cluster shows as latency, a dead one as errors. */
-    static final KvClient.Options OPTIONS = new KvClient.Options(Duration.ofSeconds(5), Duration.ofSeconds(10), 20,
-            Duration.ofMillis(10), Duration.ofMillis(200));
+    private final RangeClient client;
 
-    private final KvClient client;
-
-    KvTarget(KvClient client) {
+    KvTarget(RangeClient client) {
         this.client = client;
     }
 
@@ -31,11 +30,9 @@ final class KvTarget implements Target {
         return (table + "/" + key).getBytes(StandardCharsets.UTF_8);
     }
 
-    @Override
-    public void init() {}
+    @Override public void init() {}
 
-    @Override
-    public void cleanup() {}
+    @Override public void cleanup() {}
 
     @Override
     public Status read(String table, String key, Set<String> fields, Map<String, byte[]> result) {
@@ -44,7 +41,7 @@ final class KvTarget implements Target {
             if (value.isEmpty()) return Status.NOT_FOUND;
             project(FieldCodec.decode(value.get()), fields, result);
             return Status.OK;
-        } catch (KvClientException e) {
+        } catch (KvException e) {
             return status(e);
         }
     }
@@ -58,13 +55,13 @@ final class KvTarget implements Target {
     public Status scan(String table, String startKey, int count, Set<String> fields, List<Map<String, byte[]>> result) {
         try {
             byte[] end = (table + "0").getBytes(StandardCharsets.UTF_8); // '0' follows '/': the end of the table
-            for (KvClient.Row row : client.scan(key(table, startKey), end, count)) {
-                Map<String, byte[]> r = new java.util.LinkedHashMap<>();
+            for (KeyValue row : client.scan(key(table, startKey), end, count)) {
+                Map<String, byte[]> r = new LinkedHashMap<>();
                 project(FieldCodec.decode(row.value()), fields, r);
                 result.add(r);
             }
             return Status.OK;
-        } catch (KvClientException e) {
+        } catch (KvException e) {
             return status(e);
         }
     }
@@ -78,7 +75,7 @@ final class KvTarget implements Target {
             record.putAll(values);
             client.put(key(table, key), FieldCodec.encode(record));
             return Status.OK;
-        } catch (KvClientException e) {
+        } catch (KvException e) {
             return status(e);
         }
     }
@@ -88,7 +85,19 @@ final class KvTarget implements Target {
         try {
             client.put(key(table, key), FieldCodec.encode(values));
             return Status.OK;
-        } catch (KvClientException e) {
+        } catch (KvException e) {
+            return status(e);
+        }
+    }
+
+    @Override
+    public Status insertBatch(String table, List<String> keys, List<Map<String, byte[]>> records) {
+        List<KeyValue> pairs = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) pairs.add(new KeyValue(key(table, keys.get(i)), FieldCodec.encode(records.get(i))));
+        try {
+            client.putAll(pairs);
+            return Status.OK;
+        } catch (KvException e) {
             return status(e);
         }
     }
@@ -98,12 +107,12 @@ final class KvTarget implements Target {
         try {
             client.delete(key(table, key));
             return Status.OK;
-        } catch (KvClientException e) {
+        } catch (KvException e) {
             return status(e);
         }
     }
 
-    private static Status status(KvClientException e) {
+    private static Status status(KvException e) {
         return new Status("KV_" + String.valueOf(e.code()).replaceAll("[^A-Z0-9_]", "_"), String.valueOf(e.getMessage()));
     }
 }

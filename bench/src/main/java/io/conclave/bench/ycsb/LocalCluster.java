@@ -46,12 +46,12 @@ final class LocalCluster implements AutoCloseable {
         throw new IllegalArgumentException("--cluster must be local:N with N in [1, " + MAX_NODES + "], was " + spec);
     }
 
-    static LocalCluster start(Path parent, int nodeCount, int groups, List<String> jvmFlags, boolean keep)
+    static LocalCluster start(Path parent, int nodeCount, int initialRanges, List<String> jvmFlags, boolean keep)
             throws IOException, InterruptedException {
         Files.createDirectories(parent);
         LocalCluster c = new LocalCluster(Files.createTempDirectory(parent, "conclave-ycsb-"), keep);
         try {
-            c.launch(nodeCount, groups, jvmFlags);
+            c.launch(nodeCount, initialRanges, jvmFlags);
             return c;
         } catch (IOException | InterruptedException | RuntimeException e) {
             c.close();
@@ -59,7 +59,7 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private void launch(int nodeCount, int groups, List<String> jvmFlags) throws IOException, InterruptedException {
+    private void launch(int nodeCount, int initialRanges, List<String> jvmFlags) throws IOException, InterruptedException {
         int[] ports = NodeProcess.freePorts(nodeCount);
         StringJoiner peers = new StringJoiner(",");
         for (int i = 0; i < nodeCount; i++) peers.add((i + 1) + "=127.0.0.1:" + ports[i]);
@@ -70,8 +70,8 @@ final class LocalCluster implements AutoCloseable {
             String address = "127.0.0.1:" + ports[i];
             NodeProcess p = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), flags, id, dir.resolve("store-" + id), address,
-                    dir.resolve("node-" + id + ".log"), List.of("--peers", peers.toString(), "--groups",
-                    Integer.toString(groups), "--cluster-id", "ycsb")));
+                    dir.resolve("node-" + id + ".log"), List.of("--peers", peers.toString(), "--initial-ranges",
+                    Integer.toString(initialRanges), "--cluster-id", "ycsb")));
             nodes.add(p);
             addresses.add(address);
             p.start();

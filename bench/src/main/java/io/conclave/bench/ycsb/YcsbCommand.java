@@ -106,8 +106,9 @@ public final class YcsbCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Root seed of every random draw. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--groups", defaultValue = "3", description = "--cluster: Raft groups. Default: ${DEFAULT-VALUE}.")
-    int groups;
+    @Option(names = "--initial-ranges", defaultValue = "1",
+            description = "--cluster: ranges the user keyspace is pre-split into at bootstrap. Default: ${DEFAULT-VALUE}.")
+    int initialRanges;
 
     @Option(names = "--node-jvm-flags", defaultValue = "-Xms512m -Xmx1g -XX:+UseSerialGC",
             description = "--cluster: heap and GC flags of each node JVM. Default: ${DEFAULT-VALUE}.")
@@ -141,7 +142,7 @@ public final class YcsbCommand implements Callable<Integer> {
             if (clusterNodes > 0) {
                 System.out.println("starting " + clusterNodes + " Conclave nodes on 127.0.0.1 ...");
                 cluster = LocalCluster.start(tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir")),
-                        clusterNodes, groups, Arrays.stream(nodeJvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty())
+                        clusterNodes, initialRanges, Arrays.stream(nodeJvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty())
                                 .toList(), keep);
             }
             try (TargetFactory factory = cluster != null ? new KvTargetFactory(cluster.addresses()) : factory(config)) {
@@ -172,7 +173,10 @@ public final class YcsbCommand implements Callable<Integer> {
             load = runner.load(loaders, batchSize, seed ^ 0x5DEECE66DL);
             System.out.printf(Locale.ROOT, "loaded %,d records in %.1f s (%,.0f records/s), errors %,d%n", load.records(),
                     load.seconds(), load.recordsPerSecond(), load.errorCount());
-            if (load.records() == 0) throw new IllegalStateException("the load phase wrote nothing: " + load.errors());
+            if (load.records() == 0) {
+                throw new IllegalStateException("the load phase wrote nothing: " + load.errors()
+                        + (createTable ? "" : " (if the table does not exist, --create-table creates it)"));
+            }
         }
         if (phase == Phase.load) return 0;
         RunResult run = runner.run(settings);

@@ -50,7 +50,7 @@ final class KvTargetTest {
         p.setProperty("readmodifywriteproportion", "0.2");
         p.setProperty("maxscanlength", "10");
         CoreWorkload core = new CoreWorkload(WorkloadConfig.parse(p, "mixed"), 600);
-        try (LocalCluster cluster = LocalCluster.start(dir, 3, 3, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"), false);
+        try (LocalCluster cluster = LocalCluster.start(dir, 3, 1, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"), false);
                 KvTargetFactory factory = new KvTargetFactory(cluster.addresses())) {
             factory.check();
             Runner runner = new Runner(core, factory, BenchClock.SYSTEM, RunnerTest.QUIET);
