@@ -94,6 +94,19 @@ class HistoryTest {
     }
 
     @Test
+    void randomHistoriesRoundTripThroughText() {
+        Seeds.forEach("history text round trip", 50, seed -> {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            History history = random.nextBoolean()
+                    ? RandomListAppendHistory.generate(random, 3, 3, 60)
+                    : RandomRegisterHistory.generate(random, 3, 3, 60, true);
+            History back = History.parse(history.toText());
+            assertEquals(history.ops(), back.ops());
+            assertEquals(history.calls(), back.calls());
+        });
+    }
+
+    @Test
     void handWrittenLinesMayOmitIndexAndTime() {
         History history = History.parse(String.join("\n",
                 "; a comment, then a blank line",

@@ -34,7 +34,8 @@ import java.util.TreeMap;
  * <p>Anomalies found without cycles: <b>G1a</b> (a read saw an element appended by a FAILed
  * transaction), <b>G1b</b> (a read ended in an element that was not its writer's last append to
  * the key: an intermediate state), <b>internal</b> (a transaction's read disagrees with its own
- * earlier reads and appends), <b>duplicate-elements</b>, <b>incompatible-order</b> (two reads of
+ * earlier reads and appends, or already holds an append it makes only later),
+ * <b>duplicate-elements</b>, <b>incompatible-order</b> (two reads of
  * a key neither of which is a prefix of the other; the key's edges are then left out), and
  * <b>unexpected-element</b> (a read saw an element no transaction appended).
  */
@@ -283,6 +284,15 @@ public final class ListAppendChecker {
                             + " but its own earlier read and appends imply " + Values.format(expected));
                 }
                 return;
+            }
+            Map<Object, Writer> byElement = writers.getOrDefault(key, Map.of());
+            for (Object element : read) {
+                Writer writer = byElement.get(element);
+                if (writer != null && writer.txn() == txn && !own.contains(element)) {
+                    report("internal", List.of(txn), label(txn.call) + " read key " + k + " as " + Values.format(read)
+                            + ", which holds " + Values.format(element) + " that it appends only later");
+                    return;
+                }
             }
             boolean endsWithOwn = read.size() >= own.size() && read.subList(read.size() - own.size(), read.size()).equals(own);
             if (!endsWithOwn) {

@@ -122,6 +122,10 @@ class ListAppendCheckerTest {
         Result result = check(history);
         assertOnly(result, "internal");
         assertEquals(2, result.counts().get("internal"));
+        History future = new TestHistory()
+                .call(0, "txn", txn(read("x", null), append("x", 1)), txn(read("x", List.of(1)), append("x", 1)))
+                .build();
+        assertOnly(check(future), "internal");
     }
 
     @Test
