@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "ranges", mixinStandardHelpOptions = true,
         description = {"Lists every range: id, start and end key, replicas (learners marked L), leaseholder,"
-                + " size and requests per second (from the leaseholder; '?' when it cannot be asked)."})
+                + " size and requests per second (from the leaseholder; 'none': no valid lease, an idle range lets"
+                + " it lapse; '?': its replicas could not be asked)."})
 final class RangesCommand implements Runnable {
     @Option(names = "--host", required = true, paramLabel = "HOST:PORT", description = "A node of the cluster.")
     String host;
@@ -34,7 +35,7 @@ final class RangesCommand implements Runnable {
             RangeDescriptor d = row.getRangeDescriptor();
             out.printf("%-6d %-20s %-20s %-14s %-12s %-10s %s%n", d.getRangeId(), Keys.pretty(d.getStartKey().toByteArray()),
                     Keys.pretty(d.getEndKey().toByteArray()), replicas(d),
-                    row.getStatusKnown() ? Long.toString(row.getLeaseholder()) : "?",
+                    !row.getStatusKnown() ? "?" : row.getLeaseholder() == 0 ? "none" : Long.toString(row.getLeaseholder()),
                     row.getStatusKnown() ? bytes(row.getSizeBytes()) : "?",
                     row.getStatusKnown() ? String.format("%.1f", row.getQps()) : "?");
         }

@@ -1,5 +1,6 @@
 package io.conclave.node.cluster;
 
+import io.conclave.clock.ClockDurations;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.JoinCluster;
 import io.conclave.node.rpc.NodeRequest;
@@ -47,7 +48,8 @@ public final class ClusterService {
         try {
             executor.execute(() -> answer(frame.getNodeRequest(), connection, id));
         } catch (RejectedExecutionException e) {
-            NodeRpc.replyError(connection, id, ErrorResponse.Code.TIMEOUT, "node " + nodeId + " is stopping");
+            NodeRpc.replyError(connection, id, ErrorResponse.Code.TIMEOUT, "node " + nodeId + " at " + address
+                    + " is stopping or has too many node requests queued; ask again in a moment");
         }
     }
 
@@ -82,8 +84,9 @@ public final class ClusterService {
     private NodeResponse join(JoinCluster join) {
         if (join.getMaxOffsetNanos() != maxOffsetNanos) {
             throw new ClusterException(ErrorResponse.Code.CLUSTER_MISMATCH, "the node at " + join.getAddress()
-                    + " runs with --max-offset " + join.getMaxOffsetNanos() + " ns but cluster " + clusterId
-                    + " uses " + maxOffsetNanos + " ns; every node of a cluster must use the same value");
+                    + " runs with --max-offset " + ClockDurations.format(join.getMaxOffsetNanos()) + " but cluster "
+                    + clusterId + " uses " + ClockDurations.format(maxOffsetNanos)
+                    + "; every node of a cluster must use the same value");
         }
         NodeResponse.Builder answer = NodeResponse.newBuilder().setClusterId(clusterId).setMaxOffsetNanos(maxOffsetNanos);
         if (!join.getClusterId().isEmpty()) {

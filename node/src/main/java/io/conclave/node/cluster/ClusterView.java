@@ -30,7 +30,9 @@ import java.util.logging.Logger;
  *
  * <p>A range's leaseholder is the node whose own replica reports a lease held by itself that has
  * not expired by this node's hybrid clock. A dead or unreachable leaseholder therefore shows as
- * unknown, never as a stale claim. Blocking: call it off the I/O threads.
+ * unknown, never as a stale claim; a range whose Raft leader answers but that has no valid lease
+ * (idle ranges let theirs lapse) shows leaseholder 0 with the leader's size. Blocking: call it
+ * off the I/O threads.
  */
 public final class ClusterView {
     private static final Logger LOG = Logger.getLogger(ClusterView.class.getName());
@@ -81,9 +83,14 @@ public final class ClusterView {
         for (RangeDescriptor d : s.ranges) {
             RangeRow.Builder row = RangeRow.newBuilder().setRangeDescriptor(d);
             Holder h = s.leaseholders.get(d.getRangeId());
+            Holder leader = s.leaders.get(d.getRangeId());
             if (h != null) {
                 row.setLeaseholder(h.nodeId).setStatusKnown(true).setSizeBytes(h.status.getSizeBytes())
                         .setQps(h.status.getQps());
+            } else if (leader != null) {
+                // No valid lease (an idle range lets it lapse): the Raft leader's replica has the
+                // size; nobody serves, so no requests per second.
+                row.setStatusKnown(true).setSizeBytes(leader.status.getSizeBytes());
             }
             rows.add(row.build());
         }
@@ -93,13 +100,14 @@ public final class ClusterView {
     private record Holder(long nodeId, GroupStatus status) {}
 
     private record Snapshot(Timestamp now, Map<Long, NodeLiveness> liveness, List<RangeDescriptor> ranges,
-            Map<Long, Holder> leaseholders) {}
+            Map<Long, Holder> leaseholders, Map<Long, Holder> leaders) {}
 
     private Snapshot snapshot() {
         Map<Long, NodeLiveness> liveness = Liveness.readAll(client, maxNodes);
         List<RangeDescriptor> ranges = client.allRanges();
         Timestamp now = clock.now();
         Map<Long, Holder> holders = new TreeMap<>();
+        Map<Long, Holder> leaders = new TreeMap<>();
         for (NodeLiveness l : liveness.values()) {
             if (!Liveness.isLive(l, now) || l.getAddress().isEmpty()) continue;
             AdminResponse status;
@@ -114,9 +122,10 @@ public final class ClusterView {
                 if (holdsValidLease(l.getNodeId(), g.getLease(), now)) {
                     holders.put(g.getGroupId(), new Holder(l.getNodeId(), g));
                 }
+                if (g.getLeader() == l.getNodeId()) leaders.put(g.getGroupId(), new Holder(l.getNodeId(), g));
             }
         }
-        return new Snapshot(now, liveness, ranges, holders);
+        return new Snapshot(now, liveness, ranges, holders, leaders);
     }
 
     static boolean holdsValidLease(long nodeId, Lease lease, Timestamp now) {

@@ -93,9 +93,30 @@ class InitJoinProcessTest {
         assertTrue(json.startsWith("{\"node_id\":" + ids.get(0) + ",\"nodes\":["), json);
         assertTrue(http(ports[4], "/health").contains("\"status\":\"ok\""));
         assertTrue(http(ports[3], "/status/ranges").contains("\"range_id\":2"));
-        Result ranges = run("ranges", "--host", addresses.get(0));
-        assertEquals(0, ranges.code, ranges.all());
+        // The allocator replicates both ranges to the joined nodes.
+        Result ranges = awaitOutput(() -> run("ranges", "--host", addresses.get(0)),
+                r -> r.code == 0 && count(r.out, "{1,2,3}") == 2);
         assertTrue(ranges.out.contains("(2 ranges)"), ranges.out);
+
+        // Split and lease transfer, and their errors.
+        Result split = run("split", "--host", addresses.get(1), "--key", "m");
+        assertEquals(0, split.code, split.all());
+        assertTrue(split.out.contains("left:  range 2 [\\x04, m)") && split.out.contains("right: range 3 [m, /Max)")
+                && split.out.contains("split took"), split.all());
+        Result atBoundary = run("split", "--host", addresses.get(1), "--key", "m");
+        assertEquals(1, atBoundary.code, atBoundary.all());
+        assertTrue(atBoundary.err.contains("already the start of range 3"), atBoundary.all());
+        Result system = run("split", "--host", addresses.get(1), "--hex", "--key", "0301");
+        assertTrue(system.code != 0 && system.err.contains("reserved for the system"), system.all());
+        Result unknown = run("lease-transfer", "--host", addresses.get(2), "--range", "99", "--to", "2");
+        assertEquals(1, unknown.code, unknown.all());
+        assertTrue(unknown.err.contains("range 99 does not exist"), unknown.all());
+        Result nowhere = run("lease-transfer", "--host", addresses.get(2), "--range", "3", "--to", "9");
+        assertEquals(1, nowhere.code, nowhere.all());
+        assertTrue(nowhere.err.contains("node 9 has no replica of range 3"), nowhere.all());
+        Result moved = run("lease-transfer", "--host", addresses.get(2), "--range", "3", "--to", "3");
+        assertEquals(0, moved.code, moved.all());
+        assertTrue(moved.out.contains("range 3: lease transferred to node 3"), moved.all());
 
         // A restart on its store needs no --join answer: stop everyone, start one alone.
         NodeProcess.stopAll(nodes, STOP_GRACE);
