@@ -86,4 +86,26 @@ class MainTest {
         assertEquals(1, code, err.toString());
         assertTrue(err.toString().contains("other"), err.toString());
     }
+
+    @Test
+    void peersWithoutANodeIdIsAUsageError() {
+        assertEquals(2, run("start", "--store", dir.toString(), "--listen", "127.0.0.1:0", "--peers", "1=127.0.0.1:1"));
+        assertTrue(err.toString().contains("--peers needs --node-id"), err.toString());
+    }
+
+    @Test
+    void aBadJoinAddressIsAUsageErrorBeforeTheStoreIsTouched() {
+        assertEquals(2, run("start", "--store", dir.resolve("s").toString(), "--listen", "127.0.0.1:0",
+                "--join", "127.0.0.1:1,nope"));
+        assertTrue(err.toString().contains("--join: 'nope' is not HOST:PORT"), err.toString());
+        assertFalse(dir.resolve("s").toFile().exists(), "no store created for bad flags");
+    }
+
+    @Test
+    void clusterVerbsNamingAnUnreachableNodeFailWithExitCode1() {
+        for (String verb : List.of("init", "nodes", "ranges")) {
+            assertEquals(1, run(verb, "--host", "127.0.0.1:1"), verb);
+        }
+        assertTrue(err.toString().contains("cannot reach a node at 127.0.0.1:1"), err.toString());
+    }
 }
