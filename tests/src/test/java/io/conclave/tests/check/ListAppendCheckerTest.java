@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.conclave.tests.check.ListAppendChecker.Options;
 import io.conclave.tests.check.ListAppendChecker.Result;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -238,6 +241,22 @@ class ListAppendCheckerTest {
      */
     private static History staleRead(History history, SplittableRandom random) {
         List<History.Call> calls = history.calls();
+        Map<List<Object>, History.Call> writers = new HashMap<>(); // [key element] -> appender
+        Map<List<Object>, Integer> readers = new HashMap<>();      // [key element] -> OK txns that read it
+        for (History.Call call : calls) {
+            for (Object o : (List<?>) call.input()) {
+                List<?> mop = (List<?>) o;
+                if (mop.get(0).equals(":append")) writers.put(List.of(mop.get(1), mop.get(2)), call);
+            }
+            if (call.type() != Op.Type.OK) continue;
+            Set<List<Object>> seen = new HashSet<>();
+            for (Object o : (List<?>) call.output()) {
+                List<?> mop = (List<?>) o;
+                if (!mop.get(0).equals(":r")) continue;
+                for (Object element : (List<?>) mop.get(2)) seen.add(List.of(mop.get(1), element));
+            }
+            seen.forEach(e -> readers.merge(e, 1, Integer::sum));
+        }
         List<int[]> candidates = new ArrayList<>(); // call position, micro-op position
         for (int c = 0; c < calls.size(); c++) {
             History.Call reader = calls.get(c);
@@ -247,10 +266,10 @@ class ListAppendCheckerTest {
                 List<?> mop = (List<?>) mops.get(m);
                 if (!mop.get(0).equals(":r") || ((List<?>) mop.get(2)).isEmpty()) continue;
                 List<?> list = (List<?>) mop.get(2);
-                Object last = list.get(list.size() - 1);
-                History.Call writer = writerOf(calls, mop.get(1), last);
+                List<Object> last = List.of(mop.get(1), list.get(list.size() - 1));
+                History.Call writer = writers.get(last);
                 if (writer != null && writer != reader && writer.type() == Op.Type.OK && writer.precedes(reader)
-                        && seenElsewhere(calls, reader, mop.get(1), last)) {
+                        && readers.getOrDefault(last, 0) > 1) {
                     candidates.add(new int[] {c, m});
                 }
             }
@@ -280,28 +299,5 @@ class ListAppendCheckerTest {
             }
         }
         return null;
-    }
-
-    private static History.Call writerOf(List<History.Call> calls, Object key, Object element) {
-        for (History.Call call : calls) {
-            for (Object o : (List<?>) call.input()) {
-                List<?> mop = (List<?>) o;
-                if (mop.get(0).equals(":append") && mop.get(1).equals(key) && mop.get(2).equals(element)) return call;
-            }
-        }
-        return null;
-    }
-
-    private static boolean seenElsewhere(List<History.Call> calls, History.Call reader, Object key, Object element) {
-        for (History.Call call : calls) {
-            if (call == reader || call.type() != Op.Type.OK) continue;
-            for (Object o : (List<?>) call.output()) {
-                List<?> mop = (List<?>) o;
-                if (mop.get(0).equals(":r") && mop.get(1).equals(key) && ((List<?>) mop.get(2)).contains(element)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }
