@@ -35,7 +35,9 @@ final class TestCluster implements AutoCloseable {
     /** {@code voters} nodes holding range 1 and {@code userRanges} user ranges. */
     TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges) throws IOException {
         this.dir = dir;
-        this.settings = settings;
+        // A short lease: a stopped leaseholder's ranges are unserved until its lease runs out.
+        this.settings = settings.leaseDurationNanos() == SchedulerSettings.defaults().leaseDurationNanos()
+                ? settings.withLeaseDurationNanos(2_000_000_000L) : settings;
         this.userRanges = userRanges;
         for (long id = 1; id <= voters; id++) {
             addresses.put(id, freeAddress());

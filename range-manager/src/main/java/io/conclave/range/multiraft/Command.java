@@ -25,8 +25,9 @@ import java.util.List;
  *       {@code [proposal id 8B][length 4B][KvRequest protobuf]}.
  *   <li>{@link Split}: the split trigger. Layout:
  *       {@code [4][origin node 8B][proposal id 8B][lease sequence 8B][SplitRange protobuf]}.
- *   <li>{@link RequestLease}: a new lease or an extension (also a transfer). Layout:
- *       {@code [5][origin node 8B][proposal id 8B][previous sequence 8B][Lease protobuf]}.
+ *   <li>{@link RequestLease}: a new lease or an extension (also a transfer), with the lease it
+ *       replaces. Layout: {@code [5][origin node 8B][proposal id 8B][previous length 4B][previous
+ *       Lease protobuf][Lease protobuf]}.
  * </ul>
  *
  * <p>A lease sequence of 0 means "not proposed under a lease" and is checked against nothing;
@@ -52,7 +53,11 @@ sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatc
                 return new Split(buf.getLong(), buf.getLong(), buf.getLong(), SplitRange.parseFrom(buf));
             }
             if (kind == KIND_REQUEST_LEASE) {
-                return new RequestLease(buf.getLong(), buf.getLong(), buf.getLong(), Lease.parseFrom(buf));
+                long origin = buf.getLong();
+                long id = buf.getLong();
+                byte[] previous = new byte[buf.getInt()];
+                buf.get(previous);
+                return new RequestLease(origin, id, Lease.parseFrom(previous), Lease.parseFrom(buf));
             }
             if (kind == KIND_NODE_ADDRESS) {
                 long node = buf.getLong();
@@ -140,13 +145,16 @@ sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatc
     }
 
     /**
-     * Proposes {@code lease}; it applies only if the range's lease sequence is still
-     * {@code previousSequence}, so two racing requests cannot both win.
+     * Proposes {@code lease}; it applies only if the range's lease is still exactly
+     * {@code previous}, so two racing requests cannot both win (see {@code LeaseRules}).
      */
-    record RequestLease(long originNode, long proposalId, long previousSequence, Lease lease) implements Command {
+    record RequestLease(long originNode, long proposalId, Lease previous, Lease lease) implements Command {
         @Override
         public byte[] encode() {
-            return withHeader(KIND_REQUEST_LEASE, originNode, proposalId, previousSequence, lease.toByteArray());
+            byte[] prev = previous.toByteArray();
+            byte[] next = lease.toByteArray();
+            return ByteBuffer.allocate(21 + prev.length + next.length).put(KIND_REQUEST_LEASE).putLong(originNode)
+                    .putLong(proposalId).putInt(prev.length).put(prev).put(next).array();
         }
     }
 }

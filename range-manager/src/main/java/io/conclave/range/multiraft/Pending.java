@@ -12,6 +12,8 @@ final class Pending {
     private final Consumer<RangeReply> reply;
     final long deadlineTick;
     private boolean answered;
+    /** Parked in a replica's waiting list at least once, so its deadline is already registered. */
+    boolean parked;
 
     Pending(Consumer<RangeReply> reply, long deadlineTick) {
         this.reply = reply;

@@ -53,6 +53,22 @@ final class Replica {
     /** Bytes of keys and values in the data span, kept at apply, computed once at load. */
     long sizeBytes;
 
+    /** A lease request proposed here is in flight; no second one is proposed meanwhile. */
+    boolean leaseRequestInFlight;
+    /** Set when this node proposed handing its lease away: it stops serving at once, until the lease changes. */
+    boolean transferringLease;
+    /**
+     * This node's lease as loaded at start: not served until a lease request of this run applies,
+     * since a transfer proposed before the restart may still apply (see {@code LeaseRules}).
+     */
+    boolean leaseFromPreviousRun;
+    /** When this replica last served a request as leaseholder (HLC wall nanos); only recently busy ranges renew. */
+    long lastServedNanos;
+    /** Highest commit index seen in a Ready: a read served locally waits until it is applied and published. */
+    long commitIndex;
+    /** Requests waiting for this replica to be able to serve (a lease being acquired, leadership coming). */
+    final List<Waiting> waiting = new ArrayList<>();
+
     /** Writes accepted this cycle; they are proposed together at the cycle's start. */
     final List<QueuedWrite> queuedWrites = new ArrayList<>();
     /** Reads accepted this cycle; they share one ReadIndex round at the cycle's start. */
@@ -84,6 +100,9 @@ final class Replica {
     boolean isLeader() {
         return role == Role.LEADER;
     }
+
+    /** A KV or admin request waiting until the replica can serve; exactly one of the two is set. */
+    record Waiting(io.conclave.range.rpc.KvRequest kv, io.conclave.range.rpc.AdminRequest admin, Pending pending) {}
 
     /** A write waiting for the cycle's proposal. */
     record QueuedWrite(io.conclave.range.rpc.KvRequest request, Pending pending) {}

@@ -1,6 +1,7 @@
 package io.conclave.range.multiraft;
 
 import io.conclave.clock.HybridLogicalClock;
+import io.conclave.clock.Timestamp;
 import io.conclave.raft.ConfChange.ConfChangeType;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
@@ -17,11 +18,13 @@ import io.conclave.raft.Ready;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
 import io.conclave.range.Keys;
+import io.conclave.range.LeaseRules;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.Lease;
 import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.RangeReply;
@@ -136,6 +139,12 @@ public final class Scheduler implements AutoCloseable {
     private final List<Runnable> afterCommit = new ArrayList<>();
     /** Set when the cycle's batch creates a range: it must commit, not wait for a later cycle. */
     private boolean forceSync;
+    /** Replicas with requests waiting until they can serve; retried each tick and when their lease changes. */
+    private final Set<Replica> waitingReplicas = new LinkedHashSet<>();
+    /** Leaseholder replicas that served lately: only these renew their leases (idle ranges let theirs lapse). */
+    private final Set<Replica> activeLeaseholders = new LinkedHashSet<>();
+    /** Marks "not now, wait" among the answers of {@link #refuseUnlessServing}. */
+    private static final RangeReply WAIT = RangeReply.newBuilder().build();
     private final Set<Replica> dirty = new LinkedHashSet<>();
     /** Replicas that tick: all but the quiesced and the removed. Idle groups leave this set. */
     private final Set<Replica> awake = new LinkedHashSet<>();
@@ -440,6 +449,10 @@ public final class Scheduler implements AutoCloseable {
         for (Replica r : quiet) quiesceLeader(r);
         checkLiveness();
         expire();
+        if (!waitingReplicas.isEmpty()) {
+            for (Replica r : new ArrayList<>(waitingReplicas)) retryWaiting(r);
+        }
+        renewLeases();
     }
 
     private void expire() {
@@ -453,6 +466,28 @@ public final class Scheduler implements AutoCloseable {
             } else {
                 e.pending().fail(ErrorResponse.Code.TIMEOUT, "node " + localNodeId + " got no answer within "
                         + settings.requestTimeoutTicks() + " ticks (no leader, lost quorum, or overloaded); retry");
+            }
+        }
+    }
+
+    /**
+     * Extends the leases of ranges that served lately once less than half their duration is
+     * left; a range idle for a whole lease duration drops out and lets its lease lapse, so idle
+     * ranges cost no Raft writes (the next request acquires a lease again: one Raft round).
+     */
+    private void renewLeases() {
+        if (activeLeaseholders.isEmpty()) return;
+        Timestamp now = clock.now();
+        for (var it = activeLeaseholders.iterator(); it.hasNext(); ) {
+            Replica r = it.next();
+            boolean idle = now.wallNanos() - r.lastServedNanos > settings.leaseDurationNanos();
+            if (idle || r.removed || r.retired || r.lease.getHolder() != localNodeId) {
+                it.remove();
+                continue;
+            }
+            if (!r.transferringLease && !r.leaseFromPreviousRun
+                    && LeaseRules.shouldRenew(r.lease, localNodeId, now, settings.leaseDurationNanos())) {
+                requestLease(r);
             }
         }
     }
@@ -506,6 +541,7 @@ public final class Scheduler implements AutoCloseable {
         r.snapshotIndex = gs.firstIndex() - 1;
         r.desc = applier.storedDescriptor(groupId);
         r.lease = applier.storedLease(groupId);
+        r.leaseFromPreviousRun = r.lease.getHolder() == localNodeId;
         if (r.desc != null) {
             r.sizeBytes = applier.spanBytes(r.desc);
             // Removed while this node was down, or before a restart: it may not campaign or serve.
@@ -527,6 +563,8 @@ public final class Scheduler implements AutoCloseable {
         unpublished.remove(r);
         readsToIssue.remove(r);
         writesToPropose.remove(r);
+        waitingReplicas.remove(r);
+        activeLeaseholders.remove(r);
         if (r.desc != null) spans.remove(r.desc.getEndKey().toByteArray(), r);
     }
 
@@ -614,6 +652,11 @@ public final class Scheduler implements AutoCloseable {
     // ---- KV requests ----
 
     private void handleKv(KvRequest req, Pending pending) {
+        routeKv(req, pending);
+    }
+
+    /** Routes a request that just arrived or was parked and is tried again. */
+    private void routeKv(KvRequest req, Pending pending) {
         long rangeId = req.getRangeId();
         boolean system = rangeId == Keys.META_RANGE_ID || (rangeId == 0 && KvApplier.touchesSystemKeys(req));
         String invalid = KvApplier.validate(req, system);
@@ -638,26 +681,120 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         RangeReply refusal = refuseUnlessServing(r);
+        if (refusal == WAIT) {
+            await(r, new Replica.Waiting(req, null, pending));
+            return;
+        }
         if (refusal != null) {
             pending.answer(refusal);
             return;
         }
+        r.lastServedNanos = clock.now().wallNanos();
+        activeLeaseholders.add(r);
         if (KvApplier.isWrite(req)) {
             queueWrite(r, req, pending);
         } else {
-            queueRead(r, pending, () -> serveRead(r, req, pending));
-            expireAfter(pending, () -> {});
+            serveLocally(r, pending, () -> serveRead(r, req, pending));
         }
     }
 
-    /** Null if this replica may serve requests now, else the answer that sends the client elsewhere. */
+    /** Parks a request until the replica can serve it; its deadline still holds. */
+    private void await(Replica r, Replica.Waiting w) {
+        if (!w.pending().parked) {
+            w.pending().parked = true;
+            expireAfter(w.pending(), () -> {});
+        }
+        r.waiting.add(w);
+        waitingReplicas.add(r);
+    }
+
+    /** Hands every parked request of {@code r} back to the router: the lease or leadership changed, or time passed. */
+    private void retryWaiting(Replica r) {
+        if (r.waiting.isEmpty()) {
+            waitingReplicas.remove(r);
+            return;
+        }
+        List<Replica.Waiting> again = new ArrayList<>(r.waiting);
+        r.waiting.clear();
+        waitingReplicas.remove(r);
+        for (Replica.Waiting w : again) {
+            if (w.pending().answered()) continue;
+            if (w.kv() != null) routeKv(w.kv(), w.pending());
+            else handleAdmin(w.admin(), w.pending());
+        }
+    }
+
+    /**
+     * Null if this replica may serve requests now; {@link #WAIT} if it will soon (its lease is
+     * being acquired or starts later, or it holds the lease and Raft leadership is coming to it);
+     * else the answer that sends the client elsewhere. A Raft leader with no valid lease asks for
+     * one; a Raft leader facing another node's valid lease hands Raft leadership to that holder,
+     * so that lease and leadership end up together (writes need both).
+     */
     private RangeReply refuseUnlessServing(Replica r) {
-        return r.isLeader() ? null : notLeaseholder(r);
+        Timestamp now = clock.now();
+        long maxOffset = clock.maxOffsetNanos();
+        Lease lease = r.lease;
+        boolean mine = lease.getHolder() == localNodeId && !r.transferringLease && !r.leaseFromPreviousRun;
+        if (mine && LeaseRules.canServe(lease, localNodeId, now, maxOffset)) {
+            if (LeaseRules.shouldRenew(lease, localNodeId, now, settings.leaseDurationNanos())) requestLease(r);
+            return r.isLeader() ? null : WAIT; // reads could go on, but one rule for all: leadership is coming
+        }
+        if (mine && LeaseRules.status(lease, now, maxOffset) == LeaseRules.Status.VALID) return WAIT; // starts later
+        if (lease.getHolder() != localNodeId && !LeaseRules.othersMayAcquire(lease, now, maxOffset)) {
+            if (r.isLeader() && r.confState.voters().contains(lease.getHolder())) {
+                r.raft.transferLeadership(lease.getHolder());
+                wake(r);
+                dirty.add(r);
+            }
+            return notLeaseholder(r);
+        }
+        if (!r.isLeader()) return notLeaseholder(r);
+        requestLease(r);
+        return WAIT;
+    }
+
+    /** Proposes a lease for this node (new or extended); at most one request in flight per range. */
+    private void requestLease(Replica r) {
+        if (r.leaseRequestInFlight || !r.isLeader()) return;
+        Lease next = LeaseRules.acquire(r.lease, localNodeId, clock.now(), settings.leaseDurationNanos(),
+                clock.maxOffsetNanos());
+        long id = nextProposalId++;
+        // Refused or lost, the parked requests try again at the next tick (not from here: a
+        // dropped proposal answers at once, and retrying at once would propose again at once).
+        Pending done = new Pending(reply -> r.leaseRequestInFlight = false, tickCount + settings.requestTimeoutTicks());
+        r.leaseRequestInFlight = true;
+        proposeCommand(r, new Command.RequestLease(localNodeId, id, r.lease, next), id, done, "lease request");
+        if (done.answered()) r.leaseRequestInFlight = false;
     }
 
     /** The node to send a client to: the valid lease's holder, else the Raft leader. */
     private long leaseholderHint(Replica r) {
-        return r.leaderId;
+        Lease lease = r.lease;
+        if (lease.getHolder() != 0 && lease.getHolder() != localNodeId
+                && !LeaseRules.othersMayAcquire(lease, clock.now(), clock.maxOffsetNanos())) {
+            return lease.getHolder();
+        }
+        return r.leaderId; // for our own lease we cannot use yet, the leader moves leadership here
+    }
+
+    /**
+     * A read on the leaseholder, without a Raft round: it waits only until the published applied
+     * index reaches the commit index known now, which covers every write acknowledged before it
+     * arrived (this node acknowledges a write only once it applied it, and writes of earlier
+     * leaseholders precede this node's lease in the log).
+     */
+    private void serveLocally(Replica r, Pending pending, Runnable serve) {
+        long index = Math.max(r.commitIndex, r.applied);
+        if (r.publishedApplied >= index && r.readableAt.isEmpty()) {
+            serve.run();
+            return;
+        }
+        Replica.ReadBatch b = new Replica.ReadBatch(nextReadId++, r.groupId, new ArrayList<>(List.of(
+                new Replica.ReadWaiter(pending, serve))));
+        b.index = index;
+        r.readableAt.add(b);
+        expireAfter(pending, () -> {});
     }
 
     /** Serves a read once its index is applied; the span is checked again, since a split may have applied since. */
@@ -734,7 +871,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** The lease sequence a write proposed now carries; 0 (checked against nothing) without leases. */
     private long proposalLeaseSequence(Replica r) {
-        return 0;
+        return r.lease.getSequence();
     }
 
     /** A proposal Raft refused: nothing was appended, so the request may be retried anywhere. */
@@ -875,6 +1012,10 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         RangeReply refusal = refuseUnlessServing(r);
+        if (refusal == WAIT) {
+            await(r, new Replica.Waiting(null, AdminRequest.newBuilder().setSplitRange(split).build(), pending));
+            return;
+        }
         if (refusal != null) {
             pending.answer(refusal);
             return;
@@ -924,10 +1065,43 @@ public final class Scheduler implements AutoCloseable {
         return null;
     }
 
-    /** Hands the lease to {@code toNode}; see {@code transferLeaseNow}. */
+    /**
+     * Hands the lease to {@code toNode}: this node stops serving at once, proposes a lease for
+     * {@code toNode} starting now with the next sequence, and once it applies hands Raft
+     * leadership over too.
+     */
     private void transferLease(long rangeId, long toNode, Pending pending) {
-        pending.fail(ErrorResponse.Code.BAD_REQUEST, "lease transfer of range " + rangeId
-                + ": this node serves by Raft leadership; use transfer_leader");
+        Replica r = replicas.get(rangeId);
+        if (r == null || r.removed || !r.initialized()) {
+            pending.answer(rangeNotFound(rangeId, r));
+            return;
+        }
+        if (!r.confState.voters().contains(toNode)) {
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, "cannot transfer the lease of range " + rangeId + " to node "
+                    + toNode + ": it has " + (r.confState.learners().contains(toNode) ? "only a learner" : "no")
+                    + " replica of the range; add it as a voter first");
+            return;
+        }
+        RangeReply refusal = refuseUnlessServing(r);
+        if (refusal == WAIT) {
+            await(r, new Replica.Waiting(null, AdminRequest.newBuilder().setTransferLease(
+                    io.conclave.range.rpc.TransferLease.newBuilder().setRangeId(rangeId).setToNode(toNode)).build(),
+                    pending));
+            return;
+        }
+        if (refusal != null) {
+            pending.answer(refusal);
+            return;
+        }
+        if (toNode == localNodeId) {
+            pending.answer(Replies.admin(Status.of(List.of(r))));
+            return;
+        }
+        Lease next = LeaseRules.transfer(r.lease, toNode, clock.now(), settings.leaseDurationNanos());
+        r.transferringLease = true; // stop serving before the proposal exists: see LeaseRules
+        long id = nextProposalId++;
+        proposeCommand(r, new Command.RequestLease(localNodeId, id, r.lease, next), id, pending,
+                "lease transfer of range " + rangeId + " to node " + toNode);
     }
 
     // ---- the cycle ----
@@ -1065,6 +1239,8 @@ public final class Scheduler implements AutoCloseable {
             failWritesOf(r.groupId);
             failReadRoundsOf(r);
         }
+        if (wasLeader != r.isLeader() && !r.waiting.isEmpty()) answers.add(() -> retryWaiting(r));
+        if (rd.hardState() != null) r.commitIndex = Math.max(r.commitIndex, rd.hardState().commit());
         if (!rd.snapshot().isEmpty()) {
             RangeDescriptor old = r.desc;
             applier.installSnapshot(r, rd.snapshot(), batch);
@@ -1119,7 +1295,7 @@ public final class Scheduler implements AutoCloseable {
             RangeReply reply = applySplit(r, c, batch);
             answerCommand(c.originNode(), c.proposalId(), reply);
         } else if (command instanceof Command.RequestLease c) {
-            RangeReply reply = applyLease(r, c, batch);
+            RangeReply reply = applyLease(r, c, batch, answers);
             answerCommand(c.originNode(), c.proposalId(), reply);
         }
     }
@@ -1187,8 +1363,10 @@ public final class Scheduler implements AutoCloseable {
             groupsToPersist.remove(rightId);
             forceSync = true;
             boolean campaign = r.isLeader();
+            boolean leaseFromPreviousRun = r.leaseFromPreviousRun;
             afterCommit.add(() -> {
                 Replica created = loadReplica(rightId);
+                created.leaseFromPreviousRun = leaseFromPreviousRun;
                 if (campaign && !created.removed) {
                     created.raft.campaign();
                     dirty.add(created);
@@ -1200,13 +1378,35 @@ public final class Scheduler implements AutoCloseable {
         return Replies.admin(AdminResponse.newBuilder().setLeft(left).setRight(right).addGroups(Status.of(r)).build());
     }
 
-    /** Applies a lease request; see {@code LeaseRules}. Without leases in use, nothing proposes one. */
-    private RangeReply applyLease(Replica r, Command.RequestLease c, WriteBatch batch) {
-        if (c.previousSequence() != r.lease.getSequence()) {
-            return notLeaseholder(r);
+    /**
+     * Applies a lease request on every replica alike if it still replaces the lease it names
+     * ({@link LeaseRules#applyProblem}). On the proposer, a transfer then hands Raft leadership
+     * to the new holder; parked requests are routed again either way.
+     */
+    private RangeReply applyLease(Replica r, Command.RequestLease c, WriteBatch batch, List<Runnable> answers) {
+        String problem = LeaseRules.applyProblem(r.lease, c.previous(), c.lease(), c.originNode(),
+                clock.maxOffsetNanos());
+        if (problem != null) {
+            return Replies.error(ErrorResponse.Code.NOT_LEASEHOLDER, "lease request for range " + r.groupId
+                    + " refused: " + problem + "; retry");
         }
+        Lease previous = r.lease;
         r.lease = c.lease();
+        r.transferringLease = false;
         applier.writeLease(r.groupId, r.lease, batch);
+        boolean mineThisRun = c.originNode() == localNodeId && pendingCommands.containsKey(c.proposalId());
+        if (mineThisRun) r.leaseFromPreviousRun = false;
+        else if (r.lease.getHolder() != localNodeId) r.leaseFromPreviousRun = false;
+        if (mineThisRun && previous.getHolder() == localNodeId && r.lease.getHolder() != localNodeId) {
+            long to = r.lease.getHolder();
+            answers.add(() -> {
+                if (r.isLeader() && !r.retired) {
+                    r.raft.transferLeadership(to);
+                    dirty.add(r);
+                }
+            });
+        }
+        answers.add(() -> retryWaiting(r));
         return Replies.admin(AdminResponse.newBuilder().addGroups(Status.of(r)).build());
     }
 

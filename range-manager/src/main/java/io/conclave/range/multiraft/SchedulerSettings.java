@@ -20,6 +20,9 @@ package io.conclave.range.multiraft;
  *     split long before (by size), so this only catches a range that could not split
  * @param maxScanRows most rows a scan returns whatever the limit it asked for: a scan runs on the
  *     scheduler thread, which every range of the node shares
+ * @param leaseDurationNanos how long a range lease lasts; a leaseholder that dies leaves its
+ *     ranges unserved for up to this long plus the max offset, and a shorter lease costs more
+ *     renewals (each a Raft write) on busy ranges; idle ranges let theirs lapse
  */
 public record SchedulerSettings(
         int electionTicks,
@@ -30,7 +33,8 @@ public record SchedulerSettings(
         int inboxCapacity,
         int maxEventsPerCycle,
         int maxSnapshotKeys,
-        int maxScanRows) {
+        int maxScanRows,
+        long leaseDurationNanos) {
 
     public SchedulerSettings {
         require(heartbeatTicks >= 1, "heartbeatTicks must be >= 1, was %d", heartbeatTicks);
@@ -43,20 +47,27 @@ public record SchedulerSettings(
         require(maxEventsPerCycle >= 1, "maxEventsPerCycle must be >= 1, was %d", maxEventsPerCycle);
         require(maxSnapshotKeys >= 1, "maxSnapshotKeys must be >= 1");
         require(maxScanRows >= 1, "maxScanRows must be >= 1");
+        require(leaseDurationNanos >= 10_000_000L, "leaseDurationNanos must be at least 10 ms, was %d",
+                leaseDurationNanos);
     }
 
     public static SchedulerSettings defaults() {
-        return new SchedulerSettings(10, 1, 100, 10_000, 64L << 20, 65_536, 8_192, 1_000_000, 10_000);
+        return new SchedulerSettings(10, 1, 100, 10_000, 64L << 20, 65_536, 8_192, 1_000_000, 10_000, 9_000_000_000L);
     }
 
     public SchedulerSettings withLogEntriesBeforeSnapshot(long entries) {
         return new SchedulerSettings(electionTicks, heartbeatTicks, requestTimeoutTicks, entries,
-                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows);
+                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows, leaseDurationNanos);
     }
 
     public SchedulerSettings withRequestTimeoutTicks(int ticks) {
         return new SchedulerSettings(electionTicks, heartbeatTicks, ticks, logEntriesBeforeSnapshot,
-                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows);
+                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows, leaseDurationNanos);
+    }
+
+    public SchedulerSettings withLeaseDurationNanos(long nanos) {
+        return new SchedulerSettings(electionTicks, heartbeatTicks, requestTimeoutTicks, logEntriesBeforeSnapshot,
+                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows, nanos);
     }
 
     private static void require(boolean ok, String fmt, Object... args) {

@@ -36,6 +36,7 @@ final class LocalCluster implements AutoCloseable {
     /** A request to a node that died is never answered: its caller gives up after this. */
     static final long REQUEST_TIMEOUT_MILLIS = 2_000;
     static final long MAX_OFFSET_NANOS = 50_000_000L;
+    static final long LEASE_NANOS = 1_000_000_000L;
 
     private final Path dir;
     private final SchedulerSettings settings;
@@ -58,7 +59,9 @@ final class LocalCluster implements AutoCloseable {
     /** {@code nodes} nodes, every one a voter of range 1 and of {@code userRanges} user ranges. */
     LocalCluster(Path dir, int nodes, SchedulerSettings settings, int userRanges) {
         this.dir = dir;
-        this.settings = settings;
+        // A short lease unless a test chose one: a dead leaseholder's ranges wait out its lease.
+        this.settings = settings.leaseDurationNanos() == SchedulerSettings.defaults().leaseDurationNanos()
+                ? settings.withLeaseDurationNanos(LEASE_NANOS) : settings;
         this.voters = new java.util.TreeSet<>();
         for (long id = 1; id <= nodes; id++) voters.add(id);
         for (long id : voters) {

@@ -142,7 +142,7 @@ class RangeRequestsTest {
                 1)) {
             long leader = cluster.awaitLeader(2);
             long down = leader % 3 + 1;
-            cluster.killByClosingStore(down);
+            cluster.crash(down);
             for (int i = 0; i < 40; i++) {
                 RangeReply r = cluster.kv(leader, put(2, "k" + i, "v" + i));
                 assertTrue(r.hasKvResponse(), r.toString());

@@ -270,9 +270,9 @@ class SplitTest {
                         && st.stream().anyMatch(g -> g.getGroupId() == 2
                                 && Keys.compare(g.getRangeDescriptor().getEndKey().toByteArray(), b("a5")) == 0);
             });
-            // The restarted node can serve the right range once it leads it.
-            RangeReply t = cluster.admin(cluster.awaitLeader(7), AdminRequest.newBuilder().setTransferLeader(
-                    io.conclave.range.rpc.TransferLeader.newBuilder().setGroupId(7).setToNode(down)).build());
+            // The restarted node serves the right range once the lease is handed to it.
+            RangeReply t = admin(cluster, AdminRequest.newBuilder().setTransferLease(
+                    io.conclave.range.rpc.TransferLease.newBuilder().setRangeId(7).setToNode(down)).build());
             assertTrue(t.hasAdminResponse(), t.toString());
             LocalCluster.await("node " + down + " to serve range 7", () -> {
                 RangeReply r = cluster.kv(down, KvRequest.newBuilder().setRangeId(7).setGet(KvGet.newBuilder()
