@@ -29,7 +29,8 @@
  *   <li><b>Targets.</b> {@link io.conclave.bench.ycsb.Target} is YCSB's {@code DB} binding; one
  *       per thread. {@code JdbcTarget} speaks SQL to YCSB's schema ({@code YCSB_KEY},
  *       {@code FIELD0..n}) through prepared statements, loading a driver jar through its own class
- *       loader and a shim; {@code KvTarget} maps a record to one KV pair of the native client.</li>
+ *       loader and a shim; {@code KvTarget} maps a record to one KV pair and goes through the range
+ *       client (range cache, requests to each range's leaseholder).</li>
  *   <li><b>Time.</b> The runner reads time only through {@link io.conclave.bench.ycsb.BenchClock},
  *       so the throttle and the correction are tested on a manual clock.</li>
  * </ul>

@@ -42,23 +42,23 @@ final class KvTargetTest {
         Assumptions.assumeTrue(classPresent("io.conclave.node.Main"),
                 "skipped: the node module's classes are missing, so there is no node to start");
         Properties p = WorkloadConfig.builtinProperties("a");
-        p.setProperty("recordcount", "300");
+        p.setProperty("recordcount", "200");
         p.setProperty("readproportion", "0.3");
         p.setProperty("updateproportion", "0.2");
         p.setProperty("insertproportion", "0.1");
         p.setProperty("scanproportion", "0.2");
         p.setProperty("readmodifywriteproportion", "0.2");
         p.setProperty("maxscanlength", "10");
-        CoreWorkload core = new CoreWorkload(WorkloadConfig.parse(p, "mixed"), 600);
+        CoreWorkload core = new CoreWorkload(WorkloadConfig.parse(p, "mixed"), 400);
         try (LocalCluster cluster = LocalCluster.start(dir, 3, 1, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"), false);
                 KvTargetFactory factory = new KvTargetFactory(cluster.addresses())) {
             factory.check();
             Runner runner = new Runner(core, factory, BenchClock.SYSTEM, RunnerTest.QUIET);
             LoadResult load = runner.load(4, 50, 1);
-            assertEquals(300, load.records(), load.errors().toString());
-            RunResult run = runner.run(new RunSettings(4, 0, 0, 600, 0, 0, 0, 2));
+            assertEquals(200, load.records(), load.errors().toString());
+            RunResult run = runner.run(new RunSettings(4, 0, 0, 400, 0, 0, 0, 2));
             assertEquals(Map.of(), run.errors(), cluster.logTails(10));
-            assertEquals(600, run.total().count());
+            assertEquals(400, run.total().count());
             for (Operation op : Operation.values()) {
                 assertTrue(run.operation(op.label()) != null, op + " never ran: " + run.operations());
             }
@@ -69,7 +69,7 @@ final class KvTargetTest {
             assertEquals(5, rows.size());
             assertEquals(10, rows.get(0).size());
             Map<String, byte[]> one = new LinkedHashMap<>();
-            String key = core.keyName(new Random(3).nextInt(300));
+            String key = core.keyName(new Random(3).nextInt(200));
             assertEquals(Status.OK, t.update("usertable", key, Map.of("field4", "x".getBytes(StandardCharsets.UTF_8))));
             assertEquals(Status.OK, t.read("usertable", key, java.util.Set.of("field4", "field5"), one));
             assertEquals("x", new String(one.get("field4"), StandardCharsets.UTF_8));
