@@ -64,6 +64,8 @@ public final class MaintenanceLoop implements AutoCloseable {
     private final Map<Long, Map<Long, Long>> learnerFirstSeenNanos = new HashMap<>();
     /** Node id -> {replicas, leases}, refreshed every countsRefresh and adjusted after each change. */
     private final Map<Long, int[]> counts = new HashMap<>();
+    /** Nodes whose counts were read at least once (the others take no part in rebalancing). */
+    private final Set<Long> countsRead = new HashSet<>();
     private long countsRefreshedAtNanos;
     private boolean countsEverRefreshed;
 
@@ -396,11 +398,13 @@ public final class MaintenanceLoop implements AutoCloseable {
         countsEverRefreshed = true;
         countsRefreshedAtNanos = now;
         counts.put(nodeId, countsOf(local, nodeId));
+        countsRead.add(nodeId);
         for (Map.Entry<Long, Health> e : health.entrySet()) {
             long id = e.getKey();
             if (id == nodeId || e.getValue() != Health.LIVE || !addresses.containsKey(id)) continue;
             try {
                 counts.put(id, countsOf(cluster.nodeStatus(addresses.get(id)).getGroupsList(), id));
+                countsRead.add(id);
             } catch (RuntimeException ex) {
                 // Stale counts cost at worst an unneeded move; the node is tried again next time.
                 LOG.fine("replica counts of n" + id + " unavailable: " + ex.getMessage());
@@ -426,7 +430,7 @@ public final class MaintenanceLoop implements AutoCloseable {
         Map<Long, NodeState> out = new HashMap<>();
         for (Map.Entry<Long, Health> e : health.entrySet()) {
             int[] c = counts.getOrDefault(e.getKey(), new int[2]);
-            out.put(e.getKey(), new NodeState(e.getKey(), e.getValue(), c[0], c[1]));
+            out.put(e.getKey(), new NodeState(e.getKey(), e.getValue(), c[0], c[1], countsRead.contains(e.getKey())));
         }
         return out;
     }

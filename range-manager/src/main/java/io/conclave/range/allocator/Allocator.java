@@ -26,7 +26,8 @@ import java.util.Optional;
  *       holds the fewest replicas.</li>
  *   <li>Replica rebalance, only for a healthy range: if a voter's node holds more than one
  *       replica above the mean of live nodes and a live node without a replica holds fewer than
- *       the mean, add a learner there (rule 2 then removes from the most loaded node).</li>
+ *       the mean, add a learner there (rule 2 then removes from the most loaded node). Nodes
+ *       whose counts are unknown take no part (an unknown count would look like an empty node).</li>
  *   <li>Lease rebalance: if the leaseholder's node holds more than one lease above the mean, and
  *       a live voter's node fewer than the mean, transfer the lease there.</li>
  * </ol>
@@ -141,7 +142,8 @@ public final class Allocator {
                 .max(Comparator.comparingInt(NodeState::replicaCount).thenComparingLong(NodeState::nodeId))
                 .orElseThrow();
         if (busiest.replicaCount() <= mean + 1) return Optional.empty();
-        return view.bestNewNode()
+        if (!busiest.countsKnown()) return Optional.empty();
+        return view.bestNewNode(true)
                 .filter(n -> n.replicaCount() < mean)
                 .map(n -> new Action.AddLearner(n.nodeId(), String.format(
                         "rebalancing: node %d holds %d replicas, node %d holds %d, the mean is %.1f",
@@ -153,9 +155,9 @@ public final class Allocator {
         if (holder == 0 || !view.range.voters().contains(holder)) return Optional.empty();
         double mean = view.meanLeases();
         NodeState holderState = view.node(holder);
-        if (holderState.leaseCount() <= mean + 1) return Optional.empty();
+        if (!holderState.countsKnown() || holderState.leaseCount() <= mean + 1) return Optional.empty();
         return view.leastLeasedVoterExcept(holder)
-                .filter(to -> view.node(to).leaseCount() < mean)
+                .filter(to -> view.node(to).countsKnown() && view.node(to).leaseCount() < mean)
                 .map(to -> new Action.TransferLease(to, String.format(
                         "rebalancing leases: node %d holds %d, node %d holds %d, the mean is %.1f",
                         holder, holderState.leaseCount(), to, view.node(to).leaseCount(), mean)));
@@ -191,7 +193,7 @@ public final class Allocator {
 
         NodeState node(long nodeId) {
             NodeState n = nodes.get(nodeId);
-            return n != null ? n : new NodeState(nodeId, Health.SUSPECT, 0, 0);
+            return n != null ? n : new NodeState(nodeId, Health.SUSPECT, 0, 0, false);
         }
 
         boolean allVotersLive() {
@@ -200,8 +202,12 @@ public final class Allocator {
 
         /** The live node without a replica of this range that holds the fewest replicas. */
         Optional<NodeState> bestNewNode() {
+            return bestNewNode(false);
+        }
+
+        Optional<NodeState> bestNewNode(boolean countsKnownOnly) {
             return nodes.values().stream()
-                    .filter(n -> n.live() && !range.hasReplicaOn(n.nodeId()))
+                    .filter(n -> n.live() && !range.hasReplicaOn(n.nodeId()) && (n.countsKnown() || !countsKnownOnly))
                     .min(Comparator.comparingInt(NodeState::replicaCount).thenComparingLong(NodeState::nodeId));
         }
 
@@ -212,12 +218,15 @@ public final class Allocator {
                     .min(Comparator.<Long>comparingInt(v -> node(v).leaseCount()).thenComparingLong(v -> v));
         }
 
+        /** Over the live nodes whose counts are known. */
         double meanReplicas() {
-            return nodes.values().stream().filter(NodeState::live).mapToInt(NodeState::replicaCount).average().orElse(0);
+            return nodes.values().stream().filter(n -> n.live() && n.countsKnown()).mapToInt(NodeState::replicaCount)
+                    .average().orElse(0);
         }
 
         double meanLeases() {
-            return nodes.values().stream().filter(NodeState::live).mapToInt(NodeState::leaseCount).average().orElse(0);
+            return nodes.values().stream().filter(n -> n.live() && n.countsKnown()).mapToInt(NodeState::leaseCount)
+                    .average().orElse(0);
         }
     }
 }

@@ -6,8 +6,10 @@ package io.conclave.range.allocator;
  *
  * @param replicaCount replicas the node holds (all ranges), as last counted
  * @param leaseCount leases the node holds, as last counted
+ * @param countsKnown whether the counts were ever read from the node: a node whose counts are
+ *     unknown is left out of rebalancing (it would look empty and attract every move)
  */
-public record NodeState(long nodeId, Health health, int replicaCount, int leaseCount) {
+public record NodeState(long nodeId, Health health, int replicaCount, int leaseCount, boolean countsKnown) {
     public enum Health {
         /** Its liveness record has not expired: it may receive replicas and leases. */
         LIVE,
@@ -25,6 +27,11 @@ public record NodeState(long nodeId, Health health, int replicaCount, int leaseC
         Invariants.require(health != null, "node %d: health must not be null", nodeId);
         Invariants.require(replicaCount >= 0 && leaseCount >= 0,
                 "node %d: replica and lease counts must be >= 0, got %d and %d", nodeId, replicaCount, leaseCount);
+    }
+
+    /** A node whose counts are known. */
+    public NodeState(long nodeId, Health health, int replicaCount, int leaseCount) {
+        this(nodeId, health, replicaCount, leaseCount, true);
     }
 
     public boolean live() {

@@ -127,6 +127,20 @@ class AllocatorTest {
     }
 
     @Test
+    void nodesWithUnknownCountsTakeNoPartInRebalancing() {
+        Map<Long, NodeState> n = nodes(live(1, 100), live(2, 100), live(3, 100),
+                new NodeState(4, Health.LIVE, 0, 0, false), live(5, 10));
+        assertEquals(new Action.AddLearner(5, ""),
+                withoutReason(allocator.decide(range(7, Set.of(1L, 2L, 3L), Set.of(), 1), n)));
+        Map<Long, NodeState> onlyUnknown = nodes(live(1, 100), live(2, 100), live(3, 100),
+                new NodeState(4, Health.LIVE, 0, 0, false));
+        assertTrue(allocator.decide(range(7, Set.of(1L, 2L, 3L), Set.of(), 1), onlyUnknown).isEmpty());
+        // Up-replication still uses such a node: an unknown count is no reason to stay under-replicated.
+        assertEquals(new Action.AddLearner(4, ""),
+                withoutReason(allocator.decide(range(7, Set.of(1L, 2L), Set.of(), 1), onlyUnknown)));
+    }
+
+    @Test
     void leasesMoveFromAnOverloadedLeaseholder() {
         Map<Long, NodeState> n = nodes(live(1, 10, 8), live(2, 10, 1), live(3, 10, 0));
         assertEquals(new Action.TransferLease(3, ""),
