@@ -28,9 +28,6 @@ final class Measurements {
     static final long MAX_LATENCY_MICROS = 3_600_000_000L;
     static final int SIGNIFICANT_DIGITS = 3;
 
-    /** One sampling interval: seconds since the measured window began, and operations per type in it. */
-    record Interval(double startSeconds, double endSeconds, Map<String, Long> counts) {}
-
     private final Map<String, Recorder> latency = new ConcurrentHashMap<>();
     private final Map<String, Recorder> service = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();

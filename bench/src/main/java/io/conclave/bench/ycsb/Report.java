@@ -220,7 +220,7 @@ public final class Report {
     }
 
     /** Operations per second per interval, one line per operation and one for all together. */
-    static String throughputChart(List<Measurements.Interval> intervals) {
+    static String throughputChart(List<Interval> intervals) {
         Map<String, List<double[]>> series = new TreeMap<>();
         double maxX = 0;
         double maxY = 0;
@@ -228,7 +228,7 @@ public final class Report {
         intervals.forEach(i -> labels.addAll(i.counts().keySet()));
         labels.add("TOTAL");
         for (String label : labels) series.put(label, new ArrayList<>());
-        for (Measurements.Interval i : intervals) {
+        for (Interval i : intervals) {
             double span = i.endSeconds() - i.startSeconds();
             if (span <= 0) continue;
             long total = 0;

@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
 public record RunResult(String workload, String target, RunSettings settings, boolean corrected, long startWallMillis,
         double measuredSeconds, long warmupOperations, List<OpSummary> operations, OpSummary total,
         Map<String, Histogram> histograms, Map<String, Histogram> serviceHistograms, Map<String, Long> errors,
-        List<Measurements.Interval> intervals, String intervalLog) {
+        List<Interval> intervals, String intervalLog) {
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -23,7 +23,7 @@ import org.HdrHistogram.Recorder;
  * skips a slot: a thread that falls behind runs its late operations back to back, each charged
  * from its own slot, which is the coordinated-omission correction.
  */
-public final class Runner {
+final class Runner {
     /** Extra time a thread may take past the end of the window (a slow last operation) before it is abandoned. */
     static final long STOP_GRACE_NANOS = 30_000_000_000L;
 
@@ -236,7 +236,7 @@ public final class Runner {
                 }
                 if (clock.nanos() >= end || workers.stream().noneMatch(Thread::isAlive)) return;
                 double elapsed = (clock.nanos() - measureStart) / 1e9;
-                Measurements.Interval interval = m.sample(elapsed);
+                Interval interval = m.sample(elapsed);
                 periodOps += interval.counts().values().stream().mapToLong(Long::longValue).sum();
                 if (n % progressEvery == 0) {
                     out.println(progressLine(elapsed, periodOps / Math.max(1e-9, elapsed - periodStart)));

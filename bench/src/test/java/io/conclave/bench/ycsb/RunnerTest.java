@@ -189,7 +189,7 @@ final class RunnerTest {
         assertTrue(wallSeconds >= 1.65 && wallSeconds < 5, "the run took " + wallSeconds + " s, not 1.7");
         // The rate holds within the window too: what was done by each sample is the rate times its time.
         long done = 0;
-        for (Measurements.Interval i : r.intervals()) {
+        for (Interval i : r.intervals()) {
             done += i.counts().values().stream().mapToLong(Long::longValue).sum();
             if (i.endSeconds() > 1.3) break;
             assertEquals(400 * i.endSeconds(), done, 0.15 * 400 * i.endSeconds() + 10, "operations by " + i.endSeconds() + " s");
