@@ -25,7 +25,7 @@ class BruteForceCrossCheckTest {
     @Test
     void linearizabilityAgreesWithExhaustiveSearch() {
         int[] invalid = {0};
-        int seeds = Seeds.forEach("register cross-check", 2_000, seed -> {
+        int seeds = Seeds.forEach("register cross-check", 1_000, seed -> {
             SplittableRandom random = new SplittableRandom(seed);
             History history = tinyRegisterHistory(random);
             Model<RegisterModel.Cell> model = RegisterModel.casRegister();
@@ -126,7 +126,7 @@ class BruteForceCrossCheckTest {
     void listAppendNeverAccusesASerializableHistory() {
         int[] counts = new int[4]; // serializable, not; strict, not-strict caught
         int[] caught = new int[2];
-        int seeds = Seeds.forEach("list-append cross-check", 1_500, seed -> {
+        int seeds = Seeds.forEach("list-append cross-check", 800, seed -> {
             SplittableRandom random = new SplittableRandom(seed);
             History history = tinyAppendHistory(random);
             for (int strict = 0; strict < 2; strict++) {

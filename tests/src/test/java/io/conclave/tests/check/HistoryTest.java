@@ -130,6 +130,53 @@ class HistoryTest {
         assertThrows(IllegalArgumentException.class, () -> Values.parse(deep.toString()), "nesting is bounded");
     }
 
+    /**
+     * Real threads against a really linearizable object (ConcurrentHashMap's get, put and
+     * replace): the recorder's order must be a real-time order the checker accepts.
+     */
+    @Test
+    void threadsOnALinearizableMapGiveAValidHistory() throws Exception {
+        java.util.concurrent.ConcurrentHashMap<Long, Long> map = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicLong values = new AtomicLong();
+        HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            int process = p;
+            java.util.SplittableRandom random = new java.util.SplittableRandom(p);
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 300; i++) {
+                    long key = random.nextInt(3);
+                    switch (random.nextInt(3)) {
+                        case 0 -> {
+                            HistoryRecorder.Handle h = recorder.invoke(process, "read", kv(key, null));
+                            recorder.ok(h, kv(key, map.get(key)));
+                        }
+                        case 1 -> {
+                            long value = values.incrementAndGet();
+                            HistoryRecorder.Handle h = recorder.invoke(process, "write", kv(key, value));
+                            map.put(key, value);
+                            recorder.ok(h);
+                        }
+                        default -> {
+                            Long expected = map.get(key);
+                            long value = values.incrementAndGet();
+                            HistoryRecorder.Handle h = recorder.invoke(process, "cas", kv(key, java.util.Arrays.asList(expected, value)));
+                            boolean swapped = expected == null ? map.putIfAbsent(key, value) == null : map.replace(key, expected, value);
+                            if (swapped) recorder.ok(h);
+                            else recorder.fail(h, "compare failed");
+                        }
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) t.join(10_000);
+        LinearizabilityChecker.Result result = LinearizabilityChecker.check(recorder.history(),
+                RegisterModel.casRegister(), LinearizabilityChecker.Budget.of(1_000_000, java.time.Duration.ofSeconds(10)));
+        assertEquals(LinearizabilityChecker.Verdict.VALID, result.verdict(), result::toString);
+        assertEquals(3, result.keysChecked());
+    }
+
     @Test
     void recorderIsSafeUnderConcurrentUse() throws Exception {
         AtomicLong clock = new AtomicLong();

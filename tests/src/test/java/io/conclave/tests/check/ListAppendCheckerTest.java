@@ -213,7 +213,7 @@ class ListAppendCheckerTest {
     @Test
     void randomSerializableHistoriesAreValidAndStaleReadsCaught() {
         int[] mutated = {0};
-        int seeds = Seeds.forEach("random list-append histories", 200, seed -> mutated[0] += checkOneSeed(seed));
+        int seeds = Seeds.forEach("random list-append histories", 120, seed -> mutated[0] += checkOneSeed(seed));
         // Most seeds must have had something to mutate, or the property proves little.
         assertTrue(seeds < 10 || mutated[0] > seeds * 3 / 4, "too few mutations exercised: " + mutated[0] + " of " + seeds);
     }
