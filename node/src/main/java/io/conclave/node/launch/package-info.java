@@ -10,7 +10,11 @@
  * io.conclave.node.launch.NodeProcess} owns at most one running child for it and may start it
  * again on the same store, port and log, so a restart after a kill is a crash and recovery of
  * the same node. Readiness is read from the log file rather than a stdout pipe: a pipe nobody
- * drains fills up and stalls the node, and a file survives for the post-mortem.
+ * drains fills up and stalls the node, and a file survives for the post-mortem. A spec with node
+ * id {@link io.conclave.node.launch.NodeProcessSpec#ASSIGNED_BY_CLUSTER} launches a node without
+ * {@code --node-id}: it prints {@link io.conclave.node.launch.NodeProcessSpec#waitingLine()}
+ * while it waits for {@code conclave init} or a join, and its ready line once it has an id
+ * (whichever id the cluster gave it).
  *
  * <p>Hazards:
  * <ul>
