@@ -345,7 +345,8 @@ public final class RangeClient implements AutoCloseable {
         AdminRequest req = AdminRequest.newBuilder().setAddReplica(add).build();
         sender.call(Sender.Op.admin(rangeId, Sender.Idempotence.IDEMPOTENT,
                 "add n" + nodeId + (learner ? " as learner" : " as voter") + " to r" + rangeId, d -> req), deadline());
-        cache.evict(rangeId);
+        // The cached descriptor keeps routing (only its replica list is behind); evicting it would
+        // make the next request depend on range 1 being available.
     }
 
     /** Removes node {@code nodeId} from range {@code rangeId}; returns once applied. */
@@ -354,7 +355,6 @@ public final class RangeClient implements AutoCloseable {
                 .setGroupId(rangeId).setNodeId(nodeId)).build();
         sender.call(Sender.Op.admin(rangeId, Sender.Idempotence.IDEMPOTENT,
                 "remove n" + nodeId + " from r" + rangeId, d -> req), deadline());
-        cache.evict(rangeId);
     }
 
     /** The address of node {@code nodeId} if this client has learned it (from hints or addReplica). */

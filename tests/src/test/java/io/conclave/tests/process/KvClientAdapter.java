@@ -1,33 +1,39 @@
 package io.conclave.tests.process;
 
-import io.conclave.node.KvClient;
+import io.conclave.node.client.Clients;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RangeClientSettings;
+import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.StatusRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** {@link ClusterKv} over the node's public {@link KvClient}, with deadlines sized for kill tests. */
+/** {@link ClusterKv} over the node's public {@link RangeClient}, with deadlines sized for kill tests. */
 final class KvClientAdapter implements ClusterKv {
     /**
-     * A put may span a kill and an election (1 to 2 s of ticks) and a restart; 10 s lets it ride
-     * out one fault without letting a stuck cluster hang a writer for long.
+     * A put may span a kill, an election (1 to 2 s of ticks), a lease that must run out (9 s plus
+     * the maximum offset) and a restart; 20 s lets it ride out one fault without letting a stuck
+     * cluster hang a writer for long.
      */
-    static final KvClient.Options OPTIONS = new KvClient.Options(Duration.ofSeconds(2), Duration.ofSeconds(10), 40,
-            Duration.ofMillis(20), Duration.ofMillis(300));
+    static final RangeClientSettings SETTINGS = new RangeClientSettings(Duration.ofSeconds(2), Duration.ofSeconds(20),
+            Duration.ofMillis(20), Duration.ofMillis(300), 16);
 
-    private final KvClient client;
+    private final RangeClient client;
     private final Map<Long, String> addressByNode;
 
-    private KvClientAdapter(KvClient client, Map<Long, String> addressByNode) {
+    private KvClientAdapter(RangeClient client, Map<Long, String> addressByNode) {
         this.client = client;
         this.addressByNode = Map.copyOf(addressByNode);
+        addressByNode.forEach(client::learnNodeAddress);
     }
 
     static KvClientAdapter connect(ProcessCluster cluster) {
         Map<Long, String> byNode = new java.util.TreeMap<>();
         for (NodeProcess n : cluster.nodes()) byNode.put(n.nodeId(), n.address());
-        return new KvClientAdapter(KvClient.connect(cluster.addresses(), OPTIONS), byNode);
+        return new KvClientAdapter(Clients.connect(cluster.addresses(), SETTINGS), byNode);
     }
 
     @Override
@@ -37,7 +43,8 @@ final class KvClientAdapter implements ClusterKv {
 
     @Override
     public List<GroupStatus> status(String address) {
-        return client.status(address);
+        return client.admin(address, AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build())
+                .getGroupsList();
     }
 
     @Override
