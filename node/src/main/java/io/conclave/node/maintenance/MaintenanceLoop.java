@@ -175,11 +175,14 @@ public final class MaintenanceLoop implements AutoCloseable {
         List<GroupStatus> out = new ArrayList<>();
         for (GroupStatus g : local) {
             if (!g.hasRangeDescriptor()) continue;
-            boolean leaseValid = g.getLease().getHolder() != 0 && g.getLease().getExpiration().getWallNanos() > now;
-            if (leaseValid ? g.getLease().getHolder() == nodeId : g.getLeader() == nodeId) out.add(g);
+            if (leaseValid(g, now) ? g.getLease().getHolder() == nodeId : g.getLeader() == nodeId) out.add(g);
         }
         out.sort(Comparator.comparingLong(GroupStatus::getGroupId));
         return out;
+    }
+
+    private static boolean leaseValid(GroupStatus g, long now) {
+        return g.getLease().getHolder() != 0 && g.getLease().getExpiration().getWallNanos() > now;
     }
 
     // ---- meta repair ----
@@ -306,6 +309,9 @@ public final class MaintenanceLoop implements AutoCloseable {
             if (decided.isEmpty()) continue;
             Action action = decided.get();
             if (action instanceof Action.AddLearner && learnersCatchingUp >= settings.maxLearnersCatchingUp()) continue;
+            // A range without a valid lease is idle: moving a lease it does not have would wake it
+            // for nothing (idle ranges cost no Raft writes); the next holder is picked by traffic.
+            if (action instanceof Action.TransferLease && !leaseValid(g, now)) continue;
             if (execute(rangeId, action, addresses)) {
                 changesThisPass++;
                 if (action instanceof Action.AddLearner) learnersCatchingUp++;

@@ -273,6 +273,31 @@ class MaintenanceLoopTest {
     }
 
     @Test
+    void leasesMoveOffAnOverloadedNodeButIdleRangesAreNotWoken() {
+        for (long n = 1; n <= 3; n++) live(n, 9 * SECOND);
+        AdminResponse.Builder peerStatus = AdminResponse.newBuilder();
+        for (int i = 0; i < 6; i++) {
+            RangeDescriptor d = desc(10 + i, String.format("k%d", i), String.format("k%d", i + 1), 1, 1, 2, 3);
+            local.add(leased(d, 1));
+            peerStatus.addGroups(GroupStatus.newBuilder().setGroupId(10 + i));
+        }
+        cluster.nodeStatus.put("h2:1", peerStatus.build());
+        cluster.nodeStatus.put("h3:1", peerStatus.build());
+        MaintenanceLoop loop = loop(settings.withEnabled(false, false, true));
+        loop.runPass();
+        // 6, 0, 0 leases: moves until node 1 is within one of the mean (2).
+        assertEquals(List.of("transfer r10 n2", "transfer r11 n3", "transfer r12 n2"), callsStartingWith("transfer"));
+
+        cluster.calls.clear();
+        List<GroupStatus> lapsed = local.stream().map(g -> g.toBuilder().setLease(g.getLease().toBuilder()
+                .setExpiration(TimestampProto.newBuilder().setWallNanos(T0 - 1))).build()).toList();
+        local.clear();
+        local.addAll(lapsed);
+        loop(settings.withEnabled(false, false, true)).runPass();
+        assertEquals(List.of(), callsStartingWith("transfer"), "idle ranges keep their lapsed leases");
+    }
+
+    @Test
     void failuresAreCountedAndTheLoopGoesOn() {
         live(1, 9 * SECOND);
         live(2, 9 * SECOND);
