@@ -93,7 +93,9 @@ public final class ListAppendChecker {
      */
     public record Result(int txnsChecked, Map<String, List<Anomaly>> anomalies, Map<String, Integer> counts) {
         public Result {
-            anomalies = Collections.unmodifiableMap(new TreeMap<>(anomalies));
+            TreeMap<String, List<Anomaly>> sorted = new TreeMap<>();
+            anomalies.forEach((kind, list) -> sorted.put(kind, List.copyOf(list)));
+            anomalies = Collections.unmodifiableMap(sorted);
             counts = Collections.unmodifiableMap(new TreeMap<>(counts));
         }
 
