@@ -288,6 +288,35 @@ final class KvApplier {
         return bytes;
     }
 
+    /** The range's data span in key order from the committed store, read a page at a time as iterated. */
+    java.util.Iterator<java.util.Map.Entry<byte[], byte[]>> spanIterator(RangeDescriptor desc) {
+        byte[] end = desc.getEndKey().toByteArray();
+        return new java.util.Iterator<>() {
+            private byte[] next = Keys.dataStart(desc.getStartKey().toByteArray());
+            private List<KeyValue> page = List.of();
+            private int at;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (at < page.size()) return true;
+                if (done) return false;
+                page = store.scan(next, end, 1_024);
+                at = 0;
+                done = page.size() < 1_024;
+                if (!page.isEmpty()) next = Keys.next(page.get(page.size() - 1).key());
+                return !page.isEmpty();
+            }
+
+            @Override
+            public java.util.Map.Entry<byte[], byte[]> next() {
+                if (!hasNext()) throw new java.util.NoSuchElementException();
+                KeyValue kv = page.get(at++);
+                return java.util.Map.entry(kv.key(), kv.value());
+            }
+        };
+    }
+
     // ---- reads, from the committed store ----
 
     KvResponse get(byte[] key) {

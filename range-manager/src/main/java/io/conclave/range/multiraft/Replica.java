@@ -66,6 +66,11 @@ final class Replica {
     long lastServedNanos;
     /** Highest commit index seen in a Ready: a read served locally waits until it is applied and published. */
     long commitIndex;
+    /** Requests served here, for the status's qps and load split key; created at the first request. */
+    io.conclave.range.allocator.LoadTracker load;
+    /** The size split key last computed, and the size it was computed at (recomputed when it moved by 1/8). */
+    byte[] sizeSplitKey;
+    long sizeSplitKeyAtBytes = -1;
     /** Requests waiting for this replica to be able to serve (a lease being acquired, leadership coming). */
     final List<Waiting> waiting = new ArrayList<>();
 

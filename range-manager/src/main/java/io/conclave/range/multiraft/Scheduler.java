@@ -19,10 +19,13 @@ import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
 import io.conclave.range.Keys;
 import io.conclave.range.LeaseRules;
+import io.conclave.range.allocator.LoadTracker;
+import io.conclave.range.allocator.SplitKeys;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.Lease;
 import io.conclave.range.rpc.RaftBatch;
@@ -691,11 +694,61 @@ public final class Scheduler implements AutoCloseable {
         }
         r.lastServedNanos = clock.now().wallNanos();
         activeLeaseholders.add(r);
+        recordLoad(r, first.length == 0 ? r.desc.getStartKey().toByteArray() : first, r.lastServedNanos);
         if (KvApplier.isWrite(req)) {
             queueWrite(r, req, pending);
         } else {
             serveLocally(r, pending, () -> serveRead(r, req, pending));
         }
+    }
+
+    private void recordLoad(Replica r, byte[] key, long nowNanos) {
+        if (r.load == null) r.load = new LoadTracker(randomSeed ^ (r.groupId * 0xC2B2AE3D27D4EB4FL));
+        r.load.record(key, nowNanos);
+    }
+
+    /** Every replica's status, with the load and the split key the leaseholder suggests. */
+    private AdminResponse status() {
+        AdminResponse.Builder b = AdminResponse.newBuilder();
+        Timestamp now = clock.now();
+        for (Replica r : replicas.values()) {
+            if (r.removed || r.retired) continue;
+            GroupStatus.Builder g = Status.of(r).toBuilder();
+            if (r.load != null) g.setQps(r.load.qps(now.wallNanos()));
+            if (r.initialized() && LeaseRules.canServe(r.lease, localNodeId, now, clock.maxOffsetNanos())) {
+                suggestSplit(r, g, now);
+            }
+            b.addGroups(g);
+        }
+        return b.build();
+    }
+
+    /**
+     * The leaseholder's split suggestion: by size above {@code maxRangeBytes} (the key at about
+     * half the bytes, computed again only when the size moved by an eighth), else by load above
+     * {@code splitQps} (a key dividing the sampled requests). A key outside the current span
+     * (the range split since it was sampled) is not offered.
+     */
+    private void suggestSplit(Replica r, GroupStatus.Builder g, Timestamp now) {
+        byte[] key = null;
+        String reason = "";
+        if (r.sizeBytes > settings.maxRangeBytes()) {
+            if (r.sizeSplitKeyAtBytes < 0 || Math.abs(r.sizeBytes - r.sizeSplitKeyAtBytes) > r.sizeSplitKeyAtBytes / 8) {
+                r.sizeSplitKey = SplitKeys.sizeSplitKey(applier.spanIterator(r.desc), r.sizeBytes).orElse(null);
+                r.sizeSplitKeyAtBytes = r.sizeBytes;
+            }
+            key = r.sizeSplitKey;
+            reason = "size: " + r.sizeBytes + " bytes above " + settings.maxRangeBytes();
+        } else if (r.load != null && g.getQps() > settings.splitQps()) {
+            key = r.load.loadSplitKey(now.wallNanos()).orElse(null);
+            reason = String.format(java.util.Locale.ROOT, "load: %.0f requests/s above %.0f", g.getQps(), settings.splitQps());
+        }
+        byte[] start = r.desc.getStartKey().toByteArray();
+        if (key == null || Keys.compare(key, start) <= 0 || Keys.compare(key, r.desc.getEndKey().toByteArray()) >= 0
+                || Keys.compare(key, Keys.USER_START) <= 0) {
+            return;
+        }
+        g.setSuggestedSplitKey(com.google.protobuf.ByteString.copyFrom(key)).setSuggestedSplitReason(reason);
     }
 
     /** Parks a request until the replica can serve it; its deadline still holds. */
@@ -929,7 +982,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void handleAdmin(AdminRequest req, Pending pending) {
         switch (req.getOpCase()) {
-            case STATUS -> pending.answer(Replies.admin(Status.of(replicas.values())));
+            case STATUS -> pending.answer(Replies.admin(status()));
             case ADD_REPLICA -> addReplica(req.getAddReplica(), pending);
             case REMOVE_REPLICA -> changeMembership(req.getRemoveReplica().getGroupId(), new ConfChange(
                     ConfChangeType.REMOVE_NODE, req.getRemoveReplica().getNodeId()), pending);
@@ -1350,6 +1403,7 @@ public final class Scheduler implements AutoCloseable {
         long rightBytes = applier.spanBytes(right);
         r.desc = left;
         r.sizeBytes -= rightBytes;
+        r.sizeSplitKeyAtBytes = -1;
         applier.writeDescriptor(left, batch);
         reindex(r, old);
         long rightId = right.getRangeId();
