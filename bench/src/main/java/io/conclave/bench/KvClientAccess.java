@@ -1,7 +1,11 @@
 package io.conclave.bench;
 
-import io.conclave.node.KvClient;
+import io.conclave.node.client.Clients;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RangeClientSettings;
+import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.StatusRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link NodeAccess} over the node's public client API. Two writers: {@code routing} (default), an
- * asynchronous leader-aware client over the node's {@code RpcClient}, and {@code kvclient}, the
- * blocking {@link KvClient}, which keeps its in-flight puts outstanding with that many threads,
- * each waiting on one put (and which follows NOT_LEADER hints with one preferred node for all
- * keys, so with many groups most puts take a redirect).
+ * asynchronous range-aware writer over the node's {@code RpcClient}, and {@code kvclient}, the
+ * blocking {@link RangeClient} (range cache, leaseholder routing, retries), which keeps its
+ * in-flight puts outstanding with that many threads, each waiting on one put.
  */
 final class KvClientAccess implements NodeAccess {
     enum Writer { routing, kvclient }
@@ -27,28 +30,29 @@ final class KvClientAccess implements NodeAccess {
     }
 
     /** Deadlines for the benchmark: an overloaded cluster shows as latency, a dead one as errors. */
-    static final KvClient.Options OPTIONS = new KvClient.Options(Duration.ofSeconds(5), Duration.ofSeconds(20), 20,
-            Duration.ofMillis(10), Duration.ofMillis(200));
+    static final RangeClientSettings SETTINGS = new RangeClientSettings(Duration.ofSeconds(5), Duration.ofSeconds(20),
+            Duration.ofMillis(10), Duration.ofMillis(200), 16);
 
     @Override
     public KvWriter writer(List<String> addresses, int maxInFlight, int groupCount, Map<Long, String> leaderByGroup) {
         if (kind == Writer.routing) return new RoutingWriter(addresses, groupCount, leaderByGroup);
-        return new BlockingWriter(KvClient.connect(addresses, OPTIONS), maxInFlight);
+        return new BlockingWriter(Clients.connect(addresses, SETTINGS), maxInFlight);
     }
 
     @Override
     public List<GroupStatus> status(String address) {
-        try (KvClient client = KvClient.connect(List.of(address), OPTIONS)) {
-            return client.status(address);
+        try (RangeClient client = Clients.connect(List.of(address), SETTINGS)) {
+            return client.admin(address, AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance())
+                    .build()).getGroupsList();
         }
     }
 
     /** Runs each blocking put on a pool of {@code maxInFlight} threads. */
     static final class BlockingWriter implements KvWriter {
-        private final KvClient client;
+        private final RangeClient client;
         private final ExecutorService pool;
 
-        BlockingWriter(KvClient client, int threads) {
+        BlockingWriter(RangeClient client, int threads) {
             this.client = client;
             this.pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "bench-put");
@@ -59,7 +63,7 @@ final class KvClientAccess implements NodeAccess {
 
         @Override
         public CompletableFuture<?> put(byte[] key, byte[] value) {
-            return CompletableFuture.supplyAsync(() -> client.put(key, value), pool);
+            return CompletableFuture.runAsync(() -> client.put(key, value), pool);
         }
 
         @Override

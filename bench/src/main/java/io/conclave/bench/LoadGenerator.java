@@ -80,13 +80,37 @@ final class LoadGenerator {
             lanesDone.countDown();
             return;
         }
-        byte[] key = ("bench-" + lane + "-" + sequence).getBytes(StandardCharsets.UTF_8);
+        byte[] key = key(lane, sequence);
         try {
             writer.put(key, value).whenCompleteAsync((ok, error) -> next(lane, sequence, start, error), completions);
         } catch (RuntimeException e) {
             completions.execute(() -> next(lane, sequence, start, e));
         }
     }
+
+    /**
+     * A unique key whose first two bytes are spread evenly over the user span [0x0400, 0xffff), so
+     * that with {@code --initial-ranges N} (split at evenly spaced 2-byte keys) every range gets
+     * its share of the writes.
+     */
+    static byte[] key(int lane, long sequence) {
+        long h = (((long) lane) << 40) ^ sequence;
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L; // SplitMix64's finalizer: a cheap, even spread
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        h ^= h >>> 31;
+        int first = USER_SPAN_FIRST;
+        int slot = first + (int) Long.remainderUnsigned(h, USER_SPAN_LAST - first + 1);
+        byte[] suffix = ("bench-" + lane + "-" + sequence).getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[2 + suffix.length];
+        key[0] = (byte) (slot >>> 8);
+        key[1] = (byte) slot;
+        System.arraycopy(suffix, 0, key, 2, suffix.length);
+        return key;
+    }
+
+    /** First and last 2-byte prefixes of user keys: from Keys.USER_START (0x04) to just below KEY_MAX (0xffff). */
+    private static final int USER_SPAN_FIRST = 0x0400;
+    private static final int USER_SPAN_LAST = 0xfffe;
 
     private void next(int lane, long sequence, long startNanos, Throwable error) {
         complete(startNanos, error);
