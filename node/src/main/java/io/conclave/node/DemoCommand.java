@@ -45,6 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     int initialRanges;
 
     private final List<NodeProcess> children = new ArrayList<>();
+    private final List<String> httpPages = new ArrayList<>();
     private Path dir;
 
     @Override
@@ -55,6 +56,8 @@ final class DemoCommand implements Callable<Integer> {
         try {
             List<String> addrs = startNodes();
             System.out.println("started 3 nodes: " + String.join(", ", addrs) + " (stores and logs in " + dir + ")");
+            System.out.println("status pages: " + String.join(", ", httpPages)
+                    + "; 'conclave nodes|ranges|split|lease-transfer --host " + addrs.get(0) + "' from another shell");
             try (RangeClient client = Clients.connect(addrs)) {
                 waitForLeaders(client, addrs);
                 new DemoShell(client, addrs.get(0), System.out).run(
@@ -73,21 +76,26 @@ final class DemoCommand implements Callable<Integer> {
 
     private List<String> startNodes() throws IOException, InterruptedException {
         List<String> addrs = new ArrayList<>();
-        for (int port : NodeProcess.freePorts(NODES)) addrs.add("127.0.0.1:" + port);
+        int[] ports = NodeProcess.freePorts(2 * NODES);
+        for (int i = 0; i < NODES; i++) addrs.add("127.0.0.1:" + ports[i]);
         StringBuilder peers = new StringBuilder();
         for (int i = 0; i < NODES; i++) peers.append(i == 0 ? "" : ",").append(i + 1).append('=').append(addrs.get(i));
-        for (int i = 0; i < NODES; i++) children.add(startNode(i + 1, addrs.get(i), peers.toString()));
+        for (int i = 0; i < NODES; i++) {
+            String http = "127.0.0.1:" + ports[NODES + i];
+            httpPages.add("http://" + http + "/status/ranges");
+            children.add(startNode(i + 1, addrs.get(i), peers.toString(), http));
+        }
         for (NodeProcess child : children) awaitListening(child);
         return addrs;
     }
 
-    private NodeProcess startNode(int id, String listen, String peers) throws IOException {
+    private NodeProcess startNode(int id, String listen, String peers, String http) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> jvmFlags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
         jvmFlags.add("-Xmx256m");
         NodeProcess node = new NodeProcess(new NodeProcessSpec(java, NodeProcessSpec.currentClassPath(), jvmFlags, id,
                 dir.resolve("n" + id), listen, dir.resolve("n" + id + ".log"),
-                List.of("--peers", peers, "--initial-ranges", Integer.toString(initialRanges))));
+                List.of("--peers", peers, "--initial-ranges", Integer.toString(initialRanges), "--http", http)));
         node.start();
         return node;
     }
