@@ -64,6 +64,11 @@ public record NodeConfig(
         require(initialRanges >= 1 && initialRanges <= 10_000,
                 "--initial-ranges must be in [1, 10000], was " + initialRanges);
         require(cluster != null, "cluster options are required");
+        // A holder serves only until expiration - maxOffset, and a successor starts at expiration +
+        // maxOffset: a lease not much longer than that would spend most of its life unusable.
+        require(scheduler.leaseDurationNanos() > 2 * maxOffsetNanos, "--lease-duration ("
+                + scheduler.leaseDurationNanos() / 1_000_000 + " ms) must exceed twice --max-offset ("
+                + 2 * maxOffsetNanos / 1_000_000 + " ms): a holder stops serving max-offset before its lease ends");
     }
 
     /** A configuration with default cluster options: no HTTP, no --join addresses, no maintenance. */

@@ -108,4 +108,12 @@ class MainTest {
         }
         assertTrue(err.toString().contains("cannot reach a node at 127.0.0.1:1"), err.toString());
     }
+
+    @Test
+    void aLeaseShorterThanTwiceTheMaxOffsetIsRefused() {
+        assertEquals(2, run("start", "--node-id", "1", "--store", dir.toString(), "--listen", "127.0.0.1:0",
+                "--peers", "1=127.0.0.1:1", "--lease-duration", "400ms", "--max-offset", "250ms"));
+        assertTrue(err.toString().contains("--lease-duration (400 ms) must exceed twice --max-offset (500 ms)"),
+                err.toString());
+    }
 }
