@@ -55,8 +55,9 @@
  *   <li>The cache trusts generations: only splits and replica changes exist, and both raise the
  *       generation. A range merge would break "higher generation is newer" for overlapping
  *       descriptors of different ranges; merges must revisit {@code RangeCache.insert}.</li>
- *   <li>Node addresses are learned only from seeds, hints and {@code addReplica}; a client whose
- *       seeds all died finds other nodes only through hints it already received.</li>
+ *   <li>Node addresses come from the seeds, NOT_LEASEHOLDER hints, {@code addReplica} and the
+ *       liveness records on range 1 (read at most every few seconds, when a replica's address is
+ *       unknown). A client whose seeds all died before it read them knows only the hints it got.</li>
  *   <li>A timed-out idempotent write may still be applied later; a retried delete range may
  *       report fewer deletions than happened.</li>
  * </ul>
