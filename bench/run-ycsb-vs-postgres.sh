@@ -126,6 +126,7 @@ fi
 # --- side by side: throughput and p50/p99 per operation, and Conclave as a ratio of PostgreSQL ---
 echo
 echo "YCSB, $records records, $threads threads, $duration measured after $warmup warm-up (results in $out)"
+echo "Conclave at $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown) on $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-4s %-18s | %12s %9s %9s | %12s %9s %9s | %7s\n' wl operation "Conclave/s" "p50 ms" "p99 ms" "Postgres/s" "p50 ms" "p99 ms" ratio
 for w in "${wl[@]}"; do
   c="$out/conclave-kv-$w/summary.json"; p="$out/postgres-$w/summary.json"

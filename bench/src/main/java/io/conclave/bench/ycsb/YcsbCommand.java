@@ -137,6 +137,7 @@ public final class YcsbCommand implements Callable<Integer> {
             System.out.println("ignored properties (not part of YCSB's core workload): " + config.ignoredProperties());
         }
         System.out.println("seed " + seed + " (replay with --seed " + seed + ")");
+        System.out.println(hostLine());
         LocalCluster cluster = null;
         try {
             if (clusterNodes > 0) {
@@ -182,6 +183,7 @@ public final class YcsbCommand implements Callable<Integer> {
         RunResult run = runner.run(settings);
         System.out.println();
         System.out.print(Report.text(load, run));
+        System.out.println(hostLine());
         if (out != null) {
             Report.write(out, load, run);
             System.out.println("results in " + out.toAbsolutePath());
@@ -218,6 +220,20 @@ public final class YcsbCommand implements Callable<Integer> {
             return new JdbcTarget.Factory(target.url, user, password, driverJar, config.fieldNames());
         }
         return KvTargetFactory.fromUrl(target.url);
+    }
+
+    /**
+     * The client shares this host with whatever else runs on it (the nodes too, with --cluster):
+     * the core count and load average say how much of it a result had.
+     */
+    private static String hostLine() {
+        String load;
+        try {
+            load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            load = "unknown";
+        }
+        return "host: " + Runtime.getRuntime().availableProcessors() + " cores, load average " + load;
     }
 
     private static void checkUrl(String url) {
