@@ -7,90 +7,111 @@ import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
 import io.conclave.range.Keys;
 import io.conclave.range.multiraft.Scheduler;
-import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.RangeDescriptor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An asynchronous, leader-aware writer: it finds each key's range among the initial ranges the
- * nodes bootstrapped ({@link Scheduler#initialRanges}, so no splits while it runs), sends the put
- * straight to that range's last known leaseholder over one pipelined connection per node, and
- * follows NOT_LEADER / NOT_LEASEHOLDER hints a bounded number of times. No
- * thread waits on a put, so the client's CPU stays small next to the nodes'.
+ * An asynchronous, range-aware writer: it starts from the initial ranges the nodes bootstrapped
+ * ({@link Scheduler#initialRanges}), sends each put straight to its range's last known leaseholder
+ * over one pipelined connection per node, follows NOT_LEADER / NOT_LEASEHOLDER hints, and learns
+ * the descriptors a RANGE_KEY_MISMATCH carries when a range splits under load, each a bounded
+ * number of times. No thread waits on a put, so the client's CPU stays small next to the nodes'.
+ * (The blocking {@code RangeClient} does all this and more, at the cost of a thread per put.)
  */
 final class RoutingWriter implements KvWriter {
     /** Redirects one put may follow before it fails; a leader change needs one, a storm a few. */
     static final int MAX_REDIRECTS = 5;
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final int groupCount;
-    /** End keys of the user ranges 2..groupCount+1, in order; index i is range i + 2. */
-    private final byte[][] rangeEnds;
     private final List<String> addresses;
     private final Map<String, RpcClient> connections = new HashMap<>();
-    /** Group id (1-based) to the address of its last known leader; null until learned. */
-    private final AtomicReferenceArray<String> leaders;
+    /** Range id to the address of its last known leaseholder; absent until learned. */
+    private final Map<Long, String> leaders = new ConcurrentHashMap<>();
+    // Guarded by itself. Known ranges by end key (unsigned order); splits replace entries.
+    private final TreeMap<byte[], RangeDescriptor> rangesByEnd = new TreeMap<>(Arrays::compareUnsigned);
 
     RoutingWriter(List<String> addresses, int groupCount, Map<Long, String> initialLeaders) {
         this.addresses = List.copyOf(addresses);
-        this.groupCount = groupCount;
-        this.leaders = new AtomicReferenceArray<>(groupCount + 2);
-        List<RangeDescriptor> ranges = Scheduler.initialRanges(List.of(1L), groupCount);
-        this.rangeEnds = new byte[groupCount][];
-        for (int i = 0; i < groupCount; i++) rangeEnds[i] = ranges.get(i + 1).getEndKey().toByteArray();
-        initialLeaders.forEach((g, a) -> leaders.set(g.intValue(), a));
+        for (RangeDescriptor d : Scheduler.initialRanges(List.of(1L), groupCount)) {
+            rangesByEnd.put(d.getEndKey().toByteArray(), d);
+        }
+        leaders.putAll(initialLeaders);
         for (String a : addresses) connections.put(a, RpcClient.connect(parse(a), TransportConfig.defaults(), FrameClock.none()));
     }
 
     @Override
     public CompletableFuture<?> put(byte[] key, byte[] value) {
-        int group = rangeOf(key);
-        Frame frame = Frame.newBuilder().setKvRequest(KvRequest.newBuilder().setRangeId(group).setPut(KvPut.newBuilder()
-                .setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value)))).build();
-        return attempt(group, frame, 0);
+        KvPut put = KvPut.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value)).build();
+        return attempt(key, put, 0);
     }
 
-    private CompletableFuture<Frame> attempt(int group, Frame frame, int redirects) {
-        String target = leaders.get(group);
-        if (target == null) target = addresses.get(group % addresses.size());
+    private CompletableFuture<Frame> attempt(byte[] key, KvPut put, int redirects) {
+        long range = rangeOf(key);
+        Frame frame = Frame.newBuilder().setKvRequest(KvRequest.newBuilder().setRangeId(range).setPut(put)).build();
+        String target = leaders.get(range);
+        if (target == null) target = addresses.get((int) (range % addresses.size()));
         RpcClient rpc = connections.get(target);
         if (rpc == null) return CompletableFuture.failedFuture(new IllegalStateException("unknown node " + target));
+        String asked = target;
         return rpc.call(frame, ATTEMPT_TIMEOUT).thenCompose(response -> {
             if (!response.hasError()) return CompletableFuture.completedFuture(response);
             ErrorResponse err = response.getError();
-            boolean redirect = (err.getCode() == ErrorResponse.Code.NOT_LEADER
-                    || err.getCode() == ErrorResponse.Code.NOT_LEASEHOLDER) && redirects < MAX_REDIRECTS;
-            if (!redirect) {
+            boolean retry = redirects < MAX_REDIRECTS && switch (err.getCode()) {
+                case NOT_LEADER, NOT_LEASEHOLDER, RANGE_KEY_MISMATCH, RANGE_NOT_FOUND -> true;
+                default -> false;
+            };
+            if (!retry) {
                 return CompletableFuture.failedFuture(new IllegalStateException(err.getCode() + ": " + err.getMessage()));
             }
-            String hint = err.getLeaderAddress();
-            leaders.set(group, hint.isEmpty() || !connections.containsKey(hint) ? next(group) : hint);
-            return attempt(group, frame, redirects + 1);
+            if (err.getCode() == ErrorResponse.Code.RANGE_KEY_MISMATCH) {
+                err.getDescriptorsList().forEach(this::learn);
+            } else {
+                String hint = err.getLeaderAddress();
+                leaders.put(range, hint.isEmpty() || !connections.containsKey(hint) || hint.equals(asked)
+                        ? next(asked) : hint);
+            }
+            return attempt(key, put, redirects + 1);
         });
     }
 
-    /** The range id of a user key: the first initial range whose end is above it. */
-    private int rangeOf(byte[] key) {
-        int lo = 0;
-        int hi = rangeEnds.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Keys.compare(key, rangeEnds[mid]) < 0) hi = mid;
-            else lo = mid + 1;
+    /** The range id of a user key: the known range whose end is the first above it. */
+    private long rangeOf(byte[] key) {
+        synchronized (rangesByEnd) {
+            Map.Entry<byte[], RangeDescriptor> e = rangesByEnd.higherEntry(key);
+            return e == null ? Keys.FIRST_USER_RANGE_ID : e.getValue().getRangeId();
         }
-        return lo + (int) Keys.FIRST_USER_RANGE_ID;
     }
 
-    private String next(int group) {
-        String current = leaders.get(group);
+    /** Replaces the known ranges {@code d} overlaps, unless one of them is newer (a later split). */
+    private void learn(RangeDescriptor d) {
+        byte[] start = d.getStartKey().toByteArray();
+        byte[] end = d.getEndKey().toByteArray();
+        synchronized (rangesByEnd) {
+            List<byte[]> overlapping = new ArrayList<>();
+            for (Map.Entry<byte[], RangeDescriptor> e : rangesByEnd.tailMap(start, false).entrySet()) {
+                if (Keys.compare(e.getValue().getStartKey().toByteArray(), end) >= 0) break;
+                if (e.getValue().getGeneration() > d.getGeneration()) return;
+                overlapping.add(e.getKey());
+            }
+            overlapping.forEach(rangesByEnd::remove);
+            rangesByEnd.put(end, d);
+        }
+        // A new range's leaseholder is learned from its first NOT_LEASEHOLDER hint.
+    }
+
+    private String next(String current) {
         int i = current == null ? 0 : addresses.indexOf(current);
         return addresses.get((i + 1) % addresses.size());
     }
