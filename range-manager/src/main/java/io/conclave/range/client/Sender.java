@@ -205,7 +205,13 @@ final class Sender {
                     }
                 }
                 case PROPOSAL_DROPPED -> pause = true;
-                case TIMEOUT, INTERNAL -> {
+                case TIMEOUT -> {
+                    // The node answers TIMEOUT only for a request it never proposed (once proposed,
+                    // AMBIGUOUS_RESULT), so even a non-idempotent one may go again.
+                    rotation++;
+                    pause = true;
+                }
+                case INTERNAL -> {
                     if (op.idempotence() == Idempotence.NOT_IDEMPOTENT) throw ambiguous(op, d, lastProblem, null);
                     rotation++;
                     pause = true;

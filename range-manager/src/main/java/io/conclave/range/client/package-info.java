@@ -22,7 +22,9 @@
  *       attempt and clipped to the current span).</li>
  *   <li>RANGE_NOT_FOUND: that node has no replica; try the next. When no known node has it, the
  *       descriptor is stale (replicas moved) and is evicted.</li>
- *   <li>No answer, a timeout, AMBIGUOUS_RESULT: an idempotent request (get, scan, put, delete,
+ *   <li>A TIMEOUT answer: the node never proposed the request (it answers AMBIGUOUS_RESULT once
+ *       it has), so any request is retried, elsewhere after a backoff.</li>
+ *   <li>No answer at all, AMBIGUOUS_RESULT, INTERNAL: an idempotent request (get, scan, put, delete,
  *       delete range, meta update) is retried elsewhere after a backoff. A conditional put or an
  *       increment is NOT: it fails with AMBIGUOUS_RESULT, because a retry could apply it twice.
  *       Only a failure the dialer marks {@link io.conclave.range.client.NotSentException} (the

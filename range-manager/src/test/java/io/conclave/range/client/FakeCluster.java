@@ -36,7 +36,7 @@ import java.util.function.Function;
  */
 final class FakeCluster implements NodeDialer {
     /** What a node does with one request instead of serving it. */
-    enum Fault { NOT_SENT, LOST_AFTER_APPLY, LOST_BEFORE_APPLY, AMBIGUOUS_AFTER_APPLY, DOWN }
+    enum Fault { NOT_SENT, TIMEOUT_UNPROPOSED, LOST_AFTER_APPLY, LOST_BEFORE_APPLY, AMBIGUOUS_AFTER_APPLY, DOWN }
 
     final int maxScanRows;
     final NavigableMap<byte[], byte[]> data = new TreeMap<>(Arrays::compareUnsigned);
@@ -133,6 +133,7 @@ final class FakeCluster implements NodeDialer {
         if (f == null) return CompletableFuture.completedFuture(handler.apply(node));
         return switch (f) {
             case NOT_SENT, DOWN -> CompletableFuture.failedFuture(new NotSentException("refused " + hostPort, null));
+            case TIMEOUT_UNPROPOSED -> error(ErrorResponse.Code.TIMEOUT, "no leader; never proposed");
             case LOST_BEFORE_APPLY -> CompletableFuture.failedFuture(new TimeoutException("timed out"));
             case LOST_AFTER_APPLY -> {
                 handler.apply(node);

@@ -200,6 +200,9 @@ class RangeClientTest {
             // A request that certainly never left may be retried even if not idempotent.
             cluster.fault(1, Fault.NOT_SENT);
             assertEquals(2, c.increment(b("n"), 1));
+            // A node's TIMEOUT answer means never proposed: retried too.
+            cluster.fault(1, Fault.TIMEOUT_UNPROPOSED);
+            assertEquals(3, c.increment(b("n"), 1));
         }
     }
 
