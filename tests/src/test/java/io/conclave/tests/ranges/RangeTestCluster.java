@@ -6,7 +6,9 @@ import io.conclave.node.launch.NodeProcessSpec;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,8 +42,12 @@ final class RangeTestCluster implements AutoCloseable {
     static final RangeClientSettings FAULT_TOLERANT_CLIENT = new RangeClientSettings(Duration.ofSeconds(3),
             Duration.ofSeconds(25), Duration.ofMillis(20), Duration.ofMillis(300), 16);
 
+    /** Where node logs are copied when the cluster closes, since the test's temporary directory is deleted. */
+    static final Path KEPT_LOGS = Path.of("target", "range-test-logs");
+
     private final Map<Long, NodeProcess> nodes = new LinkedHashMap<>();
     private final Thread shutdownHook;
+    private final String clusterId;
 
     /**
      * @param extraStartArgs flags every node gets after {@code --peers} and {@code --cluster-id}
@@ -51,6 +57,7 @@ final class RangeTestCluster implements AutoCloseable {
         if (voterCount < 1 || voterCount > nodeCount) {
             throw new IllegalArgumentException("voterCount " + voterCount + " must be in [1, " + nodeCount + "]");
         }
+        this.clusterId = clusterId;
         int[] ports = NodeProcess.freePorts(nodeCount);
         StringJoiner peers = new StringJoiner(",");
         for (int i = 0; i < voterCount; i++) peers.add((i + 1) + "=127.0.0.1:" + ports[i]);
@@ -132,10 +139,26 @@ final class RangeTestCluster implements AutoCloseable {
     @Override
     public void close() {
         killAllQuietly();
+        keepLogs();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // The hook runs or ran; the processes are killed either way.
+        }
+    }
+
+    /** Copies every node's log to {@link #KEPT_LOGS}/clusterId/ (the last run's only), for reading after a failure. */
+    private void keepLogs() {
+        try {
+            Path into = KEPT_LOGS.resolve(clusterId);
+            Files.createDirectories(into);
+            for (NodeProcess n : nodes.values()) {
+                if (Files.exists(n.logFile())) {
+                    Files.copy(n.logFile(), into.resolve(n.logFile().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("[ranges] could not keep the node logs of " + clusterId + ": " + e);
         }
     }
 
