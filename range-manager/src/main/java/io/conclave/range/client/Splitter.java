@@ -17,6 +17,12 @@ import java.util.Optional;
  * asks the leaseholder's status whether it happened rather than blindly sending it again.
  */
 final class Splitter {
+    /** Re-plans after the leaseholder said our descriptor was stale; more means meta is behind. */
+    static final int MAX_STALE_RETRIES = 3;
+    /** How the leaseholder words a split planned on a stale descriptor (see Scheduler.splitProblem). */
+    private static final java.util.regex.Pattern STALE_DESCRIPTOR =
+            java.util.regex.Pattern.compile("not the expected|not strictly inside");
+
     private final Sender sender;
     private final RangeCache cache;
 
@@ -27,6 +33,7 @@ final class Splitter {
 
     SplitResult split(byte[] splitKey, long newRangeId, Deadline deadline) {
         KvException last = null;
+        int staleRetries = 0;
         for (int attempt = 0; attempt < Sender.MAX_ATTEMPTS; attempt++) {
             RangeDescriptor d = sender.resolve(splitKey, deadline);
             if (Arrays.equals(d.getStartKey().toByteArray(), splitKey)) {
@@ -42,6 +49,15 @@ final class Splitter {
                 Sender.Routed r = sender.call(op, deadline);
                 return remember(r.admin().getLeft(), r.admin().getRight(), r.hostPort());
             } catch (KvException e) {
+                if (e.code() == ErrorResponse.Code.BAD_REQUEST && staleRetries < MAX_STALE_RETRIES
+                        && STALE_DESCRIPTOR.matcher(e.getMessage()).find()) {
+                    // Our descriptor was stale (another split or a replica change came first):
+                    // read it again from meta and re-plan.
+                    staleRetries++;
+                    cache.evict(d.getRangeId());
+                    last = e;
+                    continue;
+                }
                 if (e.code() != ErrorResponse.Code.AMBIGUOUS_RESULT) throw e;
                 last = e;
             }

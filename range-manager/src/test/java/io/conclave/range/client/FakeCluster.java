@@ -298,6 +298,11 @@ final class FakeCluster implements NodeDialer {
                         || Keys.compare(key, d.getEndKey().toByteArray()) >= 0) {
                     return error(ErrorResponse.Code.BAD_REQUEST, "split key outside r" + id).join();
                 }
+                long expected = r.getSplitRange().getExpectedGeneration();
+                if (expected != 0 && expected != d.getGeneration()) {
+                    return error(ErrorResponse.Code.BAD_REQUEST, "r" + id + " is at generation " + d.getGeneration()
+                            + ", not the expected " + expected).join();
+                }
                 SplitResultPair p = splitOnNodes(id, key, r.getSplitRange().getNewRangeId());
                 return RangeReply.newBuilder().setAdminResponse(AdminResponse.newBuilder().setLeft(p.left())
                         .setRight(p.right())).build();

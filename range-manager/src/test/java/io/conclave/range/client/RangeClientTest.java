@@ -151,6 +151,18 @@ class RangeClientTest {
     }
 
     @Test
+    void aSplitPlannedOnAStaleDescriptorIsReplanned() {
+        try (RangeClient a = client(FakeCluster.addr(1)); RangeClient b = client(FakeCluster.addr(2))) {
+            a.put(b("c"), b("1"));
+            b.split(b("m"));
+            SplitResult r = a.split(b("f"));
+            assertEquals(2, r.left().getRangeId());
+            assertEquals("m", s(r.right().getEndKey().toByteArray()));
+            assertEquals(2, r.left().getGeneration());
+        }
+    }
+
+    @Test
     void aDownNodeIsSkipped() {
         try (RangeClient c = client(FakeCluster.addr(1), FakeCluster.addr(2), FakeCluster.addr(3))) {
             c.put(b("a"), b("1"));
