@@ -50,7 +50,8 @@ public final class YcsbCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     TargetChoice target;
 
-    @Option(names = {"-p", "--property"}, description = "Override a workload property, e.g. -p fieldcount=5.")
+    @Option(names = {"-p", "--property"}, paramLabel = "NAME=VALUE",
+            description = "Override a workload property, e.g. -p fieldcount=5.")
     Map<String, String> properties = new LinkedHashMap<>();
 
     @Option(names = "--records", description = "Records to load (the workload's recordcount).")
