@@ -8,6 +8,7 @@ import io.conclave.node.cluster.Addresses;
 import io.conclave.node.cluster.ClusterGate;
 import io.conclave.node.cluster.ClusterOptions;
 import io.conclave.node.cluster.JoinSettings;
+import io.conclave.node.cluster.LivenessSettings;
 import io.conclave.node.maintenance.MaintenanceSettings;
 import io.conclave.range.multiraft.Scheduler;
 import io.conclave.range.multiraft.SchedulerSettings;
@@ -81,6 +82,15 @@ final class StartCommand implements Callable<Integer> {
             description = "Split a range above this size (default 67108864, 64 MiB).")
     long rangeMaxBytes;
 
+    @Option(names = "--liveness-interval", defaultValue = "3s", paramLabel = "DURATION",
+            description = "How often a node rewrites its liveness record (default 3s).")
+    String livenessInterval;
+
+    @Option(names = "--liveness-ttl", defaultValue = "9s", paramLabel = "DURATION",
+            description = "How long a liveness record lasts: a node silent this long is dead to the others (default"
+                    + " 9s; at least twice --liveness-interval).")
+    String livenessTtl;
+
     @Option(names = "--lease-duration", defaultValue = "9s", paramLabel = "DURATION",
             description = "How long a range lease lasts; a busy range renews it at half (default 9s). Shorter: faster"
                     + " recovery from a dead leaseholder, more renewal writes.")
@@ -151,7 +161,9 @@ final class StartCommand implements Callable<Integer> {
     }
 
     ClusterOptions clusterOptions() {
-        ClusterOptions options = ClusterOptions.defaults().withJoinAddresses(Addresses.parseList(join, "--join"));
+        ClusterOptions options = ClusterOptions.defaults().withJoinAddresses(Addresses.parseList(join, "--join"))
+                .withLiveness(new LivenessSettings(Duration.ofNanos(ClockDurations.parse(livenessInterval)),
+                        Duration.ofNanos(ClockDurations.parse(livenessTtl)), LivenessSettings.defaults().maxNodes()));
         if (http != null) options = options.withHttp(HostPort.parse(http));
         if (maintenance) {
             options = options.withMaintenance(MaintenanceSettings.defaults()

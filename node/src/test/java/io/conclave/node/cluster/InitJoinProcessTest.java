@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real cluster life in child JVMs: three empty nodes started with --join, 'conclave init' on
  * one, the other two join and get ids 2 and 3; liveness makes all three visible to 'conclave
- * nodes' and /status/nodes; a second init is refused; a node restarts on its store with nothing
- * reachable on its --join list.
+ * nodes' and /status/nodes (and a killed one as dead); the allocator replicates to the joined
+ * nodes; split and lease-transfer and their errors; a second init is refused; a node restarts on
+ * its store with nothing reachable on its --join list.
  */
 class InitJoinProcessTest {
     private static final Duration READY = Duration.ofSeconds(30);
@@ -59,7 +60,7 @@ class InitJoinProcessTest {
                     NodeProcessSpec.currentClassPath(), jvmFlags(), NodeProcessSpec.ASSIGNED_BY_CLUSTER,
                     dir.resolve("s" + i), addresses.get(i), dir.resolve("n" + i + ".log"),
                     List.of("--join", join, "--http", "127.0.0.1:" + ports[3 + i], "--fsync", "false",
-                            "--tick", "50ms")));
+                            "--tick", "50ms", "--liveness-interval", "300ms", "--liveness-ttl", "1500ms")));
             nodes.add(n);
             n.start();
         }
@@ -117,6 +118,12 @@ class InitJoinProcessTest {
         Result moved = run("lease-transfer", "--host", addresses.get(2), "--range", "3", "--to", "3");
         assertEquals(0, moved.code, moved.all());
         assertTrue(moved.out.contains("range 3: lease transferred to node 3"), moved.all());
+
+        // A killed node turns dead once its record expires.
+        nodes.get(2).kill();
+        Result third = awaitOutput(() -> run("nodes", "--host", addresses.get(0)),
+                r -> r.code == 0 && count(r.out, " live ") == 2 && count(r.out, " dead ") == 1);
+        assertTrue(third.out.lines().anyMatch(l -> l.contains(addresses.get(2)) && l.contains(" dead ")), third.out);
 
         // A restart on its store needs no --join answer: stop everyone, start one alone.
         NodeProcess.stopAll(nodes, STOP_GRACE);
