@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * and its followers stop ticking, so that thousands of idle groups cost nothing per tick.
  *
  * <p>A leader quiesces only when nothing is in flight: every member has the whole log, all of
- * it is committed and applied, no read round or leadership transfer is pending, and no member's
+ * it is committed and applied, no read or parked request waits and no leadership transfer is pending, and no member's
  * node is silent. It then sends each follower a heartbeat flagged {@code quiesce}; a follower
  * whose log ends exactly at the leader's commit index quiesces too. Any proposal, read, admin
  * request or Raft message other than a heartbeat response wakes a replica; a follower also wakes
@@ -30,8 +30,7 @@ final class Quiescence {
     private Quiescence() {}
 
     static boolean leaderCanQuiesce(Replica r, Liveness liveness) {
-        if (!r.isLeader() || r.raft.hasReady() || r.readRoundsInFlight > 0 || !r.queuedReads.isEmpty()
-                || !r.readableAt.isEmpty()) {
+        if (!r.isLeader() || r.raft.hasReady() || !r.readableAt.isEmpty() || !r.waiting.isEmpty()) {
             return false;
         }
         RaftStatus s = r.raft.status();

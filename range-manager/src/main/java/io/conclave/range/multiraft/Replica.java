@@ -43,8 +43,6 @@ final class Replica {
     boolean retired;
     /** Neither ticks nor heartbeats until woken; see {@link Quiescence}. */
     boolean quiesced;
-    /** ReadIndex rounds issued and not yet answered; a leader with any does not quiesce. */
-    int readRoundsInFlight;
 
     /** The range's descriptor as of the applied index; null while uninitialized (no snapshot yet). */
     io.conclave.range.rpc.RangeDescriptor desc;
@@ -76,9 +74,7 @@ final class Replica {
 
     /** Writes accepted this cycle; they are proposed together at the cycle's start. */
     final List<QueuedWrite> queuedWrites = new ArrayList<>();
-    /** Reads accepted this cycle; they share one ReadIndex round at the cycle's start. */
-    final List<ReadWaiter> queuedReads = new ArrayList<>();
-    /** Read rounds whose read index is known, waiting for {@link #applied} to reach it; FIFO. */
+    /** Local reads waiting for the published applied index to reach their index; FIFO. */
     final Deque<ReadBatch> readableAt = new ArrayDeque<>();
 
     Replica(long groupId, RawNode raft, GroupStorage storage, long applied, ConfState confState,
@@ -115,7 +111,7 @@ final class Replica {
     /** A read waiting for its group's read index to be applied locally. */
     record ReadWaiter(Pending pending, Runnable serve) {}
 
-    /** One ReadIndex round shared by the reads of one cycle. {@code index} is -1 until answered. */
+    /** Reads that may be served once the published applied index reaches {@code index}. */
     static final class ReadBatch {
         final long id;
         final long groupId;

@@ -13,7 +13,6 @@ import io.conclave.raft.MessageType;
 import io.conclave.raft.ProposalDroppedException;
 import io.conclave.raft.RaftConfig;
 import io.conclave.raft.RawNode;
-import io.conclave.raft.ReadState;
 import io.conclave.raft.Ready;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
@@ -161,7 +160,6 @@ public final class Scheduler implements AutoCloseable {
     /** Every other node that is a member of some local group; recomputed when memberships change. */
     private Set<Long> peerNodes = Set.of();
     private boolean peerNodesStale = true;
-    private final Set<Replica> readsToIssue = new LinkedHashSet<>();
     private final Set<Replica> writesToPropose = new LinkedHashSet<>();
     /** A batch of commit indexes and applies waiting to ride on the next commit; see {@link #mayDefer}. */
     private WriteBatch deferredBatch;
@@ -173,7 +171,6 @@ public final class Scheduler implements AutoCloseable {
     /** Splits and lease requests proposed here, by proposal id. */
     private final Map<Long, PendingCommand> pendingCommands = new HashMap<>();
     private final Map<GroupIndex, Pending> pendingConfChanges = new HashMap<>();
-    private final Map<Long, Replica.ReadBatch> readBatches = new HashMap<>();
     private final ArrayDeque<Expiry> expiries = new ArrayDeque<>();
     /** Raft hears that a snapshot went out only after the Ready that sent it was advanced. */
     private final List<Runnable> pendingSnapshotReports = new ArrayList<>();
@@ -373,7 +370,7 @@ public final class Scheduler implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                Event event = dirty.isEmpty() && readsToIssue.isEmpty() && writesToPropose.isEmpty()
+                Event event = dirty.isEmpty() && writesToPropose.isEmpty()
                         ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)
                         : inbox.poll();
                 for (int n = 0; event != null; event = ++n < settings.maxEventsPerCycle() ? inbox.poll() : null) {
@@ -564,7 +561,6 @@ public final class Scheduler implements AutoCloseable {
         dirty.remove(r);
         awake.remove(r);
         unpublished.remove(r);
-        readsToIssue.remove(r);
         writesToPropose.remove(r);
         waitingReplicas.remove(r);
         activeLeaseholders.remove(r);
@@ -936,40 +932,6 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private void queueRead(Replica r, Pending pending, Runnable serve) {
-        wake(r);
-        r.queuedReads.add(new Replica.ReadWaiter(pending, serve));
-        readsToIssue.add(r);
-    }
-
-    /** One ReadIndex round per range per cycle, shared by every read queued in the cycle. */
-    private void issueReads() {
-        for (Replica r : readsToIssue) {
-            if (r.queuedReads.isEmpty()) continue;
-            long id = nextReadId++;
-            readBatches.put(id, new Replica.ReadBatch(id, r.groupId, new ArrayList<>(r.queuedReads)));
-            r.queuedReads.clear();
-            r.raft.readIndex(ByteBuffer.allocate(8).putLong(id).array());
-            r.readRoundsInFlight++;
-            expiries.add(new Expiry(tickCount + settings.requestTimeoutTicks(), new Pending(f -> {}, 0), () -> {
-                if (readBatches.remove(id) != null) r.readRoundsInFlight--;
-            }, false));
-            dirty.add(r);
-        }
-        readsToIssue.clear();
-    }
-
-    private void recordReadStates(Replica r, List<ReadState> states) {
-        for (ReadState rs : states) {
-            if (rs.context().length != 8) continue;
-            Replica.ReadBatch b = readBatches.remove(ByteBuffer.wrap(rs.context()).getLong());
-            if (b == null) continue;
-            r.readRoundsInFlight--;
-            b.index = rs.index();
-            r.readableAt.add(b);
-        }
-    }
-
     private void serveReads(Replica r) {
         while (!r.readableAt.isEmpty() && r.readableAt.peek().index <= r.publishedApplied) {
             for (Replica.ReadWaiter w : r.readableAt.poll().waiters) {
@@ -1161,7 +1123,6 @@ public final class Scheduler implements AutoCloseable {
 
     private void runCycle() {
         proposeQueuedWrites();
-        issueReads();
         List<Replica> ready = new ArrayList<>();
         List<Ready> readies = new ArrayList<>();
         for (Replica r : dirty) {
@@ -1211,7 +1172,6 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
             if (r.retired) continue;
-            recordReadStates(r, readies.get(i).readStates());
             r.raft.advance(readies.get(i));
             dirty.add(r);
         }
@@ -1234,7 +1194,7 @@ public final class Scheduler implements AutoCloseable {
      * next cycle comes at once) and for at most {@link #MAX_DEFERRED_CYCLES} cycles.
      */
     private boolean mayDefer(boolean mustSync) {
-        if (mustSync || deferredCycles >= MAX_DEFERRED_CYCLES || inbox.isEmpty() || !readBatches.isEmpty()) {
+        if (mustSync || deferredCycles >= MAX_DEFERRED_CYCLES || inbox.isEmpty()) {
             return false;
         }
         for (Replica r : unpublished) {
@@ -1290,7 +1250,6 @@ public final class Scheduler implements AutoCloseable {
         r.observe(rd.softState());
         if (wasLeader && !r.isLeader()) {
             failWritesOf(r.groupId);
-            failReadRoundsOf(r);
         }
         if (wasLeader != r.isLeader() && !r.waiting.isEmpty()) answers.add(() -> retryWaiting(r));
         if (rd.hardState() != null) r.commitIndex = Math.max(r.commitIndex, rd.hardState().commit());
@@ -1507,19 +1466,6 @@ public final class Scheduler implements AutoCloseable {
         pendingCommands.values().removeIf(c -> {
             if (c.groupId() != groupId) return false;
             c.pending().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, c.what() + ": " + why);
-            return true;
-        });
-    }
-
-    /**
-     * Read rounds a deposed leader issued: Raft drops them on stepping down, so they would only
-     * time out. Rounds already answered stay valid and are served once applied.
-     */
-    private void failReadRoundsOf(Replica r) {
-        readBatches.values().removeIf(b -> {
-            if (b.groupId != r.groupId) return false;
-            r.readRoundsInFlight--;
-            for (Replica.ReadWaiter w : b.waiters) w.pending().answer(notLeaseholder(r));
             return true;
         });
     }

@@ -1,18 +1,18 @@
 /**
- * Multi-raft: one scheduler drives every Raft group of a node, and the replicated KV state
- * machine those groups run.
+ * Multi-raft ranges: one scheduler drives every range (Raft group) of a node, with the replicated
+ * KV state machine, the leases and the splits those ranges run.
  *
  * <h2>The cycle</h2>
  * One scheduler thread owns every {@link io.conclave.raft.RawNode} of the node. Other threads
  * (Netty I/O threads, the ticker) only put events in its bounded inbox. Each cycle:
  * <ol>
  *   <li>drains the inbox (Raft batches, KV and admin requests, ticks), stepping and ticking the
- *       groups concerned, which become <em>dirty</em>, and queuing writes and reads;</li>
+ *       ranges concerned, which become <em>dirty</em>, queuing writes and answering or queuing
+ *       reads (see Leases);</li>
  *   <li>proposes each group's queued writes as one entry ({@code Command.KvBatch}, split at
  *       {@code MAX_PROPOSAL_BATCH_BYTES}): Raft sends one APPEND per proposal to each follower,
  *       which answers each, so one entry per cycle instead of one per write divides the
  *       messages, log entries and Raft steps by the batching factor;</li>
- *   <li>issues one ReadIndex round per group for the reads queued this cycle;</li>
  *   <li>collects a {@link io.conclave.raft.Ready} from every dirty group that has one, and puts
  *       all of them in ONE {@link io.conclave.storage.WriteBatch}: snapshots, entries, hard
  *       states, the state-machine writes of committed entries and the applied index;</li>
@@ -23,8 +23,8 @@
  *   <li>only then sends every other message: persist-before-send is the line after the commit
  *       in {@code Scheduler.runCycle}. All messages for one node go in one RaftBatch frame, with
  *       heartbeats coalesced to tuples ({@link io.conclave.range.multiraft.Outbox});</li>
- *   <li>advances each group, answers the other requests, and after a commit serves the reads
- *       whose read index is applied.</li>
+ *   <li>advances each range, answers the other requests, and after a commit serves the reads
+ *       whose index is now applied and published.</li>
  * </ol>
  * Requests that arrive while a cycle runs are batched into the next: with many concurrent
  * clients one fsync and one frame per peer carry many entries. Idle groups cost nothing but
@@ -62,9 +62,9 @@
  * entries persisted by an earlier, advanced Ready), so a crash before the batch commits loses
  * nothing: the applied index commits atomically with the effects, and the entry is applied
  * again after a restart, or by the next leader. Reads keep their rule: a read is served only
- * once the applied index reaches its read index, at the end of a cycle after the commit, from
- * the store; a read sent after a write's answer reaches the scheduler in a later cycle, with a
- * read index at least the write's.
+ * once the published applied index (as of the last commit) reaches its index, from the store;
+ * a read sent after a write's answer reaches the scheduler later, with an index at least the
+ * write's (see Leases).
  *
  * <p><b>A batch that needs no fsync rides on the next one.</b> When no Ready of a cycle asks
  * for a sync (no entries, snapshot, new group, or term or vote change: only commit indexes,
@@ -75,31 +75,95 @@
  * applied index together. Reads are served only at {@code Replica.publishedApplied}, the applied
  * index as of the last commit, so a read never sees state the store does not show.
  *
- * <h2>The state machine</h2>
- * Keys are hashed to groups 1..G ({@link io.conclave.range.multiraft.KvKeys}); a group's keys
- * are one prefix of the store, so a snapshot is a prefix scan and installing one a range delete.
- * Writes are proposed on the leader and answered when committed (see above); reads (get) use
- * ReadIndex on the leader and are answered from the store once the applied index reaches the
- * read index; scans run a ReadIndex round on every group (a follower's round is forwarded to its
- * leader). The snapshot point moves to the applied index in every batch that applies entries, so
- * the committed store is always exactly the image of the snapshot Raft would send; the log is
- * compacted to it after {@code logEntriesBeforeSnapshot} entries or {@code logBytesBeforeSnapshot}
- * bytes.
+ * <h2>Ranges</h2>
+ * Every Raft group is a range: group id == range id. A replica's {@code RangeDescriptor}
+ * (span, replicas, generation) and {@code Lease} are range-local keys
+ * ({@code Keys.rangeDescriptorKey}, {@code Keys.rangeLeaseKey}) written only by Raft apply, and
+ * user data lives under the user keys themselves, so a split moves no data. A range's image (the
+ * snapshot) is its range-local keys plus its data span {@code [dataStart(start), end)}; installing
+ * one deletes both spans first. The scheduler keeps the initialized replicas by span end
+ * ({@code spans}), which routes {@code range_id == 0} requests and refuses a snapshot whose span
+ * overlaps another local replica (a range split off a range this node has not split yet: the
+ * split, applied later, creates it; the leader retries the snapshot meanwhile). Bootstrap writes
+ * each range's Raft state at {@code RAFT_INIT_INDEX} (log truncated there, as CockroachDB does),
+ * so a replica added later always starts from a snapshot, which carries the descriptor.
+ *
+ * <p>Requests name their range. The router refuses what the range cannot take: no replica
+ * (RANGE_NOT_FOUND), keys outside the span (RANGE_KEY_MISMATCH with this replica's descriptor
+ * and the local one that holds the key), bad keys (local keys never; meta and system keys only
+ * through range 1). Writes are proposed in batches (see the cycle) with the lease sequence they
+ * were proposed under; at apply, on every replica alike, a write whose sequence is not the
+ * current lease's, or whose keys left the span (a split applied first), writes nothing and its
+ * proposer answers NOT_LEASEHOLDER or RANGE_KEY_MISMATCH. Conditional put, increment, meta update
+ * and delete range read at apply through {@link io.conclave.range.multiraft.BatchView}, the store
+ * as the uncommitted batch will leave it, so every replica computes the same result. The size of
+ * each range is kept at apply the same way. Conf changes rewrite the descriptor's replicas and
+ * bump its generation.
+ *
+ * <h2>Splits</h2>
+ * {@code split_range} is proposed by the leaseholder through the left range's log and checked
+ * again at apply against the descriptor then current. Applying it, in the cycle's one batch: the
+ * left descriptor ends at the split key with the next generation; the right range is created in
+ * place on the same replicas: Raft state at {@code RAFT_INIT_INDEX}, descriptor, and the left's
+ * lease (the holder serves both halves at once). A right replica that already exists
+ * uninitialized (created by an early message of the right range's new leader) keeps its term and
+ * vote and is initialized in place: its Ready of that cycle, if not yet persisted, is dropped
+ * and the object replaced ({@code retired}) once the batch is durable. One that is already
+ * initialized (it got a snapshot) is left alone. The batch creating a range always commits
+ * (never deferred); the right replica is loaded from the store after the commit, and the node
+ * that led the left campaigns for the right at once.
+ *
+ * <h2>Leases</h2>
+ * Expiration-based and replicated through the range's log ({@link io.conclave.range.LeaseRules}
+ * holds the rules: validity, stasis of the last max offset, non-overlap across holders, a request
+ * names the lease it replaces). The Raft leader acquires one on demand when a request finds none
+ * valid (the request waits, parked on the replica, retried each tick); a Raft leader facing
+ * another node's valid lease hands Raft leadership to that holder (as CockroachDB does), since
+ * only the leader can propose, so writes need lease and leadership together; a holder that is
+ * not (yet) the leader parks its requests until leadership arrives. Only ranges that served
+ * within one lease duration renew, in the second half of the lease: idle ranges let their
+ * leases lapse and cost no Raft writes. A transfer: the holder stops serving at once, proposes a
+ * lease for the target starting now with the next sequence, and once applied hands Raft
+ * leadership over. After a restart a node does not use a lease it held before (a transfer it
+ * proposed may still apply) until a lease request of its own, from this run, applied.
+ *
+ * <p>Reads on the leaseholder take no Raft round: a read waits only until the published applied
+ * index reaches the commit index known when it arrived. That covers every acknowledged write:
+ * this node answers its writes only once it applied them, and an earlier holder's writes precede
+ * this node's lease in the log (a write under an older lease sequence never applies after it).
+ *
+ * <p>Snapshots: the snapshot point moves to the applied index in every batch that applies
+ * entries, so the committed store is always exactly the image of the snapshot Raft would send;
+ * the log is compacted to it after {@code logEntriesBeforeSnapshot} entries or
+ * {@code logBytesBeforeSnapshot} bytes.
  *
  * <h2>Hazards</h2>
  * <ul>
  *   <li>Anything that blocks the scheduler thread stalls every group on the node, and with it
  *       heartbeats: leases and elections suffer. Store reads for answers run on it too; keep
  *       scans bounded ({@code maxScanRows}).</li>
- *   <li>A snapshot is one message holding the whole group; a group above
+ *   <li>A snapshot is one message holding the whole range; a range above
  *       {@code maxSnapshotKeys} keys, or bigger than a frame, cannot be sent to a new
- *       replica. Splitting ranges is what bounds this, later.</li>
+ *       replica. Splits by size are what bound this; a range that cannot split is stuck.</li>
+ *   <li>Reads at apply (conditional put, increment, delete range, sizes) go through
+ *       {@link io.conclave.range.multiraft.BatchView}; a data write that bypassed it would make
+ *       replicas disagree. Delete range and the size computed at load and split scan the span on
+ *       the scheduler thread: large ranges stall every range of the node meanwhile.</li>
+ *   <li>Lease safety rests on the clocks staying within the max offset (the node's offset guard
+ *       stops a node that drifts) and on the max offset being the same on every node: the
+ *       non-overlap check runs at apply with the local setting.</li>
+ *   <li>A leaseholder that dies leaves its ranges unserved until its lease expires plus the max
+ *       offset (9 s by default); clients retry meanwhile. Removing the leaseholder's own replica
+ *       has the same cost: transfer the lease first.</li>
+ *   <li>Data of a replica removed from its range, or beyond the span of a snapshot that shrank
+ *       a replica, stays in the store until a later snapshot of that span deletes it; it is
+ *       never served (requests are checked against the descriptor).</li>
  *   <li>The writes of one batch entry share its fate: a dropped proposal (not leader, over the
  *       uncommitted limit) answers all of them with the same error, and they apply in arrival
  *       order at one log index.</li>
- *   <li>Writes are idempotent (put, delete) and clients retry after a timeout or a leader
- *       change, so a retried write may apply twice; a non-idempotent command would need
- *       deduplication by proposal id first.</li>
+ *   <li>A write whose fate is unknown (leadership lost after proposing, timeout after
+ *       proposing) is answered AMBIGUOUS_RESULT: it may still apply. Put and delete may be
+ *       retried; conditional put and increment must not be retried blindly.</li>
  *   <li>Removed replicas are only marked removed in memory (they stop ticking); after a
  *       restart such a replica is loaded again but cannot campaign, since its membership
  *       excludes it. Re-adding a removed node to the same group is not supported yet.</li>

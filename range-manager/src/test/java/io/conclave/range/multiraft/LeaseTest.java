@@ -108,7 +108,16 @@ class LeaseTest {
             long before = acknowledged.get();
             cluster.crash(victim);
             long survivor = victim % 3 + 1;
-            LocalCluster.await("writes to go on after the holder's crash", () -> acknowledged.get() > before + 20);
+            try {
+                LocalCluster.await("writes to go on after the holder's crash", () -> acknowledged.get() > before + 20);
+            } catch (AssertionError e) {
+                stop.set(true);
+                StringBuilder why = new StringBuilder(e.getMessage() + "; problems " + problems);
+                for (long id : cluster.nodeIds()) {
+                    if (cluster.alive(id)) why.append("\nnode ").append(id).append(": ").append(cluster.status(id, 2));
+                }
+                throw new AssertionError(why.toString());
+            }
             stop.set(true);
             for (Thread t : threads) t.join(TimeUnit.SECONDS.toMillis(LocalCluster.WAIT_SECONDS));
             assertEquals(List.of(), problems);

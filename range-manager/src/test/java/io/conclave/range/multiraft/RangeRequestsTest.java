@@ -53,8 +53,11 @@ class RangeRequestsTest {
     void requestsAreRoutedByRangeAndEveryOperationApplies() throws Exception {
         // Two user ranges: 2 = [0x04, 0x81ff), 3 = [0x81ff, 0xffff).
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 2)) {
-            long leader = cluster.awaitLeader(2);
-            assertTrue(cluster.kv(leader, put(2, "a", "1")).hasKvResponse());
+            cluster.awaitLeader(2);
+            assertTrue(SplitTest.send(cluster, put(2, "a", "1")).hasKvResponse());
+            long[] holder = {0};
+            LocalCluster.await("a leaseholder of range 2 that leads it", () -> (holder[0] = LeaseTest.holder(cluster, 2)) != 0);
+            long leader = holder[0];
             assertArrayEquals(bs("1").toByteArray(),
                     cluster.kv(leader, get(0, bs("a").toByteArray())).getKvResponse().getValue().toByteArray());
 
@@ -92,7 +95,10 @@ class RangeRequestsTest {
             assertEquals(ErrorResponse.Code.CONDITION_FAILED, code(cluster.kv(leader, absent)));
 
             // Increment of the range-id counter on range 1 (bootstrap wrote 3).
-            long metaLeader = cluster.awaitLeader(1);
+            cluster.awaitLeader(1);
+            assertTrue(SplitTest.send(cluster, get(1, Keys.rangeIdCounterKey())).hasKvResponse());
+            LocalCluster.await("a leaseholder of range 1 that leads it", () -> (holder[0] = LeaseTest.holder(cluster, 1)) != 0);
+            long metaLeader = holder[0];
             KvRequest inc = KvRequest.newBuilder().setRangeId(1).setIncrement(KvIncrement.newBuilder()
                     .setKey(ByteString.copyFrom(Keys.rangeIdCounterKey())).setDelta(1)).build();
             assertEquals(4, ByteBuffer.wrap(cluster.kv(metaLeader, inc).getKvResponse().getValue().toByteArray()).getLong());
@@ -144,7 +150,7 @@ class RangeRequestsTest {
             long down = leader % 3 + 1;
             cluster.crash(down);
             for (int i = 0; i < 40; i++) {
-                RangeReply r = cluster.kv(leader, put(2, "k" + i, "v" + i));
+                RangeReply r = SplitTest.send(cluster, put(2, "k" + i, "v" + i));
                 assertTrue(r.hasKvResponse(), r.toString());
             }
             cluster.restart(down);

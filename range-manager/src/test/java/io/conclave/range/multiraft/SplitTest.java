@@ -49,9 +49,15 @@ class SplitTest {
     static RangeReply send(LocalCluster cluster, KvRequest req) throws Exception {
         long node = 1;
         RangeReply last = null;
-        for (int attempt = 0; attempt < 200; attempt++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (int attempt = 0; attempt < 5_000 && System.nanoTime() < deadline; attempt++) {
             if (cluster.alive(node)) {
-                last = cluster.kv(node, req);
+                try {
+                    last = cluster.kv(node, req);
+                } catch (java.util.concurrent.TimeoutException crashedMeanwhile) {
+                    node = node % cluster.nodeIds().size() + 1;
+                    continue;
+                }
                 ErrorResponse.Code code = last.hasError() ? last.getError().getCode() : null;
                 if (code == null || code == ErrorResponse.Code.RANGE_KEY_MISMATCH
                         || code == ErrorResponse.Code.CONDITION_FAILED || code == ErrorResponse.Code.BAD_REQUEST) {
@@ -72,9 +78,15 @@ class SplitTest {
     static RangeReply admin(LocalCluster cluster, AdminRequest req) throws Exception {
         long node = 1;
         RangeReply last = null;
-        for (int attempt = 0; attempt < 200; attempt++) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (int attempt = 0; attempt < 5_000 && System.nanoTime() < deadline; attempt++) {
             if (cluster.alive(node)) {
-                last = cluster.admin(node, req);
+                try {
+                    last = cluster.admin(node, req);
+                } catch (java.util.concurrent.TimeoutException crashedMeanwhile) {
+                    node = node % cluster.nodeIds().size() + 1;
+                    continue;
+                }
                 if (!last.hasError() || (last.getError().getCode() != ErrorResponse.Code.NOT_LEASEHOLDER
                         && last.getError().getCode() != ErrorResponse.Code.RANGE_NOT_FOUND)) {
                     return last;
