@@ -120,7 +120,9 @@ public final class RangeClient implements AutoCloseable {
         checkKey(key);
         checkValue(value);
         KvRequest.Builder r = KvRequest.newBuilder().setPut(KvPut.newBuilder().setKey(bytes(key)).setValue(bytes(value)));
-        sender.kv(key, r, Sender.Idempotence.IDEMPOTENT, "put " + Keys.pretty(key), deadline());
+        // Not idempotent under concurrency: replayed after an ambiguous attempt, a put would revert
+        // writes made in between by other clients (see the package documentation).
+        sender.kv(key, r, Sender.Idempotence.NOT_IDEMPOTENT, "put " + Keys.pretty(key), deadline());
     }
 
     /** Writes every pair, in parallel (at most maxParallelRequests at once); no atomicity across keys. */
@@ -134,7 +136,7 @@ public final class RangeClient implements AutoCloseable {
     public void delete(byte[] key) {
         checkKey(key);
         KvRequest.Builder r = KvRequest.newBuilder().setDelete(KvDelete.newBuilder().setKey(bytes(key)));
-        sender.kv(key, r, Sender.Idempotence.IDEMPOTENT, "delete " + Keys.pretty(key), deadline());
+        sender.kv(key, r, Sender.Idempotence.NOT_IDEMPOTENT, "delete " + Keys.pretty(key), deadline());
     }
 
     /**
@@ -393,7 +395,7 @@ public final class RangeClient implements AutoCloseable {
         byte[] cursor = start;
         for (int piece = 0; piece < MAX_PIECES_PER_CALL && Keys.compare(cursor, end) < 0; piece++) {
             final byte[] from = cursor;
-            Sender.Routed routed = sender.call(Sender.Op.kv(from, Sender.Idempotence.IDEMPOTENT,
+            Sender.Routed routed = sender.call(Sender.Op.kv(from, Sender.Idempotence.NOT_IDEMPOTENT,
                     "delete range [" + Keys.pretty(from) + ", " + Keys.pretty(end) + ")", d -> KvRequest.newBuilder()
                             .setDeleteRange(KvDeleteRange.newBuilder().setStartKey(bytes(from))
                                     .setEndKey(bytes(min(end, d.getEndKey().toByteArray())))).build()), deadline);

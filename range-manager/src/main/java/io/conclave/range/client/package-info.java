@@ -24,9 +24,14 @@
  *       descriptor is stale (replicas moved) and is evicted.</li>
  *   <li>A TIMEOUT answer: the node never proposed the request (it answers AMBIGUOUS_RESULT once
  *       it has), so any request is retried, elsewhere after a backoff.</li>
- *   <li>No answer at all, AMBIGUOUS_RESULT, INTERNAL: an idempotent request (get, scan, put, delete,
- *       delete range, meta update) is retried elsewhere after a backoff. A conditional put or an
- *       increment is NOT: it fails with AMBIGUOUS_RESULT, because a retry could apply it twice.
+ *   <li>No answer at all, AMBIGUOUS_RESULT, INTERNAL: a request that a replay cannot harm (get,
+ *       scan, meta update, whose generation rule makes it idempotent) is retried elsewhere after
+ *       a backoff. A write is NOT: put, delete, delete range, conditional put and increment fail
+ *       with AMBIGUOUS_RESULT. A conditional put or increment could apply twice; a put or delete
+ *       replayed seconds later would revert what other clients wrote in between (a history no
+ *       linearizable order explains; the range process tests caught exactly that across a
+ *       leaseholder kill). Transactions will make replays harmless; until then the caller
+ *       decides, knowing the outcome is unknown.
  *       Only a failure the dialer marks {@link io.conclave.range.client.NotSentException} (the
  *       connection could not be made) lets those be retried.</li>
  *   <li>Everything else (BAD_REQUEST, TOO_LARGE, STORE_FULL, CLUSTER_MISMATCH, CLOCK_OFFSET,
@@ -60,8 +65,7 @@
  *   <li>Node addresses come from the seeds, NOT_LEASEHOLDER hints, {@code addReplica} and the
  *       liveness records on range 1 (read at most every few seconds, when a replica's address is
  *       unknown). A client whose seeds all died before it read them knows only the hints it got.</li>
- *   <li>A timed-out idempotent write may still be applied later; a retried delete range may
- *       report fewer deletions than happened.</li>
+ *   <li>A write that failed with AMBIGUOUS_RESULT may still be applied later, once.</li>
  * </ul>
  */
 package io.conclave.range.client;

@@ -191,17 +191,24 @@ class RangeClientTest {
     }
 
     @Test
-    void idempotentWritesAreRetriedAfterAnAmbiguousFailureOthersAreNot() {
+    void writesAreNeverReplayedAfterAnAmbiguousFailure() {
         try (RangeClient c = client(FakeCluster.addr(1))) {
             c.put(b("warm"), b("up"));
+            // A replayed put could revert another client's later write: the caller hears AMBIGUOUS.
             cluster.fault(1, Fault.LOST_AFTER_APPLY);
-            c.put(b("a"), b("1"));
+            KvException e = assertThrows(KvException.class, () -> c.put(b("a"), b("1")));
+            assertEquals(ErrorResponse.Code.AMBIGUOUS_RESULT, e.code());
+            assertEquals("1", s(c.get(b("a")).orElseThrow()), "applied once");
             cluster.fault(1, Fault.AMBIGUOUS_AFTER_APPLY);
-            c.put(b("a"), b("2"));
-            assertEquals("2", s(c.get(b("a")).orElseThrow()));
+            e = assertThrows(KvException.class, () -> c.delete(b("a")));
+            assertEquals(ErrorResponse.Code.AMBIGUOUS_RESULT, e.code());
+            assertTrue(c.get(b("a")).isEmpty());
+            // Reads are replayed freely.
+            cluster.fault(1, Fault.LOST_AFTER_APPLY);
+            assertEquals("up", s(c.get(b("warm")).orElseThrow()));
 
             cluster.fault(1, Fault.LOST_AFTER_APPLY);
-            KvException e = assertThrows(KvException.class, () -> c.increment(b("n"), 1));
+            e = assertThrows(KvException.class, () -> c.increment(b("n"), 1));
             assertEquals(ErrorResponse.Code.AMBIGUOUS_RESULT, e.code());
             assertEquals(1, c.increment(b("n"), 0), "applied once, never retried");
 
