@@ -31,8 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplaceDeadNodeProcessTest {
     private static final Duration READY = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    /** Liveness ttl (9 s) + dead-after + a few passes per range, with room for a loaded machine. */
-    private static final Duration CONVERGE = Duration.ofSeconds(60);
+    /**
+     * Liveness ttl (3 s here) + dead-after (2 s) + a few 2 s passes per range: about 15 s, with
+     * room for a machine shared with other builds.
+     */
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
 
     @TempDir
     Path dir;
@@ -50,7 +53,9 @@ class ReplaceDeadNodeProcessTest {
         List<String> addresses = new ArrayList<>();
         for (int port : ports) addresses.add("127.0.0.1:" + port);
         String peers = "1=" + addresses.get(0) + ",2=" + addresses.get(1) + ",3=" + addresses.get(2);
-        List<String> common = List.of("--fsync", "false", "--tick", "50ms", "--dead-after", "2s");
+        // Test-sized failure detection: liveness and leases of 3 s instead of 9 s.
+        List<String> common = List.of("--fsync", "false", "--tick", "50ms", "--dead-after", "2s",
+                "--liveness-interval", "1s", "--liveness-ttl", "3s", "--lease-duration", "3s");
         for (int i = 0; i < 3; i++) {
             List<String> flags = new ArrayList<>(List.of("--peers", peers, "--initial-ranges", "2"));
             flags.addAll(common);
