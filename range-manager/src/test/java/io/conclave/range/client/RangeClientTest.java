@@ -330,4 +330,56 @@ class RangeClientTest {
             throw e;
         }
     }
+
+    /** Threads on disjoint keys share one client while splits and lease moves happen: each sees its own writes. */
+    @Test
+    void concurrentCallersShareOneClient() throws Exception {
+        long seed = Long.getLong("test.seed", System.nanoTime());
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (RangeClient c = client(FakeCluster.addr(1), FakeCluster.addr(2));
+                RangeClient admin = client(FakeCluster.addr(3))) {
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final int thread = t;
+                threads.add(new Thread(() -> {
+                    SplittableRandom random = new SplittableRandom(seed + thread);
+                    TreeMap<String, String> model = new TreeMap<>();
+                    try {
+                        for (int i = 0; i < 150; i++) {
+                            String key = "t" + thread + "-" + random.nextInt(30);
+                            if (random.nextBoolean()) {
+                                c.put(b(key), b("v" + i));
+                                model.put(key, "v" + i);
+                            } else {
+                                assertEquals(Optional.ofNullable(model.get(key)), c.get(b(key)).map(RangeClientTest::s));
+                            }
+                        }
+                        String prefix = "t" + thread + "-";
+                        assertEquals(new ArrayList<>(model.keySet()), c.scan(b(prefix), b("t" + thread + "."), 100)
+                                .stream().map(kv -> s(kv.key())).toList());
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            SplittableRandom random = new SplittableRandom(seed);
+            for (int i = 0; i < 10; i++) {
+                try {
+                    admin.split(b("t" + random.nextInt(4) + "-" + random.nextInt(30)));
+                } catch (KvException e) {
+                    assertEquals(ErrorResponse.Code.BAD_REQUEST, e.code(), "seed " + seed);
+                }
+                synchronized (cluster) {
+                    long range = 2 + random.nextInt(cluster.leaseholder.size() - 1);
+                    cluster.leaseholder.put(range, 1L + random.nextInt(3));
+                }
+            }
+            for (Thread t : threads) t.join(30_000);
+        }
+        if (!failures.isEmpty()) {
+            System.err.println("RangeClientTest.concurrentCallersShareOneClient seed " + seed);
+            throw new AssertionError("seed " + seed, failures.get(0));
+        }
+    }
 }
