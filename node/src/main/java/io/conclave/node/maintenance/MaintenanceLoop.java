@@ -47,6 +47,15 @@ public final class MaintenanceLoop implements AutoCloseable {
     /** Meta records rewritten per pass at most, so that a pass after a restart stays short. */
     static final int MAX_META_UPDATES_PER_PASS = 256;
     private static final long CLOSE_WAIT_SECONDS = 10;
+    /**
+     * A learner's node lists the range within a heartbeat of being added (a replica is created,
+     * uninitialized, on the first message). One that still does not after this long refuses it.
+     */
+    static final long REFUSAL_GRACE_NANOS = 15_000_000_000L;
+    /** How long a node that refused a range is not asked again to take it. */
+    static final long REFUSAL_MEMORY_NANOS = 60L * 60 * 1_000_000_000L;
+    private static final long STATUS_UNKNOWN = -1;
+    private static final long RANGE_ABSENT = -2;
 
     private final ClusterOps cluster;
     private final Supplier<List<GroupStatus>> localStatus;
@@ -62,6 +71,8 @@ public final class MaintenanceLoop implements AutoCloseable {
     private final Map<Long, Long> metaCheckedGeneration = new HashMap<>();
     /** Range id -> learner node -> when this node first saw the learner. */
     private final Map<Long, Map<Long, Long>> learnerFirstSeenNanos = new HashMap<>();
+    /** Range id -> node -> until when that node is known to refuse a replica of the range. */
+    private final Map<Long, Map<Long, Long>> refusedUntilNanos = new HashMap<>();
     /** Node id -> {replicas, leases}, refreshed every countsRefresh and adjusted after each change. */
     private final Map<Long, int[]> counts = new HashMap<>();
     /** Nodes whose counts were read at least once (the others take no part in rebalancing). */
@@ -152,6 +163,7 @@ public final class MaintenanceLoop implements AutoCloseable {
         Set<Long> leasedIds = new HashSet<>();
         for (GroupStatus g : leased) leasedIds.add(g.getGroupId());
         learnerFirstSeenNanos.keySet().retainAll(leasedIds);
+        refusedUntilNanos.values().removeIf(Map::isEmpty);
         if (leased.isEmpty()) return;
         if (settings.metaRepair()) repairMeta(leased);
         Set<Long> splitNow = settings.autoSplit() ? autoSplit(leased) : Set.of();
@@ -326,22 +338,36 @@ public final class MaintenanceLoop implements AutoCloseable {
         firstSeen.keySet().retainAll(new HashSet<>(g.getLearnersList()));
         Set<Long> caughtUp = new TreeSet<>();
         Map<Long, Long> ages = new HashMap<>();
+        Map<Long, Long> refused = refusedUntilNanos.computeIfAbsent(rangeId, k -> new HashMap<>());
+        refused.values().removeIf(until -> until <= now);
         for (long learner : g.getLearnersList()) {
-            ages.put(learner, now - firstSeen.computeIfAbsent(learner, k -> now));
-            if (learnerApplied(rangeId, learner, addresses, statusByAddress) >= g.getCommit()) caughtUp.add(learner);
+            long age = now - firstSeen.computeIfAbsent(learner, k -> now);
+            ages.put(learner, age);
+            long applied = learnerApplied(rangeId, learner, addresses, statusByAddress);
+            if (applied >= g.getCommit()) caughtUp.add(learner);
+            if (applied == RANGE_ABSENT && age >= REFUSAL_GRACE_NANOS && !refused.containsKey(learner)) {
+                // With node ids as replica ids, a node removed from a range may keep refusing it.
+                refused.put(learner, now + REFUSAL_MEMORY_NANOS);
+                LOG.warning("r" + rangeId + ": node " + learner + " has not created its replica "
+                        + age / 1_000_000 + " ms after being added; not adding it to this range again for "
+                        + REFUSAL_MEMORY_NANOS / 60_000_000_000L + " min");
+            }
         }
         RangeState fromStatus = RangeState.fromStatus(g, caughtUp, ages);
         // This node decides as the leaseholder even where the lease lapsed (it is the leader):
         // the allocator never removes the deciding node's replica.
         return new RangeState(fromStatus.rangeId(), fromStatus.voters(), fromStatus.learners(), nodeId,
-                caughtUp, ages);
+                caughtUp, ages, refused.keySet());
     }
 
-    /** The learner's applied index of the range, from its node's status (asked once per pass per node); -1 if unknown. */
+    /**
+     * The learner's applied index of the range, from its node's status (asked once per pass per
+     * node); STATUS_UNKNOWN if the node did not answer, RANGE_ABSENT if it has no such replica.
+     */
     private long learnerApplied(long rangeId, long learner, Map<Long, String> addresses,
             Map<String, Optional<AdminResponse>> statusByAddress) {
         String address = addresses.get(learner);
-        if (address == null) return -1;
+        if (address == null) return STATUS_UNKNOWN;
         Optional<AdminResponse> status = statusByAddress.computeIfAbsent(address, a -> {
             try {
                 return Optional.of(cluster.nodeStatus(a));
@@ -350,11 +376,11 @@ public final class MaintenanceLoop implements AutoCloseable {
                 return Optional.empty();
             }
         });
-        if (status.isEmpty()) return -1;
+        if (status.isEmpty()) return STATUS_UNKNOWN;
         for (GroupStatus s : status.get().getGroupsList()) {
             if (s.getGroupId() == rangeId) return s.getApplied();
         }
-        return -1;
+        return RANGE_ABSENT;
     }
 
     private boolean execute(long rangeId, Action action, Map<Long, String> addresses) {

@@ -34,10 +34,12 @@
  *   <li>Liveness expirations are compared with this node's physical clock: a clock offset up to
  *       the maximum offset shifts "dead" by that much, negligible beside {@code deadAfter}.</li>
  *   <li>A node removed from a range may later be the only place to add it back (the rebalancer
- *       moved a replica off it, then another node died). That works only if the scheduler lets
- *       a removed replica be re-created; where it does not, the learner never catches up and is
- *       removed after {@code learnerTimeout}, and the range keeps its dead voter meanwhile
- *       (still a live quorum: the dead one is replaced first, never removed first).</li>
+ *       moved a replica off it, then another node died). Node ids are replica ids, and a
+ *       scheduler that keeps the removed replica's tombstone drops the range's messages, so the
+ *       learner never appears in the node's status. After {@code REFUSAL_GRACE_NANOS} the loop
+ *       records the refusal, the allocator removes that learner and adds no other there for an
+ *       hour; the range keeps its dead voter meanwhile if no other node is free (still a live
+ *       quorum: a dead voter is replaced first, never removed first).</li>
  *   <li>A pass that throws is logged and the next runs on schedule; the loop ends only when the
  *       node closes it.</li>
  * </ul>

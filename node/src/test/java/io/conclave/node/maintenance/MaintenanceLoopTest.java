@@ -298,6 +298,29 @@ class MaintenanceLoopTest {
     }
 
     @Test
+    void aLearnerWhoseNodeNeverCreatesTheReplicaIsRemovedAndThatNodeAvoided() {
+        RangeDescriptor withLearner = desc(2, "", "", 4, 1, 2, 3).toBuilder()
+                .addReplicas(ReplicaDescriptor.newBuilder().setNodeId(4).setLearner(true)).build();
+        MaintenanceLoop loop = loop(settings.withEnabled(false, false, true));
+        for (int pass = 0; pass < 3; pass++) {
+            for (long n : new long[] {1, 2, 4, 5}) live(n, 9 * SECOND);
+            live(3, -600 * SECOND);
+            cluster.nodeStatus.put("h4:1", AdminResponse.newBuilder()
+                    .addGroups(GroupStatus.newBuilder().setGroupId(99)).build()); // answers, but has no r2
+            local.clear();
+            local.add(leased(withLearner, 1));
+            loop.runPass();
+            if (pass < 2) now.addAndGet(8 * SECOND);
+        }
+        assertEquals(List.of("remove r2 n4"), callsStartingWith("remove"));
+        // With the learner gone, the dead voter's replacement goes elsewhere.
+        local.clear();
+        local.add(leased(desc(2, "", "", 5, 1, 2, 3), 1));
+        loop.runPass();
+        assertEquals(List.of("add r2 n5 learner @h5:1"), callsStartingWith("add "));
+    }
+
+    @Test
     void failuresAreCountedAndTheLoopGoesOn() {
         live(1, 9 * SECOND);
         live(2, 9 * SECOND);

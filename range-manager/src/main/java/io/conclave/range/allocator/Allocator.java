@@ -14,8 +14,9 @@ import java.util.Optional;
  *
  * <p>In order, the first rule that applies wins:
  * <ol>
- *   <li>A learner is dealt with before anything else: removed if its node is not live or it has
- *       not caught up within the learner timeout, promoted once caught up, else waited for.</li>
+ *   <li>A learner is dealt with before anything else: removed if its node is not live, refuses
+ *       the range (see {@link RangeState#refusedNodes}) or it has not caught up within the
+ *       learner timeout; promoted once caught up; else waited for.</li>
  *   <li>More voters than the target: remove a dead voter, else an unreachable one, else the
  *       live voter on the node with the most replicas. If that is the leaseholder, transfer its
  *       lease first (a leaseholder never removes itself).</li>
@@ -88,6 +89,10 @@ public final class Allocator {
             if (health != Health.LIVE) {
                 return Optional.of(new Action.RemoveReplica(learner,
                         "learner on node " + learner + " which is " + health.name().toLowerCase()));
+            }
+            if (range.refusedNodes().contains(learner)) {
+                return Optional.of(new Action.RemoveReplica(learner, "node " + learner
+                        + " never created its replica of range " + range.rangeId() + " (removed from it before?)"));
             }
             if (range.caughtUpLearners().contains(learner)) {
                 if (view.liveVoters + 1 < quorum(range.voters().size() + 1)) return Optional.empty();
@@ -207,7 +212,8 @@ public final class Allocator {
 
         Optional<NodeState> bestNewNode(boolean countsKnownOnly) {
             return nodes.values().stream()
-                    .filter(n -> n.live() && !range.hasReplicaOn(n.nodeId()) && (n.countsKnown() || !countsKnownOnly))
+                    .filter(n -> n.live() && !range.hasReplicaOn(n.nodeId()) && !range.refusedNodes().contains(n.nodeId())
+                            && (n.countsKnown() || !countsKnownOnly))
                     .min(Comparator.comparingInt(NodeState::replicaCount).thenComparingLong(NodeState::nodeId));
         }
 

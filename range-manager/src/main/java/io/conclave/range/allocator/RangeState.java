@@ -15,20 +15,30 @@ import java.util.TreeSet;
  * @param caughtUpLearners learners whose applied index reached the leader's commit index
  * @param learnerAgeNanos for each learner, how long ago the deciding node first saw it (absent:
  *     just now)
+ * @param refusedNodes nodes known not to take a replica of this range: a learner added there
+ *     never appeared in the node's status (a node that held a replica of the range before and was
+ *     removed from it may keep refusing it). A learner there is removed; none is added there.
  */
 public record RangeState(long rangeId, Set<Long> voters, Set<Long> learners, long leaseholder,
-        Set<Long> caughtUpLearners, Map<Long, Long> learnerAgeNanos) {
+        Set<Long> caughtUpLearners, Map<Long, Long> learnerAgeNanos, Set<Long> refusedNodes) {
 
     public RangeState {
         voters = Set.copyOf(voters);
         learners = Set.copyOf(learners);
         caughtUpLearners = Set.copyOf(caughtUpLearners);
         learnerAgeNanos = Map.copyOf(learnerAgeNanos);
+        refusedNodes = Set.copyOf(refusedNodes);
         Invariants.require(rangeId > 0, "range id must be > 0, got %d", rangeId);
         for (long learner : learners) {
             Invariants.require(!voters.contains(learner),
                     "range %d: node %d is both voter and learner", rangeId, learner);
         }
+    }
+
+    /** A range with no refused nodes. */
+    public RangeState(long rangeId, Set<Long> voters, Set<Long> learners, long leaseholder,
+            Set<Long> caughtUpLearners, Map<Long, Long> learnerAgeNanos) {
+        this(rangeId, voters, learners, leaseholder, caughtUpLearners, learnerAgeNanos, Set.of());
     }
 
     /**

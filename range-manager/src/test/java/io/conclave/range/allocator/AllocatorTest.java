@@ -71,6 +71,15 @@ class AllocatorTest {
     }
 
     @Test
+    void aNodeThatRefusesTheRangeLosesItsLearnerAndGetsNoOther() {
+        Map<Long, NodeState> n = nodes(live(1, 2), live(2, 2), new NodeState(3, Health.DEAD, 2, 0), live(4, 0), live(5, 1));
+        RangeState refusing = new RangeState(2, Set.of(1L, 2L, 3L), Set.of(4L), 1, Set.of(), Map.of(), Set.of(4L));
+        assertEquals(new Action.RemoveReplica(4, ""), withoutReason(allocator.decide(refusing, n)));
+        RangeState after = new RangeState(2, Set.of(1L, 2L, 3L), Set.of(), 1, Set.of(), Map.of(), Set.of(4L));
+        assertEquals(new Action.AddLearner(5, ""), withoutReason(allocator.decide(after, n)));
+    }
+
+    @Test
     void deadVoterWithNowhereToGoIsKept() {
         Map<Long, NodeState> n = nodes(live(1, 2), live(2, 2), new NodeState(3, Health.DEAD, 2, 0));
         assertTrue(allocator.decide(range(2, Set.of(1L, 2L, 3L), Set.of(), 1), n).isEmpty());
