@@ -110,7 +110,7 @@ final class DeadNodeReplacementProcessTest {
 
     private void write(RangeDescriptor d, String suffix, Map<String, String> written) {
         String hex = hex(d.getStartKey().toByteArray()) + "-" + suffix;
-        client.put(key(hex), RangeTests.utf8("v-" + hex));
+        RangeTests.putOwnKey(client, key(hex), RangeTests.utf8("v-" + hex));
         written.put(hex, "v-" + hex);
     }
 

@@ -79,7 +79,7 @@ final class InitJoinRestartProcessTest {
         Map<String, String> written = new TreeMap<>();
         for (int i = 0; i < KEYS; i++) {
             String key = String.format("key-%04d", i);
-            client.put(utf8(key), utf8("value-" + i));
+            RangeTests.putOwnKey(client, utf8(key), utf8("value-" + i));
             written.put(key, "value-" + i);
             if (i == KEYS / 2) client.split(utf8("key-0100"));
         }

@@ -1,5 +1,8 @@
 package io.conclave.tests.ranges;
 
+import io.conclave.range.client.KvException;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.ErrorResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +17,25 @@ final class RangeTests {
     static long seed() {
         String fixed = System.getProperty("ranges.seed");
         return fixed != null ? Long.parseLong(fixed) : System.nanoTime() & 0xffff_ffffL;
+    }
+
+    /** How often a test's own put is repeated after an ambiguous answer before the test gives up. */
+    static final int PUT_ATTEMPTS = 5;
+
+    /**
+     * Puts and, on AMBIGUOUS_RESULT (the client never replays a write itself), puts again. Safe
+     * only where the test is the key's only writer and always writes the same value there.
+     */
+    static void putOwnKey(RangeClient client, byte[] key, byte[] value) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.put(key, value);
+                return;
+            } catch (KvException e) {
+                if (e.code() != ErrorResponse.Code.AMBIGUOUS_RESULT || attempt >= PUT_ATTEMPTS) throw e;
+                System.out.println("[ranges] put again after: " + e.getMessage());
+            }
+        }
     }
 
     static byte[] utf8(String s) {

@@ -94,7 +94,7 @@ final class SplitUnderLoadProcessTest {
                     String value = "v" + seed + "-" + i;
                     attempted.put(key, value);
                     try {
-                        client.put(utf8(key), utf8(value));
+                        RangeTests.putOwnKey(client, utf8(key), utf8(value));
                         acknowledged.put(key, value);
                     } catch (RuntimeException e) {
                         failedPuts.incrementAndGet();
