@@ -9,8 +9,9 @@ import java.time.Duration;
  *     allocates the id through range 1, one Raft round, so a second is plenty when healthy
  * @param backoffMin the pause after a round over every address failed; short, because the usual
  *     cause is that the cluster was not initialized yet and an operator is about to
- * @param backoffMax the longest pause (doubling from backoffMin): a node left waiting for hours
- *     must not hammer its join addresses
+ * @param backoffMax the longest pause (doubling from backoffMin): also how long a node may lag
+ *     behind the init it waited for; an attempt is one small request, so a waiting node costs
+ *     each join address one request per backoffMax
  */
 public record JoinSettings(Duration attemptTimeout, Duration backoffMin, Duration backoffMax) {
     public JoinSettings {
@@ -22,7 +23,7 @@ public record JoinSettings(Duration attemptTimeout, Duration backoffMin, Duratio
     }
 
     public static JoinSettings defaults() {
-        return new JoinSettings(Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofSeconds(5));
+        return new JoinSettings(Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofSeconds(2));
     }
 
     private static boolean positive(Duration d) {

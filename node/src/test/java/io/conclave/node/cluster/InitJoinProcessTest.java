@@ -65,6 +65,7 @@ class InitJoinProcessTest {
             n.start();
         }
         for (NodeProcess n : nodes) n.awaitLine(n.spec().waitingLine(), READY);
+        phase("started");
 
         // Before init: a verb gets told what the node waits for.
         Result early = run("nodes", "--host", addresses.get(0));
@@ -76,6 +77,7 @@ class InitJoinProcessTest {
         assertTrue(init.out.contains("initialized cluster ") && init.out.contains("node 1 at " + addresses.get(0)),
                 init.all());
         for (NodeProcess n : nodes) n.awaitReady(READY);
+        phase("init+ready");
         List<Long> ids = new ArrayList<>();
         for (NodeProcess n : nodes) ids.add(assignedId(n));
         assertEquals(1L, ids.get(0));
@@ -94,10 +96,12 @@ class InitJoinProcessTest {
         assertTrue(json.startsWith("{\"node_id\":" + ids.get(0) + ",\"nodes\":["), json);
         assertTrue(http(ports[4], "/health").contains("\"status\":\"ok\""));
         assertTrue(http(ports[3], "/status/ranges").contains("\"range_id\":2"));
+        phase("liveness");
         // The allocator replicates both ranges to the joined nodes.
         Result ranges = awaitOutput(() -> run("ranges", "--host", addresses.get(0)),
                 r -> r.code == 0 && count(r.out, "{1,2,3}") == 2);
         assertTrue(ranges.out.contains("(2 ranges)"), ranges.out);
+        phase("replicated");
 
         // Split and lease transfer, and their errors.
         Result split = run("split", "--host", addresses.get(1), "--key", "m");
@@ -118,12 +122,14 @@ class InitJoinProcessTest {
         Result moved = run("lease-transfer", "--host", addresses.get(2), "--range", "3", "--to", "3");
         assertEquals(0, moved.code, moved.all());
         assertTrue(moved.out.contains("range 3: lease transferred to node 3"), moved.all());
+        phase("split+transfer");
 
         // A killed node turns dead once its record expires.
         nodes.get(2).kill();
         Result third = awaitOutput(() -> run("nodes", "--host", addresses.get(0)),
                 r -> r.code == 0 && count(r.out, " live ") == 2 && count(r.out, " dead ") == 1);
         assertTrue(third.out.lines().anyMatch(l -> l.contains(addresses.get(2)) && l.contains(" dead ")), third.out);
+        phase("dead");
 
         // A restart on its store needs no --join answer: stop everyone, start one alone.
         NodeProcess.stopAll(nodes, STOP_GRACE);
@@ -131,6 +137,16 @@ class InitJoinProcessTest {
         second.start();
         second.awaitReady(READY);
         assertEquals(ids.get(1), assignedId(second));
+        phase("restart");
+    }
+
+    private long phaseStartNanos = System.nanoTime();
+
+    /** Prints how long each phase took: this test is the slowest of the module, keep it honest. */
+    private void phase(String name) {
+        long now = System.nanoTime();
+        System.out.printf("InitJoinProcessTest phase %-15s %6.1f s%n", name, (now - phaseStartNanos) / 1e9);
+        phaseStartNanos = now;
     }
 
     private static long assignedId(NodeProcess n) throws Exception {
@@ -193,7 +209,9 @@ class InitJoinProcessTest {
 
     private static List<String> jvmFlags() {
         List<String> flags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
-        flags.add("-Xmx192m");
+        // Short-lived nodes on a shared 2-core machine: C1 only and a serial collector start faster
+        // and leave the cores to the test.
+        flags.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         return flags;
     }
 }
