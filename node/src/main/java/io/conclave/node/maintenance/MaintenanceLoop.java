@@ -164,6 +164,11 @@ public final class MaintenanceLoop implements AutoCloseable {
         for (GroupStatus g : leased) leasedIds.add(g.getGroupId());
         learnerFirstSeenNanos.keySet().retainAll(leasedIds);
         refusedUntilNanos.values().removeIf(Map::isEmpty);
+        // Checked generations are kept while the replica is here, so a lease moving back and
+        // forth costs no meta reads; a replica gone (removed, merged away) is forgotten.
+        Set<Long> localIds = new HashSet<>();
+        for (GroupStatus g : local) localIds.add(g.getGroupId());
+        metaCheckedGeneration.keySet().retainAll(localIds);
         if (leased.isEmpty()) return;
         if (settings.metaRepair()) repairMeta(leased);
         Set<Long> splitNow = settings.autoSplit() ? autoSplit(leased) : Set.of();
