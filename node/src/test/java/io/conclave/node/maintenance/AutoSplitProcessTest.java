@@ -37,8 +37,17 @@ class AutoSplitProcessTest {
     private static final int VALUE_BYTES = 1000;
     private static final int SIZE_KEYS = 260; // about four times the limit
 
+    /** Small, quick-starting node JVMs: C1 only and the serial collector, on a machine shared with builds. */
+    private static final List<String> JVM_FLAGS = jvmFlags();
+
     @TempDir
     Path dir;
+
+    private static List<String> jvmFlags() {
+        List<String> flags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
+        flags.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        return List.copyOf(flags);
+    }
 
     private final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -55,7 +64,7 @@ class AutoSplitProcessTest {
         String peers = "1=" + addresses.get(0) + ",2=" + addresses.get(1) + ",3=" + addresses.get(2);
         for (int i = 0; i < 3; i++) {
             NodeProcess n = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
-                    NodeProcessSpec.currentClassPath(), NodeProcessSpec.LMDB_FLAGS, i + 1, dir.resolve("s" + (i + 1)),
+                    NodeProcessSpec.currentClassPath(), JVM_FLAGS, i + 1, dir.resolve("s" + (i + 1)),
                     addresses.get(i), dir.resolve("n" + (i + 1) + ".log"),
                     List.of("--peers", peers, "--fsync", "false", "--tick", "50ms",
                             "--range-max-bytes", Integer.toString(MAX_RANGE_BYTES),

@@ -37,8 +37,17 @@ class ReplaceDeadNodeProcessTest {
      */
     private static final Duration CONVERGE = Duration.ofSeconds(90);
 
+    /** Small, quick-starting node JVMs: C1 only and the serial collector, on a machine shared with builds. */
+    private static final List<String> JVM_FLAGS = jvmFlags();
+
     @TempDir
     Path dir;
+
+    private static List<String> jvmFlags() {
+        List<String> flags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
+        flags.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        return List.copyOf(flags);
+    }
 
     private final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -60,7 +69,7 @@ class ReplaceDeadNodeProcessTest {
             List<String> flags = new ArrayList<>(List.of("--peers", peers, "--initial-ranges", "2"));
             flags.addAll(common);
             start(new NodeProcessSpec(NodeProcessSpec.currentJava(), NodeProcessSpec.currentClassPath(),
-                    NodeProcessSpec.LMDB_FLAGS, i + 1, dir.resolve("s" + (i + 1)), addresses.get(i),
+                    JVM_FLAGS, i + 1, dir.resolve("s" + (i + 1)), addresses.get(i),
                     dir.resolve("n" + (i + 1) + ".log"), flags));
         }
         for (NodeProcess n : nodes) n.awaitReady(READY);
@@ -79,7 +88,7 @@ class ReplaceDeadNodeProcessTest {
             List<String> joinFlags = new ArrayList<>(List.of("--join", String.join(",", addresses.subList(0, 2))));
             joinFlags.addAll(common);
             NodeProcess fourth = start(new NodeProcessSpec(NodeProcessSpec.currentJava(),
-                    NodeProcessSpec.currentClassPath(), NodeProcessSpec.LMDB_FLAGS, NodeProcessSpec.ASSIGNED_BY_CLUSTER,
+                    NodeProcessSpec.currentClassPath(), JVM_FLAGS, NodeProcessSpec.ASSIGNED_BY_CLUSTER,
                     dir.resolve("s4"), addresses.get(3), dir.resolve("n4.log"), joinFlags));
             fourth.awaitReady(READY);
 
