@@ -9,6 +9,7 @@ import io.conclave.node.cluster.ClusterGate;
 import io.conclave.node.cluster.ClusterOptions;
 import io.conclave.node.cluster.JoinSettings;
 import io.conclave.node.cluster.LivenessSettings;
+import io.conclave.node.http.StatusServer;
 import io.conclave.node.maintenance.MaintenanceSettings;
 import io.conclave.range.multiraft.Scheduler;
 import io.conclave.range.multiraft.SchedulerSettings;
@@ -201,9 +202,17 @@ final class StartCommand implements Callable<Integer> {
                         JoinSettings.defaults(), clusterIdChosen -> initialize(opened, clusterIdChosen),
                         (c, n) -> opened.writeIdent(new StoreIdent(c, n)), () -> UUID.randomUUID().toString());
                 listenAddress = gate.listenAddress();
-                System.out.println("waiting for init or join on " + listen);
-                System.out.flush();
-                ClusterGate.Identity identity = gate.await();
+                String waiting = "waiting for init or join on " + listen;
+                ClusterGate.Identity identity;
+                try (StatusServer health = options.httpListen() == null ? null
+                        : StatusServer.waiting(options.httpListen(), "the node at " + listen + " is " + waiting)) {
+                    System.out.println(waiting);
+                    System.out.flush();
+                    identity = gate.await();
+                } catch (RuntimeException | InterruptedException e) {
+                    gate.close();
+                    throw e;
+                }
                 ident = new StoreIdent(identity.clusterId(), identity.nodeId());
             }
         } catch (RuntimeException | InterruptedException e) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -46,32 +47,56 @@ public final class StatusServer implements AutoCloseable {
      * @param health a one-line JSON object for /health, e.g. the node's id and address
      */
     public static StatusServer start(InetSocketAddress listen, long nodeId, ClusterView view, Supplier<String> health) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(listen, QUEUED_REQUESTS);
-        } catch (IOException e) {
-            throw new IllegalStateException("node " + nodeId + " cannot serve HTTP on " + listen + ": " + e.getMessage(), e);
+        HttpServer server = create(listen, "node " + nodeId);
+        ThreadPoolExecutor executor = executor("conclave-http-n" + nodeId);
+        server.setExecutor(executor);
+        server.createContext("/health", ex -> respond(ex, 200, () -> health.get()));
+        server.createContext("/status/nodes", ex -> respond(ex, 200, () -> Json.nodes(nodeId, view.nodes())));
+        server.createContext("/status/ranges", ex -> respond(ex, 200, () -> Json.ranges(nodeId, view.ranges())));
+        server.start();
+        return new StatusServer(server, executor);
+    }
+
+    /**
+     * What a node without an identity serves while it waits for init or a join: every page
+     * answers 503 with {@code {"status":"waiting", "message": ...}}, so a health check can tell a
+     * waiting node from a dead one. Closed before the node starts its real pages on the address.
+     */
+    public static StatusServer waiting(InetSocketAddress listen, String message) {
+        HttpServer server = create(listen, "a node waiting for init or join");
+        ThreadPoolExecutor executor = executor("conclave-http-waiting");
+        server.setExecutor(executor);
+        String body = "{\"status\":\"waiting\",\"message\":" + Json.string(message) + "}";
+        for (String page : List.of("/health", "/status/nodes", "/status/ranges")) {
+            server.createContext(page, ex -> respond(ex, 503, () -> body));
         }
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUED_REQUESTS), r -> {
-                    Thread t = new Thread(r, "conclave-http-n" + nodeId);
+        server.start();
+        return new StatusServer(server, executor);
+    }
+
+    private static HttpServer create(InetSocketAddress listen, String who) {
+        try {
+            return HttpServer.create(listen, QUEUED_REQUESTS);
+        } catch (IOException e) {
+            throw new IllegalStateException(who + " cannot serve HTTP on " + listen + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ThreadPoolExecutor executor(String threadName) {
+        return new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUED_REQUESTS),
+                r -> {
+                    Thread t = new Thread(r, threadName);
                     t.setDaemon(true);
                     return t;
                 });
-        server.setExecutor(executor);
-        server.createContext("/health", ex -> respond(ex, () -> health.get()));
-        server.createContext("/status/nodes", ex -> respond(ex, () -> Json.nodes(nodeId, view.nodes())));
-        server.createContext("/status/ranges", ex -> respond(ex, () -> Json.ranges(nodeId, view.ranges())));
-        server.start();
-        return new StatusServer(server, executor);
     }
 
     public InetSocketAddress address() {
         return server.getAddress();
     }
 
-    private static void respond(HttpExchange ex, Supplier<String> body) throws IOException {
-        int code = 200;
+    private static void respond(HttpExchange ex, int okCode, Supplier<String> body) throws IOException {
+        int code = okCode;
         String text;
         if (!"GET".equals(ex.getRequestMethod())) {
             code = 405;

@@ -67,7 +67,10 @@ class InitJoinProcessTest {
         for (NodeProcess n : nodes) n.awaitLine(n.spec().waitingLine(), READY);
         phase("started");
 
-        // Before init: a verb gets told what the node waits for.
+        // Before init: health checks and verbs are told what the node waits for.
+        String waitingHealth = http(ports[3], "/health");
+        assertTrue(waitingHealth.contains("\"status\":\"waiting\"") && waitingHealth.contains("init or join"),
+                waitingHealth);
         Result early = run("nodes", "--host", addresses.get(0));
         assertEquals(1, early.code, early.all());
         assertTrue(early.err.contains("not initialized yet"), early.all());
