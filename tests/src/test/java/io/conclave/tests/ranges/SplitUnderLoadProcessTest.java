@@ -52,6 +52,8 @@ final class SplitUnderLoadProcessTest {
     static final long META_SETTLE_MILLIS = 15_000;
     /** Scanners stop after this many bad scans: the first few tell the story. */
     static final int MAX_VIOLATIONS = 20;
+    /** Splits slower than this are printed with their wall-clock time, to find them in the node logs. */
+    static final long SLOW_SPLIT_MILLIS = 1_000;
 
     private RangeTestCluster cluster;
     private RangeClient client;
@@ -109,8 +111,13 @@ final class SplitUnderLoadProcessTest {
                 String splitKey = splitKey(splitPoints.get(s));
                 long t0 = System.nanoTime();
                 try {
-                    client.split(utf8(splitKey));
-                    loadSplitMillis.add(RangeTests.millisSince(t0));
+                    SplitResult r = client.split(utf8(splitKey));
+                    long took = RangeTests.millisSince(t0);
+                    loadSplitMillis.add(took);
+                    if (took >= SLOW_SPLIT_MILLIS) {
+                        System.out.println("[split] slow split at " + splitKey + " (r" + r.left().getRangeId() + " -> r"
+                                + r.right().getRangeId() + "): " + took + " ms, finished at " + java.time.LocalTime.now());
+                    }
                 } catch (RuntimeException e) {
                     splitFailures.add(splitKey + ": " + e.getMessage());
                 }
