@@ -438,7 +438,16 @@ public final class Scheduler implements AutoCloseable {
     private void tickAll() {
         tickCount++;
         List<Replica> quiet = new ArrayList<>();
+        Timestamp now = clock.now();
         for (Replica r : awake) {
+            // Lease and leadership belong together (only the leader proposes): a leader facing
+            // another node's valid lease hands leadership to that holder, which may be parking
+            // requests until it arrives.
+            if (r.isLeader() && r.lease.getHolder() != localNodeId && r.lease.getHolder() != 0
+                    && r.confState.voters().contains(r.lease.getHolder())
+                    && !LeaseRules.othersMayAcquire(r.lease, now, clock.maxOffsetNanos())) {
+                r.raft.transferLeadership(r.lease.getHolder());
+            }
             if (Quiescence.leaderCanQuiesce(r, liveness)) {
                 quiet.add(r);
                 continue;
@@ -787,7 +796,13 @@ public final class Scheduler implements AutoCloseable {
         boolean mine = lease.getHolder() == localNodeId && !r.transferringLease && !r.leaseFromPreviousRun;
         if (mine && LeaseRules.canServe(lease, localNodeId, now, maxOffset)) {
             if (LeaseRules.shouldRenew(lease, localNodeId, now, settings.leaseDurationNanos())) requestLease(r);
-            return r.isLeader() ? null : WAIT; // reads could go on, but one rule for all: leadership is coming
+            if (r.isLeader()) return null;
+            // Reads could go on, but one rule for all: ask the leader (Raft forwards it) to hand
+            // leadership here, and park the request until it arrives.
+            r.raft.transferLeadership(localNodeId);
+            wake(r);
+            dirty.add(r);
+            return WAIT;
         }
         if (mine && LeaseRules.status(lease, now, maxOffset) == LeaseRules.Status.VALID) return WAIT; // starts later
         if (lease.getHolder() != localNodeId && !LeaseRules.othersMayAcquire(lease, now, maxOffset)) {
