@@ -130,6 +130,27 @@ class RangeClientClusterTest {
         }
     }
 
+    /** The only seed dies: the client reaches the others through addresses it learned (liveness records, hints). */
+    @Test
+    void aClientWithOneSeedFindsTheOthersThroughLiveness(@TempDir Path dir) throws Exception {
+        try (ClientCluster cluster = new ClientCluster(dir, 3); RangeClient all = cluster.client(DEADLINE)) {
+            all.put(b("a"), b("1"));
+            long holder = all.leaseholderStatus(2).getLease().getHolder();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (all.scan(Keys.livenessStart(), Keys.livenessEnd(), 10).size() < 3) {
+                assertTrue(System.nanoTime() < deadline, "every node writes its liveness record");
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            try (RangeClient one = Clients.connect(List.of(cluster.hostPort(holder)),
+                    io.conclave.range.client.RangeClientSettings.defaults().withDeadline(DEADLINE))) {
+                assertEquals("1", s(one.get(b("a")).orElseThrow()));
+                cluster.stop(holder);
+                assertEquals("1", s(one.get(b("a")).orElseThrow()));
+                one.put(b("b"), b("2"));
+            }
+        }
+    }
+
     private static Set<String> diff(Set<String> a, Set<String> b) {
         Set<String> out = ConcurrentHashMap.newKeySet();
         out.addAll(a);
