@@ -52,6 +52,8 @@ final class SplitUnderLoadProcessTest {
     static final long META_SETTLE_MILLIS = 15_000;
     /** Scanners stop after this many bad scans: the first few tell the story. */
     static final int MAX_VIOLATIONS = 20;
+    /** Page scans ask for 1 to this many rows, so most pages end inside a range and some cross several. */
+    static final int MAX_PAGE_ROWS = 300;
     /** Splits slower than this are printed with their wall-clock time, to find them in the node logs. */
     static final long SLOW_SPLIT_MILLIS = 1_000;
 
@@ -78,6 +80,7 @@ final class SplitUnderLoadProcessTest {
         Map<String, String> acknowledged = new ConcurrentHashMap<>();
         List<String> scanViolations = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger scans = new AtomicInteger();
+        AtomicInteger pageScans = new AtomicInteger();
         AtomicInteger failedPuts = new AtomicInteger();
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         List<String> splitFailures = Collections.synchronizedList(new ArrayList<>());
@@ -125,20 +128,29 @@ final class SplitUnderLoadProcessTest {
         });
         List<Thread> scanners = new ArrayList<>();
         for (int s = 0; s < SCANNERS; s++) {
+            // Scanner 0 reads the whole user keyspace; the others read pages from a random key, so
+            // limits and resume keys are exercised across ranges that split under them.
+            boolean whole = s == 0;
+            SplittableRandom scanRandom = new SplittableRandom(seed + 17 * (s + 1));
             scanners.add(thread("scanner-" + s, () -> {
                 while ((writers.stream().anyMatch(Thread::isAlive) || splitter.isAlive())
                         && scanViolations.size() < MAX_VIOLATIONS) {
+                    byte[] from = whole ? Keys.USER_START : utf8(key(scanRandom.nextInt(PUTS)));
+                    int limit = whole ? SCAN_LIMIT : 1 + scanRandom.nextInt(MAX_PAGE_ROWS);
                     Set<String> before = Set.copyOf(acknowledged.keySet());
                     List<KeyValue> rows;
                     try {
-                        rows = client.scan(Keys.USER_START, Keys.KEY_MAX, SCAN_LIMIT);
+                        rows = client.scan(from, Keys.KEY_MAX, limit);
                     } catch (RuntimeException e) {
                         scanViolations.add("scan failed: " + e.getMessage());
                         continue;
                     }
-                    scans.incrementAndGet();
-                    String problem = checkScan(rows, before, attempted);
-                    if (problem != null) scanViolations.add("scan " + scans.get() + ": " + problem);
+                    int n = whole ? scans.incrementAndGet() : pageScans.incrementAndGet();
+                    String problem = checkScan(rows, from, limit, before, attempted);
+                    if (problem != null) {
+                        scanViolations.add((whole ? "scan " : "page scan ") + n + " from " + text(from) + " limit "
+                                + limit + ": " + problem);
+                    }
                 }
             }));
         }
@@ -149,14 +161,15 @@ final class SplitUnderLoadProcessTest {
         for (Thread t : all) t.join(LOAD_PHASE_CAP_MILLIS + 30_000);
         String context = "seed=" + seed;
         System.out.println("[split] load phase " + RangeTests.millisSince(start) + " ms: acknowledged="
-                + acknowledged.size() + " failedPuts=" + failedPuts.get() + " scans=" + scans.get() + " splits="
+                + acknowledged.size() + " failedPuts=" + failedPuts.get() + " scans=" + scans.get() + " pageScans=" + pageScans.get() + " splits="
                 + loadSplitMillis.size() + " (p50 " + RangeTests.quantile(loadSplitMillis, 0.5) + " ms, max "
                 + RangeTests.quantile(loadSplitMillis, 1.0) + " ms)");
         if (firstFailure.get() != null) System.out.println("[split] first failed put: " + firstFailure.get());
 
         assertEquals(List.of(), splitFailures, () -> "splits under load failed; " + context + "\n" + cluster.logTails(30));
         assertEquals(List.of(), head(scanViolations), () -> "bad scans; " + context);
-        assertTrue(scans.get() >= 3, () -> "only " + scans.get() + " scans ran during the splits; " + context);
+        assertTrue(scans.get() >= 3 && pageScans.get() >= 3, () -> "only " + scans.get() + " whole and "
+                + pageScans.get() + " page scans ran during the splits; " + context);
         assertEquals(0, failedPuts.get(), () -> "puts failed with no fault injected: " + firstFailure.get() + "; "
                 + context + "\n" + cluster.logTails(30));
         assertEquals(PUTS, acknowledged.size(), () -> "writers did not finish within the cap; " + context);
@@ -184,19 +197,25 @@ final class SplitUnderLoadProcessTest {
         assertEquals(List.of(), head(rowFailures), () -> "splits in a row failed; " + context + "\n" + cluster.logTails(30));
         checkMeta(2 + SPLITS_UNDER_LOAD + SPLITS_IN_A_ROW, context);
         List<KeyValue> finalScan = client.scan(Keys.USER_START, Keys.KEY_MAX, SCAN_LIMIT);
-        assertEquals(null, checkScan(finalScan, acknowledged.keySet(), attempted), () -> "final scan; " + context);
+        assertEquals(null, checkScan(finalScan, Keys.USER_START, SCAN_LIMIT, acknowledged.keySet(), attempted), () -> "final scan; " + context);
         assertEquals(acknowledged.size(), finalScan.size(), () -> "final scan has keys never acknowledged; " + context);
         checkReadBack(acknowledged, context);
     }
 
     /**
-     * Null if {@code rows} are in strictly increasing unsigned key order (so no duplicates), every
-     * row is a key that was written with its value, and every key of {@code mustHold} is there.
+     * Null if {@code rows} (a scan from {@code from} with {@code limit}) are at most {@code limit},
+     * at or after {@code from}, in strictly increasing unsigned key order (so no duplicates), each
+     * a key that was written with its value, and hold every key of {@code mustHold} the scan
+     * covered: all from {@code from} on if it returned fewer than {@code limit} rows, else up to
+     * its last row.
      */
-    static String checkScan(List<KeyValue> rows, Set<String> mustHold, Map<String, String> attempted) {
+    static String checkScan(List<KeyValue> rows, byte[] from, int limit, Set<String> mustHold,
+            Map<String, String> attempted) {
+        if (rows.size() > limit) return rows.size() + " rows returned for a limit of " + limit;
         Set<String> seen = new LinkedHashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             KeyValue kv = rows.get(i);
+            if (Keys.compare(kv.key(), from) < 0) return "row " + i + " " + Keys.pretty(kv.key()) + " is before the start";
             if (i > 0 && Keys.compare(rows.get(i - 1).key(), kv.key()) >= 0) {
                 return "not sorted or duplicated at row " + i + ": " + Keys.pretty(rows.get(i - 1).key()) + " then "
                         + Keys.pretty(kv.key());
@@ -209,7 +228,11 @@ final class SplitUnderLoadProcessTest {
             }
             seen.add(key);
         }
-        List<String> missing = mustHold.stream().filter(k -> !seen.contains(k)).sorted().limit(10).toList();
+        byte[] coveredUpTo = rows.size() < limit ? null : rows.get(rows.size() - 1).key();
+        List<String> missing = mustHold.stream()
+                .filter(k -> Keys.compare(utf8(k), from) >= 0
+                        && (coveredUpTo == null || Keys.compare(utf8(k), coveredUpTo) <= 0))
+                .filter(k -> !seen.contains(k)).sorted().limit(10).toList();
         if (!missing.isEmpty()) {
             return "missing " + missing.size() + "+ keys acknowledged before the scan began, e.g. " + missing
                     + " (scan returned " + rows.size() + " rows)";
