@@ -65,6 +65,12 @@ public final class Scheduler implements AutoCloseable {
     /** How long an idle scheduler thread waits for input before checking again. */
     private static final long IDLE_POLL_MILLIS = 50;
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /**
+     * Replicas woken per tick after a start: a node with thousands of ranges that woke them all at
+     * once would run thousands of elections in the same few ticks, and the scheduler, its inbox
+     * and the peers' would drown in votes while range 1 (meta, liveness) waited its turn.
+     */
+    static final int STARTUP_WAKES_PER_TICK = 200;
     /** Largest entry the raft config below lets one APPEND carry. */
     private static final long MAX_RAFT_MESSAGE_BYTES = 1 << 20;
     /**
@@ -150,6 +156,8 @@ public final class Scheduler implements AutoCloseable {
     private final Set<Replica> dirty = new LinkedHashSet<>();
     /** Replicas that tick: all but the quiesced and the removed. Idle groups leave this set. */
     private final Set<Replica> awake = new LinkedHashSet<>();
+    /** Loaded at start and not yet ticking; see {@link #STARTUP_WAKES_PER_TICK}. */
+    private final ArrayDeque<Replica> wakeAfterStart = new ArrayDeque<>();
     /** This cycle's outgoing Raft traffic, one batch per peer node. */
     private final Outbox outbox = new Outbox();
     /** Leaders' appends and heartbeats that leave before the cycle's commit; see {@link #sendBeforeCommit}. */
@@ -315,6 +323,13 @@ public final class Scheduler implements AutoCloseable {
         for (long g : store.groupIds()) {
             if (g > 0) loadReplica(g);
         }
+        // Range 1 ticks at once; the others wake a batch per tick, or earlier when a message or a
+        // request reaches them (wake() treats them as quiesced).
+        for (Replica r : replicas.values()) {
+            if (r.groupId == Keys.META_RANGE_ID || !awake.contains(r)) continue;
+            quiesce(r);
+            wakeAfterStart.add(r);
+        }
         LOG.info(() -> "node " + localNodeId + " scheduler starting with " + replicas.size() + " ranges");
         thread.start();
     }
@@ -437,6 +452,10 @@ public final class Scheduler implements AutoCloseable {
 
     private void tickAll() {
         tickCount++;
+        for (int i = 0; i < STARTUP_WAKES_PER_TICK && !wakeAfterStart.isEmpty(); i++) {
+            Replica r = wakeAfterStart.poll();
+            if (!r.retired) wake(r);
+        }
         List<Replica> quiet = new ArrayList<>();
         Timestamp now = clock.now();
         for (Replica r : awake) {
@@ -813,7 +832,10 @@ public final class Scheduler implements AutoCloseable {
             }
             return notLeaseholder(r);
         }
-        if (!r.isLeader()) return notLeaseholder(r);
+        if (!r.isLeader()) {
+            if (r.leaderId == 0) wake(r); // still waiting to wake after a start: elect now
+            return notLeaseholder(r);
+        }
         requestLease(r);
         return WAIT;
     }

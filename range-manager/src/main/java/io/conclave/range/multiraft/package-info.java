@@ -139,6 +139,10 @@
  *
  * <h2>Hazards</h2>
  * <ul>
+ *   <li>A start wakes range 1 at once and the other replicas {@code STARTUP_WAKES_PER_TICK} per
+ *       tick (or earlier, when a message or a request reaches them): waking thousands together
+ *       made thousands of elections in the same ticks, and meta and liveness waited behind them
+ *       for up to 20 seconds with 10,000 ranges.</li>
  *   <li>Anything that blocks the scheduler thread stalls every group on the node, and with it
  *       heartbeats: leases and elections suffer. Store reads for answers run on it too; keep
  *       scans bounded ({@code maxScanRows}).</li>
