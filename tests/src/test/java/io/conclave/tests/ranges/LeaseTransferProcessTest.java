@@ -79,9 +79,9 @@ final class LeaseTransferProcessTest {
     }
 
     /**
-     * get and conditional put only: the client never retries a conditional put after an
-     * ambiguous attempt, so this isolates the leases (stale reads, lost writes) from the
-     * client's retry of blind puts.
+     * get and conditional put only: every write names the value it replaces, so a write applied
+     * twice, lost or read stale shows at once, and the history has no blind writes the checker
+     * may drop unobserved.
      */
     @Test
     void conditionalPutHistoryStaysLinearizableAcrossLeaseTransfersAndLeaseholderKills(@TempDir Path dir)
