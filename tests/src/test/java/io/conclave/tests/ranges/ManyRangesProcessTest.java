@@ -7,12 +7,16 @@ import io.conclave.node.launch.NodeProcess;
 import io.conclave.range.Keys;
 import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.StatusRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,12 @@ final class ManyRangesProcessTest {
      */
     static final long MAX_RSS_BYTES = 600L << 20;
     static final long IDLE_MEASURE_MILLIS = 10_000;
+    /**
+     * Ranges that may write while the cluster is idle: range 1 (liveness heartbeats), the sampled
+     * ranges renewing the leases their requests took, and a few lease moves of the allocator.
+     * Ten thousand idle ranges must cost no Raft writes.
+     */
+    static final int MAX_IDLE_RANGES_WRITTEN = 1 + SAMPLE + 40;
     /** How long after the nodes print ready range 1 must serve meta; cold start elects every range. */
     static final long META_SERVING_BOUND_MILLIS = 60_000;
     /** Linux reports process CPU in clock ticks of USER_HZ, 100 on the platforms Conclave runs on. */
@@ -98,6 +108,7 @@ final class ManyRangesProcessTest {
                 + " ms max " + RangeTests.quantile(putMillis, 1.0) + " ms; get p50 " + RangeTests.quantile(getMillis, 0.5)
                 + " ms max " + RangeTests.quantile(getMillis, 1.0) + " ms");
 
+        Map<Long, Long> appliedBefore = appliedByRange(cluster.nodes().get(0));
         Map<Long, Long> cpuBefore = new LinkedHashMap<>();
         for (NodeProcess n : cluster.nodes()) cpuBefore.put(n.nodeId(), cpuTicks(n.pid()));
         long idleStart = System.nanoTime();
@@ -113,7 +124,21 @@ final class ManyRangesProcessTest {
             report.append(String.format(" n%d cpu %.1f%% of a core, rss %d MiB;", n.nodeId(), percentOfCore, rss >> 20));
             if (rss >= MAX_RSS_BYTES) tooBig.add("n" + n.nodeId() + " rss " + (rss >> 20) + " MiB");
         }
+        Map<Long, Long> appliedAfter = appliedByRange(cluster.nodes().get(0));
+        long entries = 0;
+        int rangesWritten = 0;
+        for (Map.Entry<Long, Long> e : appliedAfter.entrySet()) {
+            long delta = e.getValue() - appliedBefore.getOrDefault(e.getKey(), e.getValue());
+            entries += delta;
+            if (delta > 0) rangesWritten++;
+        }
+        report.append(String.format(" Raft entries applied on n1 meanwhile: %d in %d of %d ranges", entries, rangesWritten,
+                appliedAfter.size()));
         System.out.println(report);
+        int written = rangesWritten;
+        assertTrue(written <= MAX_IDLE_RANGES_WRITTEN, () -> written + " ranges wrote Raft entries while idle (at most "
+                + MAX_IDLE_RANGES_WRITTEN + " expected: range 1's liveness records, the sampled ranges' lease renewals"
+                + " and the allocator's lease moves); seed=" + seed);
         assertEquals(List.of(), tooBig, () -> "resident memory above " + (MAX_RSS_BYTES >> 20) + " MiB; seed=" + seed);
     }
 
@@ -134,6 +159,16 @@ final class ManyRangesProcessTest {
                         + e.getMessage());
             }
         }
+    }
+
+    /** Each range's applied index on {@code node}, from its status. */
+    private Map<Long, Long> appliedByRange(NodeProcess node) {
+        Map<Long, Long> out = new HashMap<>();
+        for (GroupStatus g : client.admin(node.spec().listenAddress(),
+                AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build()).getGroupsList()) {
+            out.put(g.getGroupId(), g.getApplied());
+        }
+        return out;
     }
 
     /** VmRSS of a process, from /proc/PID/status. */
