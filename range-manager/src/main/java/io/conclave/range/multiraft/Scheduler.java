@@ -441,7 +441,7 @@ public final class Scheduler implements AutoCloseable {
         if (m.type() == MessageType.SNAPSHOT && refuseOverlappingSnapshot(groupId, m)) return;
         Replica r = replicas.get(groupId);
         if (r == null) r = createUninitialized(groupId);
-        if (r.removed) return;
+        if (r.removed && !readdedBy(r, m)) return;
         // A heartbeat response carries nothing that needs a quiesced leader awake: it was
         // quiesced only once every follower had the whole log.
         if (!quiesce && m.type() != MessageType.HEARTBEAT_RESPONSE) wake(r);
@@ -610,6 +610,30 @@ public final class Scheduler implements AutoCloseable {
         if (e == null) return null;
         Replica r = e.getValue();
         return Keys.compare(r.desc.getStartKey().toByteArray(), key) <= 0 ? r : null;
+    }
+
+    /**
+     * Whether a message to a replica removed from its range shows that a leader counts this node
+     * as a member again (an APPEND, HEARTBEAT or SNAPSHOT: leaders send those only to members of
+     * their configuration), and if so revives the replica so it can catch up. Safe because a
+     * removed replica keeps its log and its term and vote: revived, it is a member that fell
+     * behind, which Raft handles; its applied configuration excludes it until the addition
+     * reaches it, so it cannot campaign. (A leader that has not applied the removal yet may
+     * revive it too; that leader's configuration still counts this node, so its
+     * acknowledgements are legitimate there.) Votes never revive a removed replica.
+     */
+    private boolean readdedBy(Replica r, Message m) {
+        if (m.type() != MessageType.APPEND && m.type() != MessageType.HEARTBEAT
+                && m.type() != MessageType.SNAPSHOT) {
+            return false;
+        }
+        LOG.info(() -> "node " + localNodeId + " range " + r.groupId + ": node " + m.from()
+                + " replicates to this removed replica again; reviving it");
+        r.removed = false;
+        r.quiesced = false;
+        awake.add(r);
+        peerNodesStale = true;
+        return true;
     }
 
     /**

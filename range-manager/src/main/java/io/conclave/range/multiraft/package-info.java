@@ -168,9 +168,10 @@
  *   <li>A write whose fate is unknown (leadership lost after proposing, timeout after
  *       proposing) is answered AMBIGUOUS_RESULT: it may still apply. Put and delete may be
  *       retried; conditional put and increment must not be retried blindly.</li>
- *   <li>Removed replicas are only marked removed in memory (they stop ticking); after a
- *       restart such a replica is loaded again but cannot campaign, since its membership
- *       excludes it. Re-adding a removed node to the same group is not supported yet.</li>
+ *   <li>A removed replica keeps its log, term and vote and stops ticking; after a restart it is
+ *       loaded again but cannot campaign, since its membership excludes it. Appends, heartbeats
+ *       or a snapshot from a leader revive it (the range took the node back, see
+ *       {@code Scheduler.readdedBy}); votes never do.</li>
  *   <li>Idle groups quiesce ({@link io.conclave.range.multiraft.Quiescence}): their leader stops
  *       heartbeating and their followers stop ticking. Followers then learn of a dead leader
  *       only from {@link io.conclave.range.multiraft.Liveness} (every node pings every peer each
