@@ -8,8 +8,6 @@ import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
 import io.conclave.node.transport.TransportException;
-import io.conclave.range.rpc.AdminRequest;
-import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -64,18 +62,16 @@ public final class NodeRpc {
 
     /** The frame that carries a node request. */
     public static Frame requestFrame(NodeRequest request) {
-        return Frame.newBuilder().setAdminRequest(AdminRequest.getDefaultInstance()).setNodeRequest(request).build();
+        return Frame.newBuilder().setNodeRequest(request).build();
     }
 
-    /** Whether a received frame is a node request (rather than a plain admin request). */
     public static boolean isNodeRequest(Frame frame) {
-        return frame.hasNodeRequest() && frame.hasAdminRequest();
+        return frame.hasNodeRequest();
     }
 
     /** Answers a node request on its connection. */
     public static void reply(Connection connection, long requestId, NodeResponse response) {
-        connection.send(Frame.newBuilder().setRequestId(requestId)
-                .setAdminResponse(AdminResponse.getDefaultInstance()).setNodeResponse(response).build());
+        connection.send(Frame.newBuilder().setRequestId(requestId).setNodeResponse(response).build());
     }
 
     /** Refuses a request on its connection with a code and a message. */

@@ -27,10 +27,9 @@
  * reader's hybrid clock.
  *
  * <h2>Node requests on the wire</h2>
- * Init, join and the views are {@code NodeRequest}s (rpc.proto). The transport admits only kv
- * and admin request bodies on client connections, so a node request rides beside an empty
- * {@code admin_request} body; {@link io.conclave.node.cluster.NodeRpc} is the one place that
- * builds and recognizes such frames.
+ * Init, join and the views are {@code NodeRequest} frame bodies (rpc.proto), admitted on
+ * client connections like KV and admin requests; {@link io.conclave.node.cluster.NodeRpc} is
+ * the one place that builds and recognizes them.
  *
  * <h2>Hazards</h2>
  * <ul>

@@ -18,7 +18,7 @@ final class Frames {
 
     static boolean hasResponseBody(Frame frame) {
         return switch (frame.getBodyCase()) {
-            case KV_RESPONSE, ADMIN_RESPONSE, ERROR -> true;
+            case KV_RESPONSE, ADMIN_RESPONSE, NODE_RESPONSE, ERROR -> true;
             default -> false;
         };
     }
@@ -30,7 +30,7 @@ final class Frames {
 
     static boolean hasClientRequestBody(Frame frame) {
         return switch (frame.getBodyCase()) {
-            case KV_REQUEST, ADMIN_REQUEST -> true;
+            case KV_REQUEST, ADMIN_REQUEST, NODE_REQUEST -> true;
             default -> false;
         };
     }
