@@ -166,8 +166,9 @@
  *       uncommitted limit) answers all of them with the same error, and they apply in arrival
  *       order at one log index.</li>
  *   <li>A write whose fate is unknown (leadership lost after proposing, timeout after
- *       proposing) is answered AMBIGUOUS_RESULT: it may still apply. Put and delete may be
- *       retried; conditional put and increment must not be retried blindly.</li>
+ *       proposing) is answered AMBIGUOUS_RESULT: it may still apply. No write may be replayed
+ *       blindly: a replayed put or delete reverts what others wrote in between, so the range
+ *       client hands AMBIGUOUS_RESULT to its caller.</li>
  *   <li>A removed replica keeps its log, term and vote and stops ticking; after a restart it is
  *       loaded again but cannot campaign, since its membership excludes it. Appends, heartbeats
  *       or a snapshot from a leader revive it (the range took the node back, see
