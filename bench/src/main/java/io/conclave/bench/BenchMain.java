@@ -89,7 +89,8 @@ public final class BenchMain implements Callable<Integer> {
 
         @Option(names = "--client", defaultValue = "routing",
                 description = "routing: asynchronous, sends each put to its group's leader; kvclient: the blocking"
-                        + " KvClient on one thread per proposer. Default: ${DEFAULT-VALUE}.")
+                        + " RangeClient (range cache, leaseholder routing) on one thread per proposer."
+                        + " Default: ${DEFAULT-VALUE}.")
         KvClientAccess.Writer client;
 
         @Option(names = "--keep", description = "Keep each scenario's stores and node logs (the path is printed).")

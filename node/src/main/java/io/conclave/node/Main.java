@@ -76,8 +76,7 @@ public final class Main implements Runnable {
             err.println("conclave: " + e.getMessage() + " (see '" + cli.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USAGE;
         }
-        if (e instanceof StoreMismatchException || e instanceof KvClientException || e instanceof KvException
-                || e instanceof ClusterException) {
+        if (e instanceof StoreMismatchException || e instanceof KvException || e instanceof ClusterException) {
             err.println("conclave: " + e.getMessage());
             return EXIT_FAILURE;
         }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conclave.range.client.RangeClient;
 import io.conclave.range.multiraft.SchedulerSettings;
 import io.conclave.range.rpc.GroupStatus;
 import java.nio.file.Path;
@@ -17,9 +18,9 @@ class QuiescenceTest {
     @TempDir
     Path dir;
 
-    private static boolean allQuiet(TestCluster cluster, KvClient client) {
+    private static boolean allQuiet(TestCluster cluster, RangeClient client) {
         for (long id : cluster.nodes.keySet()) {
-            List<GroupStatus> st = client.status(cluster.hostPort(id));
+            List<GroupStatus> st = cluster.statuses(client, id);
             if (st.size() < GROUPS || !st.stream().allMatch(GroupStatus::getQuiesced)) return false;
         }
         return true;
@@ -28,7 +29,7 @@ class QuiescenceTest {
     @Test
     void idleGroupsGoQuietWakeOnWritesAndSurviveTheirLeadersDeath() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3, SchedulerSettings.defaults(), GROUPS - 1);
-                KvClient client = cluster.client(1, 2, 3)) {
+                RangeClient client = cluster.client(1, 2, 3)) {
             cluster.awaitLeader(client, GROUPS);
             TestCluster.await("every group quiesced on every node", () -> allQuiet(cluster, client));
             long ticksBefore = cluster.nodes.get(1L).schedulerStats().messagesSent();
@@ -38,9 +39,9 @@ class QuiescenceTest {
             assertTrue(cluster.nodes.get(1L).schedulerStats().messagesSent() > ticksBefore, "the writes woke groups");
 
             cluster.stop(1);
-            try (KvClient survivors = cluster.client(2, 3)) {
+            try (RangeClient survivors = cluster.client(2, 3)) {
                 TestCluster.await("a live leader for every group", () -> {
-                    for (GroupStatus g : survivors.status(cluster.hostPort(2))) {
+                    for (GroupStatus g : cluster.statuses(survivors, 2)) {
                         if (g.getLeader() == 0 || g.getLeader() == 1) return false;
                     }
                     return true;

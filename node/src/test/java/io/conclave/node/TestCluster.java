@@ -1,8 +1,16 @@
 package io.conclave.node;
 
 import io.conclave.clock.MaxOffsetSetting;
+import io.conclave.node.client.Clients;
+import io.conclave.range.client.KvException;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RangeClientSettings;
 import io.conclave.range.multiraft.SchedulerSettings;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.StatusRequest;
+import io.conclave.range.rpc.TransferLeader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +27,8 @@ import java.util.function.BooleanSupplier;
 /** Real nodes (LMDB stores, Netty transports, schedulers) in this JVM, on loopback. */
 final class TestCluster implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(50);
+    /** How often a test repeats its own write after an ambiguous answer before it gives up. */
+    static final int WRITE_ATTEMPTS = 5;
 
     private final Path dir;
     private final SchedulerSettings settings;
@@ -73,26 +83,79 @@ final class TestCluster implements AutoCloseable {
         return Node.hostPort(addresses.get(id));
     }
 
-    KvClient client(long... ids) {
+    /** A range client seeded with nodes {@code ids}, default settings. */
+    RangeClient client(long... ids) {
+        return client(RangeClientSettings.defaults(), ids);
+    }
+
+    RangeClient client(RangeClientSettings settings, long... ids) {
         List<String> hp = new ArrayList<>();
         for (long id : ids) hp.add(hostPort(id));
-        return KvClient.connect(hp, KvClient.Options.defaults());
+        RangeClient client = Clients.connect(hp, settings);
+        addresses.forEach((id, address) -> client.learnNodeAddress(id, Node.hostPort(address)));
+        return client;
+    }
+
+    /** Every group's state as node {@code id} sees it (asked of that node alone, no redirect). */
+    List<GroupStatus> statuses(RangeClient client, long id) {
+        return client.admin(hostPort(id), AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance())
+                .build()).getGroupsList();
     }
 
     /** Group {@code groupId} as node {@code id} sees it, or null if that node does not have it. */
-    GroupStatus status(KvClient client, long id, long groupId) {
-        for (GroupStatus g : client.status(hostPort(id))) {
+    GroupStatus status(RangeClient client, long id, long groupId) {
+        for (GroupStatus g : statuses(client, id)) {
             if (g.getGroupId() == groupId) return g;
         }
         return null;
     }
 
+    /**
+     * Asks the Raft leader of {@code groupId} that node {@code askedOf} knows to hand leadership
+     * to {@code toNode}; returns at once. Throws KvException if that node knows no leader.
+     */
+    void transferLeader(RangeClient client, long askedOf, long groupId, long toNode) {
+        GroupStatus g = status(client, askedOf, groupId);
+        if (g == null || g.getLeader() == 0 || !addresses.containsKey(g.getLeader())) {
+            throw new KvException(ErrorResponse.Code.NOT_LEADER, "node " + askedOf + " knows no leader of " + groupId);
+        }
+        client.admin(hostPort(g.getLeader()), AdminRequest.newBuilder().setTransferLeader(TransferLeader.newBuilder()
+                .setGroupId(groupId).setToNode(toNode)).build());
+    }
+
+    /**
+     * Puts and, on AMBIGUOUS_RESULT (the range client never replays a write itself), puts again.
+     * Safe only where the test is the key's only writer and always writes the same value there.
+     */
+    static void putOwnKey(RangeClient client, byte[] key, byte[] value) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.put(key, value);
+                return;
+            } catch (KvException e) {
+                if (e.code() != ErrorResponse.Code.AMBIGUOUS_RESULT || attempt >= WRITE_ATTEMPTS) throw e;
+            }
+        }
+    }
+
+    /** As {@link #putOwnKey} for a delete. */
+    static void deleteOwnKey(RangeClient client, byte[] key) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.delete(key);
+                return;
+            } catch (KvException e) {
+                if (e.code() != ErrorResponse.Code.AMBIGUOUS_RESULT || attempt >= WRITE_ATTEMPTS) throw e;
+            }
+        }
+    }
+
     /** Waits until every running node sees a leader of every group; returns group 1's leader. */
-    long awaitLeader(KvClient client, int groups) {
+    long awaitLeader(RangeClient client, int groups) {
         long[] leader = {0};
         await("a leader of every group on every node", () -> {
             for (long id : nodes.keySet()) {
-                List<GroupStatus> st = client.status(hostPort(id));
+                List<GroupStatus> st = statuses(client, id);
                 if (st.size() < groups || st.stream().anyMatch(g -> g.getLeader() == 0)) return false;
                 leader[0] = st.get(0).getLeader();
             }
@@ -106,7 +169,7 @@ final class TestCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try {
                 if (condition.getAsBoolean()) return;
-            } catch (KvClientException retry) {
+            } catch (KvException retry) {
                 // a node may be starting or electing; try again
             }
             try {

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.conclave.node.KvClient;
+import io.conclave.node.client.Clients;
 import io.conclave.node.launch.NodeProcess;
+import io.conclave.range.client.KvException;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RangeClientSettings;
+import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.StatusRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +35,14 @@ class ProcessClockOffsetTest {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     /** Two intervals to measure and judge, plus a JVM start of the slower peers on a busy machine. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
-    private static final KvClient.Options CLIENT = new KvClient.Options(Duration.ofSeconds(2), Duration.ofSeconds(15),
-            60, Duration.ofMillis(20), Duration.ofMillis(300));
+    /**
+     * 2 s per attempt; 20 s per call, so a write can wait out a lease the stopped node held (9 s
+     * plus the maximum offset) and an election.
+     */
+    private static final RangeClientSettings CLIENT = new RangeClientSettings(Duration.ofSeconds(2),
+            Duration.ofSeconds(20), Duration.ofMillis(20), Duration.ofMillis(300), 4);
+    /** How often the test repeats its own put after an ambiguous answer before it gives up. */
+    private static final int PUT_ATTEMPTS = 5;
 
     @TempDir
     Path dir;
@@ -53,7 +65,7 @@ class ProcessClockOffsetTest {
         assertEquals(1, fatalLines, "one clear fatal line; log:\n" + log);
         assertTrue(log.contains("exceeds 80% of the maximum offset (max-offset=250ms)"), log);
         assertTrue(nodes.get(0).isAlive() && nodes.get(1).isAlive(), "nodes 1 and 2 keep running; logs:\n" + logs());
-        try (KvClient client = KvClient.connect(List.of(nodes.get(0).address(), nodes.get(1).address()), CLIENT)) {
+        try (RangeClient client = Clients.connect(List.of(nodes.get(0).address(), nodes.get(1).address()), CLIENT)) {
             assertServes(client, "after-stop");
         }
         Thread.sleep(3 * CHECK_INTERVAL.toMillis());
@@ -63,11 +75,12 @@ class ProcessClockOffsetTest {
     @Test
     void aNodeWithinTheBoundKeepsRunningAndItsOffsetIsVisible() throws Exception {
         startCluster("100ms"); // 40% of 250ms
-        try (KvClient client = KvClient.connect(nodes.stream().map(ClockNode::address).toList(), CLIENT)) {
+        try (RangeClient client = Clients.connect(nodes.stream().map(ClockNode::address).toList(), CLIENT)) {
             assertServes(client, "within");
             Thread.sleep(6 * CHECK_INTERVAL.toMillis());
             for (ClockNode n : nodes) assertTrue(n.isAlive(), "every node keeps running; log:\n" + n.log());
-            AdminResponse status = client.statusResponse(nodes.get(0).address());
+            AdminResponse status = client.admin(nodes.get(0).address(), AdminRequest.newBuilder()
+                    .setStatus(StatusRequest.getDefaultInstance()).build());
             long toThree = status.getClockOffsetsList().stream().filter(o -> o.getNodeId() == 3).findFirst()
                     .orElseThrow(() -> new AssertionError("node 1 reports no offset to node 3: " + status))
                     .getOffsetNanos();
@@ -82,8 +95,19 @@ class ProcessClockOffsetTest {
         return sb.toString();
     }
 
-    private static void assertServes(KvClient client, String key) {
-        client.put(key.getBytes(UTF_8), "v".getBytes(UTF_8));
+    /**
+     * A put, repeated on AMBIGUOUS_RESULT (the range client never replays a write itself; the
+     * test is the key's only writer and always writes "v"), then a read of it.
+     */
+    private static void assertServes(RangeClient client, String key) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.put(key.getBytes(UTF_8), "v".getBytes(UTF_8));
+                break;
+            } catch (KvException e) {
+                if (e.code() != ErrorResponse.Code.AMBIGUOUS_RESULT || attempt >= PUT_ATTEMPTS) throw e;
+            }
+        }
         assertArrayEquals("v".getBytes(UTF_8), client.get(key.getBytes(UTF_8)).orElseThrow());
     }
 
