@@ -12,6 +12,7 @@ import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
 import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.GroupStatus;
 import io.conclave.tests.check.History;
 import io.conclave.tests.check.HistoryRecorder;
 import io.conclave.tests.check.LinearizabilityChecker;
@@ -61,6 +62,8 @@ final class LeaseTransferProcessTest {
     static final long MAX_MILLIS_BETWEEN_FAULTS = 3_000;
     static final long MIN_DOWN_MILLIS = 500;
     static final long MAX_DOWN_MILLIS = 2_000;
+    /** A leaseholder that is not the leader asks for leadership at once; a few election timeouts at most. */
+    static final long LEASE_FOLLOWS_LEADER_MILLIS = 10_000;
     static final LinearizabilityChecker.Budget BUDGET = LinearizabilityChecker.Budget.of(5_000_000, Duration.ofSeconds(30));
 
     private RangeTestCluster cluster;
@@ -140,6 +143,8 @@ final class LeaseTransferProcessTest {
 
         // The final reads: every key's last state, read while healthy, pins down every write.
         finalReads(client(seed - 1), recorder, opCount.get());
+        String apart = awaitLeaseWithLeadership(nemesisClient);
+        if (apart != null) fail("the lease did not follow Raft leadership: " + apart + "; " + context);
         History history = recorder.history();
         long checkStart = System.nanoTime();
         LinearizabilityChecker.Result result = LinearizabilityChecker.check(history, RegisterModel.casRegister(), BUDGET);
@@ -245,6 +250,19 @@ final class LeaseTransferProcessTest {
                 recorder.ok(h, kv(key, value));
             }
         }
+    }
+
+    /** Null once the hot range's leaseholder is also its Raft leader (the lease follows leadership), else the last view. */
+    private static String awaitLeaseWithLeadership(RangeClient c) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_FOLLOWS_LEADER_MILLIS);
+        String last;
+        do {
+            GroupStatus g = c.leaseholderStatus(HOT_RANGE);
+            if (g.getLease().getHolder() == g.getLeader()) return null;
+            last = "lease on n" + g.getLease().getHolder() + ", Raft leader n" + g.getLeader();
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return last;
     }
 
     private RangeClient client(long seed) {
