@@ -10,7 +10,6 @@ import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.StatusRequest;
-import io.conclave.range.rpc.TransferLeader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -108,19 +107,6 @@ final class TestCluster implements AutoCloseable {
             if (g.getGroupId() == groupId) return g;
         }
         return null;
-    }
-
-    /**
-     * Asks the Raft leader of {@code groupId} that node {@code askedOf} knows to hand leadership
-     * to {@code toNode}; returns at once. Throws KvException if that node knows no leader.
-     */
-    void transferLeader(RangeClient client, long askedOf, long groupId, long toNode) {
-        GroupStatus g = status(client, askedOf, groupId);
-        if (g == null || g.getLeader() == 0 || !addresses.containsKey(g.getLeader())) {
-            throw new KvException(ErrorResponse.Code.NOT_LEADER, "node " + askedOf + " knows no leader of " + groupId);
-        }
-        client.admin(hostPort(g.getLeader()), AdminRequest.newBuilder().setTransferLeader(TransferLeader.newBuilder()
-                .setGroupId(groupId).setToNode(toNode)).build());
     }
 
     /**
