@@ -15,12 +15,16 @@ import java.util.StringJoiner;
 import java.util.stream.Stream;
 
 /**
- * Three (or more) node JVMs on 127.0.0.1, started from this JVM's own java binary and class path,
- * with stores and logs in a fresh temporary directory. Closing it, or this JVM exiting (Ctrl-C
- * included, through a shutdown hook), stops exactly the processes it started (SIGTERM, then
- * SIGKILL after a grace period) and deletes the directory.
+ * A local cluster for benchmarks: N node JVMs on 127.0.0.1 with fixed membership ({@code --peers})
+ * and fsync on (the nodes' defaults), started from this JVM's own java binary and class path, with
+ * stores and logs in a fresh temporary directory. The one launcher of the raft benchmarks and of
+ * {@code bench ycsb --cluster local:N}. Closing it, or this JVM exiting (Ctrl-C included, through
+ * a shutdown hook), stops exactly the processes it started (SIGTERM, then SIGKILL after a grace
+ * period) and deletes the directory unless asked to keep it.
  */
-final class BenchCluster implements AutoCloseable {
+public final class BenchCluster implements AutoCloseable {
+    /** Most nodes a local cluster may have: each is a JVM on this one host. */
+    public static final int MAX_NODES = 9;
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /** In a node JVM flag, replaced by the node's id (e.g. a per-node JFR file name). */
     static final String NODE_PLACEHOLDER = "{node}";
@@ -49,15 +53,22 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /**
-     * Starts {@code nodeCount} voters of {@code groups} groups and waits for every node's ready
-     * line. {@code jvmFlags} go before the class path (heap, GC); {@code startFlags} after the
-     * {@code start} verb. With {@code keepDir} the stores and node logs stay after close.
+     * Starts {@code nodeCount} nodes, each a voter of range 1 and of {@code initialRanges} user
+     * ranges, in a new directory under {@code parent}, and waits for every node's ready line.
+     * {@code jvmFlags} go before the class path after the LMDB flags every node needs (heap, GC;
+     * {@code {node}} becomes the node's id); {@code startFlags} after the {@code start}
+     * verb. With {@code keepDir} the stores and node logs stay after close.
      */
-    static BenchCluster start(Path parent, int nodeCount, int groups, List<String> jvmFlags, List<String> startFlags,
-            boolean keepDir) throws IOException, InterruptedException {
+    public static BenchCluster start(Path parent, int nodeCount, int initialRanges, List<String> jvmFlags,
+            List<String> startFlags, boolean keepDir) throws IOException, InterruptedException {
+        if (nodeCount < 1 || nodeCount > MAX_NODES) {
+            throw new IllegalArgumentException("a local cluster has 1 to " + MAX_NODES + " nodes, not " + nodeCount);
+        }
+        if (initialRanges < 1) throw new IllegalArgumentException("initial ranges must be >= 1, was " + initialRanges);
+        Files.createDirectories(parent);
         BenchCluster c = new BenchCluster(Files.createTempDirectory(parent, "conclave-bench-"), keepDir);
         try {
-            c.launch(nodeCount, groups, jvmFlags, startFlags);
+            c.launch(nodeCount, initialRanges, jvmFlags, startFlags);
             return c;
         } catch (IOException | InterruptedException | RuntimeException e) {
             c.close();
@@ -69,12 +80,27 @@ final class BenchCluster implements AutoCloseable {
         return List.copyOf(nodes);
     }
 
-    List<String> addresses() {
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** Every node's {@code 127.0.0.1:port}, by node id. */
+    public List<String> addresses() {
         return nodes.stream().map(Node::address).toList();
     }
 
-    Path dir() {
+    /** Where the stores and node logs are. */
+    public Path dir() {
         return dir;
+    }
+
+    /** The last {@code lines} lines of every node's log, for a failure report. */
+    public String logTails(int lines) {
+        StringBuilder b = new StringBuilder();
+        for (Node n : nodes) {
+            b.append("--- node ").append(n.id()).append('\n').append(n.process().logTail(lines)).append('\n');
+        }
+        return b.toString();
     }
 
     @Override
@@ -107,7 +133,7 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    private void launch(int nodeCount, int groups, List<String> jvmFlags, List<String> startFlags)
+    private void launch(int nodeCount, int initialRanges, List<String> jvmFlags, List<String> startFlags)
             throws IOException, InterruptedException {
         int[] ports = NodeProcess.freePorts(nodeCount);
         StringJoiner peers = new StringJoiner(",");
@@ -116,10 +142,10 @@ final class BenchCluster implements AutoCloseable {
             long id = i + 1;
             Path store = dir.resolve("store-" + id);
             Path log = dir.resolve("node-" + id + ".log");
-            List<String> flags = new ArrayList<>();
+            List<String> flags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
             for (String flag : jvmFlags) flags.add(flag.replace(NODE_PLACEHOLDER, Long.toString(id)));
             List<String> start = new ArrayList<>(List.of("--peers", peers.toString(), "--initial-ranges",
-                    Integer.toString(groups), "--cluster-id", "bench"));
+                    Integer.toString(initialRanges), "--cluster-id", "bench"));
             start.addAll(startFlags);
             NodeProcess p = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), flags, id, store, "127.0.0.1:" + ports[i], log, start));

@@ -1,9 +1,11 @@
 package io.conclave.bench.ycsb;
 
+import io.conclave.bench.BenchCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -131,7 +133,8 @@ public final class YcsbCommand implements Callable<Integer> {
         if (batchSize < 1 || batchSize > 10_000) throw bad("--batch-size must be in [1, 10000], was " + batchSize);
         int loaders = loadThreads == null ? threads : loadThreads;
         if (loaders < 1 || loaders > RunSettings.MAX_THREADS) throw bad("--load-threads must be in [1, 1024], was " + loaders);
-        int clusterNodes = target.cluster == null ? 0 : parse(() -> LocalCluster.parseNodeCount(target.cluster));
+        int clusterNodes = target.cluster == null ? 0 : parse(() -> parseNodeCount(target.cluster));
+        if (clusterNodes > 0 && initialRanges < 1) throw bad("--initial-ranges must be >= 1, was " + initialRanges);
         if (target.url != null) parse(() -> checkUrl(target.url));
         System.out.println(config.describe());
         if (!config.ignoredProperties().isEmpty()) {
@@ -139,13 +142,13 @@ public final class YcsbCommand implements Callable<Integer> {
         }
         System.out.println("seed " + seed + " (replay with --seed " + seed + ")");
         System.out.println(hostLine());
-        LocalCluster cluster = null;
+        BenchCluster cluster = null;
         try {
             if (clusterNodes > 0) {
                 System.out.println("starting " + clusterNodes + " Conclave nodes on 127.0.0.1 ...");
-                cluster = LocalCluster.start(tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir")),
+                cluster = BenchCluster.start(tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir")),
                         clusterNodes, initialRanges, Arrays.stream(nodeJvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty())
-                                .toList(), keep);
+                                .toList(), List.of(), keep);
             }
             try (TargetFactory factory = cluster != null ? new KvTargetFactory(cluster.addresses()) : factory(config)) {
                 return runAll(config, settings, loaders, factory);
@@ -235,6 +238,16 @@ public final class YcsbCommand implements Callable<Integer> {
             load = "unknown";
         }
         return "host: " + Runtime.getRuntime().availableProcessors() + " cores, load average " + load;
+    }
+
+    /** Parses {@code --cluster local:N}; any other form is an error naming the accepted one. */
+    static int parseNodeCount(String spec) {
+        if (spec != null && spec.matches("local:\\d{1,2}")) {
+            int n = Integer.parseInt(spec.substring("local:".length()));
+            if (n >= 1 && n <= BenchCluster.MAX_NODES) return n;
+        }
+        throw new IllegalArgumentException("--cluster must be local:N with N in [1, " + BenchCluster.MAX_NODES
+                + "], was " + spec);
     }
 
     private static void checkUrl(String url) {

@@ -3,6 +3,7 @@ package io.conclave.bench.ycsb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conclave.bench.BenchCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ final class KvTargetTest {
         p.setProperty("readmodifywriteproportion", "0.2");
         p.setProperty("maxscanlength", "10");
         CoreWorkload core = new CoreWorkload(WorkloadConfig.parse(p, "mixed"), 400);
-        try (LocalCluster cluster = LocalCluster.start(dir, 3, 1, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"), false);
+        try (BenchCluster cluster = BenchCluster.start(dir, 3, 1, List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"),
+                List.of(), false);
                 KvTargetFactory factory = new KvTargetFactory(cluster.addresses())) {
             factory.check();
             Runner runner = new Runner(core, factory, BenchClock.SYSTEM, RunnerTest.QUIET);
