@@ -163,10 +163,11 @@ final class Sender {
                     cache.learnAddress(e.getLeaderHint(), e.getLeaderAddress());
                     String hinted = !e.getLeaderAddress().isEmpty() ? e.getLeaderAddress()
                             : e.getLeaderHint() != 0 ? cache.address(e.getLeaderHint()).orElse(null) : null;
-                    if (e.getCode() == ErrorResponse.Code.NOT_LEASEHOLDER) {
-                        cache.clearLeaseholder(d.getRangeId(), target);
-                        if (hinted != null && !hinted.equals(target)) cache.setLeaseholder(d.getRangeId(), hinted);
-                    }
+                    // Lease and Raft leadership travel together, so a node that is not the leader is
+                    // not worth asking again first: without this a hint-less NOT_LEADER sent every
+                    // retry back to the cached node until the deadline.
+                    cache.clearLeaseholder(d.getRangeId(), target);
+                    if (hinted != null && !hinted.equals(target)) cache.setLeaseholder(d.getRangeId(), hinted);
                     if (hinted != null && !hinted.equals(target)) {
                         preferred = hinted;
                         refused.remove(hinted);

@@ -79,15 +79,18 @@ final class KvApplier {
         return null;
     }
 
+    /**
+     * Longest meta or system key: the meta prefix, a user key, and the 0x00 that makes a meta
+     * lookup start strictly after that key ({@link Keys#metaLookupStart}).
+     */
+    private static final int MAX_SYSTEM_KEY_BYTES = Keys.MAX_KEY_BYTES + 2;
+
     private static String checkKey(ByteString key, boolean systemKeys) {
         byte[] k = key.toByteArray();
-        if (k.length > Keys.MAX_KEY_BYTES + 1) {
-            return "too large: key of " + k.length + " bytes; the limit is " + Keys.MAX_KEY_BYTES;
-        }
         if (!systemKeys || k.length == 0 || Keys.compare(k, Keys.USER_START) >= 0) return Keys.checkUserKey(k);
         if (Keys.compare(k, Keys.META_START) < 0) return "local keys (0x01...) are never addressed by clients";
-        if (k.length > Keys.MAX_KEY_BYTES + 1) {
-            return "too large: system key of " + k.length + " bytes; the limit is " + (Keys.MAX_KEY_BYTES + 1);
+        if (k.length > MAX_SYSTEM_KEY_BYTES) {
+            return "too large: system key of " + k.length + " bytes; the limit is " + MAX_SYSTEM_KEY_BYTES;
         }
         return null;
     }
@@ -103,7 +106,7 @@ final class KvApplier {
             if (p != null) return "span start: " + p;
         }
         if (end.isEmpty()) return emptyEndAllowed ? null : "the span's end key must not be empty";
-        if (end.size() > Keys.MAX_KEY_BYTES + 1) return "too large: span end of " + end.size() + " bytes";
+        if (end.size() > MAX_SYSTEM_KEY_BYTES) return "too large: span end of " + end.size() + " bytes";
         if (Keys.compare(end.toByteArray(), start.toByteArray()) <= 0) {
             return "the span's end " + Keys.pretty(end.toByteArray()) + " is not after its start "
                     + Keys.pretty(start.toByteArray());
