@@ -178,6 +178,21 @@ public final class RawNode {
         raft.afterApply();
     }
 
+    /** Term, vote and commit index now; cheap, unlike {@link #status()}. */
+    public HardState hardState() {
+        return new HardState(raft.term, raft.vote, raft.log.committed);
+    }
+
+    /** Leader and role now; cheap, unlike {@link #status()}. */
+    public SoftState softState() {
+        return new SoftState(raft.lead, raft.role);
+    }
+
+    /** The last index in the log, persisted or not. */
+    public long lastIndex() {
+        return raft.log.lastIndex();
+    }
+
     public RaftStatus status() {
         Map<Long, Long> match = new TreeMap<>();
         Map<Long, RaftStatus.Peer> progress = new TreeMap<>();

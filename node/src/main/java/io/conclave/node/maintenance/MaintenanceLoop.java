@@ -54,6 +54,13 @@ public final class MaintenanceLoop implements AutoCloseable {
     static final long REFUSAL_GRACE_NANOS = 15_000_000_000L;
     /** How long a node that refused a range is not asked again to take it. */
     static final long REFUSAL_MEMORY_NANOS = 60L * 60 * 1_000_000_000L;
+    /**
+     * A pass reads the status of every local replica on the scheduler thread, and the counts
+     * refresh that of every replica of every node: with thousands of ranges that is most of an
+     * idle node's CPU. So passes are at least this far apart per local range (10 s at 10,000
+     * ranges) and count refreshes three times that, whatever the settings say.
+     */
+    static final long PASS_GAP_NANOS_PER_RANGE = 1_000_000;
     private static final long STATUS_UNKNOWN = -1;
     private static final long RANGE_ABSENT = -2;
 
@@ -79,6 +86,9 @@ public final class MaintenanceLoop implements AutoCloseable {
     private final Set<Long> countsRead = new HashSet<>();
     private long countsRefreshedAtNanos;
     private boolean countsEverRefreshed;
+    private long lastPassNanos;
+    private boolean passedOnce;
+    private int lastLocalCount;
 
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong metaRepairs = new AtomicLong();
@@ -156,9 +166,14 @@ public final class MaintenanceLoop implements AutoCloseable {
 
     /** One pass over the ranges this node leases. Not concurrent with itself. */
     void runPass() {
-        passes.incrementAndGet();
         long now = clock.nowNanos();
+        long gap = lastLocalCount * PASS_GAP_NANOS_PER_RANGE;
+        if (passedOnce && gap > settings.interval().toNanos() && now - lastPassNanos < gap) return;
+        passedOnce = true;
+        lastPassNanos = now;
+        passes.incrementAndGet();
         List<GroupStatus> local = localStatus.get();
+        lastLocalCount = local.size();
         List<GroupStatus> leased = leased(local, now);
         Set<Long> leasedIds = new HashSet<>();
         for (GroupStatus g : leased) leasedIds.add(g.getGroupId());
@@ -431,7 +446,8 @@ public final class MaintenanceLoop implements AutoCloseable {
 
     private void refreshCountsIfDue(List<GroupStatus> local, Map<Long, Health> health, Map<Long, String> addresses,
             long now) {
-        if (countsEverRefreshed && now - countsRefreshedAtNanos < settings.countsRefresh().toNanos()) return;
+        long gap = Math.max(settings.countsRefresh().toNanos(), 3 * local.size() * PASS_GAP_NANOS_PER_RANGE);
+        if (countsEverRefreshed && now - countsRefreshedAtNanos < gap) return;
         countsEverRefreshed = true;
         countsRefreshedAtNanos = now;
         counts.put(nodeId, countsOf(local, nodeId));
