@@ -117,6 +117,11 @@ public final class YcsbCommand implements Callable<Integer> {
             description = "--cluster: heap and GC flags of each node JVM. Default: ${DEFAULT-VALUE}.")
     String nodeJvmFlags;
 
+    @Option(names = "--node-flags", defaultValue = "",
+            description = "--cluster: extra flags for each node's 'start' verb (space separated), e.g."
+                    + " '--maintenance false' to keep the ranges fixed while measuring.")
+    String nodeFlags;
+
     @Option(names = "--temp-dir", description = "--cluster: parent directory of the stores. Default: java.io.tmpdir.")
     Path tempDir;
 
@@ -148,7 +153,8 @@ public final class YcsbCommand implements Callable<Integer> {
                 System.out.println("starting " + clusterNodes + " Conclave nodes on 127.0.0.1 ...");
                 cluster = BenchCluster.start(tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir")),
                         clusterNodes, initialRanges, Arrays.stream(nodeJvmFlags.trim().split("\\s+")).filter(s -> !s.isEmpty())
-                                .toList(), List.of(), keep);
+                                .toList(), Arrays.stream(nodeFlags.trim().split("\\s+")).filter(s -> !s.isEmpty())
+                                .toList(), keep);
             }
             try (TargetFactory factory = cluster != null ? new KvTargetFactory(cluster.addresses()) : factory(config)) {
                 return runAll(config, settings, loaders, factory);
