@@ -8,11 +8,12 @@ import io.conclave.clock.PhysicalClock;
 import io.conclave.clock.SystemClock;
 import io.conclave.clock.Timestamp;
 import io.conclave.clock.proto.TimestampProto;
+import io.conclave.node.client.Clients;
 import io.conclave.node.clocksync.ClientConnectionPinger;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSync;
 import io.conclave.node.clocksync.HlcHighWater;
-import io.conclave.node.client.Clients;
+import io.conclave.node.cluster.Addresses;
 import io.conclave.node.cluster.ClusterService;
 import io.conclave.node.cluster.ClusterView;
 import io.conclave.node.cluster.Liveness;
@@ -205,7 +206,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void startServing(Consumer<Throwable> onFatal) {
-        config.peers().forEach((id, addr) -> addressBook.put(id, hostPort(addr)));
+        config.peers().forEach((id, addr) -> addressBook.put(id, Addresses.format(addr)));
         // Before the transport: a peer's clock ping may arrive as soon as it listens.
         clockSync = new ClockSync(config.nodeId(), physicalClock, config.maxOffsetNanos(), config.clockSync(),
                 this::peerIds, new ClientConnectionPinger(this::peerAddress), message -> stopByClock(message, onFatal));
@@ -216,7 +217,7 @@ public final class Node implements AutoCloseable {
         config.peers().forEach((id, addr) -> {
             if (id != config.nodeId()) transport.setPeerAddress(id, addr);
         });
-        addressBook.put(config.nodeId(), hostPort(transport.listenAddress()));
+        addressBook.put(config.nodeId(), Addresses.format(transport.listenAddress()));
         scheduler.start();
         long tickMillis = config.tickInterval().toMillis();
         ticker.scheduleAtFixedRate(scheduler::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
@@ -230,10 +231,10 @@ public final class Node implements AutoCloseable {
      * node-request service, the HTTP pages, the liveness heartbeat and the maintenance loop.
      */
     private void startClusterServices() {
-        String self = hostPort(transport.listenAddress());
+        String self = Addresses.format(transport.listenAddress());
         Set<String> seeds = new LinkedHashSet<>();
         seeds.add(self);
-        config.peers().values().forEach(a -> seeds.add(hostPort(a)));
+        config.peers().values().forEach(a -> seeds.add(Addresses.format(a)));
         seeds.addAll(config.cluster().joinAddresses());
         client = Clients.connect(new ArrayList<>(seeds));
         view = new ClusterView(client, clock, this::clockOffsets, config.cluster().liveness().maxNodes());
@@ -242,7 +243,7 @@ public final class Node implements AutoCloseable {
         if (config.cluster().httpListen() != null) {
             statusServer = StatusServer.start(config.cluster().httpListen(), config.nodeId(), view, this::healthJson);
         }
-        String http = statusServer == null ? "" : hostPort(statusServer.address());
+        String http = statusServer == null ? "" : Addresses.format(statusServer.address());
         liveness = new Liveness(config.nodeId(), self, http, nextEpoch(), clock, client, config.cluster().liveness(),
                 (id, address) -> {
                     new Network().learnAddress(id, address);
@@ -282,7 +283,7 @@ public final class Node implements AutoCloseable {
     private String healthJson() {
         return "{\"status\":\"ok\",\"node_id\":" + config.nodeId() + ",\"cluster_id\":\""
                 + config.clusterId().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"address\":\""
-                + hostPort(transport.listenAddress()) + "\",\"stopped_by_clock\":" + stoppedByClock() + "}";
+                + Addresses.format(transport.listenAddress()) + "\",\"stopped_by_clock\":" + stoppedByClock() + "}";
     }
 
     private void startClockSync() {
@@ -317,7 +318,7 @@ public final class Node implements AutoCloseable {
 
     private InetSocketAddress peerAddress(long nodeId) {
         String hostPort = addressBook.get(nodeId);
-        return hostPort == null ? null : HostPort.parse(hostPort);
+        return hostPort == null ? null : Addresses.parse(hostPort);
     }
 
     /** The latest clock offset measured to each peer (fresh ones only), for status and metrics. */
@@ -366,7 +367,7 @@ public final class Node implements AutoCloseable {
 
     /** Tells this node where another node listens, e.g. a node that joined after it started. */
     public void setPeerAddress(long nodeId, InetSocketAddress address) {
-        addressBook.put(nodeId, hostPort(address));
+        addressBook.put(nodeId, Addresses.format(address));
         transport.setPeerAddress(nodeId, address);
     }
 
@@ -402,10 +403,6 @@ public final class Node implements AutoCloseable {
         if (scheduler != null) scheduler.close();
         if (transport != null) transport.close();
         store.close();
-    }
-
-    static String hostPort(InetSocketAddress a) {
-        return a.getHostString() + ":" + a.getPort();
     }
 
     private void onFrame(Frame frame, Connection connection) {
@@ -481,7 +478,7 @@ public final class Node implements AutoCloseable {
         public void learnAddress(long nodeId, String hostPort) {
             if (nodeId == config.nodeId() || hostPort.equals(addressBook.get(nodeId))) return;
             LOG.info(() -> "node " + config.nodeId() + " learned that node " + nodeId + " listens on " + hostPort);
-            setPeerAddress(nodeId, HostPort.parse(hostPort));
+            setPeerAddress(nodeId, Addresses.parse(hostPort));
         }
     }
 

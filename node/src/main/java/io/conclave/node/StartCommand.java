@@ -139,7 +139,7 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Node node = nodeId != null ? Node.start(config(), StartCommand::fatal) : startWithAssignedId();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "conclave-shutdown"));
-        System.out.println("node " + node.nodeId() + " listening on " + Node.hostPort(node.listenAddress()));
+        System.out.println("node " + node.nodeId() + " listening on " + Addresses.format(node.listenAddress()));
         System.out.flush();
         new CountDownLatch(1).await(); // serve until the process is stopped
         return 0;
@@ -147,7 +147,7 @@ final class StartCommand implements Callable<Integer> {
 
     /** The fixed-membership configuration (--node-id given). */
     NodeConfig config() {
-        return config(nodeId, clusterId, HostPort.parse(listen), parsePeers(peers), join != null);
+        return config(nodeId, clusterId, Addresses.parse(listen), parsePeers(peers), join != null);
     }
 
     private NodeConfig config(long id, String cluster, InetSocketAddress listenAddress, Map<Long, InetSocketAddress> voters,
@@ -165,7 +165,7 @@ final class StartCommand implements Callable<Integer> {
         ClusterOptions options = ClusterOptions.defaults().withJoinAddresses(Addresses.parseList(join, "--join"))
                 .withLiveness(new LivenessSettings(Duration.ofNanos(ClockDurations.parse(livenessInterval)),
                         Duration.ofNanos(ClockDurations.parse(livenessTtl)), LivenessSettings.defaults().maxNodes()));
-        if (http != null) options = options.withHttp(HostPort.parse(http));
+        if (http != null) options = options.withHttp(Addresses.parse(http));
         if (maintenance) {
             options = options.withMaintenance(MaintenanceSettings.defaults()
                     .withDeadAfter(Duration.ofNanos(ClockDurations.parse(deadAfter)))
@@ -188,14 +188,14 @@ final class StartCommand implements Callable<Integer> {
                     + " without --node-id the cluster assigns ids (start with --join, then 'conclave init')");
         }
         ClusterOptions options = clusterOptions(); // bad flags fail before the store is touched
-        InetSocketAddress listenAddress = HostPort.parse(listen);
+        InetSocketAddress listenAddress = Addresses.parse(listen);
         Store opened = Node.openStore(store, fsync);
         StoreIdent ident;
         try {
             Optional<StoreIdent> existing = opened.ident();
             if (existing.isPresent()) {
                 ident = existing.get();
-                ClusterGate.verifyMembership(ident.clusterId(), ident.nodeId(), HostPort.format(listenAddress),
+                ClusterGate.verifyMembership(ident.clusterId(), ident.nodeId(), Addresses.format(listenAddress),
                         maxOffsetNanos(), options.joinAddresses(), VERIFY_TIMEOUT);
             } else {
                 ClusterGate gate = ClusterGate.open(listenAddress, maxOffsetNanos(), options.joinAddresses(),
@@ -243,7 +243,7 @@ final class StartCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--peers entry '" + part + "' has no numeric node id");
             }
             if (id <= 0) throw new IllegalArgumentException("--peers entry '" + part + "': node ids are positive");
-            if (out.put(id, HostPort.parse(part.substring(eq + 1))) != null) {
+            if (out.put(id, Addresses.parse(part.substring(eq + 1))) != null) {
                 throw new IllegalArgumentException("--peers names node " + id + " twice");
             }
         }

@@ -2,6 +2,7 @@ package io.conclave.node;
 
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.client.Clients;
+import io.conclave.node.cluster.Addresses;
 import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
@@ -79,7 +80,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     String hostPort(long id) {
-        return Node.hostPort(addresses.get(id));
+        return Addresses.format(addresses.get(id));
     }
 
     /** A range client seeded with nodes {@code ids}, default settings. */
@@ -91,7 +92,7 @@ final class TestCluster implements AutoCloseable {
         List<String> hp = new ArrayList<>();
         for (long id : ids) hp.add(hostPort(id));
         RangeClient client = Clients.connect(hp, settings);
-        addresses.forEach((id, address) -> client.learnNodeAddress(id, Node.hostPort(address)));
+        addresses.forEach((id, address) -> client.learnNodeAddress(id, Addresses.format(address)));
         return client;
     }
 
