@@ -186,7 +186,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** Durations as people type them: {@code 500ms}, {@code 20s}, {@code 2m}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);

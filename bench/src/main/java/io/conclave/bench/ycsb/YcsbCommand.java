@@ -1,6 +1,7 @@
 package io.conclave.bench.ycsb;
 
 import io.conclave.bench.BenchCluster;
+import io.conclave.bench.BenchMain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -62,11 +63,11 @@ public final class YcsbCommand implements Callable<Integer> {
     @Option(names = "--operations", description = "Measured operations to run instead of a duration.")
     long operations;
 
-    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(names = "--duration", defaultValue = "60s", converter = BenchMain.DurationConverter.class,
             description = "Measured window after the warm-up. Default: ${DEFAULT-VALUE}.")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--warmup", defaultValue = "10s", converter = BenchMain.DurationConverter.class,
             description = "Load before the measured window, not counted. Default: ${DEFAULT-VALUE}.")
     Duration warmup;
 
@@ -102,7 +103,7 @@ public final class YcsbCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Directory for summary.txt, summary.json, latency.hlog and report.html.")
     Path out;
 
-    @Option(names = "--progress", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--progress", defaultValue = "5s", converter = BenchMain.DurationConverter.class,
             description = "How often a progress line is printed. Default: ${DEFAULT-VALUE}.")
     Duration progress;
 
@@ -280,22 +281,6 @@ public final class YcsbCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException bad(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    /** Durations as people type them: {@code 500ms}, {@code 20s}, {@code 2m}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            try {
-                if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                if (v.endsWith("s")) return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-                if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-            } catch (NumberFormatException e) {
-                // fall through to the error below
-            }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 500ms, 20s or 2m");
-        }
     }
 
     /** Runs the command on its own (tests, and {@code java ... YcsbCommand}). */
