@@ -52,8 +52,12 @@ public final class MaintenanceLoop implements AutoCloseable {
      * uninitialized, on the first message). One that still does not after this long refuses it.
      */
     static final long REFUSAL_GRACE_NANOS = 15_000_000_000L;
-    /** How long a node that refused a range is not asked again to take it. */
-    static final long REFUSAL_MEMORY_NANOS = 60L * 60 * 1_000_000_000L;
+    /**
+     * How long a node that refused a range is not asked again to take it. Short: a removed
+     * replica now rejoins when a leader replicates to it, so a refusal is a passing fault (a
+     * node starting, a full inbox), and while it lasts the range may stay under-replicated.
+     */
+    static final long REFUSAL_MEMORY_NANOS = 5L * 60 * 1_000_000_000L;
     /**
      * A pass reads the status of every local replica on the scheduler thread, and the counts
      * refresh that of every replica of every node: with thousands of ranges that is most of an

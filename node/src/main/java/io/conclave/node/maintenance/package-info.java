@@ -33,13 +33,12 @@
  *       change the next pass undoes (see the allocator's package docs).</li>
  *   <li>Liveness expirations are compared with this node's physical clock: a clock offset up to
  *       the maximum offset shifts "dead" by that much, negligible beside {@code deadAfter}.</li>
- *   <li>A node removed from a range may later be the only place to add it back (the rebalancer
- *       moved a replica off it, then another node died). Node ids are replica ids, and a
- *       scheduler that keeps the removed replica's tombstone drops the range's messages, so the
- *       learner never appears in the node's status. After {@code REFUSAL_GRACE_NANOS} the loop
- *       records the refusal, the allocator removes that learner and adds no other there for an
- *       hour; the range keeps its dead voter meanwhile if no other node is free (still a live
- *       quorum: a dead voter is replaced first, never removed first).</li>
+ *   <li>A learner whose node does not list the range within {@code REFUSAL_GRACE_NANOS} (a
+ *       node that cannot take it for now) is removed, and that node is not asked again for that
+ *       range for {@code REFUSAL_MEMORY_NANOS}; the range keeps its dead voter meanwhile if no
+ *       other node is free (still a live quorum: a dead voter is replaced first, never removed
+ *       first). A node removed from a range and added back later is not such a case: its
+ *       replica rejoins when the leader replicates to it.</li>
  *   <li>A pass that throws is logged and the next runs on schedule; the loop ends only when the
  *       node closes it.</li>
  * </ul>
