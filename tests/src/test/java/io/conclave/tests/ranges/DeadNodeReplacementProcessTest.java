@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,37 +126,22 @@ final class DeadNodeReplacementProcessTest {
 
     /** Polls until every range's leaseholder descriptor and meta record show only voters on {@code live}, exactly 3 of them. */
     private String awaitReplaced(Set<Long> live, long boundMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMillis);
-        String problem;
-        do {
-            problem = replacementProblem(live);
-            if (problem == null) return null;
-            Thread.sleep(POLL_MILLIS);
-        } while (System.nanoTime() < deadline);
-        return problem;
+        return RangeTests.awaitNoProblem(boundMillis, POLL_MILLIS, () -> replacementProblem(live));
     }
 
     private String awaitProblemFree(Set<Long> live, int minVoters, long boundMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMillis);
-        String problem;
-        do {
-            problem = null;
+        return RangeTests.awaitNoProblem(boundMillis, POLL_MILLIS, () -> {
             try {
                 for (RangeDescriptor m : client.allRanges()) {
                     RangeDescriptor d = client.leaseholderStatus(m.getRangeId()).getRangeDescriptor();
                     String p = replicaProblem(d, live, minVoters, Integer.MAX_VALUE);
-                    if (p != null) {
-                        problem = p;
-                        break;
-                    }
+                    if (p != null) return p;
                 }
+                return null;
             } catch (KvException e) {
-                problem = e.getMessage();
+                return e.getMessage();
             }
-            if (problem == null) return null;
-            Thread.sleep(POLL_MILLIS);
-        } while (System.nanoTime() < deadline);
-        return problem;
+        });
     }
 
     private String replacementProblem(Set<Long> live) {

@@ -125,24 +125,19 @@ final class InitJoinRestartProcessTest {
 
     /** Null once meta lists {@code ranges} ranges, each with voters on nodes 1, 2 and 3 and no learner. */
     private String awaitThreeReplicas(int ranges, long boundMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMillis);
-        String problem;
-        do {
-            problem = null;
+        return RangeTests.awaitNoProblem(boundMillis, 500, () -> {
             try {
                 List<RangeDescriptor> meta = client.allRanges();
-                if (meta.size() != ranges) problem = "meta lists " + meta.size() + " ranges, expected " + ranges;
+                if (meta.size() != ranges) return "meta lists " + meta.size() + " ranges, expected " + ranges;
                 for (RangeDescriptor d : meta) {
                     String p = DeadNodeReplacementProcessTest.replicaProblem(d, java.util.Set.of(1L, 2L, 3L), 3, 3);
-                    if (p != null && problem == null) problem = p;
+                    if (p != null) return p;
                 }
+                return null;
             } catch (KvException e) {
-                problem = e.getMessage();
+                return e.getMessage();
             }
-            if (problem == null) return null;
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        return problem;
+        });
     }
 
     private String logTails() {

@@ -254,15 +254,11 @@ final class LeaseTransferProcessTest {
 
     /** Null once the hot range's leaseholder is also its Raft leader (the lease follows leadership), else the last view. */
     private static String awaitLeaseWithLeadership(RangeClient c) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_FOLLOWS_LEADER_MILLIS);
-        String last;
-        do {
+        return RangeTests.awaitNoProblem(LEASE_FOLLOWS_LEADER_MILLIS, 200, () -> {
             GroupStatus g = c.leaseholderStatus(HOT_RANGE);
-            if (g.getLease().getHolder() == g.getLeader()) return null;
-            last = "lease on n" + g.getLease().getHolder() + ", Raft leader n" + g.getLeader();
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        return last;
+            return g.getLease().getHolder() == g.getLeader() ? null
+                    : "lease on n" + g.getLease().getHolder() + ", Raft leader n" + g.getLeader();
+        });
     }
 
     private RangeClient client(long seed) {

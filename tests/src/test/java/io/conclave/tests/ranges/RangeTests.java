@@ -46,6 +46,27 @@ final class RangeTests {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /** A condition a test waits for: null once it holds, else what is still wrong. */
+    @FunctionalInterface
+    interface Probe {
+        String problem() throws InterruptedException;
+    }
+
+    /**
+     * Asks {@code probe} every {@code pollMillis} until it reports no problem (returns null) or
+     * {@code boundMillis} passed (returns the last problem, for the failure message).
+     */
+    static String awaitNoProblem(long boundMillis, long pollMillis, Probe probe) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMillis);
+        String problem;
+        do {
+            problem = probe.problem();
+            if (problem == null) return null;
+            Thread.sleep(pollMillis);
+        } while (System.nanoTime() < deadline);
+        return problem;
+    }
+
     static void sleepUntil(long nanoTime) throws InterruptedException {
         long wait = nanoTime - System.nanoTime();
         if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);

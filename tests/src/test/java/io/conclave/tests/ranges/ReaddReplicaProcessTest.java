@@ -11,7 +11,6 @@ import io.conclave.range.rpc.StatusRequest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,14 +67,12 @@ final class ReaddReplicaProcessTest {
     /** Waits until node 4 reports range 2 applied up to the leaseholder's commit index as it was at the call. */
     private void awaitCaughtUp(String when) throws InterruptedException {
         long target = client.leaseholderStatus(RANGE).getCommit();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_BOUND_MILLIS);
-        String last = "no status yet";
-        while (System.nanoTime() < deadline) {
+        String last = RangeTests.awaitNoProblem(CATCH_UP_BOUND_MILLIS, 200, () -> {
             GroupStatus g = statusOn(NODE);
-            if (g != null && g.getApplied() >= target) return;
-            last = g == null ? "node 4 lists no replica of r" + RANGE : "node 4 applied " + g.getApplied() + " of " + target;
-            Thread.sleep(200);
-        }
+            if (g != null && g.getApplied() >= target) return null;
+            return g == null ? "node 4 lists no replica of r" + RANGE : "node 4 applied " + g.getApplied() + " of " + target;
+        });
+        if (last == null) return;
         fail("after " + when + ", node " + NODE + " did not catch up on r" + RANGE + " within " + CATCH_UP_BOUND_MILLIS
                 + " ms: " + last + "\n" + cluster.logTails(25));
     }

@@ -257,14 +257,8 @@ final class SplitUnderLoadProcessTest {
      * the keyspace: each starts where the previous ended, the last ends at KeyMax, ids distinct.
      */
     private void checkMeta(int ranges, String context) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(META_SETTLE_MILLIS);
-        String problem;
-        do {
-            problem = metaProblem(client.allRanges(), ranges);
-            if (problem == null) return;
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        String last = problem;
+        String last = RangeTests.awaitNoProblem(META_SETTLE_MILLIS, 200, () -> metaProblem(client.allRanges(), ranges));
+        if (last == null) return;
         throw new AssertionError("meta is not a tiling of " + ranges + " ranges after " + META_SETTLE_MILLIS + " ms: "
                 + last + "; " + context);
     }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,25 +108,19 @@ final class SplitWithNodeDownProcessTest {
     private String awaitCaughtUp(List<RangeDescriptor> ranges) throws InterruptedException {
         Map<Long, Long> target = new HashMap<>();
         for (RangeDescriptor d : ranges) target.put(d.getRangeId(), client.leaseholderStatus(d.getRangeId()).getCommit());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CATCH_UP_BOUND_MILLIS);
-        String lag;
-        do {
+        return RangeTests.awaitNoProblem(CATCH_UP_BOUND_MILLIS, 300, () -> {
             Map<Long, GroupStatus> mine = new HashMap<>();
             for (GroupStatus g : client.admin(cluster.address(DOWN_NODE),
                     AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build()).getGroupsList()) {
                 mine.put(g.getGroupId(), g);
             }
-            lag = null;
             for (Map.Entry<Long, Long> t : target.entrySet()) {
                 GroupStatus g = mine.get(t.getKey());
                 if (g == null || g.getApplied() < t.getValue()) {
-                    lag = "r" + t.getKey() + (g == null ? " missing" : " applied " + g.getApplied() + " of " + t.getValue());
-                    break;
+                    return "r" + t.getKey() + (g == null ? " missing" : " applied " + g.getApplied() + " of " + t.getValue());
                 }
             }
-            if (lag == null) return null;
-            Thread.sleep(300);
-        } while (System.nanoTime() < deadline);
-        return lag;
+            return null;
+        });
     }
 }
