@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.conclave.node.client.Clients;
 import io.conclave.node.launch.NodeProcess;
-import io.conclave.node.launch.NodeProcessSpec;
 import io.conclave.range.Keys;
 import io.conclave.range.client.KeyValue;
 import io.conclave.range.client.RangeClient;
@@ -37,17 +36,8 @@ class AutoSplitProcessTest {
     private static final int VALUE_BYTES = 1000;
     private static final int SIZE_KEYS = 260; // about four times the limit
 
-    /** Small, quick-starting node JVMs: C1 only and the serial collector, on a machine shared with builds. */
-    private static final List<String> JVM_FLAGS = jvmFlags();
-
     @TempDir
     Path dir;
-
-    private static List<String> jvmFlags() {
-        List<String> flags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
-        flags.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        return List.copyOf(flags);
-    }
 
     private final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -58,14 +48,10 @@ class AutoSplitProcessTest {
 
     @Test
     void rangesSplitBySizeAndByLoad() throws Exception {
-        int[] ports = NodeProcess.freePorts(3);
-        List<String> addresses = new ArrayList<>();
-        for (int port : ports) addresses.add("127.0.0.1:" + port);
-        String peers = "1=" + addresses.get(0) + ",2=" + addresses.get(1) + ",3=" + addresses.get(2);
+        List<String> addresses = MaintenanceNodes.loopbackAddresses(3);
+        String peers = MaintenanceNodes.peers(addresses, 3);
         for (int i = 0; i < 3; i++) {
-            NodeProcess n = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
-                    NodeProcessSpec.currentClassPath(), JVM_FLAGS, i + 1, dir.resolve("s" + (i + 1)),
-                    addresses.get(i), dir.resolve("n" + (i + 1) + ".log"),
+            NodeProcess n = new NodeProcess(MaintenanceNodes.spec(dir, i + 1, i + 1, addresses.get(i),
                     List.of("--peers", peers, "--fsync", "false", "--tick", "50ms",
                             "--range-max-bytes", Integer.toString(MAX_RANGE_BYTES),
                             "--split-qps", Integer.toString(SPLIT_QPS))));

@@ -37,17 +37,8 @@ class ReplaceDeadNodeProcessTest {
      */
     private static final Duration CONVERGE = Duration.ofSeconds(90);
 
-    /** Small, quick-starting node JVMs: C1 only and the serial collector, on a machine shared with builds. */
-    private static final List<String> JVM_FLAGS = jvmFlags();
-
     @TempDir
     Path dir;
-
-    private static List<String> jvmFlags() {
-        List<String> flags = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
-        flags.addAll(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        return List.copyOf(flags);
-    }
 
     private final List<NodeProcess> nodes = new ArrayList<>();
 
@@ -58,19 +49,15 @@ class ReplaceDeadNodeProcessTest {
 
     @Test
     void rangesOfANodeDeadForGoodReturnToThreeReplicasOnLiveNodes() throws Exception {
-        int[] ports = NodeProcess.freePorts(4);
-        List<String> addresses = new ArrayList<>();
-        for (int port : ports) addresses.add("127.0.0.1:" + port);
-        String peers = "1=" + addresses.get(0) + ",2=" + addresses.get(1) + ",3=" + addresses.get(2);
+        List<String> addresses = MaintenanceNodes.loopbackAddresses(4);
+        String peers = MaintenanceNodes.peers(addresses, 3);
         // Test-sized failure detection: liveness and leases of 3 s instead of 9 s.
         List<String> common = List.of("--fsync", "false", "--tick", "50ms", "--dead-after", "2s",
                 "--liveness-interval", "1s", "--liveness-ttl", "3s", "--lease-duration", "3s");
         for (int i = 0; i < 3; i++) {
             List<String> flags = new ArrayList<>(List.of("--peers", peers, "--initial-ranges", "2"));
             flags.addAll(common);
-            start(new NodeProcessSpec(NodeProcessSpec.currentJava(), NodeProcessSpec.currentClassPath(),
-                    JVM_FLAGS, i + 1, dir.resolve("s" + (i + 1)), addresses.get(i),
-                    dir.resolve("n" + (i + 1) + ".log"), flags));
+            start(MaintenanceNodes.spec(dir, i + 1, i + 1, addresses.get(i), flags));
         }
         for (NodeProcess n : nodes) n.awaitReady(READY);
 
@@ -87,9 +74,8 @@ class ReplaceDeadNodeProcessTest {
             nodes.get(2).kill();
             List<String> joinFlags = new ArrayList<>(List.of("--join", String.join(",", addresses.subList(0, 2))));
             joinFlags.addAll(common);
-            NodeProcess fourth = start(new NodeProcessSpec(NodeProcessSpec.currentJava(),
-                    NodeProcessSpec.currentClassPath(), JVM_FLAGS, NodeProcessSpec.ASSIGNED_BY_CLUSTER,
-                    dir.resolve("s4"), addresses.get(3), dir.resolve("n4.log"), joinFlags));
+            NodeProcess fourth = start(MaintenanceNodes.spec(dir, NodeProcessSpec.ASSIGNED_BY_CLUSTER, 4,
+                    addresses.get(3), joinFlags));
             fourth.awaitReady(READY);
 
             List<RangeDescriptor> after = await(client, ranges -> ranges.size() == 3
