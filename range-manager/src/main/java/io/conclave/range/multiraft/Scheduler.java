@@ -454,7 +454,9 @@ public final class Scheduler implements AutoCloseable {
         tickCount++;
         for (int i = 0; i < STARTUP_WAKES_PER_TICK && !wakeAfterStart.isEmpty(); i++) {
             Replica r = wakeAfterStart.poll();
-            if (!r.retired) wake(r);
+            // One that heard of a leader meanwhile was woken by it, and if it is quiet again it
+            // was quiesced by that leader: waking it would only start a needless election.
+            if (!r.retired && r.leaderId == 0) wake(r);
         }
         List<Replica> quiet = new ArrayList<>();
         Timestamp now = clock.now();
