@@ -63,6 +63,8 @@ final class KvApplier {
             case META_UPDATE -> checkMetaUpdate(req);
             case OP_NOT_SET -> "empty KV request: set one of get, put, delete, scan, conditional_put, delete_range,"
                     + " increment, meta_update";
+            case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH, MVCC_GC ->
+                    "transactional requests (" + req.getOpCase() + ") are not served by this node's version";
         };
     }
 
@@ -136,7 +138,8 @@ final class KvApplier {
             case SCAN -> req.getScan().getStartKey().toByteArray();
             case DELETE_RANGE -> req.getDeleteRange().getStartKey().toByteArray();
             case META_UPDATE -> req.getMetaUpdate().getKey().toByteArray();
-            case OP_NOT_SET -> null;
+            case OP_NOT_SET, TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH,
+                    MVCC_GC -> null;
         };
     }
 
