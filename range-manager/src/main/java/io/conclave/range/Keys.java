@@ -22,8 +22,12 @@ import java.util.Arrays;
  * the range of {@code k} (see {@link #metaLookupStart}).
  */
 public final class Keys {
-    /** Longest user key. LMDB refuses keys above 511 bytes; the rest is room for MVCC suffixes. */
-    public static final int MAX_KEY_BYTES = 256;
+    /**
+     * Longest user key. LMDB refuses keys above 511 bytes, and a user key is stored MVCC-encoded
+     * (io.conclave.range.mvcc.MvccKeys): every byte may be escaped to two, plus a 2-byte kind
+     * and a 12-byte timestamp or 16-byte transaction id. 2 * 240 + 2 + 16 = 498 fits.
+     */
+    public static final int MAX_KEY_BYTES = 240;
     /** Largest value: a write is one Raft entry, and entries must fit in a message and a frame. */
     public static final int MAX_VALUE_BYTES = 1 << 20;
 
@@ -93,6 +97,14 @@ public final class Keys {
 
     public static byte[] rangeLeaseKey(long rangeId) {
         return rangeLocalKey(rangeId, "lease");
+    }
+
+    /**
+     * The range's MVCC garbage-collection threshold (a TimestampProto): versions a read below it
+     * would need may be gone, so such reads are refused. Only ever rises.
+     */
+    public static byte[] rangeGcThresholdKey(long rangeId) {
+        return rangeLocalKey(rangeId, "gc");
     }
 
     /** All range-local keys of {@code rangeId} lie in [rangeLocalStart, rangeLocalEnd). */
