@@ -1,0 +1,70 @@
+package io.conclave.txn;
+
+import io.conclave.clock.Timestamp;
+import io.conclave.range.client.KeyValue;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One transaction attempt. Reads go to the ranges at {@link #readTimestamp()} and see the
+ * transaction's own writes; writes are buffered here until {@link #commit()}. Not thread-safe.
+ */
+public final class Txn {
+    Txn() {}
+
+    /** The 16-byte id that names this attempt in records and intents. */
+    public byte[] id() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The timestamp reads see the database at (it moves up after an uncertainty restart or a refresh). */
+    public Timestamp readTimestamp() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** The value of {@code key} at the read timestamp, or this transaction's own write of it. */
+    public Optional<byte[]> get(byte[] key) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Up to {@code limit} live pairs of {@code [startInclusive, endExclusive)} in key order, own writes merged in. */
+    public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Buffers a write of {@code key}; the last write of a key wins. */
+    public void put(byte[] key, byte[] value) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Buffers a delete of {@code key}. */
+    public void delete(byte[] key) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Overrides {@link TxnSettings#commitWait()} for this transaction. */
+    public void setCommitWait(boolean on) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /**
+     * Makes every buffered write visible at one timestamp, or none.
+     *
+     * @throws TxnRetryException the attempt failed and nothing of it is visible: run it again
+     * @throws TxnAmbiguousException the commit was sent but its fate is unknown
+     * @throws TxnException anything else
+     */
+    public CommitResult commit() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Abandons the transaction, removing whatever it wrote. Idempotent; fine after a failure. */
+    public void rollback() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** What this transaction did so far. */
+    public TxnStats stats() {
+        throw new UnsupportedOperationException("not yet");
+    }
+}
