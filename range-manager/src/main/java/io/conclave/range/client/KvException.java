@@ -9,6 +9,7 @@ import io.conclave.range.rpc.ErrorResponse;
  */
 public class KvException extends RuntimeException {
     private final ErrorResponse.Code code;
+    private final ErrorResponse error;
 
     public KvException(ErrorResponse.Code code, String message) {
         this(code, message, null);
@@ -17,9 +18,22 @@ public class KvException extends RuntimeException {
     public KvException(ErrorResponse.Code code, String message, Throwable cause) {
         super(code + ": " + message, cause);
         this.code = code;
+        this.error = ErrorResponse.newBuilder().setCode(code).setMessage(message).build();
+    }
+
+    /** A node's error answer, kept whole: transactions act on its intents, timestamps and record. */
+    public KvException(ErrorResponse error, String message) {
+        super(error.getCode() + ": " + message, null);
+        this.code = error.getCode();
+        this.error = error;
     }
 
     public ErrorResponse.Code code() {
         return code;
+    }
+
+    /** The node's answer when a node refused the request; else just the code and message. */
+    public ErrorResponse error() {
+        return error;
     }
 }

@@ -73,7 +73,11 @@ public final class RangeClient implements AutoCloseable {
         this(dialer, seedHostPorts, settings, ClientTime.SYSTEM, randomSeed);
     }
 
-    RangeClient(NodeDialer dialer, List<String> seedHostPorts, RangeClientSettings settings, ClientTime time,
+    /**
+     * As above with the client's time given too: a simulation runs the retry policy on virtual
+     * time ({@link ClientTime#sleepNanos} advances it).
+     */
+    public RangeClient(NodeDialer dialer, List<String> seedHostPorts, RangeClientSettings settings, ClientTime time,
             long randomSeed) {
         if (dialer == null || settings == null || time == null) {
             throw new IllegalArgumentException("dialer, settings and time must be set");
@@ -224,6 +228,83 @@ public final class RangeClient implements AutoCloseable {
         long deleted = 0;
         for (Long n : inParallel(pieces, p -> deleteRangeSequential(p[0], p[1], deadline))) deleted += n;
         return deleted;
+    }
+
+    // ---- transactions: generic routed requests -------------------------------------------------
+
+    /**
+     * Sends {@code request} to the leaseholder of the range holding {@code routingKey}, with its
+     * range id filled in, retrying NOT_LEASEHOLDER, RANGE_KEY_MISMATCH and node failures like the
+     * typed calls. An {@code idempotent} request is also retried after an ambiguous failure; any
+     * other fails with AMBIGUOUS_RESULT then. Every other error answer (WRITE_INTENT, TXN_RETRY,
+     * PUSH_FAILED, ...) is thrown as a {@link KvException} whose {@link KvException#error()} is
+     * the node's answer, for a transaction coordinator to act on.
+     */
+    public KvResponse send(byte[] routingKey, KvRequest request, boolean idempotent) {
+        return sendRouted(routingKey, d -> request, idempotent).response();
+    }
+
+    /**
+     * As {@link #send}, with the request built for the descriptor of each attempt (a scan clipped
+     * to the range's current span, a prepare checking that its keys still fit); the builder may
+     * throw {@link RangeChangedException} to stop without sending. The answer names the range and
+     * the node that served it.
+     */
+    public RoutedResponse sendRouted(byte[] routingKey, java.util.function.Function<RangeDescriptor, KvRequest> build,
+            boolean idempotent) {
+        if (routingKey == null) throw new KvException(ErrorResponse.Code.BAD_REQUEST, "routing key must be set");
+        Sender.Routed r = sender.call(Sender.Op.txn(routingKey, idempotent ? Sender.Idempotence.IDEMPOTENT
+                : Sender.Idempotence.NOT_IDEMPOTENT, "transaction request at " + Keys.pretty(routingKey), build),
+                deadline());
+        return new RoutedResponse(r.descriptor(), r.response(), r.hostPort());
+    }
+
+    /**
+     * The ranges overlapping {@code [startInclusive, endExclusive)} in key order, from the cache
+     * (meta is read for the gaps). A range that split since it was cached shows up as it was:
+     * requests built from it get RANGE_KEY_MISMATCH and the cache heals.
+     */
+    public List<RangeDescriptor> rangesOverlapping(byte[] startInclusive, byte[] endExclusive) {
+        Deadline deadline = deadline();
+        List<RangeDescriptor> out = new ArrayList<>();
+        byte[] cursor = startInclusive;
+        for (int piece = 0; piece < MAX_PIECES_PER_CALL && Keys.compare(cursor, endExclusive) < 0; piece++) {
+            RangeDescriptor d = sender.resolve(cursor, deadline);
+            out.add(d);
+            byte[] end = d.getEndKey().toByteArray();
+            if (Keys.compare(end, cursor) <= 0) {
+                throw new KvException(ErrorResponse.Code.INTERNAL, "range r" + d.getRangeId() + " ends at "
+                        + Keys.pretty(end) + ", not after " + Keys.pretty(cursor));
+            }
+            cursor = end;
+        }
+        return out;
+    }
+
+    /**
+     * A node's hybrid-clock reading ({@code AdminRequest.now}, answered with {@code now} and
+     * {@code node_id}): from the seeds and known nodes in turn, until one answers or the deadline
+     * passes. Transactions take their timestamps from here.
+     */
+    public AdminResponse now() {
+        Deadline deadline = deadline();
+        AdminRequest req = AdminRequest.newBuilder().setNow(io.conclave.range.rpc.NowRequest.getDefaultInstance())
+                .build();
+        String lastProblem = "no node known";
+        for (int attempt = 0; attempt < Sender.MAX_ATTEMPTS && !deadline.expired(time); attempt++) {
+            java.util.LinkedHashSet<String> nodes = new java.util.LinkedHashSet<>(seeds);
+            nodes.addAll(cache.knownAddresses());
+            List<String> order = new ArrayList<>(nodes);
+            String target = order.get(Math.floorMod(attempt, order.size()));
+            try {
+                return sender.adminOnce(target, req, deadline);
+            } catch (KvException e) {
+                lastProblem = e.getMessage();
+                if (attempt % order.size() == order.size() - 1) sender.pause(attempt / order.size(), deadline);
+            }
+        }
+        throw new KvException(ErrorResponse.Code.TIMEOUT, "no node answered a clock reading within "
+                + settings.deadline() + "; last problem: " + lastProblem);
     }
 
     // ---- ranges and meta ----------------------------------------------------------------------

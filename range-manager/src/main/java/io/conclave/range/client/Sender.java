@@ -52,19 +52,29 @@ final class Sender {
 
     enum Idempotence { IDEMPOTENT, NOT_IDEMPOTENT }
 
-    /** One call: where it goes (by key, or by range id) and what it sends given the range. */
+    /**
+     * One call: where it goes (by key, or by range id) and what it sends given the range.
+     * {@code transactional}: a transaction coordinator's request, whose WRITE_INTENT (and every
+     * other transaction error) is the caller's to act on; a non-transactional request that meets
+     * an intent is retried after a backoff instead (see the package documentation).
+     */
     record Op(byte[] key, long rangeId, Idempotence idempotence, String what,
-            Function<RangeDescriptor, KvRequest> kv, Function<RangeDescriptor, AdminRequest> admin) {
+            Function<RangeDescriptor, KvRequest> kv, Function<RangeDescriptor, AdminRequest> admin,
+            boolean transactional) {
         static Op kv(byte[] key, Idempotence i, String what, Function<RangeDescriptor, KvRequest> build) {
-            return new Op(key, 0, i, what, build, null);
+            return new Op(key, 0, i, what, build, null, false);
+        }
+
+        static Op txn(byte[] key, Idempotence i, String what, Function<RangeDescriptor, KvRequest> build) {
+            return new Op(key, 0, i, what, build, null, true);
         }
 
         static Op admin(long rangeId, Idempotence i, String what, Function<RangeDescriptor, AdminRequest> build) {
-            return new Op(null, rangeId, i, what, null, build);
+            return new Op(null, rangeId, i, what, null, build, false);
         }
 
         static Op adminByKey(byte[] key, Idempotence i, String what, Function<RangeDescriptor, AdminRequest> build) {
-            return new Op(key, 0, i, what, null, build);
+            return new Op(key, 0, i, what, null, build, false);
         }
     }
 
@@ -223,8 +233,13 @@ final class Sender {
                 }
                 case CONDITION_FAILED -> throw new ConditionFailedException(op.what() + " at " + target + ": "
                         + e.getMessage(), e.getFound() ? Optional.of(e.getActualValue().toByteArray()) : Optional.empty());
-                default -> throw new KvException(e.getCode(), op.what() + " refused by " + target + " (r"
-                        + d.getRangeId() + "): " + e.getMessage());
+                case WRITE_INTENT -> {
+                    // Nothing was written. A non-transactional request does not push: the intent's
+                    // coordinator (or a transaction that meets it) resolves it soon, so wait.
+                    if (op.transactional()) throw refused(op, d, target, e);
+                    pause = true;
+                }
+                default -> throw refused(op, d, target, e);
             }
             if (!pause && quick < MAX_QUICK_RETRIES) {
                 quick++;
@@ -404,6 +419,8 @@ final class Sender {
             } else {
                 future = dialer.sendAdmin(target, op.admin().apply(d));
             }
+        } catch (RangeChangedException regroup) {
+            throw regroup;
         } catch (RuntimeException ex) {
             return new Outcome(null, ex);
         }
@@ -419,6 +436,11 @@ final class Sender {
             Thread.currentThread().interrupt();
             throw new KvException(ErrorResponse.Code.INTERNAL, "interrupted waiting for " + target, ex);
         }
+    }
+
+    private static KvException refused(Op op, RangeDescriptor d, String target, ErrorResponse e) {
+        return new KvException(e, op.what() + " refused by " + target + " (r" + d.getRangeId() + "): "
+                + e.getMessage());
     }
 
     private static KvException ambiguous(Op op, RangeDescriptor d, String problem, Throwable cause) {

@@ -34,6 +34,14 @@
  *       decides, knowing the outcome is unknown.
  *       Only a failure the dialer marks {@link io.conclave.range.client.NotSentException} (the
  *       connection could not be made) lets those be retried.</li>
+ *   <li>WRITE_INTENT (a key holds another transaction's intent): a non-transactional request
+ *       wrote nothing, so it is retried after a backoff until the call's deadline. It does not
+ *       push the intent's transaction: the owner's coordinator resolves its intents right after
+ *       its commit or rollback, and a transaction that meets them pushes and resolves them; an
+ *       intent left by a dead coordinator therefore waits for the first transaction that meets
+ *       it (or fails the call with TIMEOUT). Transactional requests ({@code send},
+ *       {@code sendRouted}) get it, with every other transaction error, as a
+ *       {@link io.conclave.range.client.KvException} carrying the node's answer.</li>
  *   <li>Everything else (BAD_REQUEST, TOO_LARGE, STORE_FULL, CLUSTER_MISMATCH, CLOCK_OFFSET,
  *       CONDITION_FAILED) is the caller's answer.</li>
  * </ul>
