@@ -10,41 +10,49 @@ import java.util.Optional;
  * transaction's own writes; writes are buffered here until {@link #commit()}. Not thread-safe.
  */
 public final class Txn {
-    Txn() {}
+    private final Coordinator coordinator;
+
+    Txn(Coordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    Coordinator coordinator() {
+        return coordinator;
+    }
 
     /** The 16-byte id that names this attempt in records and intents. */
     public byte[] id() {
-        throw new UnsupportedOperationException("not yet");
+        return coordinator.id();
     }
 
     /** The timestamp reads see the database at (it moves up after an uncertainty restart or a refresh). */
     public Timestamp readTimestamp() {
-        throw new UnsupportedOperationException("not yet");
+        return coordinator.readTs();
     }
 
     /** The value of {@code key} at the read timestamp, or this transaction's own write of it. */
     public Optional<byte[]> get(byte[] key) {
-        throw new UnsupportedOperationException("not yet");
+        return coordinator.get(key);
     }
 
     /** Up to {@code limit} live pairs of {@code [startInclusive, endExclusive)} in key order, own writes merged in. */
     public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
-        throw new UnsupportedOperationException("not yet");
+        return coordinator.scan(startInclusive, endExclusive, limit);
     }
 
     /** Buffers a write of {@code key}; the last write of a key wins. */
     public void put(byte[] key, byte[] value) {
-        throw new UnsupportedOperationException("not yet");
+        coordinator.put(key, value);
     }
 
     /** Buffers a delete of {@code key}. */
     public void delete(byte[] key) {
-        throw new UnsupportedOperationException("not yet");
+        coordinator.delete(key);
     }
 
     /** Overrides {@link TxnSettings#commitWait()} for this transaction. */
     public void setCommitWait(boolean on) {
-        throw new UnsupportedOperationException("not yet");
+        coordinator.setCommitWait(on);
     }
 
     /**
@@ -55,16 +63,16 @@ public final class Txn {
      * @throws TxnException anything else
      */
     public CommitResult commit() {
-        throw new UnsupportedOperationException("not yet");
+        return coordinator.commit();
     }
 
     /** Abandons the transaction, removing whatever it wrote. Idempotent; fine after a failure. */
     public void rollback() {
-        throw new UnsupportedOperationException("not yet");
+        coordinator.rollback();
     }
 
     /** What this transaction did so far. */
     public TxnStats stats() {
-        throw new UnsupportedOperationException("not yet");
+        return coordinator.stats();
     }
 }

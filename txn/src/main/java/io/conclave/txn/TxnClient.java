@@ -2,6 +2,8 @@ package io.conclave.txn;
 
 import io.conclave.clock.Timestamp;
 import io.conclave.range.client.RangeClient;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Serializable transactions over a Conclave cluster's ranges. Thread-safe; each {@link Txn} is
@@ -17,9 +19,9 @@ import io.conclave.range.client.RangeClient;
  * }</pre>
  */
 public final class TxnClient implements AutoCloseable {
-    private final RangeClient ranges;
     private final TxnSettings settings;
     private final TxnRuntime runtime;
+    private final Coordinator.Env env;
 
     /** A client over {@code ranges} with real time and threads. Closing it does not close {@code ranges}. */
     public TxnClient(RangeClient ranges, TxnSettings settings) {
@@ -31,14 +33,19 @@ public final class TxnClient implements AutoCloseable {
         if (ranges == null || settings == null || runtime == null) {
             throw new IllegalArgumentException("ranges, settings and runtime must be set");
         }
-        this.ranges = ranges;
         this.settings = settings;
         this.runtime = runtime;
+        this.env = new Coordinator.Env(ranges, settings, runtime, new TxnClock(ranges));
     }
 
     /** A read-write serializable transaction starting now (its timestamp comes from a node). */
     public Txn begin() {
-        throw new UnsupportedOperationException("not yet");
+        return begin(null, 0, Map.of());
+    }
+
+    private Txn begin(Timestamp keepMinTs, int restarts, Map<String, Integer> reasons) {
+        Timestamp now = env.clock().now();
+        return new Txn(new Coordinator(env, now, keepMinTs != null ? keepMinTs : now, false, restarts, reasons));
     }
 
     /**
@@ -46,7 +53,13 @@ public final class TxnClient implements AutoCloseable {
      * Reads below a range's GC threshold fail with a {@link TxnException} saying so.
      */
     public Txn beginReadOnly(Timestamp asOf) {
-        throw new UnsupportedOperationException("not yet");
+        if (asOf == null) throw new TxnException("a historical read needs a timestamp");
+        Timestamp now = env.clock().now();
+        if (asOf.isAfter(now)) {
+            throw new TxnException("cannot read as of " + asOf + ": it is in the future (the cluster's clock reads "
+                    + now + ")");
+        }
+        return new Txn(new Coordinator(env, asOf, asOf, true, 0, Map.of()));
     }
 
     /**
@@ -56,12 +69,40 @@ public final class TxnClient implements AutoCloseable {
      * one is thrown. Anything else rolls back and is thrown at once.
      */
     public <T> T run(TxnBody<T> body) {
-        throw new UnsupportedOperationException("not yet");
+        Timestamp minTs = null;
+        Map<String, Integer> reasons = new TreeMap<>();
+        TxnRetryException last = null;
+        for (int attempt = 0; attempt < settings.maxAttempts(); attempt++) {
+            Txn txn = begin(minTs, attempt, reasons);
+            minTs = txn.coordinator().minTs();
+            try {
+                T result = body.apply(txn);
+                if (txn.coordinator().state() == Coordinator.State.OPEN) txn.commit();
+                return result;
+            } catch (TxnRetryException e) {
+                rollbackQuietly(txn);
+                last = e;
+                reasons.merge(e.reason().name(), 1, Integer::sum);
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(txn);
+                throw e;
+            }
+        }
+        throw new TxnRetryException(last.reason(), "gave up after " + settings.maxAttempts() + " attempts "
+                + reasons + "; the last: " + last.getMessage(), last);
+    }
+
+    private static void rollbackQuietly(Txn txn) {
+        try {
+            txn.rollback();
+        } catch (RuntimeException cleanupFailed) {
+            // What the rollback could not remove, others resolve once the record expires.
+        }
     }
 
     /** A timestamp from the cluster, never below one this client saw before. */
     public Timestamp now() {
-        throw new UnsupportedOperationException("not yet");
+        return env.clock().now();
     }
 
     /** Stops heartbeats and background resolution; does not close the {@link RangeClient}. */

@@ -1,0 +1,875 @@
+package io.conclave.txn;
+
+import com.google.protobuf.ByteString;
+import io.conclave.clock.Timestamp;
+import io.conclave.range.Keys;
+import io.conclave.range.client.KeyValue;
+import io.conclave.range.client.KvException;
+import io.conclave.range.client.RangeChangedException;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RoutedResponse;
+import io.conclave.range.rpc.ConflictingIntent;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.KeySpan;
+import io.conclave.range.rpc.KvPair;
+import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.KvResponse;
+import io.conclave.range.rpc.PushType;
+import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.TxnEnd;
+import io.conclave.range.rpc.TxnGet;
+import io.conclave.range.rpc.TxnHeartbeat;
+import io.conclave.range.rpc.TxnMeta;
+import io.conclave.range.rpc.TxnPrepare;
+import io.conclave.range.rpc.TxnPush;
+import io.conclave.range.rpc.TxnReadOptions;
+import io.conclave.range.rpc.TxnRecord;
+import io.conclave.range.rpc.TxnRefresh;
+import io.conclave.range.rpc.TxnResolve;
+import io.conclave.range.rpc.TxnScan;
+import io.conclave.range.rpc.TxnStatus;
+import io.conclave.range.rpc.TxnWrite;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One transaction attempt's state and protocol (see the package documentation): reads with
+ * conflict handling and uncertainty, the write buffer, refreshes, and the three commit paths.
+ * Used by one caller thread; the heartbeat and parallel prepares touch only the atomic fields.
+ */
+final class Coordinator {
+    /** Rows asked of one range per scan request; the node bounds it further. */
+    static final int SCAN_PAGE_ROWS = 1000;
+    /** Bounds every retry loop even if the clock never advanced. */
+    static final int MAX_OP_ATTEMPTS = 10_000;
+    /** One-phase commits and commit-record writes pushed this often in a row give up. */
+    static final int MAX_PUSHED_COMMITS = 5;
+    /** Refreshes that find the ranges split under them this often in a row give up. */
+    static final int MAX_REFRESH_REGROUPS = 5;
+    static final long BACKOFF_INITIAL_NANOS = 5_000_000L;
+    static final long BACKOFF_MAX_NANOS = 100_000_000L;
+    static final int TXN_ID_BYTES = 16;
+
+    enum State { OPEN, COMMITTED, ABORTED }
+
+    /** What every attempt of a client shares. */
+    record Env(RangeClient ranges, TxnSettings settings, TxnRuntime runtime, TxnClock clock) {}
+
+    private final Env env;
+    private final byte[] id;
+    private final Timestamp minTs;
+    private final boolean readOnly;
+    private final Timestamp uncertaintyLimit;
+    private final long deadlineNanos;
+    private final WriteBuffer writes;
+    private final ReadSet reads;
+    private final int restarts;
+    private final Map<String, Integer> restartReasons;
+
+    private Timestamp readTs;
+    private Timestamp writeTs;
+    private boolean commitWait;
+    private State state = State.OPEN;
+    private CommitResult result;
+    /** Keys that may hold our intents, by the key that routed their prepare. */
+    private final Map<String, List<byte[]>> maybePrepared = new ConcurrentHashMap<>();
+    private volatile boolean recordMayExist;
+    /** Set by the heartbeat when the record was found ABORTED (we lost a conflict or expired). */
+    private volatile boolean abortedByOther;
+    private AutoCloseable heartbeat;
+
+    private final Set<Long> rangesTouched = ConcurrentHashMap.newKeySet();
+    private final Set<Long> nodesTouched = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger raftWrites = new AtomicInteger();
+    private final AtomicInteger readCount = new AtomicInteger();
+    private long readNanos;
+    private long prepareNanos;
+    private long commitNanos;
+    private long commitWaitNanos;
+
+    Coordinator(Env env, Timestamp now, Timestamp minTs, boolean readOnly, int restarts,
+            Map<String, Integer> restartReasons) {
+        this.env = env;
+        this.id = new byte[TXN_ID_BYTES];
+        env.runtime().randomBytes(id);
+        this.minTs = minTs;
+        this.readOnly = readOnly;
+        this.readTs = now;
+        this.writeTs = now;
+        this.uncertaintyLimit = readOnly ? now : now.addNanos(env.settings().maxOffset().toNanos());
+        this.deadlineNanos = env.runtime().nanoTime() + env.settings().deadline().toNanos();
+        this.writes = new WriteBuffer(env.settings().maxBufferedWrites());
+        this.reads = new ReadSet(env.settings().maxReadSpans());
+        this.commitWait = env.settings().commitWait();
+        this.restarts = restarts;
+        this.restartReasons = Map.copyOf(restartReasons);
+    }
+
+    byte[] id() {
+        return id.clone();
+    }
+
+    Timestamp minTs() {
+        return minTs;
+    }
+
+    Timestamp readTs() {
+        return readTs;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void setCommitWait(boolean on) {
+        commitWait = on;
+    }
+
+    TxnMeta meta() {
+        TxnMeta.Builder m = TxnMeta.newBuilder().setId(ByteString.copyFrom(id)).setEpoch(0)
+                .setWriteTs(writeTs.toProto()).setMinTs(minTs.toProto());
+        if (writes.anchor() != null) m.setAnchorKey(ByteString.copyFrom(writes.anchor()));
+        return m.build();
+    }
+
+    // ---- reads ---------------------------------------------------------------------------------
+
+    Optional<byte[]> get(byte[] key) {
+        checkOpen();
+        checkKey(key);
+        if (writes.contains(key)) return Optional.ofNullable(writes.get(key)).map(byte[]::clone);
+        long start = env.runtime().nanoTime();
+        try {
+            RoutedResponse r = read(key, "get " + Keys.pretty(key), d -> KvRequest.newBuilder()
+                    .setTxnGet(TxnGet.newBuilder().setKey(ByteString.copyFrom(key)).setRead(readOptions())).build());
+            reads.addKey(key);
+            KvResponse resp = r.response();
+            return resp.getFound() ? Optional.of(resp.getValue().toByteArray()) : Optional.empty();
+        } finally {
+            readNanos += env.runtime().nanoTime() - start;
+        }
+    }
+
+    List<KeyValue> scan(byte[] start, byte[] end, int limit) {
+        checkOpen();
+        checkKey(start);
+        if (Keys.compare(end, Keys.KEY_MAX) > 0) fail("scan end " + Keys.pretty(end) + " is past the keyspace (0xffff)");
+        if (limit < 1) fail("scan limit must be >= 1, was " + limit);
+        long began = env.runtime().nanoTime();
+        List<KeyValue> out = new ArrayList<>();
+        byte[] cursor = start;
+        try {
+            for (int piece = 0; piece < MAX_OP_ATTEMPTS; piece++) {
+                if (Keys.compare(cursor, end) >= 0 || out.size() >= limit) return out;
+                final byte[] from = cursor;
+                int want = Math.min(SCAN_PAGE_ROWS, limit - out.size() + writes.deletesIn(from, end));
+                RoutedResponse r = read(from, "scan [" + Keys.pretty(from) + ", " + Keys.pretty(end) + ")",
+                        d -> KvRequest.newBuilder().setTxnScan(TxnScan.newBuilder().setStartKey(ByteString.copyFrom(from))
+                                .setEndKey(ByteString.copyFrom(min(end, d.getEndKey().toByteArray())))
+                                .setLimit(Math.max(1, want)).setRead(readOptions())).build());
+                KvResponse resp = r.response();
+                byte[] next = !resp.getResumeKey().isEmpty() ? resp.getResumeKey().toByteArray()
+                        : min(end, r.descriptor().getEndKey().toByteArray());
+                if (Keys.compare(next, from) <= 0) {
+                    fail("scan made no progress at " + Keys.pretty(from) + " in r" + r.descriptor().getRangeId());
+                }
+                byte[] readUpTo = mergePiece(resp.getPairsList(), writes.range(from, next), out, limit);
+                // Recorded piece by piece: a later piece may move the read timestamp, and the
+                // refresh that allows it must cover what this one saw.
+                reads.addSpan(from, readUpTo != null ? readUpTo : next);
+                if (readUpTo != null) return out;
+                cursor = next;
+            }
+            fail("scan crossed more than " + MAX_OP_ATTEMPTS + " pieces");
+            return out;
+        } finally {
+            readNanos += env.runtime().nanoTime() - began;
+        }
+    }
+
+    /**
+     * Merges one piece's rows with the buffered writes of the piece's span into {@code out}.
+     * Returns the end of what was looked at if the limit cut it short, else null.
+     */
+    private static byte[] mergePiece(List<KvPair> rows, NavigableMap<byte[], byte[]> own, List<KeyValue> out, int limit) {
+        TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys::compare);
+        for (KvPair p : rows) merged.put(p.getKey().toByteArray(), p.getValue().toByteArray());
+        for (Map.Entry<byte[], byte[]> w : own.entrySet()) {
+            if (w.getValue() == null) {
+                merged.remove(w.getKey());
+            } else {
+                merged.put(w.getKey().clone(), w.getValue().clone());
+            }
+        }
+        for (Map.Entry<byte[], byte[]> e : merged.entrySet()) {
+            out.add(new KeyValue(e.getKey(), e.getValue()));
+            if (out.size() >= limit) return Keys.next(e.getKey());
+        }
+        return null;
+    }
+
+    /** One read request, retried through intents (push, resolve) and uncertainty (refresh, move up). */
+    private RoutedResponse read(byte[] routingKey, String what, Function<RangeDescriptor, KvRequest> build) {
+        Backoff backoff = new Backoff();
+        for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
+            checkDeadline(what);
+            try {
+                RoutedResponse r = env.ranges().sendRouted(routingKey, build, true);
+                readCount.incrementAndGet();
+                noteAnswer(r);
+                return r;
+            } catch (KvException e) {
+                ErrorResponse err = e.error();
+                switch (e.code()) {
+                    case WRITE_INTENT -> handleIntents(err.getIntentsList(), PushType.PUSH_TIMESTAMP, readTs, backoff);
+                    case READ_WITHIN_UNCERTAINTY -> {
+                        if (!err.hasExistingTs()) throw wrap(what, e);
+                        Timestamp existing = Timestamp.fromProto(err.getExistingTs());
+                        if (!existing.isAfter(readTs)) throw wrap(what, e);
+                        moveReadTimestamp(existing, TxnRetryException.Reason.UNCERTAINTY,
+                                "a value at " + existing + " is in the uncertainty window of " + what);
+                    }
+                    case GC_THRESHOLD -> throw new TxnException(what + " at " + readTs
+                            + " is below the range's garbage-collection threshold"
+                            + (err.hasExistingTs() ? " " + Timestamp.fromProto(err.getExistingTs()) : "")
+                            + ": versions that old are gone; read at a later timestamp", e);
+                    default -> throw wrap(what, e);
+                }
+            }
+        }
+        throw new TxnException(what + " did not succeed in " + MAX_OP_ATTEMPTS + " attempts");
+    }
+
+    private TxnReadOptions readOptions() {
+        TxnReadOptions.Builder o = TxnReadOptions.newBuilder().setTxn(meta()).setReadTs(readTs.toProto());
+        if (uncertaintyLimit.isAfter(readTs)) o.setUncertaintyLimit(uncertaintyLimit.toProto());
+        return o.build();
+    }
+
+    /** Moves the read timestamp up to {@code to} if every earlier read still holds there. */
+    private void moveReadTimestamp(Timestamp to, TxnRetryException.Reason reason, String why) {
+        if (!refresh(readTs, to)) {
+            throw retry(reason, why + "; a key read earlier changed before " + to);
+        }
+        readTs = to;
+        writeTs = Timestamp.max(writeTs, to);
+    }
+
+    // ---- writes --------------------------------------------------------------------------------
+
+    void put(byte[] key, byte[] value) {
+        checkOpen();
+        checkWritable();
+        checkKey(key);
+        if (value == null) fail("value must be set (use delete to remove a key)");
+        String problem = Keys.checkValue(value);
+        if (problem != null) fail("value for " + Keys.pretty(key) + ": " + problem);
+        writes.put(key, value);
+    }
+
+    void delete(byte[] key) {
+        checkOpen();
+        checkWritable();
+        checkKey(key);
+        writes.put(key, null);
+    }
+
+    // ---- commit --------------------------------------------------------------------------------
+
+    CommitResult commit() {
+        if (state == State.COMMITTED) return result;
+        checkOpen();
+        long began = env.runtime().nanoTime();
+        try {
+            if (writes.isEmpty()) {
+                state = State.COMMITTED;
+                result = new CommitResult(readTs, false, 0, 0);
+                return result;
+            }
+            List<List<byte[]>> groups = groupByRange(writes.keys());
+            result = groups.size() == 1 ? onePhase(groups.get(0)) : twoPhase(groups);
+            state = State.COMMITTED;
+            return result;
+        } catch (TxnAmbiguousException e) {
+            state = State.ABORTED;
+            stopHeartbeat();
+            throw e;
+        } catch (RuntimeException e) {
+            abandon();
+            throw e instanceof TxnException t ? t : new TxnException("commit failed: " + e, e);
+        } finally {
+            long total = env.runtime().nanoTime() - began;
+            commitNanos = Math.max(0, total - prepareNanos);
+        }
+    }
+
+    private CommitResult onePhase(List<byte[]> keys) {
+        long began = env.runtime().nanoTime();
+        Backoff backoff = new Backoff();
+        int pushed = 0;
+        for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
+            checkDeadline("one-phase commit");
+            try {
+                TxnMeta meta = meta();
+                RoutedResponse r = env.ranges().sendRouted(keys.get(0), d -> {
+                    checkFits(d, keys);
+                    return KvRequest.newBuilder().setTxnPrepare(prepareOf(meta, keys).setOnePhase(true)).build();
+                }, false);
+                raftWrites.incrementAndGet();
+                noteAnswer(r);
+                prepareNanos = env.runtime().nanoTime() - began;
+                KvResponse resp = r.response();
+                if (!resp.getCommitted()) throw new TxnException("one-phase commit answered without committing");
+                Timestamp commitTs = resp.hasWriteTs() ? Timestamp.fromProto(resp.getWriteTs()) : writeTs;
+                long waited = commitWait ? waitOut(commitTs, resp) : 0;
+                return new CommitResult(commitTs, true, 1, waited);
+            } catch (RangeChangedException split) {
+                List<List<byte[]>> groups = groupByRange(keys);
+                if (groups.size() > 1) return twoPhase(groups);
+            } catch (KvException e) {
+                switch (e.code()) {
+                    case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), PushType.PUSH_ABORT, writeTs, backoff);
+                    case TXN_RETRY -> {
+                        if (++pushed > MAX_PUSHED_COMMITS || !e.error().hasRetryTs()) {
+                            throw retry(TxnRetryException.Reason.ONE_PHASE_PUSHED, "one-phase commit pushed "
+                                    + pushed + " times: " + e.error().getMessage());
+                        }
+                        Timestamp to = Timestamp.fromProto(e.error().getRetryTs());
+                        if (!refresh(readTs, to)) {
+                            throw retry(TxnRetryException.Reason.REFRESH_FAILED, "one-phase commit pushed to " + to
+                                    + " and a key read earlier changed in between");
+                        }
+                        readTs = Timestamp.max(readTs, to);
+                        writeTs = Timestamp.max(writeTs, to);
+                    }
+                    case AMBIGUOUS_RESULT -> throw new TxnAmbiguousException("the one-phase commit was sent but its"
+                            + " answer was lost: it may or may not have committed", e);
+                    default -> throw wrap("one-phase commit", e);
+                }
+            }
+        }
+        throw new TxnException("one-phase commit did not succeed in " + MAX_OP_ATTEMPTS + " attempts");
+    }
+
+    private CommitResult twoPhase(List<List<byte[]>> groups) {
+        long began = env.runtime().nanoTime();
+        byte[] anchor = writes.anchor();
+        writeRecord();
+        startHeartbeat();
+        try {
+            TxnMeta meta = meta();
+            List<Supplier<Timestamp>> prepares = new ArrayList<>();
+            for (List<byte[]> g : groups) prepares.add(() -> prepare(meta, g));
+            Timestamp commitTs = writeTs;
+            for (Timestamp t : env.runtime().all(prepares)) commitTs = Timestamp.max(commitTs, t);
+            prepareNanos = env.runtime().nanoTime() - began;
+            if (commitTs.isAfter(readTs)) {
+                if (!refresh(readTs, commitTs)) {
+                    throw retry(TxnRetryException.Reason.REFRESH_FAILED, "the commit timestamp moved to " + commitTs
+                            + " (above the read timestamp " + readTs + ") and a key read earlier changed in between");
+                }
+                readTs = commitTs;
+            }
+            writeTs = commitTs;
+            List<byte[]> anchorKeys = anchorGroup(anchor);
+            TxnEnd.Builder end = endRequest(anchorKeys);
+            KvResponse answer = endTransaction(end);
+            TxnRecord rec = answer.getTxnRecord();
+            Timestamp committedAt = rec.hasCommitTs() ? Timestamp.fromProto(rec.getCommitTs()) : writeTs;
+            commitWaitNanos = answer.getCommitWaitNanos();
+            stopHeartbeat();
+            resolveAsync(TxnStatus.COMMITTED, committedAt, anchorKeys);
+            return new CommitResult(committedAt, false, rangesOf(maybePrepared), commitWaitNanos);
+        } finally {
+            stopHeartbeat();
+        }
+    }
+
+    private TxnEnd.Builder endRequest(List<byte[]> anchorKeys) {
+        TxnEnd.Builder end = TxnEnd.newBuilder().setCommit(true).setCommitWait(commitWait);
+        for (byte[] k : anchorKeys) end.addResolveKeys(ByteString.copyFrom(k));
+        return end;
+    }
+
+    /** Writes the commit point, following pushes of the record with refreshes; returns the answer. */
+    private KvResponse endTransaction(TxnEnd.Builder end) {
+        byte[] anchor = writes.anchor();
+        for (int pushed = 0; ; pushed++) {
+            checkDeadline("commit");
+            TxnEnd req = end.setTxn(meta()).setCommitTs(writeTs.toProto()).build();
+            try {
+                RoutedResponse r = env.ranges().sendRouted(anchor, d -> KvRequest.newBuilder().setTxnEnd(req).build(), true);
+                raftWrites.incrementAndGet();
+                noteAnswer(r);
+                TxnRecord rec = r.response().getTxnRecord();
+                if (rec.getStatus() == TxnStatus.COMMITTED) return r.response();
+                if (rec.getStatus() == TxnStatus.ABORTED) throw retry(TxnRetryException.Reason.ABORTED,
+                        "the transaction was aborted by a conflicting transaction before it committed");
+                throw new TxnException("commit answered with a " + rec.getStatus() + " record");
+            } catch (KvException e) {
+                switch (e.code()) {
+                    case TXN_ABORTED -> throw retry(TxnRetryException.Reason.ABORTED,
+                            "the transaction was aborted (by a conflicting transaction, or its record expired)");
+                    case TXN_RETRY -> {
+                        if (pushed >= MAX_PUSHED_COMMITS || !e.error().hasRetryTs()) {
+                            throw retry(TxnRetryException.Reason.PUSHED, "commit pushed " + (pushed + 1) + " times: "
+                                    + e.error().getMessage());
+                        }
+                        Timestamp to = Timestamp.fromProto(e.error().getRetryTs());
+                        if (to.isAfter(readTs) && !refresh(readTs, to)) {
+                            throw retry(TxnRetryException.Reason.PUSHED, "a reader pushed the transaction to " + to
+                                    + " and a key it read changed in between");
+                        }
+                        readTs = Timestamp.max(readTs, to);
+                        writeTs = Timestamp.max(writeTs, to);
+                    }
+                    case AMBIGUOUS_RESULT, TIMEOUT -> throw new TxnAmbiguousException("the commit record write was"
+                            + " sent but not confirmed: the transaction may or may not have committed", e);
+                    default -> throw wrap("commit", e);
+                }
+            }
+        }
+    }
+
+    /** Creates the record PENDING (it makes a dead coordinator's intents recoverable). */
+    private void writeRecord() {
+        recordMayExist = true;
+        TxnMeta meta = meta();
+        try {
+            RoutedResponse r = env.ranges().sendRouted(writes.anchor(), d -> KvRequest.newBuilder()
+                    .setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(meta)).build(), true);
+            raftWrites.incrementAndGet();
+            noteAnswer(r);
+            if (r.response().getTxnRecord().getStatus() == TxnStatus.ABORTED) {
+                throw retry(TxnRetryException.Reason.ABORTED, "the transaction was aborted before its record was written");
+            }
+        } catch (KvException e) {
+            if (e.code() == ErrorResponse.Code.TXN_ABORTED) {
+                throw retry(TxnRetryException.Reason.ABORTED, "the transaction was aborted before its record was written");
+            }
+            throw wrap("writing the transaction record", e);
+        }
+    }
+
+    private void startHeartbeat() {
+        TxnMeta meta = meta();
+        byte[] anchor = writes.anchor();
+        heartbeat = env.runtime().every(env.settings().heartbeatInterval().toNanos(), () -> {
+            try {
+                RoutedResponse r = env.ranges().sendRouted(anchor, d -> KvRequest.newBuilder()
+                        .setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(meta)).build(), true);
+                if (r.response().getTxnRecord().getStatus() == TxnStatus.ABORTED) abortedByOther = true;
+            } catch (KvException e) {
+                if (e.code() == ErrorResponse.Code.TXN_ABORTED) abortedByOther = true;
+            }
+        });
+    }
+
+    private void stopHeartbeat() {
+        AutoCloseable h = heartbeat;
+        heartbeat = null;
+        if (h == null) return;
+        try {
+            h.close();
+        } catch (Exception ignored) {
+            // Stopping a periodic task cannot fail in a way the transaction could act on.
+        }
+    }
+
+    /** Writes the intents of {@code keys} (one range); returns the timestamp they were written at. */
+    private Timestamp prepare(TxnMeta meta, List<byte[]> keys) {
+        Backoff backoff = new Backoff();
+        for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
+            checkDeadline("prepare");
+            if (abortedByOther) throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
+            maybePrepared.put(Keys.pretty(keys.get(0)), keys);
+            try {
+                RoutedResponse r = env.ranges().sendRouted(keys.get(0), d -> {
+                    checkFits(d, keys);
+                    return KvRequest.newBuilder().setTxnPrepare(prepareOf(meta, keys)).build();
+                }, true);
+                raftWrites.incrementAndGet();
+                noteAnswer(r);
+                return r.response().hasWriteTs() ? Timestamp.fromProto(r.response().getWriteTs()) : meta.hasWriteTs()
+                        ? Timestamp.fromProto(meta.getWriteTs()) : writeTs;
+            } catch (RangeChangedException split) {
+                maybePrepared.remove(Keys.pretty(keys.get(0)));
+                Timestamp max = Timestamp.fromProto(meta.getWriteTs());
+                for (List<byte[]> g : groupByRange(keys)) max = Timestamp.max(max, prepare(meta, g));
+                return max;
+            } catch (KvException e) {
+                switch (e.code()) {
+                    case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), PushType.PUSH_ABORT,
+                            Timestamp.fromProto(meta.getWriteTs()), backoff);
+                    case TXN_ABORTED -> throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
+                    case TXN_RETRY -> throw retry(TxnRetryException.Reason.WRITE_TOO_OLD, e.error().getMessage());
+                    default -> throw wrap("prepare", e);
+                }
+            }
+        }
+        throw new TxnException("prepare did not succeed in " + MAX_OP_ATTEMPTS + " attempts");
+    }
+
+    private TxnPrepare.Builder prepareOf(TxnMeta meta, List<byte[]> keys) {
+        TxnPrepare.Builder p = TxnPrepare.newBuilder().setTxn(meta);
+        for (byte[] k : keys) {
+            byte[] v = writes.get(k);
+            TxnWrite.Builder w = TxnWrite.newBuilder().setKey(ByteString.copyFrom(k));
+            if (v == null) {
+                w.setTombstone(true);
+            } else {
+                w.setValue(ByteString.copyFrom(v));
+            }
+            p.addWrites(w);
+        }
+        return p;
+    }
+
+    /** The prepared keys in the anchor's range: they resolve with the commit record itself. */
+    private List<byte[]> anchorGroup(byte[] anchor) {
+        for (List<byte[]> g : maybePrepared.values()) {
+            for (byte[] k : g) if (Arrays.equals(k, anchor)) return g;
+        }
+        return List.of();
+    }
+
+    private static int rangesOf(Map<String, List<byte[]>> groups) {
+        return groups.size();
+    }
+
+    /** Resolves every group but {@code except} (already resolved) in the background. */
+    private void resolveAsync(TxnStatus status, Timestamp commitTs, List<byte[]> except) {
+        TxnMeta meta = meta();
+        for (List<byte[]> g : maybePrepared.values()) {
+            if (g == except) continue;
+            env.runtime().async(() -> {
+                try {
+                    resolve(meta, status, commitTs, g);
+                } catch (KvException e) {
+                    // Left for whoever meets the intents: a push finds the record and resolves them.
+                }
+            });
+        }
+    }
+
+    private void resolve(TxnMeta txn, TxnStatus status, Timestamp commitTs, List<byte[]> keys) {
+        TxnResolve.Builder r = TxnResolve.newBuilder().setTxn(txn).setStatus(status);
+        if (commitTs != null) r.setCommitTs(commitTs.toProto());
+        for (byte[] k : keys) r.addKeys(ByteString.copyFrom(k));
+        TxnResolve req = r.build();
+        try {
+            RoutedResponse answer = env.ranges().sendRouted(keys.get(0), d -> {
+                checkFits(d, keys);
+                return KvRequest.newBuilder().setTxnResolve(req).build();
+            }, true);
+            raftWrites.incrementAndGet();
+            noteAnswer(answer);
+        } catch (RangeChangedException split) {
+            for (List<byte[]> g : groupByRange(keys)) resolve(txn, status, commitTs, g);
+        }
+    }
+
+    // ---- conflicts -----------------------------------------------------------------------------
+
+    /**
+     * Pushes the transactions whose intents stopped a request, resolves those intents with what
+     * the push learned, and returns so the request is retried. A push lost to an older
+     * transaction backs off first (wound-wait: the younger waits).
+     */
+    private void handleIntents(List<ConflictingIntent> intents, PushType type, Timestamp pushTo, Backoff backoff) {
+        if (intents.isEmpty()) {
+            backoff.pause("an intent the node did not name");
+            return;
+        }
+        Map<ByteString, List<ConflictingIntent>> byTxn = new LinkedHashMap<>();
+        for (ConflictingIntent ci : intents) byTxn.computeIfAbsent(ci.getTxn().getId(), k -> new ArrayList<>()).add(ci);
+        boolean waited = false;
+        for (List<ConflictingIntent> same : byTxn.values()) {
+            TxnMeta pushee = same.get(0).getTxn();
+            if (pushee.getId().equals(ByteString.copyFrom(id))) continue;
+            Optional<TxnRecord> rec = push(pushee, type, pushTo);
+            if (rec.isEmpty()) {
+                if (!waited) backoff.pause("transaction " + shortId(pushee.getId()) + " (older, still running)");
+                waited = true;
+                continue;
+            }
+            List<byte[]> keys = new ArrayList<>();
+            for (ConflictingIntent ci : same) keys.add(ci.getKey().toByteArray());
+            TxnRecord r = rec.get();
+            TxnMeta resolved = r.hasMeta() ? r.getMeta() : pushee;
+            switch (r.getStatus()) {
+                case COMMITTED -> resolve(resolved, TxnStatus.COMMITTED, Timestamp.fromProto(r.getCommitTs()), keys);
+                case ABORTED -> resolve(resolved, TxnStatus.ABORTED, null, keys);
+                default -> resolve(resolved, TxnStatus.PENDING, null, keys);
+            }
+        }
+    }
+
+    /** The pushee's record after a successful push; empty if the push lost (wait and retry). */
+    private Optional<TxnRecord> push(TxnMeta pushee, PushType type, Timestamp pushTo) {
+        if (pushee.getAnchorKey().isEmpty()) {
+            throw new TxnException("an intent names transaction " + shortId(pushee.getId()) + " without an anchor key");
+        }
+        TxnPush req = TxnPush.newBuilder().setPushee(pushee).setPusher(meta()).setType(type)
+                .setPushTo(pushTo.toProto()).build();
+        try {
+            RoutedResponse r = env.ranges().sendRouted(pushee.getAnchorKey().toByteArray(),
+                    d -> KvRequest.newBuilder().setTxnPush(req).build(), true);
+            raftWrites.incrementAndGet();
+            noteAnswer(r);
+            return Optional.of(r.response().getTxnRecord());
+        } catch (KvException e) {
+            if (e.code() == ErrorResponse.Code.PUSH_FAILED) return Optional.empty();
+            throw wrap("push of transaction " + shortId(pushee.getId()), e);
+        }
+    }
+
+    // ---- refresh -------------------------------------------------------------------------------
+
+    /** True if nothing this transaction read changed in (from, to]; the reads then hold at {@code to}. */
+    boolean refresh(Timestamp from, Timestamp to) {
+        if (!to.isAfter(from) || reads.isEmpty()) return true;
+        for (int regroup = 0; regroup < MAX_REFRESH_REGROUPS; regroup++) {
+            try {
+                for (RefreshGroup g : refreshGroups()) {
+                    if (!refreshGroup(g, from, to)) return false;
+                }
+                return true;
+            } catch (RangeChangedException split) {
+                // A range split under us: group again by the ranges as they are now.
+            }
+        }
+        throw new TxnException("refresh kept finding ranges split under it");
+    }
+
+    private record RefreshGroup(RangeDescriptor range, List<byte[]> keys, List<byte[][]> spans) {}
+
+    private List<RefreshGroup> refreshGroups() {
+        Map<Long, RefreshGroup> groups = new TreeMap<>();
+        for (byte[] k : reads.keys()) {
+            RangeDescriptor d = rangeFor(k);
+            groups.computeIfAbsent(d.getRangeId(), x -> new RefreshGroup(d, new ArrayList<>(), new ArrayList<>())).keys().add(k);
+        }
+        for (byte[][] s : reads.spans()) {
+            for (RangeDescriptor d : env.ranges().rangesOverlapping(s[0], s[1])) {
+                byte[] from = max(s[0], d.getStartKey().toByteArray());
+                byte[] to = min(s[1], d.getEndKey().toByteArray());
+                if (Keys.compare(from, to) >= 0) continue;
+                groups.computeIfAbsent(d.getRangeId(), x -> new RefreshGroup(d, new ArrayList<>(), new ArrayList<>()))
+                        .spans().add(new byte[][] {from, to});
+            }
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private boolean refreshGroup(RefreshGroup g, Timestamp from, Timestamp to) {
+        TxnRefresh.Builder b = TxnRefresh.newBuilder().setTxn(meta()).setFromTs(from.toProto()).setToTs(to.toProto());
+        for (byte[] k : g.keys()) b.addKeys(ByteString.copyFrom(k));
+        for (byte[][] s : g.spans()) {
+            b.addSpans(KeySpan.newBuilder().setStartKey(ByteString.copyFrom(s[0])).setEndKey(ByteString.copyFrom(s[1])));
+        }
+        TxnRefresh req = b.build();
+        byte[] routing = !g.keys().isEmpty() ? g.keys().get(0) : g.spans().get(0)[0];
+        try {
+            RoutedResponse r = env.ranges().sendRouted(routing, d -> {
+                if (d.getRangeId() != g.range().getRangeId() || !d.getEndKey().equals(g.range().getEndKey())
+                        || !d.getStartKey().equals(g.range().getStartKey())) {
+                    throw new RangeChangedException("r" + g.range().getRangeId() + " changed since the refresh was grouped");
+                }
+                return KvRequest.newBuilder().setTxnRefresh(req).build();
+            }, true);
+            readCount.incrementAndGet();
+            noteAnswer(r);
+            return true;
+        } catch (RangeChangedException e) {
+            throw e;
+        } catch (KvException e) {
+            if (e.code() == ErrorResponse.Code.TXN_RETRY || e.code() == ErrorResponse.Code.WRITE_INTENT) return false;
+            throw wrap("refresh", e);
+        }
+    }
+
+    // ---- rollback ------------------------------------------------------------------------------
+
+    void rollback() {
+        if (state == State.COMMITTED) return;
+        if (state == State.OPEN) abandon();
+    }
+
+    /** Aborts what may exist (record, intents), best effort: what is left, others resolve after expiry. */
+    private void abandon() {
+        state = State.ABORTED;
+        stopHeartbeat();
+        if (maybePrepared.isEmpty() && !recordMayExist) return;
+        TxnStatus status = TxnStatus.ABORTED;
+        Timestamp commitTs = null;
+        if (recordMayExist) {
+            try {
+                TxnEnd req = TxnEnd.newBuilder().setTxn(meta()).setCommit(false).build();
+                RoutedResponse r = env.ranges().sendRouted(writes.anchor(),
+                        d -> KvRequest.newBuilder().setTxnEnd(req).build(), true);
+                raftWrites.incrementAndGet();
+                TxnRecord rec = r.response().getTxnRecord();
+                if (rec.getStatus() == TxnStatus.COMMITTED) {
+                    // Cannot happen unless a commit answer was lost; the record is the truth.
+                    status = TxnStatus.COMMITTED;
+                    commitTs = Timestamp.fromProto(rec.getCommitTs());
+                }
+            } catch (KvException e) {
+                if (e.code() != ErrorResponse.Code.TXN_ABORTED) {
+                    // The record stays PENDING until it expires; then any pusher aborts it.
+                    return;
+                }
+            }
+        }
+        resolveAsync(status, commitTs, null);
+    }
+
+    // ---- stats ---------------------------------------------------------------------------------
+
+    TxnStats stats() {
+        return new TxnStats(rangesTouched.size(), nodesTouched.size(), raftWrites.get(), readCount.get(), restarts,
+                restartReasons, readNanos, prepareNanos, commitNanos, commitWaitNanos, uncertaintyLimit);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /**
+     * Waits until {@code commitTs} is below every node's clock: the answering node's clock read
+     * {@code node_now}; every clock is within the max offset of it.
+     */
+    private long waitOut(Timestamp commitTs, KvResponse resp) {
+        long nodeNow = resp.hasNodeNow() ? resp.getNodeNow().getWallNanos() : 0;
+        long waitNanos = commitTs.wallNanos() + env.settings().maxOffset().toNanos() - nodeNow + 1;
+        if (waitNanos <= 0) return 0;
+        long began = env.runtime().nanoTime();
+        try {
+            env.runtime().sleepNanos(waitNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TxnAmbiguousException("interrupted during commit-wait (the transaction committed at " + commitTs
+                    + ", but strict ordering with what follows is not guaranteed)", e);
+        }
+        commitWaitNanos = Math.max(waitNanos, env.runtime().nanoTime() - began);
+        return commitWaitNanos;
+    }
+
+    private void noteAnswer(RoutedResponse r) {
+        rangesTouched.add(r.descriptor().getRangeId());
+        KvResponse resp = r.response();
+        if (resp.getNodeId() != 0) nodesTouched.add(resp.getNodeId());
+        if (resp.hasNodeNow()) env.clock().observe(Timestamp.fromProto(resp.getNodeNow()));
+    }
+
+    private List<List<byte[]>> groupByRange(List<byte[]> keys) {
+        Map<Long, List<byte[]>> groups = new TreeMap<>();
+        for (byte[] k : keys) {
+            RangeDescriptor d = rangeFor(k);
+            groups.computeIfAbsent(d.getRangeId(), x -> new ArrayList<>()).add(k);
+        }
+        List<List<byte[]>> out = new ArrayList<>(groups.values());
+        out.sort((a, b) -> Keys.compare(a.get(0), b.get(0)));
+        return out;
+    }
+
+    private RangeDescriptor rangeFor(byte[] key) {
+        try {
+            return env.ranges().rangeFor(key);
+        } catch (KvException e) {
+            throw wrap("finding the range of " + Keys.pretty(key), e);
+        }
+    }
+
+    private static void checkFits(RangeDescriptor d, List<byte[]> keys) {
+        byte[] s = d.getStartKey().toByteArray();
+        byte[] e = d.getEndKey().toByteArray();
+        for (byte[] k : keys) {
+            if (!Keys.contains(s, e, k)) {
+                throw new RangeChangedException(Keys.pretty(k) + " is no longer in r" + d.getRangeId());
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (state != State.OPEN) {
+            throw new TxnException("the transaction is " + (state == State.COMMITTED ? "committed" : "aborted")
+                    + ": start a new one");
+        }
+        if (abortedByOther) {
+            state = State.ABORTED;
+            throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
+        }
+    }
+
+    private void checkWritable() {
+        if (readOnly) fail("a read-only (historical) transaction cannot write");
+    }
+
+    private static void checkKey(byte[] key) {
+        if (key == null) throw new TxnException("key must be set");
+        String problem = Keys.checkUserKey(key);
+        if (problem != null) throw new TxnException("key " + Keys.pretty(key) + ": " + problem);
+    }
+
+    private void checkDeadline(String what) {
+        if (env.runtime().nanoTime() - deadlineNanos > 0) {
+            throw new TxnException(what + ": the transaction's deadline of " + env.settings().deadline() + " passed");
+        }
+    }
+
+    private static void fail(String message) {
+        throw new TxnException(message);
+    }
+
+    private TxnRetryException retry(TxnRetryException.Reason reason, String message) {
+        state = State.ABORTED;
+        return new TxnRetryException(reason, message + " (txn " + shortId(ByteString.copyFrom(id)) + ")");
+    }
+
+    private static TxnException wrap(String what, KvException e) {
+        if (e instanceof RangeChangedException r) throw r;
+        return new TxnException(what + " failed: " + e.getMessage(), e);
+    }
+
+    static String shortId(ByteString id) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(4, id.size()); i++) s.append(String.format("%02x", id.byteAt(i)));
+        return s.toString();
+    }
+
+    private static byte[] min(byte[] a, byte[] b) {
+        return Keys.compare(a, b) <= 0 ? a : b;
+    }
+
+    private static byte[] max(byte[] a, byte[] b) {
+        return Keys.compare(a, b) >= 0 ? a : b;
+    }
+
+    /** Waits between attempts that lost to another transaction: 5 ms doubling to 100 ms, within the deadline. */
+    private final class Backoff {
+        private int pauses;
+
+        void pause(String waitingFor) {
+            checkDeadline("waiting for " + waitingFor);
+            long nanos = Math.min(BACKOFF_MAX_NANOS, BACKOFF_INITIAL_NANOS << Math.min(pauses, 10));
+            pauses++;
+            try {
+                env.runtime().sleepNanos(nanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TxnException("interrupted waiting for " + waitingFor, e);
+            }
+        }
+    }
+}
