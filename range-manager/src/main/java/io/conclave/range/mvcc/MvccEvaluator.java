@@ -1,5 +1,7 @@
 package io.conclave.range.mvcc;
 
+import io.conclave.clock.Timestamp;
+import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvRequest;
 
 /**
@@ -25,7 +27,40 @@ public final class MvccEvaluator {
      */
     public Evaluation evaluate(KvRequest req, byte[] rangeStart, byte[] rangeEnd, MvccReader reader,
             MvccWriter writer, EvalContext ctx) {
-        throw new UnsupportedOperationException("MVCC evaluation of " + req.getOpCase() + " is not built yet");
+        Eval ev = new Eval(req, rangeStart, rangeEnd, reader, writer, ctx, maxScanRows);
+        try {
+            return dispatch(ev, req);
+        } catch (Eval.Refusal refusal) {
+            return ev.failed(refusal.error);
+        }
+    }
+
+    private static Evaluation dispatch(Eval ev, KvRequest req) {
+        Timestamp now = ev.ctx.now();
+        return switch (req.getOpCase()) {
+            case GET -> Reads.get(ev, req.getGet().getKey(), Reads.View.nonTxn(now), "get");
+            case SCAN -> Reads.scan(ev, req.getScan().getStartKey(), req.getScan().getEndKey(), req.getScan().getLimit(),
+                    Reads.View.nonTxn(now), "scan");
+            case PUT -> Writes.put(ev, req.getPut().getKey(), req.getPut().getValue().toByteArray(), "put");
+            case DELETE -> Writes.put(ev, req.getDelete().getKey(), null, "delete");
+            case CONDITIONAL_PUT -> Writes.conditionalPut(ev, req.getConditionalPut());
+            case INCREMENT -> Writes.increment(ev, req.getIncrement().getKey(), req.getIncrement().getDelta());
+            case DELETE_RANGE -> Writes.deleteRange(ev, req.getDeleteRange());
+            case TXN_GET -> Reads.get(ev, req.getTxnGet().getKey(), Reads.View.of(req.getTxnGet().getRead(),
+                    ev.ctx.leaseStart()), "transactional get");
+            case TXN_SCAN -> Reads.scan(ev, req.getTxnScan().getStartKey(), req.getTxnScan().getEndKey(),
+                    req.getTxnScan().getLimit(), Reads.View.of(req.getTxnScan().getRead(), ev.ctx.leaseStart()),
+                    "transactional scan");
+            case TXN_REFRESH -> Reads.refresh(ev, req.getTxnRefresh());
+            case TXN_PREPARE -> TxnOps.prepare(ev, req.getTxnPrepare());
+            case TXN_HEARTBEAT -> TxnOps.heartbeat(ev, req.getTxnHeartbeat().getTxn());
+            case TXN_END -> TxnOps.end(ev, req.getTxnEnd());
+            case TXN_PUSH -> TxnOps.push(ev, req.getTxnPush());
+            case TXN_RESOLVE -> TxnOps.resolve(ev, req.getTxnResolve());
+            case MVCC_GC -> Gc.gc(ev, req.getMvccGc());
+            case META_UPDATE, OP_NOT_SET -> throw ev.refuse(ErrorResponse.Code.BAD_REQUEST,
+                    "the MVCC engine does not serve " + req.getOpCase() + " (meta and system keys are single-version)");
+        };
     }
 
     /** Reads served by the leaseholder without Raft (unless a latch sends them through the log). */

@@ -1,0 +1,49 @@
+package io.conclave.range.mvcc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.conclave.clock.Timestamp;
+import io.conclave.range.Keys;
+import io.conclave.range.rpc.Intent;
+import io.conclave.range.rpc.TxnRecord;
+import io.conclave.storage.KeyValue;
+import java.util.List;
+
+/** Point reads of the MVCC layout: one key's intent and newest version, a record. */
+final class KeyReads {
+    private KeyReads() {}
+
+    /** The intent of {@code userKey} and its newest version at or below {@code hi}: two store reads. */
+    static KeyState read(MvccReader reader, byte[] userKey, Timestamp hi) {
+        byte[] intent = reader.get(MvccKeys.intentKey(userKey));
+        return new KeyState(userKey, intent == null ? null : parseIntent(userKey, intent), versionAtOrBelow(reader, userKey, hi));
+    }
+
+    /** The newest version of {@code userKey} at or below {@code hi}, or null. */
+    static KeyState.Version versionAtOrBelow(MvccReader reader, byte[] userKey, Timestamp hi) {
+        List<KeyValue> rows = reader.scan(MvccKeys.versionKey(userKey, hi), MvccKeys.versionsEnd(userKey), 1);
+        if (rows.isEmpty()) return null;
+        MvccKeys.Decoded d = MvccKeys.decode(rows.get(0).key());
+        Invariants.check(d.kind() == MvccKeys.Kind.VERSION && Keys.compare(d.userKey(), userKey) == 0,
+                "a scan of the versions of %s found %s", Keys.pretty(userKey), d);
+        return new KeyState.Version(d.ts(), rows.get(0).value());
+    }
+
+    static Intent parseIntent(byte[] userKey, byte[] stored) {
+        try {
+            return Intent.parseFrom(stored);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt intent of " + Keys.pretty(userKey) + " in the store", e);
+        }
+    }
+
+    /** The record of transaction {@code id} anchored at {@code anchorKey}, or null. */
+    static TxnRecord record(MvccReader reader, byte[] anchorKey, byte[] id) {
+        byte[] stored = reader.get(MvccKeys.txnRecordKey(anchorKey, id));
+        if (stored == null) return null;
+        try {
+            return TxnRecord.parseFrom(stored);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt transaction record at " + Keys.pretty(anchorKey), e);
+        }
+    }
+}
