@@ -1,0 +1,366 @@
+package io.conclave.tests.txn;
+
+import static io.conclave.tests.txn.TxnTests.keyIn;
+import static io.conclave.tests.txn.TxnTests.longBytes;
+import static io.conclave.tests.txn.TxnTests.parseLong;
+import static io.conclave.tests.txn.TxnTests.text;
+import static io.conclave.tests.txn.TxnTests.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.check.History;
+import io.conclave.tests.check.HistoryRecorder;
+import io.conclave.tests.check.ListAppendChecker;
+import io.conclave.txn.Txn;
+import io.conclave.txn.TxnClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Serializability on one healthy 3-node cluster with four user ranges (started once for the
+ * class): write skew across two ranges is rejected, concurrent read-modify-write increments lose
+ * nothing, and a list-append history over keys in four ranges has no dependency cycle (G0, G1c,
+ * G-single, G2, also with real-time edges, since commit-wait is on) and no G1a/G1b. Each test
+ * uses keys of its own. Replay a schedule with {@code -Dtxn.seed=N}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+final class SerializabilityProcessTest {
+    static final int INITIAL_RANGES = 4;
+
+    static final int SKEW_ROUNDS = 15;
+    static final long BARRIER_MILLIS = 20_000;
+
+    static final int INCREMENT_THREADS = 6;
+    static final int INCREMENTS_PER_THREAD = 10;
+    static final long INCREMENT_MILLIS = 30_000;
+
+    static final int APPEND_THREADS = 6;
+    static final int APPEND_KEYS = 6;
+    static final int MAX_MICRO_OPS = 4;
+    static final int MAX_TXNS_PER_THREAD = 60;
+    static final long APPEND_MILLIS = 20_000;
+
+    private TxnCluster cluster;
+    private long seed;
+    private List<RangeDescriptor> ranges;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) throws Exception {
+        seed = TxnTests.seed();
+        System.out.println("[serializability] " + TxnTests.replay(seed));
+        cluster = new TxnCluster(dir, "serializability", 3,
+                List.of("--initial-ranges", Integer.toString(INITIAL_RANGES)), Map.of());
+        cluster.startAll();
+        ranges = TxnTests.userRanges(track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed)));
+        assertTrue(ranges.size() >= INITIAL_RANGES, "only " + ranges.size() + " user ranges");
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
+        if (cluster != null) cluster.close();
+    }
+
+    /** A transaction client whose first contact is {@code node}. */
+    private TxnClient txnClient(long node, long clientSeed) {
+        List<Long> order = new ArrayList<>(cluster.nodeIds());
+        order.remove(node);
+        order.add(0, node);
+        RangeClient rc = track(cluster.clientVia(TxnCluster.FAULT_TOLERANT_CLIENT, clientSeed, order));
+        return track(new TxnClient(rc, TxnTests.settings(true)));
+    }
+
+    /**
+     * Two doctors on call, x (one range) and y (another), each 1. Each transaction reads both and,
+     * seeing two on call, takes itself off; both read before either commits. Serializable: at
+     * most one commits, and x + y stays >= 1.
+     */
+    @Test
+    void writeSkewAcrossTwoRangesIsRejected() throws Exception {
+        TxnClient a = txnClient(1, seed + 11);
+        TxnClient b = txnClient(2, seed + 12);
+        int oneCommitted = 0;
+        int noneCommitted = 0;
+        for (int round = 0; round < SKEW_ROUNDS; round++) {
+            byte[] x = keyIn(ranges.get(0), "/skew/" + round + "/x");
+            byte[] y = keyIn(ranges.get(1), "/skew/" + round + "/y");
+            a.run(txn -> {
+                txn.put(x, longBytes(1));
+                txn.put(y, longBytes(1));
+                return null;
+            });
+            CyclicBarrier bothRead = new CyclicBarrier(2);
+            AtomicReference<Throwable> crash = new AtomicReference<>();
+            boolean[] committed = new boolean[2];
+            String[] why = new String[2];
+            Thread ta = new Thread(() -> goOffCall(a, x, y, x, bothRead, committed, why, 0, crash), "skew-a");
+            Thread tb = new Thread(() -> goOffCall(b, x, y, y, bothRead, committed, why, 1, crash), "skew-b");
+            ta.start();
+            tb.start();
+            ta.join(60_000);
+            tb.join(60_000);
+            if (crash.get() != null) fail("round " + round + ": a transaction crashed; " + TxnTests.replay(seed), crash.get());
+            long onCall = a.run(txn -> value(txn, x) + value(txn, y));
+            String context = "round " + round + ": a " + (committed[0] ? "committed" : why[0]) + ", b "
+                    + (committed[1] ? "committed" : why[1]) + ", x + y = " + onCall + "; " + TxnTests.replay(seed);
+            System.out.println("[skew] " + context);
+            assertTrue(!(committed[0] && committed[1]), () -> "write skew: both committed; " + context);
+            assertTrue(onCall >= 1, () -> "nobody on call; " + context);
+            if (committed[0] || committed[1]) oneCommitted++;
+            else noneCommitted++;
+        }
+        System.out.println("[skew] rounds with one commit: " + oneCommitted + ", with none: " + noneCommitted);
+        assertTrue(oneCommitted >= 1, "no round let either transaction commit; " + TxnTests.replay(seed));
+    }
+
+    private static void goOffCall(TxnClient client, byte[] x, byte[] y, byte[] mine, CyclicBarrier bothRead,
+            boolean[] committed, String[] why, int index, AtomicReference<Throwable> crash) {
+        Txn txn = client.begin();
+        try {
+            long onCall = value(txn, x) + value(txn, y);
+            bothRead.await(BARRIER_MILLIS, TimeUnit.MILLISECONDS);
+            if (onCall >= 2) txn.put(mine, longBytes(0));
+            txn.commit();
+            committed[index] = true;
+        } catch (RuntimeException e) {
+            why[index] = TxnTests.describe(e);
+            if (TxnTests.outcomeOf(e) != TxnTests.Outcome.NOT_COMMITTED) crash.compareAndSet(null, e);
+            txn.rollback();
+        } catch (Exception e) {
+            crash.compareAndSet(null, e);
+            txn.rollback();
+        }
+    }
+
+    private static long value(Txn txn, byte[] key) {
+        return txn.get(key).map(TxnTests::parseLong).orElse(0L);
+    }
+
+    /**
+     * Threads increment one counter (one range) by read-modify-write transactions that also
+     * count, per thread, in another range. No lost update: every acknowledged increment counts
+     * (acknowledged <= counter <= acknowledged + ambiguous), no two acknowledged increments saw
+     * the same value, and the counter equals the sum of the per-thread counts (atomicity across
+     * the two ranges).
+     */
+    @Test
+    void concurrentIncrementsAreNeverLost() throws Exception {
+        byte[] counter = keyIn(ranges.get(0), "/inc/counter");
+        List<byte[]> mine = new ArrayList<>();
+        for (int t = 0; t < INCREMENT_THREADS; t++) mine.add(keyIn(ranges.get(2), "/inc/thread-" + t));
+        AtomicInteger acked = new AtomicInteger();
+        AtomicInteger unknown = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        Set<Long> seenValues = Collections.synchronizedSet(new HashSet<>());
+        List<Long> duplicates = Collections.synchronizedList(new ArrayList<>());
+        long[] ackedPerThread = new long[INCREMENT_THREADS];
+        long[] unknownPerThread = new long[INCREMENT_THREADS];
+        AtomicReference<Throwable> crash = new AtomicReference<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INCREMENT_MILLIS);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < INCREMENT_THREADS; t++) {
+            int thread = t;
+            TxnClient client = txnClient(1 + t % 3, seed + 100 + t);
+            threads.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < INCREMENTS_PER_THREAD && System.nanoTime() < end; i++) {
+                        try {
+                            long now = client.run(txn -> {
+                                long c = value(txn, counter);
+                                long n = value(txn, mine.get(thread));
+                                txn.put(counter, longBytes(c + 1));
+                                txn.put(mine.get(thread), longBytes(n + 1));
+                                return c + 1;
+                            });
+                            acked.incrementAndGet();
+                            ackedPerThread[thread]++;
+                            if (!seenValues.add(now)) duplicates.add(now);
+                        } catch (RuntimeException e) {
+                            if (TxnTests.outcomeOf(e) == TxnTests.Outcome.NOT_COMMITTED) {
+                                failed.incrementAndGet();
+                            } else {
+                                unknown.incrementAndGet();
+                                unknownPerThread[thread]++;
+                            }
+                            System.out.println("[increments] thread " + thread + ": " + TxnTests.describe(e));
+                        }
+                    }
+                } catch (Throwable e) {
+                    crash.compareAndSet(null, e);
+                }
+            }, "increment-" + t));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) t.join(INCREMENT_MILLIS + 60_000);
+        if (crash.get() != null) fail("an incrementing thread crashed; " + TxnTests.replay(seed), crash.get());
+        TxnClient reader = txnClient(3, seed + 199);
+        long[] finalCounts = reader.run(txn -> {
+            long[] out = new long[INCREMENT_THREADS + 1];
+            out[0] = value(txn, counter);
+            for (int t = 0; t < INCREMENT_THREADS; t++) out[t + 1] = value(txn, mine.get(t));
+            return out;
+        });
+        long sum = 0;
+        for (int t = 0; t < INCREMENT_THREADS; t++) sum += finalCounts[t + 1];
+        String context = "counter=" + finalCounts[0] + " per-thread=" + Arrays.toString(Arrays.copyOfRange(finalCounts, 1,
+                finalCounts.length)) + " acked=" + acked + " unknown=" + unknown + " failed=" + failed + "; "
+                + TxnTests.replay(seed);
+        System.out.println("[increments] " + context);
+        assertTrue(duplicates.isEmpty(), () -> "two acknowledged increments read the same value " + duplicates + "; " + context);
+        assertEquals(sum, finalCounts[0], () -> "the counter is not the sum of the per-thread counts; " + context);
+        assertTrue(finalCounts[0] >= acked.get() && finalCounts[0] <= acked.get() + unknown.get(),
+                () -> "lost or invented increments; " + context);
+        for (int t = 0; t < INCREMENT_THREADS; t++) {
+            long n = finalCounts[t + 1];
+            int thread = t;
+            assertTrue(n >= ackedPerThread[t] && n <= ackedPerThread[t] + unknownPerThread[t],
+                    () -> "thread " + thread + " counted " + n + " for " + ackedPerThread[thread] + " acknowledged; " + context);
+        }
+        assertTrue(acked.get() >= INCREMENT_THREADS, () -> "too few increments committed; " + context);
+    }
+
+    /**
+     * Transactions of one to four micro-operations append unique elements to (read-modify-write of
+     * a comma list) and read lists at keys over four ranges; the history is checked for Elle's
+     * anomalies, with real-time edges since commit-wait is on.
+     */
+    @Test
+    void listAppendHistoryHasNoDependencyCycle() throws Exception {
+        List<byte[]> keys = new ArrayList<>();
+        for (int k = 0; k < APPEND_KEYS; k++) keys.add(keyIn(ranges.get(k % INITIAL_RANGES), "/append/k" + k));
+        HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
+        AtomicLong nextElement = new AtomicLong(1);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger unknown = new AtomicInteger();
+        AtomicReference<Throwable> crash = new AtomicReference<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPEND_MILLIS);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < APPEND_THREADS; t++) {
+            int worker = t;
+            TxnClient client = txnClient(1 + t % 3, seed + 200 + t);
+            SplittableRandom random = new SplittableRandom(seed * 17 + t);
+            threads.add(new Thread(() -> {
+                try {
+                    int process = worker;
+                    for (int i = 0; i < MAX_TXNS_PER_THREAD && System.nanoTime() < end; i++) {
+                        List<Object[]> ops = new ArrayList<>();
+                        int n = random.nextInt(1, MAX_MICRO_OPS + 1);
+                        for (int j = 0; j < n; j++) {
+                            int k = random.nextInt(APPEND_KEYS);
+                            ops.add(random.nextBoolean() ? new Object[] {"append", k, nextElement.getAndIncrement()}
+                                    : new Object[] {"r", k, null});
+                        }
+                        HistoryRecorder.Handle h = recorder.invoke(process, "txn", microOps(ops, null));
+                        try {
+                            List<List<Long>> reads = client.run(txn -> runMicroOps(txn, keys, ops));
+                            recorder.ok(h, microOps(ops, reads));
+                            ok.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            if (TxnTests.outcomeOf(e) == TxnTests.Outcome.NOT_COMMITTED) {
+                                recorder.fail(h, e);
+                                failed.incrementAndGet();
+                            } else {
+                                recorder.info(h, e);
+                                unknown.incrementAndGet();
+                                process += APPEND_THREADS;
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    crash.compareAndSet(null, e);
+                }
+            }, "append-" + t));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) t.join(APPEND_MILLIS + 60_000);
+        if (crash.get() != null) fail("an appending thread crashed; " + TxnTests.replay(seed), crash.get());
+        String context = "ok=" + ok + " failed=" + failed + " unknown=" + unknown + "; " + TxnTests.replay(seed);
+        System.out.println("[list-append] " + context);
+        History history = recorder.history();
+        ListAppendChecker.Result result = ListAppendChecker.check(history, ListAppendChecker.Options.strictSerializable());
+        System.out.println("[list-append] checker: " + (result.isValid() ? "VALID" : "INVALID " + result.counts()) + ", "
+                + result.txnsChecked() + " txns");
+        if (!result.isValid()) {
+            Path file = Path.of("target", "list-append-txn-history-" + seed + ".txt");
+            Files.createDirectories(file.getParent());
+            history.write(file);
+            fail(result + "\nhistory written to " + file.toAbsolutePath() + "; " + context);
+        }
+        assertTrue(ok.get() >= 30, () -> "too few transactions committed; " + context);
+    }
+
+    /** Runs the micro-ops in {@code txn}; returns, per micro-op, the list read (null for an append). */
+    private static List<List<Long>> runMicroOps(Txn txn, List<byte[]> keys, List<Object[]> ops) {
+        List<List<Long>> reads = new ArrayList<>();
+        for (Object[] op : ops) {
+            byte[] key = keys.get((Integer) op[1]);
+            List<Long> list = parseList(txn.get(key));
+            if (op[0].equals("append")) {
+                long element = (Long) op[2];
+                String old = list.isEmpty() ? "" : joined(list) + ",";
+                txn.put(key, utf8(old + element));
+                reads.add(null);
+            } else {
+                reads.add(list);
+            }
+        }
+        return reads;
+    }
+
+    private static List<Long> parseList(Optional<byte[]> value) {
+        List<Long> out = new ArrayList<>();
+        if (value.isEmpty() || value.get().length == 0) return out;
+        for (String s : text(value.get()).split(",")) out.add(Long.parseLong(s));
+        return out;
+    }
+
+    private static String joined(List<Long> list) {
+        StringBuilder sb = new StringBuilder();
+        for (Long e : list) {
+            if (sb.length() > 0) sb.append(',');
+            sb.append(e);
+        }
+        return sb.toString();
+    }
+
+    /** The history value: {@code [append k v]} / {@code [r k list-or-nil]} per micro-op. */
+    private static List<Object> microOps(List<Object[]> ops, List<List<Long>> reads) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Object[] op = ops.get(i);
+            String key = "k" + op[1];
+            if (op[0].equals("append")) out.add(List.of("append", key, op[2]));
+            else out.add(Arrays.asList("r", key, reads == null ? null : reads.get(i)));
+        }
+        return out;
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+}
