@@ -232,7 +232,10 @@ final class Coordinator {
             } catch (KvException e) {
                 ErrorResponse err = e.error();
                 switch (e.code()) {
-                    case WRITE_INTENT -> handleIntents(err.getIntentsList(), PushType.PUSH_TIMESTAMP, readTs, backoff);
+                    // Pushed above the uncertainty limit, not just the read timestamp: an intent
+                    // inside the window would otherwise stop the read again at once.
+                    case WRITE_INTENT -> handleIntents(err.getIntentsList(), PushType.PUSH_TIMESTAMP,
+                            Timestamp.max(readTs, uncertaintyLimit), backoff);
                     case READ_WITHIN_UNCERTAINTY -> {
                         if (!err.hasExistingTs()) throw wrap(what, e);
                         Timestamp existing = Timestamp.fromProto(err.getExistingTs());

@@ -1,0 +1,477 @@
+package io.conclave.txn.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conclave.clock.Timestamp;
+import io.conclave.range.client.KeyValue;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.KvRequest;
+import io.conclave.txn.CommitResult;
+import io.conclave.txn.Txn;
+import io.conclave.txn.TxnClient;
+import io.conclave.txn.TxnException;
+import io.conclave.txn.TxnRetryException;
+import io.conclave.txn.TxnSettings;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The coordinator's push, abort, recovery and refresh paths on {@link SimCluster}: three nodes,
+ * user ranges {@code [0x04, h)} on n1, {@code [h, p)} on n2, {@code [p, 0xffff)} on n3, the
+ * real MVCC evaluator, virtual time. Each scenario runs under several seeds (the interleaving of
+ * the simulated threads); a failure names its seed (rerun one with {@code -Dsim.seed=N}).
+ */
+class TxnSimTest {
+    static final long MS = 1_000_000L;
+    static final TxnSettings SETTINGS = TxnSettings.builder().build();
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String s(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static String s(Optional<byte[]> b) {
+        return b.map(TxnSimTest::s).orElse(null);
+    }
+
+    static byte[] num(long n) {
+        return ByteBuffer.allocate(8).putLong(n).array();
+    }
+
+    static long num(Optional<byte[]> b) {
+        return b.map(x -> ByteBuffer.wrap(x).getLong()).orElse(0L);
+    }
+
+    static SimCluster cluster(long seed) {
+        return cluster(seed, new long[] {0, 0, 0});
+    }
+
+    static SimCluster cluster(long seed, long[] offsets) {
+        return new SimCluster(seed, List.of(b("h"), b("p")), offsets);
+    }
+
+    /** Runs {@code scenario} once per seed; a failure says which seed. */
+    static void forSeeds(int count, SeededScenario scenario) {
+        String fixed = System.getProperty("sim.seed");
+        long[] seeds;
+        if (fixed != null) {
+            seeds = new long[] {Long.parseLong(fixed)};
+        } else {
+            seeds = new long[count];
+            for (int i = 0; i < count; i++) seeds[i] = 1000L + i;
+        }
+        for (long seed : seeds) {
+            try {
+                scenario.run(seed);
+            } catch (Throwable t) {
+                throw new AssertionError("failed with -Dsim.seed=" + seed + ": " + t, t);
+            }
+        }
+    }
+
+    interface SeededScenario {
+        void run(long seed) throws Exception;
+    }
+
+    /** Runs {@code body} as the simulation's main thread, to the end. */
+    static void simulate(SimCluster sim, Runnable body) {
+        sim.sched.spawn("main", false, body);
+        sim.sched.run(20_000);
+        if (Boolean.getBoolean("sim.verbose")) {
+            java.util.Map<String, Integer> ops = new java.util.TreeMap<>();
+            for (String l : sim.log) ops.merge(l.substring(l.indexOf(' ') + 1, l.lastIndexOf(' ')), 1, Integer::sum);
+            System.out.println(Thread.currentThread().getStackTrace()[2].getMethodName() + " " + ops);
+        }
+    }
+
+    static void write(TxnClient c, String... kvs) {
+        c.run(t -> {
+            for (int i = 0; i + 1 < kvs.length; i += 2) t.put(b(kvs[i]), b(kvs[i + 1]));
+            return null;
+        });
+    }
+
+    // ---- scenarios ------------------------------------------------------------------------------
+
+    @Test
+    void readYourWritesAndScansMergeTheBuffer() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                write(c, "b", "1", "c", "2", "m", "3", "q", "4");
+                Txn t = c.begin();
+                t.put(b("a"), b("x"));
+                assertEquals("x", s(t.get(b("a"))));
+                t.delete(b("b"));
+                assertEquals(null, s(t.get(b("b"))));
+                t.put(b("n"), b("y"));
+                List<KeyValue> rows = t.scan(b("a"), b("z"), 100);
+                List<String> seen = new ArrayList<>();
+                for (KeyValue kv : rows) seen.add(s(kv.key()) + "=" + s(kv.value()));
+                assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), seen);
+                assertEquals(List.of("a=x", "c=2"), names(t.scan(b("a"), b("z"), 2)));
+                t.commit();
+                Txn r = c.begin();
+                assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), names(r.scan(b("a"), b("z"), 100)));
+                r.commit();
+            });
+        });
+    }
+
+    static List<String> names(List<KeyValue> rows) {
+        List<String> out = new ArrayList<>();
+        for (KeyValue kv : rows) out.add(s(kv.key()) + "=" + s(kv.value()));
+        return out;
+    }
+
+    @Test
+    void oneRangeCommitsInOnePhaseAndSeveralInTwo() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                Txn one = c.begin();
+                one.put(b("a1"), b("1"));
+                one.put(b("a2"), b("2"));
+                CommitResult r1 = one.commit();
+                assertTrue(r1.onePhase());
+                assertEquals(1, r1.ranges());
+                assertTrue(r1.commitWaitNanos() > 0, "commit-wait is on by default");
+
+                Txn two = c.begin();
+                two.put(b("a1"), b("10"));
+                two.put(b("m1"), b("11"));
+                two.put(b("x1"), b("12"));
+                CommitResult r2 = two.commit();
+                assertFalse(r2.onePhase());
+                assertEquals(3, r2.ranges());
+                assertTrue(r2.commitTs().isAfter(r1.commitTs()));
+                assertEquals(3, two.stats().rangesTouched());
+
+                Txn read = c.begin();
+                assertEquals("10", s(read.get(b("a1"))));
+                assertEquals("11", s(read.get(b("m1"))));
+                assertEquals("12", s(read.get(b("x1"))));
+                assertEquals("2", s(read.get(b("a2"))));
+                read.commit();
+                assertEquals(0, read.commit().ranges(), "read-only: nothing to commit");
+            });
+        });
+    }
+
+    @Test
+    void anOlderReaderPushesAWriterWhichRefreshesAndCommitsAbove() {
+        forSeeds(4, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient cr = sim.client("reader", SETTINGS);
+                TxnClient cw = sim.client("writer", SETTINGS);
+                write(cw, "z", "0");
+                Txn reader = cr.begin();
+                Txn writer = cw.begin();
+                assertEquals("0", s(writer.get(b("z"))));
+                writer.put(b("a"), b("w"));
+                writer.put(b("m"), b("w"));
+                // The writer prepares, then waits before its commit record: the reader meets its intents.
+                sim.hook("writer", KvRequest.OpCase.TXN_END, SimCluster.Hook.DELAY_BEFORE, 300 * MS);
+                AtomicReference<CommitResult> committed = new AtomicReference<>();
+                sim.sched.spawn("writer-commit", false, () -> committed.set(writer.commit()));
+                sim.sched.sleep(50 * MS);
+                assertEquals(null, s(reader.get(b("a"))), "the older reader reads below the pushed writer");
+                assertEquals(null, s(reader.get(b("m"))));
+                reader.commit();
+                sim.sched.sleep(2_000 * MS);
+                assertNotNull(committed.get(), "the writer committed after refreshing its read of z");
+                assertTrue(committed.get().commitTs().isAfter(reader.stats().uncertaintyLimit()),
+                        "the push moved the writer above the reader's uncertainty window");
+                Txn after = cr.begin();
+                assertEquals("w", s(after.get(b("a"))));
+                assertEquals("w", s(after.get(b("m"))));
+                after.commit();
+            });
+        });
+    }
+
+    @Test
+    void writersLockingInOppositeOrdersNeverDeadlockAndNoUpdateIsLost() {
+        forSeeds(12, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c1 = sim.client("c1", SETTINGS);
+                TxnClient c2 = sim.client("c2", SETTINGS);
+                long start = sim.sched.nanoTime();
+                AtomicInteger done = new AtomicInteger();
+                for (int i = 0; i < 2; i++) {
+                    TxnClient c = i == 0 ? c1 : c2;
+                    sim.sched.spawn("incr-" + i, false, () -> {
+                        c.run(t -> {
+                            long a = num(t.get(b("a")));
+                            long m = num(t.get(b("m")));
+                            t.put(b("a"), num(a + 1));
+                            t.put(b("m"), num(m + 1));
+                            return null;
+                        });
+                        done.incrementAndGet();
+                    });
+                }
+                while (done.get() < 2) sim.sched.sleep(10 * MS);
+                assertTrue(sim.sched.nanoTime() - start < 4_000 * MS,
+                        "resolved by priority, not by waiting for a record to expire");
+                Txn r = c1.begin();
+                assertEquals(2, num(r.get(b("a"))));
+                assertEquals(2, num(r.get(b("m"))));
+                r.commit();
+            });
+        });
+    }
+
+    @Test
+    void aDeadCoordinatorsIntentsAreAbortedAfterExpiryByAReader() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient dead = sim.client("dead", SETTINGS);
+                TxnClient live = sim.client("live", SETTINGS);
+                write(live, "a", "old", "m", "old");
+                sim.hook("dead", KvRequest.OpCase.TXN_END, SimCluster.Hook.CRASH_BEFORE, 0);
+                sim.sched.spawn("dead-commit", false, () -> {
+                    Txn t = dead.begin();
+                    t.put(b("a"), b("new"));
+                    t.put(b("m"), b("new"));
+                    t.commit();
+                    throw new AssertionError("the crashed coordinator's commit returned");
+                });
+                sim.sched.sleep(100 * MS);
+                long before = sim.sched.nanoTime();
+                Txn r = live.begin();
+                assertEquals("old", s(r.get(b("m"))), "the dead transaction never committed");
+                assertEquals("old", s(r.get(b("a"))));
+                r.commit();
+                long waited = sim.sched.nanoTime() - before;
+                assertTrue(waited >= 4_000 * MS, "the reader waited for the record to expire, waited " + waited);
+                assertTrue(waited < 20_000 * MS, "but not much longer: " + waited);
+            });
+        });
+    }
+
+    @Test
+    void aCommittedButUnresolvedTransactionIsResolvedByAReader() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient dying = sim.client("dying", SETTINGS);
+                TxnClient live = sim.client("live", SETTINGS);
+                sim.hook("dying", KvRequest.OpCase.TXN_END, SimCluster.Hook.CRASH_AFTER, 0);
+                sim.sched.spawn("dying-commit", false, () -> {
+                    Txn t = dying.begin();
+                    t.put(b("a"), b("new"));
+                    t.put(b("m"), b("new"));
+                    t.put(b("x"), b("new"));
+                    t.commit();
+                });
+                sim.sched.sleep(2_000 * MS);
+                long before = sim.sched.nanoTime();
+                Txn r = live.begin();
+                assertEquals("new", s(r.get(b("m"))), "the record says COMMITTED: the intent resolves to its value");
+                assertEquals("new", s(r.get(b("x"))));
+                assertEquals("new", s(r.get(b("a"))));
+                r.commit();
+                assertTrue(sim.sched.nanoTime() - before < 1_000 * MS, "no waiting for expiry");
+            });
+        });
+    }
+
+    @Test
+    void aValueInTheUncertaintyWindowRestartsTheReadAboveIt() {
+        forSeeds(3, seed -> {
+            // n2 (range [h, p)) runs 200 ms ahead of n1, whose clock gives transactions their timestamps.
+            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                RangeClient plain = sim.rangeClient("plain");
+                Txn t = c.begin();
+                Timestamp began = t.readTimestamp();
+                plain.put(b("m"), b("ahead"));
+                assertEquals("ahead", s(t.get(b("m"))), "a write that may have preceded the txn is seen");
+                assertTrue(t.readTimestamp().isAfter(began), "the read timestamp moved above the value");
+                t.commit();
+            });
+        });
+    }
+
+    @Test
+    void anUncertaintyRestartWhoseRefreshFailsIsRetryable() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                RangeClient plain = sim.rangeClient("plain");
+                Txn t = c.begin();
+                assertEquals(null, s(t.get(b("a"))));
+                plain.put(b("a"), b("changed"));
+                plain.put(b("m"), b("ahead"));
+                TxnRetryException e = assertThrows(TxnRetryException.class, () -> t.get(b("m")));
+                assertEquals(TxnRetryException.Reason.UNCERTAINTY, e.reason());
+                assertEquals("40001", e.sqlState());
+                t.rollback();
+            });
+        });
+    }
+
+    @Test
+    void aPushedCommitWhoseReadsChangedFailsWithRefreshFailed() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                RangeClient plain = sim.rangeClient("plain");
+                for (boolean onePhase : new boolean[] {true, false}) {
+                    Txn t = c.begin();
+                    t.get(b("a"));
+                    plain.put(b("a"), b("changed-" + onePhase));
+                    sim.sched.sleep(5 * MS);
+                    plain.get(b("m"));  // a later read of m: the txn's write of m must go above it
+                    t.put(b("m"), b("t"));
+                    if (!onePhase) t.put(b("x"), b("t"));
+                    TxnRetryException e = assertThrows(TxnRetryException.class, t::commit);
+                    assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason(), e.getMessage());
+                    t.rollback();
+                }
+                Txn r = c.begin();
+                assertEquals(null, s(r.get(b("x"))), "nothing of the failed attempt is visible");
+                r.commit();
+            });
+        });
+    }
+
+    @Test
+    void writeSkewIsRejected() {
+        forSeeds(10, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c1 = sim.client("c1", SETTINGS);
+                TxnClient c2 = sim.client("c2", SETTINGS);
+                write(c1, "a", "1", "m", "1");
+                AtomicInteger committed = new AtomicInteger();
+                AtomicInteger finished = new AtomicInteger();
+                String[][] plans = {{"a", "m"}, {"m", "a"}};
+                for (int i = 0; i < 2; i++) {
+                    TxnClient c = i == 0 ? c1 : c2;
+                    String[] plan = plans[i];
+                    sim.sched.spawn("skew-" + i, false, () -> {
+                        Txn t = c.begin();
+                        try {
+                            long x = Long.parseLong(s(t.get(b(plan[0]))));
+                            long y = Long.parseLong(s(t.get(b(plan[1]))));
+                            if (x + y >= 2) t.put(b(plan[0]), b("0"));
+                            t.commit();
+                            committed.incrementAndGet();
+                        } catch (TxnRetryException e) {
+                            t.rollback();
+                        } finally {
+                            finished.incrementAndGet();
+                        }
+                    });
+                }
+                while (finished.get() < 2) sim.sched.sleep(10 * MS);
+                Txn r = c1.begin();
+                long total = Long.parseLong(s(r.get(b("a")))) + Long.parseLong(s(r.get(b("m"))));
+                r.commit();
+                assertTrue(total >= 1, "write skew: both zeroed (" + committed.get() + " committed)");
+                assertTrue(committed.get() >= 1, "one of them commits");
+            });
+        });
+    }
+
+    @Test
+    void aBankWorkloadOverInterleavedCoordinatorsConservesTheTotal() {
+        forSeeds(8, seed -> {
+            SimCluster sim = cluster(seed);
+            String[] accounts = {"a0", "a1", "a2", "m0", "m1", "m2", "x0", "x1", "x2"};
+            long initial = 100;
+            simulate(sim, () -> {
+                TxnClient setup = sim.client("setup", SETTINGS);
+                setup.run(t -> {
+                    for (String a : accounts) t.put(b(a), num(initial));
+                    return null;
+                });
+                AtomicInteger done = new AtomicInteger();
+                int clients = 4;
+                int transfers = 5;
+                SplittableRandom random = new SplittableRandom(seed);
+                for (int i = 0; i < clients; i++) {
+                    TxnClient c = sim.client("bank" + i, SETTINGS);
+                    long clientSeed = random.nextLong();
+                    sim.sched.spawn("bank" + i, false, () -> {
+                        SplittableRandom r = new SplittableRandom(clientSeed);
+                        for (int n = 0; n < transfers; n++) {
+                            String from = accounts[r.nextInt(accounts.length)];
+                            String to = accounts[r.nextInt(accounts.length)];
+                            long amount = 1 + r.nextInt(50);
+                            if (from.equals(to)) continue;
+                            c.run(t -> {
+                                long f = num(t.get(b(from)));
+                                long g = num(t.get(b(to)));
+                                if (f < amount) return null;
+                                t.put(b(from), num(f - amount));
+                                t.put(b(to), num(g + amount));
+                                return null;
+                            });
+                        }
+                        done.incrementAndGet();
+                    });
+                }
+                TxnClient auditor = sim.client("auditor", SETTINGS);
+                while (done.get() < clients) {
+                    long total = auditor.run(t -> {
+                        long sum = 0;
+                        for (KeyValue kv : t.scan(b("a"), b("z"), 100)) {
+                            long v = ByteBuffer.wrap(kv.value()).getLong();
+                            assertTrue(v >= 0, "negative balance " + s(kv.key()));
+                            sum += v;
+                        }
+                        return sum;
+                    });
+                    assertEquals(initial * accounts.length, total, "a snapshot saw money appear or vanish");
+                    sim.sched.sleep(20 * MS);
+                }
+                long total = auditor.run(t -> {
+                    long sum = 0;
+                    for (String a : accounts) sum += num(t.get(b(a)));
+                    return sum;
+                });
+                assertEquals(initial * accounts.length, total);
+            });
+        });
+    }
+
+    @Test
+    void keysAndValuesAreCheckedWhenWritten() {
+        SimCluster sim = cluster(1);
+        simulate(sim, () -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            Txn t = c.begin();
+            assertThrows(TxnException.class, () -> t.put(new byte[] {0x02, 1}, b("v")));
+            assertThrows(TxnException.class, () -> t.put(new byte[300], b("v")));
+            assertThrows(TxnException.class, () -> t.put(b("k"), null));
+            t.rollback();
+            t.rollback();
+            assertThrows(TxnException.class, () -> t.get(b("k")), "finished");
+        });
+    }
+}
