@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  * {@code conclave bench ...}: load generators against a Conclave cluster they start themselves.
  * Verbs: {@code raft} (the consensus layer under a put-only load, with fsync on).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.RaftCommand.class, io.conclave.bench.ycsb.YcsbCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.RaftCommand.class, io.conclave.bench.ycsb.YcsbCommand.class,
+        io.conclave.bench.txn.TxnBenchCommand.class},
         description = "Load generators and latency measurement for Conclave.")
 public final class BenchMain implements Callable<Integer> {
     public static void main(String[] args) {

@@ -1,0 +1,247 @@
+package io.conclave.bench.txn;
+
+import io.conclave.range.Keys;
+import io.conclave.range.client.KeyValue;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.txn.Txn;
+import io.conclave.txn.TxnClient;
+import io.conclave.txn.TxnRetryException;
+import io.conclave.txn.TxnStats;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs one phase of the transaction benchmark: {@code threads} workers run transactions of one
+ * {@link Scenario} through {@link TxnClient#run} for a warm-up, then for the measured window,
+ * recording each committed transaction's latency (begin to acknowledgement, retries included) and
+ * the phases its {@link TxnStats} report. Keys are {@code keys} fixed keys spread round-robin over
+ * the user ranges, so key {@code i} lives in range {@code i % ranges}.
+ */
+final class TxnBench {
+    /** Latencies above this are clamped (a stuck cluster shows as errors long before). */
+    static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(120);
+    static final int VALUE_BYTES = 64;
+    static final int LOAD_BATCH = 500;
+
+    enum Scenario {
+        /** Read one key, write another key of the same range: one range, a one-phase commit. */
+        single,
+        /** Read two keys of two ranges and write both: a record, two prepares, a commit. */
+        two,
+        /** As two, but both keys drawn zipfian (theta 0.99) over all keys: contended. */
+        zipf
+    }
+
+    /** What one phase measured; latencies in microseconds. */
+    record PhaseResult(Scenario scenario, boolean commitWait, double seconds, long committed, long retries,
+            Map<String, Long> errors, Histogram total, Histogram reads, Histogram prepare, Histogram commit,
+            Histogram commitWaitMicros, long onePhase) {
+        double txnPerSecond() {
+            return seconds > 0 ? committed / seconds : 0;
+        }
+    }
+
+    private final List<byte[]> keys;
+    private final int rangeCount;
+    private final ZipfianKeys zipfian;
+
+    private TxnBench(List<byte[]> keys, int rangeCount) {
+        this.keys = keys;
+        this.rangeCount = rangeCount;
+        this.zipfian = new ZipfianKeys(keys.size(), ZipfianKeys.THETA);
+    }
+
+    /** Places {@code keyCount} keys round-robin over the user ranges and writes an initial value to each. */
+    static TxnBench load(RangeClient client, int keyCount) {
+        List<RangeDescriptor> ranges = new ArrayList<>();
+        for (RangeDescriptor d : client.allRanges()) {
+            if (Arrays.compareUnsigned(d.getStartKey().toByteArray(), Keys.USER_START) >= 0) ranges.add(d);
+        }
+        ranges.sort(Comparator.comparing(d -> d.getStartKey().toByteArray(), Arrays::compareUnsigned));
+        if (ranges.isEmpty()) throw new IllegalStateException("the cluster has no user range");
+        List<byte[]> keys = new ArrayList<>(keyCount);
+        for (int i = 0; i < keyCount; i++) {
+            byte[] start = ranges.get(i % ranges.size()).getStartKey().toByteArray();
+            byte[] suffix = ("/txnbench/" + i).getBytes(StandardCharsets.UTF_8);
+            byte[] key = Arrays.copyOf(start, start.length + suffix.length);
+            System.arraycopy(suffix, 0, key, start.length, suffix.length);
+            keys.add(key);
+        }
+        List<KeyValue> batch = new ArrayList<>();
+        for (int i = 0; i < keyCount; i++) {
+            batch.add(new KeyValue(keys.get(i), value(i, 0)));
+            if (batch.size() == LOAD_BATCH || i == keyCount - 1) {
+                client.putAll(batch);
+                batch.clear();
+            }
+        }
+        return new TxnBench(keys, ranges.size());
+    }
+
+    int rangeCount() {
+        return rangeCount;
+    }
+
+    private static byte[] value(long a, long b) {
+        byte[] v = new byte[VALUE_BYTES];
+        byte[] text = (a + ":" + b).getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(text, 0, v, 0, Math.min(text.length, v.length));
+        return v;
+    }
+
+    /** Runs one phase on {@code threads} threads; the client's settings decide commit-wait. */
+    PhaseResult run(Scenario scenario, boolean commitWait, TxnClient client, int threads, long warmupNanos,
+            long durationNanos, long seed) throws InterruptedException {
+        long start = System.nanoTime();
+        long measureFrom = start + warmupNanos;
+        long end = measureFrom + durationNanos;
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Worker w = new Worker(scenario, client, new SplittableRandom(seed * 1_000_003 + t), measureFrom, end);
+            workers.add(w);
+            Thread thread = new Thread(w, "txn-bench-" + scenario + "-" + t);
+            running.add(thread);
+            thread.start();
+        }
+        for (Thread t : running) t.join();
+        long measuredEnd = Math.max(end, workers.stream().mapToLong(w -> w.lastFinish).max().orElse(end));
+        Worker sum = new Worker(scenario, client, new SplittableRandom(0), measureFrom, end);
+        for (Worker w : workers) sum.absorb(w);
+        return new PhaseResult(scenario, commitWait, (measuredEnd - measureFrom) / 1e9, sum.committed, sum.retries,
+                sum.errors, sum.total, sum.reads, sum.prepare, sum.commit, sum.commitWaitHist, sum.onePhase);
+    }
+
+    private final class Worker implements Runnable {
+        final Scenario scenario;
+        final TxnClient client;
+        final SplittableRandom random;
+        final long measureFrom;
+        final long end;
+        final Histogram total = histogram();
+        final Histogram reads = histogram();
+        final Histogram prepare = histogram();
+        final Histogram commit = histogram();
+        final Histogram commitWaitHist = histogram();
+        final Map<String, Long> errors = new TreeMap<>();
+        long committed;
+        long retries;
+        long onePhase;
+        long lastFinish;
+        long sequence;
+
+        Worker(Scenario scenario, TxnClient client, SplittableRandom random, long measureFrom, long end) {
+            this.scenario = scenario;
+            this.client = client;
+            this.random = random;
+            this.measureFrom = measureFrom;
+            this.end = end;
+        }
+
+        @Override
+        public void run() {
+            while (System.nanoTime() < end) {
+                int[] pick = pickKeys();
+                long begin = System.nanoTime();
+                Txn[] last = new Txn[1];
+                int[] attempts = new int[1];
+                try {
+                    client.run(txn -> {
+                        last[0] = txn;
+                        attempts[0]++;
+                        return body(txn, pick);
+                    });
+                    long finish = System.nanoTime();
+                    if (begin >= measureFrom) record(finish - begin, last[0].stats(), attempts[0] - 1, pick);
+                    lastFinish = finish;
+                } catch (RuntimeException e) {
+                    if (begin >= measureFrom) {
+                        String name = e instanceof TxnRetryException r ? "retry:" + r.reason() : e.getClass().getSimpleName();
+                        errors.merge(name, 1L, Long::sum);
+                    }
+                }
+            }
+        }
+
+        /** Key indexes: [read..., write...] as the scenario decides. */
+        private int[] pickKeys() {
+            int n = keys.size();
+            switch (scenario) {
+                case single -> {
+                    int read = random.nextInt(n);
+                    int perRange = Math.max(1, n / rangeCount);
+                    int write = Math.floorMod(random.nextInt(perRange) * rangeCount + read % rangeCount, n);
+                    if (write % rangeCount != read % rangeCount) write = read;
+                    return new int[] {read, write};
+                }
+                case two -> {
+                    int a = random.nextInt(n);
+                    return new int[] {a, (a + 1) % n};
+                }
+                default -> {
+                    int a = zipfian.next(random);
+                    int b = zipfian.next(random);
+                    for (int tries = 0; b == a && tries < 10; tries++) b = zipfian.next(random);
+                    if (b == a) b = (a + 1) % n;
+                    return new int[] {a, b};
+                }
+            }
+        }
+
+        private Boolean body(Txn txn, int[] pick) {
+            long seq = ++sequence;
+            if (scenario == Scenario.single) {
+                txn.get(keys.get(pick[0]));
+                txn.put(keys.get(pick[1]), value(pick[1], seq));
+            } else {
+                txn.get(keys.get(pick[0]));
+                txn.get(keys.get(pick[1]));
+                txn.put(keys.get(pick[0]), value(pick[0], seq));
+                txn.put(keys.get(pick[1]), value(pick[1], seq));
+            }
+            return Boolean.TRUE;
+        }
+
+        private void record(long nanos, TxnStats stats, int restarts, int[] pick) {
+            committed++;
+            retries += restarts;
+            total.recordValue(micros(nanos));
+            if (stats != null) {
+                reads.recordValue(micros(stats.readNanos()));
+                prepare.recordValue(micros(stats.prepareNanos()));
+                commit.recordValue(micros(stats.commitNanos()));
+                commitWaitHist.recordValue(micros(stats.commitWaitNanos()));
+                if (stats.raftWrites() == 1) onePhase++; // 1PC: one Raft write, no record
+            }
+        }
+
+        void absorb(Worker w) {
+            total.add(w.total);
+            reads.add(w.reads);
+            prepare.add(w.prepare);
+            commit.add(w.commit);
+            commitWaitHist.add(w.commitWaitHist);
+            w.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+            committed += w.committed;
+            retries += w.retries;
+            onePhase += w.onePhase;
+        }
+    }
+
+    private static Histogram histogram() {
+        return new Histogram(HIGHEST_MICROS, 3);
+    }
+
+    private static long micros(long nanos) {
+        return Math.max(0, Math.min(HIGHEST_MICROS, TimeUnit.NANOSECONDS.toMicros(nanos)));
+    }
+}
