@@ -1,6 +1,7 @@
 package io.conclave.range.multiraft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.conclave.clock.Timestamp;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.Lease;
 import io.conclave.range.rpc.SplitRange;
@@ -28,18 +29,25 @@ import java.util.List;
  *   <li>{@link RequestLease}: a new lease or an extension (also a transfer), with the lease it
  *       replaces. Layout: {@code [5][origin node 8B][proposal id 8B][previous length 4B][previous
  *       Lease protobuf][Lease protobuf]}.
+ *   <li>{@link MvccBatch}: requests on a user range's multi-version keys, each with what its
+ *       proposing leaseholder chose for it, so that every replica evaluates it alike: its clock
+ *       reading ({@code now}) and the timestamp cache's floor for its keys. Reads that had to
+ *       wait for in-flight writes go this way too (evaluated at apply, answered by the proposer
+ *       only). Layout: {@code [6][origin node 8B][lease sequence 8B][count 4B]} then per request
+ *       {@code [proposal id 8B][now 8B+4B][floor 8B+4B][length 4B][KvRequest protobuf]}.
  * </ul>
  *
  * <p>A lease sequence of 0 means "not proposed under a lease" and is checked against nothing;
  * only writes carry a non-zero one once leases exist.
  */
 sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatch, Command.Split,
-        Command.RequestLease {
+        Command.RequestLease, Command.MvccBatch {
     byte KIND_KV = 1;
     byte KIND_NODE_ADDRESS = 2;
     byte KIND_KV_BATCH = 3;
     byte KIND_SPLIT = 4;
     byte KIND_REQUEST_LEASE = 5;
+    byte KIND_MVCC_BATCH = 6;
 
     byte[] encode();
 
@@ -49,6 +57,7 @@ sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatc
         try {
             if (kind == KIND_KV) return new Kv(buf.getLong(), buf.getLong(), buf.getLong(), KvRequest.parseFrom(buf));
             if (kind == KIND_KV_BATCH) return KvBatch.decode(buf);
+            if (kind == KIND_MVCC_BATCH) return MvccBatch.decode(buf);
             if (kind == KIND_SPLIT) {
                 return new Split(buf.getLong(), buf.getLong(), buf.getLong(), SplitRange.parseFrom(buf));
             }
@@ -155,6 +164,68 @@ sealed interface Command permits Command.Kv, Command.NodeAddress, Command.KvBatc
             byte[] next = lease.toByteArray();
             return ByteBuffer.allocate(21 + prev.length + next.length).put(KIND_REQUEST_LEASE).putLong(originNode)
                     .putLong(proposalId).putInt(prev.length).put(prev).put(next).array();
+        }
+    }
+
+    /** One request of an {@link MvccBatch} and the evaluation inputs its proposer chose. */
+    record MvccOp(long proposalId, Timestamp now, Timestamp writeFloor, KvRequest request) {}
+
+    /** Requests on one user range's MVCC keys from one origin node, applied in list order. */
+    record MvccBatch(long originNode, long leaseSequence, List<MvccOp> ops) implements Command {
+        static final int HEADER_BYTES = 21;
+        static final int PER_OP_BYTES = 8 + 12 + 12 + 4;
+
+        public MvccBatch {
+            ops = List.copyOf(ops);
+            Invariants.check(!ops.isEmpty(), "an MVCC batch needs at least one request");
+        }
+
+        @Override
+        public byte[] encode() {
+            List<byte[]> bodies = new ArrayList<>(ops.size());
+            int size = HEADER_BYTES;
+            for (MvccOp op : ops) {
+                byte[] body = op.request().toByteArray();
+                bodies.add(body);
+                size += PER_OP_BYTES + body.length;
+            }
+            ByteBuffer buf = ByteBuffer.allocate(size).put(KIND_MVCC_BATCH).putLong(originNode).putLong(leaseSequence)
+                    .putInt(ops.size());
+            for (int i = 0; i < ops.size(); i++) {
+                MvccOp op = ops.get(i);
+                buf.putLong(op.proposalId());
+                putTs(buf, op.now());
+                putTs(buf, op.writeFloor());
+                buf.putInt(bodies.get(i).length).put(bodies.get(i));
+            }
+            return buf.array();
+        }
+
+        private static void putTs(ByteBuffer buf, Timestamp ts) {
+            buf.putLong(ts.wallNanos()).putInt(ts.logical());
+        }
+
+        private static Timestamp getTs(ByteBuffer buf) {
+            return new Timestamp(buf.getLong(), buf.getInt());
+        }
+
+        static MvccBatch decode(ByteBuffer buf) throws InvalidProtocolBufferException {
+            long origin = buf.getLong();
+            long leaseSequence = buf.getLong();
+            int count = buf.getInt();
+            if (count < 1 || count > buf.remaining() / PER_OP_BYTES) {
+                throw new IllegalStateException(count + " MVCC requests in " + buf.remaining() + " bytes");
+            }
+            List<MvccOp> ops = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long id = buf.getLong();
+                Timestamp now = getTs(buf);
+                Timestamp floor = getTs(buf);
+                byte[] body = new byte[buf.getInt()];
+                buf.get(body);
+                ops.add(new MvccOp(id, now, floor, KvRequest.parseFrom(body)));
+            }
+            return new MvccBatch(origin, leaseSequence, ops);
         }
     }
 }

@@ -4,7 +4,14 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
+import io.conclave.clock.Timestamp;
 import io.conclave.range.Keys;
+import io.conclave.range.mvcc.EvalContext;
+import io.conclave.range.mvcc.Evaluation;
+import io.conclave.range.mvcc.MvccEvaluator;
+import io.conclave.range.mvcc.MvccReader;
+import io.conclave.range.mvcc.MvccWriter;
+import io.conclave.range.mvcc.MvccKeys;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvPair;
 import io.conclave.range.rpc.KvRequest;
@@ -21,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The replicated KV state machine of a range: what a committed command writes, how reads are
@@ -29,16 +38,135 @@ import java.util.Optional;
  * read through the {@link BatchView} at apply, so every replica computes the same result.
  */
 final class KvApplier {
+    private static final Logger LOG = Logger.getLogger(KvApplier.class.getName());
     private final long localNodeId;
     private final Store store;
     private final BatchView view;
     private final SchedulerSettings settings;
+    private final MvccEvaluator evaluator;
+    /** The store as committed: what the leaseholder serves reads from. */
+    private final MvccReader committed;
+    /** The store as this cycle's batch will leave it: what commands evaluate against at apply. */
+    private final MvccReader batched;
 
     KvApplier(long localNodeId, Store store, BatchView view, SchedulerSettings settings) {
         this.localNodeId = localNodeId;
         this.store = store;
         this.view = view;
         this.settings = settings;
+        this.evaluator = new MvccEvaluator(settings.maxScanRows());
+        this.committed = new MvccReader() {
+            @Override
+            public byte[] get(byte[] storeKey) {
+                return store.get(storeKey).orElse(null);
+            }
+
+            @Override
+            public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+                return store.scan(startInclusive, endExclusive, limit);
+            }
+        };
+        this.batched = new MvccReader() {
+            @Override
+            public byte[] get(byte[] storeKey) {
+                return view.get(storeKey).orElse(null);
+            }
+
+            @Override
+            public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+                return view.scan(startInclusive, endExclusive, limit);
+            }
+        };
+    }
+
+    // ---- multi-version user keys ----
+
+    private static final MvccWriter NO_WRITES = new MvccWriter() {
+        @Override
+        public void put(byte[] storeKey, byte[] value) {
+            throw new IllegalStateException("a read tried to write " + Keys.pretty(storeKey));
+        }
+
+        @Override
+        public void delete(byte[] storeKey) {
+            throw new IllegalStateException("a read tried to delete " + Keys.pretty(storeKey));
+        }
+    };
+
+    /**
+     * Evaluates a read on the leaseholder, from the committed store ({@code atApply}: from the
+     * batch, for a read that went through the log behind writes).
+     */
+    RangeReply evaluateRead(Replica r, KvRequest req, EvalContext ctx, boolean atApply) {
+        try {
+            return evaluator.evaluate(req, r.desc.getStartKey().toByteArray(), r.desc.getEndKey().toByteArray(),
+                    atApply ? batched : committed, NO_WRITES, ctx).reply();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "node " + localNodeId + " range " + r.groupId + ": evaluating " + req.getOpCase()
+                    + " failed", e);
+            return Replies.error(ErrorResponse.Code.INTERNAL, "range " + r.groupId + ": " + req.getOpCase()
+                    + " failed on node " + localNodeId + ": " + e);
+        }
+    }
+
+    /**
+     * Applies a write on multi-version user keys on every replica alike. The evaluator's writes
+     * are collected first and reach the batch only if it returns: an evaluation that throws
+     * (a bug; deterministic, so on every replica) writes nothing and answers INTERNAL instead
+     * of stopping every node of the range.
+     */
+    RangeReply applyMvcc(Replica r, KvRequest req, EvalContext ctx, WriteBatch batch) {
+        List<byte[][]> writes = new ArrayList<>();
+        Evaluation ev;
+        try {
+            ev = evaluator.evaluate(req, r.desc.getStartKey().toByteArray(), r.desc.getEndKey().toByteArray(),
+                    batched, new MvccWriter() {
+                        @Override
+                        public void put(byte[] storeKey, byte[] value) {
+                            writes.add(new byte[][] {storeKey.clone(), value.clone()});
+                        }
+
+                        @Override
+                        public void delete(byte[] storeKey) {
+                            writes.add(new byte[][] {storeKey.clone(), null});
+                        }
+                    }, ctx);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "node " + localNodeId + " range " + r.groupId + ": applying " + req.getOpCase()
+                    + " failed; nothing written", e);
+            return Replies.error(ErrorResponse.Code.INTERNAL, "range " + r.groupId + ": " + req.getOpCase()
+                    + " failed: " + e);
+        }
+        for (byte[][] w : writes) {
+            if (w[1] == null) delete(r, w[0], batch);
+            else put(r, w[0], w[1], batch);
+        }
+        if (req.getOpCase() == KvRequest.OpCase.MVCC_GC && ev.reply().hasKvResponse()) {
+            Timestamp threshold = Timestamp.fromProto(req.getMvccGc().getThreshold());
+            if (threshold.isAfter(r.gcThreshold)) writeGcThreshold(r.groupId, threshold, batch, r);
+        }
+        return ev.reply();
+    }
+
+    void writeGcThreshold(long rangeId, Timestamp threshold, WriteBatch batch, Replica r) {
+        byte[] key = Keys.rangeGcThresholdKey(rangeId);
+        byte[] value = threshold.toProto().toByteArray();
+        batch.put(key, value);
+        view.put(key, value);
+        if (r != null) r.gcThreshold = threshold;
+    }
+
+    /** The GC threshold the store holds for a range (committed), or {@link Timestamp#MIN}. */
+    Timestamp storedGcThreshold(long rangeId) {
+        return store.get(Keys.rangeGcThresholdKey(rangeId)).map(KvApplier::parseTimestamp).orElse(Timestamp.MIN);
+    }
+
+    static Timestamp parseTimestamp(byte[] bytes) {
+        try {
+            return Timestamp.fromProto(io.conclave.clock.proto.TimestampProto.parseFrom(bytes));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt GC threshold in the store: " + e.getMessage(), e);
+        }
     }
 
     // ---- validation, before routing ----
@@ -64,7 +192,7 @@ final class KvApplier {
             case OP_NOT_SET -> "empty KV request: set one of get, put, delete, scan, conditional_put, delete_range,"
                     + " increment, meta_update";
             case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH, MVCC_GC ->
-                    "transactional requests (" + req.getOpCase() + ") are not served by this node's version";
+                    MvccRequests.validate(req);
         };
     }
 
@@ -138,8 +266,9 @@ final class KvApplier {
             case SCAN -> req.getScan().getStartKey().toByteArray();
             case DELETE_RANGE -> req.getDeleteRange().getStartKey().toByteArray();
             case META_UPDATE -> req.getMetaUpdate().getKey().toByteArray();
-            case OP_NOT_SET, TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH,
-                    MVCC_GC -> null;
+            case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH,
+                    MVCC_GC -> MvccRequests.firstKey(req);
+            case OP_NOT_SET -> null;
         };
     }
 
@@ -148,6 +277,7 @@ final class KvApplier {
      * An empty scan end means the range's end; an empty scan start its start.
      */
     static String outsideSpan(RangeDescriptor desc, KvRequest req) {
+        if (MvccRequests.isTxnOp(req)) return MvccRequests.outsideSpan(desc, req);
         byte[] start = desc.getStartKey().toByteArray();
         byte[] end = desc.getEndKey().toByteArray();
         if (req.getOpCase() == KvRequest.OpCase.SCAN || req.getOpCase() == KvRequest.OpCase.DELETE_RANGE) {
@@ -165,7 +295,8 @@ final class KvApplier {
 
     static boolean isWrite(KvRequest req) {
         return switch (req.getOpCase()) {
-            case PUT, DELETE, CONDITIONAL_PUT, DELETE_RANGE, INCREMENT, META_UPDATE -> true;
+            case PUT, DELETE, CONDITIONAL_PUT, DELETE_RANGE, INCREMENT, META_UPDATE, TXN_PREPARE, TXN_HEARTBEAT,
+                    TXN_END, TXN_PUSH, TXN_RESOLVE, MVCC_GC -> true;
             default -> false;
         };
     }
@@ -284,21 +415,75 @@ final class KvApplier {
         }
     }
 
+    /**
+     * Where a range's data lies in the store: range 1's meta and system keys raw, a user range's
+     * keys MVCC-encoded ({@link MvccKeys#storeKey}), so that every version, intent and record of
+     * its user keys falls inside and nothing of a neighbour's does.
+     */
+    static byte[] storeStart(RangeDescriptor desc) {
+        return MvccKeys.storeKey(Keys.dataStart(desc.getStartKey().toByteArray()));
+    }
+
+    static byte[] storeEnd(RangeDescriptor desc) {
+        return MvccKeys.storeKey(desc.getEndKey().toByteArray());
+    }
+
+    /** Whether a range holds multi-version user keys (every range but range 1). */
+    static boolean isMvccRange(RangeDescriptor desc) {
+        return Keys.compare(desc.getStartKey().toByteArray(), Keys.USER_START) >= 0;
+    }
+
     /** Bytes of keys and values in a range's data span as the batch will leave it. */
     long spanBytes(RangeDescriptor desc) {
         long bytes = 0;
-        for (KeyValue kv : view.scan(Keys.dataStart(desc.getStartKey().toByteArray()), desc.getEndKey().toByteArray(),
-                Long.MAX_VALUE)) {
+        for (KeyValue kv : view.scan(storeStart(desc), storeEnd(desc), Long.MAX_VALUE)) {
             bytes += kv.key().length + kv.value().length;
         }
         return bytes;
     }
 
-    /** The range's data span in key order from the committed store, read a page at a time as iterated. */
+    /**
+     * The range's data in key order from the committed store, read a page at a time as iterated,
+     * as user keys: on a user range every store row of one user key (its intent, versions,
+     * records) becomes one entry with their summed bytes, so a split key found in it is a user
+     * key and never falls between the versions of one.
+     */
     java.util.Iterator<java.util.Map.Entry<byte[], byte[]>> spanIterator(RangeDescriptor desc) {
-        byte[] end = desc.getEndKey().toByteArray();
+        java.util.Iterator<java.util.Map.Entry<byte[], byte[]>> rows = storeRows(desc);
+        if (!isMvccRange(desc)) return rows;
         return new java.util.Iterator<>() {
-            private byte[] next = Keys.dataStart(desc.getStartKey().toByteArray());
+            private java.util.Map.Entry<byte[], byte[]> pending;
+
+            @Override
+            public boolean hasNext() {
+                return pending != null || rows.hasNext();
+            }
+
+            @Override
+            public java.util.Map.Entry<byte[], byte[]> next() {
+                java.util.Map.Entry<byte[], byte[]> row = pending != null ? pending : rows.next();
+                pending = null;
+                byte[] user = MvccKeys.decode(row.getKey()).userKey();
+                long bytes = row.getKey().length + row.getValue().length;
+                while (rows.hasNext()) {
+                    java.util.Map.Entry<byte[], byte[]> more = rows.next();
+                    if (!Arrays.equals(MvccKeys.decode(more.getKey()).userKey(), user)) {
+                        pending = more;
+                        break;
+                    }
+                    bytes += more.getKey().length + more.getValue().length;
+                }
+                // The value stands in for the bytes: SplitKeys counts key + value lengths.
+                long valueBytes = Math.max(0, Math.min(Integer.MAX_VALUE - 16, bytes - user.length));
+                return java.util.Map.entry(user, new byte[(int) valueBytes]);
+            }
+        };
+    }
+
+    private java.util.Iterator<java.util.Map.Entry<byte[], byte[]>> storeRows(RangeDescriptor desc) {
+        byte[] end = storeEnd(desc);
+        return new java.util.Iterator<>() {
+            private byte[] next = storeStart(desc);
             private List<KeyValue> page = List.of();
             private int at;
             private boolean done;
@@ -357,8 +542,7 @@ final class KvApplier {
                 localNodeId, rangeId);
         List<KeyValue> rows = new ArrayList<>(store.scan(Keys.rangeLocalStart(rangeId), Keys.rangeLocalEnd(rangeId),
                 1_000));
-        rows.addAll(store.scan(Keys.dataStart(desc.getStartKey().toByteArray()), desc.getEndKey().toByteArray(),
-                settings.maxSnapshotKeys() + 1));
+        rows.addAll(store.scan(storeStart(desc), storeEnd(desc), settings.maxSnapshotKeys() + 1));
         if (rows.size() > settings.maxSnapshotKeys()) {
             throw new IllegalStateException("node " + localNodeId + " range " + rangeId + " holds more than "
                     + settings.maxSnapshotKeys() + " keys: too many for one snapshot message; split it");
@@ -374,21 +558,24 @@ final class KvApplier {
         long id = r.groupId;
         List<KvPair> pairs = SnapshotData.decode(id, snapshot.data());
         RangeDescriptor desc = SnapshotData.descriptor(id, pairs);
-        byte[] dataStart = Keys.dataStart(desc.getStartKey().toByteArray());
-        byte[] dataEnd = desc.getEndKey().toByteArray();
+        byte[] dataStart = storeStart(desc);
+        byte[] dataEnd = storeEnd(desc);
         batch.deleteRange(Keys.rangeLocalStart(id), Keys.rangeLocalEnd(id));
         view.deleteSpan(Keys.rangeLocalStart(id), Keys.rangeLocalEnd(id));
         batch.deleteRange(dataStart, dataEnd);
         view.deleteSpan(dataStart, dataEnd);
         long size = 0;
         Lease lease = Lease.getDefaultInstance();
+        Timestamp gcThreshold = Timestamp.MIN;
         byte[] leaseKey = Keys.rangeLeaseKey(id);
+        byte[] gcKey = Keys.rangeGcThresholdKey(id);
         for (KvPair p : pairs) {
             byte[] key = p.getKey().toByteArray();
             byte[] value = p.getValue().toByteArray();
             batch.put(key, value);
             view.put(key, value);
             if (Keys.contains(dataStart, dataEnd, key)) size += key.length + value.length;
+            if (Arrays.equals(key, gcKey)) gcThreshold = parseTimestamp(value);
             if (Arrays.equals(key, leaseKey)) {
                 try {
                     lease = Lease.parseFrom(value);
@@ -407,6 +594,7 @@ final class KvApplier {
         r.desc = desc;
         r.lease = lease;
         r.sizeBytes = size;
+        r.gcThreshold = gcThreshold;
         batch.setApplied(id, r.applied, r.confState);
     }
 }

@@ -6,12 +6,14 @@ import java.util.function.Consumer;
 
 /**
  * A client request the scheduler has accepted and not yet answered. Answered exactly once: by its
- * result, by an error, or by TIMEOUT when {@code deadlineTick} passes.
+ * result, by an error, or by TIMEOUT when {@code deadlineTick} passes. Answered on the scheduler
+ * thread, except after a commit-wait (a timer thread): hence the lock.
  */
 final class Pending {
     private final Consumer<RangeReply> reply;
     final long deadlineTick;
-    private boolean answered;
+    /** Read by the scheduler thread; set under the lock (a commit-wait answers from a timer thread). */
+    private volatile boolean answered;
     /** Parked in a replica's waiting list at least once, so its deadline is already registered. */
     boolean parked;
 
@@ -24,7 +26,7 @@ final class Pending {
         return answered;
     }
 
-    void answer(RangeReply frame) {
+    synchronized void answer(RangeReply frame) {
         if (answered) return;
         answered = true;
         reply.accept(frame);

@@ -50,6 +50,19 @@ final class Replica {
     io.conclave.range.rpc.Lease lease = io.conclave.range.rpc.Lease.getDefaultInstance();
     /** Bytes of keys and values in the data span, kept at apply, computed once at load. */
     long sizeBytes;
+    /** The range's MVCC GC threshold as of the applied index: reads below it are refused. */
+    io.conclave.clock.Timestamp gcThreshold = io.conclave.clock.Timestamp.MIN;
+    /**
+     * Reads this node served as leaseholder (user ranges); created when this node's lease
+     * begins, dropped when another node's does. See {@link TimestampCache}.
+     */
+    TimestampCache tsCache;
+    /**
+     * Latches: user-key writes proposed here and not yet applied. A read overlapping one goes
+     * through the log behind it instead of being served from the store, which does not show it
+     * yet. Dropped at apply, or once answered (dropped, failed, timed out).
+     */
+    final List<Latch> latches = new ArrayList<>();
 
     /** A lease request proposed here is in flight; no second one is proposed meanwhile. */
     boolean leaseRequestInFlight;
@@ -105,8 +118,19 @@ final class Replica {
     /** A KV or admin request waiting until the replica can serve; exactly one of the two is set. */
     record Waiting(io.conclave.range.rpc.KvRequest kv, io.conclave.range.rpc.AdminRequest admin, Pending pending) {}
 
-    /** A write waiting for the cycle's proposal. */
-    record QueuedWrite(io.conclave.range.rpc.KvRequest request, Pending pending) {}
+    /**
+     * A write (or a read behind a latch) waiting for the cycle's proposal; on a user range with
+     * the clock reading and timestamp-cache floor chosen for it (null otherwise).
+     */
+    record QueuedWrite(io.conclave.range.rpc.KvRequest request, Pending pending, io.conclave.clock.Timestamp now,
+            io.conclave.clock.Timestamp writeFloor) {
+        QueuedWrite(io.conclave.range.rpc.KvRequest request, Pending pending) {
+            this(request, pending, null, null);
+        }
+    }
+
+    /** The footprint of an in-flight write, held until it applies or its request is answered. */
+    record Latch(Pending pending, MvccRequests.Footprint footprint) {}
 
     /** A read waiting for its group's read index to be applied locally. */
     record ReadWaiter(Pending pending, Runnable serve) {}

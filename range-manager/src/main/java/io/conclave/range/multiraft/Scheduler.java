@@ -1,5 +1,7 @@
 package io.conclave.range.multiraft;
 
+import io.conclave.clock.CommitWaiter;
+import io.conclave.clock.ExecutorScheduler;
 import io.conclave.clock.HybridLogicalClock;
 import io.conclave.clock.Timestamp;
 import io.conclave.raft.ConfChange.ConfChangeType;
@@ -20,6 +22,8 @@ import io.conclave.range.Keys;
 import io.conclave.range.LeaseRules;
 import io.conclave.range.allocator.LoadTracker;
 import io.conclave.range.allocator.SplitKeys;
+import io.conclave.range.mvcc.EvalContext;
+import io.conclave.range.mvcc.MvccEvaluator;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
@@ -119,7 +123,8 @@ public final class Scheduler implements AutoCloseable {
     /** {@code proposed}: the request was proposed, so its timeout leaves its fate unknown. */
     private record Expiry(long deadlineTick, Pending pending, Runnable forget, boolean proposed) {}
 
-    private record PendingWrite(long groupId, Pending pending) {}
+    /** {@code read}: a read sent through the log behind a latch; its loss is not ambiguous. */
+    private record PendingWrite(long groupId, Pending pending, boolean read) {}
 
     /** Where the answer to a write goes once it applies. */
     private record PendingCommand(long groupId, Pending pending, String what) {}
@@ -183,6 +188,10 @@ public final class Scheduler implements AutoCloseable {
     /** Raft hears that a snapshot went out only after the Ready that sent it was advanced. */
     private final List<Runnable> pendingSnapshotReports = new ArrayList<>();
     private final KvApplier applier;
+    /** Answers commits with commit_wait once their timestamp is past on every clock. */
+    private final CommitWaiter commitWaiter;
+    /** The commit-wait timer thread, if this scheduler made it (closed with it). */
+    private final ExecutorScheduler ownedCommitWaitTimer;
     private long tickCount;
     // Written only by the scheduler thread, read by any: volatile is enough for counters.
     private volatile long statCycles;
@@ -196,6 +205,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile long statMessagesSentBeforeCommit;
     private volatile long statWritesAnsweredBeforeCommit;
     private volatile long statBatchesDeferred;
+    private volatile long statReadsThroughLog;
     private final java.util.function.LongSupplier nanoClock = System::nanoTime; // stats only
     private long nextProposalId;
     private long nextReadId;
@@ -208,6 +218,16 @@ public final class Scheduler implements AutoCloseable {
      */
     public Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
             PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal) {
+        this(localNodeId, store, settings, clock, network, randomSeed, onFatal, null);
+    }
+
+    /**
+     * @param commitWaiter waits out commit timestamps before a commit with commit_wait is
+     *     answered; null: one over this clock's physical time and its max offset, with its own
+     *     timer thread
+     */
+    public Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
+            PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal, CommitWaiter commitWaiter) {
         Invariants.check(localNodeId > 0, "node id must be positive, was %s", localNodeId);
         this.localNodeId = localNodeId;
         this.store = store;
@@ -223,6 +243,13 @@ public final class Scheduler implements AutoCloseable {
         this.nextReadId = random.nextLong() & Long.MAX_VALUE;
         this.applier = new KvApplier(localNodeId, store, view, settings);
         this.liveness = new Liveness(settings.electionTicks());
+        if (commitWaiter == null) {
+            this.ownedCommitWaitTimer = ExecutorScheduler.singleThreaded("conclave-commit-wait-n" + localNodeId);
+            this.commitWaiter = new CommitWaiter(clock::physicalNowNanos, clock.maxOffsetNanos(), ownedCommitWaitTimer);
+        } else {
+            this.ownedCommitWaitTimer = null;
+            this.commitWaiter = commitWaiter;
+        }
         this.thread = new Thread(this::run, "conclave-scheduler-n" + localNodeId);
     }
 
@@ -364,14 +391,21 @@ public final class Scheduler implements AutoCloseable {
                 statWritesAnsweredBeforeCommit, statBatchesDeferred);
     }
 
+    /** User-range reads that overlapped a write in flight and went through the log. */
+    long readsThroughLog() {
+        return statReadsThroughLog;
+    }
+
     @Override
     public void close() {
-        if (!thread.isAlive()) return;
         try {
+            if (!thread.isAlive()) return;
             if (!inbox.offer(new Stop(), STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) thread.interrupt();
             thread.join(STOP_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (ownedCommitWaitTimer != null) ownedCommitWaitTimer.close();
         }
     }
 
@@ -574,6 +608,7 @@ public final class Scheduler implements AutoCloseable {
         r.leaseFromPreviousRun = r.lease.getHolder() == localNodeId;
         if (r.desc != null) {
             r.sizeBytes = applier.spanBytes(r.desc);
+            r.gcThreshold = applier.storedGcThreshold(groupId);
             // Removed while this node was down, or before a restart: it may not campaign or serve.
             r.removed = !r.confState.voters().contains(localNodeId) && !r.confState.learners().contains(localNodeId);
         }
@@ -745,11 +780,92 @@ public final class Scheduler implements AutoCloseable {
         r.lastServedNanos = clock.now().wallNanos();
         activeLeaseholders.add(r);
         recordLoad(r, first.length == 0 ? r.desc.getStartKey().toByteArray() : first, r.lastServedNanos);
-        if (KvApplier.isWrite(req)) {
+        if (KvApplier.isMvccRange(r.desc)) {
+            routeMvcc(r, req, pending);
+        } else if (KvApplier.isWrite(req)) {
             queueWrite(r, req, pending);
         } else {
             serveLocally(r, pending, () -> serveRead(r, req, pending));
         }
+    }
+
+    /**
+     * A request on a user range, on its leaseholder. A read is recorded in the timestamp cache
+     * now, before it is served (so no write proposed from now on can land below it unseen), and
+     * served from the store, or through the log if a write in flight overlaps it. A write is
+     * proposed with this node's clock reading and the timestamp cache's floor for its keys, and
+     * holds a latch on them until it applies.
+     */
+    private void routeMvcc(Replica r, KvRequest req, Pending pending) {
+        Timestamp now = clock.now();
+        MvccRequests.Footprint footprint = MvccRequests.footprint(r.desc, req);
+        TimestampCache cache = tsCache(r);
+        if (MvccEvaluator.isRead(req)) {
+            Timestamp readTs = MvccRequests.readTimestamp(req, now);
+            byte[] txnId = MvccRequests.txnId(req);
+            for (byte[] k : footprint.keys()) cache.recordKey(k, readTs, txnId);
+            for (byte[][] s : footprint.spans()) cache.recordSpan(s[0], s[1], readTs, txnId);
+            if (overlapsLatch(r, footprint)) {
+                statReadsThroughLog++;
+                queueWrite(r, new Replica.QueuedWrite(req, pending, now, Timestamp.MIN));
+            } else {
+                serveLocally(r, pending, () -> serveMvccRead(r, req, now, pending));
+            }
+            return;
+        }
+        Timestamp floor = MvccRequests.takesWriteFloor(req)
+                ? cache.floor(footprint.keys(), footprint.spans(), MvccRequests.txnId(req)) : Timestamp.MIN;
+        if (!footprint.isEmpty()) r.latches.add(new Replica.Latch(pending, footprint));
+        queueWrite(r, new Replica.QueuedWrite(req, pending, now, floor));
+    }
+
+    /** The range's timestamp cache; one made here (not at a lease start) begins at the clock's reading. */
+    private TimestampCache tsCache(Replica r) {
+        if (r.tsCache == null) {
+            r.tsCache = new TimestampCache(Timestamp.max(leaseStart(r), clock.now()), TimestampCache.DEFAULT_MAX_ENTRIES);
+        }
+        return r.tsCache;
+    }
+
+    private static Timestamp leaseStart(Replica r) {
+        return r.lease.hasStart() ? Timestamp.fromProto(r.lease.getStart()) : Timestamp.MIN;
+    }
+
+    /** Whether a write in flight overlaps {@code footprint}; drops latches of answered requests on the way. */
+    private static boolean overlapsLatch(Replica r, MvccRequests.Footprint footprint) {
+        boolean overlaps = false;
+        for (var it = r.latches.iterator(); it.hasNext(); ) {
+            Replica.Latch latch = it.next();
+            if (latch.pending().answered()) {
+                it.remove();
+            } else if (!overlaps && latch.footprint().overlaps(footprint)) {
+                overlaps = true;
+            }
+        }
+        return overlaps;
+    }
+
+    private static void dropLatch(Replica r, Pending pending) {
+        r.latches.removeIf(l -> l.pending() == pending);
+    }
+
+    private EvalContext evalContext(Replica r, Timestamp now, Timestamp writeFloor, long nodeId) {
+        return new EvalContext(now, writeFloor, nodeId, leaseStart(r), r.gcThreshold,
+                MvccEvaluator.TXN_EXPIRATION_NANOS);
+    }
+
+    /** Serves a user-range read from the committed store once its index is published. */
+    private void serveMvccRead(Replica r, KvRequest req, Timestamp now, Pending pending) {
+        if (r.retired || r.removed) {
+            pending.answer(rangeNotFound(r.groupId, r));
+            return;
+        }
+        String outside = KvApplier.outsideSpan(r.desc, req);
+        if (outside != null) {
+            pending.answer(keyMismatch(r, KvApplier.firstKey(req), outside));
+            return;
+        }
+        pending.answer(applier.evaluateRead(r, req, evalContext(r, now, Timestamp.MIN, localNodeId), false));
     }
 
     private void recordLoad(Replica r, byte[] key, long nowNanos) {
@@ -926,8 +1042,12 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void queueWrite(Replica r, KvRequest req, Pending pending) {
+        queueWrite(r, new Replica.QueuedWrite(req, pending));
+    }
+
+    private void queueWrite(Replica r, Replica.QueuedWrite write) {
         wake(r);
-        r.queuedWrites.add(new Replica.QueuedWrite(req, pending));
+        r.queuedWrites.add(write);
         writesToPropose.add(r);
     }
 
@@ -964,8 +1084,20 @@ public final class Scheduler implements AutoCloseable {
             requests.add(writes.get(i).request());
         }
         long leaseSequence = proposalLeaseSequence(r);
-        Command command = ids.length == 1 ? new Command.Kv(localNodeId, ids[0], leaseSequence, requests.get(0))
-                : new Command.KvBatch(localNodeId, leaseSequence, ids, requests);
+        boolean mvcc = writes.get(0).now() != null;
+        Command command;
+        if (mvcc) {
+            List<Command.MvccOp> ops = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                Replica.QueuedWrite w = writes.get(i);
+                Invariants.check(w.now() != null, "range %s: a user-range batch mixes MVCC and raw writes", r.groupId);
+                ops.add(new Command.MvccOp(ids[i], w.now(), w.writeFloor(), w.request()));
+            }
+            command = new Command.MvccBatch(localNodeId, leaseSequence, ops);
+        } else {
+            command = ids.length == 1 ? new Command.Kv(localNodeId, ids[0], leaseSequence, requests.get(0))
+                    : new Command.KvBatch(localNodeId, leaseSequence, ids, requests);
+        }
         try {
             r.raft.propose(command.encode());
         } catch (ProposalDroppedException e) {
@@ -975,8 +1107,10 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ids.length; i++) {
             long id = ids[i];
             Pending pending = writes.get(i).pending();
-            pendingWrites.put(id, new PendingWrite(r.groupId, pending));
-            expireAfterProposal(pending, () -> pendingWrites.remove(id));
+            boolean read = mvcc && MvccEvaluator.isRead(writes.get(i).request());
+            pendingWrites.put(id, new PendingWrite(r.groupId, pending, read));
+            if (read) expireAfter(pending, () -> pendingWrites.remove(id));
+            else expireAfterProposal(pending, () -> pendingWrites.remove(id));
         }
         dirty.add(r);
     }
@@ -1008,6 +1142,8 @@ public final class Scheduler implements AutoCloseable {
     private void handleAdmin(AdminRequest req, Pending pending) {
         switch (req.getOpCase()) {
             case STATUS -> pending.answer(Replies.admin(status()));
+            case NOW -> pending.answer(Replies.admin(AdminResponse.newBuilder().setNow(clock.now().toProto())
+                    .setNodeId(localNodeId).setMaxOffsetNanos(clock.maxOffsetNanos()).build()));
             case ADD_REPLICA -> addReplica(req.getAddReplica(), pending);
             case REMOVE_REPLICA -> changeMembership(req.getRemoveReplica().getGroupId(), new ConfChange(
                     ConfChangeType.REMOVE_NODE, req.getRemoveReplica().getNodeId()), pending);
@@ -1366,6 +1502,8 @@ public final class Scheduler implements AutoCloseable {
             }
         } else if (command instanceof Command.Kv c) {
             applyWrite(r, e, c.originNode(), c.proposalId(), c.leaseSequence(), c.request(), batch);
+        } else if (command instanceof Command.MvccBatch b) {
+            for (Command.MvccOp op : b.ops()) applyMvcc(r, b.originNode(), b.leaseSequence(), op, batch);
         } else if (command instanceof Command.Split c) {
             RangeReply reply = applySplit(r, c, batch);
             answerCommand(c.originNode(), c.proposalId(), reply);
@@ -1403,6 +1541,52 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * Applies one request on user keys on every replica alike, evaluated with the inputs its
+     * proposer chose. A read that went through the log is evaluated only by its proposer, which
+     * answers it; the other replicas skip it (it writes nothing). A commit with commit_wait is
+     * answered once the commit-waiter says its timestamp is past, from the waiter's thread.
+     */
+    private void applyMvcc(Replica r, long originNode, long leaseSequence, Command.MvccOp op, WriteBatch batch) {
+        KvRequest req = op.request();
+        boolean read = MvccEvaluator.isRead(req);
+        PendingWrite w = originNode == localNodeId ? pendingWrites.remove(op.proposalId()) : null;
+        if (w != null) dropLatch(r, w.pending());
+        if (read && w == null) return;
+        RangeReply reply;
+        if (leaseSequence != 0 && leaseSequence != r.lease.getSequence()) {
+            reply = notLeaseholder(r);
+        } else if (KvApplier.outsideSpan(r.desc, req) != null) {
+            reply = keyMismatch(r, KvApplier.firstKey(req), KvApplier.outsideSpan(r.desc, req));
+        } else {
+            EvalContext ctx = evalContext(r, op.now(), op.writeFloor(), originNode);
+            reply = read ? applier.evaluateRead(r, req, ctx, true) : applier.applyMvcc(r, req, ctx, batch);
+        }
+        if (w == null) return;
+        if (req.getOpCase() == KvRequest.OpCase.TXN_END && req.getTxnEnd().getCommit()
+                && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
+            committedWriteAnswers.add(() -> answerAfterCommitWait(r.groupId, req, reply, w.pending()));
+        } else {
+            committedWriteAnswers.add(() -> w.pending().answer(reply));
+        }
+    }
+
+    private void answerAfterCommitWait(long rangeId, KvRequest req, RangeReply reply, Pending pending) {
+        var record = reply.getKvResponse().getTxnRecord();
+        Timestamp commitTs = Timestamp.fromProto(record.hasCommitTs() ? record.getCommitTs()
+                : req.getTxnEnd().getCommitTs());
+        commitWaiter.commitWait(commitTs).whenComplete((result, failure) -> {
+            if (failure != null) {
+                // It committed, but answering now could let a later transaction miss it: say so.
+                pending.fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "range " + rangeId + ": the transaction committed"
+                        + " at " + commitTs + " but its commit-wait failed (" + failure.getMessage() + ")");
+            } else {
+                pending.answer(RangeReply.newBuilder().setKvResponse(reply.getKvResponse().toBuilder()
+                        .setCommitWaitNanos(result.waitedNanos())).build());
+            }
+        });
+    }
+
+    /**
      * The split trigger, on every replica alike, in this cycle's batch: the left range shrinks to
      * [start, split key) with the next generation, and the right range is created in place on
      * the same replicas (Raft state at {@link #RAFT_INIT_INDEX}, descriptor, the left's lease),
@@ -1435,14 +1619,21 @@ public final class Scheduler implements AutoCloseable {
             writeInitialRaftState(batch, rightId, r.confState, hs);
             applier.writeDescriptor(right, batch);
             if (r.lease.getHolder() != 0) applier.writeLease(rightId, r.lease, batch);
+            if (r.gcThreshold.isAfter(Timestamp.MIN)) applier.writeGcThreshold(rightId, r.gcThreshold, batch, null);
             if (existing != null) retire(existing);
             groupsToPersist.remove(rightId);
             forceSync = true;
             boolean campaign = r.isLeader();
             boolean leaseFromPreviousRun = r.leaseFromPreviousRun;
+            // The right half inherits the reads the left served on its keys, as one low-water mark.
+            Timestamp readsBelow = r.tsCache == null ? null : r.tsCache.maxTimestamp();
             afterCommit.add(() -> {
                 Replica created = loadReplica(rightId);
                 created.leaseFromPreviousRun = leaseFromPreviousRun;
+                if (readsBelow != null) {
+                    created.tsCache = new TimestampCache(Timestamp.max(readsBelow, leaseStart(created)),
+                            TimestampCache.DEFAULT_MAX_ENTRIES);
+                }
                 if (campaign && !created.removed) {
                     created.raft.campaign();
                     dirty.add(created);
@@ -1469,6 +1660,11 @@ public final class Scheduler implements AutoCloseable {
         Lease previous = r.lease;
         r.lease = c.lease();
         r.transferringLease = false;
+        if (r.lease.getSequence() != previous.getSequence() || r.lease.getHolder() != previous.getHolder()) {
+            // A new lease: reads of earlier holders all lie below its start (LeaseRules).
+            r.tsCache = r.lease.getHolder() == localNodeId
+                    ? new TimestampCache(leaseStart(r), TimestampCache.DEFAULT_MAX_ENTRIES) : null;
+        }
         applier.writeLease(r.groupId, r.lease, batch);
         boolean mineThisRun = c.originNode() == localNodeId && pendingCommands.containsKey(c.proposalId());
         if (mineThisRun) r.leaseFromPreviousRun = false;
@@ -1523,7 +1719,12 @@ public final class Scheduler implements AutoCloseable {
                 + " after proposing; it may or may not have been applied";
         pendingWrites.values().removeIf(w -> {
             if (w.groupId() != groupId) return false;
-            w.pending().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "write: " + why);
+            if (w.read()) {
+                w.pending().fail(ErrorResponse.Code.PROPOSAL_DROPPED, "node " + localNodeId + " lost Raft leadership"
+                        + " of range " + groupId + " before serving a read; retry");
+            } else {
+                w.pending().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "write: " + why);
+            }
             return true;
         });
         pendingCommands.values().removeIf(c -> {

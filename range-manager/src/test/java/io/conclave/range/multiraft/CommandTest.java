@@ -42,4 +42,30 @@ class CommandTest {
             assertThrows(IllegalStateException.class, () -> Command.decode(truncated), "seed " + seed);
         }
     }
+
+    @Test
+    void mvccBatchesCarryTheirTimestampsAndRoundTrip() {
+        long seed = 20261127L;
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 100; round++) {
+            int n = 1 + random.nextInt(20);
+            List<Command.MvccOp> ops = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                byte[] key = new byte[1 + random.nextInt(20)];
+                random.nextBytes(key);
+                ops.add(new Command.MvccOp(random.nextLong(),
+                        new io.conclave.clock.Timestamp(random.nextLong(Long.MAX_VALUE), random.nextInt(1000)),
+                        new io.conclave.clock.Timestamp(random.nextLong(Long.MAX_VALUE), random.nextInt(1000)),
+                        KvRequest.newBuilder().setPut(KvPut.newBuilder().setKey(ByteString.copyFrom(key))
+                                .setValue(ByteString.copyFrom(new byte[random.nextInt(500)]))).build()));
+            }
+            byte[] encoded = new Command.MvccBatch(3, 9, ops).encode();
+            Command.MvccBatch decoded = (Command.MvccBatch) Command.decode(encoded);
+            assertEquals(3, decoded.originNode(), "seed " + seed);
+            assertEquals(9, decoded.leaseSequence(), "seed " + seed);
+            assertEquals(ops, decoded.ops(), "seed " + seed);
+            byte[] truncated = Arrays.copyOf(encoded, encoded.length - 1 - random.nextInt(encoded.length - 22));
+            assertThrows(IllegalStateException.class, () -> Command.decode(truncated), "seed " + seed);
+        }
+    }
 }

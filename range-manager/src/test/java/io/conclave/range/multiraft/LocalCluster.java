@@ -174,9 +174,19 @@ final class LocalCluster implements AutoCloseable {
         return leader[0];
     }
 
-    /** The value of {@code key} in node {@code id}'s store, read directly, or null. */
+    /** The newest committed value of a key in a node's store (user keys are multi-version), or null. */
     byte[] storedValue(long id, byte[] key) {
-        return stores.get(id).get(key).orElse(null);
+        if (!io.conclave.range.mvcc.MvccKeys.isMvcc(key)) return stores.get(id).get(key).orElse(null);
+        var rows = stores.get(id).scan(io.conclave.range.mvcc.MvccKeys.encode(key),
+                io.conclave.range.mvcc.MvccKeys.txnRecordKey(key, new byte[16]), 2);
+        for (var row : rows) {
+            if (io.conclave.range.mvcc.MvccKeys.decode(row.key()).kind() != io.conclave.range.mvcc.MvccKeys.Kind.VERSION) {
+                continue;
+            }
+            return io.conclave.range.mvcc.MvccKeys.isTombstone(row.value()) ? null
+                    : io.conclave.range.mvcc.MvccKeys.decodeValue(row.value());
+        }
+        return null;
     }
 
     interface Check {

@@ -26,7 +26,8 @@ class RangeStatusTest {
             }
             long holder = LeaseTest.holder(cluster, 2);
             GroupStatus small = cluster.status(holder, 2);
-            assertEquals(30 * (4 + 90), small.getSizeBytes());
+            // Each write is a version: the key encoded (4 + 2 + 12 bytes) and a tag byte before the value.
+            assertEquals(30 * VERSION_BYTES, small.getSizeBytes());
             assertTrue(small.getSuggestedSplitKey().isEmpty(), small.toString());
             assertTrue(small.getQps() > 0, small.toString());
             assertEquals(holder, small.getLease().getHolder());
@@ -34,10 +35,10 @@ class RangeStatusTest {
             for (int i = 30; i < 60; i++) {
                 assertTrue(SplitTest.send(cluster, SplitTest.put(key(i), value)).hasKvResponse());
             }
-            // Overwrites and deletes keep the size exact.
+            // An overwrite adds a version (until GC), and the size counts it exactly.
             assertTrue(SplitTest.send(cluster, SplitTest.put(key(0), value)).hasKvResponse());
             GroupStatus big = cluster.status(holder, 2);
-            assertEquals(60 * (4 + 90), big.getSizeBytes());
+            assertEquals(61 * VERSION_BYTES, big.getSizeBytes());
             assertEquals("k029", Keys.pretty(big.getSuggestedSplitKey().toByteArray()), big.toString());
             assertTrue(big.getSuggestedSplitReason().startsWith("size"), big.getSuggestedSplitReason());
 
@@ -54,6 +55,8 @@ class RangeStatusTest {
             assertTrue(cluster.status(follower, 2).getSuggestedSplitKey().isEmpty(), "only the leaseholder suggests");
         }
     }
+
+    private static final int VERSION_BYTES = 4 + 2 + 12 + 1 + 90;
 
     static byte[] key(int i) {
         return String.format("k%03d", i).getBytes(StandardCharsets.UTF_8);

@@ -1,0 +1,233 @@
+package io.conclave.range.multiraft;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.conclave.clock.Timestamp;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.AdminResponse;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.KvGet;
+import io.conclave.range.rpc.KvPut;
+import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.MvccGc;
+import io.conclave.range.rpc.NowRequest;
+import io.conclave.range.rpc.RangeReply;
+import io.conclave.range.rpc.TxnEnd;
+import io.conclave.range.rpc.TxnGet;
+import io.conclave.range.rpc.TxnHeartbeat;
+import io.conclave.range.rpc.TxnMeta;
+import io.conclave.range.rpc.TxnPrepare;
+import io.conclave.range.rpc.TxnReadOptions;
+import io.conclave.range.rpc.TxnResolve;
+import io.conclave.range.rpc.TxnStatus;
+import io.conclave.range.rpc.TxnWrite;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transactions through a real scheduler on real stores (an in-JVM 3-node cluster, one user
+ * range): prepare, commit with commit-wait, resolve, reads behind latches, the timestamp cache,
+ * the node's clock reading and GC. The MVCC semantics themselves are the engine's tests'.
+ */
+class TxnSchedulerTest {
+    private static final long RANGE = 2;
+
+    @TempDir
+    Path dir;
+
+    private static ByteString bs(String s) {
+        return ByteString.copyFrom(s.getBytes(UTF_8));
+    }
+
+    private static TxnMeta txn(int id, String anchor, Timestamp ts) {
+        byte[] bytes = new byte[16];
+        bytes[15] = (byte) id;
+        return TxnMeta.newBuilder().setId(ByteString.copyFrom(bytes)).setAnchorKey(bs(anchor))
+                .setWriteTs(ts.toProto()).setMinTs(ts.toProto()).build();
+    }
+
+    private static KvRequest req(KvRequest.Builder b) {
+        return b.setRangeId(RANGE).build();
+    }
+
+    private static KvRequest prepare(TxnMeta txn, String... keyValues) {
+        TxnPrepare.Builder p = TxnPrepare.newBuilder().setTxn(txn);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.addWrites(TxnWrite.newBuilder().setKey(bs(keyValues[i])).setValue(bs(keyValues[i + 1])));
+        }
+        return req(KvRequest.newBuilder().setTxnPrepare(p));
+    }
+
+    private static KvRequest txnGet(TxnMeta txn, String key, Timestamp readTs) {
+        TxnReadOptions.Builder read = TxnReadOptions.newBuilder().setReadTs(readTs.toProto());
+        if (txn != null) read.setTxn(txn);
+        return req(KvRequest.newBuilder().setTxnGet(TxnGet.newBuilder().setKey(bs(key)).setRead(read)));
+    }
+
+    private static KvRequest get(String key) {
+        return req(KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(bs(key))));
+    }
+
+    private static KvRequest put(String key, String value) {
+        return req(KvRequest.newBuilder().setPut(KvPut.newBuilder().setKey(bs(key)).setValue(bs(value))));
+    }
+
+    /** The range's leaseholder, once there is one (a write acquires it). */
+    private static long holder(LocalCluster cluster) throws Exception {
+        long[] found = {0};
+        LocalCluster.await("a leaseholder of range 2", () -> {
+            SplitTest.send(cluster, put("warm-up", "x"));
+            found[0] = LeaseTest.holder(cluster, RANGE);
+            return found[0] != 0;
+        });
+        return found[0];
+    }
+
+    private static Timestamp now(LocalCluster cluster, long node) throws Exception {
+        AdminResponse a = cluster.admin(node, AdminRequest.newBuilder().setNow(NowRequest.getDefaultInstance()).build())
+                .getAdminResponse();
+        assertEquals(node, a.getNodeId());
+        return Timestamp.fromProto(a.getNow());
+    }
+
+    private static RangeReply ok(RangeReply reply) {
+        assertTrue(reply.hasKvResponse(), reply.toString());
+        return reply;
+    }
+
+    @Test
+    void aTransactionPreparesCommitsAfterCommitWaitAndResolves() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            Timestamp start = now(cluster, lh);
+            TxnMeta t = txn(1, "a", start);
+            RangeReply hb = ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnHeartbeat(
+                    TxnHeartbeat.newBuilder().setTxn(t)))));
+            assertEquals(TxnStatus.PENDING, hb.getKvResponse().getTxnRecord().getStatus());
+
+            RangeReply prepared = ok(cluster.kv(lh, prepare(t, "a", "1", "b", "2")));
+            assertEquals(lh, prepared.getKvResponse().getNodeId());
+            Timestamp writeTs = Timestamp.fromProto(prepared.getKvResponse().getWriteTs());
+            assertFalse(writeTs.isBefore(start));
+
+            // Others meet the intents; the transaction reads its own writes.
+            RangeReply blocked = cluster.kv(lh, get("a"));
+            assertEquals(ErrorResponse.Code.WRITE_INTENT, blocked.getError().getCode(), blocked.toString());
+            RangeReply own = ok(cluster.kv(lh, txnGet(t, "a", writeTs)));
+            assertEquals("1", own.getKvResponse().getValue().toStringUtf8());
+
+            // Commit a little in the future: the answer waits until it is past on every clock.
+            Timestamp commitTs = Timestamp.max(writeTs, now(cluster, lh)).addNanos(400_000_000L);
+            long sent = System.nanoTime();
+            RangeReply committed = ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnEnd(TxnEnd.newBuilder()
+                    .setTxn(t).setCommit(true).setCommitTs(commitTs.toProto()).addResolveKeys(bs("a"))
+                    .setCommitWait(true)))));
+            long tookNanos = System.nanoTime() - sent;
+            assertEquals(TxnStatus.COMMITTED, committed.getKvResponse().getTxnRecord().getStatus());
+            assertTrue(committed.getKvResponse().getCommitWaitNanos() > 200_000_000L, committed.toString());
+            assertTrue(tookNanos >= committed.getKvResponse().getCommitWaitNanos(), tookNanos + " ns");
+            assertTrue(System.currentTimeMillis() * 1_000_000L > commitTs.wallNanos() + LocalCluster.MAX_OFFSET_NANOS,
+                    "answered before the commit timestamp was past on every clock");
+
+            ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnResolve(TxnResolve.newBuilder().setTxn(t)
+                    .setStatus(TxnStatus.COMMITTED).setCommitTs(commitTs.toProto()).addKeys(bs("b"))))));
+            assertEquals("1", ok(cluster.kv(lh, get("a"))).getKvResponse().getValue().toStringUtf8());
+            assertEquals("2", ok(cluster.kv(lh, get("b"))).getKvResponse().getValue().toStringUtf8());
+            // Below the commit timestamp the writes are not there.
+            assertFalse(ok(cluster.kv(lh, txnGet(null, "a", writeTs))).getKvResponse().getFound());
+            for (long id : cluster.nodeIds()) {
+                LocalCluster.await("node " + id + " to apply the resolution",
+                        () -> cluster.storedValue(id, "b".getBytes(UTF_8)) != null);
+                assertArrayEquals("1".getBytes(UTF_8), cluster.storedValue(id, "a".getBytes(UTF_8)));
+            }
+            assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+        }
+    }
+
+    @Test
+    void aReadOverlappingAWriteInFlightGoesThroughTheLogAndSeesIt() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            Scheduler s = cluster.schedulers.get(lh);
+            int seen = 0;
+            for (int round = 0; round < 20 && seen == 0; round++) {
+                Timestamp ts = now(cluster, lh);
+                TxnMeta writer = txn(10 + round, "w" + round, ts);
+                long throughLogBefore = s.readsThroughLog();
+                CompletableFuture<RangeReply> write = new CompletableFuture<>();
+                CompletableFuture<RangeReply> read = new CompletableFuture<>();
+                // Back to back: the read arrives while the prepare is proposed, not applied.
+                s.submitKv(prepare(writer, "w" + round, "v"), write::complete);
+                s.submitKv(txnGet(txn(99, "r", ts), "w" + round, ts.addNanos(1_000_000_000L)), read::complete);
+                ok(write.get(5, TimeUnit.SECONDS));
+                RangeReply r = read.get(5, TimeUnit.SECONDS);
+                assertEquals(ErrorResponse.Code.WRITE_INTENT, r.getError().getCode(), r.toString());
+                assertEquals(writer.getId(), r.getError().getIntents(0).getTxn().getId());
+                if (s.readsThroughLog() > throughLogBefore) seen++;
+            }
+            assertTrue(seen > 0, "no read ever overlapped a write in flight");
+            assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+        }
+    }
+
+    @Test
+    void writesLandAboveReadsOfOtherTransactionsAndTheNodeAnswersItsClock() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            Timestamp ts = now(cluster, lh);
+            Timestamp readTs = ts.addNanos(30_000_000L);
+            TxnMeta reader = txn(1, "c", ts);
+            ok(cluster.kv(lh, txnGet(reader, "c", readTs)));
+            ok(cluster.kv(lh, txnGet(reader, "d", readTs)));
+
+            RangeReply plain = ok(cluster.kv(lh, put("c", "x")));
+            assertTrue(Timestamp.fromProto(plain.getKvResponse().getWriteTs()).isAfter(readTs), plain.toString());
+            RangeReply other = ok(cluster.kv(lh, prepare(txn(2, "c", ts), "c", "y")));
+            assertTrue(Timestamp.fromProto(other.getKvResponse().getWriteTs()).isAfter(readTs), other.toString());
+            // The reader's own read does not push its own write.
+            RangeReply own = ok(cluster.kv(lh, prepare(reader, "d", "z")));
+            assertEquals(ts, Timestamp.fromProto(own.getKvResponse().getWriteTs()));
+
+            Timestamp later = now(cluster, lh);
+            assertTrue(later.isAfter(ts));
+            assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+        }
+    }
+
+    @Test
+    void gcRaisesTheThresholdOnEveryReplicaAndOlderReadsAreRefused() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            ok(cluster.kv(lh, put("g", "1")));
+            Timestamp between = now(cluster, lh);
+            ok(cluster.kv(lh, put("g", "2")));
+            Timestamp threshold = now(cluster, lh);
+            List<RangeReply> pages = new ArrayList<>();
+            pages.add(ok(cluster.kv(lh, req(KvRequest.newBuilder().setMvccGc(MvccGc.newBuilder()
+                    .setThreshold(threshold.toProto()).setMaxKeys(1000))))));
+            assertTrue(pages.get(0).getKvResponse().getGcResumeKey().isEmpty(), pages.toString());
+            RangeReply old = cluster.kv(lh, txnGet(null, "g", between));
+            assertEquals(ErrorResponse.Code.GC_THRESHOLD, old.getError().getCode(), old.toString());
+            assertEquals("2", ok(cluster.kv(lh, get("g"))).getKvResponse().getValue().toStringUtf8());
+            for (long id : cluster.nodeIds()) {
+                LocalCluster.await("node " + id + " to store the threshold",
+                        () -> cluster.stores.get(id).get(io.conclave.range.Keys.rangeGcThresholdKey(RANGE)).isPresent());
+            }
+            assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+        }
+    }
+}
