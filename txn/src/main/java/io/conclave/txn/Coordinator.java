@@ -40,7 +40,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -89,6 +89,9 @@ final class Coordinator {
     private volatile boolean abortedByOther;
     private AutoCloseable heartbeat;
 
+    /** Node id by the address that answered, and each node's first clock reading seen by this transaction. */
+    private final Map<String, Long> nodeAt = new ConcurrentHashMap<>();
+    private final Map<Long, Timestamp> observed = new ConcurrentHashMap<>();
     private final Set<Long> rangesTouched = ConcurrentHashMap.newKeySet();
     private final Set<Long> nodesTouched = ConcurrentHashMap.newKeySet();
     private final AtomicInteger raftWrites = new AtomicInteger();
@@ -151,8 +154,8 @@ final class Coordinator {
         if (writes.contains(key)) return Optional.ofNullable(writes.get(key)).map(byte[]::clone);
         long start = env.runtime().nanoTime();
         try {
-            RoutedResponse r = read(key, "get " + Keys.pretty(key), d -> KvRequest.newBuilder()
-                    .setTxnGet(TxnGet.newBuilder().setKey(ByteString.copyFrom(key)).setRead(readOptions())).build());
+            RoutedResponse r = read(key, "get " + Keys.pretty(key), (d, node) -> KvRequest.newBuilder()
+                    .setTxnGet(TxnGet.newBuilder().setKey(ByteString.copyFrom(key)).setRead(readOptions(node))).build());
             reads.addKey(key);
             KvResponse resp = r.response();
             return resp.getFound() ? Optional.of(resp.getValue().toByteArray()) : Optional.empty();
@@ -175,9 +178,10 @@ final class Coordinator {
                 final byte[] from = cursor;
                 int want = Math.min(SCAN_PAGE_ROWS, limit - out.size() + writes.deletesIn(from, end));
                 RoutedResponse r = read(from, "scan [" + Keys.pretty(from) + ", " + Keys.pretty(end) + ")",
-                        d -> KvRequest.newBuilder().setTxnScan(TxnScan.newBuilder().setStartKey(ByteString.copyFrom(from))
+                        (d, node) -> KvRequest.newBuilder().setTxnScan(TxnScan.newBuilder()
+                                .setStartKey(ByteString.copyFrom(from))
                                 .setEndKey(ByteString.copyFrom(min(end, d.getEndKey().toByteArray())))
-                                .setLimit(Math.max(1, want)).setRead(readOptions())).build());
+                                .setLimit(Math.max(1, want)).setRead(readOptions(node))).build());
                 KvResponse resp = r.response();
                 byte[] next = !resp.getResumeKey().isEmpty() ? resp.getResumeKey().toByteArray()
                         : min(end, r.descriptor().getEndKey().toByteArray());
@@ -220,7 +224,7 @@ final class Coordinator {
     }
 
     /** One read request, retried through intents (push, resolve) and uncertainty (refresh, move up). */
-    private RoutedResponse read(byte[] routingKey, String what, Function<RangeDescriptor, KvRequest> build) {
+    private RoutedResponse read(byte[] routingKey, String what, BiFunction<RangeDescriptor, String, KvRequest> build) {
         Backoff backoff = new Backoff();
         for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
             checkDeadline(what);
@@ -254,9 +258,19 @@ final class Coordinator {
         throw new TxnException(what + " did not succeed in " + MAX_OP_ATTEMPTS + " attempts");
     }
 
-    private TxnReadOptions readOptions() {
+    /**
+     * How a read sees the keys at {@code hostPort}: with the node's observed timestamp when this
+     * transaction already heard from that node (a value the node wrote after that reading cannot
+     * have preceded the transaction, so the window narrows to it).
+     */
+    private TxnReadOptions readOptions(String hostPort) {
         TxnReadOptions.Builder o = TxnReadOptions.newBuilder().setTxn(meta()).setReadTs(readTs.toProto());
-        if (uncertaintyLimit.isAfter(readTs)) o.setUncertaintyLimit(uncertaintyLimit.toProto());
+        if (uncertaintyLimit.isAfter(readTs)) {
+            o.setUncertaintyLimit(uncertaintyLimit.toProto());
+            Long node = nodeAt.get(hostPort);
+            Timestamp seen = node == null ? null : observed.get(node);
+            if (seen != null) o.setObservedTs(seen.toProto());
+        }
         return o.build();
     }
 
@@ -771,7 +785,12 @@ final class Coordinator {
     private void noteAnswer(RoutedResponse r) {
         rangesTouched.add(r.descriptor().getRangeId());
         KvResponse resp = r.response();
-        if (resp.getNodeId() != 0) nodesTouched.add(resp.getNodeId());
+        if (resp.getNodeId() != 0) {
+            nodesTouched.add(resp.getNodeId());
+            nodeAt.put(r.hostPort(), resp.getNodeId());
+            // The first reading only: a later one would widen what the node may have written "before".
+            if (resp.hasNodeNow()) observed.putIfAbsent(resp.getNodeId(), Timestamp.fromProto(resp.getNodeNow()));
+        }
         if (resp.hasNodeNow()) env.clock().observe(Timestamp.fromProto(resp.getNodeNow()));
     }
 

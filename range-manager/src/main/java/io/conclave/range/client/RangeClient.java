@@ -252,6 +252,15 @@ public final class RangeClient implements AutoCloseable {
      */
     public RoutedResponse sendRouted(byte[] routingKey, java.util.function.Function<RangeDescriptor, KvRequest> build,
             boolean idempotent) {
+        return sendRouted(routingKey, (d, hostPort) -> build.apply(d), idempotent);
+    }
+
+    /**
+     * As above, the request built also knowing the node ({@code HOST:PORT}) it goes to: a
+     * transaction's read names its observed timestamp of that node.
+     */
+    public RoutedResponse sendRouted(byte[] routingKey,
+            java.util.function.BiFunction<RangeDescriptor, String, KvRequest> build, boolean idempotent) {
         if (routingKey == null) throw new KvException(ErrorResponse.Code.BAD_REQUEST, "routing key must be set");
         Sender.Routed r = sender.call(Sender.Op.txn(routingKey, idempotent ? Sender.Idempotence.IDEMPOTENT
                 : Sender.Idempotence.NOT_IDEMPOTENT, "transaction request at " + Keys.pretty(routingKey), build),

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -59,13 +60,14 @@ final class Sender {
      * an intent is retried after a backoff instead (see the package documentation).
      */
     record Op(byte[] key, long rangeId, Idempotence idempotence, String what,
-            Function<RangeDescriptor, KvRequest> kv, Function<RangeDescriptor, AdminRequest> admin,
+            BiFunction<RangeDescriptor, String, KvRequest> kv, Function<RangeDescriptor, AdminRequest> admin,
             boolean transactional) {
         static Op kv(byte[] key, Idempotence i, String what, Function<RangeDescriptor, KvRequest> build) {
-            return new Op(key, 0, i, what, build, null, false);
+            return new Op(key, 0, i, what, (d, target) -> build.apply(d), null, false);
         }
 
-        static Op txn(byte[] key, Idempotence i, String what, Function<RangeDescriptor, KvRequest> build) {
+        /** A transaction's request, built for the range and the node it is about to go to. */
+        static Op txn(byte[] key, Idempotence i, String what, BiFunction<RangeDescriptor, String, KvRequest> build) {
             return new Op(key, 0, i, what, build, null, true);
         }
 
@@ -414,7 +416,7 @@ final class Sender {
         CompletableFuture<RangeReply> future;
         try {
             if (op.kv() != null) {
-                KvRequest req = op.kv().apply(d).toBuilder().setRangeId(d.getRangeId()).build();
+                KvRequest req = op.kv().apply(d, target).toBuilder().setRangeId(d.getRangeId()).build();
                 future = dialer.send(target, req);
             } else {
                 future = dialer.sendAdmin(target, op.admin().apply(d));

@@ -315,6 +315,37 @@ class TxnSimTest {
     }
 
     @Test
+    void aNodesObservedTimestampNarrowsTheWindow() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                RangeClient plain = sim.rangeClient("plain");
+                plain.put(b("m"), b("before"));
+                sim.sched.sleep(300 * MS);
+                Txn t = c.begin();
+                Timestamp began = t.readTimestamp();
+                assertTrue(t.get(b("n")).isEmpty(), "first contact with n2");
+                plain.put(b("m"), b("after"));
+                assertEquals("before", s(t.get(b("m"))), "written after the txn observed n2's clock: not uncertain");
+                assertEquals(began, t.readTimestamp(), "no restart");
+                t.commit();
+            });
+        });
+    }
+
+    @Test
+    void theSameSeedGivesTheSameHistory() {
+        List<List<String>> histories = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            SimCluster sim = cluster(77);
+            simulate(sim, () -> bank(sim, 77, 3, 4, false));
+            histories.add(List.copyOf(sim.log));
+        }
+        assertEquals(histories.get(0), histories.get(1));
+    }
+
+    @Test
     void anUncertaintyRestartWhoseRefreshFailsIsRetryable() {
         forSeeds(3, seed -> {
             SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
@@ -351,6 +382,12 @@ class TxnSimTest {
                     TxnRetryException e = assertThrows(TxnRetryException.class, t::commit);
                     assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason(), e.getMessage());
                     t.rollback();
+                    sim.sched.sleep(50 * MS);
+                    long before = sim.sched.nanoTime();
+                    // A non-transactional read waits out intents: it returns at once only if the
+                    // failed attempt removed its own.
+                    assertTrue(plain.get(b("x")).isEmpty());
+                    assertTrue(sim.sched.nanoTime() - before < 100 * MS, "the failed commit's intents were removed");
                 }
                 Txn r = c.begin();
                 assertEquals(null, s(r.get(b("x"))), "nothing of the failed attempt is visible");
@@ -402,62 +439,84 @@ class TxnSimTest {
     void aBankWorkloadOverInterleavedCoordinatorsConservesTheTotal() {
         forSeeds(8, seed -> {
             SimCluster sim = cluster(seed);
-            String[] accounts = {"a0", "a1", "a2", "m0", "m1", "m2", "x0", "x1", "x2"};
-            long initial = 100;
-            simulate(sim, () -> {
-                TxnClient setup = sim.client("setup", SETTINGS);
-                setup.run(t -> {
-                    for (String a : accounts) t.put(b(a), num(initial));
-                    return null;
-                });
-                AtomicInteger done = new AtomicInteger();
-                int clients = 4;
-                int transfers = 5;
-                SplittableRandom random = new SplittableRandom(seed);
-                for (int i = 0; i < clients; i++) {
-                    TxnClient c = sim.client("bank" + i, SETTINGS);
-                    long clientSeed = random.nextLong();
-                    sim.sched.spawn("bank" + i, false, () -> {
-                        SplittableRandom r = new SplittableRandom(clientSeed);
-                        for (int n = 0; n < transfers; n++) {
-                            String from = accounts[r.nextInt(accounts.length)];
-                            String to = accounts[r.nextInt(accounts.length)];
-                            long amount = 1 + r.nextInt(50);
-                            if (from.equals(to)) continue;
-                            c.run(t -> {
-                                long f = num(t.get(b(from)));
-                                long g = num(t.get(b(to)));
-                                if (f < amount) return null;
-                                t.put(b(from), num(f - amount));
-                                t.put(b(to), num(g + amount));
-                                return null;
-                            });
-                        }
-                        done.incrementAndGet();
-                    });
-                }
-                TxnClient auditor = sim.client("auditor", SETTINGS);
-                while (done.get() < clients) {
-                    long total = auditor.run(t -> {
-                        long sum = 0;
-                        for (KeyValue kv : t.scan(b("a"), b("z"), 100)) {
-                            long v = ByteBuffer.wrap(kv.value()).getLong();
-                            assertTrue(v >= 0, "negative balance " + s(kv.key()));
-                            sum += v;
-                        }
-                        return sum;
-                    });
-                    assertEquals(initial * accounts.length, total, "a snapshot saw money appear or vanish");
-                    sim.sched.sleep(20 * MS);
-                }
-                long total = auditor.run(t -> {
-                    long sum = 0;
-                    for (String a : accounts) sum += num(t.get(b(a)));
-                    return sum;
-                });
-                assertEquals(initial * accounts.length, total);
-            });
+            simulate(sim, () -> bank(sim, seed, 4, 5, false));
         });
+    }
+
+    @Test
+    void aBankWorkloadWithCoordinatorsCrashingMidCommitConservesTheTotal() {
+        forSeeds(6, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> bank(sim, seed, 4, 4, true));
+        });
+    }
+
+    static final String[] ACCOUNTS = {"a0", "a1", "a2", "m0", "m1", "m2", "x0", "x1", "x2"};
+    static final long INITIAL = 100;
+
+    /**
+     * {@code clients} coordinators each make {@code transfers} transfers between random accounts
+     * while an auditor sums every account in snapshot transactions; with {@code crashes}, client
+     * 0 crashes at a seeded point of a commit (before or after its record, or mid-prepare).
+     */
+    static void bank(SimCluster sim, long seed, int clients, int transfers, boolean crashes) {
+        TxnClient setup = sim.client("setup", SETTINGS);
+        setup.run(t -> {
+            for (String a : ACCOUNTS) t.put(b(a), num(INITIAL));
+            return null;
+        });
+        AtomicInteger finished = new AtomicInteger();
+        SplittableRandom random = new SplittableRandom(seed);
+        if (crashes) {
+            KvRequest.OpCase[] at = {KvRequest.OpCase.TXN_END, KvRequest.OpCase.TXN_PREPARE, KvRequest.OpCase.TXN_HEARTBEAT};
+            SimCluster.Hook[] how = {SimCluster.Hook.CRASH_BEFORE, SimCluster.Hook.CRASH_AFTER};
+            sim.hook("bank0", at[random.nextInt(at.length)], how[random.nextInt(how.length)], 0);
+        }
+        for (int i = 0; i < clients; i++) {
+            TxnClient c = sim.client("bank" + i, SETTINGS);
+            long clientSeed = random.nextLong();
+            sim.sched.spawn("bank" + i, false, () -> {
+                try {
+                    SplittableRandom r = new SplittableRandom(clientSeed);
+                    for (int n = 0; n < transfers; n++) {
+                        String from = ACCOUNTS[r.nextInt(ACCOUNTS.length)];
+                        String to = ACCOUNTS[r.nextInt(ACCOUNTS.length)];
+                        long amount = 1 + r.nextInt(50);
+                        if (from.equals(to)) continue;
+                        c.run(t -> {
+                            long f = num(t.get(b(from)));
+                            long g = num(t.get(b(to)));
+                            if (f < amount) return null;
+                            t.put(b(from), num(f - amount));
+                            t.put(b(to), num(g + amount));
+                            return null;
+                        });
+                    }
+                } finally {
+                    finished.incrementAndGet();
+                }
+            });
+        }
+        TxnClient auditor = sim.client("auditor", SETTINGS);
+        while (finished.get() < clients) {
+            long total = auditor.run(t -> {
+                long sum = 0;
+                for (KeyValue kv : t.scan(b("a"), b("z"), 100)) {
+                    long v = ByteBuffer.wrap(kv.value()).getLong();
+                    assertTrue(v >= 0, "negative balance " + s(kv.key()));
+                    sum += v;
+                }
+                return sum;
+            });
+            assertEquals(INITIAL * ACCOUNTS.length, total, "a snapshot saw money appear or vanish");
+            sim.sched.sleep(20 * MS);
+        }
+        long total = auditor.run(t -> {
+            long sum = 0;
+            for (String a : ACCOUNTS) sum += num(t.get(b(a)));
+            return sum;
+        });
+        assertEquals(INITIAL * ACCOUNTS.length, total);
     }
 
     @Test
