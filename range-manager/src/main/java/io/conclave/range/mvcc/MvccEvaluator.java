@@ -46,10 +46,9 @@ public final class MvccEvaluator {
             case CONDITIONAL_PUT -> Writes.conditionalPut(ev, req.getConditionalPut());
             case INCREMENT -> Writes.increment(ev, req.getIncrement().getKey(), req.getIncrement().getDelta());
             case DELETE_RANGE -> Writes.deleteRange(ev, req.getDeleteRange());
-            case TXN_GET -> Reads.get(ev, req.getTxnGet().getKey(), Reads.View.of(req.getTxnGet().getRead(),
-                    ev.ctx.leaseStart()), "transactional get");
+            case TXN_GET -> Reads.get(ev, req.getTxnGet().getKey(), Reads.View.of(ev, req.getTxnGet().getRead()), "transactional get");
             case TXN_SCAN -> Reads.scan(ev, req.getTxnScan().getStartKey(), req.getTxnScan().getEndKey(),
-                    req.getTxnScan().getLimit(), Reads.View.of(req.getTxnScan().getRead(), ev.ctx.leaseStart()),
+                    req.getTxnScan().getLimit(), Reads.View.of(ev, req.getTxnScan().getRead()),
                     "transactional scan");
             case TXN_REFRESH -> Reads.refresh(ev, req.getTxnRefresh());
             case TXN_PREPARE -> TxnOps.prepare(ev, req.getTxnPrepare());

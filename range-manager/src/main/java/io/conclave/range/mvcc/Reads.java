@@ -32,7 +32,9 @@ final class Reads {
             return new View(now, now, null);
         }
 
-        static View of(TxnReadOptions read, Timestamp leaseStart) {
+        static View of(Eval ev, TxnReadOptions read) {
+            if (!read.hasReadTs()) throw ev.refuse(ErrorResponse.Code.BAD_REQUEST, "a transactional read needs read_ts");
+            Timestamp leaseStart = ev.ctx.leaseStart();
             Timestamp readTs = Eval.ts(read.getReadTs());
             Timestamp limit = read.hasUncertaintyLimit() ? Eval.ts(read.getUncertaintyLimit()) : readTs;
             if (read.hasObservedTs()) {
@@ -122,6 +124,7 @@ final class Reads {
     // ---- refresh ----
 
     static Evaluation refresh(Eval ev, TxnRefresh refresh) {
+        if (!refresh.hasToTs()) throw ev.refuse(ErrorResponse.Code.BAD_REQUEST, "a refresh needs to_ts");
         Timestamp from = Eval.ts(refresh.getFromTs());
         Timestamp to = Eval.ts(refresh.getToTs());
         View view = new View(to, to, refresh.hasTxn() ? refresh.getTxn() : null);
