@@ -12,10 +12,28 @@ import java.util.List;
 final class KeyReads {
     private KeyReads() {}
 
-    /** The intent of {@code userKey} and its newest version at or below {@code hi}: two store reads. */
+    /**
+     * The intent of {@code userKey} and its newest version at or below {@code hi}. One store read
+     * (the intent and the newest version sit side by side) unless the newest version is above
+     * {@code hi}; then a second read seeks to {@code hi}.
+     */
     static KeyState read(MvccReader reader, byte[] userKey, Timestamp hi) {
-        byte[] intent = reader.get(MvccKeys.intentKey(userKey));
-        return new KeyState(userKey, intent == null ? null : parseIntent(userKey, intent), versionAtOrBelow(reader, userKey, hi));
+        List<KeyValue> rows = reader.scan(MvccKeys.intentKey(userKey), MvccKeys.versionsEnd(userKey), 2);
+        Intent intent = null;
+        int at = 0;
+        if (!rows.isEmpty() && MvccKeys.decode(rows.get(0).key()).kind() == MvccKeys.Kind.INTENT) {
+            intent = parseIntent(userKey, rows.get(0).value());
+            at = 1;
+        }
+        KeyState.Version version = null;
+        if (at < rows.size()) {
+            MvccKeys.Decoded d = MvccKeys.decode(rows.get(at).key());
+            Invariants.check(d.kind() == MvccKeys.Kind.VERSION && Keys.compare(d.userKey(), userKey) == 0,
+                    "a scan of the versions of %s found %s", Keys.pretty(userKey), d);
+            version = d.ts().compareTo(hi) <= 0 ? new KeyState.Version(d.ts(), rows.get(at).value())
+                    : versionAtOrBelow(reader, userKey, hi);
+        }
+        return new KeyState(userKey, intent, version);
     }
 
     /** The newest version of {@code userKey} at or below {@code hi}, or null. */
