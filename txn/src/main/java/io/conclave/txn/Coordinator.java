@@ -85,6 +85,8 @@ final class Coordinator {
     /** Keys that may hold our intents, by the key that routed their prepare. */
     private final Map<String, List<byte[]>> maybePrepared = new ConcurrentHashMap<>();
     private volatile boolean recordMayExist;
+    /** The commit record write was sent: a failure after it may hide a commit. */
+    private boolean endSent;
     /** Set by the heartbeat when the record was found ABORTED (we lost a conflict or expired). */
     private volatile boolean abortedByOther;
     private AutoCloseable heartbeat;
@@ -323,7 +325,18 @@ final class Coordinator {
             stopHeartbeat();
             throw e;
         } catch (RuntimeException e) {
-            abandon();
+            boolean afterEnd = endSent && !(e instanceof TxnRetryException);
+            TxnRecord fate = abandon();
+            if (afterEnd && fate != null && fate.getStatus() == TxnStatus.COMMITTED) {
+                // The commit record was written though its answer failed: the record is the truth.
+                state = State.COMMITTED;
+                result = new CommitResult(Timestamp.fromProto(fate.getCommitTs()), false, rangesOf(maybePrepared), 0);
+                return result;
+            }
+            if (afterEnd && fate == null) {
+                throw new TxnAmbiguousException("the commit record write failed (" + e.getMessage()
+                        + ") and the rollback could not settle the outcome", e);
+            }
             throw e instanceof TxnException t ? t : new TxnException("commit failed: " + e, e);
         } finally {
             long total = env.runtime().nanoTime() - began;
@@ -400,33 +413,39 @@ final class Coordinator {
             }
             writeTs = commitTs;
             List<byte[]> anchorKeys = anchorGroup(anchor);
-            TxnEnd.Builder end = endRequest(anchorKeys);
-            KvResponse answer = endTransaction(end);
+            boolean[] resolvedInEnd = {false};
+            KvResponse answer = endTransaction(anchorKeys, resolvedInEnd);
             TxnRecord rec = answer.getTxnRecord();
             Timestamp committedAt = rec.hasCommitTs() ? Timestamp.fromProto(rec.getCommitTs()) : writeTs;
             commitWaitNanos = answer.getCommitWaitNanos();
             stopHeartbeat();
-            resolveAsync(TxnStatus.COMMITTED, committedAt, anchorKeys);
+            resolveAsync(TxnStatus.COMMITTED, committedAt, resolvedInEnd[0] ? anchorKeys : null);
             return new CommitResult(committedAt, false, rangesOf(maybePrepared), commitWaitNanos);
         } finally {
             stopHeartbeat();
         }
     }
 
-    private TxnEnd.Builder endRequest(List<byte[]> anchorKeys) {
-        TxnEnd.Builder end = TxnEnd.newBuilder().setCommit(true).setCommitWait(commitWait);
-        for (byte[] k : anchorKeys) end.addResolveKeys(ByteString.copyFrom(k));
-        return end;
-    }
-
-    /** Writes the commit point, following pushes of the record with refreshes; returns the answer. */
-    private KvResponse endTransaction(TxnEnd.Builder end) {
+    /**
+     * Writes the commit point, following pushes of the record with refreshes; returns the answer.
+     * The anchor range's intents ({@code anchorKeys}) resolve in the same command when they all
+     * still lie in the range it goes to; {@code resolvedInEnd[0]} says whether they did.
+     */
+    private KvResponse endTransaction(List<byte[]> anchorKeys, boolean[] resolvedInEnd) {
         byte[] anchor = writes.anchor();
         for (int pushed = 0; ; pushed++) {
             checkDeadline("commit");
-            TxnEnd req = end.setTxn(meta()).setCommitTs(writeTs.toProto()).build();
+            TxnEnd req = TxnEnd.newBuilder().setCommit(true).setCommitWait(commitWait).setTxn(meta())
+                    .setCommitTs(writeTs.toProto()).build();
+            endSent = true;
             try {
-                RoutedResponse r = env.ranges().sendRouted(anchor, d -> KvRequest.newBuilder().setTxnEnd(req).build(), true);
+                RoutedResponse r = env.ranges().sendRouted(anchor, d -> {
+                    resolvedInEnd[0] = fits(d, anchorKeys);
+                    if (!resolvedInEnd[0]) return KvRequest.newBuilder().setTxnEnd(req).build();
+                    TxnEnd.Builder withKeys = req.toBuilder();
+                    for (byte[] k : anchorKeys) withKeys.addResolveKeys(ByteString.copyFrom(k));
+                    return KvRequest.newBuilder().setTxnEnd(withKeys).build();
+                }, true);
                 raftWrites.incrementAndGet();
                 noteAnswer(r);
                 TxnRecord rec = r.response().getTxnRecord();
@@ -612,9 +631,11 @@ final class Coordinator {
         Map<ByteString, List<ConflictingIntent>> byTxn = new LinkedHashMap<>();
         for (ConflictingIntent ci : intents) byTxn.computeIfAbsent(ci.getTxn().getId(), k -> new ArrayList<>()).add(ci);
         boolean waited = false;
+        boolean acted = false;
         for (List<ConflictingIntent> same : byTxn.values()) {
             TxnMeta pushee = same.get(0).getTxn();
             if (pushee.getId().equals(ByteString.copyFrom(id))) continue;
+            acted = true;
             Optional<TxnRecord> rec = push(pushee, type, pushTo);
             if (rec.isEmpty()) {
                 if (!waited) backoff.pause("transaction " + shortId(pushee.getId()) + " (older, still running)");
@@ -631,6 +652,7 @@ final class Coordinator {
                 default -> resolve(resolved, TxnStatus.PENDING, null, keys);
             }
         }
+        if (!acted) backoff.pause("intents the node says are this transaction's own");
     }
 
     /** The pushee's record after a successful push; empty if the push lost (wait and retry). */
@@ -724,33 +746,32 @@ final class Coordinator {
         if (state == State.OPEN) abandon();
     }
 
-    /** Aborts what may exist (record, intents), best effort: what is left, others resolve after expiry. */
-    private void abandon() {
+    /**
+     * Aborts what may exist (record, intents), best effort: what is left, others resolve after
+     * the record expires. Returns the record as the rollback left it (ABORTED, or COMMITTED if a
+     * commit whose answer was lost got there first); null if the record could not be reached.
+     */
+    private TxnRecord abandon() {
         state = State.ABORTED;
         stopHeartbeat();
-        if (maybePrepared.isEmpty() && !recordMayExist) return;
-        TxnStatus status = TxnStatus.ABORTED;
-        Timestamp commitTs = null;
+        TxnRecord fate = TxnRecord.newBuilder().setStatus(TxnStatus.ABORTED).build();
+        if (maybePrepared.isEmpty() && !recordMayExist) return fate;
         if (recordMayExist) {
             try {
                 TxnEnd req = TxnEnd.newBuilder().setTxn(meta()).setCommit(false).build();
                 RoutedResponse r = env.ranges().sendRouted(writes.anchor(),
                         d -> KvRequest.newBuilder().setTxnEnd(req).build(), true);
                 raftWrites.incrementAndGet();
-                TxnRecord rec = r.response().getTxnRecord();
-                if (rec.getStatus() == TxnStatus.COMMITTED) {
-                    // Cannot happen unless a commit answer was lost; the record is the truth.
-                    status = TxnStatus.COMMITTED;
-                    commitTs = Timestamp.fromProto(rec.getCommitTs());
-                }
+                if (r.response().getTxnRecord().getStatus() == TxnStatus.COMMITTED) fate = r.response().getTxnRecord();
             } catch (KvException e) {
-                if (e.code() != ErrorResponse.Code.TXN_ABORTED) {
-                    // The record stays PENDING until it expires; then any pusher aborts it.
-                    return;
-                }
+                // TXN_ABORTED: already aborted. Anything else: the record stays PENDING until it
+                // expires; then any pusher aborts it and resolves what it meets.
+                if (e.code() != ErrorResponse.Code.TXN_ABORTED) return null;
             }
         }
-        resolveAsync(status, commitTs, null);
+        boolean committed = fate.getStatus() == TxnStatus.COMMITTED;
+        resolveAsync(fate.getStatus(), committed ? Timestamp.fromProto(fate.getCommitTs()) : null, null);
+        return fate;
     }
 
     // ---- stats ---------------------------------------------------------------------------------
@@ -811,6 +832,13 @@ final class Coordinator {
         } catch (KvException e) {
             throw wrap("finding the range of " + Keys.pretty(key), e);
         }
+    }
+
+    private static boolean fits(RangeDescriptor d, List<byte[]> keys) {
+        byte[] s = d.getStartKey().toByteArray();
+        byte[] e = d.getEndKey().toByteArray();
+        for (byte[] k : keys) if (!Keys.contains(s, e, k)) return false;
+        return true;
     }
 
     private static void checkFits(RangeDescriptor d, List<byte[]> keys) {

@@ -168,6 +168,9 @@ final class SimCluster {
                 if (hook != null && hook.hook() == Hook.CRASH_AFTER) crash(client);
                 sched.yieldNow();
                 if (isCrashed(client)) throw new SimScheduler.Stop(client + " crashed");
+                if (hook != null && hook.hook() == Hook.LOSE_ANSWER) {
+                    return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("answer lost"));
+                }
                 return CompletableFuture.completedFuture(reply);
             }
 
@@ -188,7 +191,7 @@ final class SimCluster {
     }
 
     /** What a client does at one of its requests instead of sending it normally. */
-    enum Hook { DELAY_BEFORE, CRASH_BEFORE, CRASH_AFTER }
+    enum Hook { DELAY_BEFORE, CRASH_BEFORE, CRASH_AFTER, LOSE_ANSWER }
 
     private record HookAt(String client, KvRequest.OpCase op, Hook hook, long nanos) {}
 

@@ -520,6 +520,33 @@ class TxnSimTest {
     }
 
     @Test
+    void aLostCommitAnswerIsRetriedOrReportedAmbiguous() {
+        forSeeds(2, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                // Two ranges: the commit record write is idempotent, so the client asks again.
+                sim.hook("c", KvRequest.OpCase.TXN_END, SimCluster.Hook.LOSE_ANSWER, 0);
+                Txn two = c.begin();
+                two.put(b("a"), b("2pc"));
+                two.put(b("m"), b("2pc"));
+                assertFalse(two.commit().onePhase());
+                // One range: a one-phase commit is not idempotent, so its fate is unknown.
+                sim.hook("c", KvRequest.OpCase.TXN_PREPARE, SimCluster.Hook.LOSE_ANSWER, 0);
+                Txn one = c.begin();
+                one.put(b("a"), b("1pc"));
+                io.conclave.txn.TxnAmbiguousException e =
+                        assertThrows(io.conclave.txn.TxnAmbiguousException.class, one::commit);
+                assertEquals("40003", e.sqlState());
+                Txn r = c.begin();
+                assertEquals("1pc", s(r.get(b("a"))), "it did commit");
+                assertEquals("2pc", s(r.get(b("m"))));
+                r.commit();
+            });
+        });
+    }
+
+    @Test
     void keysAndValuesAreCheckedWhenWritten() {
         SimCluster sim = cluster(1);
         simulate(sim, () -> {
