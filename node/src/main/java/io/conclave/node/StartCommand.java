@@ -131,6 +131,11 @@ final class StartCommand implements Callable<Integer> {
             description = "Raft tick; elections after 10 to 20 ticks, heartbeats every tick (default 100ms).")
     String tick;
 
+    @Option(names = "--gc-ttl", defaultValue = "25h", paramLabel = "DURATION",
+            description = "Keep old MVCC versions this long (default 25h, between 1s and 3650 days): reads and"
+                    + " historical (AS OF) transactions may go this far back; older ones are refused.")
+    String gcTtl;
+
     @Option(names = "--log-truncate-entries", defaultValue = "10000", paramLabel = "N",
             description = "Truncate a group's Raft log after this many applied entries (default 10000).")
     long logTruncateEntries;
@@ -169,7 +174,8 @@ final class StartCommand implements Callable<Integer> {
         if (maintenance) {
             options = options.withMaintenance(MaintenanceSettings.defaults()
                     .withDeadAfter(Duration.ofNanos(ClockDurations.parse(deadAfter)))
-                    .withReplicationFactor(replicationFactor).withSplitThresholds(rangeMaxBytes, splitQps));
+                    .withReplicationFactor(replicationFactor).withSplitThresholds(rangeMaxBytes, splitQps)
+                    .withGcTtl(Duration.ofNanos(ClockDurations.parse(gcTtl))));
         }
         return options;
     }

@@ -32,4 +32,13 @@ interface ClusterOps {
 
     /** The node's status of all its replicas. */
     AdminResponse nodeStatus(String hostPort);
+
+    /**
+     * One page of MVCC garbage collection of the range holding {@code startKey}, from there:
+     * where the next page starts, empty when the range is done. A model without MVCC keeps the
+     * default, which the loop takes as "no GC here".
+     */
+    default byte[] mvccGc(byte[] startKey, io.conclave.clock.Timestamp threshold, int maxKeys) {
+        throw new UnsupportedOperationException("no MVCC garbage collection in this cluster");
+    }
 }

@@ -65,6 +65,10 @@ public final class MaintenanceLoop implements AutoCloseable {
      * ranges) and count refreshes three times that, whatever the settings say.
      */
     static final long PASS_GAP_NANOS_PER_RANGE = 1_000_000;
+    /** User keys one GC command examines: one Raft entry, bounded work on the scheduler thread. */
+    static final int GC_PAGE_KEYS = 1_000;
+    /** GC pages a pass sends over all ranges; a range not finished continues at the next pass. */
+    static final int MAX_GC_PAGES_PER_PASS = 64;
     private static final long STATUS_UNKNOWN = -1;
     private static final long RANGE_ABSENT = -2;
 
@@ -88,6 +92,12 @@ public final class MaintenanceLoop implements AutoCloseable {
     private final Map<Long, int[]> counts = new HashMap<>();
     /** Nodes whose counts were read at least once (the others take no part in rebalancing). */
     private final Set<Long> countsRead = new HashSet<>();
+    /** Range id -> when its last GC round finished (or the range was first seen here). */
+    private final Map<Long, Long> gcDoneAtNanos = new HashMap<>();
+    /** Range id -> where its GC round in progress continues. */
+    private final Map<Long, byte[]> gcResumeKeys = new HashMap<>();
+    /** Set when the cluster has no MVCC GC (a test model): the loop stops asking. */
+    private boolean gcUnsupported;
     private long countsRefreshedAtNanos;
     private boolean countsEverRefreshed;
     private long lastPassNanos;
@@ -99,9 +109,15 @@ public final class MaintenanceLoop implements AutoCloseable {
     private final AtomicLong splits = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong gcPages = new AtomicLong();
 
     /** What the loop has done since it started: for the status page and tests. */
     public record Stats(long passes, long metaRepairs, long splits, long changes, long failures) {}
+
+    /** GC commands (pages) this loop sent and that succeeded. */
+    public long gcPages() {
+        return gcPages.get();
+    }
 
     /**
      * @param client the node's range client; the loop uses it and does not close it
@@ -188,7 +204,10 @@ public final class MaintenanceLoop implements AutoCloseable {
         Set<Long> localIds = new HashSet<>();
         for (GroupStatus g : local) localIds.add(g.getGroupId());
         metaCheckedGeneration.keySet().retainAll(localIds);
+        gcDoneAtNanos.keySet().retainAll(leasedIds);
+        gcResumeKeys.keySet().retainAll(leasedIds);
         if (leased.isEmpty()) return;
+        collectGarbage(leased, now);
         if (settings.metaRepair()) repairMeta(leased);
         Set<Long> splitNow = settings.autoSplit() ? autoSplit(leased) : Set.of();
         if (settings.allocate()) {
@@ -219,6 +238,57 @@ public final class MaintenanceLoop implements AutoCloseable {
 
     private static boolean leaseValid(GroupStatus g, long now) {
         return g.getLease().getHolder() != 0 && g.getLease().getExpiration().getWallNanos() > now;
+    }
+
+    // ---- MVCC garbage collection ----
+
+    /**
+     * Removes versions older than --gc-ttl from the user ranges this node leases, each at most
+     * once per GC interval (the first round one interval after the range is first seen here), a
+     * page of keys per command, at most {@link #MAX_GC_PAGES_PER_PASS} pages per pass. The
+     * threshold is physical now minus the TTL: every replica raises the range's GC threshold to
+     * it when the command applies, and reads below it are refused from then on.
+     */
+    private void collectGarbage(List<GroupStatus> leased, long now) {
+        if (gcUnsupported) return;
+        io.conclave.clock.Timestamp threshold = new io.conclave.clock.Timestamp(
+                Math.max(0, now - settings.gcTtl().toNanos()), 0);
+        int pages = 0;
+        for (GroupStatus g : leased) {
+            RangeDescriptor d = g.getRangeDescriptor();
+            if (Keys.compare(d.getStartKey().toByteArray(), Keys.USER_START) < 0) continue;
+            long id = d.getRangeId();
+            byte[] resume = gcResumeKeys.get(id);
+            if (resume == null) {
+                Long done = gcDoneAtNanos.putIfAbsent(id, now);
+                if (done == null || now - done < settings.gcInterval().toNanos()) continue;
+                resume = d.getStartKey().toByteArray();
+            }
+            while (resume != null && pages < MAX_GC_PAGES_PER_PASS) {
+                pages++;
+                byte[] next;
+                try {
+                    next = cluster.mvccGc(resume, threshold, GC_PAGE_KEYS);
+                } catch (UnsupportedOperationException e) {
+                    gcUnsupported = true;
+                    return;
+                } catch (RuntimeException e) {
+                    failures.incrementAndGet();
+                    LOG.warning("MVCC GC of r" + id + " at " + Keys.pretty(resume) + " failed: " + e.getMessage());
+                    next = new byte[0]; // the round ends; the next one starts over after an interval
+                }
+                gcPages.incrementAndGet();
+                boolean finished = next.length == 0 || Keys.compare(next, d.getEndKey().toByteArray()) >= 0;
+                resume = finished ? null : next;
+                if (finished) {
+                    gcResumeKeys.remove(id);
+                    gcDoneAtNanos.put(id, now);
+                } else {
+                    gcResumeKeys.put(id, next);
+                }
+            }
+            if (pages >= MAX_GC_PAGES_PER_PASS) return;
+        }
     }
 
     // ---- meta repair ----

@@ -81,4 +81,14 @@ final class RangeClientOps implements ClusterOps {
     public AdminResponse nodeStatus(String hostPort) {
         return client.admin(hostPort, AdminRequest.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build());
     }
+
+    @Override
+    public byte[] mvccGc(byte[] startKey, io.conclave.clock.Timestamp threshold, int maxKeys) {
+        var reply = client.sendRouted(startKey, d -> io.conclave.range.rpc.KvRequest.newBuilder()
+                .setRangeId(d.getRangeId())
+                .setMvccGc(io.conclave.range.rpc.MvccGc.newBuilder().setThreshold(threshold.toProto())
+                        .setStartKey(com.google.protobuf.ByteString.copyFrom(startKey)).setMaxKeys(maxKeys))
+                .build(), true);
+        return reply.response().getGcResumeKey().toByteArray();
+    }
 }
