@@ -24,10 +24,13 @@ final class SystemRuntime implements TxnRuntime {
     /** Background resolutions queued at most; beyond it they are dropped (readers resolve what is left). */
     static final int MAX_QUEUED_ASYNC = 10_000;
     static final int WORKER_THREADS = 4;
+    /** Heartbeats in flight at once; each waits at most the range client's deadline. */
+    static final int HEARTBEAT_THREADS = 16;
 
     private static final AtomicInteger NUMBER = new AtomicInteger();
 
     private final ScheduledExecutorService heartbeats;
+    private final ThreadPoolExecutor heartbeatSenders;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor parallel;
     // Guarded by itself.
@@ -36,6 +39,12 @@ final class SystemRuntime implements TxnRuntime {
     SystemRuntime(long seed) {
         int n = NUMBER.incrementAndGet();
         heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("conclave-txn-" + n + "-heartbeat"));
+        // The timer only hands heartbeats over: one stuck on a dead node must not delay the
+        // others past the record expiry (5 s) and get healthy transactions aborted.
+        heartbeatSenders = new ThreadPoolExecutor(HEARTBEAT_THREADS, HEARTBEAT_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_QUEUED_ASYNC), daemon("conclave-txn-" + n + "-heartbeat-send"),
+                new ThreadPoolExecutor.DiscardPolicy());
+        heartbeatSenders.allowCoreThreadTimeOut(true);
         workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_QUEUED_ASYNC), daemon("conclave-txn-" + n + "-resolve"),
                 new ThreadPoolExecutor.DiscardPolicy());
@@ -68,13 +77,13 @@ final class SystemRuntime implements TxnRuntime {
 
     @Override
     public AutoCloseable every(long periodNanos, Runnable task) {
-        ScheduledFuture<?> f = heartbeats.scheduleWithFixedDelay(() -> {
+        ScheduledFuture<?> f = heartbeats.scheduleAtFixedRate(() -> heartbeatSenders.execute(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 // A failed heartbeat is retried at the next period; the task records what it learned.
             }
-        }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        }), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 
@@ -124,6 +133,7 @@ final class SystemRuntime implements TxnRuntime {
     @Override
     public void close() {
         heartbeats.shutdownNow();
+        heartbeatSenders.shutdownNow();
         workers.shutdownNow();
         parallel.shutdownNow();
     }
