@@ -79,6 +79,12 @@ final class Coordinator {
 
     private Timestamp readTs;
     private Timestamp writeTs;
+    /**
+     * Nodes refuse a transaction without an anchor key, but the anchor is the first key written,
+     * unknown while the transaction only reads: until then, the first key read stands in. Nothing
+     * durable names it (reads leave only the id in the timestamp cache), so it may change.
+     */
+    private byte[] provisionalAnchor;
     private boolean commitWait;
     private State state = State.OPEN;
     private CommitResult result;
@@ -144,7 +150,8 @@ final class Coordinator {
     TxnMeta meta() {
         TxnMeta.Builder m = TxnMeta.newBuilder().setId(ByteString.copyFrom(id)).setEpoch(0)
                 .setWriteTs(writeTs.toProto()).setMinTs(minTs.toProto());
-        if (writes.anchor() != null) m.setAnchorKey(ByteString.copyFrom(writes.anchor()));
+        byte[] anchor = writes.anchor() != null ? writes.anchor() : provisionalAnchor;
+        if (anchor != null) m.setAnchorKey(ByteString.copyFrom(anchor));
         return m.build();
     }
 
@@ -154,6 +161,7 @@ final class Coordinator {
         checkOpen();
         checkKey(key);
         if (writes.contains(key)) return Optional.ofNullable(writes.get(key)).map(byte[]::clone);
+        if (provisionalAnchor == null) provisionalAnchor = key.clone();
         long start = env.runtime().nanoTime();
         try {
             RoutedResponse r = read(key, "get " + Keys.pretty(key), (d, node) -> KvRequest.newBuilder()
@@ -171,6 +179,7 @@ final class Coordinator {
         checkKey(start);
         if (Keys.compare(end, Keys.KEY_MAX) > 0) fail("scan end " + Keys.pretty(end) + " is past the keyspace (0xffff)");
         if (limit < 1) fail("scan limit must be >= 1, was " + limit);
+        if (provisionalAnchor == null) provisionalAnchor = start.clone();
         long began = env.runtime().nanoTime();
         List<KeyValue> out = new ArrayList<>();
         byte[] cursor = start;
