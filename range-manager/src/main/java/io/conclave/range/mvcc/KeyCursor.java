@@ -14,7 +14,11 @@ import java.util.List;
  * long history costs a bounded number of rows.
  */
 final class KeyCursor {
-    static final int PAGE_ROWS = 64;
+    /**
+     * Rows per store read: enough that a scan of live keys (one intent-less version each) costs a
+     * read per page of keys, few enough that a page of large values stays small in memory.
+     */
+    static final int PAGE_ROWS = 32;
 
     private final MvccReader reader;
     private final byte[] storeEnd;

@@ -23,7 +23,10 @@ public final class MvccEvaluator {
     /**
      * Evaluates {@code req} (an op on user keys) in the range whose user-key span is
      * [rangeStart, rangeEnd). Deterministic: the same request, reader state and context give the
-     * same writes and reply.
+     * same writes and reply. An error reply (WRITE_INTENT, TXN_RETRY, BAD_REQUEST for a key outside
+     * the range or a malformed request, ...) means nothing was written. Corrupt stored data
+     * (an intent, record or version that does not parse) throws IllegalStateException: a bug or
+     * a broken store, never a caller's mistake.
      */
     public Evaluation evaluate(KvRequest req, byte[] rangeStart, byte[] rangeEnd, MvccReader reader,
             MvccWriter writer, EvalContext ctx) {
