@@ -19,6 +19,10 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class TxnClient implements AutoCloseable {
+    /** The first retry waits up to this long (random); each further one up to twice as long. */
+    static final long RETRY_PAUSE_INITIAL_NANOS = 2_000_000L;
+    static final long RETRY_PAUSE_MAX_NANOS = 100_000_000L;
+
     private final TxnSettings settings;
     private final TxnRuntime runtime;
     private final Coordinator.Env env;
@@ -83,6 +87,7 @@ public final class TxnClient implements AutoCloseable {
                 rollbackQuietly(txn);
                 last = e;
                 reasons.merge(e.reason().name(), 1, Integer::sum);
+                if (attempt + 1 < settings.maxAttempts()) pauseBeforeRetry(attempt);
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(txn);
                 throw e;
@@ -90,6 +95,24 @@ public final class TxnClient implements AutoCloseable {
         }
         throw new TxnRetryException(last.reason(), "gave up after " + settings.maxAttempts() + " attempts "
                 + reasons + "; the last: " + last.getMessage(), last);
+    }
+
+    /**
+     * A random pause, growing with the attempts (up to {@link #RETRY_PAUSE_MAX_NANOS}): transactions
+     * that collided on a hot key would otherwise collide again at once, each invalidating the
+     * others' reads, until one runs out of attempts.
+     */
+    private void pauseBeforeRetry(int attempt) {
+        long cap = Math.min(RETRY_PAUSE_MAX_NANOS, RETRY_PAUSE_INITIAL_NANOS << Math.min(attempt, 20));
+        byte[] r = new byte[8];
+        runtime.randomBytes(r);
+        long nanos = Math.floorMod(java.nio.ByteBuffer.wrap(r).getLong(), cap + 1);
+        try {
+            runtime.sleepNanos(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TxnException("interrupted between attempts", e);
+        }
     }
 
     private static void rollbackQuietly(Txn txn) {
