@@ -73,6 +73,8 @@ final class SimCluster {
         /** User key -> highest read timestamp and the reading txn id (empty: non-transactional). */
         final NavigableMap<byte[], Object[]> readKeys = new TreeMap<>(Arrays::compareUnsigned);
         final List<Object[]> readSpans = new ArrayList<>();
+        /** Reads below it are refused (what GC removed). */
+        Timestamp gcThreshold = Timestamp.MIN;
 
         SimRange(RangeDescriptor descriptor, long node) {
             this.descriptor = descriptor;
@@ -214,6 +216,11 @@ final class SimCluster {
         }
     }
 
+    /** Raises range {@code rangeId}'s GC threshold (the simulation removes nothing; reads below are refused). */
+    void setGcThreshold(long rangeId, Timestamp threshold) {
+        ranges.get(rangeId).gcThreshold = threshold;
+    }
+
     /** A plain range client (non-transactional puts and gets) named {@code name}. */
     RangeClient rangeClient(String name) {
         RangeClientSettings rs = new RangeClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(15),
@@ -238,7 +245,7 @@ final class SimCluster {
         if (req.getRangeId() == 1) return serveSystem(req);
         HybridLogicalClock hlc = nodes.get(node);
         Timestamp now = hlc.now();
-        EvalContext ctx = new EvalContext(now, writeFloor(r, req), node, Timestamp.MIN, Timestamp.MIN,
+        EvalContext ctx = new EvalContext(now, writeFloor(r, req), node, Timestamp.MIN, r.gcThreshold,
                 MvccEvaluator.TXN_EXPIRATION_NANOS);
         byte[] start = r.descriptor.getStartKey().toByteArray();
         byte[] end = r.descriptor.getEndKey().toByteArray();

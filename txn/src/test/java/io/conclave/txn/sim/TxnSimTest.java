@@ -547,6 +547,30 @@ class TxnSimTest {
     }
 
     @Test
+    void historicalReadsSeeThePastAndAreRefusedBelowTheGcThreshold() {
+        SimCluster sim = cluster(5);
+        simulate(sim, () -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            write(c, "a", "v1");
+            Timestamp between = c.now();
+            write(c, "a", "v2");
+            Txn past = c.beginReadOnly(between);
+            assertEquals("v1", s(past.get(b("a"))));
+            assertThrows(TxnException.class, () -> past.put(b("a"), b("no")), "read-only");
+            past.commit();
+            sim.setGcThreshold(2, c.now());
+            Txn tooOld = c.beginReadOnly(between);
+            TxnException e = assertThrows(TxnException.class, () -> tooOld.get(b("a")));
+            assertTrue(e.getMessage().contains("garbage-collection threshold"), e.getMessage());
+            assertFalse(e instanceof TxnRetryException);
+            assertThrows(TxnException.class, () -> c.beginReadOnly(Timestamp.MAX), "the future is refused");
+            Txn now = c.begin();
+            assertEquals("v2", s(now.get(b("a"))));
+            now.commit();
+        });
+    }
+
+    @Test
     void keysAndValuesAreCheckedWhenWritten() {
         SimCluster sim = cluster(1);
         simulate(sim, () -> {
