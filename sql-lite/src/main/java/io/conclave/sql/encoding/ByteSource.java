@@ -1,0 +1,58 @@
+package io.conclave.sql.encoding;
+
+/** A cursor over encoded bytes; running past the end is a corrupt-data error. */
+public final class ByteSource {
+    private final byte[] bytes;
+    private int position;
+
+    public ByteSource(byte[] bytes, int position) {
+        this.bytes = bytes;
+        this.position = position;
+    }
+
+    public ByteSource(byte[] bytes) {
+        this(bytes, 0);
+    }
+
+    public boolean hasMore() {
+        return position < bytes.length;
+    }
+
+    public int position() {
+        return position;
+    }
+
+    public int peek() {
+        need(1);
+        return bytes[position] & 0xff;
+    }
+
+    public int read() {
+        need(1);
+        return bytes[position++] & 0xff;
+    }
+
+    public long readLong() {
+        need(8);
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (bytes[position++] & 0xff);
+        }
+        return v;
+    }
+
+    public byte[] read(int count) {
+        need(count);
+        byte[] out = new byte[count];
+        System.arraycopy(bytes, position, out, 0, count);
+        position += count;
+        return out;
+    }
+
+    private void need(int count) {
+        if (count < 0 || position + count > bytes.length) {
+            throw new CorruptDataException("encoded data ends at byte " + bytes.length
+                    + " but " + count + " more bytes were expected at " + position);
+        }
+    }
+}

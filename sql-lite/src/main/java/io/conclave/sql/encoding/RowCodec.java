@@ -1,0 +1,107 @@
+package io.conclave.sql.encoding;
+
+import io.conclave.sql.Value;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The row value encoding: the non-key columns of a row, each as {@code uvarint(column id)},
+ * a family tag and the payload. NULL columns are left out. Tagging by column id (not position)
+ * lets a future ALTER TABLE add or drop columns without rewriting rows: an absent id reads as
+ * NULL, an unknown id is skipped by the caller.
+ *
+ * <pre>
+ *   INT, TIMESTAMP, FLOAT   8 bytes
+ *   DECIMAL                 uvarint(scale zig-zag) uvarint(length) two's-complement unscaled
+ *   STRING, BYTES           uvarint(length) bytes (UTF-8 for STRING)
+ *   BOOL                    1 byte
+ * </pre>
+ */
+public final class RowCodec {
+    private static final int TAG_INT = 1;
+    private static final int TAG_FLOAT = 2;
+    private static final int TAG_DECIMAL = 3;
+    private static final int TAG_STRING = 4;
+    private static final int TAG_BOOL = 5;
+    private static final int TAG_BYTES = 6;
+    private static final int TAG_TIMESTAMP = 7;
+
+    private RowCodec() {}
+
+    /** Appends one column; NULL values are skipped. */
+    public static void encodeColumn(ByteSink out, int columnId, Value v) {
+        if (v.isNull()) {
+            return;
+        }
+        KeyEncoding.encodeUvarint(out, columnId);
+        switch (v.family()) {
+            case INT -> out.write(TAG_INT).writeLong(v.asLong());
+            case FLOAT -> out.write(TAG_FLOAT).writeLong(Double.doubleToLongBits(v.asDouble()));
+            case DECIMAL -> {
+                BigDecimal d = v.asDecimal();
+                byte[] unscaled = d.unscaledValue().toByteArray();
+                out.write(TAG_DECIMAL);
+                KeyEncoding.encodeUvarint(out, zigZag(d.scale()));
+                KeyEncoding.encodeUvarint(out, unscaled.length);
+                out.write(unscaled);
+            }
+            case STRING -> writeBytes(out.write(TAG_STRING), v.asString().getBytes(StandardCharsets.UTF_8));
+            case BOOL -> out.write(TAG_BOOL).write(v.asBool() ? 1 : 0);
+            case BYTES -> writeBytes(out.write(TAG_BYTES), v.asBytes());
+            case TIMESTAMP -> out.write(TAG_TIMESTAMP).writeLong(v.asTimestampMicros());
+            case UNKNOWN -> throw new IllegalStateException("a stored column has no type");
+        }
+    }
+
+    /** All columns of an encoded row value, by column id. */
+    public static Map<Integer, Value> decode(byte[] bytes) {
+        Map<Integer, Value> out = new HashMap<>();
+        ByteSource in = new ByteSource(bytes);
+        while (in.hasMore()) {
+            int columnId = (int) KeyEncoding.decodeUvarint(in);
+            int tag = in.read();
+            Value v = switch (tag) {
+                case TAG_INT -> Value.ofInt(in.readLong());
+                case TAG_FLOAT -> Value.ofFloat(Double.longBitsToDouble(in.readLong()));
+                case TAG_DECIMAL -> {
+                    int scale = unZigZag(KeyEncoding.decodeUvarint(in));
+                    int length = (int) KeyEncoding.decodeUvarint(in);
+                    yield Value.ofDecimal(new BigDecimal(new BigInteger(in.read(length)), scale));
+                }
+                case TAG_STRING -> Value.ofString(new String(readBytes(in), StandardCharsets.UTF_8));
+                case TAG_BOOL -> Value.ofBool(in.read() != 0);
+                case TAG_BYTES -> Value.ofBytes(readBytes(in));
+                case TAG_TIMESTAMP -> Value.ofTimestampMicros(in.readLong());
+                default -> throw new CorruptDataException("unknown row value tag " + tag
+                        + " for column " + columnId);
+            };
+            out.put(columnId, v);
+        }
+        return out;
+    }
+
+    private static void writeBytes(ByteSink out, byte[] bytes) {
+        KeyEncoding.encodeUvarint(out, bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(ByteSource in) {
+        long length = KeyEncoding.decodeUvarint(in);
+        if (length > Integer.MAX_VALUE) {
+            throw new CorruptDataException("stored column of " + length + " bytes");
+        }
+        return in.read((int) length);
+    }
+
+    private static long zigZag(int v) {
+        return ((v << 1) ^ (v >> 31)) & 0xffffffffL;
+    }
+
+    private static int unZigZag(long v) {
+        int n = (int) v;
+        return (n >>> 1) ^ -(n & 1);
+    }
+}

@@ -1,0 +1,97 @@
+package io.conclave.sql.parser;
+
+import io.conclave.sql.SqlException;
+import io.conclave.sql.SqlState;
+import io.conclave.sql.ast.Expr;
+import io.conclave.sql.ast.Statement;
+import java.nio.charset.StandardCharsets;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * Parses one SQL statement into the AST of {@link io.conclave.sql.ast}. Syntax errors become
+ * {@link SqlException} 42601 naming the line, the 1-based column and the offending token; ANTLR's
+ * own messages and stack traces never reach the user. Stateless and thread-safe.
+ */
+public final class StatementParser {
+    /**
+     * Longest statement accepted, in UTF-8 bytes. A statement is parsed in memory and its
+     * literals become one transaction's writes; 1 MiB leaves room for a multi-row INSERT while
+     * keeping a runaway client from making the parser hold hundreds of megabytes.
+     */
+    public static final int MAX_STATEMENT_BYTES = 1 << 20;
+
+    private StatementParser() {}
+
+    public static Statement parse(String sql) {
+        checkSize(sql);
+        SqlParser parser = parserFor(sql);
+        SqlParser.SingleStatementContext tree = parser.singleStatement();
+        return new AstBuilder().statement(tree.statement());
+    }
+
+    /** Parses a lone expression (stored DEFAULT expressions). */
+    public static Expr parseExpression(String sql) {
+        checkSize(sql);
+        SqlParser parser = parserFor(sql);
+        return new AstBuilder().expr(parser.singleExpression().expr());
+    }
+
+    private static void checkSize(String sql) {
+        if (sql == null) {
+            throw new SqlException(SqlState.SYNTAX_ERROR, "empty statement");
+        }
+        if (sql.length() > MAX_STATEMENT_BYTES
+                || sql.getBytes(StandardCharsets.UTF_8).length > MAX_STATEMENT_BYTES) {
+            throw new SqlException(SqlState.PROGRAM_LIMIT_EXCEEDED, "statement of "
+                    + sql.getBytes(StandardCharsets.UTF_8).length + " bytes exceeds the limit of "
+                    + MAX_STATEMENT_BYTES + " bytes (StatementParser.MAX_STATEMENT_BYTES)");
+        }
+        if (sql.isBlank()) {
+            throw new SqlException(SqlState.SYNTAX_ERROR, "empty statement");
+        }
+    }
+
+    private static SqlParser parserFor(String sql) {
+        SqlLexer lexer = new SqlLexer(CharStreams.fromString(sql));
+        lexer.removeErrorListeners();
+        lexer.addErrorListener(ThrowingListener.INSTANCE);
+        SqlParser parser = new SqlParser(new CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        parser.addErrorListener(ThrowingListener.INSTANCE);
+        return parser;
+    }
+
+    private static final class ThrowingListener extends BaseErrorListener {
+        static final ThrowingListener INSTANCE = new ThrowingListener();
+
+        @Override
+        public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line,
+                                int charPositionInLine, String msg, RecognitionException e) {
+            String where = "at line " + line + ", column " + (charPositionInLine + 1);
+            String near;
+            if (offendingSymbol instanceof Token token) {
+                near = token.getType() == Token.EOF ? "at end of input"
+                        : "near \"" + abbreviate(token.getText()) + "\"";
+            } else {
+                near = "";
+            }
+            throw new SqlException(SqlState.SYNTAX_ERROR,
+                    "syntax error " + where + (near.isEmpty() ? "" : " " + near) + ": " + describe(msg));
+        }
+
+        private static String describe(String antlrMessage) {
+            // ANTLR's text lists expected tokens; keep it short and readable.
+            String m = antlrMessage == null ? "unexpected input" : antlrMessage;
+            return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+        }
+
+        private static String abbreviate(String text) {
+            return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        }
+    }
+}
