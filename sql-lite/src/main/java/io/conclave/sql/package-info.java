@@ -1,5 +1,30 @@
 /**
- * The SQL front end: parses statements, keeps the catalog in the keyspace, encodes rows and
- * index entries as order-preserving keys, plans spans and executes them in transactions.
+ * Conclave's SQL engine: the public face the client protocol, the JDBC driver and the shell call.
+ *
+ * <h2>Shape</h2>
+ * A {@link io.conclave.sql.SqlEngine} per node holds the KV store ({@link io.conclave.sql.kv.SqlKv}),
+ * optional range administration and the catalog cache. Each client gets a
+ * {@link io.conclave.sql.Session}, which parses a statement
+ * ({@link io.conclave.sql.parser.StatementParser}), opens or reuses a transaction, loads the
+ * catalog in it, and hands the statement to an {@link io.conclave.sql.exec.Executor}. Results are
+ * {@link io.conclave.sql.Result} records of {@link io.conclave.sql.Value}s; every failure a user
+ * can cause is a {@link io.conclave.sql.SqlException} with a PostgreSQL SQLSTATE.
+ *
+ * <h2>Transactions</h2>
+ * A statement outside BEGIN runs in its own transaction, retried on 40001 up to
+ * {@link io.conclave.sql.SqlEngine#MAX_IMPLICIT_ATTEMPTS} times; the client sees its result only
+ * after the commit. Inside BEGIN, any error aborts the transaction: later statements get 25P02
+ * until ROLLBACK (or COMMIT, which then rolls back). A 40001 inside BEGIN is reported to the
+ * client, which must rerun the whole transaction. {@code SELECT ... AS OF SYSTEM TIME} runs in a
+ * read-only transaction at the given time and is refused inside BEGIN.
+ *
+ * <h2>Hazards</h2>
+ * <ul>
+ *   <li>A 40003 (ambiguous commit) must reach the client as is: rerunning could apply it twice.</li>
+ *   <li>Implicit retries rerun the whole statement, so a statement must have no effect outside
+ *       its transaction. The one exception is ALTER TABLE ... SPLIT AT, whose splits are admin
+ *       operations (idempotent, so a rerun is harmless).</li>
+ *   <li>Sessions are not thread-safe; the engine and its catalog cache are.</li>
+ * </ul>
  */
 package io.conclave.sql;

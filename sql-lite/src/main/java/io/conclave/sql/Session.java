@@ -1,0 +1,398 @@
+package io.conclave.sql;
+
+import io.conclave.clock.Timestamp;
+import io.conclave.sql.ast.Statement;
+import io.conclave.sql.catalog.CatalogView;
+import io.conclave.sql.exec.ExecStats;
+import io.conclave.sql.exec.Executor;
+import io.conclave.sql.kv.CommitInfo;
+import io.conclave.sql.kv.KvAmbiguousException;
+import io.conclave.sql.kv.KvException;
+import io.conclave.sql.kv.KvRetryException;
+import io.conclave.sql.kv.SqlTxn;
+import io.conclave.sql.kv.TxnStats;
+import io.conclave.sql.parser.StatementParser;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One client's conversation: statements run one at a time, each in an implicit transaction
+ * (retried on 40001 up to {@link SqlEngine#MAX_IMPLICIT_ATTEMPTS}) or in the explicit
+ * transaction opened by BEGIN. An error inside an explicit transaction aborts it: every
+ * statement then fails with 25P02 until ROLLBACK (COMMIT also ends it, as a rollback).
+ * Not thread-safe: one thread per session.
+ */
+public final class Session implements AutoCloseable {
+    /** The session settings SET accepts, with their defaults. */
+    private static final Map<String, String> DEFAULT_SETTINGS = Map.of(
+            "commit_wait", "off",
+            "application_name", "");
+
+    private final SqlEngine engine;
+    private final Map<String, String> settings = new LinkedHashMap<>(new java.util.TreeMap<>(DEFAULT_SETTINGS));
+    private SqlTxn explicit;
+    private boolean explicitChangedCatalog;
+    private boolean aborted;
+    private boolean closed;
+
+    Session(SqlEngine engine) {
+        this.engine = engine;
+    }
+
+    /** The current settings (read-only view): {@code commit_wait} is "on" or "off". */
+    public Map<String, String> settings() {
+        return Collections.unmodifiableMap(settings);
+    }
+
+    /** Whether an explicit transaction is open (BEGIN without COMMIT/ROLLBACK yet). */
+    public boolean inTransaction() {
+        return explicit != null;
+    }
+
+    /** Runs one statement. Throws {@link SqlException} with a SQLSTATE; never another exception type. */
+    public Result execute(String sql) {
+        if (closed) {
+            throw new SqlException("08003", "session is closed");
+        }
+        Statement statement;
+        try {
+            statement = StatementParser.parse(sql);
+        } catch (SqlException e) {
+            if (explicit != null) {
+                aborted = true;
+            }
+            throw e;
+        }
+        try {
+            return dispatch(statement);
+        } catch (SqlException e) {
+            throw e;
+        } catch (RuntimeException bug) {
+            abortExplicit();
+            throw internal(bug);
+        }
+    }
+
+    private Result dispatch(Statement s) {
+        if (aborted) {
+            if (s instanceof Statement.Rollback || s instanceof Statement.Commit) {
+                endExplicit(false);
+                return Result.tagOnly("ROLLBACK");
+            }
+            throw new SqlException(SqlState.IN_FAILED_TRANSACTION,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+        }
+        if (s instanceof Statement.Begin) {
+            if (explicit != null) {
+                throw new SqlException(SqlState.ACTIVE_TRANSACTION, "there is already a transaction in progress");
+            }
+            explicit = kvCall(() -> engine.kv().begin());
+            explicitChangedCatalog = false;
+            return Result.tagOnly("BEGIN");
+        }
+        if (s instanceof Statement.Commit) {
+            if (explicit == null) {
+                throw new SqlException(SqlState.NO_ACTIVE_TRANSACTION, "there is no transaction in progress");
+            }
+            try {
+                commit(explicit);
+            } finally {
+                endExplicit(true);
+            }
+            return Result.tagOnly("COMMIT");
+        }
+        if (s instanceof Statement.Rollback) {
+            if (explicit != null) {
+                endExplicit(false);
+            }
+            return Result.tagOnly("ROLLBACK");
+        }
+        if (s instanceof Statement.SetVariable set) {
+            return set(set);
+        }
+        if (s instanceof Statement.ShowVariable show) {
+            String value = settings.get(show.name());
+            if (value == null) {
+                throw unknownSetting(show.name());
+            }
+            return new Result(List.of(new Column(show.name(), SqlType.STRING)),
+                    List.of(List.of(Value.ofString(value))), 1, "SHOW");
+        }
+        if (s instanceof Statement.Explain explain) {
+            return explain(explain);
+        }
+        if (s instanceof Statement.Select select && select.asOf() != null) {
+            return asOf(select);
+        }
+        return run(s, null).result();
+    }
+
+    // ---- running statements ----
+
+    /** What one run of a statement produced and cost. */
+    private record Outcome(Result result, ExecStats stats, TxnStats txnStats, CommitInfo commit,
+                           List<String> restartReasons, long executeNanos, long commitNanos) {}
+
+    private Outcome run(Statement s, Statement explainOf) {
+        if (explicit != null) {
+            return inExplicit(s);
+        }
+        List<String> restarts = new ArrayList<>();
+        for (int attempt = 1; ; attempt++) {
+            SqlTxn txn = kvCall(() -> engine.kv().begin());
+            try {
+                txn.setCommitWait(commitWait());
+                long start = clockNanos();
+                CatalogView catalog = engine.catalog().view(txn, false);
+                Executor executor = new Executor(txn, catalog, engine.admin());
+                Result result = executor.execute(s);
+                long executed = clockNanos();
+                TxnStats txnStats = txn.stats();
+                CommitInfo commit = commit(txn);
+                long committed = clockNanos();
+                return new Outcome(result, executor.stats(), txnStats, commit, restarts, executed - start, committed - executed);
+            } catch (KvRetryException retry) {
+                rollbackQuietly(txn);
+                restarts.add(retry.reason());
+                if (attempt >= SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
+                    throw retryError(retry, attempt);
+                }
+            } catch (SqlException e) {
+                rollbackQuietly(txn);
+                if (e.isRetryable() && attempt < SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
+                    restarts.add("SERIALIZATION_FAILURE");
+                    continue;
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                rollbackQuietly(txn);
+                throw translate(e);
+            }
+        }
+    }
+
+    private Outcome inExplicit(Statement s) {
+        try {
+            long start = clockNanos();
+            CatalogView catalog = engine.catalog().view(explicit, explicitChangedCatalog);
+            Executor executor = new Executor(explicit, catalog, engine.admin());
+            Result result = executor.execute(s);
+            explicitChangedCatalog |= catalog.changed();
+            return new Outcome(result, executor.stats(), explicit.stats(), null, List.of(), clockNanos() - start, 0);
+        } catch (RuntimeException e) {
+            aborted = true;
+            throw e instanceof SqlException sql ? sql : translate(e);
+        }
+    }
+
+    private Result asOf(Statement.Select select) {
+        if (explicit != null) {
+            throw new SqlException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "AS OF SYSTEM TIME is only allowed outside an explicit transaction");
+        }
+        Timestamp asOf = AsOfSystemTime.resolve(select.asOf(), kvCall(() -> engine.kv().now()));
+        SqlTxn txn = kvCall(() -> engine.kv().beginReadOnly(asOf));
+        try {
+            CatalogView catalog = engine.catalog().view(txn, false);
+            Result result = new Executor(txn, catalog, engine.admin()).execute(select);
+            commit(txn);
+            return result;
+        } catch (KvRetryException e) {
+            rollbackQuietly(txn);
+            throw retryError(e, 1);
+        } catch (SqlException e) {
+            rollbackQuietly(txn);
+            throw e;
+        } catch (RuntimeException e) {
+            rollbackQuietly(txn);
+            throw translate(e);
+        }
+    }
+
+    private Result explain(Statement.Explain explain) {
+        Statement inner = explain.statement();
+        if (inner instanceof Statement.Explain) {
+            throw new SqlException(SqlState.SYNTAX_ERROR, "EXPLAIN of EXPLAIN is not supported");
+        }
+        List<String> lines = new ArrayList<>();
+        if (!explain.analyze()) {
+            SqlTxn txn = explicit != null ? explicit : kvCall(() -> engine.kv().begin());
+            try {
+                CatalogView catalog = engine.catalog().view(txn, explicit != null && explicitChangedCatalog);
+                lines.addAll(new Executor(txn, catalog, engine.admin()).explain(inner));
+            } finally {
+                if (explicit == null) {
+                    rollbackQuietly(txn);
+                }
+            }
+        } else {
+            if (!(inner instanceof Statement.Select || inner instanceof Statement.Insert
+                    || inner instanceof Statement.Update || inner instanceof Statement.Delete)) {
+                throw new SqlException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "EXPLAIN ANALYZE supports SELECT, INSERT, UPDATE and DELETE");
+            }
+            if (inner instanceof Statement.Select select && select.asOf() != null) {
+                throw new SqlException(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE of AS OF SYSTEM TIME is not supported");
+            }
+            Outcome outcome = run(inner, inner);
+            lines.addAll(analyzeLines(outcome));
+        }
+        List<List<Value>> rows = new ArrayList<>();
+        for (String line : lines) {
+            rows.add(List.of(Value.ofString(line)));
+        }
+        return new Result(List.of(new Column("info", SqlType.STRING)), rows, rows.size(), "EXPLAIN");
+    }
+
+    private static List<String> analyzeLines(Outcome o) {
+        List<String> out = new ArrayList<>();
+        Result r = o.result();
+        out.add("rows returned: " + (r.columns().isEmpty() ? 0 : r.rows().size())
+                + (r.columns().isEmpty() ? ", rows affected: " + r.rowCount() : ""));
+        out.add("rows read: " + o.stats().rowsRead() + ", rows written: " + o.stats().rowsWritten()
+                + ", index entries written: " + o.stats().indexEntriesWritten());
+        out.add("kv requests: " + o.stats().kvGets() + " gets, " + o.stats().kvScans() + " scans");
+        TxnStats t = o.txnStats();
+        out.add("ranges touched: " + t.rangesTouched() + ", nodes touched: " + t.nodesTouched()
+                + ", raft rounds: " + t.raftWrites() + ", kv reads sent: " + t.reads());
+        List<String> restarts = new ArrayList<>(o.restartReasons());
+        t.restartReasons().forEach((reason, n) -> restarts.add(reason + " x" + n));
+        out.add("transaction restarts: " + o.restartReasons().size() + (restarts.isEmpty() ? "" : " (" + String.join(", ", restarts) + ")"));
+        out.add("uncertainty window: " + (t.uncertaintyLimit() == null ? "none" : "reads up to " + t.uncertaintyLimit()));
+        String commit = o.commit() == null ? "not committed (explicit transaction)"
+                : millis(o.commitNanos()) + " (of which commit-wait " + millis(o.commit().commitWaitNanos()) + ")"
+                  + (o.commit().onePhase() ? ", one-phase" : "");
+        out.add("time: execution " + millis(o.executeNanos()) + ", kv reads " + millis(t.readNanos())
+                + ", commit " + commit);
+        return out;
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+
+    // ---- settings ----
+
+    private Result set(Statement.SetVariable set) {
+        String name = set.name();
+        if (!DEFAULT_SETTINGS.containsKey(name)) {
+            throw unknownSetting(name);
+        }
+        String value = set.value();
+        if (name.equals("commit_wait")) {
+            value = switch (value.toLowerCase(Locale.ROOT)) {
+                case "on", "true", "1", "yes" -> "on";
+                case "off", "false", "0", "no" -> "off";
+                default -> throw new SqlException(SqlState.INVALID_PARAMETER_VALUE,
+                        "invalid value for commit_wait: \"" + value + "\" (expected on or off)");
+            };
+            if (explicit != null) {
+                boolean on = value.equals("on");
+                kvCall(() -> {
+                    explicit.setCommitWait(on);
+                    return null;
+                });
+            }
+        }
+        settings.put(name, value);
+        return Result.tagOnly("SET");
+    }
+
+    private boolean commitWait() {
+        return "on".equals(settings.get("commit_wait"));
+    }
+
+    private static SqlException unknownSetting(String name) {
+        return new SqlException(SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
+    }
+
+    // ---- transactions ----
+
+    private CommitInfo commit(SqlTxn txn) {
+        try {
+            return txn.commit();
+        } catch (KvRetryException e) {
+            throw e;
+        } catch (KvAmbiguousException e) {
+            throw new SqlException(SqlState.STATEMENT_COMPLETION_UNKNOWN,
+                    "the commit's outcome is unknown (it may or may not have been applied): " + e.getMessage(), e);
+        }
+    }
+
+    private void endExplicit(boolean committed) {
+        SqlTxn txn = explicit;
+        explicit = null;
+        aborted = false;
+        explicitChangedCatalog = false;
+        if (!committed && txn != null) {
+            rollbackQuietly(txn);
+        }
+    }
+
+    private void abortExplicit() {
+        if (explicit != null) {
+            aborted = true;
+        }
+    }
+
+    private static void rollbackQuietly(SqlTxn txn) {
+        try {
+            txn.rollback();
+        } catch (RuntimeException ignored) {
+            // The transaction is abandoned either way; its intents are cleaned up by the KV layer.
+        }
+    }
+
+    private long clockNanos() {
+        return engine.kv().now().wallNanos();
+    }
+
+    private static <T> T kvCall(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SqlException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    private static SqlException retryError(KvRetryException e, int attempts) {
+        return new SqlException(SqlState.SERIALIZATION_FAILURE, "restart transaction: " + e.reason() + ": "
+                + e.getMessage() + (attempts > 1 ? " (after " + attempts + " attempts)" : ""), e);
+    }
+
+    private static SqlException translate(RuntimeException e) {
+        if (e instanceof SqlException sql) {
+            return sql;
+        }
+        if (e instanceof KvRetryException retry) {
+            return retryError(retry, 1);
+        }
+        if (e instanceof KvAmbiguousException ambiguous) {
+            return new SqlException(SqlState.STATEMENT_COMPLETION_UNKNOWN,
+                    "the commit's outcome is unknown: " + ambiguous.getMessage(), ambiguous);
+        }
+        if (e instanceof KvException kv) {
+            return new SqlException(kv.sqlState(), kv.getMessage(), kv);
+        }
+        return internal(e);
+    }
+
+    private static SqlException internal(RuntimeException bug) {
+        return new SqlException(SqlState.INTERNAL_ERROR, "internal error: " + bug, bug);
+    }
+
+    /** Rolls back an open transaction. */
+    @Override
+    public void close() {
+        if (explicit != null) {
+            endExplicit(false);
+        }
+        closed = true;
+    }
+}

@@ -1,0 +1,99 @@
+package io.conclave.sql.catalog;
+
+import io.conclave.sql.SqlException;
+import io.conclave.sql.SqlState;
+import io.conclave.sql.Value;
+import io.conclave.sql.encoding.ByteSink;
+import io.conclave.sql.encoding.ByteSource;
+import io.conclave.sql.encoding.KeyEncoding;
+import io.conclave.sql.encoding.TableKeys;
+import io.conclave.sql.kv.KeyValue;
+import io.conclave.sql.kv.SqlTxn;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The catalog: table descriptors kept in the keyspace under the system tables, read and changed
+ * inside the statement's own transaction, with one per-engine cache.
+ *
+ * <p>Every view starts with a read of the catalog version key in the transaction. A DDL
+ * statement writes that key (version + 1), so a transaction that used an older catalog and a
+ * concurrent DDL conflict on it and one of them restarts: no write ever commits against a stale
+ * descriptor. The cache is keyed by that version and only filled from transactions that did not
+ * themselves change the catalog, so it only ever holds committed descriptors.
+ */
+public final class Catalog {
+    /**
+     * Most tables a catalog holds: a view loads every descriptor when the version changes, so
+     * this bounds that load (and the memory of the cache).
+     */
+    public static final int MAX_TABLES = 10_000;
+
+    static final byte[] VERSION_KEY = counterKey("catalog_version");
+    static final byte[] NEXT_ID_KEY = counterKey("next_descriptor_id");
+
+    private record Cached(long version, Map<String, TableDescriptor> tables) {}
+
+    private volatile Cached cached = new Cached(-1, Map.of());
+
+    /**
+     * The catalog as {@code txn} sees it. {@code txnChangedCatalog} says the transaction itself
+     * has run DDL, so it must read its own uncommitted descriptors and must not fill the cache.
+     */
+    public CatalogView view(SqlTxn txn, boolean txnChangedCatalog) {
+        long version = readCounter(txn, VERSION_KEY);
+        Cached current = cached;
+        if (!txnChangedCatalog && current.version() == version) {
+            return new CatalogView(this, txn, version, current.tables());
+        }
+        Map<String, TableDescriptor> tables = load(txn);
+        if (!txnChangedCatalog && version > current.version()) {
+            cached = new Cached(version, tables);
+        }
+        return new CatalogView(this, txn, version, tables);
+    }
+
+    private static Map<String, TableDescriptor> load(SqlTxn txn) {
+        byte[] start = TableKeys.indexPrefix(TableKeys.DESCRIPTOR_TABLE_ID, TableKeys.PRIMARY_INDEX_ID);
+        List<KeyValue> rows = txn.scan(start, KeyEncoding.prefixEnd(start), MAX_TABLES + 1);
+        if (rows.size() > MAX_TABLES) {
+            throw new SqlException(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                    "the catalog holds more than " + MAX_TABLES + " tables (Catalog.MAX_TABLES)");
+        }
+        Map<String, TableDescriptor> tables = new TreeMap<>();
+        for (KeyValue row : rows) {
+            TableDescriptor table = DescriptorCodec.decode(row.value());
+            tables.put(table.name(), table);
+        }
+        return Map.copyOf(tables);
+    }
+
+    // ---- stored forms ----
+
+    static byte[] descriptorKey(long tableId) {
+        return TableKeys.key(TableKeys.DESCRIPTOR_TABLE_ID, TableKeys.PRIMARY_INDEX_ID, List.of(Value.ofInt(tableId)));
+    }
+
+    static byte[] namespaceKey(String name) {
+        return TableKeys.key(TableKeys.NAMESPACE_TABLE_ID, TableKeys.PRIMARY_INDEX_ID, List.of(Value.ofString(name)));
+    }
+
+    static byte[] counterKey(String name) {
+        return TableKeys.key(TableKeys.COUNTER_TABLE_ID, TableKeys.PRIMARY_INDEX_ID, List.of(Value.ofString(name)));
+    }
+
+    static long readCounter(SqlTxn txn, byte[] key) {
+        byte[] value = txn.get(key);
+        return value == null ? 0 : new ByteSource(value).readLong();
+    }
+
+    static void writeCounter(SqlTxn txn, byte[] key, long value) {
+        txn.put(key, new ByteSink(8).writeLong(value).toByteArray());
+    }
+
+    static void write(SqlTxn txn, TableDescriptor table) {
+        txn.put(descriptorKey(table.id()), DescriptorCodec.encode(table));
+        txn.put(namespaceKey(table.name()), new ByteSink(8).writeLong(table.id()).toByteArray());
+    }
+}

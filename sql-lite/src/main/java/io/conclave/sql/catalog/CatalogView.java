@@ -1,0 +1,117 @@
+package io.conclave.sql.catalog;
+
+import io.conclave.sql.SqlException;
+import io.conclave.sql.SqlState;
+import io.conclave.sql.encoding.TableKeys;
+import io.conclave.sql.kv.SqlTxn;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+
+/**
+ * The catalog as one transaction sees it. Reads come from the snapshot loaded at creation;
+ * changes are written through the transaction at once and applied to this view, and every change
+ * bumps the catalog version key (see {@link Catalog}). Used by one session thread.
+ */
+public final class CatalogView {
+    private final SqlTxn txn;
+    private final long loadedVersion;
+    private final Map<String, TableDescriptor> tables;
+    private boolean changed;
+
+    CatalogView(Catalog catalog, SqlTxn txn, long version, Map<String, TableDescriptor> tables) {
+        this.txn = txn;
+        this.loadedVersion = version;
+        this.tables = new TreeMap<>(tables);
+    }
+
+    /** The version this view was loaded at (plus its own changes). */
+    public long version() {
+        return loadedVersion;
+    }
+
+    /** Whether this view changed the catalog (the transaction then skips the shared cache). */
+    public boolean changed() {
+        return changed;
+    }
+
+    public TableDescriptor find(String name) {
+        return tables.get(name);
+    }
+
+    /** The named table, or 42P01. */
+    public TableDescriptor table(String name) {
+        TableDescriptor table = tables.get(name);
+        if (table == null) {
+            throw new SqlException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist");
+        }
+        return table;
+    }
+
+    public List<TableDescriptor> tables() {
+        return new ArrayList<>(tables.values());
+    }
+
+    /** Allocates a table id, builds the descriptor with it and stores it. */
+    public TableDescriptor createTable(String name, LongFunction<TableDescriptor> build) {
+        if (tables.containsKey(name)) {
+            throw new SqlException(SqlState.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
+        }
+        if (tables.size() >= Catalog.MAX_TABLES) {
+            throw new SqlException(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                    "cannot create table \"" + name + "\": the catalog already holds "
+                            + Catalog.MAX_TABLES + " tables (Catalog.MAX_TABLES)");
+        }
+        long next = Math.max(Catalog.readCounter(txn, Catalog.NEXT_ID_KEY), TableKeys.FIRST_USER_TABLE_ID);
+        Catalog.writeCounter(txn, Catalog.NEXT_ID_KEY, next + 1);
+        TableDescriptor table = build.apply(next);
+        Invariants.check(table.id() == next && table.name().equals(name),
+                "built descriptor %s/%s, expected %s/%s", table.id(), table.name(), next, name);
+        Catalog.write(txn, table);
+        tables.put(name, table);
+        bumpVersion();
+        return table;
+    }
+
+    /** Replaces a table's descriptor (same id and name). */
+    public void updateTable(TableDescriptor table) {
+        TableDescriptor old = table(table.name());
+        Invariants.check(old.id() == table.id(), "update of %s changes its id", table.name());
+        Catalog.write(txn, table);
+        tables.put(table.name(), table);
+        bumpVersion();
+    }
+
+    /**
+     * Removes a table from the catalog. Its rows stay behind as unreachable data under an id
+     * that is never reused (the first version keeps DROP TABLE one bounded transaction whatever
+     * the table's size; reclaiming that space is future work).
+     */
+    public void dropTable(TableDescriptor table) {
+        txn.delete(Catalog.descriptorKey(table.id()));
+        txn.delete(Catalog.namespaceKey(table.name()));
+        tables.remove(table.name());
+        bumpVersion();
+    }
+
+    /**
+     * Reserves {@code count} hidden row ids for a table without a primary key: a counter per
+     * table, read and written in the transaction (so concurrent inserts into one such table
+     * conflict on it and one of them restarts; declare a primary key to avoid that).
+     */
+    public long allocateRowIds(long tableId, int count) {
+        byte[] key = Catalog.counterKey("rowid/" + tableId);
+        long first = Catalog.readCounter(txn, key) + 1;
+        Catalog.writeCounter(txn, key, first + count - 1);
+        return first;
+    }
+
+    private void bumpVersion() {
+        if (!changed) {
+            changed = true;
+            Catalog.writeCounter(txn, Catalog.VERSION_KEY, loadedVersion + 1);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.conclave.sql.exec;
+
+import io.conclave.sql.SqlException;
+import io.conclave.sql.SqlState;
+import io.conclave.sql.Value;
+import io.conclave.sql.exec.QueryPlanner.FromPlan;
+import io.conclave.sql.exec.QueryPlanner.JoinStep;
+import io.conclave.sql.exec.QueryPlanner.QueryPlan;
+import io.conclave.sql.exec.QueryPlanner.ScanPlan;
+import io.conclave.sql.exec.QueryPlanner.SortKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link QueryPlan}: scans each table's spans with its pushed-down filter, hash-joins
+ * left to right on the equality keys (a cross product when there are none), groups, projects,
+ * de-duplicates, sorts (NULL first ascending, as the key encoding orders it) and applies
+ * OFFSET/LIMIT. Everything is materialised, bounded by {@link TableIo#MAX_ROWS_READ_PER_STATEMENT}
+ * and {@link #MAX_JOIN_ROWS}.
+ */
+final class QueryRunner {
+    /** Most rows a join may produce (a cross product grows fast); beyond it the query fails 54000. */
+    static final long MAX_JOIN_ROWS = 1_000_000;
+
+    private final TableIo io;
+
+    QueryRunner(TableIo io) {
+        this.io = io;
+    }
+
+    /** The rows of FROM after WHERE, in the combined scope; {@code stopAfter} < 0 for all. */
+    List<Value[]> rows(FromPlan from, long stopAfter) {
+        if (from.sources().isEmpty()) {
+            List<Value[]> one = new ArrayList<>();
+            Value[] empty = new Value[0];
+            if (from.constantFilter() == null || isTrue(from.constantFilter().eval(empty))) {
+                one.add(empty);
+            }
+            return one;
+        }
+        long firstStop = from.sources().size() == 1 ? stopAfter : -1;
+        List<Value[]> rows = scan(from.scans().get(0), firstStop);
+        for (int t = 1; t < from.sources().size(); t++) {
+            List<Value[]> right = scan(from.scans().get(t), -1);
+            rows = join(rows, right, from.joins().get(t - 1));
+        }
+        return rows;
+    }
+
+    List<Value[]> scan(ScanPlan scan, long stopAfter) {
+        List<Value[]> out = new ArrayList<>();
+        BoundExpr filter = scan.filter();
+        io.scan(scan.source().table(), scan.choice().index(), scan.choice().spans(), scan.lock(), row -> {
+            if (filter == null || isTrue(filter.eval(row))) {
+                out.add(row);
+            }
+            return stopAfter < 0 || out.size() < stopAfter;
+        });
+        return out;
+    }
+
+    private static List<Value[]> join(List<Value[]> left, List<Value[]> right, JoinStep step) {
+        List<Value[]> out = new ArrayList<>();
+        if (step.keys().isEmpty()) {
+            if ((long) left.size() * right.size() > MAX_JOIN_ROWS) {
+                throw tooManyJoinRows();
+            }
+            for (Value[] l : left) {
+                for (Value[] r : right) {
+                    addJoined(out, l, r, step);
+                }
+            }
+            return out;
+        }
+        Map<List<Value>, List<Value[]>> table = new HashMap<>();
+        for (Value[] r : right) {
+            List<Value> key = new ArrayList<>();
+            boolean hasNull = false;
+            for (int[] k : step.keys()) {
+                Value v = r[k[1]];
+                hasNull |= v.isNull();
+                key.add(v);
+            }
+            if (!hasNull) {
+                table.computeIfAbsent(key, x -> new ArrayList<>()).add(r);
+            }
+        }
+        for (Value[] l : left) {
+            List<Value> key = new ArrayList<>();
+            for (int[] k : step.keys()) {
+                key.add(l[k[0]]);
+            }
+            for (Value[] r : table.getOrDefault(key, List.of())) {
+                addJoined(out, l, r, step);
+                if (out.size() > MAX_JOIN_ROWS) {
+                    throw tooManyJoinRows();
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void addJoined(List<Value[]> out, Value[] l, Value[] r, JoinStep step) {
+        Value[] joined = Arrays.copyOf(l, l.length + r.length);
+        System.arraycopy(r, 0, joined, l.length, r.length);
+        if (step.residual() == null || isTrue(step.residual().eval(joined))) {
+            out.add(joined);
+        }
+    }
+
+    private static SqlException tooManyJoinRows() {
+        return new SqlException(SqlState.PROGRAM_LIMIT_EXCEEDED, "join produces more than " + MAX_JOIN_ROWS
+                + " rows (QueryRunner.MAX_JOIN_ROWS); add an equality condition between the tables");
+    }
+
+    static boolean isTrue(Value v) {
+        return !v.isNull() && v.asBool();
+    }
+
+    /** Runs the whole query; the rows of the result. */
+    List<List<Value>> run(QueryPlan plan) {
+        boolean streamLimit = plan.aggregate() == null && plan.sort().isEmpty() && !plan.distinct() && plan.limit() >= 0;
+        List<Value[]> rows = rows(plan.from(), streamLimit ? plan.offset() + plan.limit() : -1);
+        if (plan.aggregate() != null) {
+            rows = aggregate(rows, plan.aggregate());
+        }
+        List<List<Value>> outputs = new ArrayList<>(rows.size());
+        List<Value[]> keys = new ArrayList<>(rows.size());
+        Map<List<Value>, Boolean> seen = plan.distinct() ? new LinkedHashMap<>() : null;
+        for (Value[] row : rows) {
+            List<Value> output = new ArrayList<>(plan.outputs().size());
+            for (BoundExpr e : plan.outputs()) {
+                output.add(e.eval(row));
+            }
+            if (seen != null && seen.putIfAbsent(output, Boolean.TRUE) != null) {
+                continue;
+            }
+            Value[] key = new Value[plan.sort().size()];
+            for (int i = 0; i < key.length; i++) {
+                SortKey s = plan.sort().get(i);
+                key[i] = s.output() >= 0 ? output.get(s.output()) : s.expr().eval(row);
+            }
+            outputs.add(output);
+            keys.add(key);
+        }
+        if (!plan.sort().isEmpty()) {
+            Integer[] order = new Integer[outputs.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Comparator<Integer> byKeys = (a, b) -> {
+                for (int i = 0; i < plan.sort().size(); i++) {
+                    int c = keys.get(a)[i].compareTo(keys.get(b)[i]);
+                    if (c != 0) {
+                        return plan.sort().get(i).descending() ? -c : c;
+                    }
+                }
+                return 0;
+            };
+            Arrays.sort(order, byKeys);
+            List<List<Value>> sorted = new ArrayList<>(outputs.size());
+            for (int i : order) {
+                sorted.add(outputs.get(i));
+            }
+            outputs = sorted;
+        }
+        int from = (int) Math.min(plan.offset(), outputs.size());
+        int to = plan.limit() < 0 ? outputs.size() : (int) Math.min(outputs.size(), from + plan.limit());
+        return new ArrayList<>(outputs.subList(from, to));
+    }
+
+    private static List<Value[]> aggregate(List<Value[]> rows, QueryPlanner.Aggregate agg) {
+        Map<List<Value>, Accumulator[]> groups = new LinkedHashMap<>();
+        for (Value[] row : rows) {
+            List<Value> key = new ArrayList<>(agg.groups().size());
+            for (BoundExpr g : agg.groups()) {
+                key.add(g.eval(row));
+            }
+            Accumulator[] accumulators = groups.computeIfAbsent(key, k -> newAccumulators(agg));
+            for (Accumulator a : accumulators) {
+                a.add(row);
+            }
+        }
+        if (groups.isEmpty() && agg.groups().isEmpty()) {
+            groups.put(List.of(), newAccumulators(agg));
+        }
+        List<Value[]> out = new ArrayList<>(groups.size());
+        for (Map.Entry<List<Value>, Accumulator[]> group : groups.entrySet()) {
+            Value[] row = new Value[agg.groups().size() + agg.aggregates().size()];
+            for (int i = 0; i < agg.groups().size(); i++) {
+                row[i] = group.getKey().get(i);
+            }
+            Accumulator[] accumulators = group.getValue();
+            for (int i = 0; i < accumulators.length; i++) {
+                row[agg.groups().size() + i] = accumulators[i].result();
+            }
+            if (agg.having() == null || isTrue(agg.having().eval(row))) {
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    private static Accumulator[] newAccumulators(QueryPlanner.Aggregate agg) {
+        Accumulator[] out = new Accumulator[agg.aggregates().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new Accumulator(agg.aggregates().get(i));
+        }
+        return out;
+    }
+}

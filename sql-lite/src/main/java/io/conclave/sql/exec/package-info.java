@@ -1,0 +1,35 @@
+/**
+ * Planning and execution.
+ *
+ * <h2>Pipeline</h2>
+ * {@link io.conclave.sql.exec.Binder} resolves names and checks types (untyped string literals
+ * take their context's type); {@code QueryPlanner} splits WHERE and ON into conjuncts, pushes
+ * each single-table conjunct to its table, where {@code SpanPlanner} turns equalities, IN lists
+ * and ranges on a prefix of an index into point lookups or spans, keeps column-equalities
+ * between tables as hash-join keys and the rest as filters. {@code QueryRunner} scans, joins
+ * left to right, groups, projects, de-duplicates, sorts and limits; {@code Writer} does
+ * INSERT/UPSERT/UPDATE/DELETE with index maintenance; {@code SchemaChanger} does DDL.
+ *
+ * <h2>Choices</h2>
+ * <ul>
+ *   <li>Spans only narrow reads: every row still passes the whole filter, so a planner mistake
+ *       costs speed, not correctness.</li>
+ *   <li>Rows are materialised (bounded by {@code TableIo.MAX_ROWS_READ_PER_STATEMENT} and
+ *       {@code QueryRunner.MAX_JOIN_ROWS}, 54000 beyond); LIMIT without ORDER BY, DISTINCT or
+ *       grouping stops a single-table scan early.</li>
+ *   <li>CREATE INDEX backfills inside the creating transaction, reading the whole table
+ *       (at most {@code SchemaChanger.MAX_BACKFILL_ROWS} rows; a larger table is refused with
+ *       54000). Writers to the table meanwhile conflict and restart, so no entry is missed.</li>
+ *   <li>SELECT ... FOR UPDATE writes each row it reads back unchanged, which leaves a write
+ *       intent on it: an exclusive lock until the transaction ends.</li>
+ *   <li>NULL sorts first ascending (as in the key encoding, and CockroachDB), unlike PostgreSQL.</li>
+ *   <li>Integer arithmetic is 64-bit and checked (22003); INT / INT truncates, as in PostgreSQL;
+ *       SUM of INT is an INT (22003 on overflow), AVG of INT a DECIMAL.</li>
+ * </ul>
+ *
+ * <h2>Hazards</h2>
+ * UPDATE reads all target rows before writing any, so it never sees its own writes; an UPDATE
+ * that shifts primary keys ({@code SET id = id + 1}) can still collide with a row it has not yet
+ * moved and fail with 23505, as PostgreSQL does without deferred constraints.
+ */
+package io.conclave.sql.exec;
