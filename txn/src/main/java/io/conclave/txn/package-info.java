@@ -19,6 +19,28 @@
  *   the commit point ({@code txn_end}), then resolution of the intents in the background.</li>
  * </ul>
  *
+ * <h2>Decisions beyond the shared design</h2>
+ * <ul>
+ *   <li><b>Provisional anchor.</b> Nodes refuse a transaction meta without an anchor key, but the
+ *   anchor is the first key written. Until the first write the first key read stands in; only
+ *   the id of a reader is kept anywhere (the timestamp cache), so the change is invisible.</li>
+ *   <li><b>Reads push to the uncertainty limit</b>, not the read timestamp: an intent inside the
+ *   window would stop the read again at once otherwise.</li>
+ *   <li><b>Observed timestamps.</b> The first clock reading each node sends this transaction is
+ *   named in every later read served by that node ({@code TxnReadOptions.observed_ts}); the
+ *   node narrows the window with it (and its lease start).</li>
+ *   <li><b>One-phase commit-wait</b> happens here (no record, so no node waits): the commit
+ *   answer's {@code node_now} says how far that node's clock is; the coordinator sleeps until
+ *   {@code commit_ts + max offset} has certainly passed on it.</li>
+ *   <li><b>A failed commit-record write</b> (not a retry error) is followed by a rollback whose
+ *   answer is the record: COMMITTED means the commit happened (success is returned); no answer
+ *   means the outcome is unknown ({@link io.conclave.txn.TxnAmbiguousException}).</li>
+ *   <li><b>Retries</b> in {@link io.conclave.txn.TxnClient#run} keep the first attempt's
+ *   {@code min_ts} (priority) and pause a random, growing while (2 ms doubling to 100 ms):
+ *   buffered writes take no locks while the body runs, so read-modify-write transactions on a
+ *   hot key invalidate each other's reads; spreading the retries lets one of them through.</li>
+ * </ul>
+ *
  * <h2>Hazards</h2>
  * <ul>
  *   <li>Conflicts are decided by age (wound-wait): the older transaction's push aborts a younger
@@ -28,6 +50,10 @@
  *   the record may say COMMITTED. It is never retried blindly.</li>
  *   <li>Intents left behind (a coordinator that died, a resolution dropped under load) are
  *   resolved by whoever meets them: a push finds the record finished or expired.</li>
+ *   <li>Writes are optimistic: a long transaction over hot keys may exhaust its attempts
+ *   (REFRESH_FAILED) while shorter ones keep committing; nothing locks a key before commit.</li>
+ *   <li>Every begin asks a node for the time (one round trip): the coordinator's host has no
+ *   clock bound by the cluster's maximum offset.</li>
  *   <li>Time, threads and randomness come from {@link io.conclave.txn.TxnRuntime}: the
  *   simulation runs this exact code on virtual time.</li>
  * </ul>

@@ -41,7 +41,11 @@
  *       intent left by a dead coordinator therefore waits for the first transaction that meets
  *       it (or fails the call with TIMEOUT). Transactional requests ({@code send},
  *       {@code sendRouted}) get it, with every other transaction error, as a
- *       {@link io.conclave.range.client.KvException} carrying the node's answer.</li>
+ *       {@link io.conclave.range.client.KvException} carrying the node's answer. Their request
+ *       is built per attempt from the descriptor and the target node (a read names that node's
+ *       observed timestamp); the builder may throw
+ *       {@link io.conclave.range.client.RangeChangedException} when its keys no longer fit the
+ *       range, which ends the call without sending anything.</li>
  *   <li>Everything else (BAD_REQUEST, TOO_LARGE, STORE_FULL, CLUSTER_MISMATCH, CLOCK_OFFSET,
  *       CONDITION_FAILED) is the caller's answer.</li>
  * </ul>
