@@ -71,9 +71,9 @@ final class Harness {
         Evaluation e = evaluator.evaluate(req.setRangeId(RANGE).build(), rangeStart, rangeEnd, store, store, ctx(now));
         if (e.reply().hasKvResponse()) {
             KvResponse kv = e.reply().getKvResponse();
-            assertTrue(kv.getNodeId() == NODE && Timestamp.fromProto(kv.getNodeNow()).equals(now), "node id and now: " + kv);
+            assertTrue(kv.getNodeId() == NODE && Timestamp.fromProto(kv.getNodeNow()).equals(now), () -> "node id and now: " + kv);
         } else {
-            assertTrue(!e.wroteSomething(), "a failed evaluation wrote: " + e.reply());
+            assertTrue(!e.wroteSomething(), () -> "a failed evaluation wrote: " + e.reply());
         }
         return e;
     }

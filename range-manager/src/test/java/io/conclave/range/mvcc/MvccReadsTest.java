@@ -221,4 +221,35 @@ class MvccReadsTest {
         err(h.put("a", "1", 10), Code.BAD_REQUEST);
         ok(h.resolve(tx, TxnStatus.ABORTED, null, 30, "b"));
     }
+    @Test
+    void aScanMergesTheTransactionsOwnIntentsAndObservedTimestampsNarrowIntentConflicts() {
+        Harness h = new Harness();
+        h.put("a", "1", 10);
+        h.put("b", "1", 10);
+        h.put("c", "1", 10);
+        TxnMeta mine = txn(1, t(50), t(40), "a");
+        ok(h.prepare(mine, false, 50, "a", null, "bb", "new"));
+        assertEquals(List.of("b=1", "bb=new", "c=1"), keys(ok(h.txnScan("a", "z", 0, readAt(mine, t(40), t(45), null), 60))));
+        // Another reader, uncertain up to 60 but having observed this node at 45: the intents at 50 are not its concern.
+        TxnMeta other = txn(2, t(40), t(40), "q");
+        err(h.txnScan("a", "z", 0, readAt(other, t(40), t(60), null), 60), Code.WRITE_INTENT);
+        assertEquals(List.of("a=1", "b=1", "c=1"), keys(ok(h.txnScan("a", "z", 0, readAt(other, t(40), t(60), t(45)), 60))));
+    }
+
+    @Test
+    void deleteRangeIsAllOrNothingAndBounded() {
+        Harness h = new Harness();
+        for (int i = 0; i <= Writes.DELETE_RANGE_MAX_KEYS; i++) {
+            h.store.put(MvccKeys.versionKey(Harness.k(String.format("k%05d", i)), t(10)), MvccKeys.encodeValue(Harness.k("v")));
+        }
+        int rows = h.store.map.size();
+        var e = err(h.run(KvRequest.newBuilder().setDeleteRange(KvDeleteRange.newBuilder().setStartKey(Harness.b("k"))
+                .setEndKey(Harness.b("l"))), t(20)), Code.BAD_REQUEST);
+        assertTrue(e.getMessage().contains("covers more than 10000 live keys"), e.getMessage());
+        assertEquals(rows, h.store.map.size());
+        KvResponse r = ok(h.run(KvRequest.newBuilder().setDeleteRange(KvDeleteRange.newBuilder().setStartKey(Harness.b("k00001"))
+                .setEndKey(Harness.b("l"))), t(20)));
+        assertEquals(Writes.DELETE_RANGE_MAX_KEYS, r.getDeleted());
+        assertEquals(List.of("k00000=v"), keys(ok(h.scan("k", "l", 0, 30))));
+    }
 }
