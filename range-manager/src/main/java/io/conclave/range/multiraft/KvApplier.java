@@ -58,28 +58,59 @@ final class KvApplier {
         this.committed = new MvccReader() {
             @Override
             public byte[] get(byte[] storeKey) {
-                return store.get(storeKey).orElse(null);
+                try {
+                    return store.get(storeKey).orElse(null);
+                } catch (RuntimeException e) {
+                    throw new StorageFailure(e);
+                }
             }
 
             @Override
             public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
-                return store.scan(startInclusive, endExclusive, limit);
+                try {
+                    return store.scan(startInclusive, endExclusive, limit);
+                } catch (RuntimeException e) {
+                    throw new StorageFailure(e);
+                }
             }
         };
         this.batched = new MvccReader() {
             @Override
             public byte[] get(byte[] storeKey) {
-                return view.get(storeKey).orElse(null);
+                try {
+                    return view.get(storeKey).orElse(null);
+                } catch (RuntimeException e) {
+                    throw new StorageFailure(e);
+                }
             }
 
             @Override
             public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
-                return view.scan(startInclusive, endExclusive, limit);
+                try {
+                    return view.scan(startInclusive, endExclusive, limit);
+                } catch (RuntimeException e) {
+                    throw new StorageFailure(e);
+                }
             }
         };
     }
 
     // ---- multi-version user keys ----
+
+    /**
+     * A store failure met while evaluating: not the evaluator's fault and not deterministic, so it
+     * must stop the node like any other store failure, never be answered as INTERNAL (a replica
+     * that skipped a write the others applied would diverge from them).
+     */
+    private static final class StorageFailure extends RuntimeException {
+        StorageFailure(RuntimeException cause) {
+            super(cause);
+        }
+
+        RuntimeException storeError() {
+            return (RuntimeException) getCause();
+        }
+    }
 
     private static final MvccWriter NO_WRITES = new MvccWriter() {
         @Override
@@ -101,6 +132,8 @@ final class KvApplier {
         try {
             return evaluator.evaluate(req, r.desc.getStartKey().toByteArray(), r.desc.getEndKey().toByteArray(),
                     atApply ? batched : committed, NO_WRITES, ctx).reply();
+        } catch (StorageFailure e) {
+            throw e.storeError();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "node " + localNodeId + " range " + r.groupId + ": evaluating " + req.getOpCase()
                     + " failed", e);
@@ -131,6 +164,8 @@ final class KvApplier {
                             writes.add(new byte[][] {storeKey.clone(), null});
                         }
                     }, ctx);
+        } catch (StorageFailure e) {
+            throw e.storeError();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "node " + localNodeId + " range " + r.groupId + ": applying " + req.getOpCase()
                     + " failed; nothing written", e);

@@ -802,6 +802,18 @@ public final class Scheduler implements AutoCloseable {
         TimestampCache cache = tsCache(r);
         if (MvccEvaluator.isRead(req)) {
             Timestamp readTs = MvccRequests.readTimestamp(req, now);
+            if (readTs.isAfter(now)) {
+                // The read's timestamp comes from its coordinator's clock: absorb it, so that this
+                // node's later clock readings (non-transactional writes, a lease it hands over)
+                // lie above every read it served.
+                try {
+                    clock.update(readTs);
+                } catch (io.conclave.clock.ClockOffsetException e) {
+                    pending.fail(ErrorResponse.Code.CLOCK_OFFSET, "range " + r.groupId + " on node " + localNodeId
+                            + ": read timestamp " + readTs + " is more than the max offset ahead of this node's clock");
+                    return;
+                }
+            }
             byte[] txnId = MvccRequests.txnId(req);
             for (byte[] k : footprint.keys()) cache.recordKey(k, readTs, txnId);
             for (byte[][] s : footprint.spans()) cache.recordSpan(s[0], s[1], readTs, txnId);
@@ -819,12 +831,25 @@ public final class Scheduler implements AutoCloseable {
         queueWrite(r, new Replica.QueuedWrite(req, pending, now, floor));
     }
 
-    /** The range's timestamp cache; one made here (not at a lease start) begins at the clock's reading. */
+    /**
+     * The range's timestamp cache. One made here, not at a lease start (this node's lease from
+     * before a restart, extended), knows nothing of the reads served before: it begins above
+     * any of them, at the clock's reading (reads forward the clock to their timestamp).
+     */
     private TimestampCache tsCache(Replica r) {
         if (r.tsCache == null) {
             r.tsCache = new TimestampCache(Timestamp.max(leaseStart(r), clock.now()), TimestampCache.DEFAULT_MAX_ENTRIES);
         }
         return r.tsCache;
+    }
+
+    /**
+     * Where a new lease's timestamp cache begins: its start. Earlier holders served reads only
+     * at timestamps below their clocks (a read forwards the serving clock to its timestamp), and
+     * those lie below the new lease's start (LeaseRules: leases never overlap).
+     */
+    private static Timestamp newLeaseLowWater(Replica r) {
+        return leaseStart(r);
     }
 
     private static Timestamp leaseStart(Replica r) {
@@ -1562,6 +1587,16 @@ public final class Scheduler implements AutoCloseable {
             reply = read ? applier.evaluateRead(r, req, ctx, true) : applier.applyMvcc(r, req, ctx, batch);
         }
         if (w == null) return;
+        if (reply.hasKvResponse() && reply.getKvResponse().hasWriteTs()) {
+            // Written above this node's clock (a newer version, a transaction's timestamp): move
+            // the clock up, so that a read here after the answer reads at or above the write.
+            try {
+                clock.update(Timestamp.fromProto(reply.getKvResponse().getWriteTs()));
+            } catch (io.conclave.clock.ClockOffsetException e) {
+                LOG.fine(() -> "node " + localNodeId + " range " + r.groupId + ": write timestamp beyond the max offset: "
+                        + e.getMessage());
+            }
+        }
         if (req.getOpCase() == KvRequest.OpCase.TXN_END && req.getTxnEnd().getCommit()
                 && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
             committedWriteAnswers.add(() -> answerAfterCommitWait(r.groupId, req, reply, w.pending()));
@@ -1661,9 +1696,10 @@ public final class Scheduler implements AutoCloseable {
         r.lease = c.lease();
         r.transferringLease = false;
         if (r.lease.getSequence() != previous.getSequence() || r.lease.getHolder() != previous.getHolder()) {
-            // A new lease: reads of earlier holders all lie below its start (LeaseRules).
+            // A new lease: reads of earlier holders all lie below its start (LeaseRules), give or
+            // take the max offset.
             r.tsCache = r.lease.getHolder() == localNodeId
-                    ? new TimestampCache(leaseStart(r), TimestampCache.DEFAULT_MAX_ENTRIES) : null;
+                    ? new TimestampCache(newLeaseLowWater(r), TimestampCache.DEFAULT_MAX_ENTRIES) : null;
         }
         applier.writeLease(r.groupId, r.lease, batch);
         boolean mineThisRun = c.originNode() == localNodeId && pendingCommands.containsKey(c.proposalId());

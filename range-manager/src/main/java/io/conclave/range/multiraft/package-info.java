@@ -137,6 +137,65 @@
  * the log is compacted to it after {@code logEntriesBeforeSnapshot} entries or
  * {@code logBytesBeforeSnapshot} bytes.
  *
+ * <h2>Transactions</h2>
+ *
+ * <p>Range 1 (meta and system keys) keeps single-version keys and the plain KV code of
+ * {@link io.conclave.range.multiraft.KvApplier}. Every other range stores its user keys
+ * multi-version ({@link io.conclave.range.mvcc.MvccKeys}: intents, versions newest first,
+ * transaction records after a key's versions), so its data span in the store is
+ * {@code [storeKey(start), storeKey(end))}: snapshots, the delete span of an install, size
+ * accounting and split suggestions (store rows folded back to user keys) all use it, and a
+ * split at a user key moves every version, intent and record of the keys above it. Every
+ * request on a user range, transactional or not, is evaluated by
+ * {@link io.conclave.range.mvcc.MvccEvaluator}:
+ * <ul>
+ *   <li><b>Reads</b> (get, scan, txn_get, txn_scan, txn_refresh) are served by the leaseholder
+ *       from the committed store once the published applied index covers the commit index, as
+ *       before, with an {@code EvalContext} whose {@code now} is the clock reading taken when
+ *       the request was routed. A read timestamp above the clock first moves the clock up to it
+ *       (or is refused with CLOCK_OFFSET beyond the max offset).</li>
+ *   <li><b>Writes</b> (put, delete, conditional put, increment, delete range, txn_prepare,
+ *       txn_heartbeat, txn_end, txn_push, txn_resolve, mvcc_gc) are proposed in a
+ *       {@code Command.MvccBatch} carrying, per request, the leaseholder's clock reading and the
+ *       timestamp cache's floor for its keys. At apply every replica evaluates against the
+ *       {@link io.conclave.range.multiraft.BatchView} with those inputs plus its applied lease
+ *       start and GC threshold, so all compute the same writes. The evaluator's writes are
+ *       collected and reach the batch only if it returns: an engine bug answers INTERNAL and
+ *       writes nothing, deterministically, instead of stopping every replica; a store failure
+ *       during evaluation still stops the node.</li>
+ *   <li><b>Timestamp cache</b> ({@link io.conclave.range.multiraft.TimestampCache}): per range,
+ *       on the leaseholder, in memory. A read is recorded when it is routed, before it is
+ *       served (recording a read that then fails only pushes writers needlessly; recording after
+ *       serving would let a write proposed in between land below it unseen). Writes take
+ *       {@code floor(keys, txn)}: above every read of their keys by another transaction. Its
+ *       low-water mark is the start of this node's lease when the lease begins, the left
+ *       range's highest read for a split's right range, and the clock's reading when it is made
+ *       lazily (an extended lease from before a restart); eviction raises it.</li>
+ *   <li><b>Latches</b>: the footprints (user keys, clipped spans) of writes proposed here and not
+ *       yet applied. A read overlapping one is proposed through the log too, evaluated at apply
+ *       behind the write (only the proposer evaluates and answers it; a lost one is retryable,
+ *       never AMBIGUOUS_RESULT), so it cannot miss an intent or version about to appear below
+ *       its timestamp. Other reads are served locally. Records (heartbeat, push) and GC take no
+ *       latch: no read looks at records, and GC removes nothing a read at or above the
+ *       threshold sees.</li>
+ *   <li><b>Routing</b>: txn_heartbeat, txn_end and txn_push go to the range of the (pushee's)
+ *       anchor key; txn_prepare, txn_resolve and txn_refresh to that of their first key, and
+ *       every key must lie in it (a refresh span must start in it and is clipped), else
+ *       RANGE_KEY_MISMATCH. Keys must be user keys; a transactional request is at most
+ *       {@code MvccRequests.MAX_TXN_REQUEST_BYTES}.</li>
+ *   <li><b>Commit-wait</b>: a txn_end that commits with commit_wait is applied like any write,
+ *       then its proposer hands the answer to the {@link io.conclave.clock.CommitWaiter}, which
+ *       completes it (from its timer thread; {@code Pending} is safe for that) once the commit
+ *       timestamp is past on every clock, with commit_wait_nanos set. The scheduler thread
+ *       never blocks on it. A write answered with a timestamp above the proposer's clock moves
+ *       the clock up to it, so that a read on this node after the answer sees it.</li>
+ *   <li><b>GC</b>: an applied mvcc_gc raises the range's threshold (range-local key
+ *       {@code Keys.rangeGcThresholdKey}, carried in snapshots, inherited by a split's right
+ *       range); reads below it fail GC_THRESHOLD. The node's maintenance loop sends the pages.</li>
+ *   <li>{@code AdminRequest.now} answers the node's hybrid-clock reading, node id and max
+ *       offset: transactions take their timestamps there.</li>
+ * </ul>
+ *
  * <h2>Hazards</h2>
  * <ul>
  *   <li>A start wakes range 1 at once and the other replicas {@code STARTUP_WAKES_PER_TICK} per
@@ -178,6 +237,19 @@
  *       only from {@link io.conclave.range.multiraft.Liveness} (every node pings every peer each
  *       tick); if those pings stopped while Raft traffic flowed, a dead leader's quiesced groups
  *       would stay leaderless until a client touched them.</li>
+ *   <li>A write proposed but not applied within the request timeout is answered
+ *       AMBIGUOUS_RESULT and its latch dropped while it may still apply: a read served locally
+ *       after that could miss it. The floor it was proposed with protects reads recorded before
+ *       its proposal only.</li>
+ *   <li>The timestamp cache lives in memory on the leaseholder. Its correctness across lease
+ *       changes rests on leases never overlapping and on every served read timestamp lying at or
+ *       below the serving node's clock (reads forward it); a node whose clock jumps back across
+ *       a restart and then serves under an extended lease relies on the lazy low-water mark
+ *       (the clock's reading when made).</li>
+ *   <li>Transaction records are not protected by the timestamp cache: a txn_heartbeat arriving
+ *       after a pusher aborted an absent record finds it ABORTED (the evaluator keeps the
+ *       ABORTED record), but one arriving after that record was garbage-collected would create
+ *       it again. GC never removes records today.</li>
  *   <li>The scheduler keeps at most one tick queued: after a slow cycle it skips ticks rather
  *       than running several back to back, which would time out every group at once.</li>
  * </ul>

@@ -170,7 +170,8 @@ class TxnSchedulerTest {
                 CompletableFuture<RangeReply> read = new CompletableFuture<>();
                 // Back to back: the read arrives while the prepare is proposed, not applied.
                 s.submitKv(prepare(writer, "w" + round, "v"), write::complete);
-                s.submitKv(txnGet(txn(99, "r", ts), "w" + round, ts.addNanos(1_000_000_000L)), read::complete);
+                s.submitKv(txnGet(txn(99, "r", ts), "w" + round,
+                        ts.addNanos(LocalCluster.MAX_OFFSET_NANOS / 2)), read::complete);
                 ok(write.get(5, TimeUnit.SECONDS));
                 RangeReply r = read.get(5, TimeUnit.SECONDS);
                 assertEquals(ErrorResponse.Code.WRITE_INTENT, r.getError().getCode(), r.toString());
