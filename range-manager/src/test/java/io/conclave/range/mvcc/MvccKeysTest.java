@@ -142,6 +142,9 @@ class MvccKeysTest {
         assertTrue(MvccKeys.versionKey(worst, Timestamp.MAX).length <= 511);
         assertTrue(MvccKeys.txnRecordKey(worst, new byte[16]).length <= 511);
         assertEquals(2 * 240 - 1 + 2 + 16, MvccKeys.txnRecordKey(worst, new byte[16]).length);
+        byte[] longest = new byte[Keys.MAX_KEY_BYTES];
+        longest[0] = 0x04;
+        assertTrue(MvccKeys.versionKey(longest, Timestamp.MAX).length <= 511, "Keys.MAX_KEY_BYTES is too large for LMDB");
         assertTrue(MvccKeys.isMvcc(Keys.USER_START));
         assertTrue(!MvccKeys.isMvcc(Keys.SYSTEM_START));
     }
