@@ -726,6 +726,11 @@ final class Coordinator {
         for (byte[] k : g.keys()) b.addKeys(ByteString.copyFrom(k));
         for (byte[][] s : g.spans()) {
             b.addSpans(KeySpan.newBuilder().setStartKey(ByteString.copyFrom(s[0])).setEndKey(ByteString.copyFrom(s[1])));
+            // A node clips a refresh span to its range without saying so: were the range split
+            // since it was cached, the right part would go unchecked. The last key a split could
+            // leave on the left makes the node refuse such a request (RANGE_KEY_MISMATCH) instead.
+            byte[] last = lastKeyBefore(s[1]);
+            if (Keys.compare(last, s[0]) > 0) b.addKeys(ByteString.copyFrom(last));
         }
         TxnRefresh req = b.build();
         byte[] routing = !g.keys().isEmpty() ? g.keys().get(0) : g.spans().get(0)[0];
@@ -905,6 +910,21 @@ final class Coordinator {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < Math.min(4, id.size()); i++) s.append(String.format("%02x", id.byteAt(i)));
         return s.toString();
+    }
+
+    /**
+     * The greatest key of at most {@code Keys.MAX_KEY_BYTES} bytes below {@code end}: every range
+     * boundary below {@code end} is at or below it.
+     */
+    static byte[] lastKeyBefore(byte[] end) {
+        if (end.length == 0) throw new IllegalArgumentException("no key is below the empty key");
+        if (end.length > Keys.MAX_KEY_BYTES) return Arrays.copyOf(end, Keys.MAX_KEY_BYTES);
+        int last = end.length - 1;
+        if (end[last] == 0) return Arrays.copyOf(end, last);
+        byte[] out = Arrays.copyOf(end, Keys.MAX_KEY_BYTES);
+        out[last] = (byte) ((end[last] & 0xFF) - 1);
+        Arrays.fill(out, last + 1, out.length, (byte) 0xFF);
+        return out;
     }
 
     private static byte[] min(byte[] a, byte[] b) {

@@ -73,6 +73,30 @@ class TxnBasicsTest {
         assertEquals("XX000", new TxnException("x").sqlState());
     }
 
+    @Test
+    void lastKeyBeforeIsTheGreatestKeyBelowItsBound() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 2000; i++) {
+            byte[] end = new byte[1 + random.nextInt(i % 10 == 0 ? io.conclave.range.Keys.MAX_KEY_BYTES + 2 : 4)];
+            for (int j = 0; j < end.length; j++) end[j] = (byte) (random.nextInt(3) == 0 ? 0 : random.nextInt(256));
+            if (end.length == 1 && end[0] == 0) continue;
+            byte[] last = Coordinator.lastKeyBefore(end);
+            assertTrue(last.length <= io.conclave.range.Keys.MAX_KEY_BYTES);
+            assertTrue(io.conclave.range.Keys.compare(last, end) < 0, "below its bound");
+            // Nothing of at most MAX_KEY_BYTES lies strictly between: its successors are >= end.
+            if (last.length < io.conclave.range.Keys.MAX_KEY_BYTES) {
+                assertTrue(io.conclave.range.Keys.compare(io.conclave.range.Keys.next(last), end) >= 0);
+            }
+            int k = last.length - 1;
+            while (k >= 0 && last[k] == (byte) 0xFF) k--;
+            if (k >= 0) {
+                byte[] bigger = java.util.Arrays.copyOf(last, k + 1);
+                bigger[k]++;
+                assertTrue(io.conclave.range.Keys.compare(bigger, end) >= 0, "the next key up is not below the bound");
+            }
+        }
+    }
+
     /** Only the production runtime may read the system clock, sleep or make threads. */
     @Test
     void noAmbientTimeOrThreadsOutsideTheRuntime() throws IOException {

@@ -221,6 +221,72 @@ final class SimCluster {
         ranges.get(rangeId).gcThreshold = threshold;
     }
 
+    /**
+     * Splits range {@code rangeId} at {@code splitKey} as the range layer does: the left keeps
+     * the id, the right gets a new one on the same node, data (versions, intents, records) and
+     * the timestamp cache go with their keys, and both meta records are rewritten. Clients learn
+     * of it from RANGE_KEY_MISMATCH. Returns the right-hand range's id.
+     */
+    long split(long rangeId, byte[] splitKey) {
+        SimRange old = ranges.get(rangeId);
+        long newId = ranges.keySet().stream().mapToLong(Long::longValue).max().orElse(1) + 1;
+        RangeDescriptor left = old.descriptor.toBuilder().setEndKey(ByteString.copyFrom(splitKey))
+                .setGeneration(old.descriptor.getGeneration() + 1).build();
+        RangeDescriptor right = old.descriptor.toBuilder().setRangeId(newId).setStartKey(ByteString.copyFrom(splitKey))
+                .setGeneration(old.descriptor.getGeneration() + 1).build();
+        SimRange l = new SimRange(left, old.node);
+        SimRange r = new SimRange(right, old.node);
+        byte[] boundary = io.conclave.range.mvcc.MvccKeys.storeKey(splitKey);
+        l.store.putAll(old.store.headMap(boundary, false));
+        r.store.putAll(old.store.tailMap(boundary, true));
+        for (SimRange half : List.of(l, r)) {
+            half.readKeys.putAll(old.readKeys);
+            half.readSpans.addAll(old.readSpans);
+            half.gcThreshold = old.gcThreshold;
+        }
+        ranges.put(rangeId, l);
+        ranges.put(newId, r);
+        system.put(Keys.metaKey(splitKey), left.toByteArray());
+        system.put(Keys.metaKey(right.getEndKey().toByteArray()), right.toByteArray());
+        return newId;
+    }
+
+    /** Null if every key the request names lies in {@code d} (a transactional scan's end too), else which does not. */
+    private static byte[] outside(RangeDescriptor d, KvRequest req) {
+        byte[] start = d.getStartKey().toByteArray();
+        byte[] end = d.getEndKey().toByteArray();
+        List<byte[]> keys = new ArrayList<>();
+        switch (req.getOpCase()) {
+            case GET -> keys.add(req.getGet().getKey().toByteArray());
+            case PUT -> keys.add(req.getPut().getKey().toByteArray());
+            case DELETE -> keys.add(req.getDelete().getKey().toByteArray());
+            case CONDITIONAL_PUT -> keys.add(req.getConditionalPut().getKey().toByteArray());
+            case INCREMENT -> keys.add(req.getIncrement().getKey().toByteArray());
+            case SCAN -> keys.add(req.getScan().getStartKey().toByteArray());
+            case TXN_GET -> keys.add(req.getTxnGet().getKey().toByteArray());
+            case TXN_SCAN -> {
+                keys.add(req.getTxnScan().getStartKey().toByteArray());
+                byte[] e = req.getTxnScan().getEndKey().toByteArray();
+                if (Keys.compare(e, end) > 0) return e;
+            }
+            case TXN_PREPARE -> req.getTxnPrepare().getWritesList().forEach(w -> keys.add(w.getKey().toByteArray()));
+            case TXN_HEARTBEAT -> keys.add(req.getTxnHeartbeat().getTxn().getAnchorKey().toByteArray());
+            case TXN_END -> {
+                keys.add(req.getTxnEnd().getTxn().getAnchorKey().toByteArray());
+                req.getTxnEnd().getResolveKeysList().forEach(k -> keys.add(k.toByteArray()));
+            }
+            case TXN_PUSH -> keys.add(req.getTxnPush().getPushee().getAnchorKey().toByteArray());
+            case TXN_RESOLVE -> req.getTxnResolve().getKeysList().forEach(k -> keys.add(k.toByteArray()));
+            case TXN_REFRESH -> {
+                req.getTxnRefresh().getKeysList().forEach(k -> keys.add(k.toByteArray()));
+                req.getTxnRefresh().getSpansList().forEach(sp -> keys.add(sp.getStartKey().toByteArray()));
+            }
+            default -> { }
+        }
+        for (byte[] k : keys) if (!Keys.contains(start, end, k)) return k;
+        return null;
+    }
+
     /** A plain range client (non-transactional puts and gets) named {@code name}. */
     RangeClient rangeClient(String name) {
         RangeClientSettings rs = new RangeClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(15),
@@ -243,6 +309,19 @@ final class SimCluster {
                     .setLeaderAddress(addr(r.node)).setRangeId(req.getRangeId())).build();
         }
         if (req.getRangeId() == 1) return serveSystem(req);
+        byte[] stray = outside(r.descriptor, req);
+        if (stray != null) {
+            ErrorResponse.Builder e = ErrorResponse.newBuilder().setCode(ErrorResponse.Code.RANGE_KEY_MISMATCH)
+                    .setMessage(Keys.pretty(stray) + " is not in r" + r.descriptor.getRangeId())
+                    .setRangeId(r.descriptor.getRangeId()).addDescriptors(r.descriptor);
+            for (SimRange other : ranges.values()) {
+                if (other != r && Keys.contains(other.descriptor.getStartKey().toByteArray(),
+                        other.descriptor.getEndKey().toByteArray(), stray)) {
+                    e.addDescriptors(other.descriptor);
+                }
+            }
+            return RangeReply.newBuilder().setError(e).build();
+        }
         HybridLogicalClock hlc = nodes.get(node);
         Timestamp now = hlc.now();
         EvalContext ctx = new EvalContext(now, writeFloor(r, req), node, Timestamp.MIN, r.gcThreshold,

@@ -571,6 +571,52 @@ class TxnSimTest {
     }
 
     @Test
+    void aCommitFollowsASplitOfTheRangeItHadCached() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                write(c, "a", "1", "d", "1");
+                sim.split(2, b("c"));
+                // The client still believes [0x04, h) is one range: it tries one phase, is told
+                // of the split, and commits in two.
+                Txn t = c.begin();
+                t.put(b("a2"), b("2"));
+                t.put(b("d2"), b("2"));
+                CommitResult r = t.commit();
+                assertFalse(r.onePhase());
+                assertEquals(2, r.ranges());
+                Txn read = c.begin();
+                assertEquals(List.of("a=1", "a2=2", "d=1", "d2=2"), names(read.scan(b("a"), b("h"), 10)));
+                read.commit();
+            });
+        });
+    }
+
+    @Test
+    void aRefreshAfterASplitStillChecksTheSplitOffHalf() {
+        forSeeds(3, seed -> {
+            SimCluster sim = cluster(seed);
+            simulate(sim, () -> {
+                TxnClient c = sim.client("c", SETTINGS);
+                RangeClient plain = sim.rangeClient("plain");
+                write(c, "m", "1", "o", "1");
+                Txn t = c.begin();
+                assertEquals(List.of("m=1", "o=1"), names(t.scan(b("h"), b("p"), 10)));
+                sim.split(3, b("n"));
+                plain.put(b("o"), b("changed"));
+                sim.sched.sleep(5 * MS);
+                plain.get(b("x"));  // a later read of x: the txn's write of x goes above it, so it refreshes
+                t.put(b("x"), b("t"));
+                TxnRetryException e = assertThrows(TxnRetryException.class, t::commit,
+                        "o changed after the scan, in the half split off since");
+                assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason());
+                t.rollback();
+            });
+        });
+    }
+
+    @Test
     void keysAndValuesAreCheckedWhenWritten() {
         SimCluster sim = cluster(1);
         simulate(sim, () -> {
