@@ -30,6 +30,7 @@ final class TxnNemesis implements Runnable {
     private final long firstContactNode;
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private volatile int kills;
+    private long lastKilled;
     private volatile int transfers;
     private volatile Throwable failure;
 
@@ -54,7 +55,7 @@ final class TxnNemesis implements Runnable {
                 TimeUnit.MILLISECONDS.sleep(pause);
                 boolean kill = kills < maxKills && (kills == 0 || random.nextInt(3) == 0);
                 if (kill) {
-                    killAndRestart(kills == 0 ? firstContactNode : cluster.nodeIds().get(random.nextInt(cluster.nodeIds().size())));
+                    killAndRestart(kills == 0 ? firstContactNode : anotherNodeThan(lastKilled));
                 } else {
                     transferLease();
                 }
@@ -65,7 +66,15 @@ final class TxnNemesis implements Runnable {
         }
     }
 
+    /** A node other than {@code node}, so that successive kills hit different nodes. */
+    private long anotherNodeThan(long node) {
+        List<Long> others = new ArrayList<>(cluster.nodeIds());
+        others.remove(node);
+        return others.get(random.nextInt(others.size()));
+    }
+
     private void killAndRestart(long node) throws Exception {
+        lastKilled = node;
         event("kill -9 node " + node);
         cluster.kill(node);
         kills++;
