@@ -98,10 +98,13 @@ public final class Session implements AutoCloseable {
             if (explicit == null) {
                 throw new SqlException(SqlState.NO_ACTIVE_TRANSACTION, "there is no transaction in progress");
             }
+            SqlTxn txn = explicit;
+            endExplicit(true);
             try {
-                commit(explicit);
-            } finally {
-                endExplicit(true);
+                commit(txn);
+            } catch (RuntimeException e) {
+                rollbackQuietly(txn);
+                throw translate(e);
             }
             return Result.tagOnly("COMMIT");
         }

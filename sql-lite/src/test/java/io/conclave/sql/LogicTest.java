@@ -156,7 +156,7 @@ class LogicTest {
         }
         List<String> out = new ArrayList<>();
         for (List<Value> row : result.rows()) {
-            out.add(row.stream().map(LogicTest::print).collect(Collectors.joining(" ")));
+            out.addAll(List.of(row.stream().map(LogicTest::print).collect(Collectors.joining(" ")).split("\n")));
         }
         if (options.contains("rowsort")) {
             out.sort(null);

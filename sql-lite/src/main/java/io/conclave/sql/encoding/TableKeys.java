@@ -70,6 +70,28 @@ public final class TableKeys {
      * Used by EXPLAIN and SHOW RANGES, so it never throws on odd input.
      */
     public static String pretty(byte[] key) {
+        String text = prettyOrNull(key);
+        if (text != null) {
+            return text;
+        }
+        // A span end is often prefixEnd(k): k with its last byte incremented. Show it as such.
+        if (key.length > 0 && key[key.length - 1] != 0) {
+            byte[] before = java.util.Arrays.copyOf(key, key.length);
+            before[before.length - 1]--;
+            String prefix = prettyOrNull(before);
+            if (prefix != null) {
+                return prefix + "/PrefixEnd";
+            }
+        }
+        return prettyPartial(key);
+    }
+
+    private static String prettyOrNull(byte[] key) {
+        String text = prettyPartial(key);
+        return text.endsWith("/…") || text.contains("/0x") ? null : text;
+    }
+
+    private static String prettyPartial(byte[] key) {
         if (key == null) {
             return "/Max";
         }

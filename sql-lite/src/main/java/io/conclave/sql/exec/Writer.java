@@ -146,6 +146,10 @@ final class Writer {
     private List<Value[]> sourceRows(Statement.Insert insert, TableDescriptor table, int[] targets) {
         List<Value[]> out = new ArrayList<>();
         if (insert.query() != null) {
+            if (insert.query().asOf() != null) {
+                throw new SqlException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "AS OF SYSTEM TIME is only allowed on a top-level SELECT");
+            }
             QueryPlanner.QueryPlan plan = planner.plan(insert.query());
             checkArity(plan.columns().size(), targets.length);
             for (int i = 0; i < targets.length; i++) {
