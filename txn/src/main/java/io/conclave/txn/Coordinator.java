@@ -85,6 +85,12 @@ final class Coordinator {
      * durable names it (reads leave only the id in the timestamp cache), so it may change.
      */
     private byte[] provisionalAnchor;
+    /**
+     * The highest timestamp this attempt was pushed or moved to (a push by a reader, a newer
+     * version, an uncertain value). A retry starts at or above it: starting at the clock instead
+     * would read below the same values again and fail the same way until real time passed them.
+     */
+    private Timestamp restartFloor = Timestamp.MIN;
     private boolean commitWait;
     private State state = State.OPEN;
     private CommitResult result;
@@ -137,6 +143,15 @@ final class Coordinator {
 
     Timestamp readTs() {
         return readTs;
+    }
+
+    /** Where a new attempt of this transaction should start at the earliest. */
+    Timestamp restartFloor() {
+        return Timestamp.max(restartFloor, writeTs);
+    }
+
+    private void pushedTo(Timestamp ts) {
+        restartFloor = Timestamp.max(restartFloor, ts);
     }
 
     State state() {
@@ -287,6 +302,7 @@ final class Coordinator {
 
     /** Moves the read timestamp up to {@code to} if every earlier read still holds there. */
     private void moveReadTimestamp(Timestamp to, TxnRetryException.Reason reason, String why) {
+        pushedTo(to);
         if (!refresh(readTs, to)) {
             throw retry(reason, why + "; a key read earlier changed before " + to);
         }
@@ -385,6 +401,7 @@ final class Coordinator {
                                     + pushed + " times: " + e.error().getMessage());
                         }
                         Timestamp to = Timestamp.fromProto(e.error().getRetryTs());
+                        pushedTo(to);
                         if (!refresh(readTs, to)) {
                             throw retry(TxnRetryException.Reason.REFRESH_FAILED, "one-phase commit pushed to " + to
                                     + " and a key read earlier changed in between");
@@ -413,6 +430,7 @@ final class Coordinator {
             Timestamp commitTs = writeTs;
             for (Timestamp t : env.runtime().all(prepares)) commitTs = Timestamp.max(commitTs, t);
             prepareNanos = env.runtime().nanoTime() - began;
+            pushedTo(commitTs);
             if (commitTs.isAfter(readTs)) {
                 if (!refresh(readTs, commitTs)) {
                     throw retry(TxnRetryException.Reason.REFRESH_FAILED, "the commit timestamp moved to " + commitTs
@@ -472,6 +490,7 @@ final class Coordinator {
                                     + e.error().getMessage());
                         }
                         Timestamp to = Timestamp.fromProto(e.error().getRetryTs());
+                        pushedTo(to);
                         if (to.isAfter(readTs) && !refresh(readTs, to)) {
                             throw retry(TxnRetryException.Reason.PUSHED, "a reader pushed the transaction to " + to
                                     + " and a key it read changed in between");
@@ -558,7 +577,10 @@ final class Coordinator {
                     case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), PushType.PUSH_ABORT,
                             Timestamp.fromProto(meta.getWriteTs()), backoff);
                     case TXN_ABORTED -> throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
-                    case TXN_RETRY -> throw retry(TxnRetryException.Reason.WRITE_TOO_OLD, e.error().getMessage());
+                    case TXN_RETRY -> {
+                        if (e.error().hasRetryTs()) pushedTo(Timestamp.fromProto(e.error().getRetryTs()));
+                        throw retry(TxnRetryException.Reason.WRITE_TOO_OLD, e.error().getMessage());
+                    }
                     default -> throw wrap("prepare", e);
                 }
             }

@@ -44,11 +44,15 @@ public final class TxnClient implements AutoCloseable {
 
     /** A read-write serializable transaction starting now (its timestamp comes from a node). */
     public Txn begin() {
-        return begin(null, 0, Map.of());
+        return begin(null, Timestamp.MIN, 0, Map.of());
     }
 
-    private Txn begin(Timestamp keepMinTs, int restarts, Map<String, Integer> reasons) {
-        Timestamp now = env.clock().now();
+    /**
+     * A new attempt: at the cluster's time, or at {@code floor} if that is later (where the last
+     * attempt was pushed to); with the first attempt's {@code min_ts} kept as its priority.
+     */
+    private Txn begin(Timestamp keepMinTs, Timestamp floor, int restarts, Map<String, Integer> reasons) {
+        Timestamp now = Timestamp.max(env.clock().now(), floor);
         return new Txn(new Coordinator(env, now, keepMinTs != null ? keepMinTs : now, false, restarts, reasons));
     }
 
@@ -74,10 +78,11 @@ public final class TxnClient implements AutoCloseable {
      */
     public <T> T run(TxnBody<T> body) {
         Timestamp minTs = null;
+        Timestamp floor = Timestamp.MIN;
         Map<String, Integer> reasons = new TreeMap<>();
         TxnRetryException last = null;
         for (int attempt = 0; attempt < settings.maxAttempts(); attempt++) {
-            Txn txn = begin(minTs, attempt, reasons);
+            Txn txn = begin(minTs, floor, attempt, reasons);
             minTs = txn.coordinator().minTs();
             try {
                 T result = body.apply(txn);
@@ -85,6 +90,7 @@ public final class TxnClient implements AutoCloseable {
                 return result;
             } catch (TxnRetryException e) {
                 rollbackQuietly(txn);
+                floor = Timestamp.max(floor, txn.coordinator().restartFloor());
                 last = e;
                 reasons.merge(e.reason().name(), 1, Integer::sum);
                 if (attempt + 1 < settings.maxAttempts()) pauseBeforeRetry(attempt);

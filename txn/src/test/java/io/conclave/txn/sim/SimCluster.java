@@ -54,6 +54,8 @@ import java.util.function.Supplier;
 final class SimCluster {
     static final long MAX_OFFSET_NANOS = 250_000_000L;
     static final int MAX_SCAN_ROWS = 7;
+    /** -Dsim.trace=true prints every request a range serves, with its answer. */
+    static final boolean TRACE = Boolean.getBoolean("sim.trace");
 
     final SimScheduler sched;
     private final MvccEvaluator evaluator = new MvccEvaluator(MAX_SCAN_ROWS);
@@ -358,6 +360,11 @@ final class SimCluster {
         Evaluation ev = evaluator.evaluate(req, start, end, reader, writer, ctx);
         recordReads(r, ev, readerTxn(req));
         RangeReply reply = ev.reply();
+        if (TRACE) {
+            System.out.println("TRACE " + sched.nanoTime() + " " + client + " r" + req.getRangeId() + " now=" + now
+                    + " floor=" + ctx.writeFloor() + "\n   REQ " + com.google.protobuf.TextFormat.shortDebugString(req)
+                    + "\n   REP " + com.google.protobuf.TextFormat.shortDebugString(reply));
+        }
         if (req.hasTxnEnd() && req.getTxnEnd().getCommit() && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
             Timestamp commitTs = Timestamp.fromProto(req.getTxnEnd().getCommitTs());
             long waitNanos = commitTs.wallNanos() + MAX_OFFSET_NANOS - hlc.physicalNowNanos() + 1;
@@ -414,7 +421,12 @@ final class SimCluster {
         if (ev.readTs().equals(Timestamp.MIN)) return;
         for (byte[] k : ev.readKeys()) {
             Object[] old = r.readKeys.get(k);
-            if (old == null || ev.readTs().isAfter((Timestamp) old[0])) r.readKeys.put(k.clone(), new Object[] {ev.readTs(), txn});
+            if (old == null || ev.readTs().isAfter((Timestamp) old[0])) {
+                r.readKeys.put(k.clone(), new Object[] {ev.readTs(), txn});
+            } else if (ev.readTs().equals(old[0]) && !txn.equals(old[1])) {
+                // Two readers at the same timestamp: neither may write there, so the entry names none.
+                r.readKeys.put(k.clone(), new Object[] {ev.readTs(), ByteString.EMPTY});
+            }
         }
         for (byte[][] s : ev.readSpans()) r.readSpans.add(new Object[] {s[0].clone(), s[1].clone(), ev.readTs(), txn});
     }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * The coordinator's push, abort, recovery and refresh paths on {@link SimCluster}: three nodes,
  * user ranges {@code [0x04, h)} on n1, {@code [h, p)} on n2, {@code [p, 0xffff)} on n3, the
  * real MVCC evaluator, virtual time. Each scenario runs under several seeds (the interleaving of
- * the simulated threads); a failure names its seed (rerun one with {@code -Dsim.seed=N}).
+ * the simulated threads); a failure names its seed (rerun one with {@code -Dsim.seed=N}; soak
+ * with {@code -Dsim.seeds=N -Dsim.firstSeed=S}).
  */
 class TxnSimTest {
     static final long MS = 1_000_000L;
@@ -71,8 +72,11 @@ class TxnSimTest {
         if (fixed != null) {
             seeds = new long[] {Long.parseLong(fixed)};
         } else {
-            seeds = new long[count];
-            for (int i = 0; i < count; i++) seeds[i] = 1000L + i;
+            // -Dsim.seeds=N runs N seeds per scenario (a soak); -Dsim.firstSeed=S starts elsewhere.
+            int n = Integer.getInteger("sim.seeds", count);
+            long first = Long.getLong("sim.firstSeed", 1000L);
+            seeds = new long[n];
+            for (int i = 0; i < n; i++) seeds[i] = first + i;
         }
         for (long seed : seeds) {
             try {
