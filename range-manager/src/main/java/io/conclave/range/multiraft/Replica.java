@@ -60,9 +60,10 @@ final class Replica {
     /**
      * Latches: user-key writes proposed here and not yet applied. A read overlapping one goes
      * through the log behind it instead of being served from the store, which does not show it
-     * yet. Dropped at apply, or once answered (dropped, failed, timed out).
+     * yet, by their request (identity). Dropped at apply, or once answered (dropped, failed,
+     * timed out).
      */
-    final List<Latch> latches = new ArrayList<>();
+    final java.util.Map<Pending, MvccRequests.Footprint> latches = new java.util.LinkedHashMap<>();
 
     /** A lease request proposed here is in flight; no second one is proposed meanwhile. */
     boolean leaseRequestInFlight;
@@ -129,8 +130,6 @@ final class Replica {
         }
     }
 
-    /** The footprint of an in-flight write, held until it applies or its request is answered. */
-    record Latch(Pending pending, MvccRequests.Footprint footprint) {}
 
     /** A read waiting for its group's read index to be applied locally. */
     record ReadWaiter(Pending pending, Runnable serve) {}

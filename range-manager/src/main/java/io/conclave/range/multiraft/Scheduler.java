@@ -95,6 +95,11 @@ public final class Scheduler implements AutoCloseable {
      */
     static final long RAFT_INIT_INDEX = 10;
     static final long RAFT_INIT_TERM = 5;
+    /**
+     * Latches of writes answered without applying (dropped, timed out) are pruned by reads; a
+     * range that only takes writes prunes them whenever it reaches a multiple of this many.
+     */
+    static final int LATCH_PRUNE_AT = 1_024;
 
     /** Where the scheduler sends Raft traffic, and how it names a leader's address to clients. */
     public interface PeerNetwork {
@@ -825,9 +830,17 @@ public final class Scheduler implements AutoCloseable {
             }
             return;
         }
+        if (req.getOpCase() == KvRequest.OpCase.MVCC_GC
+                && Timestamp.fromProto(req.getMvccGc().getThreshold()).isAfter(now)) {
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, "mvcc_gc threshold " + Timestamp.fromProto(
+                    req.getMvccGc().getThreshold()) + " is above node " + localNodeId + "'s clock " + now
+                    + ": GC may only remove what reads below the present no longer need");
+            return;
+        }
         Timestamp floor = MvccRequests.takesWriteFloor(req)
                 ? cache.floor(footprint.keys(), footprint.spans(), MvccRequests.txnId(req)) : Timestamp.MIN;
-        if (!footprint.isEmpty()) r.latches.add(new Replica.Latch(pending, footprint));
+        if (r.latches.size() % LATCH_PRUNE_AT == LATCH_PRUNE_AT - 1) r.latches.keySet().removeIf(Pending::answered);
+        if (!footprint.isEmpty()) r.latches.put(pending, footprint);
         queueWrite(r, new Replica.QueuedWrite(req, pending, now, floor));
     }
 
@@ -859,11 +872,11 @@ public final class Scheduler implements AutoCloseable {
     /** Whether a write in flight overlaps {@code footprint}; drops latches of answered requests on the way. */
     private static boolean overlapsLatch(Replica r, MvccRequests.Footprint footprint) {
         boolean overlaps = false;
-        for (var it = r.latches.iterator(); it.hasNext(); ) {
-            Replica.Latch latch = it.next();
-            if (latch.pending().answered()) {
+        for (var it = r.latches.entrySet().iterator(); it.hasNext(); ) {
+            var latch = it.next();
+            if (latch.getKey().answered()) {
                 it.remove();
-            } else if (!overlaps && latch.footprint().overlaps(footprint)) {
+            } else if (!overlaps && latch.getValue().overlaps(footprint)) {
                 overlaps = true;
             }
         }
@@ -871,7 +884,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private static void dropLatch(Replica r, Pending pending) {
-        r.latches.removeIf(l -> l.pending() == pending);
+        r.latches.remove(pending);
     }
 
     private EvalContext evalContext(Replica r, Timestamp now, Timestamp writeFloor, long nodeId) {
