@@ -49,6 +49,18 @@ final class Writer {
         TableDescriptor table = catalog.table(insert.table());
         List<ColumnDescriptor> columns = table.columns();
         int[] targets = targetPositions(table, insert.columns());
+        if (insert.columns().isEmpty() && insert.rows() != null && !insert.rows().isEmpty()) {
+            // Without a column list, VALUES fills the first columns and the rest take defaults.
+            int width = insert.rows().get(0).size();
+            for (List<Expr> row : insert.rows()) {
+                if (row.size() != width) {
+                    throw new SqlException(SqlState.SYNTAX_ERROR, "VALUES lists must all be the same length");
+                }
+            }
+            if (width < targets.length) {
+                targets = Arrays.copyOf(targets, width);
+            }
+        }
         List<Value[]> sourceRows = sourceRows(insert, table, targets);
 
         Scope tableScope = QueryPlanner.tableScope(table, table.name());

@@ -1,0 +1,131 @@
+package io.conclave.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conclave.clock.Timestamp;
+import io.conclave.sql.kv.MemoryAdmin;
+import io.conclave.sql.kv.MemoryKv;
+import io.conclave.sql.parser.StatementParser;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SessionTest {
+    private final MemoryKv kv = new MemoryKv();
+    private final SqlEngine engine = new SqlEngine(kv, new MemoryAdmin());
+
+    private static String rows(Result r) {
+        return r.rows().stream().map(row -> row.stream().map(Value::toString).collect(Collectors.joining(" ")))
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String state(Session s, String sql) {
+        return assertThrows(SqlException.class, () -> s.execute(sql)).sqlState();
+    }
+
+    @Test
+    void implicitStatementsAreRetriedOnSerializationFailures() {
+        Session s = engine.openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        kv.failNextCommits(3);
+        assertEquals("INSERT 0 1", s.execute("INSERT INTO t VALUES (1)").tag());
+        assertEquals("1", rows(s.execute("SELECT count(*) FROM t")));
+
+        kv.failNextCommits(SqlEngine.MAX_IMPLICIT_ATTEMPTS);
+        SqlException e = assertThrows(SqlException.class, () -> s.execute("INSERT INTO t VALUES (2)"));
+        assertEquals("40001", e.sqlState());
+        assertTrue(e.isRetryable());
+        assertEquals("1", rows(s.execute("SELECT count(*) FROM t")));
+    }
+
+    @Test
+    void asOfSystemTimeReadsThePast() {
+        Session s = engine.openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY, v STRING)");
+        s.execute("INSERT INTO t VALUES (1, 'old')");
+        Timestamp before = kv.now();
+        s.execute("UPDATE t SET v = 'new' WHERE k = 1");
+        assertEquals("old", rows(s.execute("SELECT v FROM t AS OF SYSTEM TIME '" + before + "' WHERE k = 1")));
+        assertEquals("new", rows(s.execute("SELECT v FROM t WHERE k = 1")));
+        assertEquals("22023", state(s, "SELECT v FROM t AS OF SYSTEM TIME '" + new Timestamp(before.wallNanos() + 1_000_000_000_000L, 0) + "'"));
+        assertEquals("22023", state(s, "SELECT v FROM t AS OF SYSTEM TIME 'yesterday'"));
+        assertEquals("42P01", state(s, "SELECT v FROM t AS OF SYSTEM TIME '-1h'"));
+        s.execute("BEGIN");
+        assertEquals("0A000", state(s, "SELECT v FROM t AS OF SYSTEM TIME '-1us'"));
+        s.execute("ROLLBACK");
+    }
+
+    @Test
+    void explainAnalyzeRunsTheStatementAndReportsItsCost() {
+        Session s = engine.openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        Result r = s.execute("EXPLAIN ANALYZE INSERT INTO t VALUES (1), (2)");
+        String text = rows(r);
+        assertTrue(text.contains("rows affected: 2"), text);
+        assertTrue(text.contains("rows written: 2"), text);
+        assertTrue(text.contains("transaction restarts: 0"), text);
+        assertTrue(text.contains("commit-wait"), text);
+        assertEquals("2", rows(s.execute("SELECT count(*) FROM t")));
+        text = rows(s.execute("EXPLAIN ANALYZE SELECT * FROM t WHERE k = 2"));
+        assertTrue(text.contains("rows returned: 1") && text.contains("rows read: 1"), text);
+    }
+
+    @Test
+    void limitsFailClearly() {
+        Session s = engine.openSession();
+        String huge = "SELECT '" + "x".repeat(StatementParser.MAX_STATEMENT_BYTES) + "'";
+        SqlException e = assertThrows(SqlException.class, () -> s.execute(huge));
+        assertEquals("54000", e.sqlState());
+        assertTrue(e.getMessage().contains("MAX_STATEMENT_BYTES"), e.getMessage());
+        s.execute("CREATE TABLE t (k STRING PRIMARY KEY)");
+        e = assertThrows(SqlException.class, () -> s.execute("INSERT INTO t VALUES ('" + "k".repeat(300) + "')"));
+        assertEquals("54000", e.sqlState());
+        assertTrue(e.getMessage().contains("MAX_KEY_BYTES"), e.getMessage());
+        assertEquals("42601", state(s, ""));
+    }
+
+    @Test
+    void schemaChangesReachOtherSessionsAndConflictWithTransactionsThatUsedTheOldSchema() {
+        Session a = engine.openSession();
+        Session b = engine.openSession();
+        a.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        b.execute("INSERT INTO t VALUES (1)");
+        a.execute("DROP TABLE t");
+        a.execute("CREATE TABLE t (k INT PRIMARY KEY, v STRING NOT NULL)");
+        assertEquals("23502", state(b, "INSERT INTO t VALUES (2)"));
+        assertEquals("", rows(b.execute("SELECT * FROM t")));
+
+        b.execute("BEGIN");
+        b.execute("INSERT INTO t VALUES (3, 'x')");
+        a.execute("CREATE INDEX t_v ON t (v)");
+        assertEquals("40001", state(b, "COMMIT"));
+        assertEquals("", rows(a.execute("SELECT * FROM t")));
+        assertTrue(a.execute("SHOW CREATE TABLE t").rows().get(0).get(1).asString().contains("INDEX t_v (v)"));
+    }
+
+    @Test
+    void noInternalErrorsForCommonMistakes() {
+        Session s = engine.openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY, v STRING)");
+        for (String sql : List.of("SELECT * FROM", "SELECT 1 +", "INSERT INTO t VALUES", "SELECT k FROM t GROUP BY",
+                "SELECT count(count(k)) FROM t", "SELECT nosuch(1)", "SELECT substr('a', 'b')", "SELECT * FROM t WHERE k = 'x'",
+                "SELECT sum(v) FROM t", "SELECT 'a' + 1", "UPDATE t SET k = 'z'", "CREATE TABLE u (a INT, PRIMARY KEY (b))",
+                "CREATE TABLE u (a INT PRIMARY KEY, b INT PRIMARY KEY)", "SHOW nosuch", "SELECT * FROM t LIMIT -1",
+                "SELECT 1 LIMIT k", "CREATE TABLE u (a INT DEFAULT 'x')", "DROP INDEX nope", "SELECT t.* FROM t AS x",
+                "INSERT INTO t (nope) VALUES (1)", "SELECT * FROM t ORDER BY nope", "SELECT abs('x')")) {
+            SqlException e = assertThrows(SqlException.class, () -> s.execute(sql), sql);
+            assertTrue(!e.sqlState().equals("XX000"), sql + " -> " + e);
+        }
+    }
+
+    @Test
+    void adminIsOptional() {
+        Session s = new SqlEngine(kv, null).openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        assertEquals("0A000", state(s, "SHOW RANGES FROM TABLE t"));
+        assertEquals("0A000", state(s, "ALTER TABLE t SPLIT AT VALUES (1)"));
+        assertTrue(rows(s.execute("EXPLAIN SELECT * FROM t")).contains("scan t@t_pkey"));
+    }
+}
