@@ -115,16 +115,21 @@ final class Coordinator {
     private long commitNanos;
     private long commitWaitNanos;
 
-    Coordinator(Env env, Timestamp now, Timestamp minTs, boolean readOnly, int restarts,
+    /**
+     * @param start the node clock reading the attempt starts at: its uncertainty window ends at
+     *     {@code start + max offset}
+     * @param readTs where it reads, at or above {@code start} (a retry may start a little higher)
+     */
+    Coordinator(Env env, Timestamp start, Timestamp readTs, Timestamp minTs, boolean readOnly, int restarts,
             Map<String, Integer> restartReasons) {
         this.env = env;
         this.id = new byte[TXN_ID_BYTES];
         env.runtime().randomBytes(id);
         this.minTs = minTs;
         this.readOnly = readOnly;
-        this.readTs = now;
-        this.writeTs = now;
-        this.uncertaintyLimit = readOnly ? now : now.addNanos(env.settings().maxOffset().toNanos());
+        this.readTs = readTs;
+        this.writeTs = readTs;
+        this.uncertaintyLimit = readOnly ? readTs : start.addNanos(env.settings().maxOffset().toNanos());
         this.deadlineNanos = env.runtime().nanoTime() + env.settings().deadline().toNanos();
         this.writes = new WriteBuffer(env.settings().maxBufferedWrites());
         this.reads = new ReadSet(env.settings().maxReadSpans());

@@ -48,12 +48,25 @@ public final class TxnClient implements AutoCloseable {
     }
 
     /**
-     * A new attempt: at the cluster's time, or at {@code floor} if that is later (where the last
-     * attempt was pushed to); with the first attempt's {@code min_ts} kept as its priority.
+     * A new attempt with the first attempt's {@code min_ts} kept as its priority, reading at or
+     * above {@code floor} (where the last attempt was pushed to). A floor ahead of the cluster's
+     * clock is waited out rather than read at: a read far ahead of a node's clock is refused
+     * (CLOCK_OFFSET), and an uncertainty window starting there would push others further ahead.
      */
     private Txn begin(Timestamp keepMinTs, Timestamp floor, int restarts, Map<String, Integer> reasons) {
-        Timestamp now = Timestamp.max(env.clock().now(), floor);
-        return new Txn(new Coordinator(env, now, keepMinTs != null ? keepMinTs : now, false, restarts, reasons));
+        Timestamp now = env.clock().now();
+        if (floor.isAfter(now)) {
+            long waitNanos = Math.min(floor.wallNanos() - now.wallNanos() + 1, 2 * settings.maxOffset().toNanos());
+            try {
+                runtime.sleepNanos(waitNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TxnException("interrupted before a retry", e);
+            }
+            now = env.clock().now();
+        }
+        Timestamp readTs = Timestamp.max(now, floor);
+        return new Txn(new Coordinator(env, now, readTs, keepMinTs != null ? keepMinTs : now, false, restarts, reasons));
     }
 
     /**
@@ -67,7 +80,7 @@ public final class TxnClient implements AutoCloseable {
             throw new TxnException("cannot read as of " + asOf + ": it is in the future (the cluster's clock reads "
                     + now + ")");
         }
-        return new Txn(new Coordinator(env, asOf, asOf, true, 0, Map.of()));
+        return new Txn(new Coordinator(env, asOf, asOf, asOf, true, 0, Map.of()));
     }
 
     /**
