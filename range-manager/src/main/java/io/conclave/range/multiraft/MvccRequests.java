@@ -179,7 +179,7 @@ final class MvccRequests {
 
     /**
      * Null if every key the transactional request touches lies in {@code desc}'s span, else what
-     * lies outside. A refresh span must start in the range; its end is clipped to it.
+     * lies outside. Spans (txn_scan, txn_refresh) must lie inside the range, ends included.
      */
     static String outsideSpan(RangeDescriptor desc, KvRequest req) {
         byte[] start = desc.getStartKey().toByteArray();
@@ -200,7 +200,14 @@ final class MvccRequests {
             case TXN_RESOLVE -> req.getTxnResolve().getKeysList().forEach(k -> keys.add(k.toByteArray()));
             case TXN_REFRESH -> {
                 req.getTxnRefresh().getKeysList().forEach(k -> keys.add(k.toByteArray()));
-                req.getTxnRefresh().getSpansList().forEach(s -> keys.add(s.getStartKey().toByteArray()));
+                for (KeySpan s : req.getTxnRefresh().getSpansList()) {
+                    keys.add(s.getStartKey().toByteArray());
+                    // Never clipped: the part beyond the range (split off since the sender cached
+                    // it) would go unchecked, a lost serializability check.
+                    if (Keys.compare(s.getEndKey().toByteArray(), end) > 0) {
+                        return "refresh span end " + Keys.pretty(s.getEndKey().toByteArray());
+                    }
+                }
             }
             case MVCC_GC -> {
                 byte[] s = req.getMvccGc().getStartKey().toByteArray();

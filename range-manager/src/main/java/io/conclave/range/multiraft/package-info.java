@@ -180,8 +180,8 @@
  *       threshold sees.</li>
  *   <li><b>Routing</b>: txn_heartbeat, txn_end and txn_push go to the range of the (pushee's)
  *       anchor key; txn_prepare, txn_resolve and txn_refresh to that of their first key, and
- *       every key must lie in it (a refresh span must start in it and is clipped), else
- *       RANGE_KEY_MISMATCH. Keys must be user keys; a transactional request is at most
+ *       every key must lie in it (a refresh span too, end included: clipping it would leave
+ *       the part split off since unchecked), else RANGE_KEY_MISMATCH. Keys must be user keys; a transactional request is at most
  *       {@code MvccRequests.MAX_TXN_REQUEST_BYTES}.</li>
  *   <li><b>Commit-wait</b>: a txn_end that commits with commit_wait is applied like any write,
  *       then its proposer hands the answer to the {@link io.conclave.clock.CommitWaiter}, which

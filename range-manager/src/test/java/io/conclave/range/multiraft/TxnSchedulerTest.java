@@ -100,6 +100,25 @@ class TxnSchedulerTest {
         return Timestamp.fromProto(a.getNow());
     }
 
+    /** Sends to whichever node serves the request (following hints); returns the first real answer. */
+    private static RangeReply serve(LocalCluster cluster, KvRequest req) throws Exception {
+        long node = 1;
+        RangeReply last = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (int attempt = 0; attempt < 2_000 && System.nanoTime() < deadline; attempt++) {
+            last = cluster.kv(node, req);
+            ErrorResponse.Code code = last.hasError() ? last.getError().getCode() : null;
+            if (code != ErrorResponse.Code.NOT_LEASEHOLDER && code != ErrorResponse.Code.PROPOSAL_DROPPED
+                    && code != ErrorResponse.Code.TIMEOUT && code != ErrorResponse.Code.RANGE_NOT_FOUND) {
+                return last;
+            }
+            long hint = last.getError().getLeaderHint();
+            node = hint != 0 && hint != node ? hint : node % cluster.nodeIds().size() + 1;
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        throw new AssertionError("no node served " + req + "; last answer " + last);
+    }
+
     private static RangeReply ok(RangeReply reply) {
         assertTrue(reply.hasKvResponse(), reply.toString());
         return reply;
@@ -228,6 +247,48 @@ class TxnSchedulerTest {
                 LocalCluster.await("node " + id + " to store the threshold",
                         () -> cluster.stores.get(id).get(io.conclave.range.Keys.rangeGcThresholdKey(RANGE)).isPresent());
             }
+            assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+        }
+    }
+
+    @Test
+    void aSplitMovesIntentsRecordsAndTheGcThresholdAndRefusesRefreshSpansAcrossIt() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            Timestamp threshold = now(cluster, lh);
+            ok(cluster.kv(lh, req(KvRequest.newBuilder().setMvccGc(MvccGc.newBuilder()
+                    .setThreshold(threshold.toProto()).setMaxKeys(1000)))));
+            Timestamp start = now(cluster, lh);
+            TxnMeta t = txn(7, "p", start);
+            ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(t)))));
+            Timestamp writeTs = Timestamp.fromProto(ok(cluster.kv(lh, prepare(t, "a", "1", "p", "2")))
+                    .getKvResponse().getWriteTs());
+
+            RangeReply split = SplitTest.split(cluster, RANGE, "m".getBytes(UTF_8), 3, 0);
+            assertTrue(split.hasAdminResponse(), split.toString());
+            // The refresh span [a, z) no longer fits range 2: refused, not clipped.
+            RangeReply refresh = cluster.kv(lh, req(KvRequest.newBuilder().setTxnRefresh(
+                    io.conclave.range.rpc.TxnRefresh.newBuilder().setTxn(t).setFromTs(start.toProto())
+                            .setToTs(writeTs.toProto()).addSpans(io.conclave.range.rpc.KeySpan.newBuilder()
+                                    .setStartKey(bs("a")).setEndKey(bs("z"))))));
+            assertEquals(ErrorResponse.Code.RANGE_KEY_MISMATCH, refresh.getError().getCode(), refresh.toString());
+
+            // The record (anchor p) and the intent of p moved to range 3, with the GC threshold.
+            KvRequest end = KvRequest.newBuilder().setRangeId(3).setTxnEnd(TxnEnd.newBuilder().setTxn(t).setCommit(true)
+                    .setCommitTs(writeTs.toProto()).addResolveKeys(bs("p"))).build();
+            RangeReply committed = serve(cluster, end);
+            assertEquals(TxnStatus.COMMITTED, ok(committed).getKvResponse().getTxnRecord().getStatus());
+            ok(serve(cluster, req(KvRequest.newBuilder().setTxnResolve(TxnResolve.newBuilder().setTxn(t)
+                    .setStatus(TxnStatus.COMMITTED).setCommitTs(writeTs.toProto()).addKeys(bs("a"))))));
+            RangeReply p = ok(serve(cluster, KvRequest.newBuilder().setRangeId(3)
+                    .setGet(KvGet.newBuilder().setKey(bs("p"))).build()));
+            assertEquals("2", p.getKvResponse().getValue().toStringUtf8());
+            assertEquals("1", ok(serve(cluster, get("a"))).getKvResponse().getValue().toStringUtf8());
+            RangeReply old = serve(cluster, KvRequest.newBuilder().setRangeId(3).setTxnGet(TxnGet.newBuilder()
+                    .setKey(bs("q")).setRead(TxnReadOptions.newBuilder().setReadTs(threshold.prev().toProto())))
+                    .build());
+            assertEquals(ErrorResponse.Code.GC_THRESHOLD, old.getError().getCode(), old.toString());
             assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
         }
     }
