@@ -43,7 +43,7 @@ final class TxnBench {
 
     /** What one phase measured; latencies in microseconds. */
     record PhaseResult(Scenario scenario, boolean commitWait, double seconds, long committed, long retries,
-            Map<String, Long> errors, Histogram total, Histogram reads, Histogram prepare, Histogram commit,
+            Map<String, Long> errors, Map<String, String> errorSamples, Histogram total, Histogram reads, Histogram prepare, Histogram commit,
             Histogram commitWaitMicros, long onePhase) {
         double txnPerSecond() {
             return seconds > 0 ? committed / seconds : 0;
@@ -118,7 +118,7 @@ final class TxnBench {
         Worker sum = new Worker(scenario, client, new SplittableRandom(0), measureFrom, end);
         for (Worker w : workers) sum.absorb(w);
         return new PhaseResult(scenario, commitWait, (measuredEnd - measureFrom) / 1e9, sum.committed, sum.retries,
-                sum.errors, sum.total, sum.reads, sum.prepare, sum.commit, sum.commitWaitHist, sum.onePhase);
+                sum.errors, sum.errorSamples, sum.total, sum.reads, sum.prepare, sum.commit, sum.commitWaitHist, sum.onePhase);
     }
 
     private final class Worker implements Runnable {
@@ -133,6 +133,8 @@ final class TxnBench {
         final Histogram commit = histogram();
         final Histogram commitWaitHist = histogram();
         final Map<String, Long> errors = new TreeMap<>();
+        /** The first message of each kind of error, to say what it was. */
+        final Map<String, String> errorSamples = new TreeMap<>();
         long committed;
         long retries;
         long onePhase;
@@ -167,6 +169,7 @@ final class TxnBench {
                     if (begin >= measureFrom) {
                         String name = e instanceof TxnRetryException r ? "retry:" + r.reason() : e.getClass().getSimpleName();
                         errors.merge(name, 1L, Long::sum);
+                        errorSamples.putIfAbsent(name, String.valueOf(e.getMessage()));
                     }
                 }
             }
@@ -231,6 +234,7 @@ final class TxnBench {
             commit.add(w.commit);
             commitWaitHist.add(w.commitWaitHist);
             w.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+            w.errorSamples.forEach(errorSamples::putIfAbsent);
             committed += w.committed;
             retries += w.retries;
             onePhase += w.onePhase;

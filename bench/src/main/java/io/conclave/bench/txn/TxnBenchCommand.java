@@ -39,6 +39,9 @@ import picocli.CommandLine.Option;
 public final class TxnBenchCommand implements Callable<Integer> {
     enum CommitWaitChoice { both, on, off }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--threads", defaultValue = "16", description = "Client threads. Default: ${DEFAULT-VALUE}.")
     int threads;
 
@@ -93,9 +96,10 @@ public final class TxnBenchCommand implements Callable<Integer> {
         validate();
         Path parent = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
         System.out.println("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", java "
-                + System.getProperty("java.runtime.version") + ", " + Instant.now());
+                + System.getProperty("java.runtime.version") + ", " + Instant.now() + ", load average " + loadAverage());
         System.out.println("starting 3 Conclave nodes on 127.0.0.1 (fsync on, " + ranges + " user ranges) ...");
         List<String> rows = new ArrayList<>();
+        List<String> samples = new ArrayList<>();
         try (BenchCluster cluster = BenchCluster.start(parent, 3, ranges, words(nodeJvmFlags), words(nodeFlags), keep);
                 RangeClient client = Clients.connect(cluster.addresses(), CLIENT);
                 TxnClient withWait = new TxnClient(client, settings(true));
@@ -111,10 +115,12 @@ public final class TxnBenchCommand implements Callable<Integer> {
                     String row = row(r);
                     rows.add(row);
                     System.out.println(row);
+                    r.errorSamples().forEach((kind, message) -> samples.add("- " + scenario + ", commit-wait "
+                            + (wait ? "on" : "off") + ", " + kind + ": " + message));
                 }
             }
         }
-        String report = report(rows);
+        String report = report(rows, samples);
         System.out.println();
         System.out.println(report);
         if (out != null) {
@@ -151,18 +157,23 @@ public final class TxnBenchCommand implements Callable<Integer> {
     }
 
     private CommandLine.ParameterException bad(String message) {
-        return new CommandLine.ParameterException(new CommandLine(this), message);
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    private String report(List<String> rows) {
+    private String report(List<String> rows, List<String> errorSamples) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Transactions: 3 nodes on 127.0.0.1, fsync on, %d user ranges, %d keys,"
-                + " %d threads, %s warm-up + %s measured per row%n%n", ranges, keys, threads, warmup, duration));
+                + " %d threads, %.1f s warm-up + %.1f s measured per row; load average at end: %s%n%n", ranges, keys,
+                threads, warmup.toMillis() / 1000.0, duration.toMillis() / 1000.0, loadAverage()));
         b.append(header()).append('\n');
         rows.forEach(r -> b.append(r).append('\n'));
         b.append("\nLatencies in ms, begin to acknowledgement (retries included); reads, prepare, commit and"
                 + " commit-wait are the final attempt's phases as TxnStats reports them. 1PC: share of committed"
                 + " transactions that took one Raft write. Retries: restarts per committed transaction.\n");
+        if (!errorSamples.isEmpty()) {
+            b.append("\nFailed transactions, the first message of each kind:\n");
+            errorSamples.forEach(line -> b.append(line).append('\n'));
+        }
         return b.toString();
     }
 
@@ -195,6 +206,16 @@ public final class TxnBenchCommand implements Callable<Integer> {
 
     private static double ms(long micros) {
         return micros / 1000.0;
+    }
+
+    /** The 1, 5 and 15 minute load averages: anything well above 0 means the machine was shared. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static List<String> words(String flags) {
