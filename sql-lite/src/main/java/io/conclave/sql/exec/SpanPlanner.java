@@ -141,8 +141,32 @@ final class SpanPlanner {
             if (c instanceof BoundExpr.IsNull isNull && !isNull.negated() && isColumn(isNull.operand(), position)) {
                 return List.of(Value.NULL);
             }
+            if (c instanceof BoundExpr.Or) {
+                List<Value> values = new ArrayList<>();
+                if (orOfEqualities(c, position, type, values)) {
+                    return values;
+                }
+            }
         }
         return null;
+    }
+
+    /** {@code col = 1 OR col = 2 OR ...} on one column: collects the constants. */
+    private static boolean orOfEqualities(BoundExpr e, int position, SqlType type, List<Value> out) {
+        if (e instanceof BoundExpr.Or or) {
+            return orOfEqualities(or.left(), position, type, out) && orOfEqualities(or.right(), position, type, out);
+        }
+        if (e instanceof BoundExpr.Compare cmp && cmp.op().equals("=")) {
+            Value v = constantFor(cmp.left(), cmp.right(), position, type);
+            if (v == null) {
+                v = constantFor(cmp.right(), cmp.left(), position, type);
+            }
+            if (v != null && !v.isNull()) {
+                out.add(v);
+            }
+            return v != null;
+        }
+        return false;
     }
 
     /** [start suffix or null, end suffix or null] for range constraints on the column, or null. */

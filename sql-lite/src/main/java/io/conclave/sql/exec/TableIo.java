@@ -23,7 +23,7 @@ import java.util.Map;
  * Rows and index entries in the keyspace, through one transaction.
  *
  * <pre>
- *   primary   /table/id/1/&lt;pk columns&gt;                  → 0x01 + RowCodec(non-key columns)
+ *   primary   /table/id/1/&lt;pk columns&gt;                  → 0x01 + RowCodec(non-key and DECIMAL key columns)
  *   secondary /table/id/idx/&lt;index columns&gt;&lt;pk columns&gt; → 0x01
  * </pre>
  *
@@ -213,7 +213,10 @@ final class TableIo {
         out.write(ROW_FORMAT);
         List<ColumnDescriptor> columns = table.columns();
         for (int i = 0; i < columns.size(); i++) {
-            if (!table.isKeyColumn(columns.get(i).id())) {
+            // A DECIMAL key column is also kept in the value: its key form is normalised
+            // (2.50 becomes 2.5), and the value restores the scale the user stored.
+            boolean key = table.isKeyColumn(columns.get(i).id());
+            if (!key || columns.get(i).type().family() == io.conclave.sql.SqlType.Family.DECIMAL) {
                 RowCodec.encodeColumn(out, columns.get(i).id(), row[i]);
             }
         }
