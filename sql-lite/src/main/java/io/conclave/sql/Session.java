@@ -3,6 +3,7 @@ package io.conclave.sql;
 import io.conclave.clock.Timestamp;
 import io.conclave.sql.ast.Statement;
 import io.conclave.sql.catalog.CatalogView;
+import io.conclave.sql.exec.Deadline;
 import io.conclave.sql.exec.ExecStats;
 import io.conclave.sql.exec.Executor;
 import io.conclave.sql.kv.CommitInfo;
@@ -30,6 +31,7 @@ public final class Session implements AutoCloseable {
     /** The session settings SET accepts, with their defaults. */
     private static final Map<String, String> DEFAULT_SETTINGS = Map.of(
             "commit_wait", "off",
+            "statement_timeout", "0",
             "application_name", "");
 
     private final SqlEngine engine;
@@ -131,7 +133,7 @@ public final class Session implements AutoCloseable {
         if (s instanceof Statement.Select select && select.asOf() != null) {
             return asOf(select);
         }
-        return run(s, null).result();
+        return run(s).result();
     }
 
     // ---- running statements ----
@@ -140,18 +142,20 @@ public final class Session implements AutoCloseable {
     private record Outcome(Result result, ExecStats stats, TxnStats txnStats, CommitInfo commit,
                            List<String> restartReasons, long executeNanos, long commitNanos) {}
 
-    private Outcome run(Statement s, Statement explainOf) {
+    private Outcome run(Statement s) {
         if (explicit != null) {
             return inExplicit(s);
         }
         List<String> restarts = new ArrayList<>();
+        Deadline deadline = deadline();
         for (int attempt = 1; ; attempt++) {
+            deadline.check();
             SqlTxn txn = kvCall(() -> engine.kv().begin());
             try {
                 txn.setCommitWait(commitWait());
                 long start = clockNanos();
                 CatalogView catalog = engine.catalog().view(txn, false);
-                Executor executor = new Executor(txn, catalog, engine.admin());
+                Executor executor = new Executor(txn, catalog, engine.admin(), deadline);
                 Result result = executor.execute(s);
                 long executed = clockNanos();
                 TxnStats txnStats = txn.stats();
@@ -182,7 +186,7 @@ public final class Session implements AutoCloseable {
         try {
             long start = clockNanos();
             CatalogView catalog = engine.catalog().view(explicit, explicitChangedCatalog);
-            Executor executor = new Executor(explicit, catalog, engine.admin());
+            Executor executor = new Executor(explicit, catalog, engine.admin(), deadline());
             Result result = executor.execute(s);
             explicitChangedCatalog |= catalog.changed();
             return new Outcome(result, executor.stats(), explicit.stats(), null, List.of(), clockNanos() - start, 0);
@@ -201,7 +205,7 @@ public final class Session implements AutoCloseable {
         SqlTxn txn = kvCall(() -> engine.kv().beginReadOnly(asOf));
         try {
             CatalogView catalog = engine.catalog().view(txn, false);
-            Result result = new Executor(txn, catalog, engine.admin()).execute(select);
+            Result result = new Executor(txn, catalog, engine.admin(), deadline()).execute(select);
             commit(txn);
             return result;
         } catch (KvRetryException e) {
@@ -241,7 +245,7 @@ public final class Session implements AutoCloseable {
             if (inner instanceof Statement.Select select && select.asOf() != null) {
                 throw new SqlException(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE of AS OF SYSTEM TIME is not supported");
             }
-            Outcome outcome = run(inner, inner);
+            Outcome outcome = run(inner);
             lines.addAll(analyzeLines(outcome));
         }
         List<List<Value>> rows = new ArrayList<>();
@@ -286,6 +290,9 @@ public final class Session implements AutoCloseable {
             throw unknownSetting(name);
         }
         String value = set.value();
+        if (name.equals("statement_timeout")) {
+            parseDuration(value);
+        }
         if (name.equals("commit_wait")) {
             value = switch (value.toLowerCase(Locale.ROOT)) {
                 case "on", "true", "1", "yes" -> "on";
@@ -351,7 +358,37 @@ public final class Session implements AutoCloseable {
     }
 
     private long clockNanos() {
-        return engine.kv().now().wallNanos();
+        return engine.clockNanos().getAsLong();
+    }
+
+    /** A deadline for one statement from statement_timeout (0: none). */
+    private Deadline deadline() {
+        String setting = settings.get("statement_timeout");
+        long nanos = parseDuration(setting);
+        return nanos == 0 ? Deadline.none() : Deadline.after(engine.clockNanos(), nanos, setting);
+    }
+
+    /** {@code 0} (off), a number of milliseconds, or a number with us, ms, s, min/m or h. */
+    static long parseDuration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([0-9]{1,12})\\s*(us|ms|s|min|m|h)?\\s*")
+                .matcher(text.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new SqlException(SqlState.INVALID_PARAMETER_VALUE, "invalid value for statement_timeout: \""
+                    + text + "\" (expected 0, milliseconds, or a number with us, ms, s, min or h)");
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        long unitNanos = switch (unit) {
+            case "us" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "min", "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
+        };
+        if (amount > Long.MAX_VALUE / unitNanos) {
+            throw new SqlException(SqlState.INVALID_PARAMETER_VALUE, "statement_timeout " + text + " is too large");
+        }
+        return amount * unitNanos;
     }
 
     private static <T> T kvCall(java.util.function.Supplier<T> call) {

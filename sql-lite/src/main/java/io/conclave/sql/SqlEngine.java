@@ -3,6 +3,7 @@ package io.conclave.sql;
 import io.conclave.sql.catalog.Catalog;
 import io.conclave.sql.kv.SqlAdmin;
 import io.conclave.sql.kv.SqlKv;
+import java.util.function.LongSupplier;
 
 /**
  * The SQL engine of one node: the KV store it runs on, optional range administration, and the
@@ -18,15 +19,30 @@ public final class SqlEngine {
 
     private final SqlKv kv;
     private final SqlAdmin admin;
+    private final LongSupplier clockNanos;
     private final Catalog catalog = new Catalog();
 
-    /** {@code admin} may be null: SHOW RANGES and SPLIT AT then fail with 0A000. */
+    /**
+     * {@code admin} may be null: SHOW RANGES and SPLIT AT then fail with 0A000. Statement
+     * timeouts and EXPLAIN ANALYZE's phase times use the JVM's monotonic clock; this constructor
+     * is the edge where that clock enters.
+     */
     public SqlEngine(SqlKv kv, SqlAdmin admin) {
-        if (kv == null) {
-            throw new IllegalArgumentException("SqlEngine needs a SqlKv");
+        this(kv, admin, System::nanoTime);
+    }
+
+    /** As above with the monotonic nanosecond clock given (tests, simulations). */
+    public SqlEngine(SqlKv kv, SqlAdmin admin, LongSupplier clockNanos) {
+        if (kv == null || clockNanos == null) {
+            throw new IllegalArgumentException("SqlEngine needs a SqlKv and a clock");
         }
         this.kv = kv;
         this.admin = admin;
+        this.clockNanos = clockNanos;
+    }
+
+    LongSupplier clockNanos() {
+        return clockNanos;
     }
 
     public Session openSession() {

@@ -18,6 +18,12 @@
  * client, which must rerun the whole transaction. {@code SELECT ... AS OF SYSTEM TIME} runs in a
  * read-only transaction at the given time and is refused inside BEGIN.
  *
+ * <h2>Settings</h2>
+ * {@code SET commit_wait = on|off} (the KV layer holds each commit's acknowledgement until every
+ * clock has passed its timestamp), {@code SET statement_timeout = '5s'} (0: none; cancels with
+ * 57014, checked at KV requests and every few hundred rows, on the engine's injected monotonic
+ * clock) and {@code application_name}. {@code SHOW name} reads one.
+ *
  * <h2>Hazards</h2>
  * <ul>
  *   <li>A 40003 (ambiguous commit) must reach the client as is: rerunning could apply it twice.</li>

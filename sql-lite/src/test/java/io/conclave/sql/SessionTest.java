@@ -121,6 +121,26 @@ class SessionTest {
     }
 
     @Test
+    void statementTimeoutCancelsLongStatements() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        // Every clock read advances 1 ms: the statement's own checks drive time forward.
+        Session s = new SqlEngine(kv, null, () -> clock.addAndGet(1_000_000)).openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        StringBuilder insert = new StringBuilder("INSERT INTO t VALUES (0)");
+        for (int i = 1; i < 3000; i++) {
+            insert.append(", (").append(i).append(')');
+        }
+        s.execute(insert.toString());
+        assertEquals("22023", state(s, "SET statement_timeout = 'soon'"));
+        s.execute("SET statement_timeout = '5ms'");
+        SqlException e = assertThrows(SqlException.class, () -> s.execute("SELECT count(*) FROM t"));
+        assertEquals("57014", e.sqlState());
+        assertTrue(e.getMessage().contains("statement_timeout = 5ms"), e.getMessage());
+        s.execute("SET statement_timeout = 0");
+        assertEquals("3000", rows(s.execute("SELECT count(*) FROM t")));
+    }
+
+    @Test
     void adminIsOptional() {
         Session s = new SqlEngine(kv, null).openSession();
         s.execute("CREATE TABLE t (k INT PRIMARY KEY)");

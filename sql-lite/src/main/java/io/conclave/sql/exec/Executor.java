@@ -40,13 +40,18 @@ public final class Executor {
 
     /** {@code admin} may be null (range statements then fail with 0A000). */
     public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin) {
+        this(txn, catalog, admin, Deadline.none());
+    }
+
+    /** As above, cancelling the statement with 57014 once {@code deadline} passes. */
+    public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin, Deadline deadline) {
         this.txn = txn;
         this.catalog = catalog;
         this.admin = admin;
         this.now = Value.ofTimestampMicros(txn.readTimestamp().wallNanos() / 1_000);
-        this.io = new TableIo(txn, stats);
+        this.io = new TableIo(txn, stats, deadline);
         this.planner = new QueryPlanner(catalog, now);
-        this.runner = new QueryRunner(io);
+        this.runner = new QueryRunner(io, deadline);
     }
 
     public ExecStats stats() {

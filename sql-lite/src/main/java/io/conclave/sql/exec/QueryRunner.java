@@ -28,9 +28,11 @@ final class QueryRunner {
     static final long MAX_JOIN_ROWS = 1_000_000;
 
     private final TableIo io;
+    private final Deadline deadline;
 
-    QueryRunner(TableIo io) {
+    QueryRunner(TableIo io, Deadline deadline) {
         this.io = io;
+        this.deadline = deadline;
     }
 
     /** The rows of FROM after WHERE, in the combined scope; {@code stopAfter} < 0 for all. */
@@ -47,7 +49,7 @@ final class QueryRunner {
         List<Value[]> rows = scan(from.scans().get(0), firstStop);
         for (int t = 1; t < from.sources().size(); t++) {
             List<Value[]> right = scan(from.scans().get(t), -1);
-            rows = join(rows, right, from.joins().get(t - 1));
+            rows = join(rows, right, from.joins().get(t - 1), deadline);
         }
         return rows;
     }
@@ -64,13 +66,14 @@ final class QueryRunner {
         return out;
     }
 
-    private static List<Value[]> join(List<Value[]> left, List<Value[]> right, JoinStep step) {
+    private static List<Value[]> join(List<Value[]> left, List<Value[]> right, JoinStep step, Deadline deadline) {
         List<Value[]> out = new ArrayList<>();
         if (step.keys().isEmpty()) {
             if ((long) left.size() * right.size() > MAX_JOIN_ROWS) {
                 throw tooManyJoinRows();
             }
             for (Value[] l : left) {
+                deadline.check();
                 for (Value[] r : right) {
                     addJoined(out, l, r, step);
                 }
@@ -90,7 +93,11 @@ final class QueryRunner {
                 table.computeIfAbsent(key, x -> new ArrayList<>()).add(r);
             }
         }
+        int probes = 0;
         for (Value[] l : left) {
+            if (++probes % Deadline.ROWS_PER_CHECK == 0) {
+                deadline.check();
+            }
             List<Value> key = new ArrayList<>();
             for (int[] k : step.keys()) {
                 key.add(l[k[0]]);

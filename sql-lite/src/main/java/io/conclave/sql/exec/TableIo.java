@@ -50,10 +50,12 @@ final class TableIo {
 
     private final SqlTxn txn;
     private final ExecStats stats;
+    private final Deadline deadline;
 
-    TableIo(SqlTxn txn, ExecStats stats) {
+    TableIo(SqlTxn txn, ExecStats stats, Deadline deadline) {
         this.txn = txn;
         this.stats = stats;
+        this.deadline = deadline;
     }
 
     // ---- reads ----
@@ -67,6 +69,7 @@ final class TableIo {
         for (Span span : spans) {
             if (span.point()) {
                 Invariants.check(index.id() == TableKeys.PRIMARY_INDEX_ID, "point span on a secondary index");
+                deadline.check();
                 stats.kvGets++;
                 byte[] value = txn.get(span.start());
                 if (value != null) {
@@ -82,6 +85,7 @@ final class TableIo {
             }
             byte[] start = span.start();
             while (true) {
+                deadline.check();
                 stats.kvScans++;
                 List<KeyValue> batch = txn.scan(start, span.end(), SCAN_BATCH_ROWS);
                 for (KeyValue kv : batch) {
@@ -113,6 +117,9 @@ final class TableIo {
 
     private void countRead() {
         stats.rowsRead++;
+        if (stats.rowsRead % Deadline.ROWS_PER_CHECK == 0) {
+            deadline.check();
+        }
         if (stats.rowsRead > MAX_ROWS_READ_PER_STATEMENT) {
             throw new SqlException(SqlState.PROGRAM_LIMIT_EXCEEDED, "statement read more than "
                     + MAX_ROWS_READ_PER_STATEMENT + " rows (TableIo.MAX_ROWS_READ_PER_STATEMENT); "

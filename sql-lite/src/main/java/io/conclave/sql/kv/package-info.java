@@ -2,8 +2,9 @@
  * The storage interface of the SQL layer: {@link io.conclave.sql.kv.SqlKv} and
  * {@link io.conclave.sql.kv.SqlTxn} (serializable transactions over ordered byte keys) and
  * {@link io.conclave.sql.kv.SqlAdmin} (ranges: list and split). The SQL layer depends only on
- * these; {@link io.conclave.sql.kv.TxnKv} adapts the txn module's {@code TxnClient} for
- * production, tests use an in-memory implementation.
+ * these; {@link io.conclave.sql.kv.TxnKv} adapts the txn module's {@code TxnClient} and
+ * {@link io.conclave.sql.kv.RangeAdmin} the range layer's {@code RangeClient} for production;
+ * tests use in-memory implementations.
  *
  * <h2>Errors</h2>
  * Three kinds, kept apart because the session treats them differently:
