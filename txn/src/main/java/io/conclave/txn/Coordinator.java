@@ -267,10 +267,14 @@ final class Coordinator {
             } catch (KvException e) {
                 ErrorResponse err = e.error();
                 switch (e.code()) {
-                    // Pushed above the uncertainty limit, not just the read timestamp: an intent
-                    // inside the window would otherwise stop the read again at once.
-                    case WRITE_INTENT -> handleIntents(err.getIntentsList(), PushType.PUSH_TIMESTAMP,
-                            Timestamp.max(readTs, uncertaintyLimit), backoff);
+                    // An intent at or below the read timestamp is pushed above it; one inside the
+                    // uncertainty window is waited out (intents live only while their writer
+                    // commits): pushing it above the window would put the writer's commit up to
+                    // the max offset ahead of the clocks, and nodes absorbing such timestamps
+                    // would creep ahead until they refuse them (CLOCK_OFFSET).
+                    case WRITE_INTENT -> handleIntents(err.getIntentsList(),
+                            m -> m.hasWriteTs() && Timestamp.fromProto(m.getWriteTs()).isAfter(readTs)
+                                    ? PushType.PUSH_TOUCH : PushType.PUSH_TIMESTAMP, readTs, backoff);
                     case READ_WITHIN_UNCERTAINTY -> {
                         if (!err.hasExistingTs()) throw wrap(what, e);
                         Timestamp existing = Timestamp.fromProto(err.getExistingTs());
@@ -399,7 +403,7 @@ final class Coordinator {
                 if (groups.size() > 1) return twoPhase(groups);
             } catch (KvException e) {
                 switch (e.code()) {
-                    case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), PushType.PUSH_ABORT, writeTs, backoff);
+                    case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), m -> PushType.PUSH_ABORT, writeTs, backoff);
                     case TXN_RETRY -> {
                         if (++pushed > MAX_PUSHED_COMMITS || !e.error().hasRetryTs()) {
                             throw retry(TxnRetryException.Reason.ONE_PHASE_PUSHED, "one-phase commit pushed "
@@ -579,7 +583,7 @@ final class Coordinator {
                 return max;
             } catch (KvException e) {
                 switch (e.code()) {
-                    case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), PushType.PUSH_ABORT,
+                    case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), m -> PushType.PUSH_ABORT,
                             Timestamp.fromProto(meta.getWriteTs()), backoff);
                     case TXN_ABORTED -> throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
                     case TXN_RETRY -> {
@@ -659,7 +663,8 @@ final class Coordinator {
      * the push learned, and returns so the request is retried. A push lost to an older
      * transaction backs off first (wound-wait: the younger waits).
      */
-    private void handleIntents(List<ConflictingIntent> intents, PushType type, Timestamp pushTo, Backoff backoff) {
+    private void handleIntents(List<ConflictingIntent> intents, java.util.function.Function<TxnMeta, PushType> typeFor,
+            Timestamp pushTo, Backoff backoff) {
         if (intents.isEmpty()) {
             backoff.pause("an intent the node did not name");
             return;
@@ -672,9 +677,9 @@ final class Coordinator {
             TxnMeta pushee = same.get(0).getTxn();
             if (pushee.getId().equals(ByteString.copyFrom(id))) continue;
             acted = true;
-            Optional<TxnRecord> rec = push(pushee, type, pushTo);
+            Optional<TxnRecord> rec = push(pushee, typeFor.apply(pushee), pushTo);
             if (rec.isEmpty()) {
-                if (!waited) backoff.pause("transaction " + shortId(pushee.getId()) + " (older, still running)");
+                if (!waited) backoff.pause("transaction " + shortId(pushee.getId()) + " (running, and not to be pushed)");
                 waited = true;
                 continue;
             }

@@ -24,8 +24,15 @@
  *   <li><b>Provisional anchor.</b> Nodes refuse a transaction meta without an anchor key, but the
  *   anchor is the first key written. Until the first write the first key read stands in; only
  *   the id of a reader is kept anywhere (the timestamp cache), so the change is invisible.</li>
- *   <li><b>Reads push to the uncertainty limit</b>, not the read timestamp: an intent inside the
- *   window would stop the read again at once otherwise.</li>
+ *   <li><b>Reads wait out intents inside their uncertainty window</b> (a push that only asks,
+ *   PUSH_TOUCH, which also aborts an expired writer) and push those at or below their read
+ *   timestamp above it, as designed. Pushing an uncertain intent above the window would commit
+ *   its writer up to the max offset ahead of the clocks (and commit-wait twice as long); nodes
+ *   absorb read timestamps into their clocks, so such pushes crept ahead until nodes refused
+ *   the reads (CLOCK_OFFSET). Intents live only while their writer commits, so the wait is
+ *   short; once committed, the value restarts the read above it like any uncertain value.</li>
+ *   <li><b>A retry waits for the clock</b> to pass the timestamp its predecessor was pushed to,
+ *   then starts there: starting at the clock it would read below the same value and fail again.</li>
  *   <li><b>Observed timestamps.</b> The first clock reading each node sends this transaction is
  *   named in every later read served by that node ({@code TxnReadOptions.observed_ts}); the
  *   node narrows the window with it (and its lease start).</li>

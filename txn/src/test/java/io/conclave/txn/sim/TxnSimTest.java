@@ -181,32 +181,39 @@ class TxnSimTest {
     @Test
     void anOlderReaderPushesAWriterWhichRefreshesAndCommitsAbove() {
         forSeeds(4, seed -> {
-            SimCluster sim = cluster(seed);
+            // n2 runs 200 ms ahead: a value written there moves the reader's timestamp above the
+            // writer's intent, which the (older) reader then pushes.
+            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
             simulate(sim, () -> {
                 TxnClient cr = sim.client("reader", SETTINGS);
                 TxnClient cw = sim.client("writer", SETTINGS);
+                RangeClient plain = sim.rangeClient("plain");
                 write(cw, "z", "0");
                 Txn reader = cr.begin();
                 Txn writer = cw.begin();
                 assertEquals("0", s(writer.get(b("z"))));
                 writer.put(b("a"), b("w"));
-                writer.put(b("m"), b("w"));
-                // The writer prepares, then waits before its commit record: the reader meets its intents.
-                sim.hook("writer", KvRequest.OpCase.TXN_END, SimCluster.Hook.DELAY_BEFORE, 300 * MS);
+                writer.put(b("x"), b("w"));
+                Timestamp writerStart = writer.readTimestamp();
+                // The writer prepares, then waits before its commit record.
+                sim.hook("writer", KvRequest.OpCase.TXN_END, SimCluster.Hook.DELAY_BEFORE, 100 * MS);
                 AtomicReference<CommitResult> committed = new AtomicReference<>();
                 sim.sched.spawn("writer-commit", false, () -> committed.set(writer.commit()));
-                sim.sched.sleep(50 * MS);
-                assertEquals(null, s(reader.get(b("a"))), "the older reader reads below the pushed writer");
-                assertEquals(null, s(reader.get(b("m"))));
+                sim.sched.sleep(20 * MS);
+                plain.put(b("m"), b("ahead"));
+                assertEquals("ahead", s(reader.get(b("m"))), "uncertain: the reader moves above it");
+                Timestamp pushedTo = reader.readTimestamp();
+                assertTrue(pushedTo.isAfter(writerStart));
+                // The writer's intent on a is below the reader now: the older reader pushes it
+                // above itself and reads below it (n1's observed timestamp, taken after the
+                // writer began, keeps the pushed intent out of the reader's window).
+                assertEquals(null, s(reader.get(b("a"))));
                 reader.commit();
-                sim.sched.sleep(2_000 * MS);
-                assertNotNull(committed.get(), "the writer committed after refreshing its read of z");
-                assertTrue(committed.get().commitTs().isAfter(reader.stats().uncertaintyLimit()),
-                        "the push moved the writer above the reader's uncertainty window");
-                Txn after = cr.begin();
-                assertEquals("w", s(after.get(b("a"))));
-                assertEquals("w", s(after.get(b("m"))));
-                after.commit();
+                while (committed.get() == null) sim.sched.sleep(10 * MS);
+                assertTrue(committed.get().commitTs().isAfter(pushedTo),
+                        "the writer was pushed above the reader and refreshed its read of z");
+                assertTrue(sim.log.stream().anyMatch(l -> l.startsWith("reader TXN_PUSH")));
+                assertTrue(sim.log.stream().anyMatch(l -> l.startsWith("writer TXN_REFRESH")));
             });
         });
     }
