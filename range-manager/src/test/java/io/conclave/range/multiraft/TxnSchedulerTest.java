@@ -149,9 +149,14 @@ class TxnSchedulerTest {
             // Commit a little in the future: the answer waits until it is past on every clock.
             Timestamp commitTs = Timestamp.max(writeTs, now(cluster, lh)).addNanos(400_000_000L);
             long sent = System.nanoTime();
-            RangeReply committed = ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnEnd(TxnEnd.newBuilder()
+            CompletableFuture<RangeReply> ending = new CompletableFuture<>();
+            cluster.schedulers.get(lh).submitKv(req(KvRequest.newBuilder().setTxnEnd(TxnEnd.newBuilder()
                     .setTxn(t).setCommit(true).setCommitTs(commitTs.toProto()).addResolveKeys(bs("a"))
-                    .setCommitWait(true)))));
+                    .setCommitWait(true))), ending::complete);
+            // The scheduler goes on serving while the commit waits.
+            ok(cluster.kv(lh, put("elsewhere", "x")));
+            assertFalse(ending.isDone(), "the commit was answered before its commit-wait");
+            RangeReply committed = ok(ending.get(5, TimeUnit.SECONDS));
             long tookNanos = System.nanoTime() - sent;
             assertEquals(TxnStatus.COMMITTED, committed.getKvResponse().getTxnRecord().getStatus());
             assertTrue(committed.getKvResponse().getCommitWaitNanos() > 200_000_000L, committed.toString());
