@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * of other transactions is safe: a transaction writes at or above its own read timestamp, so
  * its write, even where its own read is the highest, lands above all lower reads.
  *
- * <p>Bounded: beyond {@code maxEntries} points plus spans, the lowest entries are evicted and
+ * <p>Bounded: beyond {@code maxEntries} points plus spans (or a tenth of that in spans, which a
+ * write checks one by one), the lowest entries are evicted and
  * the low-water mark rises to their timestamp, so forgetting only ever pushes writes higher.
  * The low-water mark starts at the lease start: reads of earlier leaseholders happened below it.
  * Confined to the scheduler thread.
@@ -58,12 +59,19 @@ final class TimestampCache {
         int c = a.ts.compareTo(b.ts);
         return c != 0 ? c : Long.compare(a.seq, b.seq);
     });
+    /** The span entries alone, lowest timestamp first: a write checks spans linearly, so they have a bound of their own. */
+    private final TreeSet<Entry> spansByTs = new TreeSet<>((a, b) -> {
+        int c = a.ts.compareTo(b.ts);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+    });
+    private final int maxSpans;
     private long nextSeq;
     private Timestamp max;
 
     TimestampCache(Timestamp lowWater, int maxEntries) {
         Invariants.check(maxEntries >= 1, "timestamp cache needs room for at least one entry, was %s", maxEntries);
         this.maxEntries = maxEntries;
+        this.maxSpans = Math.max(1, maxEntries / 10);
         this.lowWater = lowWater;
         this.max = lowWater;
     }
@@ -73,6 +81,7 @@ final class TimestampCache {
         points.clear();
         spans.clear();
         byTs.clear();
+        spansByTs.clear();
         spanCount = 0;
         this.lowWater = lowWater;
         this.max = lowWater;
@@ -121,6 +130,7 @@ final class TimestampCache {
         atStart.add(e);
         spanCount++;
         byTs.add(e);
+        spansByTs.add(e);
         evict();
     }
 
@@ -132,18 +142,22 @@ final class TimestampCache {
             return;
         }
         byTs.remove(e);
+        if (e.end != null) spansByTs.remove(e);
         e.ts = ts;
         e.txnId = txnId == null ? null : txnId.clone();
         byTs.add(e);
+        if (e.end != null) spansByTs.add(e);
     }
 
     private void evict() {
-        while (points.size() + spanCount > maxEntries) {
-            Entry e = byTs.pollFirst();
+        while (points.size() + spanCount > maxEntries || spanCount > maxSpans) {
+            Entry e = points.size() + spanCount > maxEntries ? byTs.first() : spansByTs.first();
+            byTs.remove(e);
             lowWater = Timestamp.max(lowWater, e.ts);
             if (e.end == null) {
                 points.remove(e.key);
             } else {
+                spansByTs.remove(e);
                 List<Entry> atStart = spans.get(e.key);
                 atStart.remove(e);
                 if (atStart.isEmpty()) spans.remove(e.key);

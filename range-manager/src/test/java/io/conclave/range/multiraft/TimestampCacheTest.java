@@ -83,6 +83,18 @@ class TimestampCacheTest {
     }
 
     @Test
+    void spansHaveATenthOfTheBoundToThemselves() {
+        TimestampCache c = new TimestampCache(Timestamp.MIN, 20);
+        c.recordKey(k("\u0004z"), ts(1), A);
+        c.recordSpan(k("\u0004a"), k("\u0004b"), ts(10), A);
+        c.recordSpan(k("\u0004c"), k("\u0004d"), ts(20), A);
+        c.recordSpan(k("\u0004e"), k("\u0004f"), ts(30), A);
+        assertEquals(3, c.size(), "one point and the two highest spans");
+        assertEquals(ts(10), c.lowWater(), "the lowest span went, not the lower point");
+        assertEquals(ts(20).next(), floorOf(c, "\u0004c", B));
+    }
+
+    @Test
     void resetForgetsAndStartsAtTheNewLowWater() {
         TimestampCache c = new TimestampCache(Timestamp.MIN, 10);
         c.recordKey(k("\u0004a"), ts(90), null);
