@@ -71,6 +71,8 @@ final class Coordinator {
     private final Timestamp minTs;
     private final boolean readOnly;
     private final Timestamp uncertaintyLimit;
+    /** The cluster's max offset (the nodes', else the setting): the window's width and the commit-wait. */
+    private final long maxOffsetNanos;
     private final long deadlineNanos;
     private final WriteBuffer writes;
     private final ReadSet reads;
@@ -129,7 +131,8 @@ final class Coordinator {
         this.readOnly = readOnly;
         this.readTs = readTs;
         this.writeTs = readTs;
-        this.uncertaintyLimit = readOnly ? readTs : start.addNanos(env.settings().maxOffset().toNanos());
+        this.maxOffsetNanos = env.clock().maxOffsetNanos(env.settings().maxOffset().toNanos());
+        this.uncertaintyLimit = readOnly ? readTs : start.addNanos(maxOffsetNanos);
         this.deadlineNanos = env.runtime().nanoTime() + env.settings().deadline().toNanos();
         this.writes = new WriteBuffer(env.settings().maxBufferedWrites());
         this.reads = new ReadSet(env.settings().maxReadSpans());
@@ -835,7 +838,7 @@ final class Coordinator {
      */
     private long waitOut(Timestamp commitTs, KvResponse resp) {
         long nodeNow = resp.hasNodeNow() ? resp.getNodeNow().getWallNanos() : 0;
-        long waitNanos = commitTs.wallNanos() + env.settings().maxOffset().toNanos() - nodeNow + 1;
+        long waitNanos = commitTs.wallNanos() + maxOffsetNanos - nodeNow + 1;
         if (waitNanos <= 0) return 0;
         long began = env.runtime().nanoTime();
         try {

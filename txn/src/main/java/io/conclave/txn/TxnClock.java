@@ -15,6 +15,8 @@ final class TxnClock {
     private final RangeClient ranges;
     // Guarded by this. The highest node reading seen.
     private Timestamp latest = Timestamp.MIN;
+    // Guarded by this. The cluster's --max-offset as the last clock reading reported it; 0: unknown.
+    private long nodeMaxOffsetNanos;
 
     TxnClock(RangeClient ranges) {
         this.ranges = ranges;
@@ -29,7 +31,21 @@ final class TxnClock {
             throw new TxnException("no node gave a clock reading: " + e.getMessage(), e);
         }
         if (!a.hasNow()) throw new TxnException("node n" + a.getNodeId() + " answered a clock reading without a timestamp");
+        if (a.getMaxOffsetNanos() > 0) {
+            synchronized (this) {
+                nodeMaxOffsetNanos = a.getMaxOffsetNanos();
+            }
+        }
         return observe(Timestamp.fromProto(a.getNow()));
+    }
+
+    /**
+     * The cluster's maximum clock offset as its nodes enforce it, else {@code fallbackNanos} (the
+     * setting) until a node said: the nodes' value bounds the real offsets, so a window or a
+     * commit-wait sized by it is exactly as wide as needed.
+     */
+    synchronized long maxOffsetNanos(long fallbackNanos) {
+        return nodeMaxOffsetNanos > 0 ? nodeMaxOffsetNanos : fallbackNanos;
     }
 
     /** Absorbs a node's reading; returns the highest seen. */

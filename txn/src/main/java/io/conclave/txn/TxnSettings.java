@@ -71,7 +71,10 @@ public final class TxnSettings {
         return heartbeatInterval;
     }
 
-    /** The cluster's maximum clock offset: the width of a transaction's uncertainty window. */
+    /**
+     * The cluster's maximum clock offset (the width of a transaction's uncertainty window and of a
+     * one-phase commit's commit-wait) until a node reports its {@code --max-offset}, which then wins.
+     */
     public Duration maxOffset() {
         return maxOffset;
     }

@@ -31,6 +31,8 @@
  *   absorb read timestamps into their clocks, so such pushes crept ahead until nodes refused
  *   the reads (CLOCK_OFFSET). Intents live only while their writer commits, so the wait is
  *   short; once committed, the value restarts the read above it like any uncertain value.</li>
+ *   <li><b>The max offset</b> is the nodes' ({@code AdminResponse.max_offset_nanos} of the clock
+ *   reading) once one answered, else {@link io.conclave.txn.TxnSettings#maxOffset()}.</li>
  *   <li><b>A retry waits for the clock</b> to pass the timestamp its predecessor was pushed to,
  *   then starts there: starting at the clock it would read below the same value and fail again.</li>
  *   <li><b>Observed timestamps.</b> The first clock reading each node sends this transaction is

@@ -186,7 +186,7 @@ final class SimCluster {
                 if (!request.hasNow()) return CompletableFuture.completedFuture(error(ErrorResponse.Code.BAD_REQUEST,
                         "the simulation serves only clock readings"));
                 return CompletableFuture.completedFuture(RangeReply.newBuilder().setAdminResponse(AdminResponse.newBuilder()
-                        .setNodeId(node).setNow(nodes.get(node).now().toProto())).build());
+                        .setNodeId(node).setNow(nodes.get(node).now().toProto()).setMaxOffsetNanos(MAX_OFFSET_NANOS)).build());
             }
 
             @Override

@@ -628,6 +628,21 @@ class TxnSimTest {
     }
 
     @Test
+    void theNodesMaxOffsetSizesTheWindowOverTheSetting() {
+        SimCluster sim = cluster(3);
+        simulate(sim, () -> {
+            TxnClient c = sim.client("c", TxnSettings.builder().maxOffset(java.time.Duration.ofSeconds(1)).build());
+            Txn t = c.begin();
+            assertEquals(SimCluster.MAX_OFFSET_NANOS,
+                    t.stats().uncertaintyLimit().wallNanos() - t.readTimestamp().wallNanos());
+            t.put(b("a"), b("1"));
+            CommitResult r = t.commit();
+            assertTrue(r.onePhase());
+            assertTrue(r.commitWaitNanos() <= SimCluster.MAX_OFFSET_NANOS + 1, "waited " + r.commitWaitNanos());
+        });
+    }
+
+    @Test
     void keysAndValuesAreCheckedWhenWritten() {
         SimCluster sim = cluster(1);
         simulate(sim, () -> {
