@@ -2,7 +2,9 @@ package io.conclave.bench.txn;
 
 import io.conclave.range.Keys;
 import io.conclave.range.client.KeyValue;
+import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.txn.Txn;
 import io.conclave.txn.TxnClient;
@@ -31,6 +33,8 @@ final class TxnBench {
     static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(120);
     static final int VALUE_BYTES = 64;
     static final int LOAD_BATCH = 500;
+    /** How often a load batch is put again after an unsure answer before the benchmark gives up. */
+    static final int LOAD_ATTEMPTS = 5;
 
     enum Scenario {
         /** Read one key, write another key of the same range: one range, a one-phase commit. */
@@ -80,11 +84,28 @@ final class TxnBench {
         for (int i = 0; i < keyCount; i++) {
             batch.add(new KeyValue(keys.get(i), value(i, 0)));
             if (batch.size() == LOAD_BATCH || i == keyCount - 1) {
-                client.putAll(batch);
+                putAllAgainIfUnsure(client, batch);
                 batch.clear();
             }
         }
         return new TxnBench(keys, ranges.size());
+    }
+
+    /**
+     * Puts the batch, and puts it again when the answer was lost (AMBIGUOUS_RESULT, TIMEOUT): safe
+     * because the loader is the keys' only writer and writes the same values again.
+     */
+    private static void putAllAgainIfUnsure(RangeClient client, List<KeyValue> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.putAll(batch);
+                return;
+            } catch (KvException e) {
+                boolean unsure = e.code() == ErrorResponse.Code.AMBIGUOUS_RESULT || e.code() == ErrorResponse.Code.TIMEOUT;
+                if (!unsure || attempt >= LOAD_ATTEMPTS) throw e;
+                System.out.println("load: putting a batch again after: " + e.getMessage());
+            }
+        }
     }
 
     int rangeCount() {
