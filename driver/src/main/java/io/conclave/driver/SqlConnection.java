@@ -1,0 +1,210 @@
+package io.conclave.driver;
+
+import io.conclave.driver.proto.ClientMessage;
+import io.conclave.driver.proto.Execute;
+import io.conclave.driver.proto.Result;
+import io.conclave.driver.proto.ServerMessage;
+import io.conclave.driver.proto.StartSession;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One blocking protocol session with one node: connect, then one statement at a time. Not
+ * thread-safe. Once an I/O error or a protocol error has happened the connection is broken
+ * ({@link #isBroken()}) and every later call fails at once: the outcome of the statement in flight
+ * is unknown, so nothing is retried here.
+ */
+public final class SqlConnection implements AutoCloseable {
+    /** Connection settings; each limit validated here, with its unit in its name. */
+    public record Settings(int connectTimeoutMillis, int socketTimeoutMillis, int maxFrameBytes) {
+        /**
+         * Defaults: 5 s to connect (a dead host must not hold up failover for long); 0 (no
+         * limit) for reads, since a statement may legitimately run long and the server has its
+         * own statement_timeout; the protocol's default frame limit.
+         */
+        public static final Settings DEFAULTS = new Settings(5_000, 0, SqlProtocol.DEFAULT_MAX_FRAME_BYTES);
+
+        public Settings {
+            if (connectTimeoutMillis <= 0) throw new IllegalArgumentException("connect timeout must be > 0 ms");
+            if (socketTimeoutMillis < 0) throw new IllegalArgumentException("socket timeout must be >= 0 ms (0: none)");
+            if (maxFrameBytes < 1024) throw new IllegalArgumentException("max frame bytes must be >= 1024");
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final Settings settings;
+    private final ConclaveUrl.HostPort address;
+    private final long nodeId;
+    private boolean broken;
+    private boolean inTransaction;
+
+    private SqlConnection(Socket socket, Settings settings, ConclaveUrl.HostPort address) throws IOException {
+        this.socket = socket;
+        this.settings = settings;
+        this.address = address;
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        this.out = new BufferedOutputStream(socket.getOutputStream());
+        this.nodeId = 0;
+    }
+
+    private SqlConnection(SqlConnection handshaking, long nodeId) {
+        this.socket = handshaking.socket;
+        this.settings = handshaking.settings;
+        this.address = handshaking.address;
+        this.in = handshaking.in;
+        this.out = handshaking.out;
+        this.nodeId = nodeId;
+    }
+
+    /**
+     * Connects to the first of {@code hosts} that accepts and starts a session there with
+     * {@code options} (commit_wait, application_name; user). Hosts that refuse, time out or fail
+     * the handshake are skipped; if none works the error names each host's failure (08001).
+     * A server-side refusal of the options themselves (a bad commit_wait) is not failed over.
+     */
+    public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings)
+            throws SQLException {
+        List<String> failures = new ArrayList<>();
+        for (ConclaveUrl.HostPort host : hosts) {
+            try {
+                return connectOne(host, options, settings);
+            } catch (IOException e) {
+                failures.add(host + ": " + describe(e));
+            }
+        }
+        throw Errors.connectionFailed("cannot reach any Conclave node (" + String.join("; ", failures) + ")");
+    }
+
+    private static SqlConnection connectOne(ConclaveUrl.HostPort host, Map<String, String> options, Settings settings)
+            throws IOException, SQLException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host.host(), host.port()), settings.connectTimeoutMillis());
+            // The handshake answers quickly or not at all: bound it by the connect timeout.
+            socket.setSoTimeout(settings.connectTimeoutMillis());
+            SqlConnection c = new SqlConnection(socket, settings, host);
+            c.out.write(SqlProtocol.preamble());
+            StartSession.Builder start = StartSession.newBuilder().setUser(options.getOrDefault("user", ""));
+            options.forEach((k, v) -> {
+                if (!k.equals("user") && !k.equals("password")) start.putOptions(k, v);
+            });
+            c.send(ClientMessage.newBuilder().setStartSession(start).build());
+            ServerMessage reply = c.receive();
+            if (reply.hasError()) {
+                socket.close();
+                throw Errors.fromServer(reply.getError().getSqlstate(), reply.getError().getMessage());
+            }
+            if (!reply.hasSessionStarted()) {
+                throw new SqlProtocol.ProtocolException("expected SessionStarted, got " + reply.getBodyCase());
+            }
+            socket.setSoTimeout(settings.socketTimeoutMillis());
+            return new SqlConnection(c, reply.getSessionStarted().getNodeId());
+        } catch (IOException | RuntimeException | SQLException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one statement and returns its result. A SQL error is an {@link SQLException} with the
+     * server's SQLSTATE and leaves the connection usable; a lost connection is 08006 and breaks it.
+     */
+    public Result execute(String sql) throws SQLException {
+        if (broken) throw Errors.connectionBroken("connection to " + address + " is broken");
+        try {
+            send(ClientMessage.newBuilder().setExecute(Execute.newBuilder().setSql(sql)).build());
+            ServerMessage reply = receive();
+            return switch (reply.getBodyCase()) {
+                case RESULT -> {
+                    inTransaction = reply.getResult().getInTransaction();
+                    yield reply.getResult();
+                }
+                case ERROR -> {
+                    inTransaction = reply.getError().getInTransaction();
+                    throw Errors.fromServer(reply.getError().getSqlstate(), reply.getError().getMessage());
+                }
+                default -> throw new SqlProtocol.ProtocolException("unexpected reply " + reply.getBodyCase());
+            };
+        } catch (SocketTimeoutException e) {
+            broken = true;
+            closeQuietly();
+            throw Errors.connectionBroken("no answer from " + address + " within " + settings.socketTimeoutMillis()
+                    + " ms; the statement's outcome is unknown");
+        } catch (IOException e) {
+            broken = true;
+            closeQuietly();
+            throw Errors.connectionBroken("lost the connection to " + address + " (" + describe(e)
+                    + "); the statement's outcome is unknown");
+        }
+    }
+
+    private void send(ClientMessage message) throws IOException {
+        SqlProtocol.writeFrame(out, message, settings.maxFrameBytes());
+    }
+
+    private ServerMessage receive() throws IOException {
+        return ServerMessage.parseFrom(SqlProtocol.readFrame(in, settings.maxFrameBytes()));
+    }
+
+    /** The node this session runs on (the coordinator of its transactions). */
+    public long nodeId() {
+        return nodeId;
+    }
+
+    public ConclaveUrl.HostPort address() {
+        return address;
+    }
+
+    /** Whether the server reported an open explicit transaction after the last statement. */
+    public boolean inTransaction() {
+        return inTransaction;
+    }
+
+    public boolean isBroken() {
+        return broken || socket.isClosed();
+    }
+
+    /** Sets the read timeout of later statements (0: none). */
+    public void setSocketTimeoutMillis(int millis) throws SQLException {
+        try {
+            socket.setSoTimeout(millis);
+        } catch (IOException e) {
+            throw Errors.connectionBroken("cannot set the socket timeout: " + describe(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        broken = true;
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,34 @@
+/**
+ * Conclave's client side: the SQL client protocol ({@code sql.proto}, {@link io.conclave.driver.SqlProtocol})
+ * and the JDBC driver ({@code jdbc:conclave://HOST:PORT[,HOST:PORT...][?commit_wait=on]}). Depends
+ * only on protobuf-java, so any application can put it on its class path.
+ *
+ * <h2>Shape</h2>
+ * {@link io.conclave.driver.SqlConnection} is one blocking session with one node over a plain
+ * socket: preamble, StartSession, then one Execute and one reply at a time. The JDBC classes sit on
+ * it; every JDBC method the driver does not implement is in a generated {@code Unsupported*} base
+ * class and throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a guess.
+ * Parameters of a {@link java.sql.PreparedStatement} are substituted on the client
+ * ({@link io.conclave.driver.SqlLiterals}); the server only ever sees complete SQL text.
+ *
+ * <h2>Transactions and failover</h2>
+ * Autocommit on: each statement is an implicit transaction the server retries on 40001 itself.
+ * Autocommit off: the driver sends BEGIN before the first statement; a 40001 then reaches the
+ * application, which must rerun the transaction. The node a session talks to coordinates its
+ * transactions. If it is lost, the statement in flight fails with 08006 and is not re-sent (a
+ * write may or may not have committed), and the next statement connects to the first listed node
+ * that answers.
+ *
+ * <h2>Hazards</h2>
+ * <ul>
+ *   <li>Results are read whole: a result larger than the frame limit (16 MiB) fails on the server
+ *       with 54000 instead of streaming; use LIMIT and key ranges for big reads.</li>
+ *   <li>Parameter substitution is the only defence against injection through parameters: strings
+ *       are always quoted with quotes doubled (Conclave strings have no backslash escapes), negative
+ *       numbers are parenthesised so {@code a -?} cannot become a {@code --} comment, and bytes are
+ *       hex literals. Any new literal form must keep that property and get a test.</li>
+ *   <li>{@code setQueryTimeout} and {@code setReadOnly} are recorded but not enforced; the server's
+ *       limit is {@code SET statement_timeout}.</li>
+ * </ul>
+ */
+package io.conclave.driver;
