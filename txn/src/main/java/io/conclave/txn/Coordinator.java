@@ -210,7 +210,7 @@ final class Coordinator {
             for (int piece = 0; piece < MAX_OP_ATTEMPTS; piece++) {
                 if (Keys.compare(cursor, end) >= 0 || out.size() >= limit) return out;
                 final byte[] from = cursor;
-                int want = Math.min(SCAN_PAGE_ROWS, limit - out.size() + writes.deletesIn(from, end));
+                int want = (int) Math.min(SCAN_PAGE_ROWS, (long) limit - out.size() + writes.deletesIn(from, end));
                 RoutedResponse r = read(from, "scan [" + Keys.pretty(from) + ", " + Keys.pretty(end) + ")",
                         (d, node) -> KvRequest.newBuilder().setTxnScan(TxnScan.newBuilder()
                                 .setStartKey(ByteString.copyFrom(from))

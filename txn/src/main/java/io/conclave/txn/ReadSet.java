@@ -28,6 +28,14 @@ final class ReadSet {
 
     void addSpan(byte[] start, byte[] end) {
         if (Keys.compare(start, end) >= 0) return;
+        if (!spans.isEmpty()) {
+            byte[][] last = spans.get(spans.size() - 1);
+            // The pieces of one scan arrive in order, each starting where the last ended.
+            if (Keys.compare(last[1], start) == 0) {
+                last[1] = end.clone();
+                return;
+            }
+        }
         checkRoom();
         spans.add(new byte[][] {start.clone(), end.clone()});
     }

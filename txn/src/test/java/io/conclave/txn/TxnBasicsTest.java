@@ -59,6 +59,9 @@ class TxnBasicsTest {
         r.addKey(b("a"));
         r.addSpan(b("c"), b("b"));
         r.addSpan(b("b"), b("c"));
+        r.addSpan(b("c"), b("d"));
+        assertEquals(1, r.spans().size(), "a scan's next piece extends its span");
+        assertEquals("d", new String(r.spans().get(0)[1], StandardCharsets.UTF_8));
         assertThrows(TxnException.class, () -> r.addKey(b("z")));
         assertEquals(1, r.keys().size());
         assertEquals(1, r.spans().size());

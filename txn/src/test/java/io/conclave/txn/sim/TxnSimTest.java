@@ -129,6 +129,7 @@ class TxnSimTest {
                 for (KeyValue kv : rows) seen.add(s(kv.key()) + "=" + s(kv.value()));
                 assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), seen);
                 assertEquals(List.of("a=x", "c=2"), names(t.scan(b("a"), b("z"), 2)));
+                assertEquals(5, t.scan(b("a"), b("z"), Integer.MAX_VALUE).size(), "no overflow");
                 t.commit();
                 Txn r = c.begin();
                 assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), names(r.scan(b("a"), b("z"), 100)));
