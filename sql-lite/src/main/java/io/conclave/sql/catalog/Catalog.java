@@ -66,7 +66,7 @@ public final class Catalog {
             TableDescriptor table = DescriptorCodec.decode(row.value());
             tables.put(table.name(), table);
         }
-        return Map.copyOf(tables);
+        return java.util.Collections.unmodifiableMap(tables);
     }
 
     // ---- stored forms ----

@@ -18,13 +18,21 @@ import java.util.function.LongFunction;
 public final class CatalogView {
     private final SqlTxn txn;
     private final long loadedVersion;
-    private final Map<String, TableDescriptor> tables;
+    /** The loaded (immutable, possibly shared) map until the first change, then a private copy. */
+    private Map<String, TableDescriptor> tables;
     private boolean changed;
 
     CatalogView(Catalog catalog, SqlTxn txn, long version, Map<String, TableDescriptor> tables) {
         this.txn = txn;
         this.loadedVersion = version;
-        this.tables = new TreeMap<>(tables);
+        this.tables = tables;
+    }
+
+    private Map<String, TableDescriptor> writable() {
+        if (!(tables instanceof TreeMap)) {
+            tables = new TreeMap<>(tables);
+        }
+        return tables;
     }
 
     /** The version this view was loaded at (plus its own changes). */
@@ -50,8 +58,11 @@ public final class CatalogView {
         return table;
     }
 
+    /** Every table, by name. */
     public List<TableDescriptor> tables() {
-        return new ArrayList<>(tables.values());
+        List<TableDescriptor> out = new ArrayList<>(tables.values());
+        out.sort(java.util.Comparator.comparing(TableDescriptor::name));
+        return out;
     }
 
     /** Allocates a table id, builds the descriptor with it and stores it. */
@@ -70,7 +81,7 @@ public final class CatalogView {
         Invariants.check(table.id() == next && table.name().equals(name),
                 "built descriptor %s/%s, expected %s/%s", table.id(), table.name(), next, name);
         Catalog.write(txn, table);
-        tables.put(name, table);
+        writable().put(name, table);
         bumpVersion();
         return table;
     }
@@ -80,7 +91,7 @@ public final class CatalogView {
         TableDescriptor old = table(table.name());
         Invariants.check(old.id() == table.id(), "update of %s changes its id", table.name());
         Catalog.write(txn, table);
-        tables.put(table.name(), table);
+        writable().put(table.name(), table);
         bumpVersion();
     }
 
@@ -92,7 +103,7 @@ public final class CatalogView {
     public void dropTable(TableDescriptor table) {
         txn.delete(Catalog.descriptorKey(table.id()));
         txn.delete(Catalog.namespaceKey(table.name()));
-        tables.remove(table.name());
+        writable().remove(table.name());
         bumpVersion();
     }
 
