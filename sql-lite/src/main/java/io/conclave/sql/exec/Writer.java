@@ -69,6 +69,7 @@ final class Writer {
         BoundExpr conflictWhere = null;
         List<int[]> updatePositions = new ArrayList<>();
         List<BoundExpr> updateValues = new ArrayList<>();
+        String arbiter = arbiter(table, onConflict);
         if (onConflict != null && !onConflict.doNothing()) {
             Scope withExcluded = tableScope.concat(QueryPlanner.tableScope(table, "excluded"));
             bindAssignments(table, onConflict.updates(), withExcluded, updatePositions, updateValues);
@@ -103,6 +104,9 @@ final class Writer {
                 count++;
                 continue;
             }
+            if (arbiter != null && !arbiter.equals(conflict.constraint())) {
+                throw uniqueViolation(table, conflict.constraint(), row);
+            }
             if (insert.upsert()) {
                 if (!conflict.constraint().equals(table.primaryIndex().name())) {
                     throw uniqueViolation(table, conflict.constraint(), row);
@@ -131,6 +135,28 @@ final class Writer {
             }
         }
         return returning.result(count, "INSERT 0 " + count);
+    }
+
+    /**
+     * The constraint an ON CONFLICT (columns) names: the primary key or a unique index on exactly
+     * those columns (42P10 if none). Conflicts on other constraints still fail with 23505. Null
+     * when no columns are given: then any conflict is handled.
+     */
+    private static String arbiter(TableDescriptor table, Statement.OnConflict onConflict) {
+        if (onConflict == null || onConflict.target().isEmpty()) {
+            return null;
+        }
+        Set<Integer> target = new HashSet<>();
+        for (String name : onConflict.target()) {
+            target.add(table.columns().get(table.requirePosition(name)).id());
+        }
+        for (var index : table.allIndexes()) {
+            if (index.unique() && new HashSet<>(index.columnIds()).equals(target)) {
+                return index.name();
+            }
+        }
+        throw new SqlException(SqlState.INVALID_COLUMN_REFERENCE,
+                "there is no unique constraint matching the ON CONFLICT specification " + onConflict.target());
     }
 
     private int[] targetPositions(TableDescriptor table, List<String> names) {
