@@ -92,7 +92,13 @@ public final class Session implements AutoCloseable {
             if (explicit != null) {
                 throw new SqlException(SqlState.ACTIVE_TRANSACTION, "there is already a transaction in progress");
             }
-            explicit = kvCall(() -> engine.kv().begin());
+            SqlTxn txn = kvCall(() -> engine.kv().begin());
+            boolean wait = commitWait();
+            kvCall(() -> {
+                txn.setCommitWait(wait);
+                return null;
+            });
+            explicit = txn;
             explicitChangedCatalog = false;
             return Result.tagOnly("BEGIN");
         }

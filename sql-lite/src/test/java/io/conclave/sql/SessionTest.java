@@ -141,6 +141,22 @@ class SessionTest {
     }
 
     @Test
+    void commitWaitSettingReachesEveryTransaction() {
+        Session s = engine.openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        s.execute("SET commit_wait = on");
+        assertEquals("on", s.settings().get("commit_wait"));
+        s.execute("INSERT INTO t VALUES (1)");
+        s.execute("BEGIN");
+        s.execute("INSERT INTO t VALUES (2)");
+        s.execute("COMMIT");
+        assertEquals(2, kv.commitsWithCommitWait());
+        s.execute("SET commit_wait = off");
+        s.execute("INSERT INTO t VALUES (3)");
+        assertEquals(2, kv.commitsWithCommitWait());
+    }
+
+    @Test
     void adminIsOptional() {
         Session s = new SqlEngine(kv, null).openSession();
         s.execute("CREATE TABLE t (k INT PRIMARY KEY)");

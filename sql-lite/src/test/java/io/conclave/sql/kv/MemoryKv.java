@@ -21,6 +21,7 @@ public final class MemoryKv implements SqlKv {
     private final TreeMap<byte[], TreeMap<Timestamp, byte[]>> versions = new TreeMap<>(Arrays::compareUnsigned);
     private long clockMicros = 1_764_000_000_000_000L;
     private int failNextCommits;
+    private int commitsWithCommitWait;
 
     @Override
     public synchronized SqlTxn begin() {
@@ -35,6 +36,11 @@ public final class MemoryKv implements SqlKv {
     @Override
     public synchronized Timestamp now() {
         return tick();
+    }
+
+    /** How many commits so far ran with commit-wait on. */
+    public synchronized int commitsWithCommitWait() {
+        return commitsWithCommitWait;
     }
 
     /** Makes the next {@code n} commits fail with a retry error (to test retries). */
@@ -84,6 +90,7 @@ public final class MemoryKv implements SqlKv {
         private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
         private final List<byte[][]> reads = new ArrayList<>();
         private boolean finished;
+        private boolean commitWait;
         private int requests;
 
         MemoryTxn(Timestamp start, boolean readOnly) {
@@ -175,6 +182,9 @@ public final class MemoryKv implements SqlKv {
                     }
                 }
                 Timestamp commitTs = tick();
+                if (commitWait) {
+                    commitsWithCommitWait++;
+                }
                 for (Map.Entry<byte[], byte[]> w : writes.entrySet()) {
                     versions.computeIfAbsent(w.getKey(), k -> new TreeMap<>()).put(commitTs, w.getValue());
                 }
@@ -194,6 +204,7 @@ public final class MemoryKv implements SqlKv {
 
         @Override
         public void setCommitWait(boolean commitWait) {
+            this.commitWait = commitWait;
         }
 
         @Override
