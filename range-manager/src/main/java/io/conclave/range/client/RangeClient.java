@@ -61,6 +61,8 @@ public final class RangeClient implements AutoCloseable {
     private final RangeCache cache = new RangeCache();
     private final Sender sender;
     private final ExecutorService parallel;
+    /** Where {@link #now()} starts: the node that answered last. */
+    private final AtomicInteger nowCursor = new AtomicInteger();
 
     /** A client over {@code dialer}; {@code seedHostPorts} are nodes to start from. No I/O yet. */
     public RangeClient(NodeDialer dialer, List<String> seedHostPorts, RangeClientSettings settings) {
@@ -300,13 +302,18 @@ public final class RangeClient implements AutoCloseable {
         AdminRequest req = AdminRequest.newBuilder().setNow(io.conclave.range.rpc.NowRequest.getDefaultInstance())
                 .build();
         String lastProblem = "no node known";
+        int first = nowCursor.get();
         for (int attempt = 0; attempt < Sender.MAX_ATTEMPTS && !deadline.expired(time); attempt++) {
             java.util.LinkedHashSet<String> nodes = new java.util.LinkedHashSet<>(seeds);
             nodes.addAll(cache.knownAddresses());
             List<String> order = new ArrayList<>(nodes);
-            String target = order.get(Math.floorMod(attempt, order.size()));
+            int index = Math.floorMod(first + attempt, order.size());
+            String target = order.get(index);
             try {
-                return sender.adminOnce(target, req, deadline);
+                AdminResponse answer = sender.adminOnce(target, req, deadline);
+                // Start there next time: a dead first seed must not cost every transaction a timeout.
+                nowCursor.set(index);
+                return answer;
             } catch (KvException e) {
                 lastProblem = e.getMessage();
                 if (attempt % order.size() == order.size() - 1) sender.pause(attempt / order.size(), deadline);

@@ -37,8 +37,13 @@ class TxnRoutingTest {
         @Override
         public CompletableFuture<RangeReply> sendAdmin(String hostPort, AdminRequest request) {
             if (request.hasNow()) {
+                long node = FakeCluster.nodeOf(hostPort);
+                cluster.log.add("n" + node + " now");
+                if (cluster.down.getOrDefault(node, false)) {
+                    return CompletableFuture.failedFuture(new NotSentException("connection refused: " + hostPort, null));
+                }
                 return CompletableFuture.completedFuture(RangeReply.newBuilder().setAdminResponse(AdminResponse.newBuilder()
-                        .setNodeId(FakeCluster.nodeOf(hostPort))).build());
+                        .setNodeId(node)).build());
             }
             return cluster.sendAdmin(hostPort, request);
         }
@@ -90,6 +95,18 @@ class TxnRoutingTest {
             }, false));
             assertTrue(cluster.log.subList(sizeBefore, cluster.log.size()).stream().noneMatch(l -> l.endsWith("r2")),
                     "nothing was sent to the range: " + cluster.log);
+        }
+    }
+
+    @Test
+    void nowStartsAtTheNodeThatAnsweredLast() {
+        cluster.down.put(2L, true);
+        try (RangeClient c = new RangeClient(dialer, List.of(FakeCluster.addr(2), FakeCluster.addr(3)),
+                RangeClientSettings.defaults(), time, 7)) {
+            assertEquals(3, c.now().getNodeId());
+            int before = cluster.log.size();
+            assertEquals(3, c.now().getNodeId());
+            assertEquals(before + 1, cluster.log.size(), "no attempt at the dead node first");
         }
     }
 
