@@ -72,6 +72,10 @@ public final class Session implements AutoCloseable {
         try {
             return dispatch(statement);
         } catch (SqlException e) {
+            // As in PostgreSQL, any error inside BEGIN aborts it; a second BEGIN is only refused.
+            if (explicit != null && !e.sqlState().equals(SqlState.ACTIVE_TRANSACTION)) {
+                aborted = true;
+            }
             throw e;
         } catch (RuntimeException bug) {
             abortExplicit();
