@@ -1,6 +1,7 @@
 package io.conclave.txn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,6 +98,33 @@ class TxnBasicsTest {
                 bigger[k]++;
                 assertTrue(io.conclave.range.Keys.compare(bigger, end) >= 0, "the next key up is not below the bound");
             }
+        }
+    }
+
+    @Test
+    void theSystemRuntimeRunsTasksInOrderPeriodicallyAndInTheBackground() throws Exception {
+        try (TxnRuntime rt = TxnRuntime.system(5)) {
+            List<java.util.function.Supplier<Integer>> tasks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                tasks.add(() -> n * n);
+            }
+            assertEquals(List.of(0, 1, 4, 9, 16, 25, 36, 49), rt.all(tasks));
+            assertThrows(IllegalStateException.class, () -> rt.all(List.of(() -> 1, () -> {
+                throw new IllegalStateException("second");
+            })));
+            java.util.concurrent.CountDownLatch beats = new java.util.concurrent.CountDownLatch(3);
+            AutoCloseable h = rt.every(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5), beats::countDown);
+            assertTrue(beats.await(5, java.util.concurrent.TimeUnit.SECONDS), "heartbeats ran");
+            h.close();
+            java.util.concurrent.CountDownLatch async = new java.util.concurrent.CountDownLatch(1);
+            rt.async(async::countDown);
+            assertTrue(async.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            byte[] a = new byte[16];
+            byte[] b = new byte[16];
+            rt.randomBytes(a);
+            rt.randomBytes(b);
+            assertFalse(java.util.Arrays.equals(a, b));
         }
     }
 
