@@ -2,21 +2,15 @@ package io.conclave.tests.txn;
 
 import static io.conclave.tests.txn.TxnTests.keyIn;
 import static io.conclave.tests.txn.TxnTests.longBytes;
-import static io.conclave.tests.txn.TxnTests.parseLong;
-import static io.conclave.tests.txn.TxnTests.text;
-import static io.conclave.tests.txn.TxnTests.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
-import io.conclave.tests.check.History;
-import io.conclave.tests.check.HistoryRecorder;
 import io.conclave.tests.check.ListAppendChecker;
 import io.conclave.txn.Txn;
 import io.conclave.txn.TxnClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,13 +18,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +50,6 @@ final class SerializabilityProcessTest {
 
     static final int APPEND_THREADS = 6;
     static final int APPEND_KEYS = 6;
-    static final int MAX_MICRO_OPS = 4;
     static final int MAX_TXNS_PER_THREAD = 60;
     static final long APPEND_MILLIS = 20_000;
 
@@ -251,11 +242,7 @@ final class SerializabilityProcessTest {
     void listAppendHistoryHasNoDependencyCycle() throws Exception {
         List<byte[]> keys = new ArrayList<>();
         for (int k = 0; k < APPEND_KEYS; k++) keys.add(keyIn(ranges.get(k % INITIAL_RANGES), "/append/k" + k));
-        HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
-        AtomicLong nextElement = new AtomicLong(1);
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicInteger unknown = new AtomicInteger();
+        ListAppendWorkload workload = new ListAppendWorkload(keys, APPEND_THREADS);
         AtomicReference<Throwable> crash = new AtomicReference<>();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPEND_MILLIS);
         List<Thread> threads = new ArrayList<>();
@@ -265,31 +252,7 @@ final class SerializabilityProcessTest {
             SplittableRandom random = new SplittableRandom(seed * 17 + t);
             threads.add(new Thread(() -> {
                 try {
-                    int process = worker;
-                    for (int i = 0; i < MAX_TXNS_PER_THREAD && System.nanoTime() < end; i++) {
-                        List<Object[]> ops = new ArrayList<>();
-                        int n = random.nextInt(1, MAX_MICRO_OPS + 1);
-                        for (int j = 0; j < n; j++) {
-                            int k = random.nextInt(APPEND_KEYS);
-                            ops.add(random.nextBoolean() ? new Object[] {"append", k, nextElement.getAndIncrement()}
-                                    : new Object[] {"r", k, null});
-                        }
-                        HistoryRecorder.Handle h = recorder.invoke(process, "txn", microOps(ops, null));
-                        try {
-                            List<List<Long>> reads = client.run(txn -> runMicroOps(txn, keys, ops));
-                            recorder.ok(h, microOps(ops, reads));
-                            ok.incrementAndGet();
-                        } catch (RuntimeException e) {
-                            if (TxnTests.outcomeOf(e) == TxnTests.Outcome.NOT_COMMITTED) {
-                                recorder.fail(h, e);
-                                failed.incrementAndGet();
-                            } else {
-                                recorder.info(h, e);
-                                unknown.incrementAndGet();
-                                process += APPEND_THREADS;
-                            }
-                        }
-                    }
+                    workload.work(worker, client, random, end, MAX_TXNS_PER_THREAD);
                 } catch (Throwable e) {
                     crash.compareAndSet(null, e);
                 }
@@ -298,65 +261,13 @@ final class SerializabilityProcessTest {
         threads.forEach(Thread::start);
         for (Thread t : threads) t.join(APPEND_MILLIS + 60_000);
         if (crash.get() != null) fail("an appending thread crashed; " + TxnTests.replay(seed), crash.get());
-        String context = "ok=" + ok + " failed=" + failed + " unknown=" + unknown + "; " + TxnTests.replay(seed);
+        String context = workload.counts() + "; " + TxnTests.replay(seed);
         System.out.println("[list-append] " + context);
-        History history = recorder.history();
-        ListAppendChecker.Result result = ListAppendChecker.check(history, ListAppendChecker.Options.strictSerializable());
+        ListAppendChecker.Result result = workload.check("list-append-txn", seed);
         System.out.println("[list-append] checker: " + (result.isValid() ? "VALID" : "INVALID " + result.counts()) + ", "
                 + result.txnsChecked() + " txns");
-        if (!result.isValid()) {
-            Path file = Path.of("target", "list-append-txn-history-" + seed + ".txt");
-            Files.createDirectories(file.getParent());
-            history.write(file);
-            fail(result + "\nhistory written to " + file.toAbsolutePath() + "; " + context);
-        }
-        assertTrue(ok.get() >= 30, () -> "too few transactions committed; " + context);
-    }
-
-    /** Runs the micro-ops in {@code txn}; returns, per micro-op, the list read (null for an append). */
-    private static List<List<Long>> runMicroOps(Txn txn, List<byte[]> keys, List<Object[]> ops) {
-        List<List<Long>> reads = new ArrayList<>();
-        for (Object[] op : ops) {
-            byte[] key = keys.get((Integer) op[1]);
-            List<Long> list = parseList(txn.get(key));
-            if (op[0].equals("append")) {
-                long element = (Long) op[2];
-                String old = list.isEmpty() ? "" : joined(list) + ",";
-                txn.put(key, utf8(old + element));
-                reads.add(null);
-            } else {
-                reads.add(list);
-            }
-        }
-        return reads;
-    }
-
-    private static List<Long> parseList(Optional<byte[]> value) {
-        List<Long> out = new ArrayList<>();
-        if (value.isEmpty() || value.get().length == 0) return out;
-        for (String s : text(value.get()).split(",")) out.add(Long.parseLong(s));
-        return out;
-    }
-
-    private static String joined(List<Long> list) {
-        StringBuilder sb = new StringBuilder();
-        for (Long e : list) {
-            if (sb.length() > 0) sb.append(',');
-            sb.append(e);
-        }
-        return sb.toString();
-    }
-
-    /** The history value: {@code [append k v]} / {@code [r k list-or-nil]} per micro-op. */
-    private static List<Object> microOps(List<Object[]> ops, List<List<Long>> reads) {
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < ops.size(); i++) {
-            Object[] op = ops.get(i);
-            String key = "k" + op[1];
-            if (op[0].equals("append")) out.add(List.of("append", key, op[2]));
-            else out.add(Arrays.asList("r", key, reads == null ? null : reads.get(i)));
-        }
-        return out;
+        if (!result.isValid()) fail(result + "\n" + context);
+        assertTrue(workload.ok.get() >= 30, () -> "too few transactions committed; " + context);
     }
 
     private <T extends AutoCloseable> T track(T closeable) {

@@ -1,0 +1,116 @@
+package io.conclave.tests.txn;
+
+import static io.conclave.tests.txn.TxnTests.keyIn;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.check.ListAppendChecker;
+import io.conclave.txn.TxnClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The list-append workload while the nemesis kills and restarts nodes (the clients' first contact
+ * first) and moves leases: intents left by a coordinator whose node died, records that expire,
+ * pushes across a restarted leaseholder. The history must still have no G0, G1a, G1b, G1c,
+ * G-single or G2 (real-time edges included). Replay a schedule with {@code -Dtxn.seed=N}.
+ */
+final class ListAppendFaultsProcessTest {
+    static final int INITIAL_RANGES = 4;
+    static final int KEYS = 8;
+    static final int THREADS = 8;
+    static final int TXN_CLIENTS = 4;
+    static final int MAX_TXNS_PER_THREAD = 400;
+    static final long LOAD_MILLIS = 35_000;
+    static final long QUIET_MILLIS = 10_000;
+    static final int MAX_KILLS = 2;
+
+    private TxnCluster cluster;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void listAppendHistoryHasNoDependencyCycleAcrossKillsAndLeaseMoves(@TempDir Path dir) throws Exception {
+        long seed = TxnTests.seed();
+        System.out.println("[list-append-faults] " + TxnTests.replay(seed));
+        cluster = new TxnCluster(dir, "list-append-faults", 3,
+                List.of("--initial-ranges", Integer.toString(INITIAL_RANGES)), Map.of());
+        cluster.startAll();
+        RangeClient admin = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed));
+        List<RangeDescriptor> ranges = TxnTests.userRanges(admin);
+        List<byte[]> keys = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) keys.add(keyIn(ranges.get(k % ranges.size()), "/append-faults/k" + k));
+        List<TxnClient> clients = new ArrayList<>();
+        for (int c = 0; c < TXN_CLIENTS; c++) {
+            RangeClient rc = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed + 1 + c));
+            clients.add(track(new TxnClient(rc, TxnTests.settings(true))));
+        }
+        // Warm every range's lease so the first kill hits serving leaseholders.
+        clients.get(0).run(txn -> {
+            keys.forEach(txn::get);
+            return null;
+        });
+
+        ListAppendWorkload workload = new ListAppendWorkload(keys, THREADS);
+        long start = System.nanoTime();
+        long end = start + TimeUnit.MILLISECONDS.toNanos(LOAD_MILLIS);
+        AtomicReference<Throwable> crash = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int worker = t;
+            TxnClient client = clients.get(t % TXN_CLIENTS);
+            SplittableRandom random = new SplittableRandom(seed * 13 + t);
+            threads.add(new Thread(() -> {
+                try {
+                    workload.work(worker, client, random, end, MAX_TXNS_PER_THREAD);
+                } catch (Throwable e) {
+                    crash.compareAndSet(null, e);
+                }
+            }, "append-" + t));
+        }
+        TxnNemesis nemesis = new TxnNemesis(cluster, admin, ranges, new SplittableRandom(seed ^ 0xfa17), start,
+                end - TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS), MAX_KILLS, 1);
+        Thread nemesisThread = new Thread(nemesis, "nemesis");
+        threads.forEach(Thread::start);
+        nemesisThread.start();
+        nemesisThread.join(LOAD_MILLIS + 120_000);
+        for (Thread t : threads) t.join(LOAD_MILLIS + 120_000);
+        String context = workload.counts() + "; " + TxnTests.replay(seed) + "; nemesis:\n"
+                + String.join("\n", nemesis.events());
+        System.out.println("[list-append-faults] " + TxnTests.millisSince(start) + " ms: " + workload.counts()
+                + ", kills=" + nemesis.kills() + ", transfers=" + nemesis.transfers());
+        for (Thread t : threads) {
+            if (t.isAlive()) fail(t.getName() + " is still running; " + context + "\n" + cluster.logTails(30));
+        }
+        if (nemesis.failure() != null) fail("nemesis failed; " + context + "\n" + cluster.logTails(30), nemesis.failure());
+        if (crash.get() != null) fail("an appending thread crashed; " + context, crash.get());
+        assertTrue(nemesis.kills() >= 1, () -> "no node was killed; " + context);
+
+        ListAppendChecker.Result result = workload.check("list-append-faults", seed);
+        System.out.println("[list-append-faults] checker: " + (result.isValid() ? "VALID" : "INVALID " + result.counts())
+                + ", " + result.txnsChecked() + " txns");
+        if (!result.isValid()) fail(result + "\n" + context);
+        assertTrue(workload.ok.get() >= 30, () -> "too few transactions committed; " + context + "\n"
+                + cluster.logTails(30));
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+}
