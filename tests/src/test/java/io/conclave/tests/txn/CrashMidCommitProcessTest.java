@@ -98,6 +98,36 @@ final class CrashMidCommitProcessTest {
         assertEquals(List.of("old", "old"), readBoth(anchor, other), "after the late commit; " + TxnTests.replay(seed));
     }
 
+    /**
+     * The coordinator died between its prepares and its first heartbeat: intents name a record
+     * that was never written. A reader's push writes the record ABORTED (once the transaction is
+     * older than the expiration) and sees neither write.
+     */
+    @Test
+    void preparedWithoutARecordIsAbortedByAReaderAfterTheCrash() throws Exception {
+        byte[] anchor = keyIn(ranges.get(0), "/crash/norecord/k1");
+        byte[] other = keyIn(ranges.get(1), "/crash/norecord/k2");
+        writeOld(anchor, other);
+        TxnMeta txn = newTxn(anchor);
+        prepareBoth(txn, anchor, other);
+        crashAndRestartLeaseholderOf(ranges.get(1));
+
+        long start = System.nanoTime();
+        List<String> seen = readBoth(anchor, other);
+        System.out.println("[crash-commit] transaction without a record: read " + seen + " after "
+                + TxnTests.millisSince(start) + " ms");
+        assertEquals(List.of("old", "old"), seen, "a reader saw part or all of a transaction that never committed; "
+                + TxnTests.replay(seed));
+        try {
+            KvResponse r = admin.send(anchor, KvRequest.newBuilder().setTxnHeartbeat(TxnHeartbeat.newBuilder()
+                    .setTxn(txn)).build(), true);
+            assertNotEquals(TxnStatus.PENDING, r.getTxnRecord().getStatus(),
+                    "a record was created PENDING for a transaction a reader had aborted; " + TxnTests.replay(seed));
+        } catch (KvException e) {
+            if (e.code() != ErrorResponse.Code.TXN_ABORTED) throw e;
+        }
+    }
+
     @Test
     void committedButNeverResolvedIsSeenWholeAfterTheCrash() throws Exception {
         byte[] anchor = keyIn(ranges.get(0), "/crash/commit/k1");
