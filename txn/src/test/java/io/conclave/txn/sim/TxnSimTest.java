@@ -456,7 +456,7 @@ class TxnSimTest {
     }
 
     @Test
-    void aBankWorkloadWithCoordinatorsCrashingMidCommitConservesTheTotal() {
+    void aBankWorkloadWithCrashesAndLostAnswersConservesTheTotal() {
         forSeeds(6, seed -> {
             SimCluster sim = cluster(seed);
             simulate(sim, () -> bank(sim, seed, 4, 4, true));
@@ -483,6 +483,14 @@ class TxnSimTest {
             KvRequest.OpCase[] at = {KvRequest.OpCase.TXN_END, KvRequest.OpCase.TXN_PREPARE, KvRequest.OpCase.TXN_HEARTBEAT};
             SimCluster.Hook[] how = {SimCluster.Hook.CRASH_BEFORE, SimCluster.Hook.CRASH_AFTER};
             sim.hook("bank0", at[random.nextInt(at.length)], how[random.nextInt(how.length)], 0);
+            // And answers lost on the way back to the others: retried where idempotent, else ambiguous.
+            KvRequest.OpCase[] lost = {KvRequest.OpCase.TXN_END, KvRequest.OpCase.TXN_PREPARE, KvRequest.OpCase.TXN_PUSH,
+                KvRequest.OpCase.TXN_RESOLVE, KvRequest.OpCase.TXN_GET, KvRequest.OpCase.TXN_REFRESH,
+                KvRequest.OpCase.TXN_HEARTBEAT};
+            for (int i = 0; i < 6; i++) {
+                sim.hook("bank" + (1 + random.nextInt(clients - 1)), lost[random.nextInt(lost.length)],
+                        SimCluster.Hook.LOSE_ANSWER, 0);
+            }
         }
         for (int i = 0; i < clients; i++) {
             TxnClient c = sim.client("bank" + i, SETTINGS);
@@ -495,14 +503,18 @@ class TxnSimTest {
                         String to = ACCOUNTS[r.nextInt(ACCOUNTS.length)];
                         long amount = 1 + r.nextInt(50);
                         if (from.equals(to)) continue;
-                        c.run(t -> {
-                            long f = num(t.get(b(from)));
-                            long g = num(t.get(b(to)));
-                            if (f < amount) return null;
-                            t.put(b(from), num(f - amount));
-                            t.put(b(to), num(g + amount));
-                            return null;
-                        });
+                        try {
+                            c.run(t -> {
+                                long f = num(t.get(b(from)));
+                                long g = num(t.get(b(to)));
+                                if (f < amount) return null;
+                                t.put(b(from), num(f - amount));
+                                t.put(b(to), num(g + amount));
+                                return null;
+                            });
+                        } catch (io.conclave.txn.TxnAmbiguousException unknown) {
+                            // Committed or not: either way the total is kept.
+                        }
                     }
                 } finally {
                     finished.incrementAndGet();
