@@ -9,7 +9,7 @@
  *   that reading; the uncertainty limit is read + max offset.</li>
  *   <li><b>Reads</b> go to each key's range at the read timestamp, merged with the buffered
  *   writes (read-your-writes). Every key and span read is remembered for refreshes. An
- *   intent of another transaction is pushed (its timestamp above ours), resolved, and the read
+ *   intent of another transaction is pushed (or waited out, see below), resolved, and the read
  *   retried; a value in the uncertainty window moves the read timestamp above it after the
  *   earlier reads are refreshed.</li>
  *   <li><b>Writes</b> are buffered until commit (last write per key wins).</li>
@@ -41,6 +41,12 @@
  *   <li><b>One-phase commit-wait</b> happens here (no record, so no node waits): the commit
  *   answer's {@code node_now} says how far that node's clock is; the coordinator sleeps until
  *   {@code commit_ts + max offset} has certainly passed on it.</li>
+ *   <li><b>Refresh spans carry a sentinel key</b>: nodes clip a refresh span to their range
+ *   without saying so, so after a split the split-off half would go unchecked (a lost
+ *   serializability check, shown by the simulation). Each span also names the greatest key a
+ *   split could leave on its left ({@code lastKeyBefore(end)}); a node whose range no longer
+ *   holds it refuses the request (RANGE_KEY_MISMATCH) and the refresh regroups by the current
+ *   ranges.</li>
  *   <li><b>A failed commit-record write</b> (not a retry error) is followed by a rollback whose
  *   answer is the record: COMMITTED means the commit happened (success is returned); no answer
  *   means the outcome is unknown ({@link io.conclave.txn.TxnAmbiguousException}).</li>
