@@ -70,7 +70,9 @@ class DifferentialTest {
             case 2:
                 return "SELECT t.id, u.id, t.a + u.w FROM t JOIN u ON t.id = u.t_id WHERE " + predicate("t", "t.");
             case 3:
-                return "SELECT DISTINCT a, b - 1 FROM t WHERE " + predicate("t");
+                return random.nextBoolean() ? "SELECT DISTINCT a, b - 1 FROM t WHERE " + predicate("t")
+                        : "SELECT u.id, t.s FROM u JOIN t ON t.id = u.t_id WHERE " + predicate("u", "u.")
+                        + " AND " + predicate("t", "t.");
             case 4:
                 return "SELECT id, a * 2 - b FROM t WHERE " + predicate("t") + " ORDER BY id LIMIT " + random.nextInt(1, 6)
                         + " OFFSET " + random.nextInt(3);

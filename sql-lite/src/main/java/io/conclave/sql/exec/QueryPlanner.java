@@ -107,9 +107,31 @@ final class QueryPlanner {
         BoundExpr constantFilter = sources.isEmpty() ? and(local.get(0)) : null;
         List<JoinStep> joins = new ArrayList<>();
         for (int t = 1; t < sources.size(); t++) {
-            joins.add(new JoinStep(joinKeys.get(t), and(residual.get(t)), residualAst.get(t)));
+            int[] lookup = lock ? null : lookupPositions(sources.get(t).table(), joinKeys.get(t));
+            joins.add(new JoinStep(joinKeys.get(t), and(residual.get(t)), residualAst.get(t), lookup));
         }
         return new FromPlan(sources, scans, joins, combined, constantFilter);
+    }
+
+    /**
+     * When the join keys fix every primary key column of the right table: for each of those
+     * columns in key order, the left (combined) position that supplies it. Null otherwise.
+     */
+    private static int[] lookupPositions(TableDescriptor right, List<int[]> keys) {
+        int[] pk = right.primaryKeyPositions();
+        int[] out = new int[pk.length];
+        for (int i = 0; i < pk.length; i++) {
+            out[i] = -1;
+            for (int[] key : keys) {
+                if (key[1] == pk[i]) {
+                    out[i] = key[0];
+                }
+            }
+            if (out[i] < 0) {
+                return null;
+            }
+        }
+        return out;
     }
 
     static Scope tableScope(TableDescriptor table, String alias) {
@@ -430,8 +452,12 @@ final class QueryPlanner {
     record ScanPlan(TableSource source, SpanPlanner.Choice choice, BoundExpr filter, List<Expr> filterAst,
                     boolean lock) {}
 
-    /** Joins table i (i >= 1) to the rows so far: hash keys, then the residual filter. */
-    record JoinStep(List<int[]> keys, BoundExpr residual, List<Expr> residualAst) {}
+    /**
+     * Joins table i (i >= 1) to the rows so far: hash keys, then the residual filter.
+     * {@code lookupLeftPositions} (or null) allows a lookup join: a point read of the right
+     * table's primary key per left row instead of a scan of the whole right table.
+     */
+    record JoinStep(List<int[]> keys, BoundExpr residual, List<Expr> residualAst, int[] lookupLeftPositions) {}
 
     record FromPlan(List<TableSource> sources, List<ScanPlan> scans, List<JoinStep> joins, Scope scope,
                     BoundExpr constantFilter) {}

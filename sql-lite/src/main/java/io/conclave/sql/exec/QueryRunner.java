@@ -26,6 +26,13 @@ import java.util.Map;
 final class QueryRunner {
     /** Most rows a join may produce (a cross product grows fast); beyond it the query fails 54000. */
     static final long MAX_JOIN_ROWS = 1_000_000;
+    /**
+     * Most left rows a lookup join serves with one point read each; above it a scan of the
+     * right table and a hash join is cheaper (one pass instead of that many round trips).
+     */
+    static final int MAX_LOOKUP_JOIN_ROWS = 10_000;
+
+    private static final Value[] NO_ROW = new Value[0];
 
     private final TableIo io;
     private final Deadline deadline;
@@ -48,8 +55,13 @@ final class QueryRunner {
         long firstStop = from.sources().size() == 1 ? stopAfter : -1;
         List<Value[]> rows = scan(from.scans().get(0), firstStop);
         for (int t = 1; t < from.sources().size(); t++) {
-            List<Value[]> right = scan(from.scans().get(t), -1);
-            rows = join(rows, right, from.joins().get(t - 1), deadline);
+            JoinStep step = from.joins().get(t - 1);
+            if (step.lookupLeftPositions() != null && rows.size() <= MAX_LOOKUP_JOIN_ROWS) {
+                rows = lookupJoin(rows, from.scans().get(t), step);
+            } else {
+                List<Value[]> right = scan(from.scans().get(t), -1);
+                rows = join(rows, right, step, deadline);
+            }
         }
         return rows;
     }
@@ -63,6 +75,31 @@ final class QueryRunner {
             }
             return stopAfter < 0 || out.size() < stopAfter;
         });
+        return out;
+    }
+
+    /** One primary-key read of the right table per left row (rows with a NULL key match nothing). */
+    private List<Value[]> lookupJoin(List<Value[]> left, ScanPlan right, JoinStep step) {
+        List<Value[]> out = new ArrayList<>();
+        Map<List<Value>, Value[]> fetched = new HashMap<>();
+        for (Value[] l : left) {
+            List<Value> pk = new ArrayList<>();
+            boolean hasNull = false;
+            for (int p : step.lookupLeftPositions()) {
+                hasNull |= l[p].isNull();
+                pk.add(l[p]);
+            }
+            if (hasNull) {
+                continue;
+            }
+            Value[] r = fetched.computeIfAbsent(pk, key -> {
+                Value[] row = io.get(right.source().table(), key);
+                return row != null && (right.filter() == null || isTrue(right.filter().eval(row))) ? row : NO_ROW;
+            });
+            if (r != NO_ROW) {
+                addJoined(out, l, r, step);
+            }
+        }
         return out;
     }
 
