@@ -6,8 +6,11 @@
  * take their context's type); {@code QueryPlanner} splits WHERE and ON into conjuncts, pushes
  * each single-table conjunct to its table, where {@code SpanPlanner} turns equalities, IN lists
  * and ranges on a prefix of an index into point lookups or spans, keeps column-equalities
- * between tables as hash-join keys and the rest as filters. {@code QueryRunner} scans, joins
- * left to right, groups, projects, de-duplicates, sorts and limits; {@code Writer} does
+ * between tables as join keys and the rest as filters. {@code QueryRunner} scans, joins left
+ * to right (a lookup join — one primary-key read per left row — when the keys fix the right
+ * table's primary key and the left side has at most {@code MAX_LOOKUP_JOIN_ROWS} rows, else a
+ * scan of the right table and a hash join), groups, projects, de-duplicates, sorts and
+ * limits; {@code Writer} does
  * INSERT/UPSERT/UPDATE/DELETE with index maintenance; {@code SchemaChanger} does DDL.
  *
  * <h2>Choices</h2>
