@@ -129,8 +129,12 @@ public final class SqlLiterals {
         return count;
     }
 
-    /** If a quoted token or comment starts at {@code i}, the index after it; else {@code i}. */
-    static int skipQuotedOrComment(String sql, int i) {
+    /**
+     * If a string literal, quoted identifier or comment starts at {@code i}, the index after it
+     * (the end of the text if it is unterminated); else {@code i}. Shared with the shell, which
+     * cuts statements at the {@code ;} outside these.
+     */
+    public static int skipQuotedOrComment(String sql, int i) {
         int n = sql.length();
         char c = sql.charAt(i);
         if (c == '\'' || c == '"') {

@@ -1,8 +1,10 @@
 package io.conclave.node;
 
+import io.conclave.driver.ConclaveUrl;
 import io.conclave.node.client.Clients;
 import io.conclave.node.launch.NodeProcess;
 import io.conclave.node.launch.NodeProcessSpec;
+import io.conclave.node.sql.SqlShell;
 import io.conclave.range.Keys;
 import io.conclave.range.client.KeyValue;
 import io.conclave.range.client.KvException;
@@ -17,10 +19,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -29,11 +33,14 @@ import picocli.CommandLine.Option;
 
 /**
  * A throwaway local cluster: three child JVMs of this classpath on loopback, stores in a temp
- * dir, and a line shell on stdin. Whatever way the shell ends, the three processes it started
- * are stopped and the temp dir is deleted.
+ * dir, and the SQL shell on stdin (the KV shell with {@code --kv}). Standard input that is not a
+ * terminal is read as a script, so {@code echo 'select 1;' | conclave demo} runs and exits.
+ * Whatever way the shell ends, the three processes it started are stopped and the temp dir is
+ * deleted.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Starts a local 3-node cluster and opens a KV shell on it.")
+        description = {"Starts a local 3-node cluster and opens the SQL shell on it.",
+            "Statements piped on standard input run as a script; the cluster stops when the shell ends."})
 final class DemoCommand implements Callable<Integer> {
     private static final int NODES = 3;
     private static final long START_TIMEOUT_MILLIS = 30_000;
@@ -43,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--initial-ranges", defaultValue = "1", paramLabel = "N",
             description = "Pre-split the user keyspace into N ranges (default 1).")
     int initialRanges;
+
+    @Option(names = "--kv", description = "Open the key-value shell instead of the SQL shell.")
+    boolean kv;
 
     private final List<NodeProcess> children = new ArrayList<>();
     private final List<String> httpPages = new ArrayList<>();
@@ -58,12 +68,15 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("started 3 nodes: " + String.join(", ", addrs) + " (stores and logs in " + dir + ")");
             System.out.println("status pages: " + String.join(", ", httpPages)
                     + "; 'conclave nodes|ranges|split|lease-transfer --host " + addrs.get(0) + "' from another shell");
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             try (RangeClient client = Clients.connect(addrs)) {
                 waitForLeaders(client, addrs);
-                new DemoShell(client, addrs.get(0), System.out).run(
-                        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+                if (kv) {
+                    new DemoShell(client, addrs.get(0), System.out).run(stdin);
+                    return 0;
+                }
             }
-            return 0;
+            return sqlShell(addrs, stdin);
         } finally {
             stopAll();
             try {
@@ -71,6 +84,26 @@ final class DemoCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is already running
             }
+        }
+    }
+
+    private int sqlShell(List<String> addrs, BufferedReader stdin) throws IOException {
+        System.out.println("JDBC: DriverManager.getConnection(\"jdbc:conclave://" + String.join(",", addrs)
+                + "\") with conclave-driver on the class path; shell: conclave sql --host " + addrs.get(0));
+        List<ConclaveUrl.HostPort> hosts = addrs.stream().map(ConclaveUrl.HostPort::parse).toList();
+        SqlShell shell = new SqlShell(hosts, Map.of(), System.out, System::nanoTime);
+        try {
+            shell.connect();
+        } catch (SQLException e) {
+            System.err.println("conclave: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        try {
+            boolean ok = shell.run(stdin, System.console() != null);
+            System.out.println("stopping the cluster");
+            return ok ? 0 : Main.EXIT_FAILURE;
+        } finally {
+            shell.close();
         }
     }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             AdminCommand.class,
             DemoCommand.class,
+            SqlCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -21,6 +21,8 @@ import io.conclave.node.cluster.NodeRpc;
 import io.conclave.node.http.StatusServer;
 import io.conclave.node.maintenance.MaintenanceLoop;
 import io.conclave.node.rpc.Frame;
+import io.conclave.node.sql.SqlServer;
+import io.conclave.node.sql.SqlServerSettings;
 import io.conclave.node.transport.Connection;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.Transport;
@@ -37,12 +39,18 @@ import io.conclave.range.rpc.PeerClockOffset;
 import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.StatusRequest;
+import io.conclave.sql.SqlEngine;
+import io.conclave.sql.kv.RangeAdmin;
+import io.conclave.sql.kv.TxnKv;
 import io.conclave.storage.Store;
 import io.conclave.storage.StoreIdent;
 import io.conclave.storage.StoreOptions;
+import io.conclave.txn.TxnClient;
+import io.conclave.txn.TxnSettings;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -104,6 +112,11 @@ public final class Node implements AutoCloseable {
     private volatile ClusterService clusterService;
     private StatusServer statusServer;
     private MaintenanceLoop maintenance;
+    // SQL on the listen port: the server exists before the transport (it sniffs every accepted
+    // connection); the engine comes with the range client, and sessions wait for it (57P03).
+    private SqlServer sqlServer;
+    private TxnClient txnClient;
+    private volatile SqlEngine sqlEngine;
 
     private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock) {
         this.config = config;
@@ -212,8 +225,9 @@ public final class Node implements AutoCloseable {
                 this::peerIds, new ClientConnectionPinger(this::peerAddress), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
         scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal);
+        sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, SqlServerSettings.defaults());
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
-                TransportConfig.defaults(), new HlcFrameClock(), this::onFrame);
+                TransportConfig.defaults(), new HlcFrameClock(), this::onFrame, sqlServer::onAccept);
         config.peers().forEach((id, addr) -> {
             if (id != config.nodeId()) transport.setPeerAddress(id, addr);
         });
@@ -237,6 +251,9 @@ public final class Node implements AutoCloseable {
         config.peers().values().forEach(a -> seeds.add(Addresses.format(a)));
         seeds.addAll(config.cluster().joinAddresses());
         client = Clients.connect(new ArrayList<>(seeds));
+        // This node coordinates the transactions of the SQL clients connected to it.
+        txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build());
+        sqlEngine = new SqlEngine(new TxnKv(txnClient), new RangeAdmin(client));
         view = new ClusterView(client, clock, this::clockOffsets, config.cluster().liveness().maxNodes());
         clusterService = new ClusterService(config.clusterId(), config.nodeId(), config.maxOffsetNanos(), self, client,
                 view, clusterRequests);
@@ -396,6 +413,8 @@ public final class Node implements AutoCloseable {
         if (statusServer != null) statusServer.close();
         livenessThread.shutdownNow();
         clusterRequests.shutdownNow();
+        if (sqlServer != null) sqlServer.close();
+        if (txnClient != null) txnClient.close();
         if (client != null) client.close();
         if (clockSync != null) clockSync.close();
         clockThread.shutdownNow();

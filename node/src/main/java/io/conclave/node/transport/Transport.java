@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A node's Netty endpoint: listens for peers and clients, dials peers with a higher node id, and
@@ -52,15 +53,18 @@ public final class Transport implements AutoCloseable {
     private final Bootstrap dialBootstrap;
     private final Channel serverChannel;
     private final InetSocketAddress listenAddress;
+    private final Consumer<Channel> acceptHook;
 
     private Transport(long localNodeId, String clusterId, long maxOffsetNanos,
-            InetSocketAddress listen, TransportConfig config, FrameClock clock, FrameHandler handler) {
+            InetSocketAddress listen, TransportConfig config, FrameClock clock, FrameHandler handler,
+            Consumer<Channel> acceptHook) {
         this.localNodeId = localNodeId;
         this.clusterId = clusterId;
         this.maxOffsetNanos = maxOffsetNanos;
         this.config = config;
         this.clock = clock;
         this.handler = handler;
+        this.acceptHook = acceptHook;
         this.group = NettyIo.newGroup(config.ioThreads(), "conclave-transport-" + localNodeId);
         WriteBufferWaterMark waterMark = waterMark(config);
         this.dialBootstrap = new Bootstrap()
@@ -80,6 +84,8 @@ public final class Transport implements AutoCloseable {
                     protected void initChannel(Channel channel) {
                         counters.connectionsAccepted.increment();
                         initPipeline(channel, null);
+                        // After the node's handlers, so a hook that adds first sits in front of them.
+                        acceptHook.accept(channel);
                     }
                 });
         ChannelFuture bound = server.bind(listen).awaitUninterruptibly();
@@ -99,6 +105,19 @@ public final class Transport implements AutoCloseable {
     public static Transport start(long localNodeId, String clusterId, long maxOffsetNanos,
             InetSocketAddress listen, TransportConfig config, FrameClock clock,
             FrameHandler handler) {
+        return start(localNodeId, clusterId, maxOffsetNanos, listen, config, clock, handler, channel -> { });
+    }
+
+    /**
+     * As above, and {@code acceptHook} sees each accepted connection once its node pipeline is
+     * built, on its event loop. It may add a handler at the head of the pipeline that takes the
+     * connection over for another protocol (the node's SQL port does) by removing the handlers
+     * behind it; a connection it leaves alone is a node connection as before.
+     */
+    public static Transport start(long localNodeId, String clusterId, long maxOffsetNanos,
+            InetSocketAddress listen, TransportConfig config, FrameClock clock,
+            FrameHandler handler, Consumer<Channel> acceptHook) {
+        Invariants.require(acceptHook != null, "acceptHook must be set");
         Invariants.require(localNodeId != 0, "node id 0 is reserved for clients");
         Invariants.require(clusterId != null && !clusterId.isEmpty(), "cluster id must be set");
         Invariants.require(maxOffsetNanos > 0, "maxOffsetNanos must be positive, was %d",
@@ -106,7 +125,7 @@ public final class Transport implements AutoCloseable {
         Invariants.require(listen != null, "listen address must be set");
         Invariants.require(config != null && clock != null && handler != null,
                 "config, clock and handler must be set");
-        return new Transport(localNodeId, clusterId, maxOffsetNanos, listen, config, clock, handler);
+        return new Transport(localNodeId, clusterId, maxOffsetNanos, listen, config, clock, handler, acceptHook);
     }
 
     /** The bound address, with the actual port when started on port 0. */

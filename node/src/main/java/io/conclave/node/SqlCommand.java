@@ -1,0 +1,64 @@
+package io.conclave.node;
+
+import io.conclave.driver.ConclaveUrl;
+import io.conclave.node.sql.SqlShell;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code conclave sql}: the SQL shell against a running cluster. */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+        description = {"Opens the SQL shell on a cluster. Statements end with ';'.",
+            "With -e, or with statements piped on standard input, runs them and exits (status 1 at the first error)."})
+final class SqlCommand implements Callable<Integer> {
+    @Option(names = "--host", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Nodes to connect to, tried in order (default 127.0.0.1:26257).")
+    String host;
+
+    @Option(names = "--url", paramLabel = "conclave://HOST:PORT[,...][?options]",
+            description = "The cluster as a URL instead of --host (options: commit_wait=on|off, application_name).")
+    String url;
+
+    @Option(names = {"-e", "--execute"}, paramLabel = "SQL",
+            description = "Run these statements (';'-separated) and exit.")
+    List<String> execute = new ArrayList<>();
+
+    @Option(names = "--commit-wait", paramLabel = "on|off", description = "The session's commit_wait setting.")
+    String commitWait;
+
+    @Override
+    public Integer call() throws Exception {
+        if (host != null && url != null) throw new IllegalArgumentException("give --host or --url, not both");
+        ConclaveUrl target = ConclaveUrl.parse(url != null ? url : "conclave://" + (host != null ? host : "127.0.0.1:26257"));
+        Map<String, String> options = new LinkedHashMap<>(target.options());
+        if (commitWait != null) options.put("commit_wait", commitWait);
+        SqlShell shell = new SqlShell(target.hosts(), options, System.out, System::nanoTime);
+        try {
+            shell.connect();
+        } catch (SQLException e) {
+            System.err.println("conclave: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        try {
+            boolean ok;
+            if (!execute.isEmpty()) {
+                ok = shell.run(new BufferedReader(new StringReader(String.join(";\n", execute))), false);
+            } else {
+                boolean interactive = System.console() != null;
+                ok = shell.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), interactive);
+            }
+            return ok ? 0 : Main.EXIT_FAILURE;
+        } finally {
+            shell.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.conclave.node.sql;
+
+import io.conclave.sql.SqlEngine;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A node's SQL service on its listen port: {@link #onAccept} puts a {@link ProtocolSniffer} in
+ * front of each accepted connection; those that open with {@code CSQL} get a session of this
+ * node's {@link SqlEngine} (so this node coordinates their transactions). Statements run on a
+ * bounded worker pool, never on Netty's I/O threads.
+ */
+public final class SqlServer implements AutoCloseable {
+    /** The version string a session reports to clients. */
+    static final String SERVER_VERSION = "Conclave 0.1.0-SNAPSHOT";
+
+    private final long nodeId;
+    private final Supplier<SqlEngine> engine;
+    private final SqlServerSettings settings;
+    private final ThreadPoolExecutor workers;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    /**
+     * {@code engine} may answer null while the node is still starting: sessions are then refused
+     * with 57P03 and the client tries again or another node.
+     */
+    public SqlServer(long nodeId, Supplier<SqlEngine> engine, SqlServerSettings settings) {
+        if (engine == null || settings == null) throw new IllegalArgumentException("engine and settings must be set");
+        this.nodeId = nodeId;
+        this.engine = engine;
+        this.settings = settings;
+        BlockingQueue<Runnable> queue = settings.maxQueuedStatements() == 0
+                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.maxQueuedStatements());
+        AtomicInteger threadIndex = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
+                queue, r -> {
+                    Thread t = new Thread(r, "conclave-sql-n" + nodeId + "-" + threadIndex.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        workers.allowCoreThreadTimeOut(true);
+    }
+
+    /** The accept hook for the node's transport: every connection first shows its first bytes here. */
+    public void onAccept(Channel channel) {
+        channel.pipeline().addFirst(ProtocolSniffer.NAME, new ProtocolSniffer(this));
+    }
+
+    /** Called by the sniffer on the event loop once a connection opened with the magic. */
+    void installSqlPipeline(Channel channel) {
+        channel.pipeline().addLast("sql-version", new VersionCheck());
+        // The decoder's maximum counts the 4-byte length field too.
+        channel.pipeline().addLast("sql-frames",
+                new LengthFieldBasedFrameDecoder(settings.maxFrameBytes() + 4, 0, 4, 0, 4));
+        channel.pipeline().addLast("sql-session", new SqlSessionHandler(this));
+    }
+
+    /** Takes a connection slot; false when the limit is reached. */
+    boolean tryOpenConnection() {
+        while (true) {
+            int n = connections.get();
+            if (n >= settings.maxConnections()) return false;
+            if (connections.compareAndSet(n, n + 1)) return true;
+        }
+    }
+
+    void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    /** SQL connections open now. */
+    public int openConnections() {
+        return connections.get();
+    }
+
+    long nodeId() {
+        return nodeId;
+    }
+
+    /** This node's engine, or null while the node starts. */
+    SqlEngine engine() {
+        return engine.get();
+    }
+
+    SqlServerSettings settings() {
+        return settings;
+    }
+
+    Executor workers() {
+        return workers;
+    }
+
+    /** Stops the workers; statements still running are interrupted. Connections close with the transport. */
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,31 @@
+package io.conclave.node.sql;
+
+import io.conclave.driver.SqlProtocol;
+
+/**
+ * The limits of a node's SQL service, validated together.
+ *
+ * @param maxConnections SQL connections open at once; each holds a session (and perhaps an open
+ *     transaction with intents), so a flood of clients is refused with 53300 rather than let in
+ * @param workerThreads threads running statements; statements block on KV round trips, so more
+ *     threads than cores, but bounded: each is a stack and a transaction in flight
+ * @param maxQueuedStatements statements waiting for a worker before new ones are refused (53300)
+ * @param maxFrameBytes the largest client frame read and the largest result written; a result
+ *     above it is answered with 54000 instead
+ */
+public record SqlServerSettings(int maxConnections, int workerThreads, int maxQueuedStatements, int maxFrameBytes) {
+    public static SqlServerSettings defaults() {
+        return new SqlServerSettings(256, 16, 256, SqlProtocol.DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    public SqlServerSettings {
+        if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
+        if (workerThreads < 1 || workerThreads > 1024) {
+            throw new IllegalArgumentException("workerThreads must be in 1..1024, was " + workerThreads);
+        }
+        if (maxQueuedStatements < 0) throw new IllegalArgumentException("maxQueuedStatements must be >= 0");
+        if (maxFrameBytes < 64 * 1024) {
+            throw new IllegalArgumentException("maxFrameBytes must be >= 64 KiB, was " + maxFrameBytes);
+        }
+    }
+}

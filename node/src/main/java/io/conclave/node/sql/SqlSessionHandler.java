@@ -1,0 +1,234 @@
+package io.conclave.node.sql;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.conclave.driver.SqlLiterals;
+import io.conclave.driver.proto.ClientMessage;
+import io.conclave.driver.proto.Error;
+import io.conclave.driver.proto.ServerMessage;
+import io.conclave.driver.proto.SessionStarted;
+import io.conclave.sql.Result;
+import io.conclave.sql.Session;
+import io.conclave.sql.SqlException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * One SQL connection: a {@link Session} and the statements of one client, in order. The event
+ * loop only decodes and queues; each statement runs on a worker and its reply is written from
+ * there. Reading pauses while a statement runs, so a client that sends ahead is held back by TCP
+ * rather than by memory here. Fields are touched only on the channel's event loop, except
+ * {@code session}, which is handed to one worker at a time ({@code running} says which).
+ */
+final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger(SqlSessionHandler.class.getName());
+    /** Messages decoded from one read while a statement runs; a client speaking in turn sends one. */
+    private static final int MAX_PENDING_MESSAGES = 16;
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z_]{1,63}");
+
+    private final SqlServer server;
+    private final ArrayDeque<ClientMessage> pending = new ArrayDeque<>();
+    private Session session;
+    private boolean counted;
+    private boolean running;
+    private boolean closed;
+
+    SqlSessionHandler(SqlServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!server.tryOpenConnection()) {
+            closed = true;
+            replyAndClose(ctx.channel(), "53300", "node " + server.nodeId() + " has too many SQL connections (limit "
+                    + server.settings().maxConnections() + "); try another node or later");
+            return;
+        }
+        counted = true;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        ClientMessage message;
+        try {
+            message = ClientMessage.parseFrom(ByteBufUtil.getBytes(frame));
+        } catch (InvalidProtocolBufferException e) {
+            replyAndClose(ctx.channel(), "08P01", "malformed protocol message: " + e.getMessage());
+            return;
+        } finally {
+            frame.release();
+        }
+        if (closed) return;
+        if (pending.size() >= MAX_PENDING_MESSAGES) {
+            replyAndClose(ctx.channel(), "08P01", "more than " + MAX_PENDING_MESSAGES
+                    + " messages sent without waiting for answers");
+            return;
+        }
+        pending.add(message);
+        runNext(ctx);
+    }
+
+    /** Starts the next queued message if none runs. Event loop only. */
+    private void runNext(ChannelHandlerContext ctx) {
+        if (running || closed || pending.isEmpty()) return;
+        ClientMessage message = pending.poll();
+        running = true;
+        ctx.channel().config().setAutoRead(false);
+        try {
+            server.workers().execute(() -> {
+                ServerMessage reply = handle(message, ctx.channel());
+                ctx.channel().writeAndFlush(frame(ctx.channel(), reply));
+                ctx.executor().execute(() -> finished(ctx, reply));
+            });
+        } catch (RejectedExecutionException e) {
+            running = false;
+            ctx.channel().config().setAutoRead(true);
+            ctx.channel().writeAndFlush(frame(ctx.channel(), error("53300", "node " + server.nodeId()
+                    + " has too many statements waiting (limit " + server.settings().maxQueuedStatements()
+                    + "); try again", session != null && session.inTransaction())));
+        }
+    }
+
+    private void finished(ChannelHandlerContext ctx, ServerMessage reply) {
+        running = false;
+        if (closed) {
+            closeSession();
+            return;
+        }
+        if (session == null) {
+            ctx.close(); // the session could not start; the error was sent
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+        runNext(ctx);
+    }
+
+    /** Runs on a worker. Never throws: every outcome is a reply. */
+    private ServerMessage handle(ClientMessage message, Channel channel) {
+        try {
+            return switch (message.getBodyCase()) {
+                case START_SESSION -> startSession(message.getStartSession());
+                case EXECUTE -> execute(message.getExecute().getSql());
+                default -> error("08P01", "empty or unknown protocol message", false);
+            };
+        } catch (RuntimeException bug) {
+            LOG.log(Level.WARNING, "SQL connection from " + channel.remoteAddress() + " hit an internal error", bug);
+            return error("XX000", "internal error: " + bug, session != null && session.inTransaction());
+        }
+    }
+
+    private ServerMessage startSession(io.conclave.driver.proto.StartSession start) {
+        if (session != null) return error("08P01", "the session has already started", session.inTransaction());
+        io.conclave.sql.SqlEngine engine = server.engine();
+        if (engine == null) {
+            return error("57P03", "node " + server.nodeId() + " is starting; connect again in a moment", false);
+        }
+        Session s = engine.openSession();
+        try {
+            for (Map.Entry<String, String> option : start.getOptionsMap().entrySet()) {
+                if (!SETTING_NAME.matcher(option.getKey()).matches()) {
+                    throw new SqlException("42704", "unrecognized session option \"" + option.getKey() + "\"");
+                }
+                s.execute("SET " + option.getKey() + " = " + SqlLiterals.quote(option.getValue()));
+            }
+        } catch (SqlException | IllegalArgumentException e) {
+            s.close();
+            String state = e instanceof SqlException sql ? sql.sqlState() : "22023";
+            return error(state, "cannot start the session: " + e.getMessage(), false);
+        }
+        session = s;
+        return ServerMessage.newBuilder().setSessionStarted(SessionStarted.newBuilder()
+                .setNodeId(server.nodeId()).setServerVersion(SqlServer.SERVER_VERSION)).build();
+    }
+
+    private ServerMessage execute(String sql) {
+        if (session == null) return error("08P01", "send StartSession before any statement", false);
+        long start = System.nanoTime(); // the edge of the node: timing a statement for the client
+        try {
+            Result result = session.execute(sql);
+            io.conclave.driver.proto.Result.Builder encoded = ResultEncoding.encode(result)
+                    .setElapsedNanos(System.nanoTime() - start).setInTransaction(session.inTransaction());
+            ServerMessage reply = ServerMessage.newBuilder().setResult(encoded).build();
+            int size = reply.getSerializedSize();
+            if (size > server.settings().maxFrameBytes()) {
+                return error("54000", "the result is " + size + " bytes, above the protocol's limit of "
+                        + server.settings().maxFrameBytes() + " bytes; fetch it in parts (LIMIT, key ranges)",
+                        session.inTransaction());
+            }
+            return reply;
+        } catch (SqlException e) {
+            return error(e.sqlState(), e.getMessage(), session.inTransaction());
+        }
+    }
+
+    static ServerMessage error(String sqlState, String message, boolean inTransaction) {
+        return ServerMessage.newBuilder().setError(Error.newBuilder().setSqlstate(sqlState)
+                .setMessage(message == null ? "" : message).setInTransaction(inTransaction)).build();
+    }
+
+    static ByteBuf frame(Channel channel, ServerMessage message) {
+        byte[] body = message.toByteArray();
+        ByteBuf buf = channel.alloc().buffer(4 + body.length);
+        buf.writeInt(body.length);
+        buf.writeBytes(body);
+        return buf;
+    }
+
+    /** Answers with one error and closes: for protocol errors and refusals. */
+    static void replyAndClose(Channel channel, String sqlState, String message) {
+        channel.config().setAutoRead(false);
+        channel.writeAndFlush(frame(channel, error(sqlState, message, false))).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+            replyAndClose(ctx.channel(), "54000", "a message exceeds the protocol's limit of "
+                    + server.settings().maxFrameBytes() + " bytes (a statement may be at most 1 MiB)");
+            return;
+        }
+        LOG.fine(() -> "SQL connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        pending.clear();
+        if (!running) closeSession();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (counted) {
+            counted = false;
+            server.connectionClosed();
+        }
+    }
+
+    /** Ends the session off the event loop: closing may roll back an open transaction over the network. */
+    private void closeSession() {
+        Session s = session;
+        session = null;
+        if (s == null) return;
+        try {
+            server.workers().execute(s::close);
+        } catch (RejectedExecutionException e) {
+            // The pool is full or stopped: the abandoned transaction's intents are recovered by
+            // whoever meets them, as for a crashed client.
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/**
+ * The node's SQL service: clients of the {@code io.conclave.driver} protocol on the node's one
+ * listen port, each with a session of this node's SQL engine.
+ *
+ * <h2>Design</h2>
+ * The transport calls {@link io.conclave.node.sql.SqlServer#onAccept} for every accepted
+ * connection, which puts a sniffer at the head of the pipeline. The first four bytes decide:
+ * {@code CSQL} replaces the node's frame handlers with the SQL ones (version byte, length-field
+ * frames, a session handler); anything else is a node connection and passes on untouched. The
+ * choice is never ambiguous: read as a node frame length, {@code CSQL} is over a gigabyte, far
+ * above the node's frame limit, so no valid node connection starts with it.
+ *
+ * <p>Statements run on a bounded worker pool, never on Netty's I/O threads (they block on KV round
+ * trips). A connection runs one message at a time and stops reading while it runs, so a client
+ * cannot queue work here faster than it is done. The node the client connected to coordinates
+ * its transactions: its engine's {@code TxnKv} runs over the node's own range client.
+ *
+ * <h2>Limits</h2>
+ * {@link io.conclave.node.sql.SqlServerSettings}: connections, worker threads, queued statements
+ * and the frame size (each exceeded with a SQLSTATE: 53300, 53300, 54000). The statement length
+ * limit (1 MiB) is the engine's.
+ *
+ * <h2>Hazards</h2>
+ * <ul>
+ *   <li>A connection closed while its statement runs keeps its worker until the statement ends;
+ *       the session (and any open transaction) is closed after. A statement_timeout bounds it.</li>
+ *   <li>If the worker pool is full, closing a session is skipped: its open transaction is then
+ *       abandoned and recovered like a crashed client's, which costs its conflicting writers a
+ *       wait for the transaction's liveness to expire.</li>
+ *   <li>There is no authentication yet: the {@code user} of StartSession is recorded nowhere.
+ *       Bind the listen port to a trusted network.</li>
+ * </ul>
+ */
+package io.conclave.node.sql;

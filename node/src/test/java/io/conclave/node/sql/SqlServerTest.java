@@ -1,0 +1,212 @@
+package io.conclave.node.sql;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conclave.driver.SqlProtocol;
+import io.conclave.driver.proto.ServerMessage;
+import io.conclave.node.rpc.Frame;
+import io.conclave.node.transport.FrameClock;
+import io.conclave.node.transport.RpcClient;
+import io.conclave.node.transport.Transport;
+import io.conclave.node.transport.TransportConfig;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.sql.SqlEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.PrintStream;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SQL service on a real transport port (one node, an in-memory store): the protocol switch,
+ * the JDBC driver against it, the shell, and the limits. Node frames on the same port still work.
+ */
+class SqlServerTest {
+    private Transport transport;
+    private SqlServer server;
+    private String url;
+
+    private void start(SqlServerSettings settings) {
+        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        server = new SqlServer(7, () -> engine, settings);
+        transport = Transport.start(7, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(),
+                (frame, connection) -> connection.send(Frame.newBuilder().setRequestId(frame.getRequestId())
+                        .setError(ErrorResponse.newBuilder().setCode(ErrorResponse.Code.BAD_REQUEST).setMessage("pong"))
+                        .build()),
+                server::onAccept);
+        url = "jdbc:conclave://127.0.0.1:" + transport.listenAddress().getPort();
+    }
+
+    @BeforeEach
+    void setUp() {
+        start(SqlServerSettings.defaults());
+    }
+
+    @AfterEach
+    void tearDown() {
+        transport.close();
+        server.close();
+    }
+
+    @Test
+    void jdbcRoundTripOfEveryType() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            assertEquals(0, s.executeUpdate("CREATE TABLE t (k INT PRIMARY KEY, s STRING, b BYTES, d DECIMAL, f FLOAT,"
+                    + " ok BOOL, ts TIMESTAMP)"));
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                p.setLong(1, -1);
+                p.setString(2, "it's -- not a comment; ?");
+                p.setBytes(3, new byte[] {0, (byte) 0xff, '\''});
+                p.setBigDecimal(4, new BigDecimal("-12.50"));
+                p.setDouble(5, 0.1);
+                p.setBoolean(6, true);
+                p.setTimestamp(7, java.sql.Timestamp.valueOf("2026-01-02 03:04:05.123456"));
+                assertEquals(1, p.executeUpdate());
+                p.setLong(1, 2);
+                for (int i = 2; i <= 7; i++) p.setNull(i, java.sql.Types.NULL);
+                assertEquals(1, p.executeUpdate());
+            }
+            try (ResultSet rs = s.executeQuery("SELECT * FROM t ORDER BY k")) {
+                assertEquals(7, rs.getMetaData().getColumnCount());
+                assertEquals(java.sql.Types.BIGINT, rs.getMetaData().getColumnType(1));
+                assertTrue(rs.next());
+                assertEquals(-1, rs.getInt("k"));
+                assertEquals("it's -- not a comment; ?", rs.getString(2));
+                assertArrayEquals(new byte[] {0, (byte) 0xff, '\''}, rs.getBytes(3));
+                assertEquals(0, new BigDecimal("-12.50").compareTo(rs.getBigDecimal(4)));
+                assertEquals(0.1, rs.getDouble(5));
+                assertTrue(rs.getBoolean(6));
+                assertEquals(java.sql.Timestamp.valueOf("2026-01-02 03:04:05.123456"), rs.getTimestamp(7));
+                assertTrue(rs.next());
+                assertNull(rs.getString(2));
+                assertTrue(rs.wasNull());
+                assertEquals(0, rs.getLong(4));
+                assertTrue(rs.wasNull());
+                assertFalse(rs.next());
+            }
+        }
+    }
+
+    @Test
+    void transactionsErrorsAndMetadata() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url + "?application_name=test"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kv (k INT PRIMARY KEY, v INT)");
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO kv VALUES (1, 1)");
+            c.rollback();
+            s.executeUpdate("INSERT INTO kv VALUES (2, 2)");
+            c.commit();
+            c.setAutoCommit(true);
+            try (ResultSet rs = s.executeQuery("SELECT k FROM kv")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getLong(1));
+                assertFalse(rs.next());
+            }
+            SQLException syntax = assertThrows(SQLException.class, () -> s.executeQuery("SELEC 1"));
+            assertEquals("42601", syntax.getSQLState());
+            SQLException missing = assertThrows(SQLException.class, () -> s.executeQuery("SELECT * FROM nope"));
+            assertEquals("42P01", missing.getSQLState());
+            assertEquals(Connection.TRANSACTION_SERIALIZABLE, c.getTransactionIsolation());
+            DatabaseMetaData md = c.getMetaData();
+            try (ResultSet tables = md.getTables(null, null, "%", null)) {
+                assertTrue(tables.next());
+                assertEquals("kv", tables.getString("TABLE_NAME"));
+            }
+            try (ResultSet cols = md.getColumns(null, null, "kv", null)) {
+                assertTrue(cols.next());
+                assertEquals("k", cols.getString("COLUMN_NAME"));
+                assertEquals(java.sql.Types.BIGINT, cols.getInt("DATA_TYPE"));
+                assertTrue(cols.next());
+                assertEquals("v", cols.getString("COLUMN_NAME"));
+            }
+        }
+    }
+
+    @Test
+    void nodeFramesOnTheSamePortAreUntouched() throws Exception {
+        try (RpcClient rpc = RpcClient.connect(transport.listenAddress(), TransportConfig.defaults(), FrameClock.none())) {
+            Frame reply = rpc.call(Frame.newBuilder().setAdminRequest(io.conclave.range.rpc.AdminRequest.newBuilder()
+                            .setStatus(io.conclave.range.rpc.StatusRequest.getDefaultInstance())).build(),
+                    Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            assertEquals("pong", reply.getError().getMessage());
+        }
+        try (Connection c = DriverManager.getConnection(url)) {
+            assertTrue(c.isValid(1));
+        }
+    }
+
+    @Test
+    void connectionLimitBadVersionAndOversizedFramesAreRefusedWithAState() throws Exception {
+        transport.close();
+        server.close();
+        start(new SqlServerSettings(1, 2, 4, 64 * 1024));
+        try (Connection first = DriverManager.getConnection(url)) {
+            SQLException full = assertThrows(SQLException.class, () -> DriverManager.getConnection(url));
+            assertEquals("53300", full.getSQLState());
+            try (Statement s = first.createStatement()) {
+                SQLException big = assertThrows(SQLException.class, () -> s.execute("SELECT '" + "x".repeat(70_000) + "'"));
+                assertEquals("54000", big.getSQLState());
+                // ... and closed the connection: the next statement finds it gone.
+                assertEquals("08006", assertThrows(SQLException.class, () -> s.execute("SELECT 1")).getSQLState());
+            }
+        }
+        try (Socket socket = new Socket("127.0.0.1", transport.listenAddress().getPort())) {
+            socket.getOutputStream().write(new byte[] {'C', 'S', 'Q', 'L', 99});
+            socket.setSoTimeout(5000);
+            ServerMessage m = ServerMessage.parseFrom(SqlProtocol.readFrame(new DataInputStream(socket.getInputStream()), 1 << 20));
+            assertEquals("08P01", m.getError().getSqlstate());
+        }
+    }
+
+    @Test
+    void shellScriptPrintsTablesAndStopsAtTheFirstError() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        SqlShell shell = new SqlShell(List.of(new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1",
+                transport.listenAddress().getPort())), Map.of(), out, () -> 0L);
+        shell.connect();
+        boolean ok = shell.run(new BufferedReader(new StringReader(
+                "CREATE TABLE t (k INT PRIMARY KEY,\n v STRING);\nINSERT INTO t VALUES (1, 'a;b'), (22, NULL);"
+                + " SELECT * FROM t;\n-- a comment;\nSELECT nope FROM t;\nSELECT 1;\n")), false);
+        shell.close();
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(ok);
+        assertTrue(text.contains("CREATE TABLE\n"), text);
+        assertTrue(text.contains("INSERT 0 2\n"), text);
+        assertTrue(text.contains(" k | v\n---+-----\n 1 | a;b\n22 | NULL\n(2 rows)\n"), text);
+        assertTrue(text.contains("ERROR: ") && text.contains("(SQLSTATE 42703)"), text);
+        assertFalse(text.contains("?column?"), "the script stops at the first error: " + text);
+    }
+
+    @Test
+    void splitKeepsUnfinishedTailAndIgnoresSemicolonsInQuotes() {
+        List<String> complete = new java.util.ArrayList<>();
+        String rest = SqlShell.split("select ';' ; select \"a;\"; -- x;\n select 2", complete);
+        assertEquals(List.of("select ';'", "select \"a;\""), complete);
+        assertEquals(" -- x;\n select 2", rest);
+    }
+}
