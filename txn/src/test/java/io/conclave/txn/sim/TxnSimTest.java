@@ -456,6 +456,17 @@ class TxnSimTest {
     }
 
     @Test
+    void aBankWorkloadOverSkewedClocksConservesTheTotal() {
+        forSeeds(6, seed -> {
+            // Each node's clock is off by up to 200 ms (within the 250 ms max offset): reads meet
+            // values in their uncertainty window and restart above them.
+            SplittableRandom r = new SplittableRandom(seed * 31);
+            SimCluster sim = cluster(seed, new long[] {r.nextLong(200 * MS), r.nextLong(200 * MS), r.nextLong(200 * MS)});
+            simulate(sim, () -> bank(sim, seed, 4, 5, false));
+        });
+    }
+
+    @Test
     void aBankWorkloadWithCrashesAndLostAnswersConservesTheTotal() {
         forSeeds(6, seed -> {
             SimCluster sim = cluster(seed);
