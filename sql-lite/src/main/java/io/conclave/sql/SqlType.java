@@ -19,7 +19,7 @@ public record SqlType(Family family, int width, int precision, int scale) {
     public static final SqlType UNKNOWN = new SqlType(Family.UNKNOWN, 0, 0, 0);
 
     public SqlType {
-        if (family == null || width < 0 || precision < 0 || scale < 0 || scale > Math.max(precision, 0) && precision > 0) {
+        if (family == null || width < 0 || precision < 0 || scale < 0 || (precision > 0 && scale > precision)) {
             throw new IllegalArgumentException("invalid type " + family + " width " + width
                     + " precision " + precision + " scale " + scale);
         }

@@ -45,13 +45,13 @@ public final class Catalog {
         long version = readCounter(txn, VERSION_KEY);
         Cached current = cached;
         if (!txnChangedCatalog && current.version() == version) {
-            return new CatalogView(this, txn, version, current.tables());
+            return new CatalogView(txn, version, current.tables());
         }
         Map<String, TableDescriptor> tables = load(txn);
         if (!txnChangedCatalog && version > current.version()) {
             cached = new Cached(version, tables);
         }
-        return new CatalogView(this, txn, version, tables);
+        return new CatalogView(txn, version, tables);
     }
 
     private static Map<String, TableDescriptor> load(SqlTxn txn) {

@@ -22,7 +22,7 @@ public final class CatalogView {
     private Map<String, TableDescriptor> tables;
     private boolean changed;
 
-    CatalogView(Catalog catalog, SqlTxn txn, long version, Map<String, TableDescriptor> tables) {
+    CatalogView(SqlTxn txn, long version, Map<String, TableDescriptor> tables) {
         this.txn = txn;
         this.loadedVersion = version;
         this.tables = tables;

@@ -1,6 +1,5 @@
 package io.conclave.sql.encoding;
 
-import io.conclave.sql.SqlType.Family;
 import io.conclave.sql.Value;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -216,9 +215,5 @@ public final class KeyEncoding {
             }
         }
         return null;
-    }
-
-    public static boolean familyHasMarker(Family family) {
-        return family != Family.UNKNOWN;
     }
 }

@@ -7,7 +7,6 @@ import io.conclave.sql.catalog.ColumnDescriptor;
 import io.conclave.sql.catalog.IndexDescriptor;
 import io.conclave.sql.catalog.TableDescriptor;
 import io.conclave.sql.encoding.ByteSink;
-import io.conclave.sql.encoding.ByteSource;
 import io.conclave.sql.encoding.CorruptDataException;
 import io.conclave.sql.encoding.KeyEncoding;
 import io.conclave.sql.encoding.RowCodec;
@@ -333,9 +332,5 @@ final class TableIo {
                 stats.indexEntriesWritten++;
             }
         }
-    }
-
-    static Value decodeFirst(byte[] key, int offset) {
-        return KeyEncoding.decode(new ByteSource(key, offset));
     }
 }
