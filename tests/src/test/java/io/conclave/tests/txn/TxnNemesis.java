@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Faults, one at a time, on a seeded schedule: kill -9 of a node (the first kill always hits the
- * node every client contacts first) and its restart after a short outage, or a lease transfer of a
- * random user range to a random node. Never more than one node down, so a majority of every
+ * Faults, one at a time, on a seeded schedule: every third fault (the first included) a kill -9
+ * of a node (the first kill always hits the node every client contacts first, the next ones
+ * another node than the last) and its restart after a short outage, otherwise a lease transfer of
+ * a random user range to a random node. Never more than one node down, so a majority of every
  * range stays up. Bounded by a count of kills and by the end of the fault phase.
  */
 final class TxnNemesis implements Runnable {
@@ -31,6 +32,7 @@ final class TxnNemesis implements Runnable {
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private volatile int kills;
     private long lastKilled;
+    private int faults;
     private volatile int transfers;
     private volatile Throwable failure;
 
@@ -53,7 +55,9 @@ final class TxnNemesis implements Runnable {
                 long pause = random.nextLong(MIN_MILLIS_BETWEEN_FAULTS, MAX_MILLIS_BETWEEN_FAULTS + 1);
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause + MAX_DOWN_MILLIS) > endNanos) break;
                 TimeUnit.MILLISECONDS.sleep(pause);
-                boolean kill = kills < maxKills && (kills == 0 || random.nextInt(3) == 0);
+                // Every third fault is a kill (the first one included), so a run of a few faults
+                // always has kills as well as lease transfers.
+                boolean kill = kills < maxKills && faults++ % 3 == 0;
                 if (kill) {
                     killAndRestart(kills == 0 ? firstContactNode : anotherNodeThan(lastKilled));
                 } else {
