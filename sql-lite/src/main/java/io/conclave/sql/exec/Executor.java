@@ -270,8 +270,8 @@ public final class Executor {
         for (int t = from.sources().size() - 1; t >= 1; t--) {
             QueryPlanner.JoinStep join = from.joins().get(t - 1);
             String keys = join.keys().isEmpty() ? "cross join"
-                    : join.lookupLeftPositions() != null ? "lookup join into " + from.sources().get(t).table().name()
-                    + "@" + from.sources().get(t).table().primaryIndex().name()
+                    : join.lookup() != null ? "lookup join into " + from.sources().get(t).table().name()
+                    + "@" + join.lookup().index().name()
                     + " (hash join above " + QueryRunner.MAX_LOOKUP_JOIN_ROWS + " rows)"
                     : "hash join";
             out.add(indent + keys + (join.residualAst().isEmpty() ? "" : " on " + join.residualAst().stream()

@@ -14,7 +14,9 @@ import io.conclave.sql.ast.Statement.OrderItem;
 import io.conclave.sql.ast.Statement.SelectItem;
 import io.conclave.sql.catalog.CatalogView;
 import io.conclave.sql.catalog.ColumnDescriptor;
+import io.conclave.sql.catalog.IndexDescriptor;
 import io.conclave.sql.catalog.TableDescriptor;
+import io.conclave.sql.encoding.TableKeys;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -107,31 +109,44 @@ final class QueryPlanner {
         BoundExpr constantFilter = sources.isEmpty() ? and(local.get(0)) : null;
         List<JoinStep> joins = new ArrayList<>();
         for (int t = 1; t < sources.size(); t++) {
-            int[] lookup = lock ? null : lookupPositions(sources.get(t).table(), joinKeys.get(t));
+            Lookup lookup = lock ? null : lookup(sources.get(t).table(), joinKeys.get(t));
             joins.add(new JoinStep(joinKeys.get(t), and(residual.get(t)), residualAst.get(t), lookup));
         }
         return new FromPlan(sources, scans, joins, combined, constantFilter);
     }
 
     /**
-     * When the join keys fix every primary key column of the right table: for each of those
-     * columns in key order, the left (combined) position that supplies it. Null otherwise.
+     * The index of the right table a lookup join reads: the primary index when the join keys fix
+     * all its columns (one point read per left row), else the index with the longest prefix of
+     * columns the keys fix (one prefix scan per left row); null when no index starts with a
+     * join column.
      */
-    private static int[] lookupPositions(TableDescriptor right, List<int[]> keys) {
-        int[] pk = right.primaryKeyPositions();
-        int[] out = new int[pk.length];
-        for (int i = 0; i < pk.length; i++) {
-            out[i] = -1;
-            for (int[] key : keys) {
-                if (key[1] == pk[i]) {
-                    out[i] = key[0];
+    private static Lookup lookup(TableDescriptor right, List<int[]> keys) {
+        Lookup best = null;
+        for (IndexDescriptor index : right.allIndexes()) {
+            int[] columns = right.positions(index);
+            List<Integer> left = new ArrayList<>();
+            for (int column : columns) {
+                int supplier = -1;
+                for (int[] key : keys) {
+                    if (key[1] == column) {
+                        supplier = key[0];
+                    }
                 }
+                if (supplier < 0) {
+                    break;
+                }
+                left.add(supplier);
             }
-            if (out[i] < 0) {
-                return null;
+            boolean point = index.id() == TableKeys.PRIMARY_INDEX_ID && left.size() == columns.length;
+            if (point) {
+                return new Lookup(index, left.stream().mapToInt(Integer::intValue).toArray(), true);
+            }
+            if (!left.isEmpty() && (best == null || left.size() > best.leftPositions().length)) {
+                best = new Lookup(index, left.stream().mapToInt(Integer::intValue).toArray(), false);
             }
         }
-        return out;
+        return best;
     }
 
     static Scope tableScope(TableDescriptor table, String alias) {
@@ -453,11 +468,16 @@ final class QueryPlanner {
                     boolean lock) {}
 
     /**
-     * Joins table i (i >= 1) to the rows so far: hash keys, then the residual filter.
-     * {@code lookupLeftPositions} (or null) allows a lookup join: a point read of the right
-     * table's primary key per left row instead of a scan of the whole right table.
+     * Joins table i (i >= 1) to the rows so far: join keys, then the residual filter.
+     * {@code lookup} (or null) allows a lookup join instead of a scan of the whole right table.
      */
-    record JoinStep(List<int[]> keys, BoundExpr residual, List<Expr> residualAst, int[] lookupLeftPositions) {}
+    record JoinStep(List<int[]> keys, BoundExpr residual, List<Expr> residualAst, Lookup lookup) {}
+
+    /**
+     * A lookup join's reads: for each left row, the values at {@code leftPositions} are a prefix
+     * of {@code index}'s columns; {@code point} when they are the whole primary key.
+     */
+    record Lookup(IndexDescriptor index, int[] leftPositions, boolean point) {}
 
     record FromPlan(List<TableSource> sources, List<ScanPlan> scans, List<JoinStep> joins, Scope scope,
                     BoundExpr constantFilter) {}

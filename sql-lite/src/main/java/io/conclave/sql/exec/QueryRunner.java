@@ -3,6 +3,9 @@ package io.conclave.sql.exec;
 import io.conclave.sql.SqlException;
 import io.conclave.sql.SqlState;
 import io.conclave.sql.Value;
+import io.conclave.sql.catalog.TableDescriptor;
+import io.conclave.sql.encoding.KeyEncoding;
+import io.conclave.sql.encoding.TableKeys;
 import io.conclave.sql.exec.QueryPlanner.FromPlan;
 import io.conclave.sql.exec.QueryPlanner.JoinStep;
 import io.conclave.sql.exec.QueryPlanner.QueryPlan;
@@ -32,8 +35,6 @@ final class QueryRunner {
      */
     static final int MAX_LOOKUP_JOIN_ROWS = 10_000;
 
-    private static final Value[] NO_ROW = new Value[0];
-
     private final TableIo io;
     private final Deadline deadline;
 
@@ -56,7 +57,7 @@ final class QueryRunner {
         List<Value[]> rows = scan(from.scans().get(0), firstStop);
         for (int t = 1; t < from.sources().size(); t++) {
             JoinStep step = from.joins().get(t - 1);
-            if (step.lookupLeftPositions() != null && rows.size() <= MAX_LOOKUP_JOIN_ROWS) {
+            if (step.lookup() != null && rows.size() <= MAX_LOOKUP_JOIN_ROWS) {
                 rows = lookupJoin(rows, from.scans().get(t), step);
             } else {
                 List<Value[]> right = scan(from.scans().get(t), -1);
@@ -78,26 +79,43 @@ final class QueryRunner {
         return out;
     }
 
-    /** One primary-key read of the right table per left row (rows with a NULL key match nothing). */
+    /**
+     * For each left row, the right rows whose index prefix equals the row's join values: a point
+     * read for a full primary key, else a prefix scan. Left rows with a NULL key match nothing;
+     * repeated keys are read once.
+     */
     private List<Value[]> lookupJoin(List<Value[]> left, ScanPlan right, JoinStep step) {
+        QueryPlanner.Lookup lookup = step.lookup();
+        TableDescriptor table = right.source().table();
         List<Value[]> out = new ArrayList<>();
-        Map<List<Value>, Value[]> fetched = new HashMap<>();
+        Map<List<Value>, List<Value[]>> fetched = new HashMap<>();
         for (Value[] l : left) {
-            List<Value> pk = new ArrayList<>();
+            List<Value> prefix = new ArrayList<>();
             boolean hasNull = false;
-            for (int p : step.lookupLeftPositions()) {
+            for (int p : lookup.leftPositions()) {
                 hasNull |= l[p].isNull();
-                pk.add(l[p]);
+                prefix.add(l[p]);
             }
             if (hasNull) {
                 continue;
             }
-            Value[] r = fetched.computeIfAbsent(pk, key -> {
-                Value[] row = io.get(right.source().table(), key);
-                return row != null && (right.filter() == null || isTrue(right.filter().eval(row))) ? row : NO_ROW;
+            List<Value[]> matches = fetched.computeIfAbsent(prefix, key -> {
+                byte[] start = TableKeys.key(table.id(), lookup.index().id(), key);
+                Span span = new Span(start, KeyEncoding.prefixEnd(start), lookup.point());
+                List<Value[]> rows = new ArrayList<>();
+                io.scan(table, lookup.index(), List.of(span), false, row -> {
+                    if (right.filter() == null || isTrue(right.filter().eval(row))) {
+                        rows.add(row);
+                    }
+                    return true;
+                });
+                return rows;
             });
-            if (r != NO_ROW) {
+            for (Value[] r : matches) {
                 addJoined(out, l, r, step);
+                if (out.size() > MAX_JOIN_ROWS) {
+                    throw tooManyJoinRows();
+                }
             }
         }
         return out;

@@ -7,9 +7,10 @@
  * each single-table conjunct to its table, where {@code SpanPlanner} turns equalities, IN lists
  * and ranges on a prefix of an index into point lookups or spans, keeps column-equalities
  * between tables as join keys and the rest as filters. {@code QueryRunner} scans, joins left
- * to right (a lookup join — one primary-key read per left row — when the keys fix the right
- * table's primary key and the left side has at most {@code MAX_LOOKUP_JOIN_ROWS} rows, else a
- * scan of the right table and a hash join), groups, projects, de-duplicates, sorts and
+ * to right (a lookup join — per left row, one primary-key read when the keys fix the right
+ * table's primary key, else one prefix scan of the index whose leading columns they fix —
+ * while the left side has at most {@code MAX_LOOKUP_JOIN_ROWS} rows; otherwise a scan of the
+ * right table and a hash join), groups, projects, de-duplicates, sorts and
  * limits; {@code Writer} does
  * INSERT/UPSERT/UPDATE/DELETE with index maintenance; {@code SchemaChanger} does DDL.
  *
