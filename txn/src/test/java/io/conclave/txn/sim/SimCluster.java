@@ -326,6 +326,21 @@ final class SimCluster {
         }
         HybridLogicalClock hlc = nodes.get(node);
         Timestamp now = hlc.now();
+        Timestamp readTs = switch (req.getOpCase()) {
+            case TXN_GET -> Timestamp.fromProto(req.getTxnGet().getRead().getReadTs());
+            case TXN_SCAN -> Timestamp.fromProto(req.getTxnScan().getRead().getReadTs());
+            case TXN_REFRESH -> Timestamp.fromProto(req.getTxnRefresh().getToTs());
+            default -> null;
+        };
+        if (readTs != null && readTs.isAfter(now)) {
+            // As nodes do: a read's timestamp is absorbed into the clock, unless too far ahead.
+            try {
+                hlc.update(readTs);
+            } catch (io.conclave.clock.ClockOffsetException e) {
+                return error(ErrorResponse.Code.CLOCK_OFFSET, "read timestamp " + readTs
+                        + " is more than the max offset ahead of n" + node + "'s clock");
+            }
+        }
         EvalContext ctx = new EvalContext(now, writeFloor(r, req), node, Timestamp.MIN, r.gcThreshold,
                 MvccEvaluator.TXN_EXPIRATION_NANOS);
         byte[] start = r.descriptor.getStartKey().toByteArray();
