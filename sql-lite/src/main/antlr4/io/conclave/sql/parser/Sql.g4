@@ -26,6 +26,7 @@ statement
     | SHOW TABLES                                                           # showTablesStatement
     | SHOW CREATE TABLE identifier                                          # showCreateStatement
     | SHOW RANGES FROM TABLE identifier                                     # showRangesStatement
+    | SHOW COLUMNS FROM identifier                                          # showColumnsStatement
     | SHOW identifier                                                       # showVariableStatement
     | ALTER TABLE identifier SPLIT AT VALUES valuesRow (COMMA valuesRow)*   # splitStatement
     ;
@@ -139,13 +140,13 @@ identifier : IDENTIFIER | QUOTED_IDENTIFIER | nonReserved ;
 nonReserved
     : ANALYZE | CONFLICT | DO | NOTHING | RETURNING | SYSTEM | TIME | TABLES | RANGES | SPLIT
     | TRANSACTION | START | PRECISION | KEY | INDEX | SHOW | UPSERT | DOUBLE | VALUES | EXPLAIN
-    | BEGIN | COMMIT | ROLLBACK | END | SET | TO | AT | ALL
+    | BEGIN | COMMIT | ROLLBACK | END | SET | TO | AT | ALL | COLUMNS
     ;
 
 // ---- lexer ----
 ALL: 'ALL'; ALTER: 'ALTER'; ANALYZE: 'ANALYZE'; AND: 'AND'; AS: 'AS'; ASC: 'ASC'; AT: 'AT';
 BEGIN: 'BEGIN'; BETWEEN: 'BETWEEN'; BY: 'BY'; CAST: 'CAST'; COMMIT: 'COMMIT'; CONFLICT: 'CONFLICT';
-CONSTRAINT: 'CONSTRAINT'; CREATE: 'CREATE'; DEFAULT: 'DEFAULT'; DELETE: 'DELETE'; DESC: 'DESC';
+COLUMNS: 'COLUMNS'; CONSTRAINT: 'CONSTRAINT'; CREATE: 'CREATE'; DEFAULT: 'DEFAULT'; DELETE: 'DELETE'; DESC: 'DESC';
 DISTINCT: 'DISTINCT'; DO: 'DO'; DOUBLE: 'DOUBLE'; DROP: 'DROP'; END: 'END'; EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN'; FALSE: 'FALSE'; FOR: 'FOR'; FROM: 'FROM'; GROUP: 'GROUP'; HAVING: 'HAVING';
 IF: 'IF'; IN: 'IN'; INDEX: 'INDEX'; INNER: 'INNER'; INSERT: 'INSERT'; INTO: 'INTO'; IS: 'IS';

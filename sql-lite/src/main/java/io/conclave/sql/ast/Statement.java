@@ -80,6 +80,8 @@ public sealed interface Statement {
 
     record ShowRanges(String table) implements Statement {}
 
+    record ShowColumns(String table) implements Statement {}
+
     record SplitAt(String table, List<List<Expr>> rows) implements Statement {
         public SplitAt {
             rows = rows.stream().map(List::copyOf).toList();

@@ -112,6 +112,9 @@ public final class Executor {
                     List.of(List.of(Value.ofString(t.name()), Value.ofString(SchemaChanger.showCreate(t)))), 1,
                     "SHOW CREATE TABLE");
         }
+        if (s instanceof Statement.ShowColumns show) {
+            return showColumns(catalog.table(show.table()));
+        }
         if (s instanceof Statement.ShowRanges show) {
             return showRanges(catalog.table(show.table()));
         }
@@ -119,6 +122,20 @@ public final class Executor {
             return splitAt(split);
         }
         throw new SqlException(SqlState.FEATURE_NOT_SUPPORTED, kind(s) + " is not supported here");
+    }
+
+    /** One row per column, for shells and JDBC metadata: name, type, nullability, default, key, hidden. */
+    private static Result showColumns(TableDescriptor table) {
+        List<List<Value>> rows = new ArrayList<>();
+        for (ColumnDescriptor c : table.columns()) {
+            rows.add(List.of(Value.ofString(c.name()), Value.ofString(c.type().sqlName()), Value.ofBool(c.nullable()),
+                    c.defaultSql() == null ? Value.NULL : Value.ofString(c.defaultSql()),
+                    Value.ofBool(table.isKeyColumn(c.id())), Value.ofBool(c.hidden())));
+        }
+        List<Column> columns = List.of(new Column("column_name", SqlType.STRING), new Column("data_type", SqlType.STRING),
+                new Column("is_nullable", SqlType.BOOL), new Column("column_default", SqlType.STRING),
+                new Column("is_primary_key", SqlType.BOOL), new Column("is_hidden", SqlType.BOOL));
+        return new Result(columns, rows, rows.size(), "SHOW COLUMNS");
     }
 
     // ---- ranges ----

@@ -80,6 +80,9 @@ final class AstBuilder {
         if (ctx instanceof SqlParser.ShowRangesStatementContext c) {
             return new Statement.ShowRanges(name(c.identifier()));
         }
+        if (ctx instanceof SqlParser.ShowColumnsStatementContext c) {
+            return new Statement.ShowColumns(name(c.identifier()));
+        }
         if (ctx instanceof SqlParser.ShowVariableStatementContext c) {
             return new Statement.ShowVariable(name(c.identifier()));
         }
