@@ -34,8 +34,25 @@ public final class Session implements AutoCloseable {
             "statement_timeout", "0",
             "application_name", "");
 
+    /** Parsed statements a session keeps (each holds its AST; statements are at most 1 MiB). */
+    public static final int MAX_CACHED_STATEMENTS = 128;
+    /** Statements longer than this are not kept in the cache (they are rarely repeated). */
+    private static final int MAX_CACHED_STATEMENT_CHARS = 4_096;
+
     private final SqlEngine engine;
     private final Map<String, String> settings = new LinkedHashMap<>(new java.util.TreeMap<>(DEFAULT_SETTINGS));
+    /**
+     * Parsed statements by their text, so a statement run again (a prepared statement, a
+     * benchmark loop) is not parsed again. Least recently used ones are dropped beyond the bound.
+     */
+    private final Map<String, Statement> parsed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Statement> eldest) {
+            return size() > MAX_CACHED_STATEMENTS;
+        }
+    };
+    /** The current statement's parameter values (only set while it runs). */
+    private List<Value> parameters = List.of();
     private SqlTxn explicit;
     private boolean explicitChangedCatalog;
     private boolean aborted;
@@ -57,18 +74,28 @@ public final class Session implements AutoCloseable {
 
     /** Runs one statement. Throws {@link SqlException} with a SQLSTATE; never another exception type. */
     public Result execute(String sql) {
+        return execute(sql, List.of());
+    }
+
+    /**
+     * Runs one statement whose {@code $1, $2, ...} (or {@code ?, ?, ...}) take the given values.
+     * A STRING or NULL parameter is typed by its context, like a quoted literal; others keep
+     * their type. A missing parameter is 42P02.
+     */
+    public Result execute(String sql, List<Value> parameters) {
         if (closed) {
             throw new SqlException("08003", "session is closed");
         }
         Statement statement;
         try {
-            statement = StatementParser.parse(sql);
+            statement = parse(sql);
         } catch (SqlException e) {
             if (explicit != null) {
                 aborted = true;
             }
             throw e;
         }
+        this.parameters = List.copyOf(parameters);
         try {
             return dispatch(statement);
         } catch (SqlException e) {
@@ -80,7 +107,20 @@ public final class Session implements AutoCloseable {
         } catch (RuntimeException bug) {
             abortExplicit();
             throw internal(bug);
+        } finally {
+            this.parameters = List.of();
         }
+    }
+
+    private Statement parse(String sql) {
+        Statement statement = sql == null ? null : parsed.get(sql);
+        if (statement == null) {
+            statement = StatementParser.parse(sql);
+            if (sql.length() <= MAX_CACHED_STATEMENT_CHARS) {
+                parsed.put(sql, statement);
+            }
+        }
+        return statement;
     }
 
     private Result dispatch(Statement s) {
@@ -165,7 +205,7 @@ public final class Session implements AutoCloseable {
                 txn.setCommitWait(commitWait());
                 long start = clockNanos();
                 CatalogView catalog = engine.catalog().view(txn, false);
-                Executor executor = new Executor(txn, catalog, engine.admin(), deadline);
+                Executor executor = new Executor(txn, catalog, engine.admin(), deadline, parameters);
                 Result result = executor.execute(s);
                 long executed = clockNanos();
                 TxnStats txnStats = txn.stats();
@@ -196,7 +236,7 @@ public final class Session implements AutoCloseable {
         try {
             long start = clockNanos();
             CatalogView catalog = engine.catalog().view(explicit, explicitChangedCatalog);
-            Executor executor = new Executor(explicit, catalog, engine.admin(), deadline());
+            Executor executor = new Executor(explicit, catalog, engine.admin(), deadline(), parameters);
             Result result = executor.execute(s);
             explicitChangedCatalog |= catalog.changed();
             return new Outcome(result, executor.stats(), explicit.stats(), null, List.of(), clockNanos() - start, 0);
@@ -215,7 +255,7 @@ public final class Session implements AutoCloseable {
         SqlTxn txn = kvCall(() -> engine.kv().beginReadOnly(asOf));
         try {
             CatalogView catalog = engine.catalog().view(txn, false);
-            Result result = new Executor(txn, catalog, engine.admin(), deadline()).execute(select);
+            Result result = new Executor(txn, catalog, engine.admin(), deadline(), parameters).execute(select);
             commit(txn);
             return result;
         } catch (KvRetryException e) {
@@ -240,7 +280,7 @@ public final class Session implements AutoCloseable {
             SqlTxn txn = explicit != null ? explicit : kvCall(() -> engine.kv().begin());
             try {
                 CatalogView catalog = engine.catalog().view(txn, explicit != null && explicitChangedCatalog);
-                lines.addAll(new Executor(txn, catalog, engine.admin()).explain(inner));
+                lines.addAll(new Executor(txn, catalog, engine.admin(), Deadline.none(), parameters).explain(inner));
             } finally {
                 if (explicit == null) {
                     rollbackQuietly(txn);

@@ -157,6 +157,27 @@ class SessionTest {
     }
 
     @Test
+    void parametersBindByPositionAndTakeTheirContextsType() {
+        Session s = engine.openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY, v STRING, d DECIMAL)");
+        for (int i = 1; i <= 3; i++) {
+            s.execute("INSERT INTO t VALUES ($1, $2, $3)", List.of(Value.ofInt(i), Value.ofString("v" + i), Value.ofString(i + ".5")));
+        }
+        assertEquals("v2 2.5", rows(s.execute("SELECT v, d FROM t WHERE k = ?", List.of(Value.ofInt(2)))));
+        assertEquals("2", rows(s.execute("SELECT count(*) FROM t WHERE k > $1 AND v <> $2",
+                List.of(Value.ofString("1"), Value.ofString("zz")))));
+        assertEquals("0", rows(s.execute("SELECT count(*) FROM t WHERE v <> $1", java.util.Collections.singletonList(Value.NULL))));
+        assertEquals("1", rows(s.execute("UPDATE t SET v = ? WHERE k = ? RETURNING k", List.of(Value.NULL, Value.ofInt(1)))));
+        assertTrue(rows(s.execute("EXPLAIN SELECT v FROM t WHERE k = $1", List.of(Value.ofInt(3)))).contains("point lookup"));
+        assertEquals("42P02", state(s, "SELECT $2"));
+        SqlException e = assertThrows(SqlException.class, () -> s.execute("SELECT $1 + ?", List.of(Value.ofInt(1))));
+        assertEquals("42601", e.sqlState());
+        assertEquals("42P02", state(s, "CREATE TABLE u (a INT DEFAULT $1)"));
+        assertEquals("22P02", assertThrows(SqlException.class,
+                () -> s.execute("SELECT * FROM t WHERE k = $1", List.of(Value.ofString("x")))).sqlState());
+    }
+
+    @Test
     void adminIsOptional() {
         Session s = new SqlEngine(kv, null).openSession();
         s.execute("CREATE TABLE t (k INT PRIMARY KEY)");

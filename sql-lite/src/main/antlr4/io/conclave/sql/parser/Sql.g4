@@ -120,6 +120,7 @@ unary : (MINUS | PLUS) unary | postfix ;
 postfix : primary (CAST_OP typeName)* ;
 primary
     : literal                                                           # literalPrimary
+    | (PARAMETER | QUESTION)                                            # parameterPrimary
     | CAST LPAREN expr AS typeName RPAREN                               # castPrimary
     | identifier LPAREN (STAR | DISTINCT? expr (COMMA expr)*)? RPAREN    # functionPrimary
     | identifier (DOT identifier)?                                      # columnPrimary
@@ -161,6 +162,7 @@ AT_SIGN: '@';
 EQ: '='; NEQ: '<>' | '!='; LTE: '<='; GTE: '>='; LT: '<'; GT: '>';
 CAST_OP: '::'; CONCAT: '||';
 PLUS: '+'; MINUS: '-'; STAR: '*'; SLASH: '/'; PERCENT: '%';
+PARAMETER: '$' [0-9]+; QUESTION: '?';
 LPAREN: '('; RPAREN: ')'; COMMA: ','; DOT: '.'; SEMI: ';';
 
 HEX_LITERAL: 'X\'' [0-9A-F]* '\'';

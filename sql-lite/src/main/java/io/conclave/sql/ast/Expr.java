@@ -12,6 +12,9 @@ public sealed interface Expr {
     /** A literal. {@code untypedString} marks a quoted string whose type comes from context. */
     record Literal(Value value, boolean untypedString) implements Expr {}
 
+    /** A statement parameter, {@code $index} (1-based); {@code ?} placeholders are numbered in order. */
+    record Parameter(int index) implements Expr {}
+
     /** {@code column} or {@code table.column}; {@code table} is null when unqualified. */
     record ColumnRef(String table, String column) implements Expr {}
 

@@ -21,6 +21,9 @@ public final class SqlPrinter {
                 default -> v.toString();
             };
         }
+        if (e instanceof Expr.Parameter p) {
+            return "$" + p.index();
+        }
         if (e instanceof Expr.ColumnRef ref) {
             return ref.table() == null ? ref.column() : ref.table() + "." + ref.column();
         }
@@ -55,7 +58,7 @@ public final class SqlPrinter {
     }
 
     private static String wrap(Expr e) {
-        boolean simple = e instanceof Expr.Literal || e instanceof Expr.ColumnRef || e instanceof Expr.FunctionCall
+        boolean simple = e instanceof Expr.Literal || e instanceof Expr.Parameter || e instanceof Expr.ColumnRef || e instanceof Expr.FunctionCall
                 || e instanceof Expr.Cast;
         return simple ? print(e) : "(" + print(e) + ")";
     }

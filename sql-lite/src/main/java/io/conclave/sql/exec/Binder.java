@@ -28,19 +28,19 @@ final class Binder {
                        List<SqlType> groupTypes, List<Expr.FunctionCall> aggregates, List<SqlType> aggregateTypes) {}
 
     private final Scope scope;
-    private final Value now;
+    private final BindContext now;
     private final Aggregation aggregation;
     private final String clause;
 
     /** {@code clause} names where aggregates are refused ("WHERE"), or null when allowed. */
-    Binder(Scope scope, Value now, Aggregation aggregation, String clause) {
+    Binder(Scope scope, BindContext now, Aggregation aggregation, String clause) {
         this.scope = scope;
         this.now = now;
         this.aggregation = aggregation;
         this.clause = clause;
     }
 
-    static Binder plain(Scope scope, Value now, String clause) {
+    static Binder plain(Scope scope, BindContext now, String clause) {
         return new Binder(scope, now, null, clause);
     }
 
@@ -88,6 +88,16 @@ final class Binder {
                 return new BoundExpr.Const(lit.value(), SqlType.UNKNOWN);
             }
             return new BoundExpr.Const(lit.value(), SqlType.of(lit.value().family()));
+        }
+        if (e instanceof Expr.Parameter parameter) {
+            if (parameter.index() < 1 || parameter.index() > now.parameters().size()) {
+                throw new SqlException("42P02", "there is no parameter $" + parameter.index()
+                        + (now.parameters().isEmpty() ? "" : " (" + now.parameters().size() + " given)"));
+            }
+            Value v = now.parameters().get(parameter.index() - 1);
+            // A text or NULL parameter is typed by its context, like a quoted literal.
+            boolean untyped = v.isNull() || v.family() == Family.STRING;
+            return new BoundExpr.Const(v, untyped ? SqlType.UNKNOWN : SqlType.of(v.family()));
         }
         if (e instanceof Expr.ColumnRef ref) {
             int position = scope.resolve(ref.table(), ref.column());
@@ -323,7 +333,7 @@ final class Binder {
             case "now":
             case "current_timestamp":
                 arity(name, args, 0, 0);
-                return new BoundExpr.Const(now, SqlType.TIMESTAMP);
+                return new BoundExpr.Const(now.now(), SqlType.TIMESTAMP);
             case "lower":
             case "upper": {
                 arity(name, args, 1, 1);

@@ -32,7 +32,7 @@ public final class Executor {
     private final SqlTxn txn;
     private final CatalogView catalog;
     private final SqlAdmin admin;
-    private final Value now;
+    private final BindContext now;
     private final ExecStats stats = new ExecStats();
     private final TableIo io;
     private final QueryPlanner planner;
@@ -40,15 +40,18 @@ public final class Executor {
 
     /** {@code admin} may be null (range statements then fail with 0A000). */
     public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin) {
-        this(txn, catalog, admin, Deadline.none());
+        this(txn, catalog, admin, Deadline.none(), List.of());
     }
 
-    /** As above, cancelling the statement with 57014 once {@code deadline} passes. */
-    public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin, Deadline deadline) {
+    /**
+     * As above, cancelling the statement with 57014 once {@code deadline} passes, with
+     * {@code parameters} the values of {@code $1, $2, ...}.
+     */
+    public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin, Deadline deadline, List<Value> parameters) {
         this.txn = txn;
         this.catalog = catalog;
         this.admin = admin;
-        this.now = Value.ofTimestampMicros(txn.readTimestamp().wallNanos() / 1_000);
+        this.now = new BindContext(Value.ofTimestampMicros(txn.readTimestamp().wallNanos() / 1_000), parameters);
         this.io = new TableIo(txn, stats, deadline);
         this.planner = new QueryPlanner(catalog, now);
         this.runner = new QueryRunner(io, deadline);

@@ -31,9 +31,9 @@ import java.util.Set;
  */
 final class QueryPlanner {
     private final CatalogView catalog;
-    private final Value now;
+    private final BindContext now;
 
-    QueryPlanner(CatalogView catalog, Value now) {
+    QueryPlanner(CatalogView catalog, BindContext now) {
         this.catalog = catalog;
         this.now = now;
     }

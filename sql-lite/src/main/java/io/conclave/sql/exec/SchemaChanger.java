@@ -37,9 +37,9 @@ final class SchemaChanger {
 
     private final CatalogView catalog;
     private final TableIo io;
-    private final Value now;
+    private final BindContext now;
 
-    SchemaChanger(CatalogView catalog, TableIo io, Value now) {
+    SchemaChanger(CatalogView catalog, TableIo io, BindContext now) {
         this.catalog = catalog;
         this.io = io;
         this.now = now;
@@ -62,7 +62,7 @@ final class SchemaChanger {
         Set<String> names = new HashSet<>();
         List<String> primaryKey = new ArrayList<>(create.primaryKey());
         List<List<String>> uniques = new ArrayList<>(create.uniques());
-        Binder binder = Binder.plain(Scope.EMPTY, now, "DEFAULT");
+        Binder binder = Binder.plain(Scope.EMPTY, now.withoutParameters(), "DEFAULT");
         int nextColumnId = 1;
         for (ColumnDef def : create.columns()) {
             if (!names.add(def.name())) {

@@ -33,9 +33,9 @@ final class Writer {
     private final TableIo io;
     private final QueryPlanner planner;
     private final QueryRunner runner;
-    private final Value now;
+    private final BindContext now;
 
-    Writer(CatalogView catalog, TableIo io, QueryPlanner planner, QueryRunner runner, Value now) {
+    Writer(CatalogView catalog, TableIo io, QueryPlanner planner, QueryRunner runner, BindContext now) {
         this.catalog = catalog;
         this.io = io;
         this.planner = planner;
@@ -233,7 +233,7 @@ final class Writer {
     /** Each column's DEFAULT, bound (null when there is none). */
     List<BoundExpr> defaults(TableDescriptor table) {
         List<BoundExpr> out = new ArrayList<>();
-        Binder binder = Binder.plain(Scope.EMPTY, now, "DEFAULT");
+        Binder binder = Binder.plain(Scope.EMPTY, now.withoutParameters(), "DEFAULT");
         for (ColumnDescriptor c : table.columns()) {
             out.add(c.defaultSql() == null ? null
                     : binder.bindAssignment(StatementParser.parseExpression(c.defaultSql()), c.type(), c.name()));

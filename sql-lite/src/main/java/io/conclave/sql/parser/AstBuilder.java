@@ -24,6 +24,11 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 
 /** Turns an ANTLR parse tree into AST records. Semantic errors here carry line:column. */
 final class AstBuilder {
+    /** Most parameters one statement may have (PostgreSQL's wire protocol allows 65535). */
+    static final int MAX_PARAMETERS = 65_535;
+
+    private int questionMarks;
+    private boolean dollarParameters;
 
     Statement statement(SqlParser.StatementContext ctx) {
         if (ctx instanceof SqlParser.ExplainStatementContext c) {
@@ -424,6 +429,9 @@ final class AstBuilder {
         if (ctx instanceof SqlParser.LiteralPrimaryContext c) {
             return literal(c.literal());
         }
+        if (ctx instanceof SqlParser.ParameterPrimaryContext c) {
+            return parameter(c);
+        }
         if (ctx instanceof SqlParser.CastPrimaryContext c) {
             return new Expr.Cast(expr(c.expr()), type(c.typeName()));
         }
@@ -438,6 +446,27 @@ final class AstBuilder {
             return new Expr.ColumnRef(null, name(c.identifier(0)));
         }
         return expr(((SqlParser.ParenPrimaryContext) ctx).expr());
+    }
+
+    private Expr parameter(SqlParser.ParameterPrimaryContext ctx) {
+        int index;
+        if (ctx.QUESTION() != null) {
+            index = ++questionMarks;
+        } else {
+            dollarParameters = true;
+            try {
+                index = Integer.parseInt(ctx.PARAMETER().getText().substring(1));
+            } catch (NumberFormatException tooLarge) {
+                index = Integer.MAX_VALUE;
+            }
+        }
+        if (questionMarks > 0 && dollarParameters) {
+            throw error(ctx, "cannot mix ? and $n parameters");
+        }
+        if (index < 1 || index > MAX_PARAMETERS) {
+            throw error(ctx, "parameter $" + index + " is out of range 1.." + MAX_PARAMETERS);
+        }
+        return new Expr.Parameter(index);
     }
 
     private Expr literal(SqlParser.LiteralContext ctx) {
