@@ -10,6 +10,13 @@
  * {@link io.conclave.sql.Result} records of {@link io.conclave.sql.Value}s; every failure a user
  * can cause is a {@link io.conclave.sql.SqlException} with a PostgreSQL SQLSTATE.
  *
+ * <h2>Parameters</h2>
+ * {@link io.conclave.sql.Session#execute(String, java.util.List)} binds {@code $1, $2, ...} (or
+ * {@code ?} placeholders, numbered in order) to values: a STRING or NULL parameter is typed by
+ * its context like a quoted literal, any other keeps its type. Parsed statements are cached per
+ * session by their text ({@link io.conclave.sql.Session#MAX_CACHED_STATEMENTS}), so a repeated
+ * parameterised statement is parsed once; planning still happens per execution.
+ *
  * <h2>Transactions</h2>
  * A statement outside BEGIN runs in its own transaction, retried on 40001 up to
  * {@link io.conclave.sql.SqlEngine#MAX_IMPLICIT_ATTEMPTS} times; the client sees its result only
