@@ -975,7 +975,12 @@ final class Coordinator {
         private int pauses;
 
         void pause(String waitingFor) {
-            checkDeadline("waiting for " + waitingFor);
+            if (env.runtime().nanoTime() - deadlineNanos > 0) {
+                // Wound-wait leaves no cycle for long, so this is a stuck or very slow holder; a new
+                // attempt keeps this one's priority and may get through.
+                throw retry(TxnRetryException.Reason.DEADLOCK, "waited for " + waitingFor
+                        + " until the transaction's deadline of " + env.settings().deadline() + " passed");
+            }
             long nanos = Math.min(BACKOFF_MAX_NANOS, BACKOFF_INITIAL_NANOS << Math.min(pauses, 10));
             pauses++;
             try {

@@ -289,6 +289,31 @@ class TxnSimTest {
     }
 
     @Test
+    void waitingPastTheDeadlineIsARetryableDeadlock() {
+        SimCluster sim = cluster(9);
+        simulate(sim, () -> {
+            TxnClient dead = sim.client("dead", SETTINGS);
+            TxnClient impatient = sim.client("impatient", TxnSettings.builder().deadline(java.time.Duration.ofSeconds(2))
+                    .build());
+            sim.hook("dead", KvRequest.OpCase.TXN_END, SimCluster.Hook.CRASH_BEFORE, 0);
+            sim.sched.spawn("dead-commit", false, () -> {
+                Txn t = dead.begin();
+                t.put(b("a"), b("new"));
+                t.put(b("m"), b("new"));
+                t.commit();
+            });
+            sim.sched.sleep(100 * MS);
+            Txn r = impatient.begin();
+            TxnRetryException e = assertThrows(TxnRetryException.class, () -> r.get(b("a")),
+                    "the older, silent holder expires only after 5 s");
+            assertEquals(TxnRetryException.Reason.DEADLOCK, e.reason());
+            r.rollback();
+            // With retries the same client gets through once the holder's record expired.
+            assertEquals(null, s(impatient.run(t -> t.get(b("a")))));
+        });
+    }
+
+    @Test
     void aCommittedButUnresolvedTransactionIsResolvedByAReader() {
         forSeeds(3, seed -> {
             SimCluster sim = cluster(seed);
