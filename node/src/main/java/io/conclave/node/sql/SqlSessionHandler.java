@@ -90,7 +90,15 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
             server.workers().execute(() -> {
                 ServerMessage reply = handle(message, ctx.channel());
                 ctx.channel().writeAndFlush(frame(ctx.channel(), reply));
-                ctx.executor().execute(() -> finished(ctx, reply));
+                try {
+                    ctx.executor().execute(() -> finished(ctx, reply));
+                } catch (RejectedExecutionException loopGone) {
+                    // The transport is shutting down: no one will read again. This worker still
+                    // owns the session, so it ends it here.
+                    Session s = session;
+                    session = null;
+                    if (s != null) s.close();
+                }
             });
         } catch (RejectedExecutionException e) {
             running = false;

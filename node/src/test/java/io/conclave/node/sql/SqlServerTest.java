@@ -183,6 +183,39 @@ class SqlServerTest {
     }
 
     @Test
+    void connectSkipsADeadHostAndALostNodeFailsOverForTheNextStatement() throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        int first = transport.listenAddress().getPort();
+        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        SqlServer secondServer = new SqlServer(8, () -> engine, SqlServerSettings.defaults());
+        Transport second = Transport.start(8, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, secondServer::onAccept);
+        try (Connection c = DriverManager.getConnection("jdbc:conclave://127.0.0.1:" + dead + ",127.0.0.1:" + first
+                + ",127.0.0.1:" + second.listenAddress().getPort()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE a (k INT PRIMARY KEY)");
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO a VALUES (1)");
+            transport.close(); // node 7 is lost with the transaction open
+            assertEquals("08006", assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO a VALUES (2)"))
+                    .getSQLState());
+            // The next transaction runs on node 8 (its own store here: the table is new there).
+            s.execute("CREATE TABLE b (k INT PRIMARY KEY)");
+            s.executeUpdate("INSERT INTO b VALUES (3)");
+            c.commit();
+            try (ResultSet rs = s.executeQuery("SELECT k FROM b")) {
+                assertTrue(rs.next());
+                assertEquals(3, rs.getLong(1));
+            }
+        } finally {
+            second.close();
+            secondServer.close();
+        }
+    }
+
+    @Test
     void shellScriptPrintsTablesAndStopsAtTheFirstError() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
