@@ -60,7 +60,8 @@
  * <ul>
  *   <li>Conflicts are decided by age (wound-wait): the older transaction's push aborts a younger
  *   writer; a younger one waits. A waiter that never gets the key fails at the transaction
- *   deadline, so a stuck cluster surfaces as an error, never as a hang.</li>
+ *   deadline with a retryable DEADLOCK (its retry keeps its priority), so a stuck holder
+ *   surfaces as an error, never as a hang.</li>
  *   <li>A commit whose answer is lost is ambiguous ({@link io.conclave.txn.TxnAmbiguousException}):
  *   the record may say COMMITTED. It is never retried blindly.</li>
  *   <li>Intents left behind (a coordinator that died, a resolution dropped under load) are
