@@ -99,6 +99,10 @@ final class Binder {
             boolean untyped = v.isNull() || v.family() == Family.STRING;
             return new BoundExpr.Const(v, untyped ? SqlType.UNKNOWN : SqlType.of(v.family()));
         }
+        if (e instanceof Expr.ColumnRef ref && ref.table() == null && ref.column().equals("current_timestamp")
+                && scope.columns().stream().noneMatch(c -> c.name().equals("current_timestamp"))) {
+            return new BoundExpr.Const(now.now(), SqlType.TIMESTAMP);
+        }
         if (e instanceof Expr.ColumnRef ref) {
             int position = scope.resolve(ref.table(), ref.column());
             Scope.Column c = scope.columns().get(position);
