@@ -10,6 +10,11 @@
  * {@link io.conclave.sql.Result} records of {@link io.conclave.sql.Value}s; every failure a user
  * can cause is a {@link io.conclave.sql.SqlException} with a PostgreSQL SQLSTATE.
  *
+ * <h2>API</h2>
+ * This package and {@link io.conclave.sql.kv} are the API. The other packages ({@code ast},
+ * {@code parser}, {@code encoding}, {@code catalog}, {@code exec}) are internal: their classes
+ * are public only because they call each other across packages.
+ *
  * <h2>Parameters</h2>
  * {@link io.conclave.sql.Session#execute(String, java.util.List)} binds {@code $1, $2, ...} (or
  * {@code ?} placeholders, numbered in order) to values: a STRING or NULL parameter is typed by
