@@ -261,7 +261,7 @@ final class Coordinator {
     private RoutedResponse read(byte[] routingKey, String what, BiFunction<RangeDescriptor, String, KvRequest> build) {
         Backoff backoff = new Backoff();
         for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
-            checkDeadline(what);
+            backoff.checkDeadline(what);
             try {
                 RoutedResponse r = env.ranges().sendRouted(routingKey, build, true);
                 readCount.incrementAndGet();
@@ -386,7 +386,7 @@ final class Coordinator {
         Backoff backoff = new Backoff();
         int pushed = 0;
         for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
-            checkDeadline("one-phase commit");
+            backoff.checkDeadline("one-phase commit");
             try {
                 TxnMeta meta = meta();
                 RoutedResponse r = env.ranges().sendRouted(keys.get(0), d -> {
@@ -567,7 +567,7 @@ final class Coordinator {
     private Timestamp prepare(TxnMeta meta, List<byte[]> keys) {
         Backoff backoff = new Backoff();
         for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
-            checkDeadline("prepare");
+            backoff.checkDeadline("prepare");
             if (abortedByOther) throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
             maybePrepared.put(Keys.pretty(keys.get(0)), keys);
             try {
@@ -974,13 +974,21 @@ final class Coordinator {
     private final class Backoff {
         private int pauses;
 
+        private String waitingFor;
+
+        /** At the deadline: DEADLOCK (retryable) if this loop waited for another transaction, else a failure. */
+        void checkDeadline(String what) {
+            if (env.runtime().nanoTime() - deadlineNanos <= 0) return;
+            if (waitingFor == null) Coordinator.this.checkDeadline(what);
+            // Wound-wait leaves no cycle for long, so this is a stuck or very slow holder; a new
+            // attempt keeps this one's priority and may get through.
+            throw retry(TxnRetryException.Reason.DEADLOCK, what + " waited for " + waitingFor
+                    + " until the transaction's deadline of " + env.settings().deadline() + " passed");
+        }
+
         void pause(String waitingFor) {
-            if (env.runtime().nanoTime() - deadlineNanos > 0) {
-                // Wound-wait leaves no cycle for long, so this is a stuck or very slow holder; a new
-                // attempt keeps this one's priority and may get through.
-                throw retry(TxnRetryException.Reason.DEADLOCK, "waited for " + waitingFor
-                        + " until the transaction's deadline of " + env.settings().deadline() + " passed");
-            }
+            this.waitingFor = waitingFor;
+            checkDeadline("a request");
             long nanos = Math.min(BACKOFF_MAX_NANOS, BACKOFF_INITIAL_NANOS << Math.min(pauses, 10));
             pauses++;
             try {
