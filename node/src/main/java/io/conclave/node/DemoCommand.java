@@ -68,15 +68,15 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("started 3 nodes: " + String.join(", ", addrs) + " (stores and logs in " + dir + ")");
             System.out.println("status pages: " + String.join(", ", httpPages)
                     + "; 'conclave nodes|ranges|split|lease-transfer --host " + addrs.get(0) + "' from another shell");
-            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             try (RangeClient client = Clients.connect(addrs)) {
                 waitForLeaders(client, addrs);
                 if (kv) {
-                    new DemoShell(client, addrs.get(0), System.out).run(stdin);
+                    new DemoShell(client, addrs.get(0), System.out).run(
+                            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
                     return 0;
                 }
             }
-            return sqlShell(addrs, stdin);
+            return sqlShell(addrs);
         } finally {
             stopAll();
             try {
@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int sqlShell(List<String> addrs, BufferedReader stdin) throws IOException {
+    private int sqlShell(List<String> addrs) throws IOException {
         System.out.println("JDBC: DriverManager.getConnection(\"jdbc:conclave://" + String.join(",", addrs)
                 + "\") with conclave-driver on the class path; shell: conclave sql --host " + addrs.get(0));
         List<ConclaveUrl.HostPort> hosts = addrs.stream().map(ConclaveUrl.HostPort::parse).toList();
@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             return Main.EXIT_FAILURE;
         }
         try {
-            boolean ok = shell.run(stdin, System.console() != null);
+            boolean ok = shell.runStandardInput();
             System.out.println("stopping the cluster");
             return ok ? 0 : Main.EXIT_FAILURE;
         } finally {

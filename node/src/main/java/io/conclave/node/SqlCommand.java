@@ -3,9 +3,7 @@ package io.conclave.node;
 import io.conclave.driver.ConclaveUrl;
 import io.conclave.node.sql.SqlShell;
 import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,8 +51,7 @@ final class SqlCommand implements Callable<Integer> {
             if (!execute.isEmpty()) {
                 ok = shell.run(new BufferedReader(new StringReader(String.join(";\n", execute))), false);
             } else {
-                boolean interactive = System.console() != null;
-                ok = shell.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), interactive);
+                ok = shell.runStandardInput();
             }
             return ok ? 0 : Main.EXIT_FAILURE;
         } finally {

@@ -9,8 +9,11 @@ import io.conclave.driver.proto.Row;
 import io.conclave.driver.proto.SqlValue;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -55,11 +58,43 @@ public final class SqlShell {
         connection = SqlConnection.connect(hosts, options, SqlConnection.Settings.DEFAULTS);
     }
 
+    /** Where the shell's lines come from: a terminal with line editing, or a script. */
+    @FunctionalInterface
+    public interface LineSource {
+        /** The next line without its terminator, or null at end of input. */
+        String readLine(String prompt) throws IOException;
+    }
+
+    /**
+     * Reads the process's standard input: with line editing and history when it is a terminal,
+     * else as a script (stopping at the first error). The edge where the console enters.
+     */
+    public boolean runStandardInput() throws IOException {
+        if (System.console() != null) {
+            Path history = Path.of(System.getProperty("user.home"), ".conclave_sql_history");
+            try (TerminalLines terminal = new TerminalLines(history)) {
+                return run(terminal, true);
+            }
+        }
+        return run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), false);
+    }
+
+    /** Reads a script (or a plain interactive stream, printing the prompts itself). */
+    public boolean run(BufferedReader in, boolean interactive) throws IOException {
+        return run(prompt -> {
+            if (interactive) {
+                out.print(prompt);
+                out.flush();
+            }
+            return in.readLine();
+        }, interactive);
+    }
+
     /**
      * Reads statements until end of input or {@code \q}. Returns true if every statement
      * succeeded; in script mode ({@code interactive} false) it stops at the first failure.
      */
-    public boolean run(BufferedReader in, boolean interactive) throws IOException {
+    public boolean run(LineSource in, boolean interactive) throws IOException {
         if (interactive) {
             out.println("Conclave SQL shell on " + (connection == null ? "(not connected)" : connection.address()
                     + " (node " + connection.nodeId() + ")") + ". End statements with ';', \\? for help, \\q to quit.");
@@ -67,11 +102,7 @@ public final class SqlShell {
         StringBuilder statement = new StringBuilder();
         boolean ok = true;
         while (true) {
-            if (interactive) {
-                out.print(statement.isEmpty() ? "conclave> " : "       -> ");
-                out.flush();
-            }
-            String line = in.readLine();
+            String line = in.readLine(statement.isEmpty() ? "conclave> " : "       -> ");
             if (line == null) break;
             if (statement.isEmpty() && line.trim().startsWith("\\")) {
                 String command = line.trim();
