@@ -235,6 +235,44 @@ class SqlServerTest {
         assertFalse(text.contains("?column?"), "the script stops at the first error: " + text);
     }
 
+    /** {@code conclave sql} in a child JVM under a pseudo-terminal (script(1)): JLine reads the lines. */
+    @Test
+    void interactiveShellUnderAPseudoTerminal() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/script")),
+                "script(1) is needed for a pseudo-terminal");
+        String java = io.conclave.node.launch.NodeProcessSpec.currentJava();
+        String cmd = String.join(" ", java, "-Xmx128m", "-cp", io.conclave.node.launch.NodeProcessSpec.currentClassPath(),
+                io.conclave.node.launch.NodeProcessSpec.NODE_MAIN, "sql", "--host",
+                "127.0.0.1:" + transport.listenAddress().getPort());
+        Process p = new ProcessBuilder("/usr/bin/script", "-qec", cmd, "/dev/null").redirectErrorStream(true).start();
+        StringBuffer output = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) output.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!output.toString().contains("Conclave SQL shell") && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            TimeUnit.MILLISECONDS.sleep(300); // let JLine finish probing the terminal
+            var in = p.getOutputStream();
+            in.write("select 40\n + 2 as answer where 1 != 2;\n\\q\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the shell did not exit: " + output);
+            reader.join(5000);
+            String text = output.toString().replace("\r", "");
+            assertTrue(text.contains("answer\n------\n    42\n(1 row)\n"), text);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void splitKeepsUnfinishedTailAndIgnoresSemicolonsInQuotes() {
         List<String> complete = new java.util.ArrayList<>();
