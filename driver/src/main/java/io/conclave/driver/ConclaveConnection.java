@@ -32,6 +32,8 @@ final class ConclaveConnection extends UnsupportedConnection {
     private boolean closed;
     /** BEGIN was sent on the current session for the current JDBC transaction. */
     private boolean begun;
+    /** The statement_timeout set on the current session, in seconds (0: none, the default). */
+    private int sessionTimeoutSeconds;
 
     ConclaveConnection(String url, ConclaveUrl parsed, Map<String, String> options, SqlConnection.Settings settings)
             throws SQLException {
@@ -44,8 +46,20 @@ final class ConclaveConnection extends UnsupportedConnection {
 
     /** Runs one statement, opening the JDBC transaction first when autocommit is off. */
     Result execute(String sql) throws SQLException {
+        return execute(sql, 0);
+    }
+
+    /**
+     * As above with a query timeout in seconds (0: none), sent as the session's
+     * statement_timeout when it differs from the one in force (the server cancels with 57014).
+     */
+    Result execute(String sql, int timeoutSeconds) throws SQLException {
         checkOpen();
         SqlConnection s = session();
+        if (timeoutSeconds != sessionTimeoutSeconds) {
+            s.execute("SET statement_timeout = '" + timeoutSeconds + "s'");
+            sessionTimeoutSeconds = timeoutSeconds;
+        }
         if (!autoCommit && !begun) {
             s.execute("BEGIN");
             begun = true;
@@ -67,6 +81,7 @@ final class ConclaveConnection extends UnsupportedConnection {
         if (session == null || session.isBroken()) {
             session = null;
             begun = false;
+            sessionTimeoutSeconds = 0;
             session = SqlConnection.connect(parsed.hosts(), options, settings);
         }
         return session;

@@ -37,7 +37,7 @@ class ConclaveStatement extends UnsupportedStatement {
     boolean run(String sql) throws SQLException {
         checkOpen();
         closeCurrent();
-        Result r = connection.execute(sql);
+        Result r = connection.execute(sql, queryTimeoutSeconds);
         if (r.getColumnsCount() > 0) {
             current = new ConclaveResultSet(this, r, maxRows);
             updateCount = -1;
@@ -227,8 +227,9 @@ class ConclaveStatement extends UnsupportedStatement {
     }
 
     /**
-     * Recorded only. The server's own limit is the session setting {@code statement_timeout}
-     * (SET statement_timeout = '5s'), which cancels with 57014.
+     * Enforced by the server: sent as the session's {@code statement_timeout} before this
+     * statement's next execution, so an overrun fails with 57014. A statement with no timeout
+     * resets it, so a timeout never leaks to other statements.
      */
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {

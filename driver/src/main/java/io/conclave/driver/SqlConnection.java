@@ -41,6 +41,9 @@ public final class SqlConnection implements AutoCloseable {
         }
     }
 
+    /** Session refusals that say "not this node, not now" rather than "not this session". */
+    private static final java.util.Set<String> FAILOVER_STATES = java.util.Set.of("57P03", "53300");
+
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
@@ -82,6 +85,11 @@ public final class SqlConnection implements AutoCloseable {
                 return connectOne(host, options, settings);
             } catch (IOException e) {
                 failures.add(host + ": " + describe(e));
+            } catch (SQLException e) {
+                // A node that is starting (57P03) or full (53300) is skipped like a dead one; a
+                // refusal of the options themselves would be the same everywhere, so it ends here.
+                if (!FAILOVER_STATES.contains(e.getSQLState())) throw e;
+                failures.add(host + ": " + e.getMessage());
             }
         }
         throw Errors.connectionFailed("cannot reach any Conclave node (" + String.join("; ", failures) + ")");

@@ -27,8 +27,9 @@
  *       are always quoted with quotes doubled (Conclave strings have no backslash escapes), negative
  *       numbers are parenthesised so {@code a -?} cannot become a {@code --} comment, and bytes are
  *       hex literals. Any new literal form must keep that property and get a test.</li>
- *   <li>{@code setQueryTimeout} and {@code setReadOnly} are recorded but not enforced; the server's
- *       limit is {@code SET statement_timeout}.</li>
+ *   <li>{@code setReadOnly} is recorded but not enforced. {@code setQueryTimeout} becomes the
+ *       session's {@code statement_timeout}; a {@code SET statement_timeout} sent as SQL text is
+ *       overwritten by the next statement whose timeout differs from what the driver last set.</li>
  * </ul>
  */
 package io.conclave.driver;

@@ -246,12 +246,19 @@ public final class SqlShell {
             };
         }
         for (Row row : r.getRowsList()) {
-            String[] line = new String[header.length];
+            // A value with line breaks (SHOW CREATE TABLE) takes as many printed lines as it has.
+            String[][] parts = new String[header.length][];
+            int height = 1;
             for (int c = 0; c < header.length; c++) {
-                line[c] = cell(row.getValues(c));
-                width[c] = Math.max(width[c], line[c].length());
+                parts[c] = cell(row.getValues(c)).split("\n", -1);
+                height = Math.max(height, parts[c].length);
+                for (String part : parts[c]) width[c] = Math.max(width[c], part.length());
             }
-            cells.add(line);
+            for (int h = 0; h < height; h++) {
+                String[] line = new String[header.length];
+                for (int c = 0; c < header.length; c++) line[c] = h < parts[c].length ? parts[c][h] : "";
+                cells.add(line);
+            }
         }
         out.println(format(header, width, right));
         StringBuilder rule = new StringBuilder();
@@ -273,7 +280,7 @@ public final class SqlShell {
         return b.toString();
     }
 
-    /** A value as the shell shows it: PostgreSQL's text forms, NULL as {@code NULL}, one line. */
+    /** A value as the shell shows it: PostgreSQL's text forms, NULL as {@code NULL}; line breaks kept. */
     static String cell(SqlValue v) {
         String text = switch (v.getKindCase()) {
             case NULL, KIND_NOT_SET -> "NULL";
@@ -288,8 +295,13 @@ public final class SqlShell {
             case BYTES_VALUE -> "\\x" + HexFormat.of().formatHex(v.getBytesValue().toByteArray());
             case TIMESTAMP_MICROS -> timestamp(v.getTimestampMicros());
         };
-        text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
-        return text.length() > MAX_CELL_CHARS ? text.substring(0, MAX_CELL_CHARS - 1) + "…" : text;
+        text = text.replace("\r", "\\r").replace("\t", "\\t");
+        StringBuilder cut = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (cut.length() > 0) cut.append('\n');
+            cut.append(line.length() > MAX_CELL_CHARS ? line.substring(0, MAX_CELL_CHARS - 1) + "…" : line);
+        }
+        return cut.toString();
     }
 
     private static String timestamp(long micros) {

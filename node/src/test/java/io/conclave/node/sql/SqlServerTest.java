@@ -166,7 +166,8 @@ class SqlServerTest {
         start(new SqlServerSettings(1, 2, 4, 64 * 1024));
         try (Connection first = DriverManager.getConnection(url)) {
             SQLException full = assertThrows(SQLException.class, () -> DriverManager.getConnection(url));
-            assertEquals("53300", full.getSQLState());
+            assertEquals("08001", full.getSQLState()); // a full node is skipped, and it was the only one
+            assertTrue(full.getMessage().contains("too many SQL connections"), full.getMessage());
             try (Statement s = first.createStatement()) {
                 SQLException big = assertThrows(SQLException.class, () -> s.execute("SELECT '" + "x".repeat(70_000) + "'"));
                 assertEquals("54000", big.getSQLState());
@@ -233,6 +234,45 @@ class SqlServerTest {
         assertTrue(text.contains(" k | v\n---+-----\n 1 | a;b\n22 | NULL\n(2 rows)\n"), text);
         assertTrue(text.contains("ERROR: ") && text.contains("(SQLSTATE 42703)"), text);
         assertFalse(text.contains("?column?"), "the script stops at the first error: " + text);
+    }
+
+    @Test
+    void aStartingNodeIsSkippedOnConnectAndQueryTimeoutsReachTheSession() throws Exception {
+        SqlServer startingServer = new SqlServer(9, () -> null, SqlServerSettings.defaults());
+        Transport starting = Transport.start(9, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, startingServer::onAccept);
+        String startingUrl = "jdbc:conclave://127.0.0.1:" + starting.listenAddress().getPort();
+        try {
+            assertEquals("08001", assertThrows(SQLException.class, () -> DriverManager.getConnection(startingUrl)).getSQLState());
+            try (Connection c = DriverManager.getConnection(startingUrl + ",127.0.0.1:" + transport.listenAddress().getPort());
+                 Statement s = c.createStatement()) {
+                s.setQueryTimeout(7);
+                try (ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
+                    assertTrue(rs.next());
+                    assertEquals("7s", rs.getString(1));
+                }
+                s.setQueryTimeout(0);
+                try (ResultSet rs = s.executeQuery("SHOW statement_timeout")) {
+                    assertTrue(rs.next());
+                    assertEquals("0s", rs.getString(1));
+                }
+            }
+        } finally {
+            starting.close();
+            startingServer.close();
+        }
+    }
+
+    @Test
+    void shellPrintsMultiLineValuesOnSeveralLines() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SqlShell shell = new SqlShell(List.of(new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1",
+                transport.listenAddress().getPort())), Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> 0L);
+        shell.connect();
+        assertTrue(shell.execute("SELECT 'a\nbc' AS t, 1 AS n"));
+        shell.close();
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("t  | n\n---+--\na  | 1\nbc |  \n(1 row)\n"),
+                bytes.toString(StandardCharsets.UTF_8));
     }
 
     /** {@code conclave sql} in a child JVM under a pseudo-terminal (script(1)): JLine reads the lines. */
