@@ -205,7 +205,7 @@ public final class Session implements AutoCloseable {
                 txn.setCommitWait(commitWait());
                 long start = clockNanos();
                 CatalogView catalog = engine.catalog().view(txn, false);
-                Executor executor = new Executor(txn, catalog, engine.admin(), deadline, parameters);
+                Executor executor = new Executor(txn, catalog, engine.admin(), deadline, parameters, engine.uniqueIds());
                 Result result = executor.execute(s);
                 long executed = clockNanos();
                 TxnStats txnStats = txn.stats();
@@ -236,7 +236,7 @@ public final class Session implements AutoCloseable {
         try {
             long start = clockNanos();
             CatalogView catalog = engine.catalog().view(explicit, explicitChangedCatalog);
-            Executor executor = new Executor(explicit, catalog, engine.admin(), deadline(), parameters);
+            Executor executor = new Executor(explicit, catalog, engine.admin(), deadline(), parameters, engine.uniqueIds());
             Result result = executor.execute(s);
             explicitChangedCatalog |= catalog.changed();
             return new Outcome(result, executor.stats(), explicit.stats(), null, List.of(), clockNanos() - start, 0);
@@ -255,7 +255,7 @@ public final class Session implements AutoCloseable {
         SqlTxn txn = kvCall(() -> engine.kv().beginReadOnly(asOf));
         try {
             CatalogView catalog = engine.catalog().view(txn, false);
-            Result result = new Executor(txn, catalog, engine.admin(), deadline(), parameters).execute(select);
+            Result result = new Executor(txn, catalog, engine.admin(), deadline(), parameters, engine.uniqueIds()).execute(select);
             commit(txn);
             return result;
         } catch (KvRetryException e) {
@@ -280,7 +280,7 @@ public final class Session implements AutoCloseable {
             SqlTxn txn = explicit != null ? explicit : kvCall(() -> engine.kv().begin());
             try {
                 CatalogView catalog = engine.catalog().view(txn, explicit != null && explicitChangedCatalog);
-                lines.addAll(new Executor(txn, catalog, engine.admin(), Deadline.none(), parameters).explain(inner));
+                lines.addAll(new Executor(txn, catalog, engine.admin(), Deadline.none(), parameters, engine.uniqueIds()).explain(inner));
             } finally {
                 if (explicit == null) {
                     rollbackQuietly(txn);

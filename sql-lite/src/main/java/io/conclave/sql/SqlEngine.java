@@ -1,6 +1,7 @@
 package io.conclave.sql;
 
 import io.conclave.sql.catalog.Catalog;
+import io.conclave.sql.exec.UniqueIds;
 import io.conclave.sql.kv.SqlAdmin;
 import io.conclave.sql.kv.SqlKv;
 import java.util.function.LongSupplier;
@@ -20,6 +21,7 @@ public final class SqlEngine {
     private final SqlKv kv;
     private final SqlAdmin admin;
     private final LongSupplier clockNanos;
+    private final UniqueIds uniqueIds;
     private final Catalog catalog = new Catalog();
 
     /**
@@ -33,12 +35,25 @@ public final class SqlEngine {
 
     /** As above with the monotonic nanosecond clock given (tests, simulations). */
     public SqlEngine(SqlKv kv, SqlAdmin admin, LongSupplier clockNanos) {
+        this(kv, admin, clockNanos, 0);
+    }
+
+    /**
+     * As above with this engine's instance id (0..32767; the node id when wired), which makes
+     * its unique_rowid() values and hidden row ids distinct from every other engine's.
+     */
+    public SqlEngine(SqlKv kv, SqlAdmin admin, LongSupplier clockNanos, int instanceId) {
         if (kv == null || clockNanos == null) {
             throw new IllegalArgumentException("SqlEngine needs a SqlKv and a clock");
         }
         this.kv = kv;
         this.admin = admin;
         this.clockNanos = clockNanos;
+        this.uniqueIds = new UniqueIds(instanceId);
+    }
+
+    UniqueIds uniqueIds() {
+        return uniqueIds;
     }
 
     LongSupplier clockNanos() {

@@ -107,18 +107,6 @@ public final class CatalogView {
         bumpVersion();
     }
 
-    /**
-     * Reserves {@code count} hidden row ids for a table without a primary key: a counter per
-     * table, read and written in the transaction (so concurrent inserts into one such table
-     * conflict on it and one of them restarts; declare a primary key to avoid that).
-     */
-    public long allocateRowIds(long tableId, int count) {
-        byte[] key = Catalog.counterKey("rowid/" + tableId);
-        long first = Catalog.readCounter(txn, key) + 1;
-        Catalog.writeCounter(txn, key, first + count - 1);
-        return first;
-    }
-
     private void bumpVersion() {
         if (!changed) {
             changed = true;

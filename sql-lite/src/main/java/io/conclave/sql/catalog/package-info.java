@@ -1,7 +1,7 @@
 /**
  * The catalog: table descriptors (columns, types, defaults, NOT NULL, primary index, secondary
  * indexes) stored as KV under system table 1 (descriptors by id), 2 (name to id) and 3
- * (counters: the next table id, the catalog version, hidden row ids per table).
+ * (counters: the next table id and the catalog version).
  *
  * <h2>Consistency</h2>
  * Descriptors are read and written inside the statement's transaction. Every view reads the
@@ -17,8 +17,10 @@
  *       transaction: DDL is cheap to write but restarts traffic, as in early CockroachDB.</li>
  *   <li>DROP TABLE and DROP INDEX leave their data behind under ids that are never reused; the
  *       space is not reclaimed yet.</li>
- *   <li>The hidden row id of a table without a primary key comes from a per-table counter, so
- *       concurrent inserts into such a table conflict (and retry).</li>
+ *   <li>The hidden row id of a table without a primary key (and SERIAL's default) comes from
+ *       unique_rowid(): timestamp plus engine instance id, no shared counter, so inserts do not
+ *       conflict on it; engines must be given distinct instance ids (see
+ *       {@code io.conclave.sql.exec.UniqueIds}).</li>
  *   <li>A catalog holds at most {@link io.conclave.sql.catalog.Catalog#MAX_TABLES} tables; a
  *       version change reloads them all.</li>
  * </ul>

@@ -16,7 +16,7 @@ public final class TableKeys {
     public static final long DESCRIPTOR_TABLE_ID = 1;
     /** Table names to ids. */
     public static final long NAMESPACE_TABLE_ID = 2;
-    /** Counters: the next descriptor id, the catalog version, hidden row ids. */
+    /** Counters: the next descriptor id and the catalog version. */
     public static final long COUNTER_TABLE_ID = 3;
     public static final long FIRST_USER_TABLE_ID = 100;
     /** The primary index of every table has id 1; secondary indexes count up from 2. */

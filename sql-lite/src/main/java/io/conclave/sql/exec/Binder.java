@@ -338,6 +338,12 @@ final class Binder {
             case "current_timestamp":
                 arity(name, args, 0, 0);
                 return new BoundExpr.Const(now.now(), SqlType.TIMESTAMP);
+            case "unique_rowid": {
+                arity(name, args, 0, 0);
+                BindContext ids = now;
+                // Not constant: every row gets its own id.
+                return new BoundExpr.Function(name, List.of(), SqlType.INT, v -> Value.ofInt(ids.nextUniqueId()), false);
+            }
             case "lower":
             case "upper": {
                 arity(name, args, 1, 1);

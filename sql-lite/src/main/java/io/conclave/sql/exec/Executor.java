@@ -40,18 +40,21 @@ public final class Executor {
 
     /** {@code admin} may be null (range statements then fail with 0A000). */
     public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin) {
-        this(txn, catalog, admin, Deadline.none(), List.of());
+        this(txn, catalog, admin, Deadline.none(), List.of(), new UniqueIds(0));
     }
 
     /**
      * As above, cancelling the statement with 57014 once {@code deadline} passes, with
-     * {@code parameters} the values of {@code $1, $2, ...}.
+     * {@code parameters} the values of {@code $1, $2, ...} and {@code uniqueIds} the engine's
+     * source of row ids.
      */
-    public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin, Deadline deadline, List<Value> parameters) {
+    public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin, Deadline deadline, List<Value> parameters,
+                    UniqueIds uniqueIds) {
         this.txn = txn;
         this.catalog = catalog;
         this.admin = admin;
-        this.now = new BindContext(Value.ofTimestampMicros(txn.readTimestamp().wallNanos() / 1_000), parameters);
+        this.now = new BindContext(Value.ofTimestampMicros(txn.readTimestamp().wallNanos() / 1_000), parameters,
+                uniqueIds);
         this.io = new TableIo(txn, stats, deadline);
         this.planner = new QueryPlanner(catalog, now);
         this.runner = new QueryRunner(io, deadline);

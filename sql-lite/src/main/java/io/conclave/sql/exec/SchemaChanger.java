@@ -79,11 +79,8 @@ final class SchemaChanger {
                 uniques.add(List.of(def.name()));
             }
             if (def.defaultExpr() != null) {
-                BoundExpr d = binder.bindAssignment(def.defaultExpr(), def.type(), def.name());
-                if (!d.isConstant()) {
-                    throw new SqlException(SqlState.FEATURE_NOT_SUPPORTED, "DEFAULT of column \"" + def.name()
-                            + "\" must not refer to columns");
-                }
+                // Bound with no columns in scope: a DEFAULT naming a column fails here (42703).
+                binder.bindAssignment(def.defaultExpr(), def.type(), def.name());
             }
             columns.add(new ColumnDescriptor(nextColumnId++, def.name(), def.type(), !def.notNull(), def.defaultSql(), false));
         }

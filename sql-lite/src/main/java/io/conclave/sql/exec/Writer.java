@@ -79,7 +79,6 @@ final class Writer {
         }
         List<BoundExpr> defaults = defaults(table);
         int hiddenRowId = hiddenRowIdPosition(table);
-        long nextRowId = hiddenRowId >= 0 && !sourceRows.isEmpty() ? catalog.allocateRowIds(table.id(), sourceRows.size()) : 0;
 
         long count = 0;
         for (Value[] source : sourceRows) {
@@ -91,7 +90,7 @@ final class Writer {
             }
             for (int i = 0; i < row.length; i++) {
                 if (!given[i]) {
-                    row[i] = i == hiddenRowId ? Value.ofInt(nextRowId++)
+                    row[i] = i == hiddenRowId ? Value.ofInt(now.nextUniqueId())
                             : defaults.get(i) == null ? Value.NULL
                             : Coercion.assign(defaults.get(i).eval(new Value[0]), columns.get(i).type(), columns.get(i).name());
                 }

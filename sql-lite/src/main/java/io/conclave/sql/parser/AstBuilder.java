@@ -239,7 +239,17 @@ final class AstBuilder {
                 defaultSql = sourceText(d.expr());
             }
         }
-        return new ColumnDef(name(ctx.identifier()), type(ctx.typeName()), notNull || primaryKey,
+        SqlParser.TypeNameContext typeName = ctx.typeName();
+        if (typeName.identifier() != null && name(typeName.identifier()).contains("serial")) {
+            // SERIAL is INT8 NOT NULL DEFAULT unique_rowid(), as in CockroachDB.
+            if (defaultExpr != null) {
+                throw error(ctx, "column \"" + name(ctx.identifier()) + "\" of a SERIAL type cannot have a DEFAULT");
+            }
+            defaultExpr = new Expr.FunctionCall("unique_rowid", List.of(), false, false);
+            defaultSql = "unique_rowid()";
+            notNull = true;
+        }
+        return new ColumnDef(name(ctx.identifier()), type(typeName), notNull || primaryKey,
                 defaultExpr, defaultSql, primaryKey, unique);
     }
 
@@ -252,7 +262,8 @@ final class AstBuilder {
         int first = args.isEmpty() ? 0 : smallInt(ctx, args.get(0).getText());
         int second = args.size() < 2 ? 0 : smallInt(ctx, args.get(1).getText());
         SqlType type = switch (name) {
-            case "int", "integer", "int8", "int4", "int2", "bigint", "smallint" -> SqlType.INT;
+            case "int", "integer", "int8", "int4", "int2", "bigint", "smallint",
+                 "serial", "bigserial", "smallserial", "serial8", "serial4", "serial2" -> SqlType.INT;
             case "float", "float8", "float4", "real", "double" -> SqlType.FLOAT;
             case "decimal", "numeric", "dec" -> {
                 if (!args.isEmpty() && (first < 1 || second > first)) {
