@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -283,46 +282,28 @@ final class LeaseTransferProcessTest {
      * kills its leaseholder with SIGKILL and restarts it on its store after a pause. At most one
      * node is down at a time; transfers go only to running nodes.
      */
-    static final class LeaseNemesis implements Runnable {
-        private final RangeTestCluster cluster;
+    static final class LeaseNemesis extends FaultInjector {
         private final RangeClient client;
-        private final SplittableRandom random;
-        private final long startNanos;
-        private final long endNanos;
-        private final List<String> events = Collections.synchronizedList(new ArrayList<>());
-        private volatile Throwable failure;
-        private volatile int kills;
-        private volatile int transfers;
 
         LeaseNemesis(RangeTestCluster cluster, RangeClient client, SplittableRandom random, long startNanos,
                 long endNanos) {
-            this.cluster = cluster;
+            super("lease-nemesis", cluster, random, startNanos, endNanos);
             this.client = client;
-            this.random = random;
-            this.startNanos = startNanos;
-            this.endNanos = endNanos;
         }
 
         @Override
-        public void run() {
-            try {
-                while (true) {
-                    TimeUnit.MILLISECONDS.sleep(random.nextLong(MIN_MILLIS_BETWEEN_FAULTS, MAX_MILLIS_BETWEEN_FAULTS + 1));
-                    if (System.nanoTime() >= endNanos) return;
-                    boolean forceKill = kills == 0 && RangeTests.millisSince(startNanos) >= FORCE_KILL_AFTER_MILLIS;
-                    long holder = leaseholder();
-                    if (holder == 0) continue;
-                    if (kills < MAX_KILLS && (forceKill || random.nextInt(4) == 0)) {
-                        killAndRestart(holder);
-                    } else {
-                        transfer(holder);
-                    }
+        protected void injectFaults() throws Exception {
+            while (true) {
+                TimeUnit.MILLISECONDS.sleep(random.nextLong(MIN_MILLIS_BETWEEN_FAULTS, MAX_MILLIS_BETWEEN_FAULTS + 1));
+                if (System.nanoTime() >= endNanos) return;
+                boolean forceKill = kills() == 0 && millisSinceStart() >= FORCE_KILL_AFTER_MILLIS;
+                long holder = leaseholder();
+                if (holder == 0) continue;
+                if (kills() < MAX_KILLS && (forceKill || random.nextInt(4) == 0)) {
+                    killAndRestart(holder, MIN_DOWN_MILLIS, MAX_DOWN_MILLIS);
+                } else {
+                    transfer(holder);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable e) {
-                failure = e;
-                log("nemesis failed: " + e);
             }
         }
 
@@ -330,7 +311,7 @@ final class LeaseTransferProcessTest {
             try {
                 return client.leaseholderStatus(HOT_RANGE).getLease().getHolder();
             } catch (KvException e) {
-                log("no leaseholder status: " + e.getMessage());
+                event("no leaseholder status: " + e.getMessage());
                 return 0;
             }
         }
@@ -344,47 +325,12 @@ final class LeaseTransferProcessTest {
             long t0 = System.nanoTime();
             try {
                 client.transferLease(HOT_RANGE, to);
-                transfers++;
-                log("transferred the lease of r" + HOT_RANGE + " from n" + holder + " to n" + to + " in "
+                transferred();
+                event("transferred the lease of r" + HOT_RANGE + " from n" + holder + " to n" + to + " in "
                         + RangeTests.millisSince(t0) + " ms");
             } catch (KvException e) {
-                log("transfer of r" + HOT_RANGE + " from n" + holder + " to n" + to + " failed: " + e.getMessage());
+                event("transfer of r" + HOT_RANGE + " from n" + holder + " to n" + to + " failed: " + e.getMessage());
             }
-        }
-
-        private void killAndRestart(long holder) throws Exception {
-            NodeProcess n = cluster.node(holder);
-            log("kill -9 leaseholder n" + holder + " (pid " + n.pid() + ")");
-            n.kill();
-            kills++;
-            TimeUnit.MILLISECONDS.sleep(random.nextLong(MIN_DOWN_MILLIS, MAX_DOWN_MILLIS + 1));
-            n.start();
-            n.awaitReady(RangeTestCluster.READY_TIMEOUT);
-            log("restarted n" + holder + " (pid " + n.pid() + ")");
-        }
-
-        List<String> events() {
-            synchronized (events) {
-                return List.copyOf(events);
-            }
-        }
-
-        int kills() {
-            return kills;
-        }
-
-        int transfers() {
-            return transfers;
-        }
-
-        Throwable failure() {
-            return failure;
-        }
-
-        private void log(String what) {
-            String line = String.format("%6d ms  %s", RangeTests.millisSince(startNanos), what);
-            events.add(line);
-            System.out.println("[lease-nemesis] " + line);
         }
     }
 }

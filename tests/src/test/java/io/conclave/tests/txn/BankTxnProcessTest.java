@@ -11,6 +11,7 @@ import io.conclave.range.Keys;
 import io.conclave.range.client.KeyValue;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.ranges.RangeTestCluster;
 import io.conclave.tests.check.BankChecker;
 import io.conclave.tests.check.History;
 import io.conclave.tests.check.HistoryRecorder;
@@ -60,24 +61,21 @@ final class BankTxnProcessTest {
     /** The history's process of the final read: above every transfer and reader process. */
     static final int FINAL_READ_PROCESS = Integer.MAX_VALUE / 2;
 
-    private TxnCluster cluster;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private TxnTests.Rig rig;
+    private RangeTestCluster cluster;
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
-        if (cluster != null) cluster.close();
+        if (rig != null) rig.close();
     }
 
     @Test
     void everySnapshotSumsToTheTotalAcrossKillsAndLeaseMoves(@TempDir Path dir) throws Exception {
-        long seed = TxnTests.seed();
-        System.out.println("[bank] " + TxnTests.replay(seed));
-        cluster = new TxnCluster(dir, "bank", 3, List.of("--initial-ranges", Integer.toString(INITIAL_RANGES)), Map.of());
-        cluster.startAll();
-        RangeClient admin = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed));
-        List<RangeDescriptor> ranges = TxnTests.userRanges(admin);
-        assertTrue(ranges.size() >= INITIAL_RANGES, "only " + ranges.size() + " user ranges");
+        rig = TxnTests.Rig.start(dir, "bank", INITIAL_RANGES);
+        cluster = rig.cluster();
+        long seed = rig.seed();
+        RangeClient admin = rig.admin();
+        List<RangeDescriptor> ranges = rig.ranges();
 
         Map<String, byte[]> keys = new LinkedHashMap<>();
         Map<ByteBuffer, String> accountOfKey = new LinkedHashMap<>();
@@ -87,7 +85,7 @@ final class BankTxnProcessTest {
             keys.put(account, key);
             accountOfKey.put(ByteBuffer.wrap(key), account);
         }
-        TxnClient setup = track(new TxnClient(admin, TxnTests.settings(true)));
+        TxnClient setup = rig.track(new TxnClient(admin, TxnTests.settings(true)));
         setup.run(txn -> {
             keys.values().forEach(k -> txn.put(k, longBytes(INITIAL_BALANCE)));
             return null;
@@ -96,8 +94,8 @@ final class BankTxnProcessTest {
         HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
         List<TxnClient> clients = new ArrayList<>();
         for (int c = 0; c < TXN_CLIENTS; c++) {
-            RangeClient rc = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed + 1 + c));
-            clients.add(track(new TxnClient(rc, TxnTests.settings(true))));
+            RangeClient rc = rig.client(seed + 1 + c);
+            clients.add(rig.track(new TxnClient(rc, TxnTests.settings(true))));
         }
         long start = System.nanoTime();
         long loadEnd = start + TimeUnit.MILLISECONDS.toNanos(LOAD_MILLIS);
@@ -137,7 +135,7 @@ final class BankTxnProcessTest {
         assertTrue(nemesis.kills() >= 1, () -> "no node was killed; " + context);
 
         // The final snapshot, read while healthy, must be exact.
-        TxnClient last = track(new TxnClient(track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed - 1)),
+        TxnClient last = rig.track(new TxnClient(rig.client(seed - 1),
                 TxnTests.settings(true)));
         HistoryRecorder.Handle h = recorder.invoke(FINAL_READ_PROCESS, "read", null);
         Map<String, Long> finalBalances = last.run(txn -> snapshot(txn, accountOfKey));
@@ -247,11 +245,6 @@ final class BankTxnProcessTest {
         } catch (Throwable e) {
             crash.compareAndSet(null, e);
         }
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        closeables.add(closeable);
-        return closeable;
     }
 
     private static final class Counts {

@@ -4,7 +4,6 @@ import static io.conclave.tests.txn.TxnTests.keyIn;
 import static io.conclave.tests.txn.TxnTests.longBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.conclave.clock.Timestamp;
 import io.conclave.range.client.RangeClient;
@@ -44,36 +43,29 @@ final class CommitWaitSkewProcessTest {
     static final long TIME_BOUND_MILLIS = 60_000;
     static final int ATTEMPTS = 5;
 
-    private TxnCluster cluster;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private TxnTests.Rig rig;
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
-        if (cluster != null) cluster.close();
+        if (rig != null) rig.close();
     }
 
     @Test
     void aTransactionBegunAfterAnAcknowledgementSeesTheWriteOnAnySkewedNode(@TempDir Path dir) throws Exception {
-        long seed = TxnTests.seed();
-        System.out.println("[commit-wait] " + TxnTests.replay(seed));
         String maxOffset = MAX_OFFSET.toMillis() + "ms";
-        cluster = new TxnCluster(dir, "commit-wait", 3, List.of("--initial-ranges", "2", "--max-offset", maxOffset),
-                Map.of(1L, List.of("--test-clock-offset=" + SKEW.toMillis() + "ms"),
-                        2L, List.of("--test-clock-offset=-" + SKEW.toMillis() + "ms")));
-        cluster.startAll();
-        RangeClient admin = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed));
-        List<RangeDescriptor> ranges = TxnTests.userRanges(admin);
+        Map<Long, List<String>> skews = Map.of(1L, List.of("--test-clock-offset=" + SKEW.toMillis() + "ms"),
+                2L, List.of("--test-clock-offset=-" + SKEW.toMillis() + "ms"));
+        rig = TxnTests.Rig.start(dir, "commit-wait", 2, List.of("--max-offset", maxOffset),
+                id -> skews.getOrDefault(id, List.of()));
+        long seed = rig.seed();
+        RangeClient admin = rig.admin();
+        List<RangeDescriptor> ranges = rig.ranges();
         byte[] a = keyIn(ranges.get(0), "/cw/a");
         byte[] b = keyIn(ranges.get(1), "/cw/b");
 
         Map<Long, TxnClient> viaNode = new LinkedHashMap<>();
-        for (long node : cluster.nodeIds()) {
-            List<Long> order = new ArrayList<>(cluster.nodeIds());
-            order.remove(node);
-            order.add(0, node);
-            RangeClient rc = track(cluster.clientVia(TxnCluster.FAULT_TOLERANT_CLIENT, seed + node, order));
-            viaNode.put(node, track(new TxnClient(rc, TxnTests.settingsBuilder(true).maxOffset(MAX_OFFSET).build())));
+        for (long node : rig.cluster().nodeIds()) {
+            viaNode.put(node, rig.txnClientVia(node, seed + node, TxnTests.settingsBuilder(true).maxOffset(MAX_OFFSET).build()));
         }
         SplittableRandom random = new SplittableRandom(seed);
         List<Long> commitWaitMillis = new ArrayList<>();
@@ -137,10 +129,5 @@ final class CommitWaitSkewProcessTest {
             System.out.println("[commit-wait] lease of range " + range.getRangeId() + " to node " + toNode
                     + " refused: " + e.getMessage());
         }
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        closeables.add(closeable);
-        return closeable;
     }
 }

@@ -15,6 +15,7 @@ import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.KvResponse;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.ranges.RangeTestCluster;
 import io.conclave.range.rpc.TxnEnd;
 import io.conclave.range.rpc.TxnHeartbeat;
 import io.conclave.range.rpc.TxnMeta;
@@ -23,9 +24,7 @@ import io.conclave.range.rpc.TxnStatus;
 import io.conclave.range.rpc.TxnWrite;
 import io.conclave.txn.TxnClient;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,28 +43,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 final class CrashMidCommitProcessTest {
-    private TxnCluster cluster;
+    private TxnTests.Rig rig;
+    private RangeTestCluster cluster;
     private long seed;
     private SplittableRandom random;
     private RangeClient admin;
     private List<RangeDescriptor> ranges;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeAll
     void startCluster(@TempDir Path dir) throws Exception {
-        seed = TxnTests.seed();
+        rig = TxnTests.Rig.start(dir, "crash-commit", 2);
+        cluster = rig.cluster();
+        seed = rig.seed();
         random = new SplittableRandom(seed);
-        System.out.println("[crash-commit] " + TxnTests.replay(seed));
-        cluster = new TxnCluster(dir, "crash-commit", 3, List.of("--initial-ranges", "2"), Map.of());
-        cluster.startAll();
-        admin = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed));
-        ranges = TxnTests.userRanges(admin);
+        admin = rig.admin();
+        ranges = rig.ranges();
     }
 
     @AfterAll
     void stopCluster() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
-        if (cluster != null) cluster.close();
+        if (rig != null) rig.close();
     }
 
     @Test
@@ -151,7 +148,7 @@ final class CrashMidCommitProcessTest {
     }
 
     private void writeOld(byte[] anchor, byte[] other) {
-        TxnClient client = track(new TxnClient(admin, TxnTests.settings(true)));
+        TxnClient client = rig.track(new TxnClient(admin, TxnTests.settings(true)));
         client.run(t -> {
             t.put(anchor, utf8("old"));
             t.put(other, utf8("old"));
@@ -195,14 +192,9 @@ final class CrashMidCommitProcessTest {
 
     /** Both keys' values read in one transaction by a fresh client ("absent" for none). */
     private List<String> readBoth(byte[] anchor, byte[] other) {
-        RangeClient rc = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, random.nextLong()));
-        TxnClient client = track(new TxnClient(rc, TxnTests.settings(true)));
+        RangeClient rc = rig.client(random.nextLong());
+        TxnClient client = rig.track(new TxnClient(rc, TxnTests.settings(true)));
         return client.run(t -> List.of(t.get(anchor).map(TxnTests::text).orElse("absent"),
                 t.get(other).map(TxnTests::text).orElse("absent")));
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        closeables.add(closeable);
-        return closeable;
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.ranges.RangeTestCluster;
 import io.conclave.tests.check.ListAppendChecker;
 import io.conclave.txn.TxnClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,30 +35,27 @@ final class ListAppendFaultsProcessTest {
     static final long QUIET_MILLIS = 10_000;
     static final int MAX_KILLS = 2;
 
-    private TxnCluster cluster;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private TxnTests.Rig rig;
+    private RangeTestCluster cluster;
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
-        if (cluster != null) cluster.close();
+        if (rig != null) rig.close();
     }
 
     @Test
     void listAppendHistoryHasNoDependencyCycleAcrossKillsAndLeaseMoves(@TempDir Path dir) throws Exception {
-        long seed = TxnTests.seed();
-        System.out.println("[list-append-faults] " + TxnTests.replay(seed));
-        cluster = new TxnCluster(dir, "list-append-faults", 3,
-                List.of("--initial-ranges", Integer.toString(INITIAL_RANGES)), Map.of());
-        cluster.startAll();
-        RangeClient admin = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed));
-        List<RangeDescriptor> ranges = TxnTests.userRanges(admin);
+        rig = TxnTests.Rig.start(dir, "list-append-faults", INITIAL_RANGES);
+        cluster = rig.cluster();
+        long seed = rig.seed();
+        RangeClient admin = rig.admin();
+        List<RangeDescriptor> ranges = rig.ranges();
         List<byte[]> keys = new ArrayList<>();
         for (int k = 0; k < KEYS; k++) keys.add(keyIn(ranges.get(k % ranges.size()), "/append-faults/k" + k));
         List<TxnClient> clients = new ArrayList<>();
         for (int c = 0; c < TXN_CLIENTS; c++) {
-            RangeClient rc = track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed + 1 + c));
-            clients.add(track(new TxnClient(rc, TxnTests.settings(true))));
+            RangeClient rc = rig.client(seed + 1 + c);
+            clients.add(rig.track(new TxnClient(rc, TxnTests.settings(true))));
         }
         // Warm every range's lease so the first kill hits serving leaseholders.
         clients.get(0).run(txn -> {
@@ -107,10 +104,5 @@ final class ListAppendFaultsProcessTest {
         if (!result.isValid()) fail(result + "\n" + context);
         assertTrue(workload.ok.get() >= 30, () -> "too few transactions committed; " + context + "\n"
                 + cluster.logTails(30));
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        closeables.add(closeable);
-        return closeable;
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.tests.check.ListAppendChecker;
 import io.conclave.txn.Txn;
@@ -17,7 +16,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
@@ -53,35 +51,25 @@ final class SerializabilityProcessTest {
     static final int MAX_TXNS_PER_THREAD = 60;
     static final long APPEND_MILLIS = 20_000;
 
-    private TxnCluster cluster;
+    private TxnTests.Rig rig;
     private long seed;
     private List<RangeDescriptor> ranges;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeAll
     void startCluster(@TempDir Path dir) throws Exception {
-        seed = TxnTests.seed();
-        System.out.println("[serializability] " + TxnTests.replay(seed));
-        cluster = new TxnCluster(dir, "serializability", 3,
-                List.of("--initial-ranges", Integer.toString(INITIAL_RANGES)), Map.of());
-        cluster.startAll();
-        ranges = TxnTests.userRanges(track(cluster.client(TxnCluster.FAULT_TOLERANT_CLIENT, seed)));
-        assertTrue(ranges.size() >= INITIAL_RANGES, "only " + ranges.size() + " user ranges");
+        rig = TxnTests.Rig.start(dir, "serializability", INITIAL_RANGES);
+        seed = rig.seed();
+        ranges = rig.ranges();
     }
 
     @AfterAll
     void stopCluster() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
-        if (cluster != null) cluster.close();
+        if (rig != null) rig.close();
     }
 
     /** A transaction client whose first contact is {@code node}. */
     private TxnClient txnClient(long node, long clientSeed) {
-        List<Long> order = new ArrayList<>(cluster.nodeIds());
-        order.remove(node);
-        order.add(0, node);
-        RangeClient rc = track(cluster.clientVia(TxnCluster.FAULT_TOLERANT_CLIENT, clientSeed, order));
-        return track(new TxnClient(rc, TxnTests.settings(true)));
+        return rig.txnClientVia(node, clientSeed, TxnTests.settings(true));
     }
 
     /**
@@ -268,10 +256,5 @@ final class SerializabilityProcessTest {
                 + result.txnsChecked() + " txns");
         if (!result.isValid()) fail(result + "\n" + context);
         assertTrue(workload.ok.get() >= 30, () -> "too few transactions committed; " + context);
-    }
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        closeables.add(closeable);
-        return closeable;
     }
 }

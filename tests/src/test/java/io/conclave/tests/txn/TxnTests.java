@@ -3,21 +3,121 @@ package io.conclave.tests.txn;
 import io.conclave.range.Keys;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.ranges.RangeTestCluster;
 import io.conclave.txn.TxnAmbiguousException;
+import io.conclave.txn.TxnClient;
 import io.conclave.txn.TxnException;
 import io.conclave.txn.TxnRetryException;
 import io.conclave.txn.TxnSettings;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /** Small helpers shared by the transaction process tests: seeds, keys placed in ranges, outcomes. */
 final class TxnTests {
     private TxnTests() {}
+
+    static final int NODES = 3;
+
+    /** Where node logs are copied when a cluster closes, since the test's temporary directory is deleted. */
+    static final Path KEPT_LOGS = Path.of("target", "txn-test-logs");
+
+    /**
+     * A started cluster of {@link #NODES} voters with at least {@code initialRanges} user ranges,
+     * the run's seed (printed with how to replay it), an admin client, and what the test opens on
+     * it, closed in reverse order and the cluster last.
+     */
+    static final class Rig implements AutoCloseable {
+        private final RangeTestCluster cluster;
+        private final long seed;
+        private final List<AutoCloseable> closeables = new ArrayList<>();
+        private RangeClient admin;
+        private List<RangeDescriptor> ranges;
+
+        private Rig(RangeTestCluster cluster, long seed) {
+            this.cluster = cluster;
+            this.seed = seed;
+        }
+
+        /**
+         * @param name the cluster id, also the prefix of the printed seed line
+         * @param extraArgs start flags of every node besides {@code --initial-ranges}
+         * @param perNodeArgs further start flags of one node
+         */
+        static Rig start(Path dir, String name, int initialRanges, List<String> extraArgs,
+                LongFunction<List<String>> perNodeArgs) throws Exception {
+            long seed = TxnTests.seed();
+            System.out.println("[" + name + "] " + replay(seed));
+            List<String> args = new ArrayList<>(List.of("--initial-ranges", Integer.toString(initialRanges)));
+            args.addAll(extraArgs);
+            Rig rig = new Rig(new RangeTestCluster(dir, name, NODES, NODES, args, perNodeArgs, KEPT_LOGS), seed);
+            try {
+                rig.cluster.startAll();
+                rig.admin = rig.track(rig.cluster.client(RangeTestCluster.FAULT_TOLERANT_CLIENT, seed));
+                rig.ranges = userRanges(rig.admin);
+            } catch (Exception | Error e) {
+                rig.close();
+                throw e;
+            }
+            if (rig.ranges.size() < initialRanges) {
+                rig.close();
+                throw new IllegalStateException("only " + rig.ranges.size() + " user ranges, wanted " + initialRanges);
+            }
+            return rig;
+        }
+
+        static Rig start(Path dir, String name, int initialRanges) throws Exception {
+            return start(dir, name, initialRanges, List.of(), id -> List.of());
+        }
+
+        RangeTestCluster cluster() {
+            return cluster;
+        }
+
+        long seed() {
+            return seed;
+        }
+
+        RangeClient admin() {
+            return admin;
+        }
+
+        /** The user ranges in key order, as the cluster started. */
+        List<RangeDescriptor> ranges() {
+            return ranges;
+        }
+
+        /** A client for transactions that contacts every node, first contact in node-id order. */
+        RangeClient client(long clientSeed) {
+            return track(cluster.client(RangeTestCluster.FAULT_TOLERANT_CLIENT, clientSeed));
+        }
+
+        /** A transaction client whose first contact (so whose clock readings) is {@code node}. */
+        TxnClient txnClientVia(long node, long clientSeed, TxnSettings settings) {
+            RangeClient rc = track(cluster.clientFirst(RangeTestCluster.FAULT_TOLERANT_CLIENT, clientSeed, node));
+            return track(new TxnClient(rc, settings));
+        }
+
+        <T extends AutoCloseable> T track(T closeable) {
+            closeables.add(closeable);
+            return closeable;
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                for (int i = closeables.size() - 1; i >= 0; i--) closeables.get(i).close();
+            } finally {
+                cluster.close();
+            }
+        }
+    }
 
     /** {@code -Dtxn.seed=N} replays a run's schedule; otherwise a fresh seed, printed by the caller. */
     static long seed() {

@@ -31,8 +31,9 @@
  * leave a quiet stretch at the end of the load. The commit-wait test's clock skews must stay
  * below 80% of {@code --max-offset} apart, or the offset guard stops a node. A test JVM killed
  * with SIGKILL cannot kill its node processes; every other exit does. Node logs are copied to
- * {@code target/txn-test-logs/<cluster>/}. The node launcher of {@code io.conclave.tests.ranges} is
- * package-private there; {@code TxnCluster} adds what these tests need (per-node flags, clients
- * that contact a chosen node first).
+ * {@code target/txn-test-logs/<cluster>/}. The nodes are launched by the range tests'
+ * {@link io.conclave.tests.ranges.RangeTestCluster} (per-node flags, clients that contact a chosen
+ * node first); {@code TxnTests.Rig} starts one the same way for every test and closes what the test
+ * opened on it.
  */
 package io.conclave.tests.txn;
