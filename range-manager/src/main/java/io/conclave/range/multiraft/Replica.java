@@ -58,12 +58,11 @@ final class Replica {
      */
     TimestampCache tsCache;
     /**
-     * Latches: user-key writes proposed here and not yet applied. A read overlapping one goes
+     * Latches: user-key writes proposed here that may still apply. A read overlapping one goes
      * through the log behind it instead of being served from the store, which does not show it
-     * yet, by their request (identity). Dropped at apply, or once answered (dropped, failed,
-     * timed out).
+     * yet, by their request (identity). See {@link Latch#released} for when one goes.
      */
-    final java.util.Map<Pending, MvccRequests.Footprint> latches = new java.util.LinkedHashMap<>();
+    final java.util.Map<Pending, Latch> latches = new java.util.LinkedHashMap<>();
 
     /** A lease request proposed here is in flight; no second one is proposed meanwhile. */
     boolean leaseRequestInFlight;
@@ -130,6 +129,47 @@ final class Replica {
         }
     }
 
+
+    /**
+     * A write's hold on its keys. It is taken when the write is routed and learns its log index
+     * when proposed. Being answered does not release it: a write answered AMBIGUOUS_RESULT (timed
+     * out, leadership lost) may still apply, and a read served from the store meanwhile would
+     * miss it, though the write's timestamp (chosen at proposal) may lie below the read's.
+     */
+    static final class Latch {
+        final MvccRequests.Footprint footprint;
+        /** The log index the write's entry was appended at; -1 until proposed. */
+        private long index = -1;
+        /** The lease sequence it was proposed under: apply refuses it under any other. */
+        private long leaseSequence;
+
+        Latch(MvccRequests.Footprint footprint) {
+            this.footprint = footprint;
+        }
+
+        void proposedAt(long index, long leaseSequence) {
+            Invariants.check(index > 0, "a latch's write was proposed at index %s", index);
+            this.index = index;
+            this.leaseSequence = leaseSequence;
+        }
+
+        /**
+         * Whether the write can no longer apply. Never proposed and answered: it was refused
+         * (dropped, not leader) before reaching the log. Proposed: once the applied index reaches
+         * its index, whatever entry holds that index (the write, or a new leader's entry that
+         * replaced it) was applied, and entries never move to another index; and once the
+         * range's lease sequence differs from the one it was proposed under, apply refuses it
+         * (sequences only grow, so it never becomes valid again).
+         */
+        boolean released(boolean answered, long appliedIndex, long currentLeaseSequence) {
+            if (index < 0) return answered;
+            return appliedIndex >= index || (leaseSequence != 0 && currentLeaseSequence != leaseSequence);
+        }
+
+        boolean released(Pending pending, Replica r) {
+            return released(pending.answered(), r.applied, r.lease.getSequence());
+        }
+    }
 
     /** A read waiting for its group's read index to be applied locally. */
     record ReadWaiter(Pending pending, Runnable serve) {}

@@ -96,8 +96,9 @@ public final class Scheduler implements AutoCloseable {
     static final long RAFT_INIT_INDEX = 10;
     static final long RAFT_INIT_TERM = 5;
     /**
-     * Latches of writes answered without applying (dropped, timed out) are pruned by reads; a
-     * range that only takes writes prunes them whenever it reaches a multiple of this many.
+     * Latches of writes that can no longer apply without this node seeing them apply (refused
+     * before the log, overwritten, proposed under an older lease) are pruned by reads; a range
+     * that only takes writes prunes them whenever it reaches a multiple of this many.
      */
     static final int LATCH_PRUNE_AT = 1_024;
 
@@ -839,8 +840,10 @@ public final class Scheduler implements AutoCloseable {
         }
         Timestamp floor = MvccRequests.takesWriteFloor(req)
                 ? cache.floor(footprint.keys(), footprint.spans(), MvccRequests.txnId(req)) : Timestamp.MIN;
-        if (r.latches.size() % LATCH_PRUNE_AT == LATCH_PRUNE_AT - 1) r.latches.keySet().removeIf(Pending::answered);
-        if (!footprint.isEmpty()) r.latches.put(pending, footprint);
+        if (r.latches.size() % LATCH_PRUNE_AT == LATCH_PRUNE_AT - 1) {
+            r.latches.entrySet().removeIf(latch -> latch.getValue().released(latch.getKey(), r));
+        }
+        if (!footprint.isEmpty()) r.latches.put(pending, new Replica.Latch(footprint));
         queueWrite(r, new Replica.QueuedWrite(req, pending, now, floor));
     }
 
@@ -869,14 +872,17 @@ public final class Scheduler implements AutoCloseable {
         return r.lease.hasStart() ? Timestamp.fromProto(r.lease.getStart()) : Timestamp.MIN;
     }
 
-    /** Whether a write in flight overlaps {@code footprint}; drops latches of answered requests on the way. */
+    /**
+     * Whether a write that may still apply overlaps {@code footprint}; drops released latches on
+     * the way. A write answered AMBIGUOUS_RESULT still counts until it can no longer apply.
+     */
     private static boolean overlapsLatch(Replica r, MvccRequests.Footprint footprint) {
         boolean overlaps = false;
         for (var it = r.latches.entrySet().iterator(); it.hasNext(); ) {
             var latch = it.next();
-            if (latch.getKey().answered()) {
+            if (latch.getValue().released(latch.getKey(), r)) {
                 it.remove();
-            } else if (!overlaps && latch.getValue().overlaps(footprint)) {
+            } else if (!overlaps && latch.getValue().footprint.overlaps(footprint)) {
                 overlaps = true;
             }
         }
@@ -1136,8 +1142,9 @@ public final class Scheduler implements AutoCloseable {
             command = ids.length == 1 ? new Command.Kv(localNodeId, ids[0], leaseSequence, requests.get(0))
                     : new Command.KvBatch(localNodeId, leaseSequence, ids, requests);
         }
+        long index;
         try {
-            r.raft.propose(command.encode());
+            index = r.raft.propose(command.encode());
         } catch (ProposalDroppedException e) {
             for (Replica.QueuedWrite w : writes) answerDropped(r, e, w.pending());
             return;
@@ -1145,6 +1152,10 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < ids.length; i++) {
             long id = ids[i];
             Pending pending = writes.get(i).pending();
+            // Kept until the applied index reaches the entry or the lease changes, not merely
+            // until the write is answered: a timeout or a lost leadership leaves it able to apply.
+            Replica.Latch latch = r.latches.get(pending);
+            if (latch != null) latch.proposedAt(index, leaseSequence);
             boolean read = mvcc && MvccEvaluator.isRead(writes.get(i).request());
             pendingWrites.put(id, new PendingWrite(r.groupId, pending, read));
             if (read) expireAfter(pending, () -> pendingWrites.remove(id));

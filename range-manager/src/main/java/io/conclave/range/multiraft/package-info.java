@@ -171,8 +171,14 @@
  *       low-water mark is the start of this node's lease when the lease begins, the left
  *       range's highest read for a split's right range, and the clock's reading when it is made
  *       lazily (an extended lease from before a restart); eviction raises it.</li>
- *   <li><b>Latches</b>: the footprints (user keys, clipped spans) of writes proposed here and not
- *       yet applied. A read overlapping one is proposed through the log too, evaluated at apply
+ *   <li><b>Latches</b>: the footprints (user keys, clipped spans) of writes proposed here that
+ *       may still apply. A latch stays after its write is answered AMBIGUOUS_RESULT (timeout,
+ *       lost leadership) and goes only when the applied index reaches the log index the write
+ *       was appended at (whatever entry now holds it: the write or a new leader's replacement;
+ *       entries never change index) or when the range's lease sequence is no longer the one it
+ *       was proposed under (apply refuses it then; sequences only grow); a write refused before
+ *       reaching the log releases its latch when answered. A read overlapping one is proposed
+ *       through the log too, evaluated at apply
  *       behind the write (only the proposer evaluates and answers it; a lost one is retryable,
  *       never AMBIGUOUS_RESULT), so it cannot miss an intent or version about to appear below
  *       its timestamp. Other reads are served locally. Records (heartbeat, push) and GC take no
@@ -238,9 +244,12 @@
  *       tick); if those pings stopped while Raft traffic flowed, a dead leader's quiesced groups
  *       would stay leaderless until a client touched them.</li>
  *   <li>A write proposed but not applied within the request timeout is answered
- *       AMBIGUOUS_RESULT and its latch dropped while it may still apply: a read served locally
- *       after that could miss it. The floor it was proposed with protects reads recorded before
- *       its proposal only.</li>
+ *       AMBIGUOUS_RESULT while it may still apply; its latch stays until its log index is applied
+ *       or the lease changes, so reads of its keys meanwhile go through the log (and fail or
+ *       wait while the group cannot commit) instead of missing it. This rests on the index
+ *       {@code RawNode.propose} returns being where the entry stays, and on apply refusing a
+ *       write of an older lease sequence; a change to either reopens the hole. A range whose
+ *       log cannot commit keeps such latches (bounded by its uncommitted log).</li>
  *   <li>The timestamp cache lives in memory on the leaseholder. Its correctness across lease
  *       changes rests on leases never overlapping and on every served read timestamp lying at or
  *       below the serving node's clock (reads forward it); a node whose clock jumps back across

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Schedulers of a few nodes in this JVM over real LMDB stores (fsync on), wired to each other
  * directly instead of through Netty: a batch sent is put straight in the peer's inbox. A node
- * that is {@link #kill killed} neither sends nor receives from then on, like a crashed process.
+ * that is {@link #crash crashed} neither sends nor receives from then on, like a crashed process;
+ * one that is {@link #isolate isolated} runs on but hears and reaches no other node.
  */
 final class LocalCluster implements AutoCloseable {
     static final long TICK_MILLIS = 10;
@@ -44,6 +45,8 @@ final class LocalCluster implements AutoCloseable {
     final Map<Long, Store> stores = new ConcurrentHashMap<>();
     final Map<Long, Scheduler> schedulers = new ConcurrentHashMap<>();
     private final Set<Long> dead = ConcurrentHashMap.newKeySet();
+    /** Nodes cut off from every other node (both directions) but still running. */
+    private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
     private long starts;
     final List<Throwable> fatal = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -107,6 +110,15 @@ final class LocalCluster implements AutoCloseable {
         fatal.removeIf(t -> true); // the expected failure of the killed node
         startScheduler(id, Store.open(dir.resolve("n" + id), StoreOptions.defaults().withMapSizeBytes(256L << 20)));
         dead.remove(id);
+    }
+
+    /** Cuts the node off from every other node, both ways; it keeps running and ticking. */
+    void isolate(long id) {
+        isolated.add(id);
+    }
+
+    void heal(long id) {
+        isolated.remove(id);
     }
 
     boolean alive(long id) {
@@ -229,7 +241,10 @@ final class LocalCluster implements AutoCloseable {
         @Override
         public void send(long nodeId, RaftBatch batch) {
             Scheduler peer = schedulers.get(nodeId);
-            if (peer != null && !dead.contains(self) && !dead.contains(nodeId)) peer.receiveRaft(self, batch);
+            if (peer != null && !dead.contains(self) && !dead.contains(nodeId)
+                    && !isolated.contains(self) && !isolated.contains(nodeId)) {
+                peer.receiveRaft(self, batch);
+            }
         }
 
         @Override
