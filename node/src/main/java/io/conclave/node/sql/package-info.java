@@ -15,6 +15,14 @@
  * cannot queue work here faster than it is done. The node the client connected to coordinates
  * its transactions: its engine's {@code TxnKv} runs over the node's own range client.
  *
+ * <h2>The shell</h2>
+ * {@link io.conclave.node.sql.SqlShell} is the client side of {@code conclave sql} and
+ * {@code conclave demo}: it speaks the protocol through the driver's
+ * {@link io.conclave.driver.SqlConnection} (not JDBC, to show the server's time and the command
+ * tag), cuts input into statements at each {@code ;} outside quotes and comments, and reads a
+ * terminal through JLine ({@link io.conclave.node.sql.TerminalLines}) or anything else as a
+ * script that stops at the first error.
+ *
  * <h2>Limits</h2>
  * {@link io.conclave.node.sql.SqlServerSettings}: connections, worker threads, queued statements
  * and the frame size (each exceeded with a SQLSTATE: 53300, 53300, 54000). The statement length

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three node processes on loopback, driven only through the JDBC driver and DriverManager: DDL,
- * DML, an explicit transaction, a syntax error's SQLSTATE, a split through SQL, and a kill -9 of a
- * node that is not the client's gateway while statements go on.
+ * DML, an explicit transaction, concurrent transfers through every node as gateway with the total
+ * checked, a syntax error's SQLSTATE, a split through SQL, and a kill -9 of a node that is not the
+ * client's gateway while statements go on.
  */
 class SqlClusterTest {
     private static final List<String> NODE_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
@@ -144,6 +145,9 @@ class SqlClusterTest {
             assertEquals(100, count(c, "SELECT count(*) FROM accounts"));
             assertEquals(150, count(c, "SELECT balance FROM accounts WHERE id = 90"));
 
+            transfersThroughEveryGateway(url);
+            assertEquals(10_010, count(c, "SELECT sum(balance) FROM accounts"));
+
             SQLException syntax = assertThrows(SQLException.class, () -> c.createStatement().executeQuery("SELEC 1"));
             assertEquals("42601", syntax.getSQLState());
 
@@ -165,6 +169,50 @@ class SqlClusterTest {
         } catch (SQLException e) {
             throw new AssertionError(e.getSQLState() + ": " + e.getMessage() + "\n" + tails(), e);
         }
+    }
+
+    /**
+     * Three clients, each with a different node as its gateway (and so its transactions'
+     * coordinator), move money between random accounts in explicit transactions, rerunning a
+     * transaction on 40001 as a JDBC application must. The total must not change.
+     */
+    private void transfersThroughEveryGateway(String url) throws Exception {
+        String[] hosts = url.substring("jdbc:conclave://".length()).split(",");
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger committed = new java.util.concurrent.atomic.AtomicInteger();
+        for (int g = 0; g < hosts.length; g++) {
+            String gatewayFirst = "jdbc:conclave://" + hosts[g];
+            long seed = 1000 + g;
+            Thread t = new Thread(() -> {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+                long deadline = System.nanoTime() + RETRY_BUDGET_NANOS;
+                try (Connection c = DriverManager.getConnection(gatewayFirst)) {
+                    c.setAutoCommit(false);
+                    for (int i = 0; i < 10 && System.nanoTime() < deadline; ) {
+                        int from = random.nextInt(100);
+                        int to = (from + 1 + random.nextInt(99)) % 100;
+                        try (Statement s = c.createStatement()) {
+                            s.executeUpdate("UPDATE accounts SET balance = balance - 3 WHERE id = " + from);
+                            s.executeUpdate("UPDATE accounts SET balance = balance + 3 WHERE id = " + to);
+                            c.commit();
+                            committed.incrementAndGet();
+                            i++;
+                        } catch (SQLException e) {
+                            c.rollback();
+                            if (!"40001".equals(e.getSQLState())) throw e;
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(new AssertionError("gateway " + gatewayFirst + " (seed " + seed + "): " + e, e));
+                }
+            }, "transfers-" + g);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) t.join(RETRY_BUDGET_NANOS / 1_000_000 + 10_000);
+        if (!failures.isEmpty()) throw new AssertionError(failures.get(0).getMessage(), failures.get(0));
+        assertEquals(30, committed.get(), "every client commits its 10 transfers within the budget");
     }
 
     private String tails() {
