@@ -1,5 +1,6 @@
 package io.conclave.bench.txn;
 
+import io.conclave.bench.ycsb.ZipfianGenerator;
 import io.conclave.range.Keys;
 import io.conclave.range.client.KeyValue;
 import io.conclave.range.client.KvException;
@@ -35,6 +36,8 @@ final class TxnBench {
     static final int LOAD_BATCH = 500;
     /** How often a load batch is put again after an unsure answer before the benchmark gives up. */
     static final int LOAD_ATTEMPTS = 5;
+    /** Keys are held in memory, and zeta over them costs one {@link Math#pow} each. */
+    static final int MAX_KEYS = 10_000_000;
 
     enum Scenario {
         /** Read one key, write another key of the same range: one range, a one-phase commit. */
@@ -56,12 +59,16 @@ final class TxnBench {
 
     private final List<byte[]> keys;
     private final int rangeCount;
-    private final ZipfianKeys zipfian;
+    /** zeta(keys) of the zipfian draws, computed once: each worker has a generator of its own (they are not thread-safe). */
+    private final double zetaOfKeys;
 
     private TxnBench(List<byte[]> keys, int rangeCount) {
+        if (keys.isEmpty() || keys.size() > MAX_KEYS) {
+            throw new IllegalArgumentException("keys must be in [1, " + MAX_KEYS + "], was " + keys.size());
+        }
         this.keys = keys;
         this.rangeCount = rangeCount;
-        this.zipfian = new ZipfianKeys(keys.size(), ZipfianKeys.THETA);
+        this.zetaOfKeys = ZipfianGenerator.zeta(keys.size(), ZipfianGenerator.ZIPFIAN_CONSTANT);
     }
 
     /** Places {@code keyCount} keys round-robin over the user ranges and writes an initial value to each. */
@@ -146,6 +153,9 @@ final class TxnBench {
         final Scenario scenario;
         final TxnClient client;
         final SplittableRandom random;
+        /** Key ranks, 0 the most popular (YCSB's zipfian, theta 0.99). */
+        final ZipfianGenerator zipfian = new ZipfianGenerator(0, keys.size() - 1, ZipfianGenerator.ZIPFIAN_CONSTANT,
+                zetaOfKeys);
         final long measureFrom;
         final long end;
         final Histogram total = histogram();
@@ -212,9 +222,9 @@ final class TxnBench {
                     return new int[] {a, (a + 1) % n};
                 }
                 default -> {
-                    int a = zipfian.next(random);
-                    int b = zipfian.next(random);
-                    for (int tries = 0; b == a && tries < 10; tries++) b = zipfian.next(random);
+                    int a = (int) zipfian.nextValue(random);
+                    int b = (int) zipfian.nextValue(random);
+                    for (int tries = 0; b == a && tries < 10; tries++) b = (int) zipfian.nextValue(random);
                     if (b == a) b = (a + 1) % n;
                     return new int[] {a, b};
                 }

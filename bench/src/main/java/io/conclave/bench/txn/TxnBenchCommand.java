@@ -2,6 +2,7 @@ package io.conclave.bench.txn;
 
 import io.conclave.bench.BenchCluster;
 import io.conclave.bench.BenchMain;
+import io.conclave.bench.ycsb.HostLoad;
 import io.conclave.bench.ycsb.OpSummary;
 import io.conclave.node.client.Clients;
 import io.conclave.range.client.RangeClient;
@@ -96,7 +97,7 @@ public final class TxnBenchCommand implements Callable<Integer> {
         validate();
         Path parent = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
         System.out.println("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", java "
-                + System.getProperty("java.runtime.version") + ", " + Instant.now() + ", load average " + loadAverage());
+                + System.getProperty("java.runtime.version") + ", " + Instant.now() + ", load average " + HostLoad.loadAverages());
         System.out.println("starting 3 Conclave nodes on 127.0.0.1 (fsync on, " + ranges + " user ranges) ...");
         List<String> rows = new ArrayList<>();
         List<String> samples = new ArrayList<>();
@@ -145,7 +146,7 @@ public final class TxnBenchCommand implements Callable<Integer> {
 
     private void validate() {
         if (threads < 1 || threads > 1_024) throw bad("--threads must be in [1, 1024], was " + threads);
-        if (keys < 2 || keys > ZipfianKeys.MAX_KEYS) throw bad("--keys must be in [2, " + ZipfianKeys.MAX_KEYS + "], was " + keys);
+        if (keys < 2 || keys > TxnBench.MAX_KEYS) throw bad("--keys must be in [2, " + TxnBench.MAX_KEYS + "], was " + keys);
         if (ranges < 1 || ranges > 10_000) throw bad("--ranges must be in [1, 10000], was " + ranges);
         if (duration.isZero() || duration.isNegative()) throw bad("--duration must be positive");
         if (warmup.isNegative()) throw bad("--warmup must not be negative");
@@ -164,7 +165,7 @@ public final class TxnBenchCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Transactions: 3 nodes on 127.0.0.1, fsync on, %d user ranges, %d keys,"
                 + " %d threads, %.1f s warm-up + %.1f s measured per row; load average at end: %s%n%n", ranges, keys,
-                threads, warmup.toMillis() / 1000.0, duration.toMillis() / 1000.0, loadAverage()));
+                threads, warmup.toMillis() / 1000.0, duration.toMillis() / 1000.0, HostLoad.loadAverages()));
         b.append(header()).append('\n');
         rows.forEach(r -> b.append(r).append('\n'));
         b.append("\nLatencies in ms, begin to acknowledgement (retries included); reads, prepare, commit and"
@@ -206,16 +207,6 @@ public final class TxnBenchCommand implements Callable<Integer> {
 
     private static double ms(long micros) {
         return micros / 1000.0;
-    }
-
-    /** The 1, 5 and 15 minute load averages: anything well above 0 means the machine was shared. */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 
     private static List<String> words(String flags) {

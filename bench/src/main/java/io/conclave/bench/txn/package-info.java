@@ -5,7 +5,8 @@
  * over the ranges, then runs phases of {@code --threads} client threads through one shared
  * {@link io.conclave.txn.TxnClient}: single-range read-write transactions (a one-phase commit),
  * two-range ones (record, two prepares, commit, asynchronous resolve) and zipfian-contended
- * two-key ones, each with commit-wait on and then off.
+ * two-key ones (ranks from the YCSB package's {@link io.conclave.bench.ycsb.ZipfianGenerator}, one
+ * per worker thread), each with commit-wait on and then off.
  *
  * <p>Latency is measured per committed transaction from the first begin to the acknowledgement,
  * retries included; the split into reads, prepare, commit and commit-wait comes from the final

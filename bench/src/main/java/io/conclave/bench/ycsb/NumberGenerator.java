@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * one drawn last. The random source is passed in, so that every draw of a thread comes from that
  * thread's own seeded {@link SplittableRandom} and a run is reproducible from its root seed.
  */
-interface NumberGenerator {
+public interface NumberGenerator {
     long nextValue(SplittableRandom random);
 
     long lastValue();

@@ -238,13 +238,7 @@ public final class YcsbCommand implements Callable<Integer> {
      * the core count and load average say how much of it a result had.
      */
     private static String hostLine() {
-        String load;
-        try {
-            load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException | RuntimeException e) {
-            load = "unknown";
-        }
-        return "host: " + Runtime.getRuntime().availableProcessors() + " cores, load average " + load;
+        return "host: " + Runtime.getRuntime().availableProcessors() + " cores, load average " + HostLoad.loadAverages();
     }
 
     /** Parses {@code --cluster local:N}; any other form is an error naming the accepted one. */

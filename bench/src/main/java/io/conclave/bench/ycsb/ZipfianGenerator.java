@@ -10,12 +10,14 @@ import java.util.SplittableRandom;
  * between draws, which {@code latest} needs; {@code eta} keeps the constructor's item count), so
  * that Conclave's workloads draw the same distribution as YCSB's.
  *
+ * <p>Public because the transaction benchmark draws its contended keys from it too.
+ *
  * <p>Not thread-safe: each worker thread has its own instance. Computing {@code zeta(n)} costs
  * {@code n} calls of {@link Math#pow}; callers that build one per thread pass it precomputed.
  */
-final class ZipfianGenerator implements NumberGenerator {
+public final class ZipfianGenerator implements NumberGenerator {
     /** YCSB's {@code ZIPFIAN_CONSTANT}: the skew of every zipfian workload. */
-    static final double ZIPFIAN_CONSTANT = 0.99;
+    public static final double ZIPFIAN_CONSTANT = 0.99;
 
     private final long items;
     private final long base;
@@ -27,11 +29,12 @@ final class ZipfianGenerator implements NumberGenerator {
     private long countForZeta;
     private long last;
 
-    ZipfianGenerator(long min, long max) {
+    public ZipfianGenerator(long min, long max) {
         this(min, max, ZIPFIAN_CONSTANT, zeta(max - min + 1, ZIPFIAN_CONSTANT));
     }
 
-    ZipfianGenerator(long min, long max, double zipfianConstant, double zetan) {
+    /** {@code zetan} is {@code zeta(max - min + 1, zipfianConstant)}, computed once for many generators. */
+    public ZipfianGenerator(long min, long max, double zipfianConstant, double zetan) {
         Checks.check(min <= max, "zipfian range is empty: [%s, %s]", min, max);
         Checks.check(zipfianConstant > 0 && zipfianConstant < 1, "zipfian constant must be in (0, 1), was %s",
                 zipfianConstant);
@@ -46,7 +49,7 @@ final class ZipfianGenerator implements NumberGenerator {
     }
 
     /** {@code sum_{i=1..n} 1/i^theta}. */
-    static double zeta(long n, double theta) {
+    public static double zeta(long n, double theta) {
         return zeta(0, n, theta, 0);
     }
 
