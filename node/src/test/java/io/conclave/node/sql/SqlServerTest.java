@@ -321,6 +321,21 @@ class SqlServerTest {
                 bytes.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void sqlVerbExitStatuses() throws Exception {
+        String host = "127.0.0.1:" + transport.listenAddress().getPort();
+        java.io.PrintWriter err = new java.io.PrintWriter(new java.io.StringWriter());
+        assertEquals(0, io.conclave.node.Main.run(err, "sql", "--host", host, "-e", "CREATE TABLE e (k INT PRIMARY KEY)",
+                "-e", "INSERT INTO e VALUES (1); SELECT * FROM e"));
+        assertEquals(1, io.conclave.node.Main.run(err, "sql", "--host", host, "-e", "SELECT * FROM missing"));
+        int dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            dead = socket.getLocalPort();
+        }
+        assertEquals(1, io.conclave.node.Main.run(err, "sql", "--host", "127.0.0.1:" + dead, "-e", "SELECT 1"));
+        assertEquals(2, io.conclave.node.Main.run(err, "sql", "--url", "postgres://x:1", "-e", "SELECT 1"));
+    }
+
     /** {@code conclave sql} in a child JVM under a pseudo-terminal (script(1)): JLine reads the lines. */
     @Test
     void interactiveShellUnderAPseudoTerminal() throws Exception {
