@@ -21,6 +21,7 @@ import io.conclave.node.cluster.NodeRpc;
 import io.conclave.node.http.StatusServer;
 import io.conclave.node.maintenance.MaintenanceLoop;
 import io.conclave.node.rpc.Frame;
+import io.conclave.node.sql.CommitWaitMeter;
 import io.conclave.node.sql.SqlServer;
 import io.conclave.node.sql.SqlServerSettings;
 import io.conclave.node.transport.Connection;
@@ -117,6 +118,7 @@ public final class Node implements AutoCloseable {
     private SqlServer sqlServer;
     private TxnClient txnClient;
     private volatile SqlEngine sqlEngine;
+    private volatile CommitWaitMeter sqlCommitWaits;
 
     private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock) {
         this.config = config;
@@ -225,7 +227,7 @@ public final class Node implements AutoCloseable {
                 this::peerIds, new ClientConnectionPinger(this::peerAddress), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
         scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal);
-        sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, SqlServerSettings.defaults());
+        sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, () -> sqlCommitWaits, SqlServerSettings.defaults());
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
                 TransportConfig.defaults(), new HlcFrameClock(), this::onFrame, sqlServer::onAccept);
         config.peers().forEach((id, addr) -> {
@@ -253,7 +255,8 @@ public final class Node implements AutoCloseable {
         client = Clients.connect(new ArrayList<>(seeds));
         // This node coordinates the transactions of the SQL clients connected to it.
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build());
-        sqlEngine = new SqlEngine(new TxnKv(txnClient), new RangeAdmin(client));
+        sqlCommitWaits = new CommitWaitMeter(new TxnKv(txnClient));
+        sqlEngine = new SqlEngine(sqlCommitWaits, new RangeAdmin(client));
         view = new ClusterView(client, clock, this::clockOffsets, config.cluster().liveness().maxNodes());
         clusterService = new ClusterService(config.clusterId(), config.nodeId(), config.maxOffsetNanos(), self, client,
                 view, clusterRequests);

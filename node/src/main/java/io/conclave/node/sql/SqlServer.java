@@ -27,14 +27,27 @@ public final class SqlServer implements AutoCloseable {
     private final SqlServerSettings settings;
     private final ThreadPoolExecutor workers;
     private final AtomicInteger connections = new AtomicInteger();
+    private final Supplier<CommitWaitMeter> commitWaits;
 
     /**
      * {@code engine} may answer null while the node is still starting: sessions are then refused
      * with 57P03 and the client tries again or another node.
      */
     public SqlServer(long nodeId, Supplier<SqlEngine> engine, SqlServerSettings settings) {
-        if (engine == null || settings == null) throw new IllegalArgumentException("engine and settings must be set");
+        this(nodeId, engine, () -> null, settings);
+    }
+
+    /**
+     * As above; {@code commitWaits} answers the meter around the engine's store (null while
+     * starting, or if there is none), through which each statement's commit-wait is reported.
+     */
+    public SqlServer(long nodeId, Supplier<SqlEngine> engine, Supplier<CommitWaitMeter> commitWaits,
+            SqlServerSettings settings) {
+        if (engine == null || commitWaits == null || settings == null) {
+            throw new IllegalArgumentException("engine, commitWaits and settings must be set");
+        }
         this.nodeId = nodeId;
+        this.commitWaits = commitWaits;
         this.engine = engine;
         this.settings = settings;
         BlockingQueue<Runnable> queue = settings.maxQueuedStatements() == 0
@@ -88,6 +101,11 @@ public final class SqlServer implements AutoCloseable {
     /** This node's engine, or null while the node starts. */
     SqlEngine engine() {
         return engine.get();
+    }
+
+    /** The commit-wait meter, or null when the store is not metered. */
+    CommitWaitMeter commitWaits() {
+        return commitWaits.get();
     }
 
     SqlServerSettings settings() {

@@ -164,10 +164,13 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     private ServerMessage execute(String sql) {
         if (session == null) return error("08P01", "send StartSession before any statement", false);
         long start = System.nanoTime(); // the edge of the node: timing a statement for the client
+        CommitWaitMeter meter = server.commitWaits();
+        if (meter != null) meter.reset();
         try {
             Result result = session.execute(sql);
             io.conclave.driver.proto.Result.Builder encoded = ResultEncoding.encode(result)
-                    .setElapsedNanos(System.nanoTime() - start).setInTransaction(session.inTransaction());
+                    .setElapsedNanos(System.nanoTime() - start).setInTransaction(session.inTransaction())
+                    .setCommitWaitNanos(meter == null ? 0 : meter.takeNanos());
             ServerMessage reply = ServerMessage.newBuilder().setResult(encoded).build();
             int size = reply.getSerializedSize();
             if (size > server.settings().maxFrameBytes()) {

@@ -224,8 +224,10 @@ public final class SqlShell {
     }
 
     private void print(Result r, long roundTripNanos) {
-        String time = String.format(Locale.ROOT, "Time: %.3f ms (server %.3f ms)", roundTripNanos / 1e6,
-                r.getElapsedNanos() / 1e6);
+        String time = String.format(Locale.ROOT, "Time: %.3f ms (server %.3f ms", roundTripNanos / 1e6,
+                r.getElapsedNanos() / 1e6)
+                + (r.getCommitWaitNanos() > 0 ? String.format(Locale.ROOT, ", of which commit-wait %.3f ms",
+                        r.getCommitWaitNanos() / 1e6) : "") + ")";
         if (r.getColumnsCount() == 0) {
             out.println(r.getTag());
             out.println(time);

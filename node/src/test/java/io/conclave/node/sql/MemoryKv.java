@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * applies them at commit, with no conflict checks (the tests run one statement at a time). The
  * real isolation is the txn module's business; here only the protocol is under test.
  */
-final class MemoryKv implements SqlKv {
+class MemoryKv implements SqlKv {
     private final TreeMap<byte[], byte[]> data = new TreeMap<>(Arrays::compareUnsigned);
     private long ticks;
 

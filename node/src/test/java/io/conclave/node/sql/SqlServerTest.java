@@ -310,6 +310,39 @@ class SqlServerTest {
     }
 
     @Test
+    void commitWaitIsMeteredPerStatement() throws Exception {
+        transport.close();
+        server.close();
+        CommitWaitMeter meter = new CommitWaitMeter(new MemoryKv() {
+            @Override
+            public io.conclave.sql.kv.SqlTxn begin() {
+                io.conclave.sql.kv.SqlTxn inner = super.begin();
+                return (io.conclave.sql.kv.SqlTxn) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {io.conclave.sql.kv.SqlTxn.class}, (proxy, method, args) -> {
+                            Object r = method.invoke(inner, args);
+                            if (method.getName().equals("commit")) {
+                                io.conclave.sql.kv.CommitInfo c = (io.conclave.sql.kv.CommitInfo) r;
+                                return new io.conclave.sql.kv.CommitInfo(c.commitTimestamp(), c.onePhase(), c.ranges(), 2_500_000L);
+                            }
+                            return r;
+                        });
+            }
+        });
+        SqlEngine engine = new SqlEngine(meter, null);
+        server = new SqlServer(7, () -> engine, () -> meter, SqlServerSettings.defaults());
+        transport = Transport.start(7, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, server::onAccept);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SqlShell shell = new SqlShell(List.of(new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1",
+                transport.listenAddress().getPort())), Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> 0L);
+        shell.connect();
+        assertTrue(shell.execute("CREATE TABLE w (k INT PRIMARY KEY)"));
+        shell.close();
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains(", of which commit-wait 2.500 ms)"),
+                bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void shellPrintsMultiLineValuesOnSeveralLines() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SqlShell shell = new SqlShell(List.of(new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1",
