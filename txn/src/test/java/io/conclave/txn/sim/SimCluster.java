@@ -124,17 +124,20 @@ final class SimCluster {
 
     /** Virtual time as the range client sees it. */
     ClientTime clientTime() {
-        return new ClientTime() {
-            @Override
-            public long nanoTime() {
-                return sched.nanoTime();
-            }
+        return new VirtualTime();
+    }
 
-            @Override
-            public void sleepNanos(long nanos) {
-                sched.sleep(nanos);
-            }
-        };
+    /** The scheduler's clock and sleep, for range clients and (through {@link SimRuntime}) coordinators. */
+    class VirtualTime implements ClientTime {
+        @Override
+        public long nanoTime() {
+            return sched.nanoTime();
+        }
+
+        @Override
+        public void sleepNanos(long nanos) {
+            sched.sleep(nanos);
+        }
     }
 
     /** A transaction client named {@code name} (a coordinator that {@link #crash} can stop). */
@@ -482,7 +485,7 @@ final class SimCluster {
     }
 
     /** {@link TxnRuntime} on the simulation: virtual time, simulated threads, a seeded id source. */
-    final class SimRuntime implements TxnRuntime {
+    final class SimRuntime extends VirtualTime implements TxnRuntime {
         private final String name;
         private final SplittableRandom ids;
         private int spawned;
@@ -490,16 +493,6 @@ final class SimCluster {
         SimRuntime(String name, long seed) {
             this.name = name;
             this.ids = new SplittableRandom(seed);
-        }
-
-        @Override
-        public long nanoTime() {
-            return sched.nanoTime();
-        }
-
-        @Override
-        public void sleepNanos(long nanos) {
-            sched.sleep(nanos);
         }
 
         @Override

@@ -21,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,6 +93,35 @@ class TxnSimTest {
         void run(long seed) throws Exception;
     }
 
+    /** A scenario's body: it runs as the main simulated thread of the cluster built for {@code seed}. */
+    interface SimScenario {
+        void run(SimCluster sim, long seed);
+    }
+
+    /** Runs {@code body} under {@code count} seeds (see {@link #forSeeds}), each on a fresh cluster with exact clocks. */
+    static void simulateSeeds(int count, SimScenario body) {
+        simulateSeeds(count, seed -> new long[] {0, 0, 0}, body);
+    }
+
+    /** As {@link #simulateSeeds(int, SimScenario)}, the nodes' clock offsets chosen per seed. */
+    static void simulateSeeds(int count, LongFunction<long[]> offsets, SimScenario body) {
+        forSeeds(count, seed -> {
+            SimCluster sim = cluster(seed, offsets.apply(seed));
+            simulate(sim, () -> body.run(sim, seed));
+        });
+    }
+
+    /** Runs {@code body} once, under the given seed only, on a cluster with exact clocks. */
+    static void simulateSeed(long seed, SimScenario body) {
+        SimCluster sim = cluster(seed);
+        simulate(sim, () -> body.run(sim, seed));
+    }
+
+    /** n2 (range [h, p)) runs 200 ms ahead of n1, whose clock gives transactions their timestamps. */
+    static long[] n2Ahead(long seed) {
+        return new long[] {0, 200 * MS, 0};
+    }
+
     /** Runs {@code body} as the simulation's main thread, to the end. */
     static void simulate(SimCluster sim, Runnable body) {
         sim.sched.spawn("main", false, body);
@@ -98,8 +129,35 @@ class TxnSimTest {
         if (Boolean.getBoolean("sim.verbose")) {
             java.util.Map<String, Integer> ops = new java.util.TreeMap<>();
             for (String l : sim.log) ops.merge(l.substring(l.indexOf(' ') + 1, l.lastIndexOf(' ')), 1, Integer::sum);
-            System.out.println(Thread.currentThread().getStackTrace()[2].getMethodName() + " " + ops);
+            System.out.println(testName() + " " + ops);
         }
+    }
+
+    /** The test method running now: the first frame of this class that is not a helper or a lambda. */
+    private static String testName() {
+        Set<String> helpers = Set.of("testName", "simulate", "simulateSeed", "simulateSeeds", "forSeeds");
+        for (StackTraceElement f : Thread.currentThread().getStackTrace()) {
+            if (f.getClassName().equals(TxnSimTest.class.getName()) && !helpers.contains(f.getMethodName())
+                    && !f.getMethodName().startsWith("lambda$")) {
+                return f.getMethodName();
+            }
+        }
+        return "?";
+    }
+
+    /**
+     * Spawns a coordinator {@code name} committing {@code value} to every key of {@code keys},
+     * crashed ({@code how}) at its commit record: the commit never returns.
+     */
+    static void spawnCrashingCommit(SimCluster sim, String name, TxnClient client, SimCluster.Hook how, String value,
+            String... keys) {
+        sim.hook(name, KvRequest.OpCase.TXN_END, how, 0);
+        sim.sched.spawn(name + "-commit", false, () -> {
+            Txn t = client.begin();
+            for (String k : keys) t.put(b(k), b(value));
+            t.commit();
+            throw new AssertionError("the crashed coordinator's commit returned");
+        });
     }
 
     static void write(TxnClient c, String... kvs) {
@@ -113,28 +171,25 @@ class TxnSimTest {
 
     @Test
     void readYourWritesAndScansMergeTheBuffer() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                write(c, "b", "1", "c", "2", "m", "3", "q", "4");
-                Txn t = c.begin();
-                t.put(b("a"), b("x"));
-                assertEquals("x", s(t.get(b("a"))));
-                t.delete(b("b"));
-                assertEquals(null, s(t.get(b("b"))));
-                t.put(b("n"), b("y"));
-                List<KeyValue> rows = t.scan(b("a"), b("z"), 100);
-                List<String> seen = new ArrayList<>();
-                for (KeyValue kv : rows) seen.add(s(kv.key()) + "=" + s(kv.value()));
-                assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), seen);
-                assertEquals(List.of("a=x", "c=2"), names(t.scan(b("a"), b("z"), 2)));
-                assertEquals(5, t.scan(b("a"), b("z"), Integer.MAX_VALUE).size(), "no overflow");
-                t.commit();
-                Txn r = c.begin();
-                assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), names(r.scan(b("a"), b("z"), 100)));
-                r.commit();
-            });
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            write(c, "b", "1", "c", "2", "m", "3", "q", "4");
+            Txn t = c.begin();
+            t.put(b("a"), b("x"));
+            assertEquals("x", s(t.get(b("a"))));
+            t.delete(b("b"));
+            assertEquals(null, s(t.get(b("b"))));
+            t.put(b("n"), b("y"));
+            List<KeyValue> rows = t.scan(b("a"), b("z"), 100);
+            List<String> seen = new ArrayList<>();
+            for (KeyValue kv : rows) seen.add(s(kv.key()) + "=" + s(kv.value()));
+            assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), seen);
+            assertEquals(List.of("a=x", "c=2"), names(t.scan(b("a"), b("z"), 2)));
+            assertEquals(5, t.scan(b("a"), b("z"), Integer.MAX_VALUE).size(), "no overflow");
+            t.commit();
+            Txn r = c.begin();
+            assertEquals(List.of("a=x", "c=2", "m=3", "n=y", "q=4"), names(r.scan(b("a"), b("z"), 100)));
+            r.commit();
         });
     }
 
@@ -146,162 +201,136 @@ class TxnSimTest {
 
     @Test
     void oneRangeCommitsInOnePhaseAndSeveralInTwo() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                Txn one = c.begin();
-                one.put(b("a1"), b("1"));
-                one.put(b("a2"), b("2"));
-                CommitResult r1 = one.commit();
-                assertTrue(r1.onePhase());
-                assertEquals(1, r1.ranges());
-                assertTrue(r1.commitWaitNanos() > 0, "commit-wait is on by default");
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            Txn one = c.begin();
+            one.put(b("a1"), b("1"));
+            one.put(b("a2"), b("2"));
+            CommitResult r1 = one.commit();
+            assertTrue(r1.onePhase());
+            assertEquals(1, r1.ranges());
+            assertTrue(r1.commitWaitNanos() > 0, "commit-wait is on by default");
 
-                Txn two = c.begin();
-                two.put(b("a1"), b("10"));
-                two.put(b("m1"), b("11"));
-                two.put(b("x1"), b("12"));
-                CommitResult r2 = two.commit();
-                assertFalse(r2.onePhase());
-                assertEquals(3, r2.ranges());
-                assertTrue(r2.commitTs().isAfter(r1.commitTs()));
-                assertEquals(3, two.stats().rangesTouched());
+            Txn two = c.begin();
+            two.put(b("a1"), b("10"));
+            two.put(b("m1"), b("11"));
+            two.put(b("x1"), b("12"));
+            CommitResult r2 = two.commit();
+            assertFalse(r2.onePhase());
+            assertEquals(3, r2.ranges());
+            assertTrue(r2.commitTs().isAfter(r1.commitTs()));
+            assertEquals(3, two.stats().rangesTouched());
 
-                Txn read = c.begin();
-                assertEquals("10", s(read.get(b("a1"))));
-                assertEquals("11", s(read.get(b("m1"))));
-                assertEquals("12", s(read.get(b("x1"))));
-                assertEquals("2", s(read.get(b("a2"))));
-                read.commit();
-                assertEquals(0, read.commit().ranges(), "read-only: nothing to commit");
-            });
+            Txn read = c.begin();
+            assertEquals("10", s(read.get(b("a1"))));
+            assertEquals("11", s(read.get(b("m1"))));
+            assertEquals("12", s(read.get(b("x1"))));
+            assertEquals("2", s(read.get(b("a2"))));
+            read.commit();
+            assertEquals(0, read.commit().ranges(), "read-only: nothing to commit");
         });
     }
 
     @Test
     void anOlderReaderPushesAWriterWhichRefreshesAndCommitsAbove() {
-        forSeeds(4, seed -> {
-            // n2 runs 200 ms ahead: a value written there moves the reader's timestamp above the
-            // writer's intent, which the (older) reader then pushes.
-            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
-            simulate(sim, () -> {
-                TxnClient cr = sim.client("reader", SETTINGS);
-                TxnClient cw = sim.client("writer", SETTINGS);
-                RangeClient plain = sim.rangeClient("plain");
-                write(cw, "z", "0");
-                Txn reader = cr.begin();
-                Txn writer = cw.begin();
-                assertEquals("0", s(writer.get(b("z"))));
-                writer.put(b("a"), b("w"));
-                writer.put(b("x"), b("w"));
-                Timestamp writerStart = writer.readTimestamp();
-                // The writer prepares, then waits before its commit record.
-                sim.hook("writer", KvRequest.OpCase.TXN_END, SimCluster.Hook.DELAY_BEFORE, 100 * MS);
-                AtomicReference<CommitResult> committed = new AtomicReference<>();
-                sim.sched.spawn("writer-commit", false, () -> committed.set(writer.commit()));
-                sim.sched.sleep(20 * MS);
-                plain.put(b("m"), b("ahead"));
-                assertEquals("ahead", s(reader.get(b("m"))), "uncertain: the reader moves above it");
-                Timestamp pushedTo = reader.readTimestamp();
-                assertTrue(pushedTo.isAfter(writerStart));
-                // The writer's intent on a is below the reader now: the older reader pushes it
-                // above itself. Then either n1's observed timestamp keeps the pushed intent out of
-                // the reader's window (it reads below it), or the reader waits for the commit and
-                // restarts above the value; both are serial orders.
-                String seen = s(reader.get(b("a")));
-                reader.commit();
-                while (committed.get() == null) sim.sched.sleep(10 * MS);
-                Timestamp writerTs = committed.get().commitTs();
-                assertTrue(writerTs.isAfter(pushedTo), "the writer was pushed above the reader and refreshed its read of z");
-                if (seen == null) {
-                    assertTrue(writerTs.isAfter(reader.readTimestamp()), "read below the writer");
-                } else {
-                    assertEquals("w", seen);
-                    assertFalse(writerTs.isAfter(reader.readTimestamp()), "read above the writer");
-                }
-                assertTrue(sim.log.stream().anyMatch(l -> l.startsWith("reader TXN_PUSH")));
-                assertTrue(sim.log.stream().anyMatch(l -> l.startsWith("writer TXN_REFRESH")));
-            });
+        simulateSeeds(4, TxnSimTest::n2Ahead, (sim, seed) -> {
+        // n2 runs 200 ms ahead: a value written there moves the reader's timestamp above the
+        // writer's intent, which the (older) reader then pushes.
+            TxnClient cr = sim.client("reader", SETTINGS);
+            TxnClient cw = sim.client("writer", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            write(cw, "z", "0");
+            Txn reader = cr.begin();
+            Txn writer = cw.begin();
+            assertEquals("0", s(writer.get(b("z"))));
+            writer.put(b("a"), b("w"));
+            writer.put(b("x"), b("w"));
+            Timestamp writerStart = writer.readTimestamp();
+            // The writer prepares, then waits before its commit record.
+            sim.hook("writer", KvRequest.OpCase.TXN_END, SimCluster.Hook.DELAY_BEFORE, 100 * MS);
+            AtomicReference<CommitResult> committed = new AtomicReference<>();
+            sim.sched.spawn("writer-commit", false, () -> committed.set(writer.commit()));
+            sim.sched.sleep(20 * MS);
+            plain.put(b("m"), b("ahead"));
+            assertEquals("ahead", s(reader.get(b("m"))), "uncertain: the reader moves above it");
+            Timestamp pushedTo = reader.readTimestamp();
+            assertTrue(pushedTo.isAfter(writerStart));
+            // The writer's intent on a is below the reader now: the older reader pushes it
+            // above itself. Then either n1's observed timestamp keeps the pushed intent out of
+            // the reader's window (it reads below it), or the reader waits for the commit and
+            // restarts above the value; both are serial orders.
+            String seen = s(reader.get(b("a")));
+            reader.commit();
+            while (committed.get() == null) sim.sched.sleep(10 * MS);
+            Timestamp writerTs = committed.get().commitTs();
+            assertTrue(writerTs.isAfter(pushedTo), "the writer was pushed above the reader and refreshed its read of z");
+            if (seen == null) {
+                assertTrue(writerTs.isAfter(reader.readTimestamp()), "read below the writer");
+            } else {
+                assertEquals("w", seen);
+                assertFalse(writerTs.isAfter(reader.readTimestamp()), "read above the writer");
+            }
+            assertTrue(sim.log.stream().anyMatch(l -> l.startsWith("reader TXN_PUSH")));
+            assertTrue(sim.log.stream().anyMatch(l -> l.startsWith("writer TXN_REFRESH")));
         });
     }
 
     @Test
     void writersLockingInOppositeOrdersNeverDeadlockAndNoUpdateIsLost() {
-        forSeeds(12, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c1 = sim.client("c1", SETTINGS);
-                TxnClient c2 = sim.client("c2", SETTINGS);
-                long start = sim.sched.nanoTime();
-                AtomicInteger done = new AtomicInteger();
-                for (int i = 0; i < 2; i++) {
-                    TxnClient c = i == 0 ? c1 : c2;
-                    sim.sched.spawn("incr-" + i, false, () -> {
-                        c.run(t -> {
-                            long a = num(t.get(b("a")));
-                            long m = num(t.get(b("m")));
-                            t.put(b("a"), num(a + 1));
-                            t.put(b("m"), num(m + 1));
-                            return null;
-                        });
-                        done.incrementAndGet();
+        simulateSeeds(12, (sim, seed) -> {
+            TxnClient c1 = sim.client("c1", SETTINGS);
+            TxnClient c2 = sim.client("c2", SETTINGS);
+            long start = sim.sched.nanoTime();
+            AtomicInteger done = new AtomicInteger();
+            for (int i = 0; i < 2; i++) {
+                TxnClient c = i == 0 ? c1 : c2;
+                sim.sched.spawn("incr-" + i, false, () -> {
+                    c.run(t -> {
+                        long a = num(t.get(b("a")));
+                        long m = num(t.get(b("m")));
+                        t.put(b("a"), num(a + 1));
+                        t.put(b("m"), num(m + 1));
+                        return null;
                     });
-                }
-                while (done.get() < 2) sim.sched.sleep(10 * MS);
-                assertTrue(sim.sched.nanoTime() - start < 4_000 * MS,
-                        "resolved by priority, not by waiting for a record to expire");
-                Txn r = c1.begin();
-                assertEquals(2, num(r.get(b("a"))));
-                assertEquals(2, num(r.get(b("m"))));
-                r.commit();
-            });
+                    done.incrementAndGet();
+                });
+            }
+            while (done.get() < 2) sim.sched.sleep(10 * MS);
+            assertTrue(sim.sched.nanoTime() - start < 4_000 * MS,
+                    "resolved by priority, not by waiting for a record to expire");
+            Txn r = c1.begin();
+            assertEquals(2, num(r.get(b("a"))));
+            assertEquals(2, num(r.get(b("m"))));
+            r.commit();
         });
     }
 
     @Test
     void aDeadCoordinatorsIntentsAreAbortedAfterExpiryByAReader() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient dead = sim.client("dead", SETTINGS);
-                TxnClient live = sim.client("live", SETTINGS);
-                write(live, "a", "old", "m", "old");
-                sim.hook("dead", KvRequest.OpCase.TXN_END, SimCluster.Hook.CRASH_BEFORE, 0);
-                sim.sched.spawn("dead-commit", false, () -> {
-                    Txn t = dead.begin();
-                    t.put(b("a"), b("new"));
-                    t.put(b("m"), b("new"));
-                    t.commit();
-                    throw new AssertionError("the crashed coordinator's commit returned");
-                });
-                sim.sched.sleep(100 * MS);
-                long before = sim.sched.nanoTime();
-                Txn r = live.begin();
-                assertEquals("old", s(r.get(b("m"))), "the dead transaction never committed");
-                assertEquals("old", s(r.get(b("a"))));
-                r.commit();
-                long waited = sim.sched.nanoTime() - before;
-                assertTrue(waited >= 4_000 * MS, "the reader waited for the record to expire, waited " + waited);
-                assertTrue(waited < 20_000 * MS, "but not much longer: " + waited);
-            });
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient dead = sim.client("dead", SETTINGS);
+            TxnClient live = sim.client("live", SETTINGS);
+            write(live, "a", "old", "m", "old");
+            spawnCrashingCommit(sim, "dead", dead, SimCluster.Hook.CRASH_BEFORE, "new", "a", "m");
+            sim.sched.sleep(100 * MS);
+            long before = sim.sched.nanoTime();
+            Txn r = live.begin();
+            assertEquals("old", s(r.get(b("m"))), "the dead transaction never committed");
+            assertEquals("old", s(r.get(b("a"))));
+            r.commit();
+            long waited = sim.sched.nanoTime() - before;
+            assertTrue(waited >= 4_000 * MS, "the reader waited for the record to expire, waited " + waited);
+            assertTrue(waited < 20_000 * MS, "but not much longer: " + waited);
         });
     }
 
     @Test
     void waitingPastTheDeadlineIsARetryableDeadlock() {
-        SimCluster sim = cluster(9);
-        simulate(sim, () -> {
+        simulateSeed(9, (sim, seed) -> {
             TxnClient dead = sim.client("dead", SETTINGS);
             TxnClient impatient = sim.client("impatient", TxnSettings.builder().deadline(java.time.Duration.ofSeconds(2))
                     .build());
-            sim.hook("dead", KvRequest.OpCase.TXN_END, SimCluster.Hook.CRASH_BEFORE, 0);
-            sim.sched.spawn("dead-commit", false, () -> {
-                Txn t = dead.begin();
-                t.put(b("a"), b("new"));
-                t.put(b("m"), b("new"));
-                t.commit();
-            });
+            spawnCrashingCommit(sim, "dead", dead, SimCluster.Hook.CRASH_BEFORE, "new", "a", "m");
             sim.sched.sleep(100 * MS);
             Txn r = impatient.begin();
             TxnRetryException e = assertThrows(TxnRetryException.class, () -> r.get(b("a")),
@@ -316,66 +345,50 @@ class TxnSimTest {
 
     @Test
     void aCommittedButUnresolvedTransactionIsResolvedByAReader() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient dying = sim.client("dying", SETTINGS);
-                TxnClient live = sim.client("live", SETTINGS);
-                sim.hook("dying", KvRequest.OpCase.TXN_END, SimCluster.Hook.CRASH_AFTER, 0);
-                sim.sched.spawn("dying-commit", false, () -> {
-                    Txn t = dying.begin();
-                    t.put(b("a"), b("new"));
-                    t.put(b("m"), b("new"));
-                    t.put(b("x"), b("new"));
-                    t.commit();
-                });
-                sim.sched.sleep(2_000 * MS);
-                long before = sim.sched.nanoTime();
-                Txn r = live.begin();
-                assertEquals("new", s(r.get(b("m"))), "the record says COMMITTED: the intent resolves to its value");
-                assertEquals("new", s(r.get(b("x"))));
-                assertEquals("new", s(r.get(b("a"))));
-                r.commit();
-                assertTrue(sim.sched.nanoTime() - before < 1_000 * MS, "no waiting for expiry");
-            });
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient dying = sim.client("dying", SETTINGS);
+            TxnClient live = sim.client("live", SETTINGS);
+            spawnCrashingCommit(sim, "dying", dying, SimCluster.Hook.CRASH_AFTER, "new", "a", "m", "x");
+            sim.sched.sleep(2_000 * MS);
+            long before = sim.sched.nanoTime();
+            Txn r = live.begin();
+            assertEquals("new", s(r.get(b("m"))), "the record says COMMITTED: the intent resolves to its value");
+            assertEquals("new", s(r.get(b("x"))));
+            assertEquals("new", s(r.get(b("a"))));
+            r.commit();
+            assertTrue(sim.sched.nanoTime() - before < 1_000 * MS, "no waiting for expiry");
         });
     }
 
     @Test
     void aValueInTheUncertaintyWindowRestartsTheReadAboveIt() {
-        forSeeds(3, seed -> {
-            // n2 (range [h, p)) runs 200 ms ahead of n1, whose clock gives transactions their timestamps.
-            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                RangeClient plain = sim.rangeClient("plain");
-                Txn t = c.begin();
-                Timestamp began = t.readTimestamp();
-                plain.put(b("m"), b("ahead"));
-                assertEquals("ahead", s(t.get(b("m"))), "a write that may have preceded the txn is seen");
-                assertTrue(t.readTimestamp().isAfter(began), "the read timestamp moved above the value");
-                t.commit();
-            });
+        simulateSeeds(3, TxnSimTest::n2Ahead, (sim, seed) -> {
+        // n2 (range [h, p)) runs 200 ms ahead of n1, whose clock gives transactions their timestamps.
+            TxnClient c = sim.client("c", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            Txn t = c.begin();
+            Timestamp began = t.readTimestamp();
+            plain.put(b("m"), b("ahead"));
+            assertEquals("ahead", s(t.get(b("m"))), "a write that may have preceded the txn is seen");
+            assertTrue(t.readTimestamp().isAfter(began), "the read timestamp moved above the value");
+            t.commit();
         });
     }
 
     @Test
     void aNodesObservedTimestampNarrowsTheWindow() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                RangeClient plain = sim.rangeClient("plain");
-                plain.put(b("m"), b("before"));
-                sim.sched.sleep(300 * MS);
-                Txn t = c.begin();
-                Timestamp began = t.readTimestamp();
-                assertTrue(t.get(b("n")).isEmpty(), "first contact with n2");
-                plain.put(b("m"), b("after"));
-                assertEquals("before", s(t.get(b("m"))), "written after the txn observed n2's clock: not uncertain");
-                assertEquals(began, t.readTimestamp(), "no restart");
-                t.commit();
-            });
+        simulateSeeds(3, TxnSimTest::n2Ahead, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            plain.put(b("m"), b("before"));
+            sim.sched.sleep(300 * MS);
+            Txn t = c.begin();
+            Timestamp began = t.readTimestamp();
+            assertTrue(t.get(b("n")).isEmpty(), "first contact with n2");
+            plain.put(b("m"), b("after"));
+            assertEquals("before", s(t.get(b("m"))), "written after the txn observed n2's clock: not uncertain");
+            assertEquals(began, t.readTimestamp(), "no restart");
+            t.commit();
         });
     }
 
@@ -392,118 +405,106 @@ class TxnSimTest {
 
     @Test
     void anUncertaintyRestartWhoseRefreshFailsIsRetryable() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed, new long[] {0, 200 * MS, 0});
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                RangeClient plain = sim.rangeClient("plain");
-                Txn t = c.begin();
-                assertEquals(null, s(t.get(b("a"))));
-                plain.put(b("a"), b("changed"));
-                plain.put(b("m"), b("ahead"));
-                TxnRetryException e = assertThrows(TxnRetryException.class, () -> t.get(b("m")));
-                assertEquals(TxnRetryException.Reason.UNCERTAINTY, e.reason());
-                assertEquals("40001", e.sqlState());
-                t.rollback();
-            });
+        simulateSeeds(3, TxnSimTest::n2Ahead, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            Txn t = c.begin();
+            assertEquals(null, s(t.get(b("a"))));
+            plain.put(b("a"), b("changed"));
+            plain.put(b("m"), b("ahead"));
+            TxnRetryException e = assertThrows(TxnRetryException.class, () -> t.get(b("m")));
+            assertEquals(TxnRetryException.Reason.UNCERTAINTY, e.reason());
+            assertEquals("40001", e.sqlState());
+            t.rollback();
         });
     }
 
     @Test
     void aPushedCommitWhoseReadsChangedFailsWithRefreshFailed() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                RangeClient plain = sim.rangeClient("plain");
-                for (boolean onePhase : new boolean[] {true, false}) {
-                    Txn t = c.begin();
-                    t.get(b("a"));
-                    plain.put(b("a"), b("changed-" + onePhase));
-                    sim.sched.sleep(5 * MS);
-                    plain.get(b("m"));  // a later read of m: the txn's write of m must go above it
-                    t.put(b("m"), b("t"));
-                    if (!onePhase) t.put(b("x"), b("t"));
-                    TxnRetryException e = assertThrows(TxnRetryException.class, t::commit);
-                    assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason(), e.getMessage());
-                    t.rollback();
-                    sim.sched.sleep(50 * MS);
-                    long before = sim.sched.nanoTime();
-                    // A non-transactional read waits out intents: it returns at once only if the
-                    // failed attempt removed its own.
-                    assertTrue(plain.get(b("x")).isEmpty());
-                    assertTrue(sim.sched.nanoTime() - before < 100 * MS, "the failed commit's intents were removed");
-                }
-                Txn r = c.begin();
-                assertEquals(null, s(r.get(b("x"))), "nothing of the failed attempt is visible");
-                r.commit();
-            });
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            for (boolean onePhase : new boolean[] {true, false}) {
+                Txn t = c.begin();
+                t.get(b("a"));
+                plain.put(b("a"), b("changed-" + onePhase));
+                sim.sched.sleep(5 * MS);
+                plain.get(b("m"));  // a later read of m: the txn's write of m must go above it
+                t.put(b("m"), b("t"));
+                if (!onePhase) t.put(b("x"), b("t"));
+                TxnRetryException e = assertThrows(TxnRetryException.class, t::commit);
+                assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason(), e.getMessage());
+                t.rollback();
+                sim.sched.sleep(50 * MS);
+                long before = sim.sched.nanoTime();
+                // A non-transactional read waits out intents: it returns at once only if the
+                // failed attempt removed its own.
+                assertTrue(plain.get(b("x")).isEmpty());
+                assertTrue(sim.sched.nanoTime() - before < 100 * MS, "the failed commit's intents were removed");
+            }
+            Txn r = c.begin();
+            assertEquals(null, s(r.get(b("x"))), "nothing of the failed attempt is visible");
+            r.commit();
         });
     }
 
     @Test
     void writeSkewIsRejected() {
-        forSeeds(10, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c1 = sim.client("c1", SETTINGS);
-                TxnClient c2 = sim.client("c2", SETTINGS);
-                write(c1, "a", "1", "m", "1");
-                AtomicInteger committed = new AtomicInteger();
-                AtomicInteger finished = new AtomicInteger();
-                String[][] plans = {{"a", "m"}, {"m", "a"}};
-                for (int i = 0; i < 2; i++) {
-                    TxnClient c = i == 0 ? c1 : c2;
-                    String[] plan = plans[i];
-                    sim.sched.spawn("skew-" + i, false, () -> {
-                        Txn t = c.begin();
-                        try {
-                            long x = Long.parseLong(s(t.get(b(plan[0]))));
-                            long y = Long.parseLong(s(t.get(b(plan[1]))));
-                            if (x + y >= 2) t.put(b(plan[0]), b("0"));
-                            t.commit();
-                            committed.incrementAndGet();
-                        } catch (TxnRetryException e) {
-                            t.rollback();
-                        } finally {
-                            finished.incrementAndGet();
-                        }
-                    });
-                }
-                while (finished.get() < 2) sim.sched.sleep(10 * MS);
-                Txn r = c1.begin();
-                long total = Long.parseLong(s(r.get(b("a")))) + Long.parseLong(s(r.get(b("m"))));
-                r.commit();
-                assertTrue(total >= 1, "write skew: both zeroed (" + committed.get() + " committed)");
-                assertTrue(committed.get() >= 1, "one of them commits");
-            });
+        simulateSeeds(10, (sim, seed) -> {
+            TxnClient c1 = sim.client("c1", SETTINGS);
+            TxnClient c2 = sim.client("c2", SETTINGS);
+            write(c1, "a", "1", "m", "1");
+            AtomicInteger committed = new AtomicInteger();
+            AtomicInteger finished = new AtomicInteger();
+            String[][] plans = {{"a", "m"}, {"m", "a"}};
+            for (int i = 0; i < 2; i++) {
+                TxnClient c = i == 0 ? c1 : c2;
+                String[] plan = plans[i];
+                sim.sched.spawn("skew-" + i, false, () -> {
+                    Txn t = c.begin();
+                    try {
+                        long x = Long.parseLong(s(t.get(b(plan[0]))));
+                        long y = Long.parseLong(s(t.get(b(plan[1]))));
+                        if (x + y >= 2) t.put(b(plan[0]), b("0"));
+                        t.commit();
+                        committed.incrementAndGet();
+                    } catch (TxnRetryException e) {
+                        t.rollback();
+                    } finally {
+                        finished.incrementAndGet();
+                    }
+                });
+            }
+            while (finished.get() < 2) sim.sched.sleep(10 * MS);
+            Txn r = c1.begin();
+            long total = Long.parseLong(s(r.get(b("a")))) + Long.parseLong(s(r.get(b("m"))));
+            r.commit();
+            assertTrue(total >= 1, "write skew: both zeroed (" + committed.get() + " committed)");
+            assertTrue(committed.get() >= 1, "one of them commits");
         });
     }
 
     @Test
     void aBankWorkloadOverInterleavedCoordinatorsConservesTheTotal() {
-        forSeeds(8, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> bank(sim, seed, 4, 5, false));
+        simulateSeeds(8, (sim, seed) -> {
+            bank(sim, seed, 4, 5, false);
         });
     }
 
     @Test
     void aBankWorkloadOverSkewedClocksConservesTheTotal() {
-        forSeeds(6, seed -> {
-            // Each node's clock is off by up to 200 ms (within the 250 ms max offset): reads meet
-            // values in their uncertainty window and restart above them.
+        // Each node's clock is off by up to 200 ms (within the 250 ms max offset): reads meet
+        // values in their uncertainty window and restart above them.
+        simulateSeeds(6, seed -> {
             SplittableRandom r = new SplittableRandom(seed * 31);
-            SimCluster sim = cluster(seed, new long[] {r.nextLong(200 * MS), r.nextLong(200 * MS), r.nextLong(200 * MS)});
-            simulate(sim, () -> bank(sim, seed, 4, 5, false));
-        });
+            return new long[] {r.nextLong(200 * MS), r.nextLong(200 * MS), r.nextLong(200 * MS)};
+        }, (sim, seed) -> bank(sim, seed, 4, 5, false));
     }
 
     @Test
     void aBankWorkloadWithCrashesAndLostAnswersConservesTheTotal() {
-        forSeeds(6, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> bank(sim, seed, 4, 4, true));
+        simulateSeeds(6, (sim, seed) -> {
+            bank(sim, seed, 4, 4, true);
         });
     }
 
@@ -589,35 +590,31 @@ class TxnSimTest {
 
     @Test
     void aLostCommitAnswerIsRetriedOrReportedAmbiguous() {
-        forSeeds(2, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                // Two ranges: the commit record write is idempotent, so the client asks again.
-                sim.hook("c", KvRequest.OpCase.TXN_END, SimCluster.Hook.LOSE_ANSWER, 0);
-                Txn two = c.begin();
-                two.put(b("a"), b("2pc"));
-                two.put(b("m"), b("2pc"));
-                assertFalse(two.commit().onePhase());
-                // One range: a one-phase commit is not idempotent, so its fate is unknown.
-                sim.hook("c", KvRequest.OpCase.TXN_PREPARE, SimCluster.Hook.LOSE_ANSWER, 0);
-                Txn one = c.begin();
-                one.put(b("a"), b("1pc"));
-                io.conclave.txn.TxnAmbiguousException e =
-                        assertThrows(io.conclave.txn.TxnAmbiguousException.class, one::commit);
-                assertEquals("40003", e.sqlState());
-                Txn r = c.begin();
-                assertEquals("1pc", s(r.get(b("a"))), "it did commit");
-                assertEquals("2pc", s(r.get(b("m"))));
-                r.commit();
-            });
+        simulateSeeds(2, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            // Two ranges: the commit record write is idempotent, so the client asks again.
+            sim.hook("c", KvRequest.OpCase.TXN_END, SimCluster.Hook.LOSE_ANSWER, 0);
+            Txn two = c.begin();
+            two.put(b("a"), b("2pc"));
+            two.put(b("m"), b("2pc"));
+            assertFalse(two.commit().onePhase());
+            // One range: a one-phase commit is not idempotent, so its fate is unknown.
+            sim.hook("c", KvRequest.OpCase.TXN_PREPARE, SimCluster.Hook.LOSE_ANSWER, 0);
+            Txn one = c.begin();
+            one.put(b("a"), b("1pc"));
+            io.conclave.txn.TxnAmbiguousException e =
+                    assertThrows(io.conclave.txn.TxnAmbiguousException.class, one::commit);
+            assertEquals("40003", e.sqlState());
+            Txn r = c.begin();
+            assertEquals("1pc", s(r.get(b("a"))), "it did commit");
+            assertEquals("2pc", s(r.get(b("m"))));
+            r.commit();
         });
     }
 
     @Test
     void historicalReadsSeeThePastAndAreRefusedBelowTheGcThreshold() {
-        SimCluster sim = cluster(5);
-        simulate(sim, () -> {
+        simulateSeed(5, (sim, seed) -> {
             TxnClient c = sim.client("c", SETTINGS);
             write(c, "a", "v1");
             Timestamp between = c.now();
@@ -640,54 +637,47 @@ class TxnSimTest {
 
     @Test
     void aCommitFollowsASplitOfTheRangeItHadCached() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                write(c, "a", "1", "d", "1");
-                sim.split(2, b("c"));
-                // The client still believes [0x04, h) is one range: it tries one phase, is told
-                // of the split, and commits in two.
-                Txn t = c.begin();
-                t.put(b("a2"), b("2"));
-                t.put(b("d2"), b("2"));
-                CommitResult r = t.commit();
-                assertFalse(r.onePhase());
-                assertEquals(2, r.ranges());
-                Txn read = c.begin();
-                assertEquals(List.of("a=1", "a2=2", "d=1", "d2=2"), names(read.scan(b("a"), b("h"), 10)));
-                read.commit();
-            });
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            write(c, "a", "1", "d", "1");
+            sim.split(2, b("c"));
+            // The client still believes [0x04, h) is one range: it tries one phase, is told
+            // of the split, and commits in two.
+            Txn t = c.begin();
+            t.put(b("a2"), b("2"));
+            t.put(b("d2"), b("2"));
+            CommitResult r = t.commit();
+            assertFalse(r.onePhase());
+            assertEquals(2, r.ranges());
+            Txn read = c.begin();
+            assertEquals(List.of("a=1", "a2=2", "d=1", "d2=2"), names(read.scan(b("a"), b("h"), 10)));
+            read.commit();
         });
     }
 
     @Test
     void aRefreshAfterASplitStillChecksTheSplitOffHalf() {
-        forSeeds(3, seed -> {
-            SimCluster sim = cluster(seed);
-            simulate(sim, () -> {
-                TxnClient c = sim.client("c", SETTINGS);
-                RangeClient plain = sim.rangeClient("plain");
-                write(c, "m", "1", "o", "1");
-                Txn t = c.begin();
-                assertEquals(List.of("m=1", "o=1"), names(t.scan(b("h"), b("p"), 10)));
-                sim.split(3, b("n"));
-                plain.put(b("o"), b("changed"));
-                sim.sched.sleep(5 * MS);
-                plain.get(b("x"));  // a later read of x: the txn's write of x goes above it, so it refreshes
-                t.put(b("x"), b("t"));
-                TxnRetryException e = assertThrows(TxnRetryException.class, t::commit,
-                        "o changed after the scan, in the half split off since");
-                assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason());
-                t.rollback();
-            });
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            write(c, "m", "1", "o", "1");
+            Txn t = c.begin();
+            assertEquals(List.of("m=1", "o=1"), names(t.scan(b("h"), b("p"), 10)));
+            sim.split(3, b("n"));
+            plain.put(b("o"), b("changed"));
+            sim.sched.sleep(5 * MS);
+            plain.get(b("x"));  // a later read of x: the txn's write of x goes above it, so it refreshes
+            t.put(b("x"), b("t"));
+            TxnRetryException e = assertThrows(TxnRetryException.class, t::commit,
+                    "o changed after the scan, in the half split off since");
+            assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason());
+            t.rollback();
         });
     }
 
     @Test
     void theNodesMaxOffsetSizesTheWindowOverTheSetting() {
-        SimCluster sim = cluster(3);
-        simulate(sim, () -> {
+        simulateSeed(3, (sim, seed) -> {
             TxnClient c = sim.client("c", TxnSettings.builder().maxOffset(java.time.Duration.ofSeconds(1)).build());
             Txn t = c.begin();
             assertEquals(SimCluster.MAX_OFFSET_NANOS,
@@ -701,8 +691,7 @@ class TxnSimTest {
 
     @Test
     void keysAndValuesAreCheckedWhenWritten() {
-        SimCluster sim = cluster(1);
-        simulate(sim, () -> {
+        simulateSeed(1, (sim, seed) -> {
             TxnClient c = sim.client("c", SETTINGS);
             Txn t = c.begin();
             assertThrows(TxnException.class, () -> t.put(new byte[] {0x02, 1}, b("v")));
