@@ -35,6 +35,9 @@
  *   <li>If the worker pool is full, closing a session is skipped: its open transaction is then
  *       abandoned and recovered like a crashed client's, which costs its conflicting writers a
  *       wait for the transaction's liveness to expire.</li>
+ *   <li>A SQL connection has no idle timeout (the node pipeline's idle handler goes with the
+ *       switch): an idle client keeps its slot, and its open transaction, until it disconnects.
+ *       The connection limit bounds the damage; a session idle timeout is still to come.</li>
  *   <li>There is no authentication yet: the {@code user} of StartSession is recorded nowhere.
  *       Bind the listen port to a trusted network.</li>
  * </ul>
