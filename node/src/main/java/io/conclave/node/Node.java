@@ -256,7 +256,10 @@ public final class Node implements AutoCloseable {
         // This node coordinates the transactions of the SQL clients connected to it.
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build());
         sqlCommitWaits = new CommitWaitMeter(new TxnKv(txnClient));
-        sqlEngine = new SqlEngine(sqlCommitWaits, new RangeAdmin(client));
+        // The node id tells apart the unique_rowid() values of different nodes' engines (ids wrap
+        // at 32,768 nodes, far beyond any cluster's size).
+        sqlEngine = new SqlEngine(sqlCommitWaits, new RangeAdmin(client), System::nanoTime,
+                (int) Math.floorMod(config.nodeId(), 32_768L));
         view = new ClusterView(client, clock, this::clockOffsets, config.cluster().liveness().maxNodes());
         clusterService = new ClusterService(config.clusterId(), config.nodeId(), config.maxOffsetNanos(), self, client,
                 view, clusterRequests);
