@@ -143,7 +143,10 @@ class SessionTest {
     @Test
     void commitWaitSettingReachesEveryTransaction() {
         Session s = engine.openSession();
+        assertEquals("on", s.settings().get("commit_wait"), "on by default");
+        s.execute("SET commit_wait = off");
         s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        assertEquals(0, kv.commitsWithCommitWait());
         s.execute("SET commit_wait = on");
         assertEquals("on", s.settings().get("commit_wait"));
         s.execute("INSERT INTO t VALUES (1)");
