@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
@@ -160,6 +161,25 @@ class TxnSimTest {
         });
     }
 
+    /**
+     * Runs {@code body(i)} for each i in [0, count) on simulated threads of their own, named
+     * {@code name-i}, and returns (in virtual time) once every one has ended.
+     */
+    static void runConcurrently(SimCluster sim, String name, int count, IntConsumer body) {
+        AtomicInteger finished = new AtomicInteger();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            sim.sched.spawn(name + "-" + i, false, () -> {
+                try {
+                    body.accept(index);
+                } finally {
+                    finished.incrementAndGet();
+                }
+            });
+        }
+        while (finished.get() < count) sim.sched.sleep(10 * MS);
+    }
+
     static void write(TxnClient c, String... kvs) {
         c.run(t -> {
             for (int i = 0; i + 1 < kvs.length; i += 2) t.put(b(kvs[i]), b(kvs[i + 1]));
@@ -281,21 +301,13 @@ class TxnSimTest {
             TxnClient c1 = sim.client("c1", SETTINGS);
             TxnClient c2 = sim.client("c2", SETTINGS);
             long start = sim.sched.nanoTime();
-            AtomicInteger done = new AtomicInteger();
-            for (int i = 0; i < 2; i++) {
-                TxnClient c = i == 0 ? c1 : c2;
-                sim.sched.spawn("incr-" + i, false, () -> {
-                    c.run(t -> {
-                        long a = num(t.get(b("a")));
-                        long m = num(t.get(b("m")));
-                        t.put(b("a"), num(a + 1));
-                        t.put(b("m"), num(m + 1));
-                        return null;
-                    });
-                    done.incrementAndGet();
-                });
-            }
-            while (done.get() < 2) sim.sched.sleep(10 * MS);
+            runConcurrently(sim, "incr", 2, i -> (i == 0 ? c1 : c2).run(t -> {
+                long a = num(t.get(b("a")));
+                long m = num(t.get(b("m")));
+                t.put(b("a"), num(a + 1));
+                t.put(b("m"), num(m + 1));
+                return null;
+            }));
             assertTrue(sim.sched.nanoTime() - start < 4_000 * MS,
                     "resolved by priority, not by waiting for a record to expire");
             Txn r = c1.begin();
@@ -455,27 +467,20 @@ class TxnSimTest {
             TxnClient c2 = sim.client("c2", SETTINGS);
             write(c1, "a", "1", "m", "1");
             AtomicInteger committed = new AtomicInteger();
-            AtomicInteger finished = new AtomicInteger();
             String[][] plans = {{"a", "m"}, {"m", "a"}};
-            for (int i = 0; i < 2; i++) {
-                TxnClient c = i == 0 ? c1 : c2;
+            runConcurrently(sim, "skew", 2, i -> {
                 String[] plan = plans[i];
-                sim.sched.spawn("skew-" + i, false, () -> {
-                    Txn t = c.begin();
-                    try {
-                        long x = Long.parseLong(s(t.get(b(plan[0]))));
-                        long y = Long.parseLong(s(t.get(b(plan[1]))));
-                        if (x + y >= 2) t.put(b(plan[0]), b("0"));
-                        t.commit();
-                        committed.incrementAndGet();
-                    } catch (TxnRetryException e) {
-                        t.rollback();
-                    } finally {
-                        finished.incrementAndGet();
-                    }
-                });
-            }
-            while (finished.get() < 2) sim.sched.sleep(10 * MS);
+                Txn t = (i == 0 ? c1 : c2).begin();
+                try {
+                    long x = Long.parseLong(s(t.get(b(plan[0]))));
+                    long y = Long.parseLong(s(t.get(b(plan[1]))));
+                    if (x + y >= 2) t.put(b(plan[0]), b("0"));
+                    t.commit();
+                    committed.incrementAndGet();
+                } catch (TxnRetryException e) {
+                    t.rollback();
+                }
+            });
             Txn r = c1.begin();
             long total = Long.parseLong(s(r.get(b("a")))) + Long.parseLong(s(r.get(b("m"))));
             r.commit();
