@@ -3,6 +3,7 @@ package io.conclave.bench.ycsb;
 import io.conclave.bench.BenchCluster;
 import io.conclave.bench.BenchMain;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -126,6 +127,15 @@ public final class YcsbCommand implements Callable<Integer> {
     @Option(names = "--temp-dir", description = "--cluster: parent directory of the stores. Default: java.io.tmpdir.")
     Path tempDir;
 
+    @Option(names = "--via", defaultValue = "kv",
+            description = "--cluster: drive the cluster through kv (the native range client) or sql (the JDBC driver,"
+                    + " SQL on usertable). Default: ${DEFAULT-VALUE}.")
+    String via;
+
+    @Option(names = "--commit-wait", defaultValue = "on",
+            description = "--cluster --via sql: the sessions' commit_wait (on: strict serializability). Default: ${DEFAULT-VALUE}.")
+    String commitWait;
+
     @Option(names = "--keep", description = "--cluster: keep the stores and node logs.")
     boolean keep;
 
@@ -142,6 +152,10 @@ public final class YcsbCommand implements Callable<Integer> {
         int clusterNodes = target.cluster == null ? 0 : parse(() -> parseNodeCount(target.cluster));
         if (clusterNodes > 0 && initialRanges < 1) throw bad("--initial-ranges must be >= 1, was " + initialRanges);
         if (target.url != null) parse(() -> checkUrl(target.url));
+        if (!via.equals("kv") && !via.equals("sql")) throw bad("--via must be kv or sql, was " + via);
+        if (!commitWait.equals("on") && !commitWait.equals("off")) {
+            throw bad("--commit-wait must be on or off, was " + commitWait);
+        }
         System.out.println(config.describe());
         if (!config.ignoredProperties().isEmpty()) {
             System.out.println("ignored properties (not part of YCSB's core workload): " + config.ignoredProperties());
@@ -157,7 +171,7 @@ public final class YcsbCommand implements Callable<Integer> {
                                 .toList(), Arrays.stream(nodeFlags.trim().split("\\s+")).filter(s -> !s.isEmpty())
                                 .toList(), keep);
             }
-            try (TargetFactory factory = cluster != null ? new KvTargetFactory(cluster.addresses()) : factory(config)) {
+            try (TargetFactory factory = cluster != null ? clusterFactory(cluster, config) : factory(config)) {
                 return runAll(config, settings, loaders, factory);
             }
         } catch (IllegalStateException e) {
@@ -224,6 +238,14 @@ public final class YcsbCommand implements Callable<Integer> {
         long progressNanos = progress.toNanos();
         return parse(() -> new RunSettings(threads, targetOps, duration.toNanos(), operations, warmup.toNanos(),
                 Math.min(1_000_000_000L, Math.max(1, progressNanos)), progressNanos, seed));
+    }
+
+    /** A fresh cluster has no usertable: through SQL the run creates it. */
+    private TargetFactory clusterFactory(BenchCluster cluster, WorkloadConfig config) throws SQLException {
+        if (via.equals("kv")) return new KvTargetFactory(cluster.addresses());
+        createTable = true;
+        return new JdbcTarget.Factory("jdbc:conclave://" + String.join(",", cluster.addresses()) + "?commit_wait="
+                + commitWait, user, password, null, config.fieldNames());
     }
 
     private TargetFactory factory(WorkloadConfig config) throws Exception {
