@@ -81,9 +81,13 @@ class SqlLogicClusterTest {
     private static void run(Path file, boolean split) throws Exception {
         SqlEngine engine = new SqlEngine(new TxnKv(txnClient), new RangeAdmin(rangeClient), System::nanoTime,
                 ++engines);
+        int[] splits = {0};
         try {
             LogicRunner.runFile(file, engine, LogicRunner.CLUSTER, false,
-                    split ? (session, sql) -> splitNewTable(engine, sql) : (session, sql) -> {});
+                    split ? (session, sql) -> splits[0] += splitNewTable(engine, sql) : (session, sql) -> {});
+            if (split && splits[0] == 0) {
+                throw new AssertionError(file.getFileName() + ": the split run split no table, so it tested nothing more");
+            }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(e.getMessage() + "\n" + cluster.logTails(15), e);
         } finally {
@@ -92,18 +96,21 @@ class SqlLogicClusterTest {
     }
 
     /** After a CREATE TABLE, splits the table at a few primary-key values, in a session of its own. */
-    private static void splitNewTable(SqlEngine engine, String sql) {
+    private static int splitNewTable(SqlEngine engine, String sql) {
         Matcher m = CREATE_TABLE.matcher(sql);
-        if (!m.find()) return;
+        if (!m.find()) return 0;
         Session admin = engine.openSession();
+        int splits = 0;
         for (String value : SPLIT_VALUES) {
             try {
                 admin.execute("ALTER TABLE " + m.group(1) + " SPLIT AT VALUES (" + value + ")");
+                splits++;
             } catch (SqlException e) {
                 // A value of another type than the key, or the table created in a transaction not yet committed.
                 System.out.println("[sql-logic] no split of " + m.group(1) + " at " + value + ": " + e.getMessage());
             }
         }
+        return splits;
     }
 
     private static void dropAllTables(SqlEngine engine) throws SqlException {
