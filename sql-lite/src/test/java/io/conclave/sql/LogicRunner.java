@@ -91,6 +91,11 @@ public final class LogicRunner {
             rewritten.add(line);
             i++;
             String where = file.getFileName() + ":" + recordLine;
+            boolean directive = header[0].equals("maskids") || header[0].equals("skipif") || header[0].equals("onlyif");
+            if (directive && (skipNext || maskNext)) {
+                // Two directives in a row: the second would silently override the first.
+                fail(where + ": one skipif, onlyif or maskids per record");
+            }
             if (header[0].equals("maskids")) {
                 if (header.length < 2 || !PLATFORMS.contains(header[1])) {
                     fail(where + ": maskids needs one of " + PLATFORMS);
