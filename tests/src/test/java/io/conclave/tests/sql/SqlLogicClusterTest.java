@@ -6,6 +6,8 @@ import io.conclave.sql.Session;
 import io.conclave.sql.SqlEngine;
 import io.conclave.sql.SqlException;
 import io.conclave.sql.Value;
+import io.conclave.sql.kv.MemoryAdmin;
+import io.conclave.sql.kv.MemoryKv;
 import io.conclave.sql.kv.RangeAdmin;
 import io.conclave.sql.kv.TxnKv;
 import io.conclave.range.client.RangeClient;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +48,10 @@ class SqlLogicClusterTest {
     @TempDir
     static Path root;
 
+    /** Statements of the differential run: bounded so it stays a few seconds on two cores. */
+    private static final int DIFFERENTIAL_STATEMENTS = 80;
+
+    private static long seed;
     private static RangeTestCluster cluster;
     private static RangeClient rangeClient;
     private static TxnClient txnClient;
@@ -51,7 +59,7 @@ class SqlLogicClusterTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        long seed = Long.getLong("sql.seed", System.nanoTime());
+        seed = Long.getLong("sql.seed", System.nanoTime());
         System.out.println("[sql-logic] client seed " + seed + " (-Dsql.seed=" + seed + " to replay)");
         cluster = new RangeTestCluster(root, "sql-logic", 3, 3, List.of("--max-offset", MAX_OFFSET),
                 id -> List.of(), Path.of("target", "sql-logic-logs"));
@@ -92,6 +100,83 @@ class SqlLogicClusterTest {
             throw new AssertionError(e.getMessage() + "\n" + cluster.logTails(15), e);
         } finally {
             dropAllTables(engine);
+        }
+    }
+
+    /**
+     * Seeded random statements, some in explicit transactions that commit or roll back, on the
+     * cluster (the table split at several keys, more rows than one scan batch of the SQL layer or
+     * one scan page of the coordinator) and on an in-memory engine: every result and every error
+     * code must be the same.
+     */
+    @Test
+    void randomStatementsAgreeWithMemory() {
+        SplittableRandom random = new SplittableRandom(seed);
+        Session onCluster = new SqlEngine(new TxnKv(txnClient), new RangeAdmin(rangeClient), System::nanoTime,
+                ++engines).openSession();
+        Session inMemory = new SqlEngine(new MemoryKv(), new MemoryAdmin()).openSession();
+        List<String> done = new ArrayList<>();
+        try {
+            both(onCluster, inMemory, "CREATE TABLE diff (id INT PRIMARY KEY, v INT, s STRING)", done);
+            both(onCluster, inMemory, "CREATE INDEX diff_v ON diff (v)", done);
+            onCluster.execute("ALTER TABLE diff SPLIT AT VALUES (300), (900), (1500), (2100)");
+            StringBuilder rows = new StringBuilder("INSERT INTO diff VALUES ");
+            for (int id = 0; id < 2400; id += 2) {
+                rows.append(id == 0 ? "" : ", ").append("(").append(id).append(", ").append(id % 37).append(", 's")
+                        .append(id).append("')");
+            }
+            both(onCluster, inMemory, rows.toString(), done);
+            boolean inTxn = false;
+            for (int n = 0; n < DIFFERENTIAL_STATEMENTS; n++) {
+                int lo = random.nextInt(2400);
+                int hi = lo + 1 + random.nextInt(1200);
+                String sql = switch (random.nextInt(inTxn ? 9 : 8)) {
+                    case 0 -> "SELECT count(*), sum(id), sum(v) FROM diff WHERE id >= " + lo + " AND id < " + hi;
+                    case 1 -> "SELECT id, v, s FROM diff WHERE id >= " + lo + " ORDER BY id DESC LIMIT 7";
+                    case 2 -> "SELECT id FROM diff WHERE v = " + random.nextInt(37) + " ORDER BY id";
+                    case 3 -> "UPDATE diff SET v = v + 1 WHERE id >= " + lo + " AND id < " + (lo + 40)
+                            + " RETURNING id, v";
+                    case 4 -> "DELETE FROM diff WHERE id >= " + lo + " AND id < " + (lo + 30) + " RETURNING id";
+                    case 5 -> "INSERT INTO diff VALUES (" + lo + ", 1, 'n'), (" + (lo + 1) + ", 2, 'n')"
+                            + " ON CONFLICT (id) DO NOTHING";
+                    case 6 -> "SELECT id, s FROM diff ORDER BY id LIMIT 5 OFFSET " + lo;
+                    case 7 -> inTxn ? "SELECT count(*) FROM diff" : "BEGIN";
+                    default -> random.nextBoolean() ? "COMMIT" : "ROLLBACK";
+                };
+                if (sql.equals("BEGIN")) inTxn = true;
+                if (sql.equals("COMMIT") || sql.equals("ROLLBACK")) inTxn = false;
+                both(onCluster, inMemory, sql, done);
+            }
+            if (inTxn) both(onCluster, inMemory, "COMMIT", done);
+            both(onCluster, inMemory, "SELECT count(*), sum(id), sum(v) FROM diff", done);
+        } catch (AssertionError e) {
+            throw new AssertionError("seed " + seed + " (-Dsql.seed=" + seed + "), after:\n"
+                    + String.join("\n", done.subList(Math.max(0, done.size() - 10), done.size())) + "\n"
+                    + e.getMessage(), e);
+        } finally {
+            onCluster.execute("DROP TABLE IF EXISTS diff");
+        }
+    }
+
+    private static void both(Session onCluster, Session inMemory, String sql, List<String> done) {
+        String cluster = outcome(onCluster, sql);
+        String memory = outcome(inMemory, sql);
+        if (!cluster.equals(memory)) {
+            throw new AssertionError(sql + "\non the cluster: " + cluster + "\nin memory: " + memory);
+        }
+        done.add(sql.length() > 120 ? sql.substring(0, 120) + "..." : sql);
+    }
+
+    /** The rows (RETURNING rows sorted, since their order is not specified), or the error code. */
+    private static String outcome(Session session, String sql) {
+        try {
+            Result r = session.execute(sql);
+            List<String> rows = new ArrayList<>();
+            for (List<Value> row : r.rows()) rows.add(row.toString());
+            if (sql.contains("RETURNING")) rows.sort(null);
+            return r.rowCount() + " " + rows;
+        } catch (SqlException e) {
+            return "error " + e.sqlState();
         }
     }
 
