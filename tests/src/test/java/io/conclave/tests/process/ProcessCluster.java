@@ -1,5 +1,6 @@
 package io.conclave.tests.process;
 
+import io.conclave.tests.ranges.RangeTestCluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,26 +74,8 @@ final class ProcessCluster implements AutoCloseable {
 
     /** Starts the given nodes concurrently (they elect leaders only once a quorum is up). */
     void start(long... ids) throws Exception {
-        List<Thread> starters = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (long id : ids) {
-            NodeProcess n = node(id);
-            Thread t = new Thread(() -> {
-                try {
-                    n.start(READY_TIMEOUT);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "start-node-" + id);
-            starters.add(t);
-            t.start();
-        }
-        for (Thread t : starters) t.join(READY_TIMEOUT.toMillis() + 5_000);
-        if (!failures.isEmpty()) {
-            IllegalStateException e = new IllegalStateException("failed to start nodes: " + failures.get(0).getMessage());
-            failures.forEach(e::addSuppressed);
-            throw e;
-        }
+        for (long id : ids) node(id); // an unknown id fails here, not on a starter thread
+        RangeTestCluster.startConcurrently(ids, id -> node(id).start(READY_TIMEOUT), READY_TIMEOUT.plusSeconds(5));
     }
 
     void killAllQuietly() {

@@ -3,6 +3,7 @@ package io.conclave.tests.process;
 import io.conclave.raft.Entry;
 import io.conclave.range.Keys;
 import io.conclave.range.multiraft.Scheduler;
+import io.conclave.range.mvcc.MvccKeys;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.storage.GroupStorage;
 import io.conclave.storage.KeyValue;
@@ -13,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks the stores of stopped nodes against each other and against the writes clients saw
@@ -61,12 +64,31 @@ final class ReplicaCheck {
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new IllegalStateException("node " + nodeId + ": corrupt descriptor of range " + groupId, e);
             }
-            for (KeyValue kv : store.scan(Keys.dataStart(d.getStartKey().toByteArray()), d.getEndKey().toByteArray(),
+            Set<String> decided = new HashSet<>();
+            byte[] start = Keys.dataStart(d.getStartKey().toByteArray());
+            for (KeyValue kv : store.scan(MvccKeys.storeKey(start), MvccKeys.storeKey(d.getEndKey().toByteArray()),
                     MAX_KEYS_PER_GROUP)) {
-                data.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+                putLatest(data, decided, kv);
             }
             return new GroupImage(nodeId, groupId, applied, first, g.lastIndex(), log, data);
         }
+    }
+
+    /**
+     * Adds what a stored key means to the data image. User keys are multi-version in the store:
+     * the newest version of a key (they sort newest first) is its value, a tombstone removes it,
+     * intents and transaction records are not data. Keys below the user space are stored as is.
+     */
+    private static void putLatest(Map<String, byte[]> data, Set<String> decided, KeyValue kv) {
+        if (!MvccKeys.isMvcc(kv.key())) {
+            data.put(new String(kv.key(), StandardCharsets.UTF_8), kv.value());
+            return;
+        }
+        MvccKeys.Decoded key = MvccKeys.decode(kv.key());
+        if (key.kind() != MvccKeys.Kind.VERSION) return;
+        String name = new String(key.userKey(), StandardCharsets.UTF_8);
+        if (!decided.add(name)) return; // an older version
+        if (!MvccKeys.isTombstone(kv.value())) data.put(name, MvccKeys.decodeValue(kv.value()));
     }
 
     /**

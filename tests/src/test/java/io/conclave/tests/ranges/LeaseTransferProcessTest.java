@@ -2,7 +2,6 @@ package io.conclave.tests.ranges;
 
 import static io.conclave.tests.ranges.RangeTests.text;
 import static io.conclave.tests.ranges.RangeTests.utf8;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -150,14 +150,31 @@ public final class RangeTestCluster implements AutoCloseable {
 
     /** Starts the given nodes concurrently and waits until each printed its ready line. */
     public void start(long... ids) throws Exception {
+        for (long id : ids) node(id); // an unknown id fails here, not on a starter thread
+        startConcurrently(ids, id -> {
+            NodeProcess n = node(id);
+            n.start();
+            n.awaitReady(READY_TIMEOUT);
+        }, READY_TIMEOUT.plusSeconds(10));
+    }
+
+    /** The start of one node, on a thread of its own. */
+    public interface NodeStart {
+        void start(long id) throws Exception;
+    }
+
+    /**
+     * Runs {@code start} for every id at once, each on a thread of its own (a node elects leaders
+     * only once a quorum is up, so starting one by one could wait for nothing), waits for each
+     * thread for at most {@code wait}, and throws with every failure if any start failed.
+     */
+    public static void startConcurrently(long[] ids, NodeStart start, Duration wait) throws InterruptedException {
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> starters = new ArrayList<>();
         for (long id : ids) {
-            NodeProcess n = node(id);
             Thread t = new Thread(() -> {
                 try {
-                    n.start();
-                    n.awaitReady(READY_TIMEOUT);
+                    start.start(id);
                 } catch (Throwable e) {
                     failures.add(e);
                 }
@@ -165,7 +182,7 @@ public final class RangeTestCluster implements AutoCloseable {
             starters.add(t);
             t.start();
         }
-        for (Thread t : starters) t.join(READY_TIMEOUT.toMillis() + 10_000);
+        for (Thread t : starters) t.join(wait.toMillis());
         if (!failures.isEmpty()) {
             IllegalStateException e = new IllegalStateException("failed to start nodes: " + failures.get(0).getMessage());
             failures.forEach(e::addSuppressed);

@@ -20,7 +20,6 @@ import io.conclave.txn.TxnClient;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,47 +90,27 @@ final class BankTxnProcessTest {
         });
 
         HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
-        List<TxnClient> clients = new ArrayList<>();
-        for (int c = 0; c < TXN_CLIENTS; c++) {
-            RangeClient rc = rig.client(seed + 1 + c);
-            clients.add(rig.track(new TxnClient(rc, TxnTests.settings(true))));
-        }
+        List<TxnClient> clients = rig.txnClients(TXN_CLIENTS, TxnTests.settings(true));
         long start = System.nanoTime();
         long loadEnd = start + TimeUnit.MILLISECONDS.toNanos(LOAD_MILLIS);
         Counts counts = new Counts();
-        AtomicReference<Throwable> crash = new AtomicReference<>();
         List<String> accounts = List.copyOf(keys.keySet());
-        List<Thread> threads = new ArrayList<>();
+        TxnTests.Load load = new TxnTests.Load();
         for (int t = 0; t < TRANSFER_THREADS; t++) {
             int worker = t;
             TxnClient client = clients.get(t % TXN_CLIENTS);
             SplittableRandom random = new SplittableRandom(seed * 31 + t);
-            threads.add(new Thread(() -> guard(crash, () -> transfers(worker, client, keys, accounts, random, recorder,
-                    counts, loadEnd)), "transfer-" + t));
+            load.add("transfer-" + t, () -> transfers(worker, client, keys, accounts, random, recorder, counts, loadEnd));
         }
         for (int r = 0; r < READER_THREADS; r++) {
             int process = TRANSFER_THREADS * 1_000 + r;
             TxnClient client = clients.get(r % TXN_CLIENTS);
             boolean historical = r % 2 == 1;
-            threads.add(new Thread(() -> guard(crash, () -> reads(process, client, historical, accountOfKey, recorder,
-                    counts, loadEnd)), "reader-" + r));
+            load.add("reader-" + r, () -> reads(process, client, historical, accountOfKey, recorder, counts, loadEnd));
         }
         TxnNemesis nemesis = new TxnNemesis(cluster, admin, ranges, new SplittableRandom(seed ^ 0x5eed), start,
                 loadEnd - TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS), MAX_KILLS, 1);
-        Thread nemesisThread = new Thread(nemesis, "nemesis");
-        threads.forEach(Thread::start);
-        nemesisThread.start();
-        nemesisThread.join(LOAD_MILLIS + 120_000);
-        for (Thread t : threads) t.join(LOAD_MILLIS + 120_000);
-        String context = TxnTests.replay(seed) + "; " + counts + "; nemesis:\n" + String.join("\n", nemesis.events());
-        System.out.println("[bank] " + TxnTests.millisSince(start) + " ms: " + counts + ", kills=" + nemesis.kills()
-                + ", transfers=" + nemesis.transfers());
-        for (Thread t : threads) {
-            if (t.isAlive()) fail(t.getName() + " is still running; " + context + "\n" + cluster.logTails(30));
-        }
-        if (nemesis.failure() != null) fail("nemesis failed; " + context + "\n" + cluster.logTails(30), nemesis.failure());
-        if (crash.get() != null) fail("a client thread crashed; " + context, crash.get());
-        assertTrue(nemesis.kills() >= 1, () -> "no node was killed; " + context);
+        String context = rig.runUnderNemesis("bank", load, nemesis, start, LOAD_MILLIS + 120_000, counts::toString);
 
         // The final snapshot, read while healthy, must be exact.
         TxnClient last = rig.track(new TxnClient(rig.client(seed - 1),
@@ -233,18 +211,6 @@ final class BankTxnProcessTest {
             balances.put(account, parseLong(kv.value()));
         }
         return balances;
-    }
-
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    private static void guard(AtomicReference<Throwable> crash, Body body) {
-        try {
-            body.run();
-        } catch (Throwable e) {
-            crash.compareAndSet(null, e);
-        }
     }
 
     private static final class Counts {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,11 +51,7 @@ final class ListAppendFaultsProcessTest {
         List<RangeDescriptor> ranges = rig.ranges();
         List<byte[]> keys = new ArrayList<>();
         for (int k = 0; k < KEYS; k++) keys.add(keyIn(ranges.get(k % ranges.size()), "/append-faults/k" + k));
-        List<TxnClient> clients = new ArrayList<>();
-        for (int c = 0; c < TXN_CLIENTS; c++) {
-            RangeClient rc = rig.client(seed + 1 + c);
-            clients.add(rig.track(new TxnClient(rc, TxnTests.settings(true))));
-        }
+        List<TxnClient> clients = rig.txnClients(TXN_CLIENTS, TxnTests.settings(true));
         // Warm every range's lease so the first kill hits serving leaseholders.
         clients.get(0).run(txn -> {
             keys.forEach(txn::get);
@@ -66,37 +61,17 @@ final class ListAppendFaultsProcessTest {
         ListAppendWorkload workload = new ListAppendWorkload(keys, THREADS);
         long start = System.nanoTime();
         long end = start + TimeUnit.MILLISECONDS.toNanos(LOAD_MILLIS);
-        AtomicReference<Throwable> crash = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
+        TxnTests.Load load = new TxnTests.Load();
         for (int t = 0; t < THREADS; t++) {
             int worker = t;
             TxnClient client = clients.get(t % TXN_CLIENTS);
             SplittableRandom random = new SplittableRandom(seed * 13 + t);
-            threads.add(new Thread(() -> {
-                try {
-                    workload.work(worker, client, random, end, MAX_TXNS_PER_THREAD);
-                } catch (Throwable e) {
-                    crash.compareAndSet(null, e);
-                }
-            }, "append-" + t));
+            load.add("append-" + t, () -> workload.work(worker, client, random, end, MAX_TXNS_PER_THREAD));
         }
         TxnNemesis nemesis = new TxnNemesis(cluster, admin, ranges, new SplittableRandom(seed ^ 0xfa17), start,
                 end - TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS), MAX_KILLS, 1);
-        Thread nemesisThread = new Thread(nemesis, "nemesis");
-        threads.forEach(Thread::start);
-        nemesisThread.start();
-        nemesisThread.join(LOAD_MILLIS + 120_000);
-        for (Thread t : threads) t.join(LOAD_MILLIS + 120_000);
-        String context = workload.counts() + "; " + TxnTests.replay(seed) + "; nemesis:\n"
-                + String.join("\n", nemesis.events());
-        System.out.println("[list-append-faults] " + TxnTests.millisSince(start) + " ms: " + workload.counts()
-                + ", kills=" + nemesis.kills() + ", transfers=" + nemesis.transfers());
-        for (Thread t : threads) {
-            if (t.isAlive()) fail(t.getName() + " is still running; " + context + "\n" + cluster.logTails(30));
-        }
-        if (nemesis.failure() != null) fail("nemesis failed; " + context + "\n" + cluster.logTails(30), nemesis.failure());
-        if (crash.get() != null) fail("an appending thread crashed; " + context, crash.get());
-        assertTrue(nemesis.kills() >= 1, () -> "no node was killed; " + context);
+        String context = rig.runUnderNemesis("list-append-faults", load, nemesis, start, LOAD_MILLIS + 120_000,
+                () -> String.valueOf(workload.counts()));
 
         ListAppendChecker.Result result = workload.check("list-append-faults", seed);
         System.out.println("[list-append-faults] checker: " + (result.isValid() ? "VALID" : "INVALID " + result.counts())

@@ -157,44 +157,37 @@ final class SerializabilityProcessTest {
         List<Long> duplicates = Collections.synchronizedList(new ArrayList<>());
         long[] ackedPerThread = new long[INCREMENT_THREADS];
         long[] unknownPerThread = new long[INCREMENT_THREADS];
-        AtomicReference<Throwable> crash = new AtomicReference<>();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INCREMENT_MILLIS);
-        List<Thread> threads = new ArrayList<>();
+        TxnTests.Load load = new TxnTests.Load();
         for (int t = 0; t < INCREMENT_THREADS; t++) {
             int thread = t;
             TxnClient client = txnClient(1 + t % 3, seed + 100 + t);
-            threads.add(new Thread(() -> {
-                try {
-                    for (int i = 0; i < INCREMENTS_PER_THREAD && System.nanoTime() < end; i++) {
-                        try {
-                            long now = client.run(txn -> {
-                                long c = value(txn, counter);
-                                long n = value(txn, mine.get(thread));
-                                txn.put(counter, longBytes(c + 1));
-                                txn.put(mine.get(thread), longBytes(n + 1));
-                                return c + 1;
-                            });
-                            acked.incrementAndGet();
-                            ackedPerThread[thread]++;
-                            if (!seenValues.add(now)) duplicates.add(now);
-                        } catch (RuntimeException e) {
-                            if (TxnTests.outcomeOf(e) == TxnTests.Outcome.NOT_COMMITTED) {
-                                failed.incrementAndGet();
-                            } else {
-                                unknown.incrementAndGet();
-                                unknownPerThread[thread]++;
-                            }
-                            System.out.println("[increments] thread " + thread + ": " + TxnTests.describe(e));
+            load.add("increment-" + t, () -> {
+                for (int i = 0; i < INCREMENTS_PER_THREAD && System.nanoTime() < end; i++) {
+                    try {
+                        long now = client.run(txn -> {
+                            long c = value(txn, counter);
+                            long n = value(txn, mine.get(thread));
+                            txn.put(counter, longBytes(c + 1));
+                            txn.put(mine.get(thread), longBytes(n + 1));
+                            return c + 1;
+                        });
+                        acked.incrementAndGet();
+                        ackedPerThread[thread]++;
+                        if (!seenValues.add(now)) duplicates.add(now);
+                    } catch (RuntimeException e) {
+                        if (TxnTests.outcomeOf(e) == TxnTests.Outcome.NOT_COMMITTED) {
+                            failed.incrementAndGet();
+                        } else {
+                            unknown.incrementAndGet();
+                            unknownPerThread[thread]++;
                         }
+                        System.out.println("[increments] thread " + thread + ": " + TxnTests.describe(e));
                     }
-                } catch (Throwable e) {
-                    crash.compareAndSet(null, e);
                 }
-            }, "increment-" + t));
+            });
         }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) t.join(INCREMENT_MILLIS + 60_000);
-        if (crash.get() != null) fail("an incrementing thread crashed; " + TxnTests.replay(seed), crash.get());
+        load.run(INCREMENT_MILLIS + 60_000, "increments; " + TxnTests.replay(seed));
         TxnClient reader = txnClient(3, seed + 199);
         long[] finalCounts = reader.run(txn -> {
             long[] out = new long[INCREMENT_THREADS + 1];
@@ -231,24 +224,15 @@ final class SerializabilityProcessTest {
         List<byte[]> keys = new ArrayList<>();
         for (int k = 0; k < APPEND_KEYS; k++) keys.add(keyIn(ranges.get(k % INITIAL_RANGES), "/append/k" + k));
         ListAppendWorkload workload = new ListAppendWorkload(keys, APPEND_THREADS);
-        AtomicReference<Throwable> crash = new AtomicReference<>();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPEND_MILLIS);
-        List<Thread> threads = new ArrayList<>();
+        TxnTests.Load load = new TxnTests.Load();
         for (int t = 0; t < APPEND_THREADS; t++) {
             int worker = t;
             TxnClient client = txnClient(1 + t % 3, seed + 200 + t);
             SplittableRandom random = new SplittableRandom(seed * 17 + t);
-            threads.add(new Thread(() -> {
-                try {
-                    workload.work(worker, client, random, end, MAX_TXNS_PER_THREAD);
-                } catch (Throwable e) {
-                    crash.compareAndSet(null, e);
-                }
-            }, "append-" + t));
+            load.add("append-" + t, () -> workload.work(worker, client, random, end, MAX_TXNS_PER_THREAD));
         }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) t.join(APPEND_MILLIS + 60_000);
-        if (crash.get() != null) fail("an appending thread crashed; " + TxnTests.replay(seed), crash.get());
+        load.run(APPEND_MILLIS + 60_000, "list-append; " + TxnTests.replay(seed));
         String context = workload.counts() + "; " + TxnTests.replay(seed);
         System.out.println("[list-append] " + context);
         ListAppendChecker.Result result = workload.check("list-append-txn", seed);

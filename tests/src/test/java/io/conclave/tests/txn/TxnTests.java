@@ -1,5 +1,8 @@
 package io.conclave.tests.txn;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.conclave.range.Keys;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
@@ -17,6 +20,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.LongFunction;
 
 /** Small helpers shared by the transaction process tests: seeds, keys placed in ranges, outcomes. */
@@ -104,6 +109,37 @@ final class TxnTests {
             return track(new TxnClient(rc, settings));
         }
 
+        /** {@code count} transaction clients, each on a range client of its own seeded {@code seed + 1 + i}. */
+        List<TxnClient> txnClients(int count, TxnSettings settings) {
+            List<TxnClient> clients = new ArrayList<>();
+            for (int c = 0; c < count; c++) clients.add(track(new TxnClient(client(seed + 1 + c), settings)));
+            return clients;
+        }
+
+        /**
+         * Runs {@code load} beside {@code nemesis} until both end (each thread waited for at most
+         * {@code joinMillis}) and fails the test, with the counts, the seed, the nemesis' events
+         * and the node logs, if a thread still runs, the nemesis or a load thread failed, or no
+         * node was killed. Returns that context for the test's own checks.
+         */
+        String runUnderNemesis(String label, Load load, TxnNemesis nemesis, long startNanos, long joinMillis,
+                Supplier<String> counts) throws InterruptedException {
+            Thread nemesisThread = new Thread(nemesis, "nemesis");
+            load.start();
+            nemesisThread.start();
+            nemesisThread.join(joinMillis);
+            load.join(joinMillis);
+            String context = counts.get() + "; " + replay(seed) + "; nemesis:\n" + String.join("\n", nemesis.events());
+            System.out.println("[" + label + "] " + millisSince(startNanos) + " ms: " + counts.get() + ", kills="
+                    + nemesis.kills() + ", transfers=" + nemesis.transfers());
+            load.failIfStillRunning(context + "\n" + cluster.logTails(30));
+            if (nemesisThread.isAlive()) fail("the nemesis is still running; " + context + "\n" + cluster.logTails(30));
+            if (nemesis.failure() != null) fail("nemesis failed; " + context + "\n" + cluster.logTails(30), nemesis.failure());
+            load.failIfCrashed(context);
+            assertTrue(nemesis.kills() >= 1, () -> "no node was killed; " + context);
+            return context;
+        }
+
         <T extends AutoCloseable> T track(T closeable) {
             closeables.add(closeable);
             return closeable;
@@ -127,6 +163,54 @@ final class TxnTests {
 
     static String replay(long seed) {
         return "seed=" + seed + " (rerun with -Dtxn.seed=" + seed + ")";
+    }
+
+    /** A load thread's body; whatever it throws fails the test once the threads are joined. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** The threads of a test's load; the first throwable of any of them is kept. */
+    static final class Load {
+        private final List<Thread> threads = new ArrayList<>();
+        private final AtomicReference<Throwable> crash = new AtomicReference<>();
+
+        void add(String name, Body body) {
+            threads.add(new Thread(() -> {
+                try {
+                    body.run();
+                } catch (Throwable e) {
+                    crash.compareAndSet(null, e);
+                }
+            }, name));
+        }
+
+        void start() {
+            threads.forEach(Thread::start);
+        }
+
+        /** Waits for each thread for at most {@code joinMillis}. */
+        void join(long joinMillis) throws InterruptedException {
+            for (Thread t : threads) t.join(joinMillis);
+        }
+
+        void failIfStillRunning(String context) {
+            for (Thread t : threads) {
+                if (t.isAlive()) fail(t.getName() + " is still running; " + context);
+            }
+        }
+
+        void failIfCrashed(String context) {
+            if (crash.get() != null) fail("a load thread crashed; " + context, crash.get());
+        }
+
+        /** Starts the threads, waits for them, and fails if one still runs or crashed. */
+        void run(long joinMillis, String context) throws InterruptedException {
+            start();
+            join(joinMillis);
+            failIfStillRunning(context);
+            failIfCrashed(context);
+        }
     }
 
     /** Transaction settings of the tests: the defaults but a deadline that spans a lease running out after a kill. */

@@ -33,7 +33,9 @@
  * with SIGKILL cannot kill its node processes; every other exit does. Node logs are copied to
  * {@code target/txn-test-logs/<cluster>/}. The nodes are launched by the range tests'
  * {@link io.conclave.tests.ranges.RangeTestCluster} (per-node flags, clients that contact a chosen
- * node first); {@code TxnTests.Rig} starts one the same way for every test and closes what the test
- * opened on it.
+ * node first); {@code TxnTests.Rig} starts one the same way for every test, runs a load beside the
+ * nemesis with the same checks (no stuck thread, no crash, at least one kill) and closes what the
+ * test opened on it; {@code TxnNemesis} shares its kill and event log with the range tests'
+ * {@link io.conclave.tests.ranges.FaultInjector}.
  */
 package io.conclave.tests.txn;
