@@ -48,8 +48,8 @@ class SqlLogicClusterTest {
     @TempDir
     static Path root;
 
-    /** Statements of the differential run: bounded so it stays a few seconds on two cores. */
-    private static final int DIFFERENTIAL_STATEMENTS = 80;
+    /** Statements of the differential run: bounded so it stays a few seconds on two cores (-Dsql.statements for more). */
+    private static final int DIFFERENTIAL_STATEMENTS = Math.min(Integer.getInteger("sql.statements", 80), 5_000);
 
     private static long seed;
     private static RangeTestCluster cluster;

@@ -14,6 +14,11 @@
  * leaseholders, are marked {@code skipif cluster} in the files (see
  * {@link io.conclave.sql.LogicRunner}).
  *
+ * <p>Beside the files, seeded random statements run on the split cluster and on an in-memory
+ * engine side by side and must give the same rows and error codes ({@code -Dsql.seed} replays,
+ * {@code -Dsql.statements} runs more). Run the package with
+ * {@code -Dtest='io.conclave.tests.sql.*Test'}: Surefire matches no class with a bare {@code .*}.
+ *
  * <p>Hazards: a file that leaves a table behind (its cleanup failed) makes the next file's CREATE
  * fail; the failure message then names the table. Nodes get {@code --max-offset 20ms} so that
  * commit-wait and uncertainty restarts cost little on a loopback cluster with one clock.
