@@ -291,8 +291,7 @@ final class ConclaveConnection extends UnsupportedConnection {
 
     @Override
     public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) return type.cast(this);
-        throw new SQLException("not a wrapper for " + type.getName(), "22023");
+        return Errors.unwrap(this, type);
     }
 
     @Override

@@ -39,9 +39,7 @@ final class ConclavePreparedStatement extends UnsupportedPreparedStatement {
 
     private void set(int index, Object value) throws SQLException {
         checkOpen();
-        if (index < 1 || index > parameters.length) {
-            throw new SQLException("parameter index " + index + " is out of range 1.." + parameters.length, "07009");
-        }
+        Errors.checkIndex("parameter", index, parameters.length);
         parameters[index - 1] = value;
     }
 

@@ -44,9 +44,7 @@ final class ConclaveResultSet extends UnsupportedResultSet {
     private SqlValue value(int column) throws SQLException {
         checkOpen();
         if (row < 0 || row >= rows.size()) throw new SQLException("no current row (call next() first)", "24000");
-        if (column < 1 || column > columns.size()) {
-            throw new SQLException("column index " + column + " is out of range 1.." + columns.size(), "07009");
-        }
+        Errors.checkIndex("column", column, columns.size());
         SqlValue v = rows.get(row).getValues(column - 1);
         wasNull = v.getKindCase() == SqlValue.KindCase.NULL || v.getKindCase() == SqlValue.KindCase.KIND_NOT_SET;
         return v;
@@ -495,8 +493,7 @@ final class ConclaveResultSet extends UnsupportedResultSet {
 
     @Override
     public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) return type.cast(this);
-        throw new SQLException("not a wrapper for " + type.getName(), "22023");
+        return Errors.unwrap(this, type);
     }
 
     @Override

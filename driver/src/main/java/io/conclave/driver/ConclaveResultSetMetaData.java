@@ -15,9 +15,7 @@ final class ConclaveResultSetMetaData extends UnsupportedResultSetMetaData {
     }
 
     private ColumnInfo column(int c) throws SQLException {
-        if (c < 1 || c > columns.size()) {
-            throw new SQLException("column index " + c + " is out of range 1.." + columns.size(), "07009");
-        }
+        Errors.checkIndex("column", c, columns.size());
         return columns.get(c - 1);
     }
 
@@ -177,8 +175,7 @@ final class ConclaveResultSetMetaData extends UnsupportedResultSetMetaData {
 
     @Override
     public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) return type.cast(this);
-        throw new SQLException("not a wrapper for " + type.getName(), "22023");
+        return Errors.unwrap(this, type);
     }
 
     @Override

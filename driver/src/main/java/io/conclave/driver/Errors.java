@@ -38,4 +38,20 @@ final class Errors {
     static SQLException invalid(String message) {
         return new SQLException(message, "22023");
     }
+
+    /** Throws unless {@code index} is a 1-based JDBC index (of a column or parameter) into {@code count} of them. */
+    static void checkIndex(String what, int index, int count) throws SQLException {
+        if (index < 1 || index > count) {
+            throw new SQLException(what + " index " + index + " is out of range 1.." + count, "07009");
+        }
+    }
+
+    /**
+     * {@link java.sql.Wrapper#unwrap} for the driver's objects, which wrap nothing: each is only
+     * itself, so the one answer is {@code self} cast, or an error.
+     */
+    static <T> T unwrap(Object self, Class<T> type) throws SQLException {
+        if (type.isInstance(self)) return type.cast(self);
+        throw invalid("not a wrapper for " + type.getName());
+    }
 }
