@@ -4,7 +4,6 @@ import io.conclave.driver.ConclaveUrl;
 import io.conclave.node.client.Clients;
 import io.conclave.node.launch.NodeProcess;
 import io.conclave.node.launch.NodeProcessSpec;
-import io.conclave.node.sql.SqlShell;
 import io.conclave.range.Keys;
 import io.conclave.range.client.KeyValue;
 import io.conclave.range.client.KvException;
@@ -19,7 +18,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,20 +89,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("JDBC: DriverManager.getConnection(\"jdbc:conclave://" + String.join(",", addrs)
                 + "\") with conclave-driver on the class path; shell: conclave sql --host " + addrs.get(0));
         List<ConclaveUrl.HostPort> hosts = addrs.stream().map(ConclaveUrl.HostPort::parse).toList();
-        SqlShell shell = new SqlShell(hosts, Map.of(), System.out, System::nanoTime);
-        try {
-            shell.connect();
-        } catch (SQLException e) {
-            System.err.println("conclave: " + e.getMessage());
-            return Main.EXIT_FAILURE;
-        }
-        try {
+        return SqlCommand.runShell(hosts, Map.of(), shell -> {
             boolean ok = shell.runStandardInput();
             System.out.println("stopping the cluster");
-            return ok ? 0 : Main.EXIT_FAILURE;
-        } finally {
-            shell.close();
-        }
+            return ok;
+        });
     }
 
     private List<String> startNodes() throws IOException, InterruptedException {

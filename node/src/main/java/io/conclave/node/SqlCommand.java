@@ -3,6 +3,7 @@ package io.conclave.node;
 import io.conclave.driver.ConclaveUrl;
 import io.conclave.node.sql.SqlShell;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.StringReader;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -39,7 +40,25 @@ final class SqlCommand implements Callable<Integer> {
         ConclaveUrl target = ConclaveUrl.parse(url != null ? url : "conclave://" + (host != null ? host : "127.0.0.1:26257"));
         Map<String, String> options = new LinkedHashMap<>(target.options());
         if (commitWait != null) options.put("commit_wait", commitWait);
-        SqlShell shell = new SqlShell(target.hosts(), options, System.out, System::nanoTime);
+        return runShell(target.hosts(), options, shell -> execute.isEmpty()
+                ? shell.runStandardInput()
+                : shell.run(new BufferedReader(new StringReader(String.join(";\n", execute))), false));
+    }
+
+    /** What a command does with a connected shell: true when every statement succeeded. */
+    @FunctionalInterface
+    interface ShellSession {
+        boolean run(SqlShell shell) throws IOException;
+    }
+
+    /**
+     * Connects a SQL shell to {@code hosts}, runs {@code session} on it and closes it: the exit
+     * status of {@code conclave sql} and {@code conclave demo}. A failed connect is reported on
+     * standard error as one line, not a stack trace.
+     */
+    static int runShell(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, ShellSession session)
+            throws IOException {
+        SqlShell shell = new SqlShell(hosts, options, System.out, System::nanoTime);
         try {
             shell.connect();
         } catch (SQLException e) {
@@ -47,13 +66,7 @@ final class SqlCommand implements Callable<Integer> {
             return Main.EXIT_FAILURE;
         }
         try {
-            boolean ok;
-            if (!execute.isEmpty()) {
-                ok = shell.run(new BufferedReader(new StringReader(String.join(";\n", execute))), false);
-            } else {
-                ok = shell.runStandardInput();
-            }
-            return ok ? 0 : Main.EXIT_FAILURE;
+            return session.run(shell) ? 0 : Main.EXIT_FAILURE;
         } finally {
             shell.close();
         }
