@@ -89,4 +89,22 @@ class ResultSetTest {
         assertEquals("java.lang.Long", md.getColumnClassName(1));
         assertEquals("s", md.getColumnLabel(2));
     }
+
+    @Test
+    void metadataRefusesAColumnOutsideOneToCount() {
+        SQLException e = assertThrows(SQLException.class, () -> resultSet().getMetaData().getColumnName(0));
+        assertEquals("07009", e.getSQLState());
+        assertEquals("column index 0 is out of range 1..6", e.getMessage());
+    }
+
+    @Test
+    void unwrapGivesOnlyTheObjectItself() throws SQLException {
+        ResultSet rs = resultSet();
+        assertTrue(rs.isWrapperFor(ResultSet.class));
+        assertEquals(rs, rs.unwrap(ResultSet.class));
+        assertFalse(rs.isWrapperFor(String.class));
+        SQLException e = assertThrows(SQLException.class, () -> rs.unwrap(String.class));
+        assertEquals("22023", e.getSQLState());
+        assertEquals("not a wrapper for java.lang.String", e.getMessage());
+    }
 }
