@@ -288,14 +288,4 @@ final class ConclaveConnection extends UnsupportedConnection {
         if (milliseconds < 0) throw Errors.invalid("network timeout must be >= 0");
         session().setSocketTimeoutMillis(milliseconds);
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return Errors.unwrap(this, type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }

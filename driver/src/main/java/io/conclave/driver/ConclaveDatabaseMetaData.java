@@ -345,14 +345,4 @@ final class ConclaveDatabaseMetaData extends UnsupportedDatabaseMetaData {
     public int getMaxStatementLength() {
         return 1 << 20;
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return Errors.unwrap(this, type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }

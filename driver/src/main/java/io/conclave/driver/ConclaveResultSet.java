@@ -490,14 +490,4 @@ final class ConclaveResultSet extends UnsupportedResultSet {
     public boolean isClosed() {
         return closed;
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return Errors.unwrap(this, type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }

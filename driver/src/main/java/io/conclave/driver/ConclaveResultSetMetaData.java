@@ -172,14 +172,4 @@ final class ConclaveResultSetMetaData extends UnsupportedResultSetMetaData {
         column(c);
         return "";
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return Errors.unwrap(this, type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }

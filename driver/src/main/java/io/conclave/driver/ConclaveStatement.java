@@ -287,14 +287,4 @@ class ConclaveStatement extends UnsupportedStatement {
     public boolean isPoolable() {
         return false;
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return Errors.unwrap(this, type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }

@@ -45,13 +45,4 @@ final class Errors {
             throw new SQLException(what + " index " + index + " is out of range 1.." + count, "07009");
         }
     }
-
-    /**
-     * {@link java.sql.Wrapper#unwrap} for the driver's objects, which wrap nothing: each is only
-     * itself, so the one answer is {@code self} cast, or an error.
-     */
-    static <T> T unwrap(Object self, Class<T> type) throws SQLException {
-        if (type.isInstance(self)) return type.cast(self);
-        throw invalid("not a wrapper for " + type.getName());
-    }
 }

@@ -1,13 +1,8 @@
 package io.conclave.driver;
 
-/** Every method of {@link java.sql.Connection} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. */
+/** Every method of {@link java.sql.Connection} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. {@code unwrap} and {@code isWrapperFor} come from {@link SelfWrapper}. */
 @SuppressWarnings({"deprecation", "unchecked"})
-abstract class UnsupportedConnection implements java.sql.Connection {
-    @Override
-    public <T> T unwrap(Class<T> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("Connection.unwrap");
-    }
-
+abstract class UnsupportedConnection implements java.sql.Connection, SelfWrapper {
     @Override
     public boolean getAutoCommit() throws java.sql.SQLException {
         throw Errors.notSupported("Connection.getAutoCommit");
@@ -26,11 +21,6 @@ abstract class UnsupportedConnection implements java.sql.Connection {
     @Override
     public boolean isValid(int arg0) throws java.sql.SQLException {
         throw Errors.notSupported("Connection.isValid");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("Connection.isWrapperFor");
     }
 
     @Override

@@ -1,13 +1,8 @@
 package io.conclave.driver;
 
-/** Every method of {@link java.sql.DatabaseMetaData} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. */
+/** Every method of {@link java.sql.DatabaseMetaData} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. {@code unwrap} and {@code isWrapperFor} come from {@link SelfWrapper}. */
 @SuppressWarnings({"deprecation", "unchecked"})
-abstract class UnsupportedDatabaseMetaData implements java.sql.DatabaseMetaData {
-    @Override
-    public <T> T unwrap(Class<T> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("DatabaseMetaData.unwrap");
-    }
-
+abstract class UnsupportedDatabaseMetaData implements java.sql.DatabaseMetaData, SelfWrapper {
     @Override
     public boolean allProceduresAreCallable() throws java.sql.SQLException {
         throw Errors.notSupported("DatabaseMetaData.allProceduresAreCallable");
@@ -501,11 +496,6 @@ abstract class UnsupportedDatabaseMetaData implements java.sql.DatabaseMetaData 
     @Override
     public boolean usesLocalFiles() throws java.sql.SQLException {
         throw Errors.notSupported("DatabaseMetaData.usesLocalFiles");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("DatabaseMetaData.isWrapperFor");
     }
 
     @Override

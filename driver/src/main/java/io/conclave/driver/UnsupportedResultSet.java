@@ -1,8 +1,8 @@
 package io.conclave.driver;
 
-/** Every method of {@link java.sql.ResultSet} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. */
+/** Every method of {@link java.sql.ResultSet} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. {@code unwrap} and {@code isWrapperFor} come from {@link SelfWrapper}. */
 @SuppressWarnings({"deprecation", "unchecked"})
-abstract class UnsupportedResultSet implements java.sql.ResultSet {
+abstract class UnsupportedResultSet implements java.sql.ResultSet, SelfWrapper {
     @Override
     public <T> T getObject(int arg0, Class<T> arg1) throws java.sql.SQLException {
         throw Errors.notSupported("ResultSet.getObject");
@@ -11,11 +11,6 @@ abstract class UnsupportedResultSet implements java.sql.ResultSet {
     @Override
     public <T> T getObject(String arg0, Class<T> arg1) throws java.sql.SQLException {
         throw Errors.notSupported("ResultSet.getObject");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("ResultSet.unwrap");
     }
 
     @Override
@@ -101,11 +96,6 @@ abstract class UnsupportedResultSet implements java.sql.ResultSet {
     @Override
     public boolean wasNull() throws java.sql.SQLException {
         throw Errors.notSupported("ResultSet.wasNull");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("ResultSet.isWrapperFor");
     }
 
     @Override

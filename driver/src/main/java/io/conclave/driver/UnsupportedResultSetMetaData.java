@@ -1,13 +1,8 @@
 package io.conclave.driver;
 
-/** Every method of {@link java.sql.ResultSetMetaData} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. */
+/** Every method of {@link java.sql.ResultSetMetaData} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. {@code unwrap} and {@code isWrapperFor} come from {@link SelfWrapper}. */
 @SuppressWarnings({"deprecation", "unchecked"})
-abstract class UnsupportedResultSetMetaData implements java.sql.ResultSetMetaData {
-    @Override
-    public <T> T unwrap(Class<T> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("ResultSetMetaData.unwrap");
-    }
-
+abstract class UnsupportedResultSetMetaData implements java.sql.ResultSetMetaData, SelfWrapper {
     @Override
     public boolean isAutoIncrement(int arg0) throws java.sql.SQLException {
         throw Errors.notSupported("ResultSetMetaData.isAutoIncrement");
@@ -46,11 +41,6 @@ abstract class UnsupportedResultSetMetaData implements java.sql.ResultSetMetaDat
     @Override
     public boolean isWritable(int arg0) throws java.sql.SQLException {
         throw Errors.notSupported("ResultSetMetaData.isWritable");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("ResultSetMetaData.isWrapperFor");
     }
 
     @Override

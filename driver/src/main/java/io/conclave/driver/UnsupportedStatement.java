@@ -1,13 +1,8 @@
 package io.conclave.driver;
 
-/** Every method of {@link java.sql.Statement} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. */
+/** Every method of {@link java.sql.Statement} the driver does not implement: each throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a silent wrong answer. Generated from the interface; the real class overrides what it supports. {@code unwrap} and {@code isWrapperFor} come from {@link SelfWrapper}. */
 @SuppressWarnings({"deprecation", "unchecked"})
-abstract class UnsupportedStatement implements java.sql.Statement {
-    @Override
-    public <T> T unwrap(Class<T> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("Statement.unwrap");
-    }
-
+abstract class UnsupportedStatement implements java.sql.Statement, SelfWrapper {
     @Override
     public boolean execute(String arg0) throws java.sql.SQLException {
         throw Errors.notSupported("Statement.execute");
@@ -51,11 +46,6 @@ abstract class UnsupportedStatement implements java.sql.Statement {
     @Override
     public boolean isPoolable() throws java.sql.SQLException {
         throw Errors.notSupported("Statement.isPoolable");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> arg0) throws java.sql.SQLException {
-        throw Errors.notSupported("Statement.isWrapperFor");
     }
 
     @Override

@@ -8,6 +8,8 @@
  * socket: preamble, StartSession, then one Execute and one reply at a time. The JDBC classes sit on
  * it; every JDBC method the driver does not implement is in a generated {@code Unsupported*} base
  * class and throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a guess.
+ * What every JDBC class answers the same way lives once: {@code unwrap}/{@code isWrapperFor} in
+ * {@code SelfWrapper} (the bases implement it), SQLSTATEs and 1-based index checks in {@code Errors}.
  * Parameters of a {@link java.sql.PreparedStatement} are substituted on the client
  * ({@link io.conclave.driver.SqlLiterals}); the server only ever sees complete SQL text.
  *
