@@ -118,10 +118,10 @@ final class ConclaveResultSet extends UnsupportedResultSet {
                 try {
                     yield new BigDecimal(v.getStringValue().trim());
                 } catch (NumberFormatException e) {
-                    throw new SQLException("'" + v.getStringValue() + "' is not a number (wanted " + wanted + ")", "22018");
+                    throw notA(v, "number (wanted " + wanted + ")");
                 }
             }
-            default -> throw new SQLException("a " + v.getKindCase() + " value cannot be read as " + wanted, "22018");
+            default -> throw cannotRead(v, wanted);
         };
     }
 
@@ -147,6 +147,16 @@ final class ConclaveResultSet extends UnsupportedResultSet {
         return new SQLException("value " + value + " is out of range for " + wanted, "22003");
     }
 
+    /** A string value that does not parse as {@code what} (22018, invalid character value for cast). */
+    private static SQLException notA(SqlValue v, String what) {
+        return new SQLException("'" + v.getStringValue() + "' is not a " + what, "22018");
+    }
+
+    /** A value of a kind that has no conversion to {@code wanted} at all. */
+    private static SQLException cannotRead(SqlValue v, String wanted) {
+        return new SQLException("a " + v.getKindCase() + " value cannot be read as " + wanted, "22018");
+    }
+
     // ---- getters by index ----
 
     @Override
@@ -169,7 +179,7 @@ final class ConclaveResultSet extends UnsupportedResultSet {
             case STRING_VALUE -> switch (v.getStringValue().trim().toLowerCase(Locale.ROOT)) {
                 case "true", "t", "1", "yes", "on" -> true;
                 case "false", "f", "0", "no", "off" -> false;
-                default -> throw new SQLException("'" + v.getStringValue() + "' is not a boolean", "22018");
+                default -> throw notA(v, "boolean");
             };
             default -> decimal(v, "boolean").signum() != 0;
         };
@@ -204,7 +214,7 @@ final class ConclaveResultSet extends UnsupportedResultSet {
             try {
                 return Double.parseDouble(v.getStringValue().trim());
             } catch (NumberFormatException e) {
-                throw new SQLException("'" + v.getStringValue() + "' is not a number (wanted double)", "22018");
+                throw notA(v, "number (wanted double)");
             }
         }
         return decimal(v, "double").doubleValue();
@@ -234,7 +244,7 @@ final class ConclaveResultSet extends UnsupportedResultSet {
             case NULL, KIND_NOT_SET -> null;
             case BYTES_VALUE -> v.getBytesValue().toByteArray();
             case STRING_VALUE -> v.getStringValue().getBytes(StandardCharsets.UTF_8);
-            default -> throw new SQLException("a " + v.getKindCase() + " value cannot be read as bytes", "22018");
+            default -> throw cannotRead(v, "bytes");
         };
     }
 
@@ -251,7 +261,7 @@ final class ConclaveResultSet extends UnsupportedResultSet {
                     throw new SQLException("'" + v.getStringValue() + "' is not a timestamp", "22007");
                 }
             }
-            default -> throw new SQLException("a " + v.getKindCase() + " value cannot be read as a timestamp", "22018");
+            default -> throw cannotRead(v, "a timestamp");
         };
     }
 
