@@ -898,17 +898,24 @@ public final class Scheduler implements AutoCloseable {
                 MvccEvaluator.TXN_EXPIRATION_NANOS);
     }
 
-    /** Serves a user-range read from the committed store once its index is published. */
-    private void serveMvccRead(Replica r, KvRequest req, Timestamp now, Pending pending) {
+    /**
+     * Answers a read whose replica went away or whose keys left its span while it waited (a
+     * split applied since it was routed); true if it did.
+     */
+    private boolean refusedAsStale(Replica r, KvRequest req, Pending pending) {
         if (r.retired || r.removed) {
             pending.answer(rangeNotFound(r.groupId, r));
-            return;
+            return true;
         }
         String outside = KvApplier.outsideSpan(r.desc, req);
-        if (outside != null) {
-            pending.answer(keyMismatch(r, KvApplier.firstKey(req), outside));
-            return;
-        }
+        if (outside == null) return false;
+        pending.answer(keyMismatch(r, KvApplier.firstKey(req), outside));
+        return true;
+    }
+
+    /** Serves a user-range read from the committed store once its index is published. */
+    private void serveMvccRead(Replica r, KvRequest req, Timestamp now, Pending pending) {
+        if (refusedAsStale(r, req, pending)) return;
         pending.answer(applier.evaluateRead(r, req, evalContext(r, now, Timestamp.MIN, localNodeId), false));
     }
 
@@ -1071,14 +1078,8 @@ public final class Scheduler implements AutoCloseable {
 
     /** Serves a read once its index is applied; the span is checked again, since a split may have applied since. */
     private void serveRead(Replica r, KvRequest req, Pending pending) {
-        if (r.retired || r.removed) {
-            pending.answer(rangeNotFound(r.groupId, r));
-            return;
-        }
-        String outside = KvApplier.outsideSpan(r.desc, req);
-        if (outside != null) {
-            pending.answer(keyMismatch(r, KvApplier.firstKey(req), outside));
-        } else if (req.getOpCase() == KvRequest.OpCase.GET) {
+        if (refusedAsStale(r, req, pending)) return;
+        if (req.getOpCase() == KvRequest.OpCase.GET) {
             pending.answer(Replies.kv(applier.get(req.getGet().getKey().toByteArray())));
         } else {
             pending.answer(Replies.kv(applier.scan(r.desc, req.getScan())));
