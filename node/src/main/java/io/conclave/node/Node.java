@@ -254,7 +254,8 @@ public final class Node implements AutoCloseable {
         seeds.addAll(config.cluster().joinAddresses());
         client = Clients.connect(new ArrayList<>(seeds));
         // This node coordinates the transactions of the SQL clients connected to it.
-        txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build());
+        txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build(),
+                clock);
         sqlCommitWaits = new CommitWaitMeter(new TxnKv(txnClient));
         // The node id tells apart the unique_rowid() values of different nodes' engines (ids wrap
         // at 32,768 nodes, far beyond any cluster's size).

@@ -1,5 +1,6 @@
 package io.conclave.txn;
 
+import io.conclave.clock.HybridLogicalClock;
 import io.conclave.clock.Timestamp;
 import io.conclave.range.client.RangeClient;
 import java.util.Map;
@@ -32,14 +33,31 @@ public final class TxnClient implements AutoCloseable {
         this(ranges, settings, TxnRuntime.system(System.identityHashCode(ranges)));
     }
 
+    /**
+     * A coordinator inside a node: its timestamps come from {@code nodeClock}, the node's own
+     * hybrid clock, instead of a clock reading fetched over the network for every transaction.
+     */
+    public TxnClient(RangeClient ranges, TxnSettings settings, HybridLogicalClock nodeClock) {
+        this(ranges, settings, TxnRuntime.system(System.identityHashCode(ranges)), requireClock(nodeClock));
+    }
+
     /** As above with time, threads and randomness given (a simulation); closing it closes {@code runtime}. */
     public TxnClient(RangeClient ranges, TxnSettings settings, TxnRuntime runtime) {
+        this(ranges, settings, runtime, null);
+    }
+
+    private TxnClient(RangeClient ranges, TxnSettings settings, TxnRuntime runtime, HybridLogicalClock nodeClock) {
         if (ranges == null || settings == null || runtime == null) {
             throw new IllegalArgumentException("ranges, settings and runtime must be set");
         }
         this.settings = settings;
         this.runtime = runtime;
-        this.env = new Coordinator.Env(ranges, settings, runtime, new TxnClock(ranges));
+        this.env = new Coordinator.Env(ranges, settings, runtime, new TxnClock(ranges, nodeClock));
+    }
+
+    private static HybridLogicalClock requireClock(HybridLogicalClock nodeClock) {
+        if (nodeClock == null) throw new IllegalArgumentException("nodeClock must be set");
+        return nodeClock;
     }
 
     /** A read-write serializable transaction starting now (its timestamp comes from a node). */
