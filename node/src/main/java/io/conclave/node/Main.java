@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             AdminCommand.class,
             DemoCommand.class,
             SqlCommand.class,
+            SettingsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

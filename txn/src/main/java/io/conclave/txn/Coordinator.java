@@ -64,7 +64,7 @@ final class Coordinator {
     enum State { OPEN, COMMITTED, ABORTED }
 
     /** What every attempt of a client shares. */
-    record Env(RangeClient ranges, TxnSettings settings, TxnRuntime runtime, TxnClock clock) {}
+    record Env(RangeClient ranges, TxnSettings settings, TxnRuntime runtime, TxnClock clock, SettingsCache clusterSettings) {}
 
     private final Env env;
     private final byte[] id;
@@ -93,7 +93,8 @@ final class Coordinator {
      * would read below the same values again and fail the same way until real time passed them.
      */
     private Timestamp restartFloor = Timestamp.MIN;
-    private boolean commitWait;
+    /** The transaction's own choice (Txn.setCommitWait, else the client's); null: the cluster setting's. */
+    private Boolean commitWait;
     private State state = State.OPEN;
     private CommitResult result;
     /** Keys that may hold our intents, by the key that routed their prepare. */
@@ -136,7 +137,7 @@ final class Coordinator {
         this.deadlineNanos = env.runtime().nanoTime() + env.settings().deadline().toNanos();
         this.writes = new WriteBuffer(env.settings().maxBufferedWrites());
         this.reads = new ReadSet(env.settings().maxReadSpans());
-        this.commitWait = env.settings().commitWait();
+        this.commitWait = env.settings().commitWaitOverride().orElse(null);
         this.restarts = restarts;
         this.restartReasons = Map.copyOf(restartReasons);
     }
@@ -168,6 +169,11 @@ final class Coordinator {
 
     void setCommitWait(boolean on) {
         commitWait = on;
+    }
+
+    /** The effective commit-wait: this transaction's override, else the cluster setting. */
+    private boolean commitWait() {
+        return commitWait != null ? commitWait : env.clusterSettings().commitWait();
     }
 
     TxnMeta meta() {
@@ -399,7 +405,7 @@ final class Coordinator {
                 KvResponse resp = r.response();
                 if (!resp.getCommitted()) throw new TxnException("one-phase commit answered without committing");
                 Timestamp commitTs = resp.hasWriteTs() ? Timestamp.fromProto(resp.getWriteTs()) : writeTs;
-                long waited = commitWait ? waitOut(commitTs, resp) : 0;
+                long waited = commitWait() ? waitOut(commitTs, resp) : 0;
                 return new CommitResult(commitTs, true, 1, waited);
             } catch (RangeChangedException split) {
                 List<List<byte[]>> groups = groupByRange(keys);
@@ -474,7 +480,7 @@ final class Coordinator {
         byte[] anchor = writes.anchor();
         for (int pushed = 0; ; pushed++) {
             checkDeadline("commit");
-            TxnEnd req = TxnEnd.newBuilder().setCommit(true).setCommitWait(commitWait).setTxn(meta())
+            TxnEnd req = TxnEnd.newBuilder().setCommit(true).setCommitWait(commitWait()).setTxn(meta())
                     .setCommitTs(writeTs.toProto()).build();
             endSent = true;
             try {

@@ -50,7 +50,10 @@ public final class Txn {
         coordinator.delete(key);
     }
 
-    /** Overrides {@link TxnSettings#commitWait()} for this transaction. */
+    /**
+     * Overrides, for this transaction, the client's {@link TxnSettings#commitWaitOverride()} and
+     * the cluster setting {@link ClusterSettings#COMMIT_WAIT}.
+     */
     public void setCommitWait(boolean on) {
         coordinator.setCommitWait(on);
     }

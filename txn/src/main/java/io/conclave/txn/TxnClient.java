@@ -23,6 +23,11 @@ public final class TxnClient implements AutoCloseable {
     /** The first retry waits up to this long (random); each further one up to twice as long. */
     static final long RETRY_PAUSE_INITIAL_NANOS = 2_000_000L;
     static final long RETRY_PAUSE_MAX_NANOS = 100_000_000L;
+    /**
+     * How old the client's reading of the cluster settings may get before a commit reads them
+     * again: a change reaches every coordinator within about this plus one read.
+     */
+    public static final long SETTINGS_REFRESH_NANOS = 1_000_000_000L;
 
     private final TxnSettings settings;
     private final TxnRuntime runtime;
@@ -52,7 +57,9 @@ public final class TxnClient implements AutoCloseable {
         }
         this.settings = settings;
         this.runtime = runtime;
-        this.env = new Coordinator.Env(ranges, settings, runtime, new TxnClock(ranges, nodeClock));
+        TxnClock clock = new TxnClock(ranges, nodeClock);
+        this.env = new Coordinator.Env(ranges, settings, runtime, clock,
+                new SettingsCache(ranges, clock, runtime, SETTINGS_REFRESH_NANOS));
     }
 
     private static HybridLogicalClock requireClock(HybridLogicalClock nodeClock) {

@@ -14,7 +14,8 @@ public final class TxnSettings {
     static final Duration MAX_HEARTBEAT = Duration.ofMillis(2500);
 
     private final int maxAttempts;
-    private final boolean commitWait;
+    /** Null: each transaction follows the cluster setting {@link ClusterSettings#COMMIT_WAIT}. */
+    private final Boolean commitWait;
     private final Duration heartbeatInterval;
     private final Duration maxOffset;
     private final Duration deadline;
@@ -48,7 +49,7 @@ public final class TxnSettings {
         return new Builder();
     }
 
-    /** 10 attempts, commit-wait on, heartbeat every 1 s, 250 ms max offset, 30 s per transaction. */
+    /** 10 attempts, commit-wait as the cluster setting says, heartbeat every 1 s, 250 ms max offset, 30 s per transaction. */
     public static TxnSettings defaults() {
         return builder().build();
     }
@@ -59,11 +60,13 @@ public final class TxnSettings {
     }
 
     /**
-     * Whether a read-write commit is acknowledged only once its timestamp is below every clock of
-     * the cluster (strict serializability); off: serializable only, commits return sooner.
+     * Whether every read-write commit of this client is acknowledged only once its timestamp is
+     * below every clock of the cluster (strict serializability; off: serializable only, commits
+     * return sooner). Empty (the default): the cluster setting {@link ClusterSettings#COMMIT_WAIT}
+     * decides, unless a transaction overrides it with {@link Txn#setCommitWait}.
      */
-    public boolean commitWait() {
-        return commitWait;
+    public java.util.Optional<Boolean> commitWaitOverride() {
+        return java.util.Optional.ofNullable(commitWait);
     }
 
     /** How often a coordinator heartbeats its record while it commits across ranges. */
@@ -110,7 +113,7 @@ public final class TxnSettings {
     /** Starts from the defaults; {@link #build()} validates. */
     public static final class Builder {
         private int maxAttempts = 10;
-        private boolean commitWait = true;
+        private Boolean commitWait;
         private Duration heartbeatInterval = Duration.ofSeconds(1);
         private Duration maxOffset = Duration.ofMillis(250);
         private Duration deadline = Duration.ofSeconds(30);
@@ -124,6 +127,7 @@ public final class TxnSettings {
             return this;
         }
 
+        /** Overrides the cluster setting {@link ClusterSettings#COMMIT_WAIT} for every transaction of the client. */
         public Builder commitWait(boolean on) {
             this.commitWait = on;
             return this;

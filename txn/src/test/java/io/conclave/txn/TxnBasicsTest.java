@@ -26,7 +26,7 @@ class TxnBasicsTest {
     void settingsAreValidatedTogether() {
         TxnSettings d = TxnSettings.defaults();
         assertEquals(10, d.maxAttempts());
-        assertTrue(d.commitWait());
+        assertTrue(d.commitWaitOverride().isEmpty());
         assertEquals(Duration.ofSeconds(1), d.heartbeatInterval());
         assertEquals(Duration.ofMillis(250), d.maxOffset());
         assertEquals(Duration.ofSeconds(30), d.deadline());
