@@ -12,6 +12,7 @@ import io.conclave.range.mvcc.MvccEvaluator;
 import io.conclave.range.mvcc.MvccReader;
 import io.conclave.range.mvcc.MvccWriter;
 import io.conclave.range.mvcc.MvccKeys;
+import io.conclave.range.mvcc.ScanFilters;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvPair;
 import io.conclave.range.rpc.KvRequest;
@@ -49,12 +50,12 @@ final class KvApplier {
     /** The store as this cycle's batch will leave it: what commands evaluate against at apply. */
     private final MvccReader batched;
 
-    KvApplier(long localNodeId, Store store, BatchView view, SchedulerSettings settings) {
+    KvApplier(long localNodeId, Store store, BatchView view, SchedulerSettings settings, ScanFilters scanFilters) {
         this.localNodeId = localNodeId;
         this.store = store;
         this.view = view;
         this.settings = settings;
-        this.evaluator = new MvccEvaluator(settings.maxScanRows());
+        this.evaluator = new MvccEvaluator(settings.maxScanRows(), scanFilters);
         this.committed = new MvccReader() {
             @Override
             public byte[] get(byte[] storeKey) {

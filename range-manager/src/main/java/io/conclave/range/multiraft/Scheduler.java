@@ -24,6 +24,7 @@ import io.conclave.range.allocator.LoadTracker;
 import io.conclave.range.allocator.SplitKeys;
 import io.conclave.range.mvcc.EvalContext;
 import io.conclave.range.mvcc.MvccEvaluator;
+import io.conclave.range.mvcc.ScanFilters;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
@@ -234,6 +235,16 @@ public final class Scheduler implements AutoCloseable {
      */
     public Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
             PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal, CommitWaiter commitWaiter) {
+        this(localNodeId, store, settings, clock, network, randomSeed, onFatal, commitWaiter, ScanFilters.NONE);
+    }
+
+    /**
+     * @param scanFilters the filters transactional scans may name (registered by the node from
+     *     the layers above, which this module does not depend on)
+     */
+    public Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
+            PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal, CommitWaiter commitWaiter,
+            ScanFilters scanFilters) {
         Invariants.check(localNodeId > 0, "node id must be positive, was %s", localNodeId);
         this.localNodeId = localNodeId;
         this.store = store;
@@ -247,7 +258,7 @@ public final class Scheduler implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(randomSeed);
         this.nextProposalId = random.nextLong() & Long.MAX_VALUE;
         this.nextReadId = random.nextLong() & Long.MAX_VALUE;
-        this.applier = new KvApplier(localNodeId, store, view, settings);
+        this.applier = new KvApplier(localNodeId, store, view, settings, scanFilters);
         this.liveness = new Liveness(settings.electionTicks());
         if (commitWaiter == null) {
             this.ownedCommitWaitTimer = ExecutorScheduler.singleThreaded("conclave-commit-wait-n" + localNodeId);

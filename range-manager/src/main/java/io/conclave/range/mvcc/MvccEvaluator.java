@@ -13,11 +13,19 @@ public final class MvccEvaluator {
     public static final long TXN_EXPIRATION_NANOS = 5_000_000_000L;
 
     private final int maxScanRows;
+    private final ScanFilters filters;
 
     /** @param maxScanRows most user keys a read examines per request (it answers a resume key past that) */
     public MvccEvaluator(int maxScanRows) {
+        this(maxScanRows, ScanFilters.NONE);
+    }
+
+    /** @param filters the scan filters {@code txn_scan} may name */
+    public MvccEvaluator(int maxScanRows, ScanFilters filters) {
         if (maxScanRows < 1) throw new IllegalArgumentException("maxScanRows must be >= 1, got " + maxScanRows);
+        if (filters == null) throw new IllegalArgumentException("filters must be set (ScanFilters.NONE for none)");
         this.maxScanRows = maxScanRows;
+        this.filters = filters;
     }
 
     /**
@@ -38,7 +46,7 @@ public final class MvccEvaluator {
         }
     }
 
-    private static Evaluation dispatch(Eval ev, KvRequest req) {
+    private Evaluation dispatch(Eval ev, KvRequest req) {
         Timestamp now = ev.ctx.now();
         return switch (req.getOpCase()) {
             case GET -> Reads.get(ev, req.getGet().getKey(), Reads.View.nonTxn(now), "get");
@@ -52,7 +60,7 @@ public final class MvccEvaluator {
             case TXN_GET -> Reads.get(ev, req.getTxnGet().getKey(), Reads.View.of(ev, req.getTxnGet().getRead()), "transactional get");
             case TXN_SCAN -> Reads.scan(ev, req.getTxnScan().getStartKey(), req.getTxnScan().getEndKey(),
                     req.getTxnScan().getLimit(), Reads.View.of(ev, req.getTxnScan().getRead()),
-                    "transactional scan");
+                    "transactional scan", filterOf(ev, req.getTxnScan()));
             case TXN_REFRESH -> Reads.refresh(ev, req.getTxnRefresh());
             case TXN_PREPARE -> TxnOps.prepare(ev, req.getTxnPrepare());
             case TXN_HEARTBEAT -> TxnOps.heartbeat(ev, req.getTxnHeartbeat().getTxn());
@@ -63,6 +71,24 @@ public final class MvccEvaluator {
             case META_UPDATE, OP_NOT_SET -> throw ev.refuse(ErrorResponse.Code.BAD_REQUEST,
                     "the MVCC engine does not serve " + req.getOpCase() + " (meta and system keys are single-version)");
         };
+    }
+
+    /** The compiled filter of a scan, or null for none. */
+    private ScanFilter filterOf(Eval ev, io.conclave.range.rpc.TxnScan scan) {
+        if (scan.getFilterKind().isEmpty()) return null;
+        ScanFilter.Factory factory = filters.get(scan.getFilterKind());
+        if (factory == null) {
+            throw ev.refuse(ErrorResponse.Code.BAD_REQUEST, "this node has no scan filter of kind \""
+                    + scan.getFilterKind() + "\" (it has " + filters + ")");
+        }
+        try {
+            return factory.compile(scan.getFilter().toByteArray());
+        } catch (RuntimeException e) {
+            // A filter is the upper layer's code run on the scheduler thread: whatever it throws
+            // is that request's failure, never the node's.
+            throw ev.refuse(ErrorResponse.Code.FILTER_FAILED, "scan filter " + scan.getFilterKind()
+                    + " could not be built: " + Reads.describe(e));
+        }
     }
 
     /** Reads served by the leaseholder without Raft (unless a latch sends them through the log). */

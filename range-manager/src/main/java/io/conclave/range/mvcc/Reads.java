@@ -92,6 +92,17 @@ final class Reads {
 
     static Evaluation scan(Eval ev, com.google.protobuf.ByteString start, com.google.protobuf.ByteString end,
             int askedLimit, View view, String what) {
+        return scan(ev, start, end, askedLimit, view, what, null);
+    }
+
+    /**
+     * A scan whose live values pass through {@code filter} (null: none). The limit counts rows
+     * the filter kept; the resume key and the read span are those of the keys examined, kept or
+     * not, so a filtered scan reads (for the timestamp cache and refreshes) exactly what an
+     * unfiltered one would.
+     */
+    static Evaluation scan(Eval ev, com.google.protobuf.ByteString start, com.google.protobuf.ByteString end,
+            int askedLimit, View view, String what, ScanFilter filter) {
         refuseBelowGcThreshold(ev, view.readTs(), what);
         byte[][] span = ev.clip(start, end);
         if (span == null) return ev.read(ev.kv(), List.of(), List.of(), view.readTs());
@@ -101,6 +112,7 @@ final class Reads {
         List<ConflictingIntent> conflicts = new ArrayList<>();
         byte[] resume = null;
         int examined = 0;
+        long scanned = 0;
         for (KeyState s = cursor.next(); s != null; s = cursor.next()) {
             if (kv.getPairsCount() >= limit || examined >= ev.maxScanRows) {
                 resume = s.userKey();
@@ -112,9 +124,22 @@ final class Reads {
             if (seen.conflict() != null) {
                 conflicts.add(seen.conflict());
             } else if (seen.value() != null) {
-                kv.addPairs(KvPair.newBuilder().setKey(Replies.bytes(s.userKey())).setValue(Replies.bytes(seen.value())));
+                scanned++;
+                byte[] value = seen.value();
+                if (filter != null && conflicts.isEmpty()) {
+                    try {
+                        value = filter.apply(s.userKey(), value);
+                    } catch (RuntimeException e) {
+                        return ev.failed(Replies.error(ErrorResponse.Code.FILTER_FAILED, ev.rangeId, what
+                                + ": the scan filter failed on key " + Keys.pretty(s.userKey()) + ": " + describe(e)));
+                    }
+                }
+                if (value != null) {
+                    kv.addPairs(KvPair.newBuilder().setKey(Replies.bytes(s.userKey())).setValue(Replies.bytes(value)));
+                }
             }
         }
+        kv.setRowsScanned(scanned);
         if (!conflicts.isEmpty()) return ev.failed(Replies.writeIntent(ev.rangeId, what, conflicts));
         if (resume != null) kv.setResumeKey(Replies.bytes(resume));
         byte[][] read = {span[0], resume != null ? resume : span[1]};
@@ -174,6 +199,12 @@ final class Reads {
     }
 
     // ---- shared ----
+
+    /** A filter failure for a message: its own message, with its type if it is not a ScanFilterException (a bug). */
+    static String describe(RuntimeException e) {
+        if (e instanceof ScanFilterException) return e.getMessage();
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
 
     private static void refuseBelowGcThreshold(Eval ev, Timestamp readTs, String what) {
         if (readTs.isBefore(ev.ctx.gcThreshold())) {

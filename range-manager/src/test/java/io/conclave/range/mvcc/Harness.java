@@ -44,7 +44,11 @@ final class Harness {
     }
 
     Harness(int maxScanRows) {
-        evaluator = new MvccEvaluator(maxScanRows);
+        this(maxScanRows, ScanFilters.NONE);
+    }
+
+    Harness(int maxScanRows, ScanFilters filters) {
+        evaluator = new MvccEvaluator(maxScanRows, filters);
     }
 
     static byte[] k(String s) {
