@@ -26,7 +26,6 @@ import io.conclave.range.rpc.TxnReadOptions;
 import io.conclave.range.rpc.TxnRecord;
 import io.conclave.range.rpc.TxnRefresh;
 import io.conclave.range.rpc.TxnResolve;
-import io.conclave.range.rpc.TxnScan;
 import io.conclave.range.rpc.TxnStatus;
 import io.conclave.range.rpc.TxnWrite;
 import java.util.ArrayList;
@@ -34,7 +33,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -204,67 +202,50 @@ final class Coordinator {
     }
 
     List<KeyValue> scan(byte[] start, byte[] end, int limit) {
+        if (limit < 1) fail("scan limit must be >= 1, was " + limit);
+        List<KeyValue> out = new ArrayList<>();
+        scan(start, end, ScanOptions.sequential(limit), kv -> {
+            out.add(kv);
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    ScanSummary scan(byte[] start, byte[] end, ScanOptions options, java.util.function.Predicate<KeyValue> sink) {
         checkOpen();
         checkKey(start);
         if (Keys.compare(end, Keys.KEY_MAX) > 0) fail("scan end " + Keys.pretty(end) + " is past the keyspace (0xffff)");
-        if (limit < 1) fail("scan limit must be >= 1, was " + limit);
         if (provisionalAnchor == null) provisionalAnchor = start.clone();
         long began = env.runtime().nanoTime();
-        List<KeyValue> out = new ArrayList<>();
-        byte[] cursor = start;
         try {
-            for (int piece = 0; piece < MAX_OP_ATTEMPTS; piece++) {
-                if (Keys.compare(cursor, end) >= 0 || out.size() >= limit) return out;
-                final byte[] from = cursor;
-                int want = (int) Math.min(SCAN_PAGE_ROWS, (long) limit - out.size() + writes.deletesIn(from, end));
-                RoutedResponse r = read(from, "scan [" + Keys.pretty(from) + ", " + Keys.pretty(end) + ")",
-                        (d, node) -> KvRequest.newBuilder().setTxnScan(TxnScan.newBuilder()
-                                .setStartKey(ByteString.copyFrom(from))
-                                .setEndKey(ByteString.copyFrom(min(end, d.getEndKey().toByteArray())))
-                                .setLimit(Math.max(1, want)).setRead(readOptions(node))).build());
-                KvResponse resp = r.response();
-                byte[] next = !resp.getResumeKey().isEmpty() ? resp.getResumeKey().toByteArray()
-                        : min(end, r.descriptor().getEndKey().toByteArray());
-                if (Keys.compare(next, from) <= 0) {
-                    fail("scan made no progress at " + Keys.pretty(from) + " in r" + r.descriptor().getRangeId());
-                }
-                byte[] readUpTo = mergePiece(resp.getPairsList(), writes.range(from, next), out, limit);
-                // Recorded piece by piece: a later piece may move the read timestamp, and the
-                // refresh that allows it must cover what this one saw.
-                reads.addSpan(from, readUpTo != null ? readUpTo : next);
-                if (readUpTo != null) return out;
-                cursor = next;
-            }
-            fail("scan crossed more than " + MAX_OP_ATTEMPTS + " pieces");
-            return out;
+            return new RangeScan(this, start, end, options, sink).run();
         } finally {
             readNanos += env.runtime().nanoTime() - began;
         }
     }
 
-    /**
-     * Merges one piece's rows with the buffered writes of the piece's span into {@code out}.
-     * Returns the end of what was looked at if the limit cut it short, else null.
-     */
-    private static byte[] mergePiece(List<KvPair> rows, NavigableMap<byte[], byte[]> own, List<KeyValue> out, int limit) {
-        TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys::compare);
-        for (KvPair p : rows) merged.put(p.getKey().toByteArray(), p.getValue().toByteArray());
-        for (Map.Entry<byte[], byte[]> w : own.entrySet()) {
-            if (w.getValue() == null) {
-                merged.remove(w.getKey());
-            } else {
-                merged.put(w.getKey().clone(), w.getValue().clone());
-            }
-        }
-        for (Map.Entry<byte[], byte[]> e : merged.entrySet()) {
-            out.add(new KeyValue(e.getKey(), e.getValue()));
-            if (out.size() >= limit) return Keys.next(e.getKey());
-        }
-        return null;
+    // What a RangeScan uses of this attempt (same thread as the rest; see RangeScan).
+
+    Env env() {
+        return env;
+    }
+
+    WriteBuffer writes() {
+        return writes;
+    }
+
+    ReadSet reads() {
+        return reads;
+    }
+
+    /** Counts and learns from a read answered outside {@link #read}. */
+    void noteRead(RoutedResponse r) {
+        readCount.incrementAndGet();
+        noteAnswer(r);
     }
 
     /** One read request, retried through intents (push, resolve) and uncertainty (refresh, move up). */
-    private RoutedResponse read(byte[] routingKey, String what, BiFunction<RangeDescriptor, String, KvRequest> build) {
+    RoutedResponse read(byte[] routingKey, String what, BiFunction<RangeDescriptor, String, KvRequest> build) {
         Backoff backoff = new Backoff();
         for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
             backoff.checkDeadline(what);
@@ -295,6 +276,7 @@ final class Coordinator {
                             + " is below the range's garbage-collection threshold"
                             + (err.hasExistingTs() ? " " + Timestamp.fromProto(err.getExistingTs()) : "")
                             + ": versions that old are gone; read at a later timestamp", e);
+                    case FILTER_FAILED -> throw new TxnScanFilterException(what + ": " + err.getMessage(), e);
                     default -> throw wrap(what, e);
                 }
             }
@@ -307,7 +289,7 @@ final class Coordinator {
      * transaction already heard from that node (a value the node wrote after that reading cannot
      * have preceded the transaction, so the window narrows to it).
      */
-    private TxnReadOptions readOptions(String hostPort) {
+    TxnReadOptions readOptions(String hostPort) {
         TxnReadOptions.Builder o = TxnReadOptions.newBuilder().setTxn(meta()).setReadTs(readTs.toProto());
         if (uncertaintyLimit.isAfter(readTs)) {
             o.setUncertaintyLimit(uncertaintyLimit.toProto());
@@ -881,7 +863,7 @@ final class Coordinator {
         return out;
     }
 
-    private RangeDescriptor rangeFor(byte[] key) {
+    RangeDescriptor rangeFor(byte[] key) {
         try {
             return env.ranges().rangeFor(key);
         } catch (KvException e) {

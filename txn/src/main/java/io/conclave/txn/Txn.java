@@ -4,6 +4,7 @@ import io.conclave.clock.Timestamp;
 import io.conclave.range.client.KeyValue;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One transaction attempt. Reads go to the ranges at {@link #readTimestamp()} and see the
@@ -38,6 +39,22 @@ public final class Txn {
     /** Up to {@code limit} live pairs of {@code [startInclusive, endExclusive)} in key order, own writes merged in. */
     public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
         return coordinator.scan(startInclusive, endExclusive, limit);
+    }
+
+    /**
+     * Streams the live pairs of {@code [startInclusive, endExclusive)} in key order, own writes
+     * merged in, to {@code sink} until it returns false; the ranges are read as {@code options}
+     * say (in parallel rounds, range by range, filtered at the ranges). A filter applies to the
+     * stored rows only: this transaction's buffered writes in the span reach the sink whole and
+     * unfiltered, so a caller that filters must filter again. Rows a filter leaves out still
+     * count as read. The sink runs on the caller's thread.
+     *
+     * @throws TxnScanFilterException the filter failed at a range; the transaction may go on
+     */
+    public ScanSummary scan(byte[] startInclusive, byte[] endExclusive, ScanOptions options,
+            Predicate<KeyValue> sink) {
+        if (options == null || sink == null) throw new TxnException("scan options and sink must be set");
+        return coordinator.scan(startInclusive, endExclusive, options, sink);
     }
 
     /** Buffers a write of {@code key}; the last write of a key wins. */

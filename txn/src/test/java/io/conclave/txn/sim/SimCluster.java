@@ -58,7 +58,28 @@ final class SimCluster {
     static final boolean TRACE = Boolean.getBoolean("sim.trace");
 
     final SimScheduler sched;
-    private final MvccEvaluator evaluator = new MvccEvaluator(MAX_SCAN_ROWS);
+    /**
+     * The scan filter the simulated nodes serve, kind "at-least": keeps 8-byte values (big-endian
+     * longs) at or above the 8-byte spec, projected to their last byte; any other value fails it.
+     */
+    static final io.conclave.range.mvcc.ScanFilter.Factory AT_LEAST = new io.conclave.range.mvcc.ScanFilter.Factory() {
+        @Override
+        public String kind() {
+            return "at-least";
+        }
+
+        @Override
+        public io.conclave.range.mvcc.ScanFilter compile(byte[] spec) {
+            long min = java.nio.ByteBuffer.wrap(spec).getLong();
+            return (key, value) -> {
+                if (value.length != 8) throw new io.conclave.range.mvcc.ScanFilterException("not a number");
+                return java.nio.ByteBuffer.wrap(value).getLong() >= min ? new byte[] {value[7]} : null;
+            };
+        }
+    };
+
+    private final MvccEvaluator evaluator = new MvccEvaluator(MAX_SCAN_ROWS,
+            io.conclave.range.mvcc.ScanFilters.of(List.of(AT_LEAST)));
     private final Map<Long, HybridLogicalClock> nodes = new TreeMap<>();
     private final NavigableMap<byte[], byte[]> system = new TreeMap<>(Arrays::compareUnsigned);
     private final Map<Long, SimRange> ranges = new TreeMap<>();
