@@ -8,7 +8,6 @@ import io.conclave.clock.PhysicalClock;
 import io.conclave.clock.SystemClock;
 import io.conclave.clock.Timestamp;
 import io.conclave.clock.proto.TimestampProto;
-import io.conclave.node.client.Clients;
 import io.conclave.node.clocksync.ClientConnectionPinger;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSync;
@@ -18,9 +17,13 @@ import io.conclave.node.cluster.ClusterService;
 import io.conclave.node.cluster.ClusterView;
 import io.conclave.node.cluster.Liveness;
 import io.conclave.node.cluster.NodeRpc;
+import io.conclave.node.fault.FaultInjection;
 import io.conclave.node.http.StatusServer;
 import io.conclave.node.maintenance.MaintenanceLoop;
 import io.conclave.node.rpc.Frame;
+import io.conclave.node.rpc.NodeRequest;
+import io.conclave.node.rpc.NodeResponse;
+import io.conclave.node.client.NettyNodeDialer;
 import io.conclave.node.sql.CommitWaitMeter;
 import io.conclave.node.sql.SqlServer;
 import io.conclave.node.sql.SqlServerSettings;
@@ -30,6 +33,7 @@ import io.conclave.node.transport.Transport;
 import io.conclave.node.transport.TransportConfig;
 import io.conclave.range.Keys;
 import io.conclave.range.client.RangeClient;
+import io.conclave.range.client.RangeClientSettings;
 import io.conclave.range.multiraft.Scheduler;
 import io.conclave.range.multiraft.SchedulerStats;
 import io.conclave.range.rpc.AdminRequest;
@@ -95,6 +99,7 @@ public final class Node implements AutoCloseable {
     private final HybridLogicalClock clock;
     private final PhysicalClock physicalClock;
     private final HlcHighWater highWater;
+    private final FaultInjection faults;
     private final Map<Long, String> addressBook = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     // The offset guard's rounds and the high-water writes; apart from the ticker so that a slow
@@ -120,8 +125,10 @@ public final class Node implements AutoCloseable {
     private volatile SqlEngine sqlEngine;
     private volatile CommitWaitMeter sqlCommitWaits;
 
-    private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock) {
+    private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock,
+            FaultInjection faults) {
         this.config = config;
+        this.faults = faults;
         this.store = store;
         this.physicalClock = physicalClock;
         this.clock = clock;
@@ -155,7 +162,12 @@ public final class Node implements AutoCloseable {
      *     or node
      */
     public static Node start(NodeConfig config, Consumer<Throwable> onFatal) {
-        return start(config, openStore(config.storeDir(), config.fsync()), onFatal);
+        return start(config, openStore(config.storeDir(), config.fsync()), onFatal, FaultInjection.disabled());
+    }
+
+    /** As {@link #start(NodeConfig, Consumer)}, obeying {@code faults} (a test node's fault rules). */
+    public static Node start(NodeConfig config, Consumer<Throwable> onFatal, FaultInjection faults) {
+        return start(config, openStore(config.storeDir(), config.fsync()), onFatal, faults);
     }
 
     /** Opens a store the way a node does; {@link #start(NodeConfig, Store, Consumer)} takes it over. */
@@ -168,11 +180,17 @@ public final class Node implements AutoCloseable {
      * which wrote its identity); the node owns and closes it, also when starting fails.
      */
     public static Node start(NodeConfig config, Store store, Consumer<Throwable> onFatal) {
+        return start(config, store, onFatal, FaultInjection.disabled());
+    }
+
+    /** As {@link #start(NodeConfig, Store, Consumer)}, obeying {@code faults}. */
+    public static Node start(NodeConfig config, Store store, Consumer<Throwable> onFatal, FaultInjection faults) {
         try {
             openIdent(store, config);
-            PhysicalClock physical = new OffsetClock(SystemClock.INSTANCE, config.testClockOffsetNanos());
+            PhysicalClock physical = faults.clockOver(
+                    new OffsetClock(SystemClock.INSTANCE, config.testClockOffsetNanos()));
             HybridLogicalClock clock = new HybridLogicalClock(physical, config.maxOffsetNanos());
-            Node node = new Node(config, store, physical, clock);
+            Node node = new Node(config, store, physical, clock, faults);
             node.restoreClock();
             node.startServing(onFatal);
             return node;
@@ -252,7 +270,9 @@ public final class Node implements AutoCloseable {
         seeds.add(self);
         config.peers().values().forEach(a -> seeds.add(Addresses.format(a)));
         seeds.addAll(config.cluster().joinAddresses());
-        client = Clients.connect(new ArrayList<>(seeds));
+        RangeClientSettings clientSettings = RangeClientSettings.defaults();
+        client = new RangeClient(faults.dialerOver(new NettyNodeDialer(clientSettings.requestTimeout()), this::nodeAt),
+                new ArrayList<>(seeds), clientSettings);
         // This node coordinates the transactions of the SQL clients connected to it.
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build(),
                 clock);
@@ -341,8 +361,18 @@ public final class Node implements AutoCloseable {
     }
 
     private InetSocketAddress peerAddress(long nodeId) {
+        // An isolated peer is unknown, so the offset guard counts it silent rather than far.
+        if (faults.isolates(nodeId)) return null;
         String hostPort = addressBook.get(nodeId);
         return hostPort == null ? null : Addresses.parse(hostPort);
+    }
+
+    /** The node listening at {@code hostPort} by the address book, or 0 if none (a client's seed, say). */
+    private long nodeAt(String hostPort) {
+        for (Map.Entry<Long, String> e : addressBook.entrySet()) {
+            if (e.getValue().equals(hostPort)) return e.getKey();
+        }
+        return 0;
     }
 
     /** The latest clock offset measured to each peer (fresh ones only), for status and metrics. */
@@ -434,6 +464,14 @@ public final class Node implements AutoCloseable {
     private void onFrame(Frame frame, Connection connection) {
         long requestId = frame.getRequestId();
         Consumer<Frame> reply = response -> connection.send(response.toBuilder().setRequestId(requestId).build());
+        if (NodeRpc.isNodeRequest(frame) && frame.getNodeRequest().getOpCase() == NodeRequest.OpCase.FAULTS) {
+            answerFaults(frame.getNodeRequest(), connection, requestId);
+            return;
+        }
+        if (frame.getBodyCase() == Frame.BodyCase.RAFT && faults.isolates(frame.getFromNode())) {
+            faults.countDroppedFrame();
+            return;
+        }
         if (NodeRpc.isNodeRequest(frame)) {
             ClusterService service = clusterService;
             if (service == null) {
@@ -452,6 +490,16 @@ public final class Node implements AutoCloseable {
                     .setCode(ErrorResponse.Code.BAD_REQUEST)
                     .setMessage("node " + config.nodeId() + " does not serve " + frame.getBodyCase() + " frames"))
                     .build());
+        }
+    }
+
+    /** Sets or reads the fault rules; cheap, so answered on the I/O thread, even while starting. */
+    private void answerFaults(NodeRequest request, Connection connection, long requestId) {
+        try {
+            NodeRpc.reply(connection, requestId, NodeResponse.newBuilder()
+                    .setFaults(faults.apply(config.nodeId(), request.getFaults())).build());
+        } catch (FaultInjection.FaultInjectionRefused e) {
+            NodeRpc.replyError(connection, requestId, ErrorResponse.Code.BAD_REQUEST, e.getMessage());
         }
     }
 
@@ -492,6 +540,10 @@ public final class Node implements AutoCloseable {
     private final class Network implements Scheduler.PeerNetwork {
         @Override
         public void send(long nodeId, RaftBatch batch) {
+            if (faults.isolates(nodeId)) {
+                faults.countDroppedFrame();
+                return;
+            }
             transport.send(nodeId, Frame.newBuilder().setRaft(batch).build());
         }
 

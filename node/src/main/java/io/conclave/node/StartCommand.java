@@ -7,6 +7,7 @@ import io.conclave.node.clocksync.ClockSyncSettings;
 import io.conclave.node.cluster.Addresses;
 import io.conclave.node.cluster.ClusterGate;
 import io.conclave.node.cluster.ClusterOptions;
+import io.conclave.node.fault.FaultInjection;
 import io.conclave.node.cluster.JoinSettings;
 import io.conclave.node.cluster.LivenessSettings;
 import io.conclave.node.http.StatusServer;
@@ -119,6 +120,11 @@ final class StartCommand implements Callable<Integer> {
                     + " offset guard act.")
     String testClockOffset;
 
+    @Option(names = "--testing-fault-injection",
+            description = "Testing only: accept fault rules (peers to cut off, clock steps) from the SetFaults node"
+                    + " request. Never on a node that serves real data.")
+    boolean testingFaultInjection;
+
     @Option(names = "--clock-check-interval", defaultValue = "1s", paramLabel = "DURATION",
             description = "How often the node measures its peers' clocks and checks the offsets (default 1s).")
     String clockCheckInterval;
@@ -142,7 +148,7 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Node node = nodeId != null ? Node.start(config(), StartCommand::fatal) : startWithAssignedId();
+        Node node = nodeId != null ? Node.start(config(), StartCommand::fatal, faultInjection()) : startWithAssignedId();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "conclave-shutdown"));
         System.out.println("node " + node.nodeId() + " listening on " + Addresses.format(node.listenAddress()));
         System.out.flush();
@@ -227,7 +233,13 @@ final class StartCommand implements Callable<Integer> {
         }
         // Its ranges come from the init bootstrap or from the allocator, never from --peers.
         return Node.start(config(ident.nodeId(), ident.clusterId(), listenAddress, Map.of(), true), opened,
-                StartCommand::fatal);
+                StartCommand::fatal, faultInjection());
+    }
+
+    private FaultInjection faultInjection() {
+        if (!testingFaultInjection) return FaultInjection.disabled();
+        LOG.warning("--testing-fault-injection: this node accepts fault rules; never use it on real data");
+        return FaultInjection.enabled();
     }
 
     /** A new cluster's first node: range 1 (meta, system) and range 2 (user keys) on node 1, then the identity. */
