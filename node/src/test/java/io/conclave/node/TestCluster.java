@@ -3,6 +3,7 @@ package io.conclave.node;
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.client.Clients;
 import io.conclave.node.cluster.Addresses;
+import io.conclave.node.fault.FaultInjection;
 import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
@@ -33,6 +34,9 @@ final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final SchedulerSettings settings;
     private final int userRanges;
+    private final boolean faultInjection;
+    /** Each node's fault-injection knob, when the cluster was started with it. */
+    final Map<Long, FaultInjection> faults = new TreeMap<>();
     final Map<Long, InetSocketAddress> addresses = new TreeMap<>();
     final Map<Long, InetSocketAddress> initialVoters = new TreeMap<>();
     final Map<Long, Node> nodes = new TreeMap<>();
@@ -44,7 +48,14 @@ final class TestCluster implements AutoCloseable {
 
     /** {@code voters} nodes holding range 1 and {@code userRanges} user ranges. */
     TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges) throws IOException {
+        this(dir, voters, settings, userRanges, false);
+    }
+
+    /** As above; with {@code faultInjection} every node accepts fault rules, as with --testing-fault-injection. */
+    TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges, boolean faultInjection)
+            throws IOException {
         this.dir = dir;
+        this.faultInjection = faultInjection;
         // A short lease: a stopped leaseholder's ranges are unserved until its lease runs out.
         this.settings = settings.leaseDurationNanos() == SchedulerSettings.defaults().leaseDurationNanos()
                 ? settings.withLeaseDurationNanos(2_000_000_000L) : settings;
@@ -59,7 +70,9 @@ final class TestCluster implements AutoCloseable {
     Node start(long id) {
         NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
                 false, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings).withInitialRanges(userRanges);
-        return put(id, Node.start(config, fatal::add));
+        FaultInjection knob = faultInjection ? FaultInjection.enabled() : FaultInjection.disabled();
+        faults.put(id, knob);
+        return put(id, Node.start(config, fatal::add, knob));
     }
 
     /** A node that is not an initial voter: it starts empty and waits to be added. */

@@ -187,11 +187,11 @@ final class BankWorkload implements Workload {
     public String split(SplittableRandom random) throws Exception {
         // Between the initial boundaries, at a new row key each time (ids beyond the accounts are
         // empty key space, still a real split of the table's span).
-        int at = ACCOUNTS + nextSplit.getAndIncrement();
+        int at = random.nextBoolean() ? ACCOUNTS + nextSplit.getAndIncrement() : random.nextInt(1, ACCOUNTS);
         try (Connection c = context.sql(random.nextInt(context.workers())); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE bank SPLIT AT VALUES (" + (random.nextBoolean() ? at : random.nextInt(1, ACCOUNTS)) + ")");
+            s.execute("ALTER TABLE bank SPLIT AT VALUES (" + at + ")");
         }
-        return "bank table split";
+        return "bank table split at id " + at;
     }
 
     @Override

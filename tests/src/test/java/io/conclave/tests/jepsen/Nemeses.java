@@ -34,7 +34,7 @@ final class Nemeses {
         for (String raw : names) {
             String name = raw.strip();
             Nemesis n = switch (name) {
-                case "kill" -> new Kill();
+                case "kill" -> new Kill(userRanges);
                 case "pause" -> new Pause();
                 case "partition" -> new Partition(userRanges);
                 case "clock" -> new Clock();
@@ -53,6 +53,12 @@ final class Nemeses {
 
     /** kill -9 of one node (half the time a leaseholder of a user range); heal: restart on its store. */
     static final class Kill implements Nemesis {
+        private final Supplier<List<RangeDescriptor>> userRanges;
+
+        Kill(Supplier<List<RangeDescriptor>> userRanges) {
+            this.userRanges = userRanges;
+        }
+
         @Override
         public String name() {
             return "kill";
@@ -61,12 +67,24 @@ final class Nemeses {
         @Override
         public Fault inject(ClusterFaults cluster, SplittableRandom random, EventLog log) throws Exception {
             long node = pick(cluster.nodeIds(), random);
+            String role = "";
+            if (random.nextBoolean()) {
+                // A leaseholder's death strands the most: its leases must run out before anyone serves.
+                List<RangeDescriptor> ranges = userRanges.get();
+                long rangeId = ranges.get(random.nextInt(ranges.size())).getRangeId();
+                long holder = cluster.leaseholder(rangeId);
+                if (holder != 0) {
+                    node = holder;
+                    role = ", the leaseholder of range " + rangeId;
+                }
+            }
             long pid = cluster.process(node).pid();
-            long id = log.start(name(), "kill -9 node " + node + " (pid " + pid + ")");
+            long id = log.start(name(), "kill -9 node " + node + role + " (pid " + pid + ")");
             cluster.kill(node);
+            long victim = node;
             return () -> {
-                cluster.restart(node);
-                log.end(name(), id, "node " + node + " restarted (pid " + cluster.process(node).pid() + ")");
+                cluster.restart(victim);
+                log.end(name(), id, "node " + victim + " restarted (pid " + cluster.process(victim).pid() + ")");
             };
         }
     }

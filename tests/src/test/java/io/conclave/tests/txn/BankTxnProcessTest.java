@@ -49,7 +49,7 @@ final class BankTxnProcessTest {
     static final int TXN_CLIENTS = 4;
     static final int READER_THREADS = 2;
     static final long MAX_AMOUNT = 20;
-    static final long LOAD_MILLIS = 45_000;
+    static final long LOAD_MILLIS = 32_000;
     /** No fault in the last stretch, so every range serves again before the load ends. */
     static final long QUIET_MILLIS = 10_000;
     static final int MAX_KILLS = 2;

@@ -11,8 +11,8 @@
  *       read-modify-write increments lose nothing (and stay atomic across two ranges); a
  *       list-append history over four ranges has no G0, G1a, G1b, G1c, G-single or G2, real-time
  *       edges included ({@link io.conclave.tests.check.ListAppendChecker}).
- *   <li>{@code ListAppendFaultsProcessTest}: the same list-append workload
- *       ({@code ListAppendWorkload}) while nodes are killed and restarted and leases move.
+ *   <li>List-append under faults (kills, pauses, partitions, clock steps, lease and replica
+ *       moves, splits) is the fault-injection suite's: {@code io.conclave.tests.jepsen}.
  *   <li>{@code CommitWaitSkewProcessTest}: with node clocks skewed within the maximum offset, a
  *       transaction begun after another's acknowledgement, through another node, sees its writes
  *       and starts above its commit timestamp.
