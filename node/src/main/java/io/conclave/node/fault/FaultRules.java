@@ -1,5 +1,6 @@
 package io.conclave.node.fault;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -34,7 +35,8 @@ public record FaultRules(Set<Long> isolatedFrom, long clockOffsetNanos) {
             throw new IllegalArgumentException("a clock step of " + clockOffsetNanos + " ns exceeds the limit of "
                     + MAX_CLOCK_OFFSET_NANOS + " ns either way");
         }
-        isolatedFrom = Set.copyOf(new TreeSet<>(isolatedFrom));
+        // Sorted, so the rules read the same in logs and answers whatever order they came in.
+        isolatedFrom = Collections.unmodifiableSortedSet(new TreeSet<>(isolatedFrom));
     }
 
     public boolean isolates(long nodeId) {
