@@ -57,6 +57,16 @@ final class Coordinator {
     static final int MAX_REFRESH_REGROUPS = 5;
     static final long BACKOFF_INITIAL_NANOS = 5_000_000L;
     static final long BACKOFF_MAX_NANOS = 100_000_000L;
+    /**
+     * How long a push that cannot win waits at the pushee's record when this transaction may be
+     * waited for in turn (its record exists: it holds intents): after it, the pusher learns who
+     * waits for it and pushes again, so a cycle is found within a few of these.
+     */
+    static final int PUSH_WAIT_DEADLOCK_CHECK_MILLIS = 100;
+    /** As above for a pusher nobody can wait for (no record, no intents): only a bound. */
+    static final int PUSH_WAIT_MILLIS = 1000;
+    /** A PUSH_FAILED answered sooner than this did not wait at the node: back off before pushing again. */
+    static final long PUSH_WAITED_NANOS = 1_000_000L;
     static final int TXN_ID_BYTES = 16;
 
     enum State { OPEN, COMMITTED, ABORTED }
@@ -102,6 +112,12 @@ final class Coordinator {
     private boolean endSent;
     /** Set by the heartbeat when the record was found ABORTED (we lost a conflict or expired). */
     private volatile boolean abortedByOther;
+    /** Why, when the record says (e.g. "aborted by deadlock"). */
+    private volatile String abortReason = "";
+    /** Who waits for this transaction, as its record's range last said: sent with each push. */
+    private List<io.conclave.range.rpc.TxnWaitsFor> waitsFor = List.of();
+    /** Whether the last push that failed waited at the node (so no backoff is needed before the next). */
+    private boolean lastPushWaited;
     private AutoCloseable heartbeat;
 
     /** Node id by the address that answered, and each node's first clock reading seen by this transaction. */
@@ -176,7 +192,7 @@ final class Coordinator {
 
     TxnMeta meta() {
         TxnMeta.Builder m = TxnMeta.newBuilder().setId(ByteString.copyFrom(id)).setEpoch(0)
-                .setWriteTs(writeTs.toProto()).setMinTs(minTs.toProto());
+                .setWriteTs(writeTs.toProto()).setMinTs(minTs.toProto()).setPriority(restarts);
         byte[] anchor = writes.anchor() != null ? writes.anchor() : provisionalAnchor;
         if (anchor != null) m.setAnchorKey(ByteString.copyFrom(anchor));
         return m.build();
@@ -477,12 +493,12 @@ final class Coordinator {
                 noteAnswer(r);
                 TxnRecord rec = r.response().getTxnRecord();
                 if (rec.getStatus() == TxnStatus.COMMITTED) return r.response();
-                if (rec.getStatus() == TxnStatus.ABORTED) throw retry(TxnRetryException.Reason.ABORTED,
+                if (rec.getStatus() == TxnStatus.ABORTED) throw abortedRetry(rec,
                         "the transaction was aborted by a conflicting transaction before it committed");
                 throw new TxnException("commit answered with a " + rec.getStatus() + " record");
             } catch (KvException e) {
                 switch (e.code()) {
-                    case TXN_ABORTED -> throw retry(TxnRetryException.Reason.ABORTED,
+                    case TXN_ABORTED -> throw abortedRetry(e.error().getTxnRecord(),
                             "the transaction was aborted (by a conflicting transaction, or its record expired)");
                     case TXN_RETRY -> {
                         if (pushed >= MAX_PUSHED_COMMITS || !e.error().hasRetryTs()) {
@@ -533,9 +549,15 @@ final class Coordinator {
             try {
                 RoutedResponse r = env.ranges().sendRouted(anchor, d -> KvRequest.newBuilder()
                         .setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(meta)).build(), true);
-                if (r.response().getTxnRecord().getStatus() == TxnStatus.ABORTED) abortedByOther = true;
+                if (r.response().getTxnRecord().getStatus() == TxnStatus.ABORTED) {
+                    abortReason = r.response().getTxnRecord().getAbortReason();
+                    abortedByOther = true;
+                }
             } catch (KvException e) {
-                if (e.code() == ErrorResponse.Code.TXN_ABORTED) abortedByOther = true;
+                if (e.code() == ErrorResponse.Code.TXN_ABORTED) {
+                    abortReason = e.error().getTxnRecord().getAbortReason();
+                    abortedByOther = true;
+                }
             }
         });
     }
@@ -556,7 +578,7 @@ final class Coordinator {
         Backoff backoff = new Backoff();
         for (int attempt = 0; attempt < MAX_OP_ATTEMPTS; attempt++) {
             backoff.checkDeadline("prepare");
-            if (abortedByOther) throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
+            if (abortedByOther) throw abortedRetry(null, "aborted by a conflicting transaction");
             maybePrepared.put(Keys.pretty(keys.get(0)), keys);
             try {
                 RoutedResponse r = env.ranges().sendRouted(keys.get(0), d -> {
@@ -576,7 +598,7 @@ final class Coordinator {
                 switch (e.code()) {
                     case WRITE_INTENT -> handleIntents(e.error().getIntentsList(), m -> PushType.PUSH_ABORT,
                             Timestamp.fromProto(meta.getWriteTs()), backoff);
-                    case TXN_ABORTED -> throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
+                    case TXN_ABORTED -> throw abortedRetry(e.error().getTxnRecord(), "aborted by a conflicting transaction");
                     case TXN_RETRY -> {
                         if (e.error().hasRetryTs()) pushedTo(Timestamp.fromProto(e.error().getRetryTs()));
                         throw retry(TxnRetryException.Reason.WRITE_TOO_OLD, e.error().getMessage());
@@ -670,7 +692,10 @@ final class Coordinator {
             acted = true;
             Optional<TxnRecord> rec = push(pushee, typeFor.apply(pushee), pushTo);
             if (rec.isEmpty()) {
-                if (!waited) backoff.pause("transaction " + shortId(pushee.getId()) + " (running, and not to be pushed)");
+                if (!waited && !lastPushWaited) {
+                    backoff.pause("transaction " + shortId(pushee.getId()) + " (running, and not to be pushed)");
+                }
+                backoff.waitingFor = "transaction " + shortId(pushee.getId());
                 waited = true;
                 continue;
             }
@@ -692,8 +717,12 @@ final class Coordinator {
         if (pushee.getAnchorKey().isEmpty()) {
             throw new TxnException("an intent names transaction " + shortId(pushee.getId()) + " without an anchor key");
         }
+        boolean mayBeWaitedFor = recordMayExist;
         TxnPush req = TxnPush.newBuilder().setPushee(pushee).setPusher(meta()).setType(type)
-                .setPushTo(pushTo.toProto()).build();
+                .setPushTo(pushTo.toProto())
+                .setWaitMillis(mayBeWaitedFor ? PUSH_WAIT_DEADLOCK_CHECK_MILLIS : PUSH_WAIT_MILLIS)
+                .addAllWaitsFor(mayBeWaitedFor ? waitsFor : List.of()).build();
+        long began = env.runtime().nanoTime();
         try {
             RoutedResponse r = env.ranges().sendRouted(pushee.getAnchorKey().toByteArray(),
                     d -> KvRequest.newBuilder().setTxnPush(req).build(), true);
@@ -701,9 +730,45 @@ final class Coordinator {
             noteAnswer(r);
             return Optional.of(r.response().getTxnRecord());
         } catch (KvException e) {
-            if (e.code() == ErrorResponse.Code.PUSH_FAILED) return Optional.empty();
-            throw wrap("push of transaction " + shortId(pushee.getId()), e);
+            if (e.code() != ErrorResponse.Code.PUSH_FAILED) throw wrap("push of transaction " + shortId(pushee.getId()), e);
+            lastPushWaited = env.runtime().nanoTime() - began >= PUSH_WAITED_NANOS;
+            if (mayBeWaitedFor) learnWaitsFor();
+            return Optional.empty();
         }
+    }
+
+    /**
+     * Asks this transaction's record's range who waits for it (the edges its txn wait queue
+     * holds), for the next push to carry; and learns there if it was aborted meanwhile (a
+     * deadlock's victim, or a higher-priority pusher's), which ends this attempt.
+     */
+    private void learnWaitsFor() {
+        byte[] anchor = writes.anchor();
+        if (anchor == null) return;
+        TxnMeta me = meta();
+        try {
+            RoutedResponse r = env.ranges().sendRouted(anchor, d -> KvRequest.newBuilder()
+                    .setTxnQuery(io.conclave.range.rpc.TxnQuery.newBuilder().setTxn(me)).build(), true);
+            readCount.incrementAndGet();
+            noteAnswer(r);
+            KvResponse resp = r.response();
+            if (resp.hasTxnRecord() && resp.getTxnRecord().getStatus() == TxnStatus.ABORTED) {
+                throw abortedRetry(resp.getTxnRecord(), "aborted by a conflicting transaction while it waited");
+            }
+            waitsFor = List.copyOf(resp.getWaitsForList());
+        } catch (KvException e) {
+            // Only deadlock detection is delayed: the next wait asks again.
+        }
+    }
+
+    /** The retry for an attempt whose record was found ABORTED: the record's reason if it has one. */
+    private TxnRetryException abortedRetry(TxnRecord record, String otherwise) {
+        abortedByOther = true;
+        String reason = record != null ? record.getAbortReason() : "";
+        if (!reason.isEmpty()) abortReason = reason;
+        boolean deadlock = io.conclave.range.mvcc.Deadlocks.ABORT_REASON.equals(abortReason);
+        return retry(deadlock ? TxnRetryException.Reason.DEADLOCK : TxnRetryException.Reason.ABORTED,
+                abortReason.isEmpty() ? otherwise : abortReason);
     }
 
     // ---- refresh -------------------------------------------------------------------------------
@@ -895,7 +960,7 @@ final class Coordinator {
         }
         if (abortedByOther) {
             state = State.ABORTED;
-            throw retry(TxnRetryException.Reason.ABORTED, "aborted by a conflicting transaction");
+            throw abortedRetry(null, "aborted by a conflicting transaction");
         }
     }
 
@@ -968,8 +1033,8 @@ final class Coordinator {
         void checkDeadline(String what) {
             if (env.runtime().nanoTime() - deadlineNanos <= 0) return;
             if (waitingFor == null) Coordinator.this.checkDeadline(what);
-            // Wound-wait leaves no cycle for long, so this is a stuck or very slow holder; a new
-            // attempt keeps this one's priority and may get through.
+            // Deadlock detection breaks cycles within a few pushes, so this is a stuck or very slow
+            // holder (or a cycle too large to see); a new attempt has a higher priority.
             throw retry(TxnRetryException.Reason.DEADLOCK, what + " waited for " + waitingFor
                     + " until the transaction's deadline of " + env.settings().deadline() + " passed");
         }

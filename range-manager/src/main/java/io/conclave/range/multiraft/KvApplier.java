@@ -227,8 +227,8 @@ final class KvApplier {
             case META_UPDATE -> checkMetaUpdate(req);
             case OP_NOT_SET -> "empty KV request: set one of get, put, delete, scan, conditional_put, delete_range,"
                     + " increment, meta_update";
-            case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH, MVCC_GC ->
-                    MvccRequests.validate(req);
+            case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH, MVCC_GC,
+                    TXN_QUERY -> MvccRequests.validate(req);
         };
     }
 
@@ -303,7 +303,7 @@ final class KvApplier {
             case DELETE_RANGE -> req.getDeleteRange().getStartKey().toByteArray();
             case META_UPDATE -> req.getMetaUpdate().getKey().toByteArray();
             case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH,
-                    MVCC_GC -> MvccRequests.firstKey(req);
+                    MVCC_GC, TXN_QUERY -> MvccRequests.firstKey(req);
             case OP_NOT_SET -> null;
         };
     }

@@ -32,8 +32,8 @@ final class MvccRequests {
     /** The transactional ops and GC: served only on user ranges. */
     static boolean isTxnOp(KvRequest req) {
         return switch (req.getOpCase()) {
-            case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH, MVCC_GC ->
-                    true;
+            case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH, MVCC_GC,
+                    TXN_QUERY -> true;
             default -> false;
         };
     }
@@ -57,6 +57,7 @@ final class MvccRequests {
                             ? "txn_push needs a type (PUSH_TIMESTAMP, PUSH_ABORT or PUSH_TOUCH)" : null);
             case TXN_RESOLVE -> resolve(req);
             case TXN_REFRESH -> refresh(req);
+            case TXN_QUERY -> txn("txn_query", req.getTxnQuery().getTxn(), req.getTxnQuery().hasTxn());
             case MVCC_GC -> !req.getMvccGc().hasThreshold() ? "mvcc_gc needs a threshold"
                     : req.getMvccGc().getStartKey().isEmpty() ? null : key("mvcc_gc start", req.getMvccGc().getStartKey());
             default -> null;
@@ -167,6 +168,7 @@ final class MvccRequests {
             case TXN_HEARTBEAT -> req.getTxnHeartbeat().getTxn().getAnchorKey().toByteArray();
             case TXN_END -> req.getTxnEnd().getTxn().getAnchorKey().toByteArray();
             case TXN_PUSH -> req.getTxnPush().getPushee().getAnchorKey().toByteArray();
+            case TXN_QUERY -> req.getTxnQuery().getTxn().getAnchorKey().toByteArray();
             case TXN_RESOLVE -> req.getTxnResolve().getKeysCount() == 0 ? null
                     : req.getTxnResolve().getKeys(0).toByteArray();
             case TXN_REFRESH -> req.getTxnRefresh().getKeysCount() > 0 ? req.getTxnRefresh().getKeys(0).toByteArray()

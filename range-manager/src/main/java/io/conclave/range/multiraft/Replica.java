@@ -63,6 +63,8 @@ final class Replica {
      * yet, by their request (identity). See {@link Latch#released} for when one goes.
      */
     final java.util.Map<Pending, Latch> latches = new java.util.LinkedHashMap<>();
+    /** Pushes waiting for transactions whose records this range holds (leaseholder only). */
+    final TxnWaitQueue<Pending> txnWaits = new TxnWaitQueue<>();
 
     /** A lease request proposed here is in flight; no second one is proposed meanwhile. */
     boolean leaseRequestInFlight;

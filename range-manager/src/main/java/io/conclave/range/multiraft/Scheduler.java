@@ -22,6 +22,7 @@ import io.conclave.range.Keys;
 import io.conclave.range.LeaseRules;
 import io.conclave.range.allocator.LoadTracker;
 import io.conclave.range.allocator.SplitKeys;
+import io.conclave.range.mvcc.Deadlocks;
 import io.conclave.range.mvcc.EvalContext;
 import io.conclave.range.mvcc.MvccEvaluator;
 import io.conclave.range.mvcc.ScanFilters;
@@ -37,6 +38,11 @@ import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.ReplicaDescriptor;
 import io.conclave.range.rpc.SplitRange;
+import io.conclave.range.rpc.PushType;
+import io.conclave.range.rpc.TxnMeta;
+import io.conclave.range.rpc.TxnPush;
+import io.conclave.range.rpc.TxnRecord;
+import io.conclave.range.rpc.TxnStatus;
 import io.conclave.storage.GroupStorage;
 import io.conclave.storage.Store;
 import io.conclave.storage.WriteBatch;
@@ -161,6 +167,10 @@ public final class Scheduler implements AutoCloseable {
     private boolean forceSync;
     /** Replicas with requests waiting until they can serve; retried each tick and when their lease changes. */
     private final Set<Replica> waitingReplicas = new LinkedHashSet<>();
+    /** Replicas whose txn wait queue holds pushes (see {@link #serviceTxnWaits}). */
+    private final Set<Replica> txnWaitReplicas = new LinkedHashSet<>();
+    /** Pushes taken out of a txn wait queue during apply, routed again after the cycle. */
+    private final List<Runnable> afterApply = new ArrayList<>();
     /** Leaseholder replicas that served lately: only these renew their leases (idle ranges let theirs lapse). */
     private final Set<Replica> activeLeaseholders = new LinkedHashSet<>();
     /** Marks "not now, wait" among the answers of {@link #refuseUnlessServing}. */
@@ -647,6 +657,8 @@ public final class Scheduler implements AutoCloseable {
         waitingReplicas.remove(r);
         activeLeaseholders.remove(r);
         if (r.desc != null) spans.remove(r.desc.getEndKey().toByteArray(), r);
+        for (TxnWaitQueue.Waiter<Pending> w : r.txnWaits.drain()) afterApply.add(() -> routeKv(pushOf(w), w.pending()));
+        txnWaitReplicas.remove(r);
     }
 
     /** Keeps {@link #spans} true after {@code r}'s descriptor changed from {@code old}. */
@@ -927,7 +939,12 @@ public final class Scheduler implements AutoCloseable {
     /** Serves a user-range read from the committed store once its index is published. */
     private void serveMvccRead(Replica r, KvRequest req, Timestamp now, Pending pending) {
         if (refusedAsStale(r, req, pending)) return;
-        pending.answer(applier.evaluateRead(r, req, evalContext(r, now, Timestamp.MIN, localNodeId), false));
+        RangeReply reply = applier.evaluateRead(r, req, evalContext(r, now, Timestamp.MIN, localNodeId), false);
+        if (req.getOpCase() == KvRequest.OpCase.TXN_QUERY && reply.hasKvResponse()) {
+            reply = RangeReply.newBuilder().setKvResponse(reply.getKvResponse().toBuilder()
+                    .addAllWaitsFor(r.txnWaits.edgesInto(req.getTxnQuery().getTxn().getId(), now.wallNanos()))).build();
+        }
+        pending.answer(reply);
     }
 
     private void recordLoad(Replica r, byte[] key, long nowNanos) {
@@ -1382,6 +1399,7 @@ public final class Scheduler implements AutoCloseable {
     // ---- the cycle ----
 
     private void runCycle() {
+        if (!txnWaitReplicas.isEmpty()) serviceTxnWaits();
         proposeQueuedWrites();
         List<Replica> ready = new ArrayList<>();
         List<Ready> readies = new ArrayList<>();
@@ -1439,6 +1457,11 @@ public final class Scheduler implements AutoCloseable {
         pendingSnapshotReports.clear();
         answers.forEach(Runnable::run);
         if (deferredBatch == null) publishApplied();
+        if (!afterApply.isEmpty()) {
+            List<Runnable> work = new ArrayList<>(afterApply);
+            afterApply.clear();
+            work.forEach(Runnable::run);
+        }
     }
 
     /**
@@ -1633,12 +1656,101 @@ public final class Scheduler implements AutoCloseable {
                         + e.getMessage());
             }
         }
+        releaseWaitersOf(r, req, reply);
+        if (parkedPush(r, req, reply, w.pending())) return;
         if (req.getOpCase() == KvRequest.OpCase.TXN_END && req.getTxnEnd().getCommit()
                 && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
             committedWriteAnswers.add(() -> answerAfterCommitWait(r.groupId, req, reply, w.pending()));
         } else {
             committedWriteAnswers.add(() -> w.pending().answer(reply));
         }
+    }
+
+    // ---- the txn wait queue ----
+
+    /**
+     * A push this node proposed that lost (PUSH_FAILED) and asked to wait: if the waits-for
+     * edges it carries close a cycle whose victim is the pushee, it is routed again marked so
+     * (and aborts the pushee); otherwise it waits in the range's queue. True if it was taken.
+     */
+    private boolean parkedPush(Replica r, KvRequest req, RangeReply reply, Pending pending) {
+        if (req.getOpCase() != KvRequest.OpCase.TXN_PUSH || req.getTxnPush().getWaitMillis() == 0
+                || !reply.hasError() || reply.getError().getCode() != ErrorResponse.Code.PUSH_FAILED
+                || r.lease.getHolder() != localNodeId) {
+            return false;
+        }
+        TxnPush push = req.getTxnPush();
+        List<TxnMeta> cycle = Deadlocks.cycle(push.getPusher(), push.getPushee(), push.getWaitsForList());
+        if (!cycle.isEmpty() && Deadlocks.victim(cycle).getId().equals(push.getPushee().getId())
+                && push.getType() != PushType.PUSH_TOUCH) {
+            KvRequest victim = req.toBuilder().setTxnPush(push.toBuilder().setDeadlockVictim(true)).build();
+            afterApply.add(() -> routeKv(victim, pending));
+            return true;
+        }
+        long now = clock.now().wallNanos();
+        long answerAt = now + Math.min(TxnWaitQueue.MAX_WAIT_NANOS, push.getWaitMillis() * 1_000_000L);
+        TxnRecord rec = reply.getError().getTxnRecord();
+        long expiresAt = rec.hasLastHeartbeat() ? rec.getLastHeartbeat().getWallNanos()
+                + MvccEvaluator.TXN_EXPIRATION_NANOS + 1 : Long.MAX_VALUE;
+        boolean expiresFirst = expiresAt - answerAt < 0;
+        if (nearDeadline(pending) || !r.txnWaits.park(new TxnWaitQueue.Waiter<>(req, pending,
+                expiresFirst ? expiresAt : answerAt, expiresFirst))) {
+            return false;
+        }
+        txnWaitReplicas.add(r);
+        return true;
+    }
+
+    /**
+     * After a command changed a transaction's record on this range (finished, or pushed): the
+     * pushes waiting for it are evaluated again, in the order they came.
+     */
+    private void releaseWaitersOf(Replica r, KvRequest req, RangeReply reply) {
+        if (r.txnWaits.isEmpty() || !reply.hasKvResponse() || !reply.getKvResponse().hasTxnRecord()) return;
+        TxnRecord rec = reply.getKvResponse().getTxnRecord();
+        boolean changed = rec.getStatus() != TxnStatus.PENDING
+                || (req.getOpCase() == KvRequest.OpCase.TXN_PUSH && reply.getKvResponse().getPushed());
+        if (!changed) return;
+        for (TxnWaitQueue.Waiter<Pending> w : r.txnWaits.release(rec.getMeta().getId())) {
+            afterApply.add(() -> routeKv(pushOf(w), w.pending()));
+        }
+    }
+
+    /**
+     * Waits that are over, and queues of ranges this node no longer leases: a push whose pushee's
+     * record expired is evaluated again (it now aborts it); one that waited its time, or whose
+     * lease moved, is answered PUSH_FAILED and the pusher pushes again (at the new leaseholder).
+     */
+    private void serviceTxnWaits() {
+        long now = clock.now().wallNanos();
+        for (var it = txnWaitReplicas.iterator(); it.hasNext(); ) {
+            Replica r = it.next();
+            boolean leaseholder = !r.retired && !r.removed && r.lease.getHolder() == localNodeId
+                    && LeaseRules.canServe(r.lease, localNodeId, clock.now(), clock.maxOffsetNanos());
+            List<TxnWaitQueue.Waiter<Pending>> out = leaseholder ? r.txnWaits.due(now, this::nearDeadline)
+                    : r.txnWaits.drain();
+            for (TxnWaitQueue.Waiter<Pending> w : out) {
+                if (w.pending().answered()) continue;
+                if (w.reevaluate() && leaseholder) {
+                    routeKv(pushOf(w), w.pending());
+                } else {
+                    if (leaseholder) r.txnWaits.answeredAfterWait(w, now + TxnWaitQueue.ANSWERED_EDGE_NANOS);
+                    w.pending().answer(Replies.error(ErrorResponse.Code.PUSH_FAILED, "range " + r.groupId
+                            + ": the pushee is still pending after the push waited"
+                            + (leaseholder ? "" : " (the lease moved)") + "; push again"));
+                }
+            }
+            if (r.txnWaits.isEmpty()) it.remove(); // answered edges age out at the next query
+        }
+    }
+
+    private static KvRequest pushOf(TxnWaitQueue.Waiter<Pending> w) {
+        return w.request();
+    }
+
+    /** A parked request this close to its deadline is answered now: at the deadline it would be called ambiguous. */
+    private boolean nearDeadline(Pending pending) {
+        return pending.deadlineTick - tickCount <= 2;
     }
 
     private void answerAfterCommitWait(long rangeId, KvRequest req, RangeReply reply, Pending pending) {

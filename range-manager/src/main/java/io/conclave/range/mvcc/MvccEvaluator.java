@@ -68,6 +68,7 @@ public final class MvccEvaluator {
             case TXN_PUSH -> TxnOps.push(ev, req.getTxnPush());
             case TXN_RESOLVE -> TxnOps.resolve(ev, req.getTxnResolve());
             case MVCC_GC -> Gc.gc(ev, req.getMvccGc());
+            case TXN_QUERY -> TxnOps.query(ev, req.getTxnQuery());
             case META_UPDATE, OP_NOT_SET -> throw ev.refuse(ErrorResponse.Code.BAD_REQUEST,
                     "the MVCC engine does not serve " + req.getOpCase() + " (meta and system keys are single-version)");
         };
@@ -94,7 +95,7 @@ public final class MvccEvaluator {
     /** Reads served by the leaseholder without Raft (unless a latch sends them through the log). */
     public static boolean isRead(KvRequest req) {
         return switch (req.getOpCase()) {
-            case GET, SCAN, TXN_GET, TXN_SCAN, TXN_REFRESH -> true;
+            case GET, SCAN, TXN_GET, TXN_SCAN, TXN_REFRESH, TXN_QUERY -> true;
             default -> false;
         };
     }

@@ -166,6 +166,13 @@ final class TxnOps {
         if (push.getType() == PushType.PUSH_TIMESTAMP && Eval.ts(pending.getMeta().getWriteTs()).isAfter(pushTo)) {
             return ev.written(ev.kv().setTxnRecord(pending).setPushed(true));
         }
+        if (push.getDeadlockVictim() && push.getType() != PushType.PUSH_TOUCH) {
+            // The leaseholder's wait queue found the pushee the victim of a cycle of waiters.
+            TxnRecord aborted = pending.toBuilder().setStatus(TxnStatus.ABORTED).setAbortReason(Deadlocks.ABORT_REASON)
+                    .build();
+            writeRecord(ev, anchor, aborted);
+            return ev.written(ev.kv().setTxnRecord(aborted).setPushed(true));
+        }
         if (push.getType() == PushType.PUSH_TOUCH || !pusherWins(push, pending.getMeta(), pushTo)) {
             return ev.failed(Replies.error(ErrorResponse.Code.PUSH_FAILED, ev.rangeId, what + ": it is "
                     + "pending, heartbeated at " + Eval.ts(pending.getLastHeartbeat())
@@ -178,12 +185,19 @@ final class TxnOps {
         return ev.written(ev.kv().setTxnRecord(updated).setPushed(true));
     }
 
-    /** Older min_ts wins, then the smaller id; a non-transactional pusher only pushes younger transactions' timestamps. */
+    /**
+     * A higher priority wins. On a tie an abort push loses (the writer waits: deadlocks are
+     * detected, not prevented), and a timestamp push is won by the older min_ts, then the smaller
+     * id. A non-transactional pusher only pushes younger transactions' timestamps.
+     */
     static boolean pusherWins(TxnPush push, TxnMeta pushee, Timestamp pushTo) {
         Timestamp pusheeMin = Eval.ts(pushee.getMinTs());
         if (!push.hasPusher() || push.getPusher().getId().isEmpty()) {
             return push.getType() == PushType.PUSH_TIMESTAMP && pusheeMin.isAfter(pushTo);
         }
+        int byPriority = Integer.compareUnsigned(push.getPusher().getPriority(), pushee.getPriority());
+        if (byPriority != 0) return byPriority > 0;
+        if (push.getType() == PushType.PUSH_ABORT) return false;
         int byAge = Eval.ts(push.getPusher().getMinTs()).compareTo(pusheeMin);
         if (byAge != 0) return byAge < 0;
         return ByteString.unsignedLexicographicalComparator().compare(push.getPusher().getId(), pushee.getId()) < 0;
@@ -193,6 +207,16 @@ final class TxnOps {
         long last = record.getLastHeartbeat().getWallNanos();
         return record.getStatus() == TxnStatus.PENDING && last <= Long.MAX_VALUE - ctx.txnExpirationNanos()
                 && last + ctx.txnExpirationNanos() < ctx.now().wallNanos();
+    }
+
+    /** The record of the transaction (absent if there is none); the wait queue adds who waits for it. */
+    static Evaluation query(Eval ev, io.conclave.range.rpc.TxnQuery q) {
+        TxnMeta txn = checkTxn(ev, q.getTxn(), "query");
+        byte[] anchor = ev.userKey(txn.getAnchorKey(), "query of transaction " + Replies.txnName(txn.getId()));
+        TxnRecord record = KeyReads.record(ev.reader, anchor, txn.getId().toByteArray());
+        var kv = ev.kv();
+        if (record != null) kv.setTxnRecord(record);
+        return ev.read(kv, List.of(), List.of(), Timestamp.MIN);
     }
 
     // ---- resolve ----

@@ -257,10 +257,23 @@ class MvccTxnTest {
         assertTrue(ok(e).getPushed());
         assertFalse(e.wroteSomething());
 
-        r = ok(push(h, pushee, older, PushType.PUSH_ABORT, t(now), now));
+        // An abort push on equal priority waits, however old the pusher (deadlocks are detected,
+        // not prevented by age); a higher priority (a restarted transaction) wins at once.
+        err(push(h, pushee, older, PushType.PUSH_ABORT, t(now), now), Code.PUSH_FAILED);
+        TxnMeta restarted = younger.toBuilder().setPriority(1).build();
+        r = ok(push(h, pushee, restarted, PushType.PUSH_ABORT, t(now), now));
         assertTrue(r.getPushed());
         assertEquals(TxnStatus.ABORTED, record(h, pushee).getStatus());
+        assertEquals("", record(h, pushee).getAbortReason());
         err(h.heartbeat(pushee, now + 1), Code.TXN_ABORTED);
+
+        // A deadlock's victim, as the wait queue marks it, is aborted whatever the priorities.
+        TxnMeta victim = txn(6, t(now), t(30 * SEC), "b").toBuilder().setPriority(5).build();
+        ok(h.heartbeat(victim, now));
+        Evaluation v = h.run(KvRequest.newBuilder().setTxnPush(TxnPush.newBuilder().setPushee(victim).setPusher(younger)
+                .setType(PushType.PUSH_ABORT).setPushTo(t(now).toProto()).setDeadlockVictim(true)), t(now));
+        assertEquals(Deadlocks.ABORT_REASON, ok(v).getTxnRecord().getAbortReason());
+        assertEquals(TxnStatus.ABORTED, record(h, victim).getStatus());
     }
 
     // ---- refresh ----

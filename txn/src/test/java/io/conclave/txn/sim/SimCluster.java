@@ -9,6 +9,7 @@ import io.conclave.range.client.ClientTime;
 import io.conclave.range.client.NodeDialer;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
+import io.conclave.range.mvcc.Deadlocks;
 import io.conclave.range.mvcc.EvalContext;
 import io.conclave.range.mvcc.Evaluation;
 import io.conclave.range.mvcc.MvccEvaluator;
@@ -24,6 +25,9 @@ import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.ReplicaDescriptor;
+import io.conclave.range.rpc.PushType;
+import io.conclave.range.rpc.TxnMeta;
+import io.conclave.range.rpc.TxnPush;
 import io.conclave.range.rpc.TxnReadOptions;
 import io.conclave.range.rpc.TxnWrite;
 import io.conclave.storage.KeyValue;
@@ -302,6 +306,7 @@ final class SimCluster {
                 req.getTxnEnd().getResolveKeysList().forEach(k -> keys.add(k.toByteArray()));
             }
             case TXN_PUSH -> keys.add(req.getTxnPush().getPushee().getAnchorKey().toByteArray());
+            case TXN_QUERY -> keys.add(req.getTxnQuery().getTxn().getAnchorKey().toByteArray());
             case TXN_RESOLVE -> req.getTxnResolve().getKeysList().forEach(k -> keys.add(k.toByteArray()));
             case TXN_REFRESH -> {
                 req.getTxnRefresh().getKeysList().forEach(k -> keys.add(k.toByteArray()));
@@ -325,7 +330,76 @@ final class SimCluster {
         return r == null ? -1 : r.node;
     }
 
+    /**
+     * Pushes waiting in some range's txn wait queue: range id, the push, and until when its edge
+     * counts (Long.MAX_VALUE while it waits; a while after it was answered, as the queue does).
+     */
+    private final List<Object[]> waitingPushes = new ArrayList<>();
+    /** How often a waiting push is evaluated again: the simulation's stand-in for the queue's wake-ups. */
+    static final long PUSH_RECHECK_NANOS = 5_000_000L;
+    /** Deadlocks broken (a push found a cycle and aborted its victim), for assertions. */
+    int deadlocksBroken;
+
+    /**
+     * Serves a request as a leaseholder does, with its txn wait queue: a push that loses and
+     * asked to wait waits (evaluated again every {@link #PUSH_RECHECK_NANOS}) until it wins or its
+     * time is up; one whose waits-for edges close a cycle whose victim is the pushee aborts it at
+     * once; a query's answer carries the edges into the queried transaction.
+     */
     private RangeReply serve(String client, long node, KvRequest req) {
+        RangeReply reply = serveOnce(client, node, req);
+        if (req.hasTxnQuery() && reply.hasKvResponse()) {
+            List<TxnPush> here = new ArrayList<>();
+            synchronized (waitingPushes) {
+                waitingPushes.removeIf(w -> (long) w[2] <= sched.nanoTime());
+                for (Object[] w : waitingPushes) if ((long) w[0] == req.getRangeId()) here.add((TxnPush) w[1]);
+            }
+            return RangeReply.newBuilder().setKvResponse(reply.getKvResponse().toBuilder()
+                    .addAllWaitsFor(Deadlocks.edgesInto(req.getTxnQuery().getTxn().getId(), here))).build();
+        }
+        if (!req.hasTxnPush() || req.getTxnPush().getWaitMillis() == 0 || !reply.hasError()
+                || reply.getError().getCode() != ErrorResponse.Code.PUSH_FAILED) {
+            return reply;
+        }
+        TxnPush push = req.getTxnPush();
+        List<TxnMeta> cycle = Deadlocks.cycle(push.getPusher(), push.getPushee(), push.getWaitsForList());
+        if (!cycle.isEmpty() && push.getType() != PushType.PUSH_TOUCH
+                && Deadlocks.victim(cycle).getId().equals(push.getPushee().getId())) {
+            deadlocksBroken++;
+            return serveOnce(client, node, req.toBuilder().setTxnPush(push.toBuilder().setDeadlockVictim(true)).build());
+        }
+        Object[] entry = {req.getRangeId(), push, Long.MAX_VALUE};
+        synchronized (waitingPushes) {
+            waitingPushes.removeIf(w -> (long) w[0] == req.getRangeId()
+                    && ((TxnPush) w[1]).getPusher().getId().equals(push.getPusher().getId())
+                    && ((TxnPush) w[1]).getPushee().getId().equals(push.getPushee().getId()));
+            waitingPushes.add(entry);
+        }
+        boolean won = false;
+        try {
+            long until = sched.nanoTime() + Math.min(2_000_000_000L, push.getWaitMillis() * 1_000_000L);
+            while (sched.nanoTime() < until) {
+                sched.sleep(PUSH_RECHECK_NANOS);
+                if (isCrashed(client)) throw new SimScheduler.Stop(client + " crashed");
+                reply = serveOnce(client, node, req);
+                if (!reply.hasError() || reply.getError().getCode() != ErrorResponse.Code.PUSH_FAILED) {
+                    won = true;
+                    return reply;
+                }
+            }
+            return reply;
+        } finally {
+            synchronized (waitingPushes) {
+                if (won) {
+                    waitingPushes.remove(entry);
+                } else {
+                    entry[2] = sched.nanoTime() + 250_000_000L;
+                }
+            }
+        }
+    }
+
+    private RangeReply serveOnce(String client, long node, KvRequest req) {
         SimRange r = ranges.get(req.getRangeId());
         if (r == null) return error(ErrorResponse.Code.RANGE_NOT_FOUND, "no range r" + req.getRangeId());
         log.add(client + " " + req.getOpCase() + " r" + req.getRangeId());

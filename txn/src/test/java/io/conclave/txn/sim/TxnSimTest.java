@@ -296,7 +296,7 @@ class TxnSimTest {
     }
 
     @Test
-    void writersLockingInOppositeOrdersNeverDeadlockAndNoUpdateIsLost() {
+    void writersLockingInOppositeOrdersDeadlockOnlyBrieflyAndNoUpdateIsLost() {
         simulateSeeds(12, (sim, seed) -> {
             TxnClient c1 = sim.client("c1", SETTINGS);
             TxnClient c2 = sim.client("c2", SETTINGS);
@@ -308,8 +308,8 @@ class TxnSimTest {
                 t.put(b("m"), num(m + 1));
                 return null;
             }));
-            assertTrue(sim.sched.nanoTime() - start < 4_000 * MS,
-                    "resolved by priority, not by waiting for a record to expire");
+            assertTrue(sim.sched.nanoTime() - start < 1_000 * MS,
+                    "a deadlock is broken by detection, not by waiting for a record to expire");
             Txn r = c1.begin();
             assertEquals(2, num(r.get(b("a"))));
             assertEquals(2, num(r.get(b("m"))));
@@ -522,9 +522,14 @@ class TxnSimTest {
      * 0 crashes at a seeded point of a commit (before or after its record, or mid-prepare).
      */
     static void bank(SimCluster sim, long seed, int clients, int transfers, boolean crashes) {
+        bank(sim, seed, clients, transfers, crashes, ACCOUNTS);
+    }
+
+    /** As above over {@code accounts}: few accounts make for contention (waits, deadlocks, restarts). */
+    static void bank(SimCluster sim, long seed, int clients, int transfers, boolean crashes, String[] accounts) {
         TxnClient setup = sim.client("setup", SETTINGS);
         setup.run(t -> {
-            for (String a : ACCOUNTS) t.put(b(a), num(INITIAL));
+            for (String a : accounts) t.put(b(a), num(INITIAL));
             return null;
         });
         AtomicInteger finished = new AtomicInteger();
@@ -549,8 +554,8 @@ class TxnSimTest {
                 try {
                     SplittableRandom r = new SplittableRandom(clientSeed);
                     for (int n = 0; n < transfers; n++) {
-                        String from = ACCOUNTS[r.nextInt(ACCOUNTS.length)];
-                        String to = ACCOUNTS[r.nextInt(ACCOUNTS.length)];
+                        String from = accounts[r.nextInt(accounts.length)];
+                        String to = accounts[r.nextInt(accounts.length)];
                         long amount = 1 + r.nextInt(50);
                         if (from.equals(to)) continue;
                         try {
@@ -582,15 +587,15 @@ class TxnSimTest {
                 }
                 return sum;
             });
-            assertEquals(INITIAL * ACCOUNTS.length, total, "a snapshot saw money appear or vanish");
+            assertEquals(INITIAL * accounts.length, total, "a snapshot saw money appear or vanish");
             sim.sched.sleep(20 * MS);
         }
         long total = auditor.run(t -> {
             long sum = 0;
-            for (String a : ACCOUNTS) sum += num(t.get(b(a)));
+            for (String a : accounts) sum += num(t.get(b(a)));
             return sum;
         });
-        assertEquals(INITIAL * ACCOUNTS.length, total);
+        assertEquals(INITIAL * accounts.length, total);
     }
 
     @Test

@@ -1,0 +1,188 @@
+package io.conclave.range.multiraft;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.conclave.clock.Timestamp;
+import io.conclave.range.mvcc.Deadlocks;
+import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.ErrorResponse;
+import io.conclave.range.rpc.KvPut;
+import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.NowRequest;
+import io.conclave.range.rpc.PushType;
+import io.conclave.range.rpc.RangeReply;
+import io.conclave.range.rpc.TxnEnd;
+import io.conclave.range.rpc.TxnHeartbeat;
+import io.conclave.range.rpc.TxnMeta;
+import io.conclave.range.rpc.TxnPush;
+import io.conclave.range.rpc.TxnQuery;
+import io.conclave.range.rpc.TxnStatus;
+import io.conclave.range.rpc.TxnWaitsFor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The txn wait queue on a real scheduler (an in-JVM 3-node cluster, one user range): a push that
+ * cannot win waits on the leaseholder and is answered when the pushee finishes or its wait is
+ * over; a query names who waits; two pushers waiting for each other lose the lower priority.
+ */
+class TxnWaitSchedulerTest {
+    private static final long RANGE = 2;
+
+    @TempDir
+    Path dir;
+
+    private static ByteString bs(String s) {
+        return ByteString.copyFrom(s.getBytes(UTF_8));
+    }
+
+    private static TxnMeta txn(int id, String anchor, Timestamp minTs, int priority) {
+        byte[] bytes = new byte[16];
+        bytes[15] = (byte) id;
+        return TxnMeta.newBuilder().setId(ByteString.copyFrom(bytes)).setAnchorKey(bs(anchor))
+                .setWriteTs(minTs.toProto()).setMinTs(minTs.toProto()).setPriority(priority).build();
+    }
+
+    private static KvRequest req(KvRequest.Builder b) {
+        return b.setRangeId(RANGE).build();
+    }
+
+    private static KvRequest heartbeat(TxnMeta t) {
+        return req(KvRequest.newBuilder().setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(t)));
+    }
+
+    private static KvRequest push(TxnMeta pusher, TxnMeta pushee, int waitMillis, List<TxnWaitsFor> edges) {
+        return req(KvRequest.newBuilder().setTxnPush(TxnPush.newBuilder().setPusher(pusher).setPushee(pushee)
+                .setType(PushType.PUSH_ABORT).setPushTo(pusher.getWriteTs()).setWaitMillis(waitMillis)
+                .addAllWaitsFor(edges)));
+    }
+
+    private static KvRequest query(TxnMeta t) {
+        return req(KvRequest.newBuilder().setTxnQuery(TxnQuery.newBuilder().setTxn(t)));
+    }
+
+    private static RangeReply ok(RangeReply r) {
+        assertFalse(r.hasError(), () -> "unexpected error " + r.getError());
+        return r;
+    }
+
+    private static long holder(LocalCluster cluster) throws Exception {
+        long[] found = {0};
+        LocalCluster.await("a leaseholder of range 2", () -> {
+            SplitTest.send(cluster, req(KvRequest.newBuilder().setPut(KvPut.newBuilder().setKey(bs("warm-up"))
+                    .setValue(bs("x")))));
+            found[0] = LeaseTest.holder(cluster, RANGE);
+            return found[0] != 0;
+        });
+        return found[0];
+    }
+
+    private static Timestamp now(LocalCluster cluster, long node) throws Exception {
+        return Timestamp.fromProto(cluster.admin(node, AdminRequest.newBuilder().setNow(NowRequest.getDefaultInstance())
+                .build()).getAdminResponse().getNow());
+    }
+
+    private static CompletableFuture<RangeReply> async(LocalCluster cluster, long node, KvRequest req) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return cluster.kv(node, req);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void aWaitingPushIsAnsweredWhenThePusheeCommitsAndAnotherWhenItsWaitIsOver() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            Timestamp t0 = now(cluster, lh);
+            TxnMeta holderTxn = txn(1, "a", t0, 0);
+            TxnMeta waiter = txn(2, "b", t0.next(), 0);
+            ok(cluster.kv(lh, heartbeat(holderTxn)));
+
+            // Equal priority: an abort push waits (no wound-wait), here up to 2 s.
+            CompletableFuture<RangeReply> waiting = async(cluster, lh, push(waiter, holderTxn, 2_000, List.of()));
+            TimeUnit.MILLISECONDS.sleep(300);
+            assertFalse(waiting.isDone(), "the push waits at the leaseholder");
+            RangeReply q = ok(cluster.kv(lh, query(holderTxn)));
+            assertEquals(TxnStatus.PENDING, q.getKvResponse().getTxnRecord().getStatus());
+            assertEquals(1, q.getKvResponse().getWaitsForCount(), "the query names the waiter");
+            assertEquals(waiter.getId(), q.getKvResponse().getWaitsFor(0).getWaiter().getId());
+
+            long committedAt = System.nanoTime();
+            ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnEnd(TxnEnd.newBuilder().setTxn(holderTxn)
+                    .setCommit(true).setCommitTs(holderTxn.getWriteTs())))));
+            RangeReply answered = waiting.get(5, TimeUnit.SECONDS);
+            long afterCommitMillis = (System.nanoTime() - committedAt) / 1_000_000;
+            assertTrue(ok(answered).getKvResponse().getPushed());
+            assertEquals(TxnStatus.COMMITTED, answered.getKvResponse().getTxnRecord().getStatus());
+            assertTrue(afterCommitMillis < 1_000, "answered when the pushee committed, " + afterCommitMillis + " ms after");
+
+            // A pushee that stays pending: the push is answered PUSH_FAILED when its wait is over.
+            TxnMeta slow = txn(3, "c", t0.next().next(), 0);
+            ok(cluster.kv(lh, heartbeat(slow)));
+            long began = System.nanoTime();
+            RangeReply timedOut = cluster.kv(lh, push(waiter, slow, 200, List.of()));
+            long waitedMillis = (System.nanoTime() - began) / 1_000_000;
+            assertEquals(ErrorResponse.Code.PUSH_FAILED, timedOut.getError().getCode());
+            assertTrue(waitedMillis >= 190 && waitedMillis < 3_000, "waited " + waitedMillis + " ms");
+
+            // A higher priority wins at once.
+            TxnMeta urgent = txn(4, "d", t0.next().next().next(), 1);
+            RangeReply won = ok(cluster.kv(lh, push(urgent, slow, 2_000, List.of())));
+            assertEquals(TxnStatus.ABORTED, won.getKvResponse().getTxnRecord().getStatus());
+            assertEquals("", won.getKvResponse().getTxnRecord().getAbortReason());
+        }
+    }
+
+    @Test
+    void twoTransactionsWaitingForEachOtherLoseTheYoungerAsTheDeadlocksVictim() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            Timestamp t0 = now(cluster, lh);
+            TxnMeta older = txn(1, "a", t0, 0);
+            TxnMeta younger = txn(2, "b", t0.next(), 0);
+            ok(cluster.kv(lh, heartbeat(older)));
+            ok(cluster.kv(lh, heartbeat(younger)));
+            long began = System.nanoTime();
+            // Each waits for the other (as two prepares that met each other's intents would).
+            CompletableFuture<RangeReply> olderWaits = async(cluster, lh, push(older, younger, 100, List.of()));
+            CompletableFuture<RangeReply> youngerWaits = async(cluster, lh, push(younger, older, 100, List.of()));
+            assertEquals(ErrorResponse.Code.PUSH_FAILED, olderWaits.get(5, TimeUnit.SECONDS).getError().getCode());
+            assertEquals(ErrorResponse.Code.PUSH_FAILED, youngerWaits.get(5, TimeUnit.SECONDS).getError().getCode());
+
+            // The younger learns that the older waits for it, and pushes again carrying that: the
+            // cycle closes, but its victim is the younger itself, so it waits.
+            List<TxnWaitsFor> intoYounger = ok(cluster.kv(lh, query(younger))).getKvResponse().getWaitsForList();
+            assertEquals(older.getId(), intoYounger.get(0).getWaiter().getId());
+            CompletableFuture<RangeReply> youngerAgain = async(cluster, lh, push(younger, older, 1_000, intoYounger));
+            // The older learns the same and pushes again: now the pushee is the victim.
+            List<TxnWaitsFor> intoOlder = ok(cluster.kv(lh, query(older))).getKvResponse().getWaitsForList();
+            assertTrue(intoOlder.stream().anyMatch(e -> e.getWaiter().getId().equals(younger.getId())), intoOlder.toString());
+            RangeReply broken = ok(cluster.kv(lh, push(older, younger, 1_000, intoOlder)));
+            assertEquals(TxnStatus.ABORTED, broken.getKvResponse().getTxnRecord().getStatus());
+            assertEquals(Deadlocks.ABORT_REASON, broken.getKvResponse().getTxnRecord().getAbortReason());
+            long tookMillis = (System.nanoTime() - began) / 1_000_000;
+            assertTrue(tookMillis < 3_000, "broken in " + tookMillis + " ms, far below the 5 s record expiry");
+
+            // The younger's own wait for the older goes on (the older is still pending); its
+            // coordinator learns of its abort when it asks its record.
+            assertFalse(youngerAgain.isDone());
+            RangeReply victim = ok(cluster.kv(lh, query(younger)));
+            assertEquals(TxnStatus.ABORTED, victim.getKvResponse().getTxnRecord().getStatus());
+            assertEquals(TxnStatus.PENDING, ok(cluster.kv(lh, query(older))).getKvResponse().getTxnRecord().getStatus());
+            assertEquals(ErrorResponse.Code.PUSH_FAILED, youngerAgain.get(5, TimeUnit.SECONDS).getError().getCode());
+        }
+    }
+}
