@@ -673,8 +673,8 @@ final class Coordinator {
 
     /**
      * Pushes the transactions whose intents stopped a request, resolves those intents with what
-     * the push learned, and returns so the request is retried. A push lost to an older
-     * transaction backs off first (wound-wait: the younger waits).
+     * the push learned, and returns so the request is retried. A push that lost waited at the
+     * node already (the txn wait queue); one answered at once backs off first.
      */
     private void handleIntents(List<ConflictingIntent> intents, java.util.function.Function<TxnMeta, PushType> typeFor,
             Timestamp pushTo, Backoff backoff) {

@@ -58,10 +58,13 @@
  *
  * <h2>Hazards</h2>
  * <ul>
- *   <li>Conflicts are decided by age (wound-wait): the older transaction's push aborts a younger
- *   writer; a younger one waits. A waiter that never gets the key fails at the transaction
- *   deadline with a retryable DEADLOCK (its retry keeps its priority), so a stuck holder
- *   surfaces as an error, never as a hang.</li>
+ *   <li>Conflicts are decided by priority (the attempt number): a higher priority's push aborts
+ *   the pushee at once; on a tie the pusher waits at the pushee's record's leaseholder, and
+ *   waiters that form a cycle are found by the wait queues (a waiting pusher asks its own record
+ *   who waits for it and pushes again carrying that), which abort the cycle's lowest-priority,
+ *   youngest member ("aborted by deadlock", retryable DEADLOCK). A waiter that never gets the key
+ *   (a stuck holder, a cycle too large to see) fails at the transaction deadline with a
+ *   retryable DEADLOCK, so it surfaces as an error, never as a hang.</li>
  *   <li>A commit whose answer is lost is ambiguous ({@link io.conclave.txn.TxnAmbiguousException}):
  *   the record may say COMMITTED. It is never retried blindly.</li>
  *   <li>Intents left behind (a coordinator that died, a resolution dropped under load) are
