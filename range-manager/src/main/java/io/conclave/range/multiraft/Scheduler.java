@@ -224,6 +224,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile long statBatchesDeferred;
     private volatile long statReadsThroughLog;
     private final java.util.function.LongSupplier nanoClock = System::nanoTime; // stats only
+    private final SchedulerEvents events = new SchedulerEvents();
     private long nextProposalId;
     private long nextReadId;
 
@@ -416,6 +417,11 @@ public final class Scheduler implements AutoCloseable {
         return new SchedulerStats(statCycles, statCommits, statCommitNanos, statReadies, statEntriesPersisted,
                 statEntriesApplied, statBatchesSent, statMessagesSent, statMessagesSentBeforeCommit,
                 statWritesAnsweredBeforeCommit, statBatchesDeferred);
+    }
+
+    /** Raft and split events of this node's replicas, for metrics and the console. */
+    public SchedulerEvents events() {
+        return events;
     }
 
     /** User-range reads that overlapped a write in flight and went through the log. */
@@ -1174,6 +1180,7 @@ public final class Scheduler implements AutoCloseable {
         long index;
         try {
             index = r.raft.propose(command.encode());
+            events.proposed();
         } catch (ProposalDroppedException e) {
             for (Replica.QueuedWrite w : writes) answerDropped(r, e, w.pending());
             return;
@@ -1321,6 +1328,7 @@ public final class Scheduler implements AutoCloseable {
         wake(r);
         try {
             r.raft.propose(command.encode());
+            events.proposed();
         } catch (ProposalDroppedException e) {
             answerDropped(r, e, pending);
             return;
@@ -1530,6 +1538,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void persistAndApply(Replica r, Ready rd, WriteBatch batch, List<Runnable> answers) {
         boolean wasLeader = r.isLeader();
+        events.softState(r.leaderId, r.role, rd.softState());
         r.observe(rd.softState());
         if (wasLeader && !r.isLeader()) {
             failWritesOf(r.groupId);
@@ -1823,6 +1832,7 @@ public final class Scheduler implements AutoCloseable {
                 }
             });
         }
+        if (r.isLeader()) events.split(r.groupId, rightId, key, clock.physicalNowNanos());
         LOG.fine(() -> "node " + localNodeId + " split range " + r.groupId + " at " + Keys.pretty(key) + ": right range "
                 + rightId);
         return Replies.admin(AdminResponse.newBuilder().setLeft(left).setRight(right).addGroups(Status.of(r)).build());
@@ -2012,7 +2022,10 @@ public final class Scheduler implements AutoCloseable {
                 if (sentEarly[i] && sendableBeforeCommit(rd, m)) continue;
                 outbox.add(r.groupId, m);
                 statMessagesSent++;
-                if (m.type() == MessageType.SNAPSHOT) snapshotsSent.add(() -> r.raft.reportSnapshot(m.to(), true));
+                if (m.type() == MessageType.SNAPSHOT) {
+                    snapshotsSent.add(() -> r.raft.reportSnapshot(m.to(), true));
+                    events.snapshotSent();
+                }
             }
         }
         flushOutbox();
