@@ -28,6 +28,7 @@ public final class SqlServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final AtomicInteger connections = new AtomicInteger();
     private final Supplier<CommitWaitMeter> commitWaits;
+    private final ActiveStatements statements = new ActiveStatements();
 
     /**
      * {@code engine} may answer null while the node is still starting: sessions are then refused
@@ -92,6 +93,11 @@ public final class SqlServer implements AutoCloseable {
     /** SQL connections open now. */
     public int openConnections() {
         return connections.get();
+    }
+
+    /** The statements running now, and the count and latency of those that finished. */
+    public ActiveStatements statements() {
+        return statements;
     }
 
     long nodeId() {

@@ -128,7 +128,7 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
         try {
             return switch (message.getBodyCase()) {
                 case START_SESSION -> startSession(message.getStartSession());
-                case EXECUTE -> execute(message.getExecute().getSql());
+                case EXECUTE -> executeTracked(message.getExecute().getSql(), channel);
                 default -> error("08P01", "empty or unknown protocol message", false);
             };
         } catch (RuntimeException bug) {
@@ -159,6 +159,20 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
         session = s;
         return ServerMessage.newBuilder().setSessionStarted(SessionStarted.newBuilder()
                 .setNodeId(server.nodeId()).setServerVersion(SqlServer.SERVER_VERSION)).build();
+    }
+
+    /** Runs a statement as one of the node's running statements (/status/statements, /metrics). */
+    private ServerMessage executeTracked(String sql, Channel channel) {
+        ActiveStatements statements = server.statements();
+        long id = statements.start(sql, String.valueOf(channel.remoteAddress()),
+                System.currentTimeMillis() * 1_000_000L, System.nanoTime());
+        ServerMessage reply = null;
+        try {
+            reply = execute(sql);
+            return reply;
+        } finally {
+            statements.finish(id, System.nanoTime(), reply != null && reply.hasResult() ? null : "error");
+        }
     }
 
     private ServerMessage execute(String sql) {
