@@ -18,7 +18,11 @@ import io.conclave.node.cluster.ClusterView;
 import io.conclave.node.cluster.Liveness;
 import io.conclave.node.cluster.NodeRpc;
 import io.conclave.node.fault.FaultInjection;
+import io.conclave.node.http.Json;
+import io.conclave.node.http.LocalPages;
 import io.conclave.node.http.StatusServer;
+import io.conclave.node.metrics.NodeMetrics;
+import io.conclave.node.metrics.TxnMetrics;
 import io.conclave.node.maintenance.MaintenanceLoop;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.NodeRequest;
@@ -124,6 +128,8 @@ public final class Node implements AutoCloseable {
     private TxnClient txnClient;
     private volatile SqlEngine sqlEngine;
     private volatile CommitWaitMeter sqlCommitWaits;
+    private final TxnMetrics txnMetrics = new TxnMetrics();
+    private NodeMetrics metrics;
 
     private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock,
             FaultInjection faults) {
@@ -246,6 +252,7 @@ public final class Node implements AutoCloseable {
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
         scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal);
         sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, () -> sqlCommitWaits, SqlServerSettings.defaults());
+        metrics = newMetrics();
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
                 TransportConfig.defaults(), new HlcFrameClock(), this::onFrame, sqlServer::onAccept);
         config.peers().forEach((id, addr) -> {
@@ -256,6 +263,7 @@ public final class Node implements AutoCloseable {
         long tickMillis = config.tickInterval().toMillis();
         ticker.scheduleAtFixedRate(scheduler::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(new StatsLogger(), STATS_LOG_SECONDS, STATS_LOG_SECONDS, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(() -> metrics.sample(physicalClock.nowNanos() / 1_000_000), 1, 1, TimeUnit.SECONDS);
         startClockSync();
         startClusterServices();
     }
@@ -276,7 +284,7 @@ public final class Node implements AutoCloseable {
         // This node coordinates the transactions of the SQL clients connected to it.
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build(),
                 clock);
-        sqlCommitWaits = new CommitWaitMeter(new TxnKv(txnClient));
+        sqlCommitWaits = new CommitWaitMeter(txnMetrics.wrap(new TxnKv(txnClient)));
         // The node id tells apart the unique_rowid() values of different nodes' engines (ids wrap
         // at 32,768 nodes, far beyond any cluster's size).
         sqlEngine = new SqlEngine(sqlCommitWaits, new RangeAdmin(client), System::nanoTime,
@@ -285,7 +293,8 @@ public final class Node implements AutoCloseable {
         clusterService = new ClusterService(config.clusterId(), config.nodeId(), config.maxOffsetNanos(), self, client,
                 view, clusterRequests);
         if (config.cluster().httpListen() != null) {
-            statusServer = StatusServer.start(config.cluster().httpListen(), config.nodeId(), view, this::healthJson);
+            statusServer = StatusServer.start(config.cluster().httpListen(), config.nodeId(), view, this::healthJson,
+                    localPages());
         }
         String http = statusServer == null ? "" : Addresses.format(statusServer.address());
         liveness = new Liveness(config.nodeId(), self, http, nextEpoch(), clock, client, config.cluster().liveness(),
@@ -322,6 +331,26 @@ public final class Node implements AutoCloseable {
             Thread.currentThread().interrupt();
             return List.of();
         }
+    }
+
+    private NodeMetrics newMetrics() {
+        return new NodeMetrics(new NodeMetrics.Sources(config.nodeId(), scheduler.events(), scheduler::stats,
+                store::stats, this::localStatus, clock::now, () -> clockSync.offsets(),
+                sqlServer.statements().latency(), sqlServer.statements().finished(),
+                () -> sqlServer.statements().running().size(), txnMetrics));
+    }
+
+    /** What this node's HTTP server answers from memory: /metrics and its own statements, splits and load. */
+    private LocalPages localPages() {
+        return new LocalPages(metrics::scrape,
+                () -> Json.statements(config.nodeId(), sqlServer.statements().running(), System.nanoTime()),
+                () -> Json.splits(config.nodeId(), scheduler.events().recentSplits()),
+                since -> Json.timeSeries(config.nodeId(), metrics.history().pointsAfter(since)));
+    }
+
+    /** This node's metrics: what /metrics serves. */
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     private String healthJson() {
@@ -484,7 +513,8 @@ public final class Node implements AutoCloseable {
         }
         switch (frame.getBodyCase()) {
             case RAFT -> scheduler.receiveRaft(frame.getFromNode(), frame.getRaft());
-            case KV_REQUEST -> scheduler.submitKv(frame.getKvRequest(), r -> reply.accept(toFrame(r)));
+            case KV_REQUEST -> scheduler.submitKv(frame.getKvRequest(),
+                    metrics.timeKv(frame.getKvRequest(), System.nanoTime(), r -> reply.accept(toFrame(r))));
             case ADMIN_REQUEST -> onAdmin(frame.getAdminRequest(), reply);
             default -> reply.accept(Frame.newBuilder().setError(ErrorResponse.newBuilder()
                     .setCode(ErrorResponse.Code.BAD_REQUEST)

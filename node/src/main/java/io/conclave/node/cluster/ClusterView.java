@@ -52,7 +52,18 @@ public final class ClusterView {
 
     /** One row per node with a liveness record, by node id. */
     public List<NodeRow> nodes() {
+        return nodes(snapshot());
+    }
+
+    /** Nodes and ranges from one look at the cluster: half the calls of asking for each. */
+    public Overview overview() {
         Snapshot s = snapshot();
+        return new Overview(nodes(s), ranges(s));
+    }
+
+    public record Overview(List<NodeRow> nodes, List<RangeRow> ranges) {}
+
+    private List<NodeRow> nodes(Snapshot s) {
         Map<Long, Long> replicas = new HashMap<>();
         for (RangeDescriptor d : s.ranges) {
             for (ReplicaDescriptor r : d.getReplicasList()) replicas.merge(r.getNodeId(), 1L, Long::sum);
@@ -78,7 +89,10 @@ public final class ClusterView {
 
     /** One row per meta record, in key order. */
     public List<RangeRow> ranges() {
-        Snapshot s = snapshot();
+        return ranges(snapshot());
+    }
+
+    private List<RangeRow> ranges(Snapshot s) {
         List<RangeRow> rows = new ArrayList<>();
         for (RangeDescriptor d : s.ranges) {
             RangeRow.Builder row = RangeRow.newBuilder().setRangeDescriptor(d);
@@ -97,10 +111,40 @@ public final class ClusterView {
         return rows;
     }
 
+    /** The HTTP address of every live node that serves one, by node id: liveness records only, no status calls. */
+    public Map<Long, String> liveHttpAddresses() {
+        Timestamp now = clock.now();
+        Map<Long, String> out = new TreeMap<>();
+        for (NodeLiveness l : Liveness.readAll(client, maxNodes).values()) {
+            if (Liveness.isLive(l, now) && !l.getHttpAddress().isEmpty()) out.put(l.getNodeId(), l.getHttpAddress());
+        }
+        return out;
+    }
+
+    /** One replica of a range as its node reports it (Raft state, lease, size, load). */
+    public record ReplicaState(long nodeId, GroupStatus status) {}
+
+    /**
+     * Every live node's own report of its replica of {@code rangeId}, by node id, with meta's
+     * descriptor of the range (null if meta has none): the console's per-range detail.
+     */
+    public RangeDetail range(long rangeId) {
+        Snapshot s = snapshot();
+        RangeDescriptor desc = null;
+        for (RangeDescriptor d : s.ranges) {
+            if (d.getRangeId() == rangeId) desc = d;
+        }
+        Holder h = s.leaseholders.get(rangeId);
+        return new RangeDetail(desc, h == null ? 0 : h.nodeId, s.replicaStates.getOrDefault(rangeId, List.of()));
+    }
+
+    /** A range as meta and its replicas see it; {@code leaseholder} 0 when no valid lease is known. */
+    public record RangeDetail(RangeDescriptor descriptor, long leaseholder, List<ReplicaState> replicas) {}
+
     private record Holder(long nodeId, GroupStatus status) {}
 
     private record Snapshot(Timestamp now, Map<Long, NodeLiveness> liveness, List<RangeDescriptor> ranges,
-            Map<Long, Holder> leaseholders, Map<Long, Holder> leaders) {}
+            Map<Long, Holder> leaseholders, Map<Long, Holder> leaders, Map<Long, List<ReplicaState>> replicaStates) {}
 
     private Snapshot snapshot() {
         Map<Long, NodeLiveness> liveness = Liveness.readAll(client, maxNodes);
@@ -108,6 +152,7 @@ public final class ClusterView {
         Timestamp now = clock.now();
         Map<Long, Holder> holders = new TreeMap<>();
         Map<Long, Holder> leaders = new TreeMap<>();
+        Map<Long, List<ReplicaState>> replicaStates = new HashMap<>();
         for (NodeLiveness l : liveness.values()) {
             if (!Liveness.isLive(l, now) || l.getAddress().isEmpty()) continue;
             AdminResponse status;
@@ -123,9 +168,10 @@ public final class ClusterView {
                     holders.put(g.getGroupId(), new Holder(l.getNodeId(), g));
                 }
                 if (g.getLeader() == l.getNodeId()) leaders.put(g.getGroupId(), new Holder(l.getNodeId(), g));
+                replicaStates.computeIfAbsent(g.getGroupId(), k -> new ArrayList<>()).add(new ReplicaState(l.getNodeId(), g));
             }
         }
-        return new Snapshot(now, liveness, ranges, holders, leaders);
+        return new Snapshot(now, liveness, ranges, holders, leaders, replicaStates);
     }
 
     static boolean holdsValidLease(long nodeId, Lease lease, Timestamp now) {

@@ -2,7 +2,12 @@ package io.conclave.node.http;
 
 import io.conclave.node.rpc.NodeRow;
 import io.conclave.node.rpc.RangeRow;
+import io.conclave.node.cluster.ClusterView;
+import io.conclave.node.metrics.TimeSeries;
+import io.conclave.node.sql.ActiveStatements;
 import io.conclave.range.Keys;
+import io.conclave.range.multiraft.SchedulerEvents;
+import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.ReplicaDescriptor;
 import java.util.HexFormat;
@@ -60,6 +65,96 @@ public final class Json {
                     .append('}');
         }
         return sb.append("]}").toString();
+    }
+
+    /** The SQL statements running on this node, oldest first. */
+    public static String statements(long answeringNode, List<ActiveStatements.Running> running, long nowNanos) {
+        StringBuilder sb = new StringBuilder("{\"node_id\":").append(answeringNode).append(",\"statements\":[");
+        for (int i = 0; i < running.size(); i++) {
+            ActiveStatements.Running r = running.get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"id\":").append(r.id())
+                    .append(",\"sql\":").append(string(r.sql()))
+                    .append(",\"client\":").append(string(r.client()))
+                    .append(",\"started_at_ms\":").append(r.startedAtWallNanos() / 1_000_000)
+                    .append(",\"elapsed_ms\":").append(millis(Math.max(0, nowNanos - r.startedAtNanos())))
+                    .append('}');
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** The recent splits led by this node, oldest first. */
+    public static String splits(long answeringNode, List<SchedulerEvents.Split> splits) {
+        StringBuilder sb = new StringBuilder("{\"node_id\":").append(answeringNode).append(",\"splits\":[");
+        for (int i = 0; i < splits.size(); i++) {
+            SchedulerEvents.Split s = splits.get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"range_id\":").append(s.rangeId())
+                    .append(",\"new_range_id\":").append(s.newRangeId())
+                    .append(",\"split_key\":").append(string(Keys.pretty(s.splitKey())))
+                    .append(",\"split_key_hex\":").append(string(HexFormat.of().formatHex(s.splitKey())))
+                    .append(",\"at_ms\":").append(s.atWallNanos() / 1_000_000)
+                    .append('}');
+        }
+        return sb.append("]}").toString();
+    }
+
+    /**
+     * This node's recent load, one row per second: {@code columns} names the values of each row
+     * of {@code points}; a latency of an idle second is null.
+     */
+    public static String timeSeries(long answeringNode, List<TimeSeries.Point> points) {
+        StringBuilder sb = new StringBuilder("{\"node_id\":").append(answeringNode)
+                .append(",\"columns\":[\"at_ms\",\"sql_qps\",\"kv_qps\",\"sql_p99_ms\",\"kv_p99_ms\",")
+                .append("\"commit_wait_p99_ms\",\"txn_restarts_per_s\"],\"points\":[");
+        for (int i = 0; i < points.size(); i++) {
+            TimeSeries.Point p = points.get(i);
+            sb.append(i == 0 ? "[" : ",[").append(p.atMillis());
+            for (double v : new double[] {p.sqlQps(), p.kvQps(), p.sqlP99Ms(), p.kvP99Ms(), p.commitWaitP99Ms(),
+                    p.txnRestartsPerSecond()}) {
+                sb.append(',').append(number(v));
+            }
+            sb.append(']');
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** One range: meta's descriptor and each live replica's own report (Raft state, lease, size, load). */
+    public static String range(long answeringNode, long rangeId, ClusterView.RangeDetail detail) {
+        StringBuilder sb = new StringBuilder("{\"node_id\":").append(answeringNode)
+                .append(",\"range_id\":").append(rangeId);
+        RangeDescriptor d = detail.descriptor();
+        if (d != null) {
+            sb.append(",\"start_key\":").append(string(Keys.pretty(d.getStartKey().toByteArray())))
+                    .append(",\"end_key\":").append(string(Keys.pretty(d.getEndKey().toByteArray())))
+                    .append(",\"generation\":").append(d.getGeneration());
+        }
+        sb.append(",\"leaseholder\":").append(detail.leaseholder() == 0 ? "null" : Long.toString(detail.leaseholder()))
+                .append(",\"replicas\":[");
+        List<ClusterView.ReplicaState> replicas = detail.replicas();
+        for (int i = 0; i < replicas.size(); i++) {
+            GroupStatus g = replicas.get(i).status();
+            sb.append(i == 0 ? "" : ",").append("{\"node_id\":").append(replicas.get(i).nodeId())
+                    .append(",\"raft_leader\":").append(g.getLeader())
+                    .append(",\"term\":").append(g.getTerm())
+                    .append(",\"commit\":").append(g.getCommit())
+                    .append(",\"applied\":").append(g.getApplied())
+                    .append(",\"last_index\":").append(g.getLastIndex())
+                    .append(",\"voters\":").append(g.getVotersList())
+                    .append(",\"learners\":").append(g.getLearnersList())
+                    .append(",\"quiesced\":").append(g.getQuiesced())
+                    .append(",\"lease_holder\":").append(g.getLease().getHolder())
+                    .append(",\"lease_sequence\":").append(g.getLease().getSequence())
+                    .append(",\"lease_expiration_ms\":").append(g.getLease().hasExpiration()
+                            ? Long.toString(g.getLease().getExpiration().getWallNanos() / 1_000_000) : "null")
+                    .append(",\"size_bytes\":").append(g.getSizeBytes())
+                    .append(",\"qps\":").append(number(g.getQps()))
+                    .append('}');
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** A JSON number, or null for NaN and infinities (which JSON cannot write). */
+    static String number(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "null";
     }
 
     private static String millis(long nanos) {

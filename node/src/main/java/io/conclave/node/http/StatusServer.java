@@ -3,6 +3,7 @@ package io.conclave.node.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.conclave.node.cluster.ClusterView;
+import io.conclave.node.metrics.MetricsRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,28 +16,40 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The node's HTTP status endpoint ({@code --http}): {@code /health} (is this process up and
+ * The node's HTTP endpoint ({@code --http}): {@code /health} (is this process up and
  * initialized), {@code /status/nodes} and {@code /status/ranges} (the data of {@code conclave
- * nodes} and {@code conclave ranges}, as JSON). Built on the JDK's HTTP server: status pages are
- * rare, small and not latency-critical.
+ * nodes} and {@code conclave ranges}, as JSON), {@code /status/range?id=N} (one range as each of
+ * its replicas reports it), {@code /status/statements}, {@code /status/splits} and
+ * {@code /status/timeseries?since=MS} (this node's own running statements, recent splits and
+ * recent load), {@code /status/console?since=MS} (all of that for the whole cluster in one answer,
+ * what the console polls), {@code /metrics} (Prometheus text) and the console itself at
+ * {@code /}. Built on the JDK's HTTP server: these pages are small and not latency-critical.
  *
  * <p>Limits: {@link #THREADS} handler threads and a queue of {@link #QUEUED_REQUESTS}; a request
  * beyond that is refused by the server (503) rather than piling up, because each view costs one
- * status call per node.
+ * status call per node. The console page asks every live node for its local pages
+ * ({@link Fanout}, each bounded in time), so a node's threads may wait on another's: there are
+ * enough threads that a node always has one free to answer those.
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StatusServer.class.getName());
-    /** Handler threads: the views block on other nodes' answers, two let /health through meanwhile. */
-    static final int THREADS = 2;
+    /**
+     * Handler threads: the views block on other nodes' answers; four let /health, /metrics and
+     * other consoles' requests for local pages through meanwhile.
+     */
+    static final int THREADS = 4;
     /** Requests waiting for a handler thread before new ones are refused. */
     static final int QUEUED_REQUESTS = 32;
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
 
-    private StatusServer(HttpServer server, ThreadPoolExecutor executor) {
+    private final Fanout fanout;
+
+    private StatusServer(HttpServer server, ThreadPoolExecutor executor, Fanout fanout) {
         this.server = server;
         this.executor = executor;
+        this.fanout = fanout;
     }
 
     /**
@@ -46,15 +59,99 @@ public final class StatusServer implements AutoCloseable {
      * @param view the cluster views; its calls block, and run on the server's own threads
      * @param health a one-line JSON object for /health, e.g. the node's id and address
      */
-    public static StatusServer start(InetSocketAddress listen, long nodeId, ClusterView view, Supplier<String> health) {
+    public static StatusServer start(InetSocketAddress listen, long nodeId, ClusterView view, Supplier<String> health,
+            LocalPages local) {
         HttpServer server = create(listen, "node " + nodeId);
         ThreadPoolExecutor executor = executor("conclave-http-n" + nodeId);
+        Fanout fanout = new Fanout("conclave-http-fanout-n" + nodeId);
         server.setExecutor(executor);
         server.createContext("/health", ex -> respond(ex, 200, () -> health.get()));
         server.createContext("/status/nodes", ex -> respond(ex, 200, () -> Json.nodes(nodeId, view.nodes())));
         server.createContext("/status/ranges", ex -> respond(ex, 200, () -> Json.ranges(nodeId, view.ranges())));
+        server.createContext("/status/range", ex -> respond(ex, 200, () -> {
+            long id = longParam(ex, "id", -1);
+            if (id <= 0) throw new BadRequest("give the range as /status/range?id=N with N a positive range id");
+            return Json.range(nodeId, id, view.range(id));
+        }));
+        server.createContext("/status/statements", ex -> respond(ex, 200, local.statements()));
+        server.createContext("/status/splits", ex -> respond(ex, 200, local.splits()));
+        server.createContext("/status/timeseries", ex -> respond(ex, 200,
+                () -> local.timeSeriesSince().apply(longParam(ex, "since", 0))));
+        server.createContext("/status/local", ex -> respond(ex, 200, () -> localJson(nodeId, local, longParam(ex, "since", 0))));
+        server.createContext("/status/console", ex -> respond(ex, 200, () -> {
+            long since = longParam(ex, "since", 0);
+            ClusterView.Overview o = view.overview();
+            String nodes = fanout.collect(view.liveHttpAddresses(), "/status/local?since=" + since, nodeId,
+                    localJson(nodeId, local, since));
+            return "{\"node_id\":" + nodeId + ",\"nodes\":" + Json.nodes(nodeId, o.nodes()) + ",\"ranges\":"
+                    + Json.ranges(nodeId, o.ranges()) + ",\"local\":" + nodes + "}";
+        }));
+        server.createContext("/metrics", ex -> respondText(ex, local.metrics()));
+        Console console = Console.load();
+        server.createContext("/", ex -> console.serve(ex));
         server.start();
-        return new StatusServer(server, executor);
+        return new StatusServer(server, executor, fanout);
+    }
+
+    private static String localJson(long nodeId, LocalPages local, long since) {
+        return "{\"node_id\":" + nodeId + ",\"statements\":" + local.statements().get() + ",\"splits\":"
+                + local.splits().get() + ",\"timeseries\":" + local.timeSeriesSince().apply(since) + "}";
+    }
+
+    /** A numeric query parameter, or {@code absent} when missing; a malformed one is a 400. */
+    static long longParam(HttpExchange ex, String name, long absent) {
+        String query = ex.getRequestURI().getRawQuery();
+        if (query == null) return absent;
+        for (String part : query.split("&")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).equals(name)) {
+                try {
+                    return Long.parseLong(part.substring(eq + 1));
+                } catch (NumberFormatException e) {
+                    throw new BadRequest("query parameter " + name + " must be a number, was \""
+                            + part.substring(eq + 1) + "\"");
+                }
+            }
+        }
+        return absent;
+    }
+
+    /** A request the page cannot answer as asked: 400 with the reason. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    /** /metrics: Prometheus text; a failure is a 503 in text too, so a scraper logs it. */
+    private static void respondText(HttpExchange ex, Supplier<String> body) throws IOException {
+        int code = 200;
+        String text;
+        if (!"GET".equals(ex.getRequestMethod())) {
+            code = 405;
+            text = "only GET is served\n";
+        } else if (!isExactPath(ex)) {
+            code = 404;
+            text = "no page " + ex.getRequestURI().getPath() + "\n";
+        } else {
+            try {
+                text = body.get();
+            } catch (RuntimeException e) {
+                code = 503;
+                text = "metrics unavailable: " + e.getMessage() + "\n";
+            }
+        }
+        send(ex, code, code == 200 ? MetricsRegistry.contentType() : "text/plain; charset=utf-8",
+                text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void send(HttpExchange ex, int code, String contentType, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     /**
@@ -71,7 +168,7 @@ public final class StatusServer implements AutoCloseable {
             server.createContext(page, ex -> respond(ex, 503, () -> body));
         }
         server.start();
-        return new StatusServer(server, executor);
+        return new StatusServer(server, executor, null);
     }
 
     private static HttpServer create(InetSocketAddress listen, String who) {
@@ -108,22 +205,20 @@ public final class StatusServer implements AutoCloseable {
         } else {
             try {
                 text = body.get();
+            } catch (BadRequest e) {
+                code = 400;
+                text = "{\"error\":" + Json.string(e.getMessage()) + "}";
             } catch (RuntimeException e) {
                 LOG.fine(() -> "status page " + ex.getRequestURI() + " failed: " + e);
                 code = 503;
                 text = "{\"error\":" + Json.string(String.valueOf(e.getMessage())) + "}";
             }
         }
-        byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        send(ex, code, "application/json; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The JDK server matches contexts by prefix; only the exact paths are pages. */
-    private static boolean isExactPath(HttpExchange ex) {
+    static boolean isExactPath(HttpExchange ex) {
         String path = ex.getRequestURI().getPath();
         String context = ex.getHttpContext().getPath();
         return path.equals(context) || path.equals(context + "/");
@@ -133,5 +228,6 @@ public final class StatusServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (fanout != null) fanout.close();
     }
 }

@@ -1,14 +1,21 @@
 /**
- * The node's HTTP status endpoint ({@code --http HOST:PORT}): {@code /health}, {@code
- * /status/nodes} and {@code /status/ranges}, as JSON written by {@link io.conclave.node.http.Json}.
- * The pages carry the data of {@code conclave nodes} and {@code conclave ranges}, computed by
- * {@link io.conclave.node.cluster.ClusterView} on the server's own two threads. A node waiting
- * for init or a join serves every page as 503 {@code {"status":"waiting", ...}} from the same
- * address, so a health check tells a waiting node from a dead one.
+ * The node's HTTP endpoint ({@code --http HOST:PORT}): {@code /health}; the JSON status pages
+ * {@code /status/nodes}, {@code /status/ranges} (leaseholder, replicas, size, QPS) and
+ * {@code /status/range?id=N} (each replica's Raft state and lease), computed by
+ * {@link io.conclave.node.cluster.ClusterView} on the server's own threads; this node's own
+ * {@code /status/statements} (SQL running now), {@code /status/splits} (the last splits its
+ * leaders applied) and {@code /status/timeseries?since=MS}; {@code /metrics} in the Prometheus
+ * text format; and the console at {@code /}, plain HTML, CSS and JavaScript from the jar
+ * ({@code resources/io/conclave/node/http/console}), which polls {@code /status/console} once a
+ * second: the cluster's nodes and ranges plus every live node's local pages, gathered by
+ * {@code Fanout}. A node waiting for init or a join serves its pages as 503
+ * {@code {"status":"waiting", ...}} from the same address, so a health check tells a waiting
+ * node from a dead one.
  *
- * <p>Hazards: there is no authentication; the views reveal addresses and key boundaries (which
- * may be user data), so bind {@code --http} to a trusted network. A view blocks on every live
- * node's status answer (each bounded by the range client's request timeout), so a page may take
- * that long when a node hangs; requests beyond the queue are refused, never piled up.
+ * <p>Hazards: there is no authentication; the views reveal addresses, key boundaries and SQL
+ * text (which may be user data), so bind {@code --http} to a trusted network. A view blocks on
+ * every live node's status answer (each bounded by the range client's request timeout), and the
+ * console's fan-out on every node's HTTP answer (bounded by {@code Fanout.TIMEOUT}), so a page
+ * may take that long when a node hangs; requests beyond the queue are refused, never piled up.
  */
 package io.conclave.node.http;
