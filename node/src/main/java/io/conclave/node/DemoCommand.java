@@ -64,8 +64,9 @@ final class DemoCommand implements Callable<Integer> {
         try {
             List<String> addrs = startNodes();
             System.out.println("started 3 nodes: " + String.join(", ", addrs) + " (stores and logs in " + dir + ")");
-            System.out.println("status pages: " + String.join(", ", httpPages)
-                    + "; 'conclave nodes|ranges|split|lease-transfer --host " + addrs.get(0) + "' from another shell");
+            System.out.println("console: " + httpPages.get(0) + "/ (metrics at /metrics and status at /status/ranges on "
+                    + "each of " + String.join(", ", httpPages) + ")");
+            System.out.println("'conclave nodes|ranges|split|lease-transfer --host " + addrs.get(0) + "' from another shell");
             try (RangeClient client = Clients.connect(addrs)) {
                 waitForLeaders(client, addrs);
                 if (kv) {
@@ -104,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < NODES; i++) peers.append(i == 0 ? "" : ",").append(i + 1).append('=').append(addrs.get(i));
         for (int i = 0; i < NODES; i++) {
             String http = "127.0.0.1:" + ports[NODES + i];
-            httpPages.add("http://" + http + "/status/ranges");
+            httpPages.add("http://" + http);
             children.add(startNode(i + 1, addrs.get(i), peers.toString(), http));
         }
         for (NodeProcess child : children) awaitListening(child);

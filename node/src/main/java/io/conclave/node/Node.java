@@ -253,6 +253,7 @@ public final class Node implements AutoCloseable {
         scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal);
         sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, () -> sqlCommitWaits, SqlServerSettings.defaults());
         metrics = newMetrics();
+        store.observeFsync(metrics.fsyncLatency()::recordNanos);
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
                 TransportConfig.defaults(), new HlcFrameClock(), this::onFrame, sqlServer::onAccept);
         config.peers().forEach((id, addr) -> {

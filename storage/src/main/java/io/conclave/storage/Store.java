@@ -102,6 +102,7 @@ public final class Store implements AutoCloseable {
     private long lastFsyncMicros;
     private long maxFsyncMicros;
     private long totalFsyncMicros;
+    private volatile java.util.function.LongConsumer fsyncObserver = nanos -> {};
 
     private Store(Path dir, StoreOptions options, LongSupplier nanoTicker, FileChannel lockChannel, FileLock fileLock,
             Env<byte[]> env) {
@@ -559,7 +560,16 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * Hands each commit's LMDB commit (fsync) time, in nanoseconds, to {@code observer} on the
+     * committing thread: for a node's latency histogram. It must be quick and must not throw.
+     */
+    public void observeFsync(java.util.function.LongConsumer observer) {
+        this.fsyncObserver = Objects.requireNonNull(observer, "observer");
+    }
+
     private void recordCommit(int ops, long commitNanos, long fsyncNanos) {
+        fsyncObserver.accept(fsyncNanos);
         long commitMicros = commitNanos / 1000;
         long fsyncMicros = fsyncNanos / 1000;
         synchronized (statsLock) {

@@ -48,6 +48,7 @@ public final class NodeMetrics {
     private final LabeledCounter kvRequests = new LabeledCounter("op");
     private final Counter kvErrors = new Counter();
     private final Histogram kvLatency = Histogram.latency();
+    private final Histogram fsyncLatency = Histogram.latency();
     private final Sources sources;
     private final TimeSeries history = new TimeSeries();
     private Histogram.Snapshot lastSql;
@@ -154,9 +155,8 @@ public final class NodeMetrics {
                 () -> sources.store().get().mapSizeBytes());
         registry.counter("conclave_storage_commits_total", "Write batches committed to the store (each one LMDB "
                 + "transaction, one fsync when fsync is on).", () -> sources.store().get().commits());
-        registry.summary("conclave_storage_fsync_seconds", "Time in LMDB's transaction commit (page writes and "
-                + "fsync) per store commit.", () -> sources.store().get().commits(),
-                () -> sources.store().get().totalFsyncMicros() / 1e6);
+        registry.histogram("conclave_storage_fsync_seconds", "Time in LMDB's transaction commit (page writes and "
+                + "fsync) per store commit.", fsyncLatency);
         registry.gauge("conclave_storage_fsync_max_seconds", "The longest LMDB commit (fsync) since start.",
                 () -> sources.store().get().maxFsyncMicros() / 1e6);
     }
@@ -204,6 +204,11 @@ public final class NodeMetrics {
             if (reply.hasError()) kvErrors.increment();
             answer.accept(reply);
         };
+    }
+
+    /** The store's fsync times go here ({@code Store.observeFsync}). */
+    public Histogram fsyncLatency() {
+        return fsyncLatency;
     }
 
     /** Adds a point to the history: what happened since the last call. Call about once a second. */

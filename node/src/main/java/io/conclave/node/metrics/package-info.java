@@ -8,8 +8,8 @@
  * <p>Where the numbers come from: the lower layers keep their own counters and the node reads
  * them at scrape time (the scheduler's {@code SchedulerEvents} and {@code SchedulerStats}, the
  * store's {@code StoreStats}, the replicas' status, the offset guard's measurements, the JVM's
- * MX beans), so no layer below the node knows about metrics. What only the node sees it records
- * itself: KV requests as the transport answers them, SQL statements as the SQL service runs them
+ * MX beans), so no layer below the node knows about metrics. The store also hands the node each commit's fsync
+ * time ({@code Store.observeFsync}), for a histogram. What only the node sees it records itself: KV requests as the transport answers them, SQL statements as the SQL service runs them
  * ({@code node/sql}'s {@code ActiveStatements}), and transactions as they pass between the SQL
  * engine and the transaction client ({@link io.conclave.node.metrics.TxnMetrics}, a wrapper that
  * changes nothing that passes through it). A {@link io.conclave.node.metrics.TimeSeries} keeps
