@@ -16,6 +16,7 @@ import io.conclave.tests.check.History;
 import io.conclave.tests.check.HistoryRecorder;
 import io.conclave.tests.check.LinearizabilityChecker;
 import io.conclave.tests.check.RegisterModel;
+import io.conclave.tests.jepsen.FaultInjector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

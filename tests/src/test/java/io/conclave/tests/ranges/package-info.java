@@ -10,11 +10,11 @@
  * 127.0.0.1, with its store in the test's temporary directory; clients are the public
  * {@link io.conclave.range.client.RangeClient} over the node's Netty transport.
  *
- * <p>Two classes here are public because the transaction process tests
- * ({@code io.conclave.tests.txn}) launch and attack their clusters with them too:
- * {@link io.conclave.tests.ranges.RangeTestCluster}, the node launcher (per-node start flags,
- * clients that contact a chosen node first), and {@link io.conclave.tests.ranges.FaultInjector},
- * what every nemesis shares (kill -9 and restart, counts, a timed event log).
+ * <p>{@link io.conclave.tests.ranges.RangeTestCluster}, the node launcher (per-node start flags,
+ * clients that contact a chosen node first), is public because the transaction process tests
+ * ({@code io.conclave.tests.txn}) and the fault-injection suite ({@code io.conclave.tests.jepsen})
+ * launch their clusters with it too. The lease test's nemesis extends
+ * {@link io.conclave.tests.jepsen.FaultInjector}, the fault helpers' home.
  *
  * <p>Checks are invariants: acknowledged writes read back, scans are sorted and complete,
  * histories are linearizable ({@link io.conclave.tests.check.LinearizabilityChecker}), meta tiles

@@ -2,7 +2,7 @@ package io.conclave.tests.txn;
 
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
-import io.conclave.tests.ranges.FaultInjector;
+import io.conclave.tests.jepsen.FaultInjector;
 import io.conclave.tests.ranges.RangeTestCluster;
 import java.util.ArrayList;
 import java.util.List;

@@ -36,6 +36,6 @@
  * node first); {@code TxnTests.Rig} starts one the same way for every test, runs a load beside the
  * nemesis with the same checks (no stuck thread, no crash, at least one kill) and closes what the
  * test opened on it; {@code TxnNemesis} shares its kill and event log with the range tests'
- * {@link io.conclave.tests.ranges.FaultInjector}.
+ * {@link io.conclave.tests.jepsen.FaultInjector}.
  */
 package io.conclave.tests.txn;

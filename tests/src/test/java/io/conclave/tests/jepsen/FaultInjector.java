@@ -1,17 +1,18 @@
-package io.conclave.tests.ranges;
+package io.conclave.tests.jepsen;
 
 import io.conclave.node.launch.NodeProcess;
-import java.util.ArrayList;
-import java.util.Collections;
+import io.conclave.tests.ranges.RangeTestCluster;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every nemesis of the process tests shares: one thread of faults on a seeded schedule
+ * The fixed-schedule nemeses of the range and transaction process tests (a lease test's, the
+ * transaction bank's) share this; the composable ones of this package are {@link Nemesis}. What
+ * it holds: one thread of faults on a seeded schedule
  * against a {@link RangeTestCluster}, a kill -9 and restart of a node on its store, counts of
  * kills and lease transfers, the first failure, and a log of events timed from the start of the
- * load (printed as they happen, and returned for a failure message). The schedule of faults, and
+ * load (an {@link EventLog}: printed as they happen, and returned for a failure message). The schedule of faults, and
  * what a lease transfer aims at, is the subclass's.
  *
  * <p>A failure of the fault thread itself (a node that does not come back, say) is kept, not
@@ -23,7 +24,7 @@ public abstract class FaultInjector implements Runnable {
     protected final long startNanos;
     protected final long endNanos;
     private final String label;
-    private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    private final EventLog log;
     private volatile int kills;
     private volatile int transfers;
     private volatile Throwable failure;
@@ -37,6 +38,7 @@ public abstract class FaultInjector implements Runnable {
             long endNanos) {
         if (endNanos < startNanos) throw new IllegalArgumentException("the fault phase ends before it starts");
         this.label = label;
+        this.log = new EventLog(startNanos, label);
         this.cluster = cluster;
         this.random = random;
         this.startNanos = startNanos;
@@ -76,13 +78,11 @@ public abstract class FaultInjector implements Runnable {
     }
 
     protected final long millisSinceStart() {
-        return RangeTests.millisSince(startNanos);
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     protected final void event(String what) {
-        String line = String.format("%6d ms  %s", millisSinceStart(), what);
-        events.add(line);
-        System.out.println("[" + label + "] " + line);
+        log.point(label, what);
     }
 
     public final int kills() {
@@ -97,9 +97,8 @@ public abstract class FaultInjector implements Runnable {
         return failure;
     }
 
+    /** The events so far, one line each. */
     public final List<String> events() {
-        synchronized (events) {
-            return List.copyOf(events);
-        }
+        return log.text().lines().toList();
     }
 }

@@ -1,0 +1,87 @@
+package io.conclave.tests.jepsen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conclave.tests.check.History;
+import io.conclave.tests.check.HistoryRecorder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The pieces of a run that need no cluster: the timeline page, the CI selection, the options. */
+final class TimelineTest {
+    @Test
+    void theTimelineDrawsEveryOperationAndFaultAndEscapesText() {
+        HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
+        EventLog log = new EventLog(System.nanoTime(), "test");
+        HistoryRecorder.Handle a = recorder.invoke(0, "write", List.of("k", 1L));
+        long fault = log.start("partition", "isolate node <1>");
+        recorder.ok(a);
+        HistoryRecorder.Handle b = recorder.invoke(1, "read", java.util.Arrays.asList("k", null));
+        log.end("partition", fault, "healed");
+        recorder.info(b, "timeout & gone");
+        log.point("moves", "lease of range 2 to node 3");
+        History history = recorder.history();
+        NemesisRun.Result result = new NemesisRun.Result(options(), Verdict.of(true, "VALID", "all \"fine\""), List.of(),
+                history.calls().size(), 1, "ok=1", 10, Path.of("x"));
+
+        String html = Timeline.html(result, history, log);
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+        assertEquals(2, count(html, "class=\"o "), html);
+        assertEquals(1, count(html, "class=\"o ok\""), html);
+        assertEquals(1, count(html, "class=\"o info\""), html);
+        assertEquals(1, count(html, "class=\"f\""), html);
+        assertEquals(1, count(html, "class=\"p\""), html);
+        assertTrue(html.contains("isolate node &lt;1&gt;") && html.contains("timeout &amp; gone")
+                && html.contains("all &quot;fine&quot;"), html);
+        assertFalse(html.contains("<1>"), html);
+        assertFalse(html.contains("<script"), "the page must need no script");
+    }
+
+    @Test
+    void everyCiSelectionUsesAllFiveNemesesTwoPerRun() {
+        for (long seed = 0; seed < 200; seed++) {
+            List<String> runs = NemesisSuiteTest.selection(new SplittableRandom(seed));
+            assertEquals(NemesisSuiteTest.WORKLOADS.size(), runs.size());
+            Set<String> used = new HashSet<>();
+            for (String run : runs) {
+                List<String> names = List.of(run.split(","));
+                assertEquals(NemesisSuiteTest.NEMESES_PER_RUN, new HashSet<>(names).size(), run);
+                used.addAll(names);
+            }
+            assertEquals(Set.copyOf(Nemeses.NAMES), used, "seed " + seed + ": " + runs);
+        }
+    }
+
+    @Test
+    void optionsAndNemesisNamesAreValidated() {
+        assertEquals(Duration.ofMinutes(10), RunOptions.parseTime("10m"));
+        assertEquals(Duration.ofSeconds(90), RunOptions.parseTime("90"));
+        assertThrows(IllegalArgumentException.class, () -> RunOptions.parseTime("ten"));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> new RunOptions("queue", "kill", Duration.ofSeconds(1), 1, 3, 1, Path.of("x")));
+        assertTrue(unknown.getMessage().contains("bank, register, list-append, set"), unknown.getMessage());
+        IllegalArgumentException badNemesis = assertThrows(IllegalArgumentException.class,
+                () -> Nemeses.parse("kill,flood", List::of, null));
+        assertTrue(badNemesis.getMessage().contains("unknown nemesis 'flood'"), badNemesis.getMessage());
+        assertEquals(5, Nemeses.parse("all", List::of, null).size());
+        assertEquals(0, Nemeses.parse("none", List::of, null).size());
+    }
+
+    private static RunOptions options() {
+        return new RunOptions("register", "partition,moves", Duration.ofSeconds(1), 7, 3, 2, Path.of("target"));
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) n++;
+        return n;
+    }
+}
