@@ -82,7 +82,7 @@ public abstract class FaultInjector implements Runnable {
     }
 
     protected final void event(String what) {
-        log.point(label, what);
+        log.point("fault", what);
     }
 
     public final int kills() {
