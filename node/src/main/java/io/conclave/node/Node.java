@@ -40,6 +40,7 @@ import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
 import io.conclave.range.multiraft.Scheduler;
 import io.conclave.range.multiraft.SchedulerStats;
+import io.conclave.range.mvcc.ScanFilters;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
@@ -49,6 +50,7 @@ import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.StatusRequest;
 import io.conclave.sql.SqlEngine;
+import io.conclave.sql.exec.RowFilters;
 import io.conclave.sql.kv.RangeAdmin;
 import io.conclave.sql.kv.TxnKv;
 import io.conclave.storage.Store;
@@ -250,7 +252,9 @@ public final class Node implements AutoCloseable {
         clockSync = new ClockSync(config.nodeId(), physicalClock, config.maxOffsetNanos(), config.clockSync(),
                 this::peerIds, new ClientConnectionPinger(this::peerAddress), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
-        scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal);
+        // The SQL row filter: scans the SQL layer sends evaluate its WHERE and projection here.
+        scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal, null,
+                ScanFilters.of(List.of(RowFilters.factory())));
         sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, () -> sqlCommitWaits, SqlServerSettings.defaults());
         metrics = newMetrics();
         store.observeFsync(metrics.fsyncLatency()::recordNanos);

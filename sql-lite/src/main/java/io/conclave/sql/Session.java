@@ -35,6 +35,9 @@ public final class Session implements AutoCloseable {
      */
     private static final Map<String, String> DEFAULT_SETTINGS = Map.of(
             "commit_wait", "on",
+            // Filters and projections of primary-index scans evaluated at the ranges (when the
+            // store can): off reads every row to the gateway, for comparison and diagnosis.
+            "scan_pushdown", "on",
             "statement_timeout", "0",
             "application_name", "");
 
@@ -209,7 +212,7 @@ public final class Session implements AutoCloseable {
                 txn.setCommitWait(commitWait());
                 long start = clockNanos();
                 CatalogView catalog = engine.catalog().view(txn, false);
-                Executor executor = new Executor(txn, catalog, engine.admin(), deadline, parameters, engine.uniqueIds());
+                Executor executor = executor(txn, catalog, deadline);
                 Result result = executor.execute(s);
                 long executed = clockNanos();
                 TxnStats txnStats = txn.stats();
@@ -240,7 +243,7 @@ public final class Session implements AutoCloseable {
         try {
             long start = clockNanos();
             CatalogView catalog = engine.catalog().view(explicit, explicitChangedCatalog);
-            Executor executor = new Executor(explicit, catalog, engine.admin(), deadline(), parameters, engine.uniqueIds());
+            Executor executor = executor(explicit, catalog, deadline());
             Result result = executor.execute(s);
             explicitChangedCatalog |= catalog.changed();
             return new Outcome(result, executor.stats(), explicit.stats(), null, List.of(), clockNanos() - start, 0);
@@ -259,7 +262,7 @@ public final class Session implements AutoCloseable {
         SqlTxn txn = kvCall(() -> engine.kv().beginReadOnly(asOf));
         try {
             CatalogView catalog = engine.catalog().view(txn, false);
-            Result result = new Executor(txn, catalog, engine.admin(), deadline(), parameters, engine.uniqueIds()).execute(select);
+            Result result = executor(txn, catalog, deadline()).execute(select);
             commit(txn);
             return result;
         } catch (KvRetryException e) {
@@ -284,7 +287,7 @@ public final class Session implements AutoCloseable {
             SqlTxn txn = explicit != null ? explicit : kvCall(() -> engine.kv().begin());
             try {
                 CatalogView catalog = engine.catalog().view(txn, explicit != null && explicitChangedCatalog);
-                lines.addAll(new Executor(txn, catalog, engine.admin(), Deadline.none(), parameters, engine.uniqueIds()).explain(inner));
+                lines.addAll(executor(txn, catalog, Deadline.none()).explain(inner));
             } finally {
                 if (explicit == null) {
                     rollbackQuietly(txn);
@@ -317,6 +320,12 @@ public final class Session implements AutoCloseable {
         out.add("rows read: " + o.stats().rowsRead() + ", rows written: " + o.stats().rowsWritten()
                 + ", index entries written: " + o.stats().indexEntriesWritten());
         out.add("kv requests: " + o.stats().kvGets() + " gets, " + o.stats().kvScans() + " scans");
+        ExecStats x = o.stats();
+        out.add("scans at the ranges: rows scanned " + x.rowsScannedAtRanges() + ", rows returned "
+                + x.rowsReturnedByRanges() + ", requests " + x.rangeRequests() + ", ranges " + x.rangesRead()
+                + ", at most " + x.widestFanOut() + " in parallel"
+                + (x.pushdownFallbacks() > 0 ? ", filter failed at a range and was evaluated here "
+                + x.pushdownFallbacks() + "x" : ""));
         TxnStats t = o.txnStats();
         out.add("ranges touched: " + t.rangesTouched() + ", nodes touched: " + t.nodesTouched()
                 + ", raft rounds: " + t.raftWrites() + ", kv reads sent: " + t.reads());
@@ -347,13 +356,11 @@ public final class Session implements AutoCloseable {
         if (name.equals("statement_timeout")) {
             parseDuration(value);
         }
+        if (name.equals("scan_pushdown")) {
+            value = onOff(name, value);
+        }
         if (name.equals("commit_wait")) {
-            value = switch (value.toLowerCase(Locale.ROOT)) {
-                case "on", "true", "1", "yes" -> "on";
-                case "off", "false", "0", "no" -> "off";
-                default -> throw new SqlException(SqlState.INVALID_PARAMETER_VALUE,
-                        "invalid value for commit_wait: \"" + value + "\" (expected on or off)");
-            };
+            value = onOff(name, value);
             if (explicit != null) {
                 boolean on = value.equals("on");
                 kvCall(() -> {
@@ -364,6 +371,22 @@ public final class Session implements AutoCloseable {
         }
         settings.put(name, value);
         return Result.tagOnly("SET");
+    }
+
+    private static String onOff(String name, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on", "true", "1", "yes" -> "on";
+            case "off", "false", "0", "no" -> "off";
+            default -> throw new SqlException(SqlState.INVALID_PARAMETER_VALUE,
+                    "invalid value for " + name + ": \"" + value + "\" (expected on or off)");
+        };
+    }
+
+    /** An executor for one statement in {@code txn}, with this session's scan pushdown. */
+    private Executor executor(SqlTxn txn, CatalogView catalog, Deadline deadline) {
+        boolean pushdown = "on".equals(settings.get("scan_pushdown")) && engine.kv().filtersScans();
+        return new Executor(txn, catalog, engine.admin(), deadline, parameters, engine.uniqueIds())
+                .withScanPushdown(pushdown);
     }
 
     private boolean commitWait() {

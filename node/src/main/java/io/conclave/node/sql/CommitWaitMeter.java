@@ -3,10 +3,13 @@ package io.conclave.node.sql;
 import io.conclave.clock.Timestamp;
 import io.conclave.sql.kv.CommitInfo;
 import io.conclave.sql.kv.KeyValue;
+import io.conclave.sql.kv.ScanCounts;
+import io.conclave.sql.kv.ScanRequest;
 import io.conclave.sql.kv.SqlKv;
 import io.conclave.sql.kv.SqlTxn;
 import io.conclave.sql.kv.TxnStats;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A {@link SqlKv} that notes how long each commit waited for the clocks (commit-wait), per
@@ -50,6 +53,11 @@ public final class CommitWaitMeter implements SqlKv {
         return inner.now();
     }
 
+    @Override
+    public boolean filtersScans() {
+        return inner.filtersScans();
+    }
+
     private final class Metered implements SqlTxn {
         private final SqlTxn txn;
 
@@ -72,6 +80,11 @@ public final class CommitWaitMeter implements SqlKv {
         @Override
         public List<KeyValue> scan(byte[] start, byte[] end, int limit) {
             return txn.scan(start, end, limit);
+        }
+
+        @Override
+        public ScanCounts scan(ScanRequest request, Predicate<KeyValue> sink) {
+            return txn.scan(request, sink);
         }
 
         @Override

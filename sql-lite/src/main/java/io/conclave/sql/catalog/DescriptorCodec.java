@@ -14,13 +14,14 @@ import java.util.List;
 /**
  * The stored form of a {@link TableDescriptor}: a format byte, then fields in a fixed order
  * through {@link DataOutputStream}. A reader refuses a format it does not know rather than guess.
+ * Public for the scan filters, which carry the descriptor of the table they read to the ranges.
  */
-final class DescriptorCodec {
+public final class DescriptorCodec {
     private static final int FORMAT = 1;
 
     private DescriptorCodec() {}
 
-    static byte[] encode(TableDescriptor table) {
+    public static byte[] encode(TableDescriptor table) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
@@ -55,7 +56,7 @@ final class DescriptorCodec {
         return bytes.toByteArray();
     }
 
-    static TableDescriptor decode(byte[] bytes) {
+    public static TableDescriptor decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int format = in.readUnsignedByte();
             if (format != FORMAT) {

@@ -7,6 +7,50 @@ public final class ExecStats {
     long rowsRead;
     long rowsWritten;
     long indexEntriesWritten;
+    long rangeRequests;
+    long rangesRead;
+    int widestFanOut;
+    long rowsScannedAtRanges;
+    long rowsReturnedByRanges;
+    long pushdownFallbacks;
+
+    void add(io.conclave.sql.kv.ScanCounts c) {
+        rangeRequests += c.requests();
+        rangesRead += c.ranges();
+        widestFanOut = Math.max(widestFanOut, c.widestRound());
+        rowsScannedAtRanges += c.rowsScanned();
+        rowsReturnedByRanges += c.rowsReturned();
+    }
+
+    /** Scan requests sent to ranges (pieces read again included). */
+    public long rangeRequests() {
+        return rangeRequests;
+    }
+
+    /** Ranges that answered, summed over the statement's scans. */
+    public long rangesRead() {
+        return rangesRead;
+    }
+
+    /** The most ranges one scan asked at once. */
+    public int widestFanOut() {
+        return widestFanOut;
+    }
+
+    /** Live rows the ranges examined for the statement's scans, before their filters. */
+    public long rowsScannedAtRanges() {
+        return rowsScannedAtRanges;
+    }
+
+    /** Rows the ranges sent back (after their filters). */
+    public long rowsReturnedByRanges() {
+        return rowsReturnedByRanges;
+    }
+
+    /** Scans whose pushed filter failed at a range and that were read again with the filter at the gateway. */
+    public long pushdownFallbacks() {
+        return pushdownFallbacks;
+    }
 
     public long kvGets() {
         return kvGets;

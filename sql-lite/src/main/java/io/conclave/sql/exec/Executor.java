@@ -60,6 +60,15 @@ public final class Executor {
         this.runner = new QueryRunner(io, deadline);
     }
 
+    /**
+     * Whether primary-index scans may evaluate their filters and projections at the ranges (the
+     * store must filter scans: {@link io.conclave.sql.kv.SqlKv#filtersScans()}). Off by default.
+     */
+    public Executor withScanPushdown(boolean on) {
+        runner.setPushdown(on);
+        return this;
+    }
+
     public ExecStats stats() {
         return stats;
     }
@@ -247,10 +256,10 @@ public final class Executor {
             out.add("update " + update.table());
             out.add("  set: " + update.assignments().stream().map(a -> a.column() + " = " + SqlPrinter.print(a.value()))
                     .collect(Collectors.joining(", ")));
-            describeFrom(planner.planFrom(List.of(new Statement.FromItem(update.table(), null, null)), update.where(), false), out, "  ");
+            describeFrom(planner.planFrom(List.of(new Statement.FromItem(update.table(), null, null)), update.where(), false), out, "  ", -1, null);
         } else if (s instanceof Statement.Delete delete) {
             out.add("delete from " + delete.table());
-            describeFrom(planner.planFrom(List.of(new Statement.FromItem(delete.table(), null, null)), delete.where(), false), out, "  ");
+            describeFrom(planner.planFrom(List.of(new Statement.FromItem(delete.table(), null, null)), delete.where(), false), out, "  ", -1, null);
         } else {
             out.add(kind(s).toLowerCase());
         }
@@ -282,10 +291,14 @@ public final class Executor {
                     .map(SqlPrinter::print).collect(Collectors.joining(", "))));
             inner += "  ";
         }
-        describeFrom(plan.from(), out, inner);
+        boolean streamLimit = plan.aggregate() == null && plan.sort().isEmpty() && !plan.distinct() && plan.limit() >= 0;
+        describeFrom(plan.from(), out, inner, streamLimit ? plan.offset() + plan.limit() : -1,
+                QueryRunner.neededColumns(plan));
     }
 
-    private void describeFrom(QueryPlanner.FromPlan from, List<String> out, String indent) {
+    /** {@code stopAfter} and {@code needed} as {@link QueryRunner#rows(QueryPlanner.FromPlan, long, java.util.BitSet[])} takes them. */
+    private void describeFrom(QueryPlanner.FromPlan from, List<String> out, String indent, long stopAfter,
+                              java.util.BitSet[] needed) {
         if (from.sources().isEmpty()) {
             out.add(indent + "values: 1 row");
             return;
@@ -300,12 +313,16 @@ public final class Executor {
             out.add(indent + keys + (join.residualAst().isEmpty() ? "" : " on " + join.residualAst().stream()
                     .map(SqlPrinter::print).collect(Collectors.joining(" AND "))));
         }
-        for (QueryPlanner.ScanPlan scan : from.scans()) {
-            describeScan(scan, out, indent + (from.sources().size() > 1 ? "  " : ""));
+        for (int t = 0; t < from.scans().size(); t++) {
+            // A lookup join's right side is read by point reads and prefix scans, not scanned.
+            boolean scanned = t == 0 || from.joins().get(t - 1).lookup() == null;
+            describeScan(from.scans().get(t), out, indent + (from.sources().size() > 1 ? "  " : ""), scanned,
+                    t == 0 && from.sources().size() == 1 ? stopAfter : -1, needed == null ? null : needed[t]);
         }
     }
 
-    private void describeScan(QueryPlanner.ScanPlan scan, List<String> out, String indent) {
+    private void describeScan(QueryPlanner.ScanPlan scan, List<String> out, String indent, boolean scanned,
+                              long stopAfter, java.util.BitSet needed) {
         TableDescriptor table = scan.source().table();
         SpanPlanner.Choice choice = scan.choice();
         String alias = scan.source().alias().equals(table.name()) ? "" : " AS " + scan.source().alias();
@@ -322,6 +339,28 @@ public final class Executor {
         }
         if (!scan.filterAst().isEmpty()) {
             out.add(detail + "filter: " + scan.filterAst().stream().map(SqlPrinter::print).collect(Collectors.joining(" AND ")));
+        }
+        boolean points = !choice.spans().isEmpty() && choice.spans().get(0).point();
+        if (scanned && !choice.spans().isEmpty() && !points) {
+            QueryRunner.ReadDecision read = runner.readDecision(scan, stopAfter, needed);
+            List<String> pushed = new ArrayList<>();
+            if (!read.pushedConjuncts().isEmpty()) {
+                pushed.add("filter " + read.pushedConjuncts().stream().map(i -> SqlPrinter.print(scan.filterAst().get(i)))
+                        .collect(Collectors.joining(" AND ")));
+            }
+            if (read.projection() != null) {
+                List<String> names = new ArrayList<>();
+                for (int p = read.projection().nextSetBit(0); p >= 0; p = read.projection().nextSetBit(p + 1)) {
+                    names.add(table.columns().get(p).name());
+                }
+                pushed.add("columns " + (names.isEmpty() ? "(key only)" : String.join(", ", names)));
+            }
+            out.add(detail + "pushed to ranges: " + (pushed.isEmpty() ? "none" + (runner.pushdown() ? ""
+                    : " (scan_pushdown off)") : String.join("; ", pushed)));
+            out.add(detail + "read: " + (read.plan().parallelism() > 1
+                    ? "up to " + read.plan().parallelism() + " ranges at a time, in parallel"
+                    : read.plan().rowsWanted() > 0 ? "range by range, asking for " + read.plan().rowsWanted() + " rows (LIMIT)"
+                    : "range by range, a page at a time (LIMIT over a filter evaluated here)"));
         }
         if (admin != null) {
             for (Span span : choice.spans()) {

@@ -104,7 +104,7 @@ final class QueryPlanner {
         for (int t = 0; t < sources.size(); t++) {
             TableSource source = sources.get(t);
             SpanPlanner.Choice choice = SpanPlanner.choose(source.table(), local.get(t));
-            scans.add(new ScanPlan(source, choice, and(local.get(t)), localAst.get(t), lock));
+            scans.add(new ScanPlan(source, choice, and(local.get(t)), localAst.get(t), lock, List.copyOf(local.get(t))));
         }
         BoundExpr constantFilter = sources.isEmpty() ? and(local.get(0)) : null;
         List<JoinStep> joins = new ArrayList<>();
@@ -464,8 +464,9 @@ final class QueryPlanner {
 
     record TableSource(TableDescriptor table, String alias, Scope scope, int offset) {}
 
+    /** {@code filterParts} are the conjuncts of {@code filter}, one per {@code filterAst} entry. */
     record ScanPlan(TableSource source, SpanPlanner.Choice choice, BoundExpr filter, List<Expr> filterAst,
-                    boolean lock) {}
+                    boolean lock, List<BoundExpr> filterParts) {}
 
     /**
      * Joins table i (i >= 1) to the rows so far: join keys, then the residual filter.

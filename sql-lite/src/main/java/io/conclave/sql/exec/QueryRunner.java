@@ -13,6 +13,7 @@ import io.conclave.sql.exec.QueryPlanner.ScanPlan;
 import io.conclave.sql.exec.QueryPlanner.SortKey;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,14 +38,32 @@ final class QueryRunner {
 
     private final TableIo io;
     private final Deadline deadline;
+    /** Whether filters and projections may be evaluated at the ranges (the store must support it). */
+    private boolean pushdown;
 
     QueryRunner(TableIo io, Deadline deadline) {
         this.io = io;
         this.deadline = deadline;
     }
 
-    /** The rows of FROM after WHERE, in the combined scope; {@code stopAfter} < 0 for all. */
+    void setPushdown(boolean on) {
+        pushdown = on;
+    }
+
+    boolean pushdown() {
+        return pushdown;
+    }
+
+    /** The rows of FROM after WHERE, in the combined scope, every column; {@code stopAfter} < 0 for all. */
     List<Value[]> rows(FromPlan from, long stopAfter) {
+        return rows(from, stopAfter, null);
+    }
+
+    /**
+     * As above; {@code needed} (or null for all) holds, per source, the table positions the
+     * statement reads: the others may come back NULL.
+     */
+    List<Value[]> rows(FromPlan from, long stopAfter, BitSet[] needed) {
         if (from.sources().isEmpty()) {
             List<Value[]> one = new ArrayList<>();
             Value[] empty = new Value[0];
@@ -54,23 +73,67 @@ final class QueryRunner {
             return one;
         }
         long firstStop = from.sources().size() == 1 ? stopAfter : -1;
-        List<Value[]> rows = scan(from.scans().get(0), firstStop);
+        List<Value[]> rows = scan(from.scans().get(0), firstStop, needed == null ? null : needed[0]);
         for (int t = 1; t < from.sources().size(); t++) {
             JoinStep step = from.joins().get(t - 1);
             if (step.lookup() != null && rows.size() <= MAX_LOOKUP_JOIN_ROWS) {
                 rows = lookupJoin(rows, from.scans().get(t), step);
             } else {
-                List<Value[]> right = scan(from.scans().get(t), -1);
+                List<Value[]> right = scan(from.scans().get(t), -1, needed == null ? null : needed[t]);
                 rows = join(rows, right, step, deadline);
             }
         }
         return rows;
     }
 
-    List<Value[]> scan(ScanPlan scan, long stopAfter) {
+    /**
+     * How {@code scan} reads its ranges: which conjuncts and columns go to the ranges (primary
+     * index, no locking, pushdown on), how many ranges at once, and how many rows to ask for.
+     */
+    ReadDecision readDecision(ScanPlan scan, long stopAfter, BitSet needed) {
+        TableDescriptor table = scan.source().table();
+        boolean canPush = pushdown && scan.choice().index().id() == TableKeys.PRIMARY_INDEX_ID && !scan.lock();
+        List<Integer> pushed = new ArrayList<>();
+        List<BoundExpr> pushedParts = new ArrayList<>();
+        if (canPush) {
+            for (int i = 0; i < scan.filterParts().size(); i++) {
+                if (FilterCodec.pushable(scan.filterParts().get(i))) {
+                    pushed.add(i);
+                    pushedParts.add(scan.filterParts().get(i));
+                }
+            }
+        }
+        BitSet keep = canPush && needed != null && needed.cardinality() < table.columns().size() ? needed : null;
+        byte[] spec = null;
+        if (!pushedParts.isEmpty() || keep != null) {
+            spec = RowFilters.spec(table, QueryPlanner.and(pushedParts), keep);
+            if (spec == null) {
+                pushed.clear();
+                keep = null;
+            }
+        }
+        boolean gatewayFilters = scan.filter() != null && pushed.size() < scan.filterParts().size();
+        int parallelism = TableIo.SCAN_PARALLELISM;
+        int rowsWanted = 0;
+        if (stopAfter >= 0) {
+            // A fan-out would read up to `parallelism` times the rows a LIMIT needs: range by range.
+            parallelism = 1;
+            if (!gatewayFilters) {
+                // Every row that arrives counts: ask for no more than are still wanted.
+                rowsWanted = (int) Math.max(1, Math.min(Integer.MAX_VALUE, stopAfter));
+            }
+        }
+        return new ReadDecision(new TableIo.ReadPlan(parallelism, rowsWanted, spec), pushed, keep);
+    }
+
+    /** A scan's {@link TableIo.ReadPlan}, with the indexes of the pushed conjuncts and the projected positions (null: all). */
+    record ReadDecision(TableIo.ReadPlan plan, List<Integer> pushedConjuncts, BitSet projection) {}
+
+    List<Value[]> scan(ScanPlan scan, long stopAfter, BitSet needed) {
         List<Value[]> out = new ArrayList<>();
         BoundExpr filter = scan.filter();
-        io.scan(scan.source().table(), scan.choice().index(), scan.choice().spans(), scan.lock(), row -> {
+        TableIo.ReadPlan plan = readDecision(scan, stopAfter, needed).plan();
+        io.scan(scan.source().table(), scan.choice().index(), scan.choice().spans(), scan.lock(), plan, row -> {
             if (filter == null || isTrue(filter.eval(row))) {
                 out.add(row);
             }
@@ -187,7 +250,7 @@ final class QueryRunner {
     /** Runs the whole query; the rows of the result. */
     List<List<Value>> run(QueryPlan plan) {
         boolean streamLimit = plan.aggregate() == null && plan.sort().isEmpty() && !plan.distinct() && plan.limit() >= 0;
-        List<Value[]> rows = rows(plan.from(), streamLimit ? plan.offset() + plan.limit() : -1);
+        List<Value[]> rows = rows(plan.from(), streamLimit ? plan.offset() + plan.limit() : -1, neededColumns(plan));
         if (plan.aggregate() != null) {
             rows = aggregate(rows, plan.aggregate());
         }
@@ -234,6 +297,65 @@ final class QueryRunner {
         int from = (int) Math.min(plan.offset(), outputs.size());
         int to = plan.limit() < 0 ? outputs.size() : (int) Math.min(outputs.size(), from + plan.limit());
         return new ArrayList<>(outputs.subList(from, to));
+    }
+
+    /**
+     * Per source, the table positions {@code plan} reads anywhere: outputs, sort keys, grouping,
+     * aggregate arguments, join keys and conditions, filters. Expressions over grouped rows are
+     * walked too, which can only add positions: a superset is safe, a missing column is not.
+     */
+    static BitSet[] neededColumns(QueryPlan plan) {
+        FromPlan from = plan.from();
+        BitSet combined = new BitSet();
+        plan.outputs().forEach(e -> QueryPlanner.collectColumns(e, combined));
+        for (SortKey k : plan.sort()) {
+            if (k.expr() != null) {
+                QueryPlanner.collectColumns(k.expr(), combined);
+            }
+        }
+        if (plan.aggregate() != null) {
+            plan.aggregate().groups().forEach(e -> QueryPlanner.collectColumns(e, combined));
+            for (Accumulator.Spec a : plan.aggregate().aggregates()) {
+                if (a.arg() != null) {
+                    QueryPlanner.collectColumns(a.arg(), combined);
+                }
+            }
+            if (plan.aggregate().having() != null) {
+                QueryPlanner.collectColumns(plan.aggregate().having(), combined);
+            }
+        }
+        for (int t = 1; t < from.sources().size(); t++) {
+            JoinStep step = from.joins().get(t - 1);
+            int offset = from.sources().get(t).offset();
+            for (int[] k : step.keys()) {
+                combined.set(k[0]);
+                combined.set(offset + k[1]);
+            }
+            if (step.residual() != null) {
+                QueryPlanner.collectColumns(step.residual(), combined);
+            }
+            if (step.lookup() != null) {
+                for (int p : step.lookup().leftPositions()) {
+                    combined.set(p);
+                }
+            }
+        }
+        BitSet[] out = new BitSet[from.sources().size()];
+        for (int t = 0; t < out.length; t++) {
+            QueryPlanner.TableSource source = from.sources().get(t);
+            int width = source.table().columns().size();
+            BitSet local = new BitSet();
+            for (int p = combined.nextSetBit(source.offset()); p >= 0 && p < source.offset() + width;
+                 p = combined.nextSetBit(p + 1)) {
+                local.set(p - source.offset());
+            }
+            BoundExpr filter = from.scans().get(t).filter();
+            if (filter != null) {
+                QueryPlanner.collectColumns(filter, local);
+            }
+            out[t] = local;
+        }
+        return out;
     }
 
     private static List<Value[]> aggregate(List<Value[]> rows, QueryPlanner.Aggregate agg) {

@@ -12,6 +12,8 @@ import io.conclave.sql.encoding.KeyEncoding;
 import io.conclave.sql.encoding.RowCodec;
 import io.conclave.sql.encoding.TableKeys;
 import io.conclave.sql.kv.KeyValue;
+import io.conclave.sql.kv.KvFilterException;
+import io.conclave.sql.kv.ScanRequest;
 import io.conclave.sql.kv.SqlTxn;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,15 +33,18 @@ import java.util.Map;
  * entries are unique even in a non-unique index and uniqueness is checked by a prefix scan.
  */
 final class TableIo {
-    /** Keys fetched per scan request: bounds each KV answer while keeping round trips few. */
-    static final int SCAN_BATCH_ROWS = 1_000;
+    /**
+     * Ranges a scan reads at once (its requests go out together and are reassembled in key
+     * order): several round trips overlap without one statement flooding the nodes.
+     */
+    static final int SCAN_PARALLELISM = 8;
     /**
      * Most rows one statement reads from the store. Rows are materialised in memory (sorting,
      * grouping, joins), so a runaway full scan fails clearly (54000) instead of exhausting the heap.
      */
     static final long MAX_ROWS_READ_PER_STATEMENT = 1_000_000;
 
-    private static final int ROW_FORMAT = 0x01;
+    static final int ROW_FORMAT = 0x01;
     private static final byte[] INDEX_ENTRY_VALUE = {0x01};
 
     interface RowSink {
@@ -60,11 +65,37 @@ final class TableIo {
     // ---- reads ----
 
     /**
+     * How the ranges of a scan are read: {@code parallelism} ranges at a time, about
+     * {@code rowsWanted} rows (0: all; a hint that reads range by range), and the row filter
+     * specification ({@link RowFilters}) applied at the ranges, or null.
+     */
+    record ReadPlan(int parallelism, int rowsWanted, byte[] filterSpec) {
+        /** The whole span, {@link #SCAN_PARALLELISM} ranges at a time, every row and column. */
+        static final ReadPlan ALL = new ReadPlan(SCAN_PARALLELISM, 0, null);
+
+        ReadPlan withoutFilter() {
+            return new ReadPlan(parallelism, rowsWanted, null);
+        }
+    }
+
+    /**
      * Visits the rows of {@code table} in {@code spans} of {@code index} (in span order, key
      * order within a span). With {@code lock}, each visited row is written back unchanged, which
      * leaves a write intent on it: SELECT ... FOR UPDATE.
      */
     void scan(TableDescriptor table, IndexDescriptor index, List<Span> spans, boolean lock, RowSink sink) {
+        scan(table, index, spans, lock, ReadPlan.ALL, sink);
+    }
+
+    /**
+     * As above, reading the ranges as {@code plan} says. A filter sent with the plan must hold
+     * for every row the sink accepts: the sink still sees this transaction's own writes
+     * unfiltered, and rows the filter admits with only the planned columns (the rest NULL).
+     */
+    void scan(TableDescriptor table, IndexDescriptor index, List<Span> spans, boolean lock, ReadPlan plan,
+              RowSink sink) {
+        Invariants.check(plan.filterSpec() == null || (index.id() == TableKeys.PRIMARY_INDEX_ID && !lock),
+                "a filter pushed to the ranges on %s@%s (locking: %s)", table.name(), index.name(), lock);
         for (Span span : spans) {
             if (span.point()) {
                 Invariants.check(index.id() == TableKeys.PRIMARY_INDEX_ID, "point span on a secondary index");
@@ -82,12 +113,28 @@ final class TableIo {
                 }
                 continue;
             }
-            byte[] start = span.start();
-            while (true) {
-                deadline.check();
-                stats.kvScans++;
-                List<KeyValue> batch = txn.scan(start, span.end(), SCAN_BATCH_ROWS);
-                for (KeyValue kv : batch) {
+            if (!scanSpan(table, index, span, lock, plan, sink)) {
+                return;
+            }
+        }
+    }
+
+    /** One span; false once the sink stopped. */
+    private boolean scanSpan(TableDescriptor table, IndexDescriptor index, Span span, boolean lock, ReadPlan plan,
+                             RowSink sink) {
+        byte[] from = span.start();
+        ReadPlan current = plan;
+        while (true) {
+            deadline.check();
+            stats.kvScans++;
+            byte[][] lastKey = {null};
+            boolean[] stopped = {false};
+            ScanRequest request = new ScanRequest(from, span.end(), current.parallelism(), current.rowsWanted(),
+                    current.filterSpec() == null ? "" : RowFilters.KIND,
+                    current.filterSpec() == null ? new byte[0] : current.filterSpec());
+            try {
+                stats.add(txn.scan(request, kv -> {
+                    lastKey[0] = kv.key();
                     countRead();
                     Value[] row;
                     if (index.id() == TableKeys.PRIMARY_INDEX_ID) {
@@ -98,18 +145,22 @@ final class TableIo {
                     } else {
                         row = fetchFromIndexEntry(table, index, kv.key(), lock);
                         if (row == null) {
-                            continue;
+                            return true;
                         }
                     }
-                    if (!sink.accept(row)) {
-                        return;
-                    }
+                    stopped[0] = !sink.accept(row);
+                    return !stopped[0];
+                }));
+                return !stopped[0];
+            } catch (KvFilterException failed) {
+                Invariants.check(current.filterSpec() != null, "a filter failure on a scan without a filter");
+                // The failing row may be one this transaction deleted or one the statement would
+                // never reach: read on without the filter and let the gateway's evaluation decide.
+                stats.pushdownFallbacks++;
+                if (lastKey[0] != null) {
+                    from = Arrays.copyOf(lastKey[0], lastKey[0].length + 1);
                 }
-                if (batch.size() < SCAN_BATCH_ROWS) {
-                    break;
-                }
-                byte[] last = batch.get(batch.size() - 1).key();
-                start = Arrays.copyOf(last, last.length + 1);
+                current = current.withoutFilter();
             }
         }
     }
@@ -156,7 +207,7 @@ final class TableIo {
         return decodeRow(table, key, value);
     }
 
-    Value[] decodeRow(TableDescriptor table, byte[] key, byte[] value) {
+    static Value[] decodeRow(TableDescriptor table, byte[] key, byte[] value) {
         List<ColumnDescriptor> columns = table.columns();
         Value[] row = new Value[columns.size()];
         Arrays.fill(row, Value.NULL);

@@ -14,6 +14,14 @@ public interface SqlKv {
     /** A read-only transaction that reads the committed state as of {@code asOf}. */
     SqlTxn beginReadOnly(Timestamp asOf);
 
+    /**
+     * Whether {@link SqlTxn#scan(ScanRequest, java.util.function.Predicate)} applies filters of
+     * the kind {@code io.conclave.sql.exec.RowFilters#KIND} where the rows are.
+     */
+    default boolean filtersScans() {
+        return false;
+    }
+
     /** The current time of this node's hybrid logical clock. */
     Timestamp now();
 }

@@ -2,6 +2,7 @@ package io.conclave.sql.kv;
 
 import io.conclave.clock.Timestamp;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One transaction. Used by one session thread at a time. Reads see the transaction's own
@@ -17,6 +18,40 @@ public interface SqlTxn {
 
     /** Up to {@code limit} (> 0) pairs with {@code start <= key < end}, in key order. */
     List<KeyValue> scan(byte[] start, byte[] end, int limit);
+
+    /**
+     * Streams the pairs of {@code request}'s span in key order to {@code sink} until it returns
+     * false. A filter applies to stored rows only: this transaction's own writes reach the sink
+     * unfiltered. Rows a filter leaves out still count as read. This default reads page by page
+     * through {@link #scan(byte[], byte[], int)} and refuses filters; stores that can do better
+     * override it (and {@link SqlKv#filtersScans()}).
+     *
+     * @throws KvFilterException the filter failed where the rows are
+     */
+    default ScanCounts scan(ScanRequest request, Predicate<KeyValue> sink) {
+        if (request.hasFilter()) {
+            throw new IllegalArgumentException("this store does not filter scans (SqlKv.filtersScans() is false)");
+        }
+        int page = 1_000;
+        byte[] from = request.start();
+        int requests = 0;
+        long rows = 0;
+        while (true) {
+            List<KeyValue> batch = scan(from, request.end(), page);
+            requests++;
+            rows += batch.size();
+            for (KeyValue kv : batch) {
+                if (!sink.test(kv)) {
+                    return new ScanCounts(requests, 0, 1, rows, rows);
+                }
+            }
+            if (batch.size() < page) {
+                return new ScanCounts(requests, 0, 1, rows, rows);
+            }
+            byte[] last = batch.get(batch.size() - 1).key();
+            from = java.util.Arrays.copyOf(last, last.length + 1);
+        }
+    }
 
     void put(byte[] key, byte[] value);
 

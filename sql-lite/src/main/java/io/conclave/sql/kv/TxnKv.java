@@ -2,13 +2,17 @@ package io.conclave.sql.kv;
 
 import io.conclave.clock.Timestamp;
 import io.conclave.txn.CommitResult;
+import io.conclave.txn.ScanOptions;
+import io.conclave.txn.ScanSummary;
 import io.conclave.txn.Txn;
 import io.conclave.txn.TxnAmbiguousException;
 import io.conclave.txn.TxnClient;
 import io.conclave.txn.TxnException;
 import io.conclave.txn.TxnRetryException;
+import io.conclave.txn.TxnScanFilterException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +40,12 @@ public final class TxnKv implements SqlKv {
         return new Adapter(translate(() -> client.beginReadOnly(asOf)), true);
     }
 
+    /** The nodes serve the SQL row filter: the node registers it with its ranges at start. */
+    @Override
+    public boolean filtersScans() {
+        return true;
+    }
+
     @Override
     public Timestamp now() {
         return translate(client::now);
@@ -46,6 +56,8 @@ public final class TxnKv implements SqlKv {
             return call.get();
         } catch (TxnRetryException e) {
             throw new KvRetryException(e.reason().name(), e.getMessage(), e);
+        } catch (TxnScanFilterException e) {
+            throw new KvFilterException(e.getMessage(), e);
         } catch (TxnAmbiguousException e) {
             throw new KvAmbiguousException(e.getMessage(), e);
         } catch (TxnException e) {
@@ -76,6 +88,19 @@ public final class TxnKv implements SqlKv {
                 }
                 return out;
             });
+        }
+
+        @Override
+        public ScanCounts scan(ScanRequest request, Predicate<KeyValue> sink) {
+            ScanOptions options = new ScanOptions(Math.min(request.parallelism(), ScanOptions.MAX_PARALLELISM),
+                    request.rowsWanted(), "", new byte[0]);
+            if (request.hasFilter()) {
+                options = options.withFilter(request.filterKind(), request.filter());
+            }
+            ScanOptions chosen = options;
+            ScanSummary s = translate(() -> txn.scan(request.start(), request.end(), chosen,
+                    kv -> sink.test(new KeyValue(kv.key(), kv.value()))));
+            return new ScanCounts(s.requests(), s.ranges(), s.widestRound(), s.rowsScanned(), s.rowsReturned());
         }
 
         @Override

@@ -1,6 +1,8 @@
 package io.conclave.sql.kv;
 
 import io.conclave.clock.Timestamp;
+import io.conclave.range.mvcc.ScanFilter;
+import io.conclave.range.mvcc.ScanFilterException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.TreeMap;
  */
 public final class MemoryKv implements SqlKv {
     private static final byte[] DELETED = new byte[0];
+    private static final ScanFilter.Factory FILTERS = io.conclave.sql.exec.RowFilters.factory();
 
     private final TreeMap<byte[], TreeMap<Timestamp, byte[]>> versions = new TreeMap<>(Arrays::compareUnsigned);
     private long clockMicros = 1_764_000_000_000_000L;
@@ -31,6 +34,12 @@ public final class MemoryKv implements SqlKv {
     @Override
     public synchronized SqlTxn beginReadOnly(Timestamp asOf) {
         return new MemoryTxn(asOf, true);
+    }
+
+    /** Filters scans as a range does, with the SQL row filter's real factory. */
+    @Override
+    public boolean filtersScans() {
+        return true;
     }
 
     @Override
@@ -108,6 +117,53 @@ public final class MemoryKv implements SqlKv {
             }
             reads.add(new byte[][] {key.clone(), null});
             return read(key, start);
+        }
+
+        /**
+         * One request over the whole span: the stored rows through the filter (as a range does,
+         * before the own writes are merged in), then the own writes, in key order.
+         */
+        @Override
+        public ScanCounts scan(ScanRequest request, java.util.function.Predicate<KeyValue> sink) {
+            live();
+            requests++;
+            ScanFilter filter = null;
+            if (request.hasFilter()) {
+                if (!request.filterKind().equals(FILTERS.kind())) {
+                    throw new IllegalArgumentException("no scan filter of kind " + request.filterKind());
+                }
+                try {
+                    filter = FILTERS.compile(request.filter());
+                } catch (ScanFilterException e) {
+                    throw new KvFilterException(e.getMessage(), e);
+                }
+            }
+            TreeMap<byte[], byte[]> merged = new TreeMap<>(Arrays::compareUnsigned);
+            List<KeyValue> stored = scanAt(request.start(), request.end(), start);
+            for (KeyValue kv : stored) {
+                byte[] value = kv.value();
+                if (filter != null) {
+                    try {
+                        value = filter.apply(kv.key(), value);
+                    } catch (ScanFilterException e) {
+                        throw new KvFilterException(e.getMessage(), e);
+                    }
+                }
+                if (value != null) {
+                    merged.put(kv.key(), value);
+                }
+            }
+            int returned = merged.size();
+            merged.putAll(writes.subMap(request.start(), true, request.end(), false));
+            byte[] readEnd = request.end();
+            for (Map.Entry<byte[], byte[]> e : merged.entrySet()) {
+                if (e.getValue() != DELETED && !sink.test(new KeyValue(e.getKey(), e.getValue()))) {
+                    readEnd = Arrays.copyOf(e.getKey(), e.getKey().length + 1);
+                    break;
+                }
+            }
+            reads.add(new byte[][] {request.start().clone(), readEnd});
+            return new ScanCounts(1, 1, 1, stored.size(), returned);
         }
 
         @Override

@@ -1,0 +1,180 @@
+package io.conclave.sql.exec;
+
+import io.conclave.range.mvcc.ScanFilter;
+import io.conclave.range.mvcc.ScanFilterException;
+import io.conclave.sql.SqlException;
+import io.conclave.sql.Value;
+import io.conclave.sql.catalog.ColumnDescriptor;
+import io.conclave.sql.catalog.DescriptorCodec;
+import io.conclave.sql.catalog.TableDescriptor;
+import io.conclave.sql.encoding.ByteSink;
+import io.conclave.sql.encoding.ByteSource;
+import io.conclave.sql.encoding.KeyEncoding;
+import io.conclave.sql.encoding.RowCodec;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SQL's scan filter: a WHERE (the conjuncts that can travel) and a projection (the columns the
+ * statement uses) evaluated at the range on each stored row of a primary-index scan, so only
+ * matching rows, and only their needed columns, leave it. The node registers {@link #factory()}
+ * with its ranges under {@link #KIND}; the planner builds the specification.
+ *
+ * <p>Specification: format byte, the table's descriptor ({@link DescriptorCodec}), a flag and the
+ * filter ({@link FilterCodec}) over the table's row positions, a flag and the positions whose
+ * stored columns to keep. The descriptor travels with every request, so a range evaluates
+ * exactly the schema the statement planned with. A projected value has the row format, with
+ * the columns left out read as NULL; the gateway never reads a column it did not ask for.
+ *
+ * <p>A filter that fails on a row (22012 division by zero, 22003 out of range) fails the
+ * request; the gateway then reads the span without the filter and evaluates it itself, so the
+ * statement fails exactly when, and with the error that, it would without pushdown (the row
+ * may be one the transaction has deleted, or one a LIMIT would never have reached).
+ */
+public final class RowFilters {
+    /** The kind name requests carry; the same on every node. */
+    public static final String KIND = "sql-row";
+    /** Larger specifications (a huge IN list) are not pushed: each request carries one. */
+    static final int MAX_SPEC_BYTES = 64 * 1024;
+    /** Compiled filters kept per node: a statement's requests share one spec, decoded once. */
+    static final int CACHED_FILTERS = 256;
+
+    private static final int FORMAT = 1;
+
+    private RowFilters() {}
+
+    /** The factory a node registers with its ranges. Thread-safe. */
+    public static ScanFilter.Factory factory() {
+        return new Factory();
+    }
+
+    /**
+     * The specification of {@code filter} (null: none; every node pushable) and the columns at
+     * {@code keep} (null: all) over {@code table}'s rows; null if it would exceed
+     * {@link #MAX_SPEC_BYTES}.
+     */
+    static byte[] spec(TableDescriptor table, BoundExpr filter, BitSet keep) {
+        ByteSink out = new ByteSink(256);
+        out.write(FORMAT);
+        byte[] descriptor = DescriptorCodec.encode(table);
+        KeyEncoding.encodeUvarint(out, descriptor.length);
+        out.write(descriptor);
+        out.write(filter == null ? 0 : 1);
+        if (filter != null) {
+            FilterCodec.encode(out, filter);
+        }
+        out.write(keep == null ? 0 : 1);
+        if (keep != null) {
+            KeyEncoding.encodeUvarint(out, keep.cardinality());
+            for (int p = keep.nextSetBit(0); p >= 0; p = keep.nextSetBit(p + 1)) {
+                KeyEncoding.encodeUvarint(out, p);
+            }
+        }
+        return out.length() > MAX_SPEC_BYTES ? null : out.toByteArray();
+    }
+
+    static Compiled compile(byte[] spec) {
+        if (spec.length > MAX_SPEC_BYTES) {
+            throw new ScanFilterException("a filter of " + spec.length + " bytes exceeds " + MAX_SPEC_BYTES);
+        }
+        try {
+            ByteSource in = new ByteSource(spec);
+            int format = in.read();
+            if (format != FORMAT) {
+                throw new ScanFilterException("unknown filter format " + format);
+            }
+            long length = KeyEncoding.decodeUvarint(in);
+            if (length > spec.length) {
+                throw new ScanFilterException("filter descriptor of " + length + " bytes");
+            }
+            TableDescriptor table = DescriptorCodec.decode(in.read((int) length));
+            int columns = table.columns().size();
+            BoundExpr filter = in.read() == 0 ? null : FilterCodec.decode(in, columns);
+            BitSet keep = null;
+            if (in.read() != 0) {
+                keep = new BitSet();
+                long n = KeyEncoding.decodeUvarint(in);
+                for (long i = 0; i < n; i++) {
+                    long p = KeyEncoding.decodeUvarint(in);
+                    if (p >= columns) {
+                        throw new ScanFilterException("projected column " + p + " of a table of " + columns);
+                    }
+                    keep.set((int) p);
+                }
+            }
+            if (in.hasMore()) {
+                throw new ScanFilterException("filter specification has trailing bytes");
+            }
+            return new Compiled(table, filter, keep);
+        } catch (RuntimeException e) {
+            if (e instanceof ScanFilterException f) {
+                throw f;
+            }
+            throw new ScanFilterException("unreadable filter specification: " + e.getMessage(), e);
+        }
+    }
+
+    /** One decoded specification: evaluated on the scheduler thread, holds no mutable state. */
+    record Compiled(TableDescriptor table, BoundExpr filter, BitSet keep) implements ScanFilter {
+        @Override
+        public byte[] apply(byte[] key, byte[] value) {
+            Value[] row = TableIo.decodeRow(table, key, value);
+            if (filter != null) {
+                try {
+                    if (!QueryRunner.isTrue(filter.eval(row))) {
+                        return null;
+                    }
+                } catch (SqlException e) {
+                    throw new ScanFilterException(e.sqlState() + ": " + e.getMessage(), e);
+                }
+            }
+            return keep == null ? value : project(row);
+        }
+
+        /** The row value with only the kept columns that live in the value (not those in the key). */
+        private byte[] project(Value[] row) {
+            ByteSink out = new ByteSink(32);
+            out.write(TableIo.ROW_FORMAT);
+            List<ColumnDescriptor> columns = table.columns();
+            for (int p = keep.nextSetBit(0); p >= 0; p = keep.nextSetBit(p + 1)) {
+                ColumnDescriptor c = columns.get(p);
+                if (!table.isKeyColumn(c.id()) || c.type().family() == io.conclave.sql.SqlType.Family.DECIMAL) {
+                    RowCodec.encodeColumn(out, c.id(), row[p]);
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static final class Factory implements ScanFilter.Factory {
+        // Guarded by itself; access order, so the least recently used spec goes first.
+        private final Map<ByteBuffer, Compiled> cache = new LinkedHashMap<>(16, 0.75f, true);
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public ScanFilter compile(byte[] spec) {
+            ByteBuffer key = ByteBuffer.wrap(spec.clone());
+            synchronized (cache) {
+                Compiled hit = cache.get(key);
+                if (hit != null) {
+                    return hit;
+                }
+            }
+            Compiled compiled = RowFilters.compile(spec);
+            synchronized (cache) {
+                cache.put(key, compiled);
+                if (cache.size() > CACHED_FILTERS) {
+                    cache.remove(cache.keySet().iterator().next());
+                }
+            }
+            return compiled;
+        }
+    }
+}
