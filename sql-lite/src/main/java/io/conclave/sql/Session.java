@@ -41,6 +41,13 @@ public final class Session implements AutoCloseable {
             "statement_timeout", "0",
             "application_name", "");
 
+    /** Keys a dropped table's clean-up deletes per transaction (each transaction's write buffer holds them). */
+    static final int CLEAR_BATCH_KEYS = 1_000;
+    /** Clean-up transactions per dropped span: 10 million keys; what is left stays as unreachable data. */
+    static final int MAX_CLEAR_BATCHES = 10_000;
+    /** Failed clean-up transactions per dropped span before the rest is left behind. */
+    static final int MAX_CLEAR_FAILURES = 5;
+
     /** Parsed statements a session keeps (each holds its AST; statements are at most 1 MiB). */
     public static final int MAX_CACHED_STATEMENTS = 128;
     /** Statements longer than this are not kept in the cache (they are rarely repeated). */
@@ -61,6 +68,8 @@ public final class Session implements AutoCloseable {
     /** The current statement's parameter values (only set while it runs). */
     private List<Value> parameters = List.of();
     private SqlTxn explicit;
+    /** Spans the explicit transaction's DROPs made unreachable: cleared if it commits. */
+    private final List<byte[][]> explicitDropped = new ArrayList<>();
     private boolean explicitChangedCatalog;
     private boolean aborted;
     private boolean closed;
@@ -158,6 +167,7 @@ public final class Session implements AutoCloseable {
                 throw new SqlException(SqlState.NO_ACTIVE_TRANSACTION, "there is no transaction in progress");
             }
             SqlTxn txn = explicit;
+            List<byte[][]> dropped = List.copyOf(explicitDropped);
             endExplicit(true);
             try {
                 commit(txn);
@@ -165,6 +175,7 @@ public final class Session implements AutoCloseable {
                 rollbackQuietly(txn);
                 throw translate(e);
             }
+            clearDropped(dropped);
             return Result.tagOnly("COMMIT");
         }
         if (s instanceof Statement.Rollback) {
@@ -218,6 +229,7 @@ public final class Session implements AutoCloseable {
                 TxnStats txnStats = txn.stats();
                 CommitInfo commit = commit(txn);
                 long committed = clockNanos();
+                clearDropped(executor.stats().droppedSpans());
                 return new Outcome(result, executor.stats(), txnStats, commit, restarts, executed - start, committed - executed);
             } catch (KvRetryException retry) {
                 rollbackQuietly(txn);
@@ -246,6 +258,7 @@ public final class Session implements AutoCloseable {
             Executor executor = executor(explicit, catalog, deadline());
             Result result = executor.execute(s);
             explicitChangedCatalog |= catalog.changed();
+            explicitDropped.addAll(executor.stats().droppedSpans());
             return new Outcome(result, executor.stats(), explicit.stats(), null, List.of(), clockNanos() - start, 0);
         } catch (RuntimeException e) {
             aborted = true;
@@ -413,6 +426,7 @@ public final class Session implements AutoCloseable {
     private void endExplicit(boolean committed) {
         SqlTxn txn = explicit;
         explicit = null;
+        explicitDropped.clear();
         aborted = false;
         explicitChangedCatalog = false;
         if (!committed && txn != null) {
@@ -423,6 +437,37 @@ public final class Session implements AutoCloseable {
     private void abortExplicit() {
         if (explicit != null) {
             aborted = true;
+        }
+    }
+
+    /**
+     * Deletes the keys of spans a committed DROP made unreachable, in transactions of at most
+     * {@link #CLEAR_BATCH_KEYS} deletes each (so a drop of any size never makes one large
+     * transaction). Best effort: the DROP has committed whatever happens here, and keys left
+     * behind (a node down, the statement's session closed) are unreachable, only wasted space.
+     */
+    private void clearDropped(List<byte[][]> spans) {
+        for (byte[][] span : spans) {
+            byte[] from = span[0];
+            for (int batch = 0, failures = 0; batch < MAX_CLEAR_BATCHES && failures < MAX_CLEAR_FAILURES; batch++) {
+                SqlTxn txn = engine.kv().begin();
+                try {
+                    List<io.conclave.sql.kv.KeyValue> keys = txn.scan(from, span[1], CLEAR_BATCH_KEYS);
+                    for (io.conclave.sql.kv.KeyValue kv : keys) {
+                        txn.delete(kv.key());
+                    }
+                    txn.commit();
+                    if (keys.size() < CLEAR_BATCH_KEYS) {
+                        break;
+                    }
+                    byte[] last = keys.get(keys.size() - 1).key();
+                    from = java.util.Arrays.copyOf(last, last.length + 1);
+                } catch (RuntimeException e) {
+                    // A conflict or an unavailable range: try the batch again, a few times.
+                    rollbackQuietly(txn);
+                    failures++;
+                }
+            }
         }
     }
 

@@ -96,9 +96,9 @@ public final class CatalogView {
     }
 
     /**
-     * Removes a table from the catalog. Its rows stay behind as unreachable data under an id
-     * that is never reused (the first version keeps DROP TABLE one bounded transaction whatever
-     * the table's size; reclaiming that space is future work).
+     * Removes a table from the catalog. Its rows become unreachable under an id that is never
+     * reused; the session deletes them after the drop commits (DROP TABLE stays one bounded
+     * transaction whatever the table's size).
      */
     public void dropTable(TableDescriptor table) {
         txn.delete(Catalog.descriptorKey(table.id()));

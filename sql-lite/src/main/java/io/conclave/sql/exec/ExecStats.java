@@ -13,6 +13,21 @@ public final class ExecStats {
     long rowsScannedAtRanges;
     long rowsReturnedByRanges;
     long pushdownFallbacks;
+    /** Key spans of tables and indexes this statement dropped: unreachable once it commits. */
+    final java.util.List<byte[][]> droppedSpans = new java.util.ArrayList<>();
+
+    /**
+     * The {@code [start, end)} key spans of the tables and indexes the statement dropped. No
+     * statement can reach them after the drop commits (descriptor ids are never reused), so the
+     * session deletes their keys then.
+     */
+    public java.util.List<byte[][]> droppedSpans() {
+        java.util.List<byte[][]> out = new java.util.ArrayList<>();
+        for (byte[][] s : droppedSpans) {
+            out.add(new byte[][] {s[0].clone(), s[1].clone()});
+        }
+        return out;
+    }
 
     void add(io.conclave.sql.kv.ScanCounts c) {
         rangeRequests += c.requests();

@@ -92,7 +92,7 @@ public final class Executor {
             return new Result(plan.columns(), rows, rows.size(), "SELECT " + rows.size());
         }
         Writer writer = new Writer(catalog, io, planner, runner, now);
-        SchemaChanger schema = new SchemaChanger(catalog, io, now);
+        SchemaChanger schema = new SchemaChanger(catalog, io, now, stats);
         if (s instanceof Statement.Insert insert) {
             return writer.insert(insert);
         }

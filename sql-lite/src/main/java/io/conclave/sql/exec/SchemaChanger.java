@@ -38,8 +38,10 @@ final class SchemaChanger {
     private final CatalogView catalog;
     private final TableIo io;
     private final BindContext now;
+    private final ExecStats stats;
 
-    SchemaChanger(CatalogView catalog, TableIo io, BindContext now) {
+    SchemaChanger(CatalogView catalog, TableIo io, BindContext now, ExecStats stats) {
+        this.stats = stats;
         this.catalog = catalog;
         this.io = io;
         this.now = now;
@@ -145,6 +147,8 @@ final class SchemaChanger {
             throw new SqlException(SqlState.UNDEFINED_TABLE, "relation \"" + drop.name() + "\" does not exist");
         }
         catalog.dropTable(table);
+        byte[] prefix = TableKeys.tablePrefix(table.id());
+        stats.droppedSpans.add(new byte[][] {prefix, KeyEncoding.prefixEnd(prefix)});
         return "DROP TABLE";
     }
 
@@ -213,8 +217,10 @@ final class SchemaChanger {
             }
             List<IndexDescriptor> remaining = new ArrayList<>(table.secondaryIndexes());
             remaining.remove(index);
-            // The entries stay behind under an index id that is never reused (see CatalogView.dropTable).
+            // Index ids are never reused: the entries are unreachable once this commits.
             catalog.updateTable(table.withIndexes(remaining, table.nextIndexId()));
+            byte[] prefix = TableKeys.indexPrefix(table.id(), index.id());
+            stats.droppedSpans.add(new byte[][] {prefix, KeyEncoding.prefixEnd(prefix)});
             return "DROP INDEX";
         }
         if (drop.ifExists()) {
