@@ -13,6 +13,7 @@ import io.conclave.sql.kv.KvRetryException;
 import io.conclave.sql.kv.SqlTxn;
 import io.conclave.sql.kv.TxnStats;
 import io.conclave.sql.parser.StatementParser;
+import io.conclave.txn.ClusterSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -68,6 +69,11 @@ public final class Session implements AutoCloseable {
     /** The current statement's parameter values (only set while it runs). */
     private List<Value> parameters = List.of();
     private SqlTxn explicit;
+    /**
+     * Whether this session SET commit_wait: only then does it override the cluster setting
+     * (SET CLUSTER SETTING commit_wait) for its transactions.
+     */
+    private boolean commitWaitSet;
     /** Spans the explicit transaction's DROPs made unreachable: cleared if it commits. */
     private final List<byte[][]> explicitDropped = new ArrayList<>();
     private boolean explicitChangedCatalog;
@@ -153,11 +159,13 @@ public final class Session implements AutoCloseable {
                 throw new SqlException(SqlState.ACTIVE_TRANSACTION, "there is already a transaction in progress");
             }
             SqlTxn txn = kvCall(() -> engine.kv().begin());
-            boolean wait = commitWait();
-            kvCall(() -> {
-                txn.setCommitWait(wait);
-                return null;
-            });
+            if (commitWaitSet) {
+                boolean wait = commitWait();
+                kvCall(() -> {
+                    txn.setCommitWait(wait);
+                    return null;
+                });
+            }
             explicit = txn;
             explicitChangedCatalog = false;
             return Result.tagOnly("BEGIN");
@@ -187,10 +195,21 @@ public final class Session implements AutoCloseable {
         if (s instanceof Statement.SetVariable set) {
             return set(set);
         }
+        if (s instanceof Statement.SetClusterSetting set) {
+            return setClusterSetting(set);
+        }
+        if (s instanceof Statement.ShowClusterSetting show) {
+            return showClusterSetting(show);
+        }
         if (s instanceof Statement.ShowVariable show) {
             String value = settings.get(show.name());
             if (value == null) {
                 throw unknownSetting(show.name());
+            }
+            if (show.name().equals("commit_wait") && !commitWaitSet) {
+                // Not set in this session: the cluster's setting decides.
+                value = inOwnTransaction(txn -> ClusterSettings.decode(ClusterSettings.COMMIT_WAIT,
+                        txn.get(ClusterSettings.key(ClusterSettings.COMMIT_WAIT))));
             }
             return new Result(List.of(new Column(show.name(), SqlType.STRING)),
                     List.of(List.of(Value.ofString(value))), 1, "SHOW");
@@ -220,7 +239,9 @@ public final class Session implements AutoCloseable {
             deadline.check();
             SqlTxn txn = kvCall(() -> engine.kv().begin());
             try {
-                txn.setCommitWait(commitWait());
+                if (commitWaitSet) {
+                    txn.setCommitWait(commitWait());
+                }
                 long start = clockNanos();
                 CatalogView catalog = engine.catalog().view(txn, false);
                 Executor executor = executor(txn, catalog, deadline);
@@ -374,6 +395,7 @@ public final class Session implements AutoCloseable {
         }
         if (name.equals("commit_wait")) {
             value = onOff(name, value);
+            commitWaitSet = true;
             if (explicit != null) {
                 boolean on = value.equals("on");
                 kvCall(() -> {
@@ -400,6 +422,76 @@ public final class Session implements AutoCloseable {
         boolean pushdown = "on".equals(settings.get("scan_pushdown")) && engine.kv().filtersScans();
         return new Executor(txn, catalog, engine.admin(), deadline, parameters, engine.uniqueIds())
                 .withScanPushdown(pushdown);
+    }
+
+    // ---- cluster settings ----
+
+    private Result setClusterSetting(Statement.SetClusterSetting set) {
+        if (explicit != null) {
+            throw new SqlException(SqlState.ACTIVE_TRANSACTION, "SET CLUSTER SETTING cannot be used inside a transaction");
+        }
+        checkClusterSetting(set.name());
+        String value;
+        try {
+            value = ClusterSettings.normalize(set.name(), set.value());
+        } catch (IllegalArgumentException e) {
+            throw new SqlException(SqlState.INVALID_PARAMETER_VALUE, e.getMessage());
+        }
+        inOwnTransaction(txn -> {
+            txn.put(ClusterSettings.key(set.name()), ClusterSettings.encode(set.name(), value));
+            return null;
+        });
+        return Result.tagOnly("SET CLUSTER SETTING");
+    }
+
+    private Result showClusterSetting(Statement.ShowClusterSetting show) {
+        if (show.name() != null) {
+            checkClusterSetting(show.name());
+            String value = inOwnTransaction(txn -> ClusterSettings.decode(show.name(), txn.get(ClusterSettings.key(show.name()))));
+            return new Result(List.of(new Column(show.name(), SqlType.STRING)), List.of(List.of(Value.ofString(value))), 1, "SHOW");
+        }
+        List<List<Value>> rows = inOwnTransaction(txn -> {
+            List<List<Value>> out = new ArrayList<>();
+            for (String name : ClusterSettings.names()) {
+                out.add(List.of(Value.ofString(name),
+                        Value.ofString(ClusterSettings.decode(name, txn.get(ClusterSettings.key(name)))),
+                        Value.ofString(ClusterSettings.defaultValue(name)),
+                        Value.ofString(ClusterSettings.description(name))));
+            }
+            return out;
+        });
+        return new Result(List.of(new Column("variable", SqlType.STRING), new Column("value", SqlType.STRING),
+                new Column("default", SqlType.STRING), new Column("description", SqlType.STRING)), rows, rows.size(), "SHOW");
+    }
+
+    private static void checkClusterSetting(String name) {
+        if (!ClusterSettings.isKnown(name)) {
+            throw new SqlException(SqlState.UNDEFINED_OBJECT, "unrecognized cluster setting \"" + name + "\" (known: "
+                    + String.join(", ", ClusterSettings.names()) + ")");
+        }
+    }
+
+    /** Runs {@code body} in a transaction of its own, again after a serialization failure (up to the implicit bound). */
+    private <T> T inOwnTransaction(java.util.function.Function<SqlTxn, T> body) {
+        for (int attempt = 1; ; attempt++) {
+            SqlTxn txn = kvCall(() -> engine.kv().begin());
+            try {
+                T out = body.apply(txn);
+                commit(txn);
+                return out;
+            } catch (KvRetryException retry) {
+                rollbackQuietly(txn);
+                if (attempt >= SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
+                    throw retryError(retry, attempt);
+                }
+            } catch (SqlException e) {
+                rollbackQuietly(txn);
+                throw e;
+            } catch (RuntimeException e) {
+                rollbackQuietly(txn);
+                throw translate(e);
+            }
+        }
     }
 
     private boolean commitWait() {

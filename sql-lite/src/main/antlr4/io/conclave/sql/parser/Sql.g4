@@ -22,6 +22,9 @@ statement
     | (BEGIN (TRANSACTION)? | START TRANSACTION)                            # beginStatement
     | (COMMIT | END) (TRANSACTION)?                                         # commitStatement
     | ROLLBACK (TRANSACTION)?                                               # rollbackStatement
+    | SET CLUSTER SETTING settingName (EQ | TO) setValue                    # setClusterSettingStatement
+    | SHOW CLUSTER SETTING settingName                                      # showClusterSettingStatement
+    | SHOW CLUSTER SETTINGS                                                 # showClusterSettingsStatement
     | SET identifier (EQ | TO) setValue                                     # setStatement
     | SHOW TABLES                                                           # showTablesStatement
     | SHOW CREATE TABLE identifier                                          # showCreateStatement
@@ -32,6 +35,7 @@ statement
     ;
 
 setValue : ON | identifier | STRING_LITERAL | INTEGER_LITERAL | TRUE | FALSE ;
+settingName : identifier (DOT identifier)* ;
 
 selectStmt
     : SELECT DISTINCT? selectItem (COMMA selectItem)*
@@ -141,12 +145,12 @@ identifier : IDENTIFIER | QUOTED_IDENTIFIER | nonReserved ;
 nonReserved
     : ANALYZE | CONFLICT | DO | NOTHING | RETURNING | SYSTEM | TIME | TABLES | RANGES | SPLIT
     | TRANSACTION | START | PRECISION | KEY | INDEX | SHOW | UPSERT | DOUBLE | VALUES | EXPLAIN
-    | BEGIN | COMMIT | ROLLBACK | END | SET | TO | AT | ALL | COLUMNS
+    | BEGIN | COMMIT | ROLLBACK | END | SET | TO | AT | ALL | COLUMNS | CLUSTER | SETTING | SETTINGS
     ;
 
 // ---- lexer ----
 ALL: 'ALL'; ALTER: 'ALTER'; ANALYZE: 'ANALYZE'; AND: 'AND'; AS: 'AS'; ASC: 'ASC'; AT: 'AT';
-BEGIN: 'BEGIN'; BETWEEN: 'BETWEEN'; BY: 'BY'; CAST: 'CAST'; COMMIT: 'COMMIT'; CONFLICT: 'CONFLICT';
+BEGIN: 'BEGIN'; BETWEEN: 'BETWEEN'; BY: 'BY'; CAST: 'CAST'; CLUSTER: 'CLUSTER'; COMMIT: 'COMMIT'; CONFLICT: 'CONFLICT';
 COLUMNS: 'COLUMNS'; CONSTRAINT: 'CONSTRAINT'; CREATE: 'CREATE'; DEFAULT: 'DEFAULT'; DELETE: 'DELETE'; DESC: 'DESC';
 DISTINCT: 'DISTINCT'; DO: 'DO'; DOUBLE: 'DOUBLE'; DROP: 'DROP'; END: 'END'; EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN'; FALSE: 'FALSE'; FOR: 'FOR'; FROM: 'FROM'; GROUP: 'GROUP'; HAVING: 'HAVING';
@@ -154,7 +158,7 @@ IF: 'IF'; IN: 'IN'; INDEX: 'INDEX'; INNER: 'INNER'; INSERT: 'INSERT'; INTO: 'INT
 JOIN: 'JOIN'; KEY: 'KEY'; LIKE: 'LIKE'; LIMIT: 'LIMIT'; NOT: 'NOT'; NOTHING: 'NOTHING'; NULL: 'NULL';
 OF: 'OF'; OFFSET: 'OFFSET'; ON: 'ON'; OR: 'OR'; ORDER: 'ORDER'; PRECISION: 'PRECISION';
 PRIMARY: 'PRIMARY'; RANGES: 'RANGES'; RETURNING: 'RETURNING'; ROLLBACK: 'ROLLBACK'; SELECT: 'SELECT';
-SET: 'SET'; SHOW: 'SHOW'; SPLIT: 'SPLIT'; START: 'START'; SYSTEM: 'SYSTEM'; TABLE: 'TABLE';
+SET: 'SET'; SETTING: 'SETTING'; SETTINGS: 'SETTINGS'; SHOW: 'SHOW'; SPLIT: 'SPLIT'; START: 'START'; SYSTEM: 'SYSTEM'; TABLE: 'TABLE';
 TABLES: 'TABLES'; TIME: 'TIME'; TO: 'TO'; TRANSACTION: 'TRANSACTION'; TRUE: 'TRUE'; UNIQUE: 'UNIQUE';
 UPDATE: 'UPDATE'; UPSERT: 'UPSERT'; VALUES: 'VALUES'; WHERE: 'WHERE';
 

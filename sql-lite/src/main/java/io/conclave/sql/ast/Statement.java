@@ -74,6 +74,12 @@ public sealed interface Statement {
 
     record ShowVariable(String name) implements Statement {}
 
+    /** SET CLUSTER SETTING: a setting every node of the cluster follows, stored in the keyspace. */
+    record SetClusterSetting(String name, String value) implements Statement {}
+
+    /** SHOW CLUSTER SETTING name, or with {@code name} null SHOW CLUSTER SETTINGS (all of them). */
+    record ShowClusterSetting(String name) implements Statement {}
+
     record ShowTables() implements Statement {}
 
     record ShowCreateTable(String table) implements Statement {}

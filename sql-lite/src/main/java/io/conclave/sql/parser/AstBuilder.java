@@ -73,6 +73,15 @@ final class AstBuilder {
         if (ctx instanceof SqlParser.RollbackStatementContext) {
             return new Statement.Rollback();
         }
+        if (ctx instanceof SqlParser.SetClusterSettingStatementContext c) {
+            return new Statement.SetClusterSetting(settingName(c.settingName()), setValue(c.setValue()));
+        }
+        if (ctx instanceof SqlParser.ShowClusterSettingStatementContext c) {
+            return new Statement.ShowClusterSetting(settingName(c.settingName()));
+        }
+        if (ctx instanceof SqlParser.ShowClusterSettingsStatementContext) {
+            return new Statement.ShowClusterSetting(null);
+        }
         if (ctx instanceof SqlParser.SetStatementContext c) {
             return new Statement.SetVariable(name(c.identifier()), setValue(c.setValue()));
         }
@@ -99,6 +108,14 @@ final class AstBuilder {
             return new Statement.SplitAt(name(c.identifier()), rows);
         }
         throw error(ctx, "unsupported statement");
+    }
+
+    private static String settingName(SqlParser.SettingNameContext ctx) {
+        List<String> parts = new ArrayList<>();
+        for (SqlParser.IdentifierContext part : ctx.identifier()) {
+            parts.add(name(part));
+        }
+        return String.join(".", parts);
     }
 
     private String setValue(SqlParser.SetValueContext ctx) {

@@ -3,6 +3,7 @@ package io.conclave.sql.kv;
 import io.conclave.clock.Timestamp;
 import io.conclave.range.mvcc.ScanFilter;
 import io.conclave.range.mvcc.ScanFilterException;
+import io.conclave.txn.ClusterSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,7 +100,8 @@ public final class MemoryKv implements SqlKv {
         private final TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
         private final List<byte[][]> reads = new ArrayList<>();
         private boolean finished;
-        private boolean commitWait;
+        /** Null until set: the cluster setting (ClusterSettings.COMMIT_WAIT in this store) decides, as in a node. */
+        private Boolean commitWait;
         private int requests;
 
         MemoryTxn(Timestamp start, boolean readOnly) {
@@ -238,7 +240,9 @@ public final class MemoryKv implements SqlKv {
                     }
                 }
                 Timestamp commitTs = tick();
-                if (commitWait) {
+                boolean wait = commitWait != null ? commitWait : "on".equals(ClusterSettings.decode(
+                        ClusterSettings.COMMIT_WAIT, read(ClusterSettings.key(ClusterSettings.COMMIT_WAIT), start)));
+                if (wait) {
                     commitsWithCommitWait++;
                 }
                 for (Map.Entry<byte[], byte[]> w : writes.entrySet()) {
