@@ -111,16 +111,6 @@ public final class ClusterView {
         return rows;
     }
 
-    /** The HTTP address of every live node that serves one, by node id: liveness records only, no status calls. */
-    public Map<Long, String> liveHttpAddresses() {
-        Timestamp now = clock.now();
-        Map<Long, String> out = new TreeMap<>();
-        for (NodeLiveness l : Liveness.readAll(client, maxNodes).values()) {
-            if (Liveness.isLive(l, now) && !l.getHttpAddress().isEmpty()) out.put(l.getNodeId(), l.getHttpAddress());
-        }
-        return out;
-    }
-
     /** One replica of a range as its node reports it (Raft state, lease, size, load). */
     public record ReplicaState(long nodeId, GroupStatus status) {}
 

@@ -8,6 +8,7 @@ import io.conclave.node.sql.ActiveStatements;
 import io.conclave.range.Keys;
 import io.conclave.range.multiraft.SchedulerEvents;
 import io.conclave.range.rpc.GroupStatus;
+import io.conclave.sql.encoding.TableKeys;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.ReplicaDescriptor;
 import java.util.HexFormat;
@@ -16,8 +17,9 @@ import java.util.Locale;
 
 /**
  * The JSON of the status pages, written by hand: a handful of flat objects do not justify a
- * JSON library on every node's class path. Keys appear both as {@link Keys#pretty} text (for
- * people) and as hex (for programs), since a key may hold any byte.
+ * JSON library on every node's class path. Keys appear both as text for people ({@link #readable}:
+ * SQL keys as {@code /Table/...}, others as {@link Keys#pretty}) and as hex for programs, since
+ * a key may hold any byte.
  */
 public final class Json {
     private Json() {}
@@ -48,8 +50,8 @@ public final class Json {
             RangeRow r = rows.get(i);
             RangeDescriptor d = r.getRangeDescriptor();
             sb.append(i == 0 ? "" : ",").append("{\"range_id\":").append(d.getRangeId())
-                    .append(",\"start_key\":").append(string(Keys.pretty(d.getStartKey().toByteArray())))
-                    .append(",\"end_key\":").append(string(Keys.pretty(d.getEndKey().toByteArray())))
+                    .append(",\"start_key\":").append(string(readable(d.getStartKey().toByteArray())))
+                    .append(",\"end_key\":").append(string(readable(d.getEndKey().toByteArray())))
                     .append(",\"start_key_hex\":").append(string(HexFormat.of().formatHex(d.getStartKey().toByteArray())))
                     .append(",\"end_key_hex\":").append(string(HexFormat.of().formatHex(d.getEndKey().toByteArray())))
                     .append(",\"generation\":").append(d.getGeneration())
@@ -89,7 +91,7 @@ public final class Json {
             SchedulerEvents.Split s = splits.get(i);
             sb.append(i == 0 ? "" : ",").append("{\"range_id\":").append(s.rangeId())
                     .append(",\"new_range_id\":").append(s.newRangeId())
-                    .append(",\"split_key\":").append(string(Keys.pretty(s.splitKey())))
+                    .append(",\"split_key\":").append(string(readable(s.splitKey())))
                     .append(",\"split_key_hex\":").append(string(HexFormat.of().formatHex(s.splitKey())))
                     .append(",\"at_ms\":").append(s.atWallNanos() / 1_000_000)
                     .append('}');
@@ -123,8 +125,8 @@ public final class Json {
                 .append(",\"range_id\":").append(rangeId);
         RangeDescriptor d = detail.descriptor();
         if (d != null) {
-            sb.append(",\"start_key\":").append(string(Keys.pretty(d.getStartKey().toByteArray())))
-                    .append(",\"end_key\":").append(string(Keys.pretty(d.getEndKey().toByteArray())))
+            sb.append(",\"start_key\":").append(string(readable(d.getStartKey().toByteArray())))
+                    .append(",\"end_key\":").append(string(readable(d.getEndKey().toByteArray())))
                     .append(",\"generation\":").append(d.getGeneration());
         }
         sb.append(",\"leaseholder\":").append(detail.leaseholder() == 0 ? "null" : Long.toString(detail.leaseholder()))
@@ -150,6 +152,15 @@ public final class Json {
                     .append('}');
         }
         return sb.append("]}").toString();
+    }
+
+    /**
+     * A key for people: a SQL row or index key as {@code /Table/100/1/5} (as SHOW RANGES prints
+     * it), any other key as {@link Keys#pretty} does ({@code /Min}, {@code /Max}, escaped bytes).
+     */
+    static String readable(byte[] key) {
+        String sql = TableKeys.pretty(key);
+        return sql.startsWith("/Table/") ? sql : Keys.pretty(key);
     }
 
     /** A JSON number, or null for NaN and infinities (which JSON cannot write). */

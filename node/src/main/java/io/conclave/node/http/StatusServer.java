@@ -4,11 +4,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.conclave.node.cluster.ClusterView;
 import io.conclave.node.metrics.MetricsRegistry;
+import io.conclave.node.rpc.NodeRow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +84,7 @@ public final class StatusServer implements AutoCloseable {
         server.createContext("/status/console", ex -> respond(ex, 200, () -> {
             long since = longParam(ex, "since", 0);
             ClusterView.Overview o = view.overview();
-            String nodes = fanout.collect(view.liveHttpAddresses(), "/status/local?since=" + since, nodeId,
+            String nodes = fanout.collect(liveHttpAddresses(o), "/status/local?since=" + since, nodeId,
                     localJson(nodeId, local, since));
             return "{\"node_id\":" + nodeId + ",\"nodes\":" + Json.nodes(nodeId, o.nodes()) + ",\"ranges\":"
                     + Json.ranges(nodeId, o.ranges()) + ",\"local\":" + nodes + "}";
@@ -91,6 +94,15 @@ public final class StatusServer implements AutoCloseable {
         server.createContext("/", ex -> console.serve(ex));
         server.start();
         return new StatusServer(server, executor, fanout);
+    }
+
+    /** The live nodes that serve HTTP, from the same look at the cluster as the rest of the page. */
+    private static Map<Long, String> liveHttpAddresses(ClusterView.Overview o) {
+        Map<Long, String> out = new TreeMap<>();
+        for (NodeRow n : o.nodes()) {
+            if (n.getLive() && !n.getHttpAddress().isEmpty()) out.put(n.getNodeId(), n.getHttpAddress());
+        }
+        return out;
     }
 
     private static String localJson(long nodeId, LocalPages local, long since) {

@@ -135,6 +135,7 @@ class ConsoleProcessTest {
             String page = dumpDom(chromium, httpAddresses.get(0));
             Set<Long> live = ids(LIVE_NODE, page);
             assertEquals(Set.of(1L, 2L, 3L), live, "the console lists three live nodes:\n" + page);
+            assertTrue(!page.contains("status unreachable"), "every node answered the console's fan-out:\n" + page);
             Set<Long> rangesBefore = keyspaceRanges(page);
             assertTrue(rangesBefore.size() >= 2, "the keyspace shows range 1 and the user range:\n" + page);
 
@@ -152,6 +153,7 @@ class ConsoleProcessTest {
                 boolean listed = false;
                 while (split.find()) listed |= added.contains(Long.parseLong(split.group(2)));
                 if (!added.isEmpty() && listed) {
+                    assertTrue(last.contains("/1/100</code>"), "the split key reads as SQL (/Table/N/1/100):\n" + last);
                     long shownMs = (System.nanoTime() - splitAt) / 1_000_000;
                     System.out.println("console showed the split (new range " + added + ") " + shownMs
                             + " ms after SPLIT AT answered");
