@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * Verbs: {@code raft} (the consensus layer under a put-only load, with fsync on).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.RaftCommand.class, io.conclave.bench.ycsb.YcsbCommand.class,
-        io.conclave.bench.txn.TxnBenchCommand.class},
+        io.conclave.bench.txn.TxnBenchCommand.class, io.conclave.bench.sql.SqlVsKvCommand.class},
         description = "Load generators and latency measurement for Conclave.")
 public final class BenchMain implements Callable<Integer> {
     public static void main(String[] args) {

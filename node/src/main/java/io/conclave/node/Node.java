@@ -290,6 +290,12 @@ public final class Node implements AutoCloseable {
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build(),
                 clock);
         sqlCommitWaits = new CommitWaitMeter(txnMetrics.wrap(new TxnKv(txnClient)));
+        // A wrapper that does not pass filtersScans() and the streamed scan through would turn
+        // filter pushdown off without a word: the node's ranges serve the filter, so say so here.
+        if (!sqlCommitWaits.filtersScans()) {
+            throw new IllegalStateException("the SQL engine's store does not filter scans: a SqlKv wrapper must delegate"
+                    + " filtersScans() and SqlTxn.scan(ScanRequest, sink)");
+        }
         // The node id tells apart the unique_rowid() values of different nodes' engines (ids wrap
         // at 32,768 nodes, far beyond any cluster's size).
         sqlEngine = new SqlEngine(sqlCommitWaits, new RangeAdmin(client), System::nanoTime,

@@ -5,10 +5,13 @@ import io.conclave.sql.kv.CommitInfo;
 import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.KvAmbiguousException;
 import io.conclave.sql.kv.KvRetryException;
+import io.conclave.sql.kv.ScanCounts;
+import io.conclave.sql.kv.ScanRequest;
 import io.conclave.sql.kv.SqlKv;
 import io.conclave.sql.kv.SqlTxn;
 import io.conclave.sql.kv.TxnStats;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +44,11 @@ public final class TxnMetrics {
             @Override
             public Timestamp now() {
                 return inner.now();
+            }
+
+            @Override
+            public boolean filtersScans() {
+                return inner.filtersScans();
             }
         };
     }
@@ -89,6 +97,11 @@ public final class TxnMetrics {
         @Override
         public List<KeyValue> scan(byte[] start, byte[] end, int limit) {
             return counted(() -> txn.scan(start, end, limit));
+        }
+
+        @Override
+        public ScanCounts scan(ScanRequest request, Predicate<KeyValue> sink) {
+            return counted(() -> txn.scan(request, sink));
         }
 
         @Override
