@@ -52,6 +52,10 @@ class ConsoleProcessTest {
     private static final Pattern KEYSPACE = Pattern.compile("<div id=\"keyspace\">(.*?)</section>", Pattern.DOTALL);
     private static final Pattern RANGE = Pattern.compile("class=\"range[^\"]*\" data-range-id=\"(\\d+)\"");
     private static final Pattern LIVE_NODE = Pattern.compile("<tr data-node-id=\"(\\d+)\" class=\"node live-node\">");
+    private static final Pattern REPLICA_TABLE = Pattern.compile("<table id=\"replicas\">(.*?)</table>", Pattern.DOTALL);
+    /** A replica's row: its node, its Raft leader (or none yet) and its term. */
+    private static final Pattern REPLICA_ROW = Pattern.compile(
+            "<tr data-node-id=\"(\\d+)\"><td>n\\d+</td><td>(?:n\\d+|none)</td><td class=\"num\">\\d+</td>");
     private static final Pattern SPLIT_ROW = Pattern.compile(
             "<tr class=\"split\" data-range-id=\"(\\d+)\" data-new-range-id=\"(\\d+)\">");
 
@@ -132,7 +136,7 @@ class ConsoleProcessTest {
         try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE b (k INT PRIMARY KEY, v STRING)");
             s.execute("INSERT INTO b VALUES (1, 'one'), (500, 'five hundred')");
-            String page = dumpDom(chromium, httpAddresses.get(0));
+            String page = dumpDom(chromium, httpAddresses.get(0), "/");
             Set<Long> live = ids(LIVE_NODE, page);
             assertEquals(Set.of(1L, 2L, 3L), live, "the console lists three live nodes:\n" + page);
             assertTrue(!page.contains("status unreachable"), "every node answered the console's fan-out:\n" + page);
@@ -145,7 +149,7 @@ class ConsoleProcessTest {
             long splitAt = System.nanoTime();
             String last = "";
             while (System.nanoTime() - splitAt < SPLIT_SHOWN_WITHIN.toNanos()) {
-                last = dumpDom(chromium, httpAddresses.get(1)); // any node serves the whole cluster
+                last = dumpDom(chromium, httpAddresses.get(1), "/"); // any node serves the whole cluster
                 Set<Long> now = keyspaceRanges(last);
                 Set<Long> added = new TreeSet<>(now);
                 added.removeAll(rangesBefore);
@@ -157,6 +161,12 @@ class ConsoleProcessTest {
                     long shownMs = (System.nanoTime() - splitAt) / 1_000_000;
                     System.out.println("console showed the split (new range " + added + ") " + shownMs
                             + " ms after SPLIT AT answered");
+                    long newRange = added.iterator().next();
+                    String detail = dumpDom(chromium, httpAddresses.get(2), "/#range=" + newRange);
+                    Matcher replicas = REPLICA_TABLE.matcher(detail);
+                    assertTrue(replicas.find(), "the range detail lists its replicas:\n" + detail);
+                    assertEquals(Set.of(1L, 2L, 3L), ids(REPLICA_ROW, replicas.group(1)),
+                            "each node reports its replica of range " + newRange + ":\n" + detail);
                     return;
                 }
             }
@@ -178,12 +188,12 @@ class ConsoleProcessTest {
     }
 
     /** The DOM the console built after a few seconds of polling, as headless chromium prints it. */
-    private static String dumpDom(Path chromium, String httpAddress) throws IOException, InterruptedException {
+    private static String dumpDom(Path chromium, String httpAddress, String path) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory(dir, "chromium");
         Path out = dir.resolve("dom-" + System.nanoTime() + ".html");
         Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile, "--dump-dom",
-                "--virtual-time-budget=" + VIRTUAL_TIME_MS, "http://" + httpAddress + "/")
+                "--virtual-time-budget=" + VIRTUAL_TIME_MS, "http://" + httpAddress + path)
                 .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -61,7 +61,7 @@ function renderNodes(c) {
       : el('span', { class: 'live' }, 'live');
     const offset = n.clock_offset_ms == null ? '—' : n.clock_offset_ms.toFixed(1) + ' ± ' + n.clock_offset_error_ms.toFixed(1) + ' ms';
     return el('tr', { 'data-node-id': n.node_id, class: n.live ? 'node live-node' : 'node dead-node' },
-      el('td', {}, el('span', { class: 'swatch', style: '' }, 'n' + n.node_id)),
+      el('td', {}, el('span', { class: 'swatch' }, 'n' + n.node_id)),
       el('td', {}, n.address), el('td', {}, health),
       el('td', { class: 'num' }, n.replicas), el('td', { class: 'num' }, n.leases),
       el('td', {}, n.node_id === c.node_id ? '(this node)' : offset),
@@ -105,7 +105,12 @@ function renderKeyspace(c, splits) {
     }, 'r' + r.range_id);
     d.style.flexGrow = grow.toFixed(3);
     d.style.background = nodeColour(r.leaseholder);
-    d.addEventListener('click', () => { state.selected = r.range_id; renderKeyspace(state.lastConsole, splits); refreshDetail(); });
+    d.addEventListener('click', () => {
+      state.selected = r.range_id;
+      history.replaceState(null, '', '#range=' + r.range_id); // a link to this view
+      renderKeyspace(state.lastConsole, splits);
+      refreshDetail();
+    });
     return d;
   }));
   document.getElementById('range-count').textContent = '(' + ranges.length + ' ranges)';
@@ -258,4 +263,7 @@ for (const input of document.querySelectorAll('input[name=size-by]')) {
     if (state.lastConsole) renderKeyspace(state.lastConsole, recentSplits(state.lastConsole));
   });
 }
+// #range=N selects a range, so a link can open the console on one range's detail.
+const linked = /^#range=(\d+)$/.exec(location.hash);
+if (linked) state.selected = Number(linked[1]);
 poll();
