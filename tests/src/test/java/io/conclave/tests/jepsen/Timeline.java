@@ -41,7 +41,8 @@ final class Timeline {
                 .append(esc(result.options().label())).append("</title>\n<style>\n")
                 .append("body{font:13px sans-serif;margin:16px}#t{position:relative;border:1px solid #999;")
                 .append("height:").append(height + 20).append("px;overflow:hidden}")
-                .append(".o{position:absolute;height:").append(LANE_PX - 3).append("px;min-width:1px}")
+                .append(".o{position:absolute;height:").append(LANE_PX - 3).append("px;min-width:1px;")
+                .append("box-sizing:border-box;border-right:1px solid #fff}") // consecutive operations stay apart
                 .append(".ok{background:#4a4}.fail{background:#e88}.info{background:#f90}")
                 .append(".f{position:absolute;top:0;bottom:0;background:rgba(90,90,255,.15);border-left:1px solid #55f}")
                 .append(".p{position:absolute;top:0;bottom:0;width:1px;background:#a0a}")
