@@ -30,6 +30,11 @@
  * {@code --max-offset} from a majority of its live peers closes its transport, logs one
  * {@code CLOCK_OFFSET_FATAL} line and exits with code 3. See {@code io.conclave.node.clocksync}.
  *
+ * <h2>Fault injection</h2>
+ * Started with {@code --testing-fault-injection}, a node obeys the {@code SetFaults} node request:
+ * peers to cut off (its Raft frames, its own requests, its clock pings) and a step of its
+ * physical clock; without the flag it refuses the request. See {@code io.conclave.node.fault}.
+ *
  * <h2>Addresses</h2>
  * The transport dials from the lower node id to the higher. Nodes learn each other's addresses
  * from the liveness records (every node rewrites its own every 3 s), from {@code --peers}, and
