@@ -1,6 +1,12 @@
 /**
  * Planning and execution.
  *
+ * <h2>Hazards of pushdown</h2>
+ * A column the planner forgets to list in a projection reads as NULL at the gateway: a wrong
+ * answer, not an error. {@code QueryRunner.neededColumns} therefore walks every expression of a
+ * plan (over-listing is harmless), and the H2 differential runs each query with pushdown on and
+ * off.
+ *
  * <h2>Pipeline</h2>
  * {@link io.conclave.sql.exec.Binder} resolves names and checks types (untyped string literals
  * take their context's type); {@code QueryPlanner} splits WHERE and ON into conjuncts, pushes
@@ -24,6 +30,19 @@
  *   <li>CREATE INDEX backfills inside the creating transaction, reading the whole table
  *       (at most {@code SchemaChanger.MAX_BACKFILL_ROWS} rows; a larger table is refused with
  *       54000). Writers to the table meanwhile conflict and restart, so no entry is missed.</li>
+ *   <li>Scans stream from the store ({@code SqlTxn.scan(ScanRequest, sink)}): 8 ranges at a
+ *       time ({@code TableIo.SCAN_PARALLELISM}), range by range when a LIMIT can stop the scan.
+ *       With {@code scan_pushdown} on (the default) and a store that filters, a primary-index
+ *       scan without FOR UPDATE sends its pushable conjuncts ({@code FilterCodec}: no function
+ *       calls) and the columns the statement uses ({@code QueryRunner.neededColumns}) to the
+ *       ranges ({@link io.conclave.sql.exec.RowFilters}); the runner still applies the whole
+ *       filter, since the transaction's own writes arrive unfiltered. A filter that fails at a
+ *       range is read again without it from the last row received, and the gateway's evaluation
+ *       decides whether the statement fails (the row may be deleted by this transaction, or
+ *       beyond a LIMIT).</li>
+ *   <li>DROP TABLE and DROP INDEX remove the descriptor in the statement's transaction; the
+ *       session deletes the keys once it commits, in transactions of at most 1,000 deletes.
+ *       Ids are never reused, so nothing can read or write those keys meanwhile.</li>
  *   <li>SELECT ... FOR UPDATE writes each row it reads back unchanged, which leaves a write
  *       intent on it: an exclusive lock until the transaction ends.</li>
  *   <li>NULL sorts first ascending (as in the key encoding, and CockroachDB), unlike PostgreSQL.</li>
