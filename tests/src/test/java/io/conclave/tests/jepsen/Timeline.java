@@ -34,7 +34,7 @@ final class Timeline {
         for (History.Call c : history.calls()) lanes.putIfAbsent(c.process(), 0);
         int lane = 0;
         for (Map.Entry<Integer, Integer> e : lanes.entrySet()) e.setValue(lane++);
-        int height = Math.max(1, lanes.size()) * LANE_PX;
+        int height = Math.max(1, lanes.size()) * LANE_PX + 14; // lanes, then the time axis
 
         StringBuilder out = new StringBuilder(1 << 16);
         out.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
@@ -47,6 +47,8 @@ final class Timeline {
                 .append(".f{position:absolute;top:0;bottom:0;background:rgba(90,90,255,.15);border-left:1px solid #55f}")
                 .append(".p{position:absolute;top:0;bottom:0;width:1px;background:#a0a}")
                 .append(".l{position:absolute;top:0;font-size:10px;color:#338;white-space:nowrap}")
+                .append(".x{position:absolute;bottom:0;font-size:10px;color:#666;border-left:1px solid #ccc;")
+                .append("padding-left:2px;height:12px}")
                 .append("pre{background:#f4f4f4;padding:8px;max-height:300px;overflow:auto}")
                 .append("</style></head><body>\n<h2>").append(esc(result.options().label())).append("</h2>\n<p><b>")
                 .append(result.failed() ? "FAILED" : "passed").append("</b> &mdash; ").append(esc(result.summary()))
@@ -54,6 +56,11 @@ final class Timeline {
                 .append("moves and other momentary events. ").append(String.format(Locale.ROOT, "%.1f", (t1 - t0) / 1e9))
                 .append(" s shown; one lane per process.</p>\n<div id=\"t\">\n");
 
+        long stepSeconds = axisStepSeconds((t1 - t0) / 1_000_000_000L);
+        for (long s = 0; s * 1_000_000_000L <= t1 - t0; s += stepSeconds) {
+            out.append("<div class=\"x\" style=\"left:").append(pct(s * 1_000_000_000L, t1 - t0)).append("%\">")
+                    .append(s).append(" s</div>\n");
+        }
         Map<Long, EventLog.Event> openFaults = new HashMap<>();
         for (EventLog.Event e : events) {
             switch (e.phase()) {
@@ -88,6 +95,14 @@ final class Timeline {
         out.append("<h3>Nemesis events</h3>\n<pre>").append(esc(log.text())).append("</pre>\n<h3>Checker</h3>\n<pre>")
                 .append(esc(result.verdict().detail())).append("</pre>\n</body></html>\n");
         return out.toString();
+    }
+
+    /** A round step that puts at most about 20 ticks on the axis. */
+    static long axisStepSeconds(long totalSeconds) {
+        for (long step : new long[] {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800}) {
+            if (totalSeconds / step <= 20) return step;
+        }
+        return 3600;
     }
 
     private static void band(StringBuilder out, EventLog.Event start, long endNanos, long t0, long t1, String title) {

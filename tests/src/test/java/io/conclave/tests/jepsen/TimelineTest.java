@@ -43,6 +43,11 @@ final class TimelineTest {
                 && html.contains("all &quot;fine&quot;"), html);
         assertFalse(html.contains("<1>"), html);
         assertFalse(html.contains("<script"), "the page must need no script");
+        assertTrue(html.contains("class=\"x\"") && html.contains(">0 s</div>"), "a time axis from 0 s");
+        assertEquals(1, Timeline.axisStepSeconds(15));
+        assertEquals(15, Timeline.axisStepSeconds(240));
+        assertEquals(30, Timeline.axisStepSeconds(500));
+        assertEquals(3600, Timeline.axisStepSeconds(7200 * 10));
     }
 
     @Test
