@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code conclave bench ...}: load generators against a Conclave cluster they start themselves.
- * Verbs: {@code raft} (the consensus layer under a put-only load, with fsync on).
+ * Verbs: {@code raft} (the consensus layer under a put-only load, with fsync on), {@code ycsb},
+ * {@code txn} (transactions) and {@code sql-vs-kv} (SQL statements against the KV calls they make).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchMain.RaftCommand.class, io.conclave.bench.ycsb.YcsbCommand.class,
         io.conclave.bench.txn.TxnBenchCommand.class, io.conclave.bench.sql.SqlVsKvCommand.class},
