@@ -7,6 +7,7 @@ import io.conclave.sql.exec.Deadline;
 import io.conclave.sql.exec.ExecStats;
 import io.conclave.sql.exec.Executor;
 import io.conclave.sql.kv.CommitInfo;
+import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.KvAmbiguousException;
 import io.conclave.sql.kv.KvException;
 import io.conclave.sql.kv.KvRetryException;
@@ -15,11 +16,13 @@ import io.conclave.sql.kv.TxnStats;
 import io.conclave.sql.parser.StatementParser;
 import io.conclave.txn.ClusterSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One client's conversation: statements run one at a time, each in an implicit transaction
@@ -472,7 +475,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** Runs {@code body} in a transaction of its own, again after a serialization failure (up to the implicit bound). */
-    private <T> T inOwnTransaction(java.util.function.Function<SqlTxn, T> body) {
+    private <T> T inOwnTransaction(Function<SqlTxn, T> body) {
         for (int attempt = 1; ; attempt++) {
             SqlTxn txn = kvCall(() -> engine.kv().begin());
             try {
@@ -544,8 +547,8 @@ public final class Session implements AutoCloseable {
             for (int batch = 0, failures = 0; batch < MAX_CLEAR_BATCHES && failures < MAX_CLEAR_FAILURES; batch++) {
                 SqlTxn txn = engine.kv().begin();
                 try {
-                    List<io.conclave.sql.kv.KeyValue> keys = txn.scan(from, span[1], CLEAR_BATCH_KEYS);
-                    for (io.conclave.sql.kv.KeyValue kv : keys) {
+                    List<KeyValue> keys = txn.scan(from, span[1], CLEAR_BATCH_KEYS);
+                    for (KeyValue kv : keys) {
                         txn.delete(kv.key());
                     }
                     txn.commit();
@@ -553,7 +556,7 @@ public final class Session implements AutoCloseable {
                         break;
                     }
                     byte[] last = keys.get(keys.size() - 1).key();
-                    from = java.util.Arrays.copyOf(last, last.length + 1);
+                    from = Arrays.copyOf(last, last.length + 1);
                 } catch (RuntimeException e) {
                     // A conflict or an unavailable range: try the batch again, a few times.
                     rollbackQuietly(txn);

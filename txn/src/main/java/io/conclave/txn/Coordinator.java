@@ -39,6 +39,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -227,7 +228,7 @@ final class Coordinator {
         return out;
     }
 
-    ScanSummary scan(byte[] start, byte[] end, ScanOptions options, java.util.function.Predicate<KeyValue> sink) {
+    ScanSummary scan(byte[] start, byte[] end, ScanOptions options, Predicate<KeyValue> sink) {
         checkOpen();
         checkKey(start);
         if (Keys.compare(end, Keys.KEY_MAX) > 0) fail("scan end " + Keys.pretty(end) + " is past the keyspace (0xffff)");

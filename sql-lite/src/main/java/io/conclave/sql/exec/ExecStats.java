@@ -1,5 +1,9 @@
 package io.conclave.sql.exec;
 
+import io.conclave.sql.kv.ScanCounts;
+import java.util.ArrayList;
+import java.util.List;
+
 /** Counters of one statement's work, for EXPLAIN ANALYZE. Confined to the session thread. */
 public final class ExecStats {
     long kvGets;
@@ -14,22 +18,22 @@ public final class ExecStats {
     long rowsReturnedByRanges;
     long pushdownFallbacks;
     /** Key spans of tables and indexes this statement dropped: unreachable once it commits. */
-    final java.util.List<byte[][]> droppedSpans = new java.util.ArrayList<>();
+    final List<byte[][]> droppedSpans = new ArrayList<>();
 
     /**
      * The {@code [start, end)} key spans of the tables and indexes the statement dropped. No
      * statement can reach them after the drop commits (descriptor ids are never reused), so the
      * session deletes their keys then.
      */
-    public java.util.List<byte[][]> droppedSpans() {
-        java.util.List<byte[][]> out = new java.util.ArrayList<>();
+    public List<byte[][]> droppedSpans() {
+        List<byte[][]> out = new ArrayList<>();
         for (byte[][] s : droppedSpans) {
             out.add(new byte[][] {s[0].clone(), s[1].clone()});
         }
         return out;
     }
 
-    void add(io.conclave.sql.kv.ScanCounts c) {
+    void add(ScanCounts c) {
         rangeRequests += c.requests();
         rangesRead += c.ranges();
         widestFanOut = Math.max(widestFanOut, c.widestRound());

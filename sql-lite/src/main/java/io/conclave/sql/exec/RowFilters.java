@@ -3,6 +3,7 @@ package io.conclave.sql.exec;
 import io.conclave.range.mvcc.ScanFilter;
 import io.conclave.range.mvcc.ScanFilterException;
 import io.conclave.sql.SqlException;
+import io.conclave.sql.SqlType;
 import io.conclave.sql.Value;
 import io.conclave.sql.catalog.ColumnDescriptor;
 import io.conclave.sql.catalog.DescriptorCodec;
@@ -141,7 +142,7 @@ public final class RowFilters {
             List<ColumnDescriptor> columns = table.columns();
             for (int p = keep.nextSetBit(0); p >= 0; p = keep.nextSetBit(p + 1)) {
                 ColumnDescriptor c = columns.get(p);
-                if (!table.isKeyColumn(c.id()) || c.type().family() == io.conclave.sql.SqlType.Family.DECIMAL) {
+                if (!table.isKeyColumn(c.id()) || c.type().family() == SqlType.Family.DECIMAL) {
                     RowCodec.encodeColumn(out, c.id(), row[p]);
                 }
             }

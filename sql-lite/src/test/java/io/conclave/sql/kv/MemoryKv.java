@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * An in-memory multi-version store for tests: every committed write keeps its commit
@@ -126,7 +127,7 @@ public final class MemoryKv implements SqlKv {
          * before the own writes are merged in), then the own writes, in key order.
          */
         @Override
-        public ScanCounts scan(ScanRequest request, java.util.function.Predicate<KeyValue> sink) {
+        public ScanCounts scan(ScanRequest request, Predicate<KeyValue> sink) {
             live();
             requests++;
             ScanFilter filter = null;
