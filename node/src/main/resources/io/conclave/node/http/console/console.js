@@ -3,10 +3,11 @@
 // and running statements. Plain DOM and canvas; nothing is fetched from outside the node.
 'use strict';
 
-const POLL_MS = 1000;
+const POLL_MS = 1000;        // at least; a cluster whose answer takes longer is polled less often (see poll)
 const MAX_POINTS = 300;      // per node, as many as a node keeps (five minutes)
 const MAX_SPLITS_SHOWN = 20;
 const FRESH_SPLIT_MS = 10000; // ranges created by a split this recent are marked
+const DENSE_RANGES = 150;     // above this many ranges the bar drops its labels and borders
 
 const state = {
   since: 0,                  // the newest time-series point received, so each poll brings only new ones
@@ -70,11 +71,13 @@ function renderNodes(c) {
   for (const sw of tbody.querySelectorAll('.swatch')) {
     sw.style.background = nodeColour(Number(sw.closest('tr').dataset.nodeId));
   }
+  const none = el('span', { class: 'swatch' }, 'no valid lease');
+  none.style.background = nodeColour(0);
   document.getElementById('legend').replaceChildren(...c.nodes.nodes.map(n => {
     const s = el('span', { class: 'swatch' }, 'n' + n.node_id);
     s.style.background = nodeColour(n.node_id);
     return s;
-  }));
+  }), none);
 }
 
 function recentSplits(c) {
@@ -93,6 +96,7 @@ function renderKeyspace(c, splits) {
   const weight = r => state.sizeBy === 'qps' ? (r.qps || 0) : (r.size_bytes || 0);
   const total = ranges.reduce((a, r) => a + weight(r), 0);
   const box = document.getElementById('keyspace');
+  box.classList.toggle('dense', ranges.length > DENSE_RANGES);
   box.replaceChildren(...ranges.map(r => {
     // Every range keeps a sliver, so an empty or idle range can still be seen and clicked.
     const grow = total > 0 ? 1 + 99 * weight(r) / total : 1;
@@ -236,6 +240,7 @@ async function refreshDetail() {
 }
 
 async function poll() {
+  const started = performance.now();
   try {
     const c = await getJson('/status/console?since=' + state.since);
     state.lastConsole = c;
@@ -253,7 +258,9 @@ async function poll() {
   } catch (e) {
     document.getElementById('status').textContent = 'cannot reach the node: ' + e.message;
   } finally {
-    setTimeout(poll, POLL_MS);
+    // A big cluster (thousands of ranges) answers slowly: wait twice as long as the answer took,
+    // so a console never keeps a node busy more than a third of the time.
+    setTimeout(poll, Math.max(POLL_MS, 2 * (performance.now() - started)));
   }
 }
 
