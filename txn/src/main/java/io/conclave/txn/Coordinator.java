@@ -638,18 +638,44 @@ final class Coordinator {
         return groups.size();
     }
 
-    /** Resolves every group but {@code except} (already resolved) in the background. */
+    /**
+     * Resolves every group but {@code except} (already resolved) in the background; once all of
+     * them are, removes the record (if there may be one): nothing needs it any more.
+     */
     private void resolveAsync(TxnStatus status, Timestamp commitTs, List<byte[]> except) {
         TxnMeta meta = meta();
-        for (List<byte[]> g : maybePrepared.values()) {
-            if (g == except) continue;
+        List<List<byte[]>> groups = new ArrayList<>();
+        for (List<byte[]> g : maybePrepared.values()) if (g != except) groups.add(g);
+        boolean removeRecord = recordMayExist && writes.anchor() != null;
+        if (groups.isEmpty()) {
+            if (removeRecord) env.runtime().async(() -> removeRecord(meta, status, commitTs));
+            return;
+        }
+        AtomicInteger left = new AtomicInteger(groups.size());
+        for (List<byte[]> g : groups) {
             env.runtime().async(() -> {
                 try {
                     resolve(meta, status, commitTs, g);
                 } catch (KvException e) {
-                    // Left for whoever meets the intents: a push finds the record and resolves them.
+                    // Left for whoever meets the intents: a push finds the record and resolves
+                    // them. The record stays for that (an ABORTED one until GC).
+                    return;
                 }
+                if (left.decrementAndGet() == 0 && removeRecord) removeRecord(meta, status, commitTs);
             });
+        }
+    }
+
+    /** Every intent is resolved: the record goes (best effort; one left stays until GC or for ever if COMMITTED). */
+    private void removeRecord(TxnMeta meta, TxnStatus status, Timestamp commitTs) {
+        TxnResolve.Builder b = TxnResolve.newBuilder().setTxn(meta).setStatus(status).setRemoveRecord(true);
+        if (commitTs != null) b.setCommitTs(commitTs.toProto());
+        TxnResolve req = b.build();
+        try {
+            env.ranges().sendRouted(writes.anchor(), d -> KvRequest.newBuilder().setTxnResolve(req).build(), true);
+            raftWrites.incrementAndGet();
+        } catch (KvException e) {
+            // Harmless: a finished record only takes space.
         }
     }
 

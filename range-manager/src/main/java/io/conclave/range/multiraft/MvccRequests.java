@@ -94,7 +94,7 @@ final class MvccRequests {
         var r = req.getTxnResolve();
         String t = txn("txn_resolve", r.getTxn(), r.hasTxn());
         if (t != null) return t;
-        if (r.getKeysCount() == 0) return "txn_resolve needs at least one key";
+        if (r.getKeysCount() == 0 && !r.getRemoveRecord()) return "txn_resolve needs at least one key";
         if (r.getStatus() == io.conclave.range.rpc.TxnStatus.COMMITTED && !r.hasCommitTs()) {
             return "txn_resolve to COMMITTED needs a commit_ts";
         }
@@ -169,8 +169,9 @@ final class MvccRequests {
             case TXN_END -> req.getTxnEnd().getTxn().getAnchorKey().toByteArray();
             case TXN_PUSH -> req.getTxnPush().getPushee().getAnchorKey().toByteArray();
             case TXN_QUERY -> req.getTxnQuery().getTxn().getAnchorKey().toByteArray();
-            case TXN_RESOLVE -> req.getTxnResolve().getKeysCount() == 0 ? null
-                    : req.getTxnResolve().getKeys(0).toByteArray();
+            case TXN_RESOLVE -> req.getTxnResolve().getKeysCount() > 0 ? req.getTxnResolve().getKeys(0).toByteArray()
+                    : req.getTxnResolve().getRemoveRecord() ? req.getTxnResolve().getTxn().getAnchorKey().toByteArray()
+                    : null;
             case TXN_REFRESH -> req.getTxnRefresh().getKeysCount() > 0 ? req.getTxnRefresh().getKeys(0).toByteArray()
                     : req.getTxnRefresh().getSpansCount() > 0
                             ? req.getTxnRefresh().getSpans(0).getStartKey().toByteArray() : null;
@@ -199,7 +200,10 @@ final class MvccRequests {
                 keys.add(req.getTxnEnd().getTxn().getAnchorKey().toByteArray());
                 req.getTxnEnd().getResolveKeysList().forEach(k -> keys.add(k.toByteArray()));
             }
-            case TXN_RESOLVE -> req.getTxnResolve().getKeysList().forEach(k -> keys.add(k.toByteArray()));
+            case TXN_RESOLVE -> {
+                req.getTxnResolve().getKeysList().forEach(k -> keys.add(k.toByteArray()));
+                if (req.getTxnResolve().getRemoveRecord()) keys.add(req.getTxnResolve().getTxn().getAnchorKey().toByteArray());
+            }
             case TXN_REFRESH -> {
                 req.getTxnRefresh().getKeysList().forEach(k -> keys.add(k.toByteArray()));
                 for (KeySpan s : req.getTxnRefresh().getSpansList()) {
@@ -314,6 +318,17 @@ final class MvccRequests {
             default -> null;
         };
         return t == null ? null : t.getId().toByteArray();
+    }
+
+    /** The record marker key a heartbeat, commit or push is judged against (see EvalContext.writeFloor); null for others. */
+    static byte[] recordMarker(KvRequest req) {
+        TxnMeta t = switch (req.getOpCase()) {
+            case TXN_HEARTBEAT -> req.getTxnHeartbeat().getTxn();
+            case TXN_END -> req.getTxnEnd().getTxn();
+            case TXN_PUSH -> req.getTxnPush().getPushee();
+            default -> null;
+        };
+        return t == null ? null : MvccKeys.recordMarkerKey(t.getAnchorKey().toByteArray(), t.getId().toByteArray());
     }
 
     /** Whether the write places new versions or intents at a timestamp the timestamp cache bounds. */

@@ -34,8 +34,10 @@ final class TxnWaitQueue<P> {
      * How long the edge of a push answered after its wait still counts for deadlock detection:
      * its pusher is asking who waits for it and pushes again meanwhile. Without it, two pushers
      * of a cycle whose waits end together would each find the other's edge gone, every round.
+     * Long enough for that round trip on a loaded node; an edge outliving its pusher's interest
+     * (it gave up) can only make a cycle that aborts a lowest-priority member early.
      */
-    static final long ANSWERED_EDGE_NANOS = 250_000_000L;
+    static final long ANSWERED_EDGE_NANOS = 1_000_000_000L;
 
     /**
      * One parked push.

@@ -12,7 +12,10 @@ import java.util.Objects;
  *     judged against it
  * @param writeFloor the timestamp cache's verdict for the request's keys: the highest read of
  *     them by another transaction, {@code .next()}; {@link Timestamp#MIN} if none. No write of
- *     the request goes below it
+ *     the request goes below it. For a heartbeat, commit or push (which write no user key), the
+ *     verdict for the transaction's record instead ({@link MvccKeys#recordMarkerKey}): a record
+ *     absent there at or below it was removed (or may have been, for a new leaseholder), and is
+ *     not created again
  * @param nodeId the leaseholder's node id, echoed in every answer (a transaction's observed
  *     timestamp for that node)
  * @param leaseStart the start of the lease the request is served under; observed timestamps never

@@ -13,7 +13,11 @@ import java.util.List;
  * the threshold is removed, and that version too if it is a tombstone. A read at or above the
  * threshold sees the newest version at or below its timestamp, which is either above the
  * threshold (kept) or that newest-at-threshold version (kept unless a tombstone, which reads as
- * absent anyway): what such reads see does not change. Intents and records are never touched.
+ * absent anyway): what such reads see does not change. Intents are never touched; an ABORTED
+ * transaction record last heartbeated (or begun) at or below the threshold is removed: an intent
+ * it left behind reads, when met, as that of a removed record (TxnOps.mayHaveBeenRemoved), which
+ * is aborted. COMMITTED records are removed only by their coordinator once every intent is
+ * resolved (txn_resolve remove_record): GC cannot know that.
  */
 final class Gc {
     /** User keys per command when the request does not say. */
@@ -54,6 +58,13 @@ final class Gc {
                     keys++;
                 }
                 rows++;
+                if (d.kind() == MvccKeys.Kind.RECORD) {
+                    if (abortedBefore(d.userKey(), row.value(), threshold)) {
+                        ev.delete(row.key());
+                        deleted++;
+                    }
+                    continue;
+                }
                 if (d.kind() != MvccKeys.Kind.VERSION || d.ts().isAfter(threshold)) continue;
                 if (!keptOne) {
                     keptOne = true;
@@ -66,5 +77,12 @@ final class Gc {
             position = Keys.next(page.get(page.size() - 1).key());
         }
         return ev.written(kv.setDeleted(deleted));
+    }
+
+    private static boolean abortedBefore(byte[] anchor, byte[] stored, Timestamp threshold) {
+        io.conclave.range.rpc.TxnRecord r = KeyReads.parseRecord(anchor, stored);
+        if (r.getStatus() != io.conclave.range.rpc.TxnStatus.ABORTED) return false;
+        Timestamp last = Eval.ts(r.hasLastHeartbeat() ? r.getLastHeartbeat() : r.getMeta().getMinTs());
+        return !Timestamp.max(last, Eval.ts(r.getMeta().getWriteTs())).isAfter(threshold);
     }
 }

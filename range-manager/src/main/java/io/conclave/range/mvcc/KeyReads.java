@@ -54,6 +54,15 @@ final class KeyReads {
         }
     }
 
+    /** A stored record, parsed. */
+    static TxnRecord parseRecord(byte[] anchorKey, byte[] stored) {
+        try {
+            return TxnRecord.parseFrom(stored);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt transaction record at " + Keys.pretty(anchorKey), e);
+        }
+    }
+
     /** The record of transaction {@code id} anchored at {@code anchorKey}, or null. */
     static TxnRecord record(MvccReader reader, byte[] anchorKey, byte[] id) {
         byte[] stored = reader.get(MvccKeys.txnRecordKey(anchorKey, id));

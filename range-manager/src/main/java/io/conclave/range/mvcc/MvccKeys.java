@@ -45,6 +45,16 @@ public final class MvccKeys {
     public enum Kind { INTENT, VERSION, RECORD }
 
     /**
+     * The key under which a leaseholder's timestamp cache marks the record of transaction
+     * {@code txnId} (anchored at {@code anchorKey}) removed: the record's store key, used as a
+     * timestamp-cache key only (a user key equal to it would only make that record's creation
+     * look later than it is, and be refused: a retry).
+     */
+    public static byte[] recordMarkerKey(byte[] anchorKey, byte[] txnId) {
+        return txnRecordKey(anchorKey, txnId);
+    }
+
+    /**
      * A store key taken apart. {@code ts} is set for a VERSION only, {@code txnId} for a RECORD
      * only.
      */

@@ -81,6 +81,9 @@ final class TxnOps {
         TxnMeta txn = checkTxn(ev, request, "heartbeat");
         byte[] anchor = ev.userKey(txn.getAnchorKey(), "heartbeat of transaction " + Replies.txnName(txn.getId()));
         TxnRecord record = KeyReads.record(ev.reader, anchor, txn.getId().toByteArray());
+        if (record == null && mayHaveBeenRemoved(ev, txn)) {
+            return ev.failed(Replies.aborted(ev.rangeId, "heartbeat", removed(txn)));
+        }
         if (record != null && record.getStatus() == TxnStatus.ABORTED) {
             return ev.failed(Replies.aborted(ev.rangeId, "heartbeat", record));
         }
@@ -109,6 +112,11 @@ final class TxnOps {
         List<byte[]> resolveKeys = new ArrayList<>();
         for (ByteString k : end.getResolveKeysList()) resolveKeys.add(ev.userKey(k, what));
         TxnRecord record = KeyReads.record(ev.reader, anchor, txn.getId().toByteArray());
+        if (record == null && mayHaveBeenRemoved(ev, txn)) {
+            if (end.getCommit()) return ev.failed(Replies.aborted(ev.rangeId, what, removed(txn)));
+            resolve(ev, txn, TxnStatus.ABORTED, null, resolveKeys);
+            return ev.written(ev.kv().setTxnRecord(removed(txn)));
+        }
         if (record != null && record.getStatus() == TxnStatus.COMMITTED) {
             // Idempotent: a repeated commit (or a late rollback) learns the outcome.
             resolve(ev, record.getMeta(), TxnStatus.COMMITTED, Eval.ts(record.getCommitTs()), resolveKeys);
@@ -151,6 +159,11 @@ final class TxnOps {
         }
         byte[] anchor = ev.userKey(pushee.getAnchorKey(), what);
         TxnRecord record = KeyReads.record(ev.reader, anchor, pushee.getId().toByteArray());
+        if (record == null && mayHaveBeenRemoved(ev, pushee)) {
+            // Removed once every intent was resolved: the intent the pusher met is gone, so
+            // resolving it as aborted changes nothing, and nothing is written.
+            return ev.written(ev.kv().setTxnRecord(removed(pushee)).setPushed(true));
+        }
         if (record != null && record.getStatus() != TxnStatus.PENDING) {
             return ev.written(ev.kv().setTxnRecord(record).setPushed(true));
         }
@@ -234,7 +247,32 @@ final class TxnOps {
         List<byte[]> keys = new ArrayList<>();
         for (ByteString k : r.getKeysList()) keys.add(ev.userKey(k, what));
         resolve(ev, txn, r.getStatus(), r.hasCommitTs() ? Eval.ts(r.getCommitTs()) : null, keys);
+        if (r.getRemoveRecord()) {
+            byte[] anchor = ev.userKey(txn.getAnchorKey(), what);
+            TxnRecord record = KeyReads.record(ev.reader, anchor, txn.getId().toByteArray());
+            if (record != null && record.getStatus() != TxnStatus.PENDING) {
+                ev.delete(MvccKeys.txnRecordKey(anchor, txn.getId().toByteArray()));
+                return ev.written(ev.kv().setTxnRecord(record).setDeleted(1));
+            }
+        }
         return ev.written(ev.kv());
+    }
+
+    /**
+     * Whether an absent record may have existed and been removed, so must not be created again:
+     * the transaction's timestamp is at or below the leaseholder's mark for it (or, after a lease
+     * change, the new timestamp cache's start), or below the range's GC threshold (GC removes
+     * old ABORTED records).
+     */
+    static boolean mayHaveBeenRemoved(Eval ev, TxnMeta txn) {
+        Timestamp ts = Eval.ts(txn.getWriteTs());
+        return ts.compareTo(ev.ctx.writeFloor()) < 0 || !ts.isAfter(ev.ctx.gcThreshold());
+    }
+
+    /** What a removed (or never creatable) record reads as: finished, ABORTED, nothing written. */
+    private static TxnRecord removed(TxnMeta txn) {
+        return TxnRecord.newBuilder().setMeta(txn).setStatus(TxnStatus.ABORTED)
+                .setAbortReason("the transaction record was removed (the transaction finished), or may have been").build();
     }
 
     /**

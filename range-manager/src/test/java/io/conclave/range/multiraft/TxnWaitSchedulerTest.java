@@ -20,6 +20,7 @@ import io.conclave.range.rpc.TxnHeartbeat;
 import io.conclave.range.rpc.TxnMeta;
 import io.conclave.range.rpc.TxnPush;
 import io.conclave.range.rpc.TxnQuery;
+import io.conclave.range.rpc.TxnResolve;
 import io.conclave.range.rpc.TxnStatus;
 import io.conclave.range.rpc.TxnWaitsFor;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The txn wait queue on a real scheduler (an in-JVM 3-node cluster, one user range): a push that
  * cannot win waits on the leaseholder and is answered when the pushee finishes or its wait is
- * over; a query names who waits; two pushers waiting for each other lose the lower priority.
+ * over; a query names who waits; two pushers waiting for each other lose the lower priority; a
+ * finished record removed is not created again by a late request.
  */
 class TxnWaitSchedulerTest {
     private static final long RANGE = 2;
@@ -128,6 +130,19 @@ class TxnWaitSchedulerTest {
             assertEquals(TxnStatus.COMMITTED, answered.getKvResponse().getTxnRecord().getStatus());
             assertTrue(afterCommitMillis < 1_000, "answered when the pushee committed, " + afterCommitMillis + " ms after");
 
+            // Its intents resolved (it had none), the record goes; a late heartbeat (or commit)
+            // of it cannot bring it back: the leaseholder marked the removal in its timestamp cache.
+            RangeReply removed = ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnResolve(TxnResolve.newBuilder()
+                    .setTxn(holderTxn).setStatus(TxnStatus.COMMITTED).setCommitTs(holderTxn.getWriteTs())
+                    .setRemoveRecord(true)))));
+            assertEquals(1, removed.getKvResponse().getDeleted());
+            assertFalse(ok(cluster.kv(lh, query(holderTxn))).getKvResponse().hasTxnRecord());
+            assertEquals(ErrorResponse.Code.TXN_ABORTED, cluster.kv(lh, heartbeat(holderTxn)).getError().getCode());
+            assertEquals(ErrorResponse.Code.TXN_ABORTED, cluster.kv(lh, req(KvRequest.newBuilder().setTxnEnd(
+                    TxnEnd.newBuilder().setTxn(holderTxn).setCommit(true).setCommitTs(holderTxn.getWriteTs()))))
+                    .getError().getCode());
+            assertFalse(ok(cluster.kv(lh, query(holderTxn))).getKvResponse().hasTxnRecord(), "not recreated");
+
             // A pushee that stays pending: the push is answered PUSH_FAILED when its wait is over.
             TxnMeta slow = txn(3, "c", t0.next().next(), 0);
             ok(cluster.kv(lh, heartbeat(slow)));
@@ -157,10 +172,10 @@ class TxnWaitSchedulerTest {
             ok(cluster.kv(lh, heartbeat(younger)));
             long began = System.nanoTime();
             // Each waits for the other (as two prepares that met each other's intents would).
-            CompletableFuture<RangeReply> olderWaits = async(cluster, lh, push(older, younger, 100, List.of()));
-            CompletableFuture<RangeReply> youngerWaits = async(cluster, lh, push(younger, older, 100, List.of()));
-            assertEquals(ErrorResponse.Code.PUSH_FAILED, olderWaits.get(5, TimeUnit.SECONDS).getError().getCode());
-            assertEquals(ErrorResponse.Code.PUSH_FAILED, youngerWaits.get(5, TimeUnit.SECONDS).getError().getCode());
+            CompletableFuture<RangeReply> olderWaits = async(cluster, lh, push(older, younger, 1_500, List.of()));
+            CompletableFuture<RangeReply> youngerWaits = async(cluster, lh, push(younger, older, 1_500, List.of()));
+            LocalCluster.await("both pushes waiting", () -> cluster.kv(lh, query(older)).getKvResponse()
+                    .getWaitsForCount() > 0 && cluster.kv(lh, query(younger)).getKvResponse().getWaitsForCount() > 0);
 
             // The younger learns that the older waits for it, and pushes again carrying that: the
             // cycle closes, but its victim is the younger itself, so it waits.
@@ -175,13 +190,15 @@ class TxnWaitSchedulerTest {
             assertEquals(Deadlocks.ABORT_REASON, broken.getKvResponse().getTxnRecord().getAbortReason());
             long tookMillis = (System.nanoTime() - began) / 1_000_000;
             assertTrue(tookMillis < 3_000, "broken in " + tookMillis + " ms, far below the 5 s record expiry");
+            // The older's first push, waiting for the younger, is answered by the abort too.
+            assertTrue(ok(olderWaits.get(5, TimeUnit.SECONDS)).getKvResponse().getPushed());
 
-            // The younger's own wait for the older goes on (the older is still pending); its
+            // The younger's own waits for the older go on (the older is still pending); its
             // coordinator learns of its abort when it asks its record.
-            assertFalse(youngerAgain.isDone());
             RangeReply victim = ok(cluster.kv(lh, query(younger)));
             assertEquals(TxnStatus.ABORTED, victim.getKvResponse().getTxnRecord().getStatus());
             assertEquals(TxnStatus.PENDING, ok(cluster.kv(lh, query(older))).getKvResponse().getTxnRecord().getStatus());
+            assertEquals(ErrorResponse.Code.PUSH_FAILED, youngerWaits.get(5, TimeUnit.SECONDS).getError().getCode());
             assertEquals(ErrorResponse.Code.PUSH_FAILED, youngerAgain.get(5, TimeUnit.SECONDS).getError().getCode());
         }
     }

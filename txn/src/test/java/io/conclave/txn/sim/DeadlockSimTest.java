@@ -95,7 +95,8 @@ class DeadlockSimTest {
     /**
      * Six clients each increment two of three hot counters (one per range, each range on its own
      * node) in a random order: every commit meets intents, waits, and some form cycles. Every
-     * committed increment is counted once, and nobody waits anywhere near a record's expiry.
+     * committed increment is counted once, nobody waits anywhere near a record's expiry, and no
+ * transaction record is left once all is resolved.
      */
     @Test
     void hotCountersUnderContentionCountEveryCommitAndNeverWaitForExpiry() {
@@ -139,6 +140,10 @@ class DeadlockSimTest {
             assertTrue(committed.get() >= clients * txnsEach - 2, "at most a couple give up: " + gaveUp.get());
             assertTrue(longestNanos.get() < 4_000 * MS, "no transaction waited for an expiry: "
                     + longestNanos.get() / MS + " ms");
+            // Every coordinator lived: each resolved its intents, committed or aborted, and then
+            // removed its record.
+            sim.sched.sleep(1_000 * MS);
+            assertEquals(0, sim.recordCount(), "finished records are removed once their intents are resolved");
         });
     }
 }

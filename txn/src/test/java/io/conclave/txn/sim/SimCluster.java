@@ -102,6 +102,8 @@ final class SimCluster {
         final List<Object[]> readSpans = new ArrayList<>();
         /** Reads below it are refused (what GC removed). */
         Timestamp gcThreshold = Timestamp.MIN;
+        /** Records removed, by record key: the timestamp cache's marks (see MvccKeys.recordMarkerKey). */
+        final NavigableMap<byte[], Timestamp> removedRecords = new TreeMap<>(Arrays::compareUnsigned);
 
         SimRange(RangeDescriptor descriptor, long node) {
             this.descriptor = descriptor;
@@ -246,6 +248,18 @@ final class SimCluster {
         }
     }
 
+    /** Transaction records stored on every range now (finished ones are removed once resolved). */
+    int recordCount() {
+        int n = 0;
+        for (SimRange r : ranges.values()) {
+            if (r.descriptor.getRangeId() == 1) continue;
+            for (byte[] k : r.store.keySet()) {
+                if (io.conclave.range.mvcc.MvccKeys.decode(k).kind() == io.conclave.range.mvcc.MvccKeys.Kind.RECORD) n++;
+            }
+        }
+        return n;
+    }
+
     /** Raises range {@code rangeId}'s GC threshold (the simulation removes nothing; reads below are refused). */
     void setGcThreshold(long rangeId, Timestamp threshold) {
         ranges.get(rangeId).gcThreshold = threshold;
@@ -270,6 +284,7 @@ final class SimCluster {
         l.store.putAll(old.store.headMap(boundary, false));
         r.store.putAll(old.store.tailMap(boundary, true));
         for (SimRange half : List.of(l, r)) {
+            half.removedRecords.putAll(old.removedRecords);
             half.readKeys.putAll(old.readKeys);
             half.readSpans.addAll(old.readSpans);
             half.gcThreshold = old.gcThreshold;
@@ -307,7 +322,10 @@ final class SimCluster {
             }
             case TXN_PUSH -> keys.add(req.getTxnPush().getPushee().getAnchorKey().toByteArray());
             case TXN_QUERY -> keys.add(req.getTxnQuery().getTxn().getAnchorKey().toByteArray());
-            case TXN_RESOLVE -> req.getTxnResolve().getKeysList().forEach(k -> keys.add(k.toByteArray()));
+            case TXN_RESOLVE -> {
+                req.getTxnResolve().getKeysList().forEach(k -> keys.add(k.toByteArray()));
+                if (req.getTxnResolve().getRemoveRecord()) keys.add(req.getTxnResolve().getTxn().getAnchorKey().toByteArray());
+            }
             case TXN_REFRESH -> {
                 req.getTxnRefresh().getKeysList().forEach(k -> keys.add(k.toByteArray()));
                 req.getTxnRefresh().getSpansList().forEach(sp -> keys.add(sp.getStartKey().toByteArray()));
@@ -393,7 +411,7 @@ final class SimCluster {
                 if (won) {
                     waitingPushes.remove(entry);
                 } else {
-                    entry[2] = sched.nanoTime() + 250_000_000L;
+                    entry[2] = sched.nanoTime() + 1_000_000_000L;
                 }
             }
         }
@@ -439,7 +457,20 @@ final class SimCluster {
                         + " is more than the max offset ahead of n" + node + "'s clock");
             }
         }
-        EvalContext ctx = new EvalContext(now, writeFloor(r, req), node, Timestamp.MIN, r.gcThreshold,
+        Timestamp floor = writeFloor(r, req);
+        io.conclave.range.rpc.TxnMeta recordOf = req.hasTxnHeartbeat() ? req.getTxnHeartbeat().getTxn()
+                : req.hasTxnEnd() ? req.getTxnEnd().getTxn() : req.hasTxnPush() ? req.getTxnPush().getPushee() : null;
+        if (recordOf != null) {
+            Timestamp mark = r.removedRecords.get(io.conclave.range.mvcc.MvccKeys.recordMarkerKey(
+                    recordOf.getAnchorKey().toByteArray(), recordOf.getId().toByteArray()));
+            floor = mark == null ? Timestamp.MIN : mark.next();
+        }
+        if (req.hasTxnResolve() && req.getTxnResolve().getRemoveRecord()) {
+            io.conclave.range.rpc.TxnMeta t = req.getTxnResolve().getTxn();
+            r.removedRecords.put(io.conclave.range.mvcc.MvccKeys.recordMarkerKey(t.getAnchorKey().toByteArray(),
+                    t.getId().toByteArray()), Timestamp.max(now, Timestamp.fromProto(t.getWriteTs())));
+        }
+        EvalContext ctx = new EvalContext(now, floor, node, Timestamp.MIN, r.gcThreshold,
                 MvccEvaluator.TXN_EXPIRATION_NANOS);
         byte[] start = r.descriptor.getStartKey().toByteArray();
         byte[] end = r.descriptor.getEndKey().toByteArray();
