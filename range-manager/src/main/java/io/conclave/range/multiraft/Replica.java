@@ -65,6 +65,10 @@ final class Replica {
     final java.util.Map<Pending, Latch> latches = new java.util.LinkedHashMap<>();
     /** Pushes waiting for transactions whose records this range holds (leaseholder only). */
     final TxnWaitQueue<Pending> txnWaits = new TxnWaitQueue<>();
+    /** Prepares waiting at keys for other transactions' intents to be resolved (leaseholder only). */
+    final LockTable<Pending> locks = new LockTable<>();
+    /** Waiters this range took out of {@link #locks} to evaluate again, by the key they waited at. */
+    final java.util.Map<Pending, byte[]> releasedFromLocks = new java.util.HashMap<>();
 
     /** A lease request proposed here is in flight; no second one is proposed meanwhile. */
     boolean leaseRequestInFlight;

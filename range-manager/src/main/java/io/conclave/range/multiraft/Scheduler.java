@@ -170,6 +170,8 @@ public final class Scheduler implements AutoCloseable {
     private final Set<Replica> waitingReplicas = new LinkedHashSet<>();
     /** Replicas whose txn wait queue holds pushes (see {@link #serviceTxnWaits}). */
     private final Set<Replica> txnWaitReplicas = new LinkedHashSet<>();
+    /** Replicas whose lock table holds waiting prepares (see {@link #serviceLockWaits}). */
+    private final Set<Replica> lockWaitReplicas = new LinkedHashSet<>();
     /** Pushes taken out of a txn wait queue during apply, routed again after the cycle. */
     private final List<Runnable> afterApply = new ArrayList<>();
     /** Leaseholder replicas that served lately: only these renew their leases (idle ranges let theirs lapse). */
@@ -666,6 +668,8 @@ public final class Scheduler implements AutoCloseable {
         if (r.desc != null) spans.remove(r.desc.getEndKey().toByteArray(), r);
         for (TxnWaitQueue.Waiter<Pending> w : r.txnWaits.drain()) afterApply.add(() -> routeKv(pushOf(w), w.pending()));
         txnWaitReplicas.remove(r);
+        for (LockTable.Waiter<Pending> w : r.locks.drain()) afterApply.add(() -> w.pending().answer(w.conflict()));
+        r.releasedFromLocks.clear();
     }
 
     /** Keeps {@link #spans} true after {@code r}'s descriptor changed from {@code old}. */
@@ -1418,6 +1422,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void runCycle() {
         if (!txnWaitReplicas.isEmpty()) serviceTxnWaits();
+        if (!lockWaitReplicas.isEmpty()) serviceLockWaits();
         proposeQueuedWrites();
         List<Replica> ready = new ArrayList<>();
         List<Ready> readies = new ArrayList<>();
@@ -1677,6 +1682,8 @@ public final class Scheduler implements AutoCloseable {
         }
         releaseWaitersOf(r, req, reply);
         if (parkedPush(r, req, reply, w.pending())) return;
+        releaseLocksOf(r, req, reply, w.pending());
+        if (parkedOnLock(r, req, reply, w.pending())) return;
         if (req.getOpCase() == KvRequest.OpCase.TXN_END && req.getTxnEnd().getCommit()
                 && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
             committedWriteAnswers.add(() -> answerAfterCommitWait(r.groupId, req, reply, w.pending()));
@@ -1760,6 +1767,74 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             if (r.txnWaits.isEmpty()) it.remove(); // answered edges age out at the next query
+        }
+    }
+
+    // ---- the lock table ----
+
+    /**
+     * A prepare this node proposed that met another transaction's intent: it waits at the first
+     * such key for the intent to be resolved (at most {@link LockTable#WAIT_NANOS}, then it is
+     * answered WRITE_INTENT and its coordinator pushes). True if it was taken. A waiter evaluated
+     * again after a release that meets an intent again keeps its place at the head.
+     */
+    private boolean parkedOnLock(Replica r, KvRequest req, RangeReply reply, Pending pending) {
+        byte[] releasedAt = r.releasedFromLocks.remove(pending);
+        if (req.getOpCase() != KvRequest.OpCase.TXN_PREPARE || !reply.hasError()
+                || reply.getError().getCode() != ErrorResponse.Code.WRITE_INTENT || reply.getError().getIntentsCount() == 0
+                || r.lease.getHolder() != localNodeId || nearDeadline(pending)) {
+            return false;
+        }
+        byte[] key = reply.getError().getIntents(0).getKey().toByteArray();
+        boolean first = releasedAt != null && Keys.compare(releasedAt, key) == 0;
+        long due = clock.now().wallNanos() + LockTable.WAIT_NANOS;
+        if (!r.locks.park(key, new LockTable.Waiter<>(req, pending, reply, due), first)) return false;
+        lockWaitReplicas.add(r);
+        return true;
+    }
+
+    /**
+     * After a command resolved intents (a resolve, a commit or rollback resolving in place): the
+     * first waiter at each such key is evaluated again. A released waiter that left no intent of
+     * its own at its key (it committed in one phase, or failed) lets the next one go too.
+     */
+    private void releaseLocksOf(Replica r, KvRequest req, RangeReply reply, Pending pending) {
+        byte[] released = r.releasedFromLocks.get(pending);
+        if (released != null && !(reply.hasError() && reply.getError().getCode() == ErrorResponse.Code.WRITE_INTENT)) {
+            r.releasedFromLocks.remove(pending);
+            boolean holdsKey = reply.hasKvResponse() && !reply.getKvResponse().getCommitted();
+            if (!holdsKey) releaseHead(r, released);
+        }
+        if (r.locks.isEmpty() || !reply.hasKvResponse()) return;
+        List<com.google.protobuf.ByteString> keys = switch (req.getOpCase()) {
+            case TXN_RESOLVE -> req.getTxnResolve().getKeysList();
+            case TXN_END -> req.getTxnEnd().getResolveKeysList();
+            default -> List.of();
+        };
+        for (com.google.protobuf.ByteString k : keys) releaseHead(r, k.toByteArray());
+    }
+
+    private void releaseHead(Replica r, byte[] key) {
+        LockTable.Waiter<Pending> w = r.locks.releaseHead(key);
+        if (w == null || w.pending().answered()) return;
+        r.releasedFromLocks.put(w.pending(), key);
+        afterApply.add(() -> routeKv(w.request(), w.pending()));
+    }
+
+    /** Waits that are over, and lock tables of ranges this node no longer leases: answered with the conflict. */
+    private void serviceLockWaits() {
+        long now = clock.now().wallNanos();
+        for (var it = lockWaitReplicas.iterator(); it.hasNext(); ) {
+            Replica r = it.next();
+            boolean leaseholder = !r.retired && !r.removed && r.lease.getHolder() == localNodeId
+                    && LeaseRules.canServe(r.lease, localNodeId, clock.now(), clock.maxOffsetNanos());
+            for (LockTable.Waiter<Pending> w : leaseholder ? r.locks.due(now, this::nearDeadline) : r.locks.drain()) {
+                w.pending().answer(w.conflict());
+            }
+            if (r.locks.isEmpty()) {
+                r.releasedFromLocks.clear();
+                it.remove();
+            }
         }
     }
 

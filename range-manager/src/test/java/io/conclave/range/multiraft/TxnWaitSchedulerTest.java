@@ -161,6 +161,40 @@ class TxnWaitSchedulerTest {
     }
 
     @Test
+    void aPrepareThatMeetsAnIntentWaitsAtTheKeyAndGoesWhenTheIntentIsResolved() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            Timestamp t0 = now(cluster, lh);
+            TxnMeta holderTxn = txn(1, "k", t0, 0);
+            TxnMeta waiter = txn(2, "k", t0.next(), 0);
+            ok(cluster.kv(lh, heartbeat(holderTxn)));
+            ok(cluster.kv(lh, prepare(holderTxn, "k")));
+            long began = System.nanoTime();
+            CompletableFuture<RangeReply> waiting = async(cluster, lh, prepare(waiter, "k"));
+            // The holder commits and resolves its intent in the same command: the waiter goes.
+            ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnEnd(TxnEnd.newBuilder().setTxn(holderTxn)
+                    .setCommit(true).setCommitTs(holderTxn.getWriteTs()).addResolveKeys(bs("k"))))));
+            RangeReply answer = waiting.get(5, TimeUnit.SECONDS);
+            long waitedMillis = (System.nanoTime() - began) / 1_000_000;
+            if (answer.hasError()) {
+                // Only if the holder's commit took longer than the key wait (a loaded machine):
+                // then the answer is the conflict, after the wait, and the coordinator pushes.
+                assertEquals(ErrorResponse.Code.WRITE_INTENT, answer.getError().getCode(), answer.toString());
+                assertTrue(waitedMillis >= LockTable.WAIT_NANOS / 1_000_000, "answered after " + waitedMillis + " ms");
+            } else {
+                assertTrue(Timestamp.fromProto(answer.getKvResponse().getWriteTs()).isAfter(
+                        Timestamp.fromProto(holderTxn.getWriteTs())), "written above the holder's commit");
+            }
+        }
+    }
+
+    private static KvRequest prepare(TxnMeta t, String key) {
+        return req(KvRequest.newBuilder().setTxnPrepare(io.conclave.range.rpc.TxnPrepare.newBuilder().setTxn(t)
+                .addWrites(io.conclave.range.rpc.TxnWrite.newBuilder().setKey(bs(key)).setValue(bs("v")))));
+    }
+
+    @Test
     void twoTransactionsWaitingForEachOtherLoseTheYoungerAsTheDeadlocksVictim() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
             cluster.awaitLeader(RANGE);
