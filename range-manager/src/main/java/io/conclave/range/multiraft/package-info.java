@@ -198,6 +198,15 @@
  *   <li><b>GC</b>: an applied mvcc_gc raises the range's threshold (range-local key
  *       {@code Keys.rangeGcThresholdKey}, carried in snapshots, inherited by a split's right
  *       range); reads below it fail GC_THRESHOLD. The node's maintenance loop sends the pages.</li>
+ *   <li><b>Waits</b>: a txn_push that loses and asked to wait is not answered at apply but
+ *       parked in the range's {@link io.conclave.range.multiraft.TxnWaitQueue} (evaluated again
+ *       when a command finishes or pushes its pushee here, or when the pushee's record expires;
+ *       answered PUSH_FAILED when its wait is over), unless the waits-for edges it carries close
+ *       a cycle whose victim is its pushee ({@link io.conclave.range.mvcc.Deadlocks}): then it is
+ *       proposed again marked {@code deadlock_victim} and aborts it. txn_query is served as a
+ *       read, with the queue's edges into the queried transaction added. A txn_prepare that
+ *       meets an intent waits in the {@link io.conclave.range.multiraft.LockTable} at that key
+ *       until a resolve there releases it (first waiter first) or 50 ms pass.</li>
  *   <li>{@code AdminRequest.now} answers the node's hybrid-clock reading, node id and max
  *       offset: transactions take their timestamps there.</li>
  * </ul>
@@ -255,10 +264,19 @@
  *       below the serving node's clock (reads forward it); a node whose clock jumps back across
  *       a restart and then serves under an extended lease relies on the lazy low-water mark
  *       (the clock's reading when made).</li>
- *   <li>Transaction records are not protected by the timestamp cache: a txn_heartbeat arriving
- *       after a pusher aborted an absent record finds it ABORTED (the evaluator keeps the
- *       ABORTED record), but one arriving after that record was garbage-collected would create
- *       it again. GC never removes records today.</li>
+ *   <li>Removed transaction records are protected by the timestamp cache: before a removal
+ *       (txn_resolve remove_record) is proposed, the record's key is marked in the cache at
+ *       max(now, the transaction's timestamp), and a heartbeat, commit or push proposed after it
+ *       takes that mark as its floor, so it cannot create the record again. The mark is memory:
+ *       a new leaseholder's low-water mark (its lease start) stands in for every mark, which
+ *       also refuses, once, a record first written after a lease change by a transaction whose
+ *       timestamp is older than the lease; eviction raises it the same way.</li>
+ *   <li>The txn wait queue and the lock table are memory of the leaseholder, bounded (10,000
+ *       waiters each) and answered before their request's own deadline; a lease change answers
+ *       them (PUSH_FAILED, WRITE_INTENT) and their coordinators push again at the new holder.
+ *       Deadlock detection needs every waiting pusher to ask its own record's range who waits
+ *       for it: a cycle through a pusher that cannot (no record: it holds no intents, so it
+ *       cannot be on a cycle) does not exist.</li>
  *   <li>The scheduler keeps at most one tick queued: after a slow cycle it skips ticks rather
  *       than running several back to back, which would time out every group at once.</li>
  * </ul>
