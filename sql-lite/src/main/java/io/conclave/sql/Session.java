@@ -14,6 +14,7 @@ import io.conclave.sql.kv.KvRetryException;
 import io.conclave.sql.kv.SqlTxn;
 import io.conclave.sql.kv.TxnStats;
 import io.conclave.sql.parser.StatementParser;
+import io.conclave.sql.auth.Authorizer;
 import io.conclave.txn.ClusterSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +59,7 @@ public final class Session implements AutoCloseable {
     private static final int MAX_CACHED_STATEMENT_CHARS = 4_096;
 
     private final SqlEngine engine;
+    private final String user;
     private final Map<String, String> settings = new LinkedHashMap<>(new java.util.TreeMap<>(DEFAULT_SETTINGS));
     /**
      * Parsed statements by their text, so a statement run again (a prepared statement, a
@@ -83,8 +85,14 @@ public final class Session implements AutoCloseable {
     private boolean aborted;
     private boolean closed;
 
-    Session(SqlEngine engine) {
+    Session(SqlEngine engine, String user) {
         this.engine = engine;
+        this.user = user;
+    }
+
+    /** The user this session runs as; its privileges are checked before each statement (root's never are). */
+    public String user() {
+        return user;
     }
 
     /** The current settings (read-only view): {@code commit_wait} is "on" or "off". */
@@ -423,8 +431,8 @@ public final class Session implements AutoCloseable {
     /** An executor for one statement in {@code txn}, with this session's scan pushdown. */
     private Executor executor(SqlTxn txn, CatalogView catalog, Deadline deadline) {
         boolean pushdown = "on".equals(settings.get("scan_pushdown")) && engine.kv().filtersScans();
-        return new Executor(txn, catalog, engine.admin(), deadline, parameters, engine.uniqueIds())
-                .withScanPushdown(pushdown);
+        return new Executor(txn, catalog, engine.admin(), deadline, parameters, engine.uniqueIds(), user,
+                engine.saltSource()).withScanPushdown(pushdown);
     }
 
     // ---- cluster settings ----
@@ -441,6 +449,7 @@ public final class Session implements AutoCloseable {
             throw new SqlException(SqlState.INVALID_PARAMETER_VALUE, e.getMessage());
         }
         inOwnTransaction(txn -> {
+            new Authorizer(txn, null, user).requireAdminRole("SET CLUSTER SETTING");
             txn.put(ClusterSettings.key(set.name()), ClusterSettings.encode(set.name(), value));
             return null;
         });

@@ -4,6 +4,12 @@ import io.conclave.sql.catalog.Catalog;
 import io.conclave.sql.exec.UniqueIds;
 import io.conclave.sql.kv.SqlAdmin;
 import io.conclave.sql.kv.SqlKv;
+import io.conclave.sql.auth.Passwords;
+import io.conclave.sql.auth.Users;
+import io.conclave.sql.kv.SqlTxn;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,6 +29,8 @@ public final class SqlEngine {
     private final LongSupplier clockNanos;
     private final UniqueIds uniqueIds;
     private final Catalog catalog = new Catalog();
+    /** Fills the salt of each new password hash; the engine's one random source, at the edge. */
+    private final Consumer<byte[]> saltSource = new SecureRandom()::nextBytes;
 
     /**
      * {@code admin} may be null: SHOW RANGES and SPLIT AT then fail with 0A000. Statement
@@ -60,8 +68,44 @@ public final class SqlEngine {
         return clockNanos;
     }
 
+    /** A session as root (every privilege; what an insecure node gives every client). */
     public Session openSession() {
-        return new Session(this);
+        return new Session(this, Users.ROOT);
+    }
+
+    /**
+     * A session as {@code user}, who must have been authenticated already ({@link #authenticate},
+     * or a client certificate naming it and {@link #userExists}).
+     */
+    public Session openSession(String user) {
+        return new Session(this, Users.checkName(user));
+    }
+
+    /** Whether {@code user} exists with {@code password}; false for an unknown user or a user without one. */
+    public boolean authenticate(String user, String password) {
+        Optional<Users.User> found = readUser(user);
+        return found.isPresent() && Passwords.verify(password, found.get().passwordHash());
+    }
+
+    /** Whether {@code user} exists (root always does). */
+    public boolean userExists(String user) {
+        return readUser(user).isPresent();
+    }
+
+    private Optional<Users.User> readUser(String user) {
+        SqlTxn txn = kv.begin();
+        try {
+            Optional<Users.User> found = Users.get(txn, user);
+            txn.commit();
+            return found;
+        } catch (RuntimeException e) {
+            txn.rollback();
+            throw e;
+        }
+    }
+
+    Consumer<byte[]> saltSource() {
+        return saltSource;
     }
 
     SqlKv kv() {

@@ -27,12 +27,26 @@ statement
     | SHOW CLUSTER SETTINGS                                                 # showClusterSettingsStatement
     | SET identifier (EQ | TO) setValue                                     # setStatement
     | SHOW TABLES                                                           # showTablesStatement
+    | SHOW USERS                                                            # showUsersStatement
+    | SHOW GRANTS (FOR identifier)?                                         # showGrantsStatement
     | SHOW CREATE TABLE identifier                                          # showCreateStatement
     | SHOW RANGES FROM TABLE identifier                                     # showRangesStatement
     | SHOW COLUMNS FROM identifier                                          # showColumnsStatement
     | SHOW identifier                                                       # showVariableStatement
     | ALTER TABLE identifier SPLIT AT VALUES valuesRow (COMMA valuesRow)*   # splitStatement
+    | CREATE USER (IF NOT EXISTS)? identifier (WITH? PASSWORD password)?   # createUserStatement
+    | ALTER USER identifier WITH? PASSWORD password                        # alterUserStatement
+    | DROP USER (IF EXISTS)? identifier                                    # dropUserStatement
+    | GRANT privileges ON TABLE? grantTarget TO identifierList             # grantStatement
+    | REVOKE privileges ON TABLE? grantTarget FROM identifierList          # revokeStatement
+    | GRANT role=identifier TO identifierList                              # grantRoleStatement
+    | REVOKE role=identifier FROM identifierList                           # revokeRoleStatement
     ;
+
+password : STRING_LITERAL | NULL ;
+privileges : ALL PRIVILEGES? | privilege (COMMA privilege)* ;
+privilege : SELECT | INSERT | UPDATE | DELETE | CREATE ;
+grantTarget : STAR | identifier ;
 
 setValue : ON | identifier | STRING_LITERAL | INTEGER_LITERAL | TRUE | FALSE ;
 settingName : identifier (DOT identifier)* ;
@@ -146,13 +160,15 @@ nonReserved
     : ANALYZE | CONFLICT | DO | NOTHING | RETURNING | SYSTEM | TIME | TABLES | RANGES | SPLIT
     | TRANSACTION | START | PRECISION | KEY | INDEX | SHOW | UPSERT | DOUBLE | VALUES | EXPLAIN
     | BEGIN | COMMIT | ROLLBACK | END | SET | TO | AT | ALL | COLUMNS | CLUSTER | SETTING | SETTINGS
+    | USER | USERS | PASSWORD | PRIVILEGES | WITH | GRANTS
     ;
 
 // ---- lexer ----
 ALL: 'ALL'; ALTER: 'ALTER'; ANALYZE: 'ANALYZE'; AND: 'AND'; AS: 'AS'; ASC: 'ASC'; AT: 'AT';
 BEGIN: 'BEGIN'; BETWEEN: 'BETWEEN'; BY: 'BY'; CAST: 'CAST'; CLUSTER: 'CLUSTER'; COMMIT: 'COMMIT'; CONFLICT: 'CONFLICT';
 COLUMNS: 'COLUMNS'; CONSTRAINT: 'CONSTRAINT'; CREATE: 'CREATE'; DEFAULT: 'DEFAULT'; DELETE: 'DELETE'; DESC: 'DESC';
-DISTINCT: 'DISTINCT'; DO: 'DO'; DOUBLE: 'DOUBLE'; DROP: 'DROP'; END: 'END'; EXISTS: 'EXISTS';
+DISTINCT: 'DISTINCT'; GRANT: 'GRANT'; GRANTS: 'GRANTS'; PASSWORD: 'PASSWORD'; PRIVILEGES: 'PRIVILEGES';
+REVOKE: 'REVOKE'; USER: 'USER'; USERS: 'USERS'; WITH: 'WITH'; DO: 'DO'; DOUBLE: 'DOUBLE'; DROP: 'DROP'; END: 'END'; EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN'; FALSE: 'FALSE'; FOR: 'FOR'; FROM: 'FROM'; GROUP: 'GROUP'; HAVING: 'HAVING';
 IF: 'IF'; IN: 'IN'; INDEX: 'INDEX'; INNER: 'INNER'; INSERT: 'INSERT'; INTO: 'INTO'; IS: 'IS';
 JOIN: 'JOIN'; KEY: 'KEY'; LIKE: 'LIKE'; LIMIT: 'LIMIT'; NOT: 'NOT'; NOTHING: 'NOTHING'; NULL: 'NULL';

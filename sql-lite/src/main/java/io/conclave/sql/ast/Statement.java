@@ -96,6 +96,41 @@ public sealed interface Statement {
 
     record Explain(Statement statement, boolean analyze) implements Statement {}
 
+    /** {@code CREATE USER}; {@code password} null for none (the user then logs in by certificate only). */
+    record CreateUser(String name, boolean ifNotExists, String password) implements Statement {}
+
+    /** {@code ALTER USER ... WITH PASSWORD}; null removes the password. */
+    record AlterUser(String name, String password) implements Statement {}
+
+    record DropUser(String name, boolean ifExists) implements Statement {}
+
+    /**
+     * {@code GRANT}/{@code REVOKE} of table privileges; {@code table} null means every table
+     * ({@code ON *}), present and future, which is also where CREATE TABLE is granted.
+     */
+    record Grant(java.util.Set<Privilege> privileges, String table, List<String> users, boolean revoke)
+            implements Statement {
+        public Grant {
+            privileges = java.util.Set.copyOf(privileges);
+            users = List.copyOf(users);
+        }
+    }
+
+    /** {@code GRANT admin TO ...} / {@code REVOKE admin FROM ...}. */
+    record GrantRole(String role, List<String> users, boolean revoke) implements Statement {
+        public GrantRole {
+            users = List.copyOf(users);
+        }
+    }
+
+    record ShowUsers() implements Statement {}
+
+    /** {@code SHOW GRANTS [FOR user]}; {@code user} null for the session's own. */
+    record ShowGrants(String user) implements Statement {}
+
+    /** The table privileges GRANT and REVOKE name. */
+    enum Privilege { SELECT, INSERT, UPDATE, DELETE, CREATE }
+
     // ---- parts ----
 
     /** A select list entry: an expression with optional alias, {@code *} or {@code t.*}. */

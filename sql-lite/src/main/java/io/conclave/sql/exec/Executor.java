@@ -20,7 +20,11 @@ import io.conclave.sql.kv.SqlTxn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import io.conclave.sql.auth.Authorizer;
+import io.conclave.sql.auth.UserStatements;
+import io.conclave.sql.auth.Users;
 
 /**
  * Runs one data or schema statement inside a transaction the session owns: SELECT, INSERT,
@@ -37,6 +41,8 @@ public final class Executor {
     private final TableIo io;
     private final QueryPlanner planner;
     private final QueryRunner runner;
+    private final String user;
+    private final Consumer<byte[]> saltSource;
 
     /** {@code admin} may be null (range statements then fail with 0A000). */
     public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin) {
@@ -50,6 +56,17 @@ public final class Executor {
      */
     public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin, Deadline deadline, List<Value> parameters,
                     UniqueIds uniqueIds) {
+        this(txn, catalog, admin, deadline, parameters, uniqueIds, Users.ROOT, NO_SALT);
+    }
+
+    /**
+     * As above for the session's {@code user}, whose privileges are checked before each statement
+     * (root's never are), with {@code saltSource} filling the salts of new password hashes.
+     */
+    public Executor(SqlTxn txn, CatalogView catalog, SqlAdmin admin, Deadline deadline, List<Value> parameters,
+                    UniqueIds uniqueIds, String user, Consumer<byte[]> saltSource) {
+        this.user = user;
+        this.saltSource = saltSource;
         this.txn = txn;
         this.catalog = catalog;
         this.admin = admin;
@@ -78,13 +95,28 @@ public final class Executor {
         return s instanceof Statement.Insert || s instanceof Statement.Update || s instanceof Statement.Delete
                 || s instanceof Statement.CreateTable || s instanceof Statement.CreateIndex
                 || s instanceof Statement.DropTable || s instanceof Statement.DropIndex
-                || (s instanceof Statement.Select select && select.forUpdate());
+                || (s instanceof Statement.Select select && select.forUpdate())
+                || s instanceof Statement.CreateUser || s instanceof Statement.AlterUser
+                || s instanceof Statement.DropUser || s instanceof Statement.Grant || s instanceof Statement.GrantRole;
     }
+
+    /** The short constructors serve tests and tools that never set a password; one that tries fails loudly. */
+    private static final Consumer<byte[]> NO_SALT = salt -> {
+        throw new IllegalStateException("this executor was built without a salt source for passwords");
+    };
 
     public Result execute(Statement s) {
         if (txn.isReadOnly() && writes(s)) {
             throw new SqlException(SqlState.READ_ONLY_TRANSACTION,
                     "cannot execute " + kind(s) + " in a read-only transaction");
+        }
+        Authorizer authorizer = null;
+        if (!Users.ROOT.equals(user)) {
+            authorizer = new Authorizer(txn, catalog, user);
+            authorizer.check(s);
+        }
+        if (UserStatements.handles(s)) {
+            return new UserStatements(txn, catalog, user, saltSource).execute(s);
         }
         if (s instanceof Statement.Select select) {
             QueryPlanner.QueryPlan plan = planner.plan(select);
@@ -103,7 +135,11 @@ public final class Executor {
             return writer.delete(delete);
         }
         if (s instanceof Statement.CreateTable create) {
-            return Result.tagOnly(schema.createTable(create));
+            Result created = Result.tagOnly(schema.createTable(create));
+            if (authorizer != null && !authorizer.isAdmin()) {
+                UserStatements.grantOwner(txn, catalog, user, create.name());
+            }
+            return created;
         }
         if (s instanceof Statement.CreateIndex create) {
             return Result.tagOnly(schema.createIndex(create));
@@ -239,6 +275,9 @@ public final class Executor {
 
     /** The plan of a statement as text lines: operators, indexes, spans, filters and ranges. */
     public List<String> explain(Statement s) {
+        if (!Users.ROOT.equals(user)) {
+            new Authorizer(txn, catalog, user).check(s);
+        }
         List<String> out = new ArrayList<>();
         if (s instanceof Statement.Select select) {
             describe(planner.plan(select), out, "");

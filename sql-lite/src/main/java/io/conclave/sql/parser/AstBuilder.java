@@ -107,6 +107,10 @@ final class AstBuilder {
             }
             return new Statement.SplitAt(name(c.identifier()), rows);
         }
+        Statement security = securityStatement(ctx);
+        if (security != null) {
+            return security;
+        }
         throw error(ctx, "unsupported statement");
     }
 
@@ -116,6 +120,60 @@ final class AstBuilder {
             parts.add(name(part));
         }
         return String.join(".", parts);
+    }
+
+    /** Users, passwords and privileges; null for any other statement. */
+    private Statement securityStatement(SqlParser.StatementContext ctx) {
+        if (ctx instanceof SqlParser.CreateUserStatementContext c) {
+            return new Statement.CreateUser(name(c.identifier()), c.EXISTS() != null,
+                    c.password() == null ? null : password(c.password()));
+        }
+        if (ctx instanceof SqlParser.AlterUserStatementContext c) {
+            return new Statement.AlterUser(name(c.identifier()), password(c.password()));
+        }
+        if (ctx instanceof SqlParser.DropUserStatementContext c) {
+            return new Statement.DropUser(name(c.identifier()), c.EXISTS() != null);
+        }
+        if (ctx instanceof SqlParser.GrantStatementContext c) {
+            return new Statement.Grant(privileges(c.privileges()), grantTarget(c.grantTarget()),
+                    names(c.identifierList()), false);
+        }
+        if (ctx instanceof SqlParser.RevokeStatementContext c) {
+            return new Statement.Grant(privileges(c.privileges()), grantTarget(c.grantTarget()),
+                    names(c.identifierList()), true);
+        }
+        if (ctx instanceof SqlParser.GrantRoleStatementContext c) {
+            return new Statement.GrantRole(name(c.role), names(c.identifierList()), false);
+        }
+        if (ctx instanceof SqlParser.RevokeRoleStatementContext c) {
+            return new Statement.GrantRole(name(c.role), names(c.identifierList()), true);
+        }
+        if (ctx instanceof SqlParser.ShowUsersStatementContext) {
+            return new Statement.ShowUsers();
+        }
+        if (ctx instanceof SqlParser.ShowGrantsStatementContext c) {
+            return new Statement.ShowGrants(c.identifier() == null ? null : name(c.identifier()));
+        }
+        return null;
+    }
+
+    private String password(SqlParser.PasswordContext ctx) {
+        return ctx.STRING_LITERAL() == null ? null : unquoteString(ctx.STRING_LITERAL().getText());
+    }
+
+    private static java.util.Set<Statement.Privilege> privileges(SqlParser.PrivilegesContext ctx) {
+        if (ctx.ALL() != null) {
+            return java.util.EnumSet.allOf(Statement.Privilege.class);
+        }
+        java.util.Set<Statement.Privilege> out = java.util.EnumSet.noneOf(Statement.Privilege.class);
+        for (SqlParser.PrivilegeContext p : ctx.privilege()) {
+            out.add(Statement.Privilege.valueOf(p.getText().toUpperCase(Locale.ROOT)));
+        }
+        return out;
+    }
+
+    private String grantTarget(SqlParser.GrantTargetContext ctx) {
+        return ctx.STAR() != null ? null : name(ctx.identifier());
     }
 
     private String setValue(SqlParser.SetValueContext ctx) {
