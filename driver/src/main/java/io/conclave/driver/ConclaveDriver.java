@@ -15,7 +15,9 @@ import java.util.logging.Logger;
  * The JDBC driver for {@code jdbc:conclave://HOST:PORT[,HOST:PORT...][?options]}, found by
  * {@link DriverManager} through {@code META-INF/services/java.sql.Driver}. Options (in the URL or
  * the {@link Properties}, the URL winning): {@code commit_wait=on|off}, {@code application_name},
- * {@code user}, {@code connect_timeout_ms}, {@code socket_timeout_ms}.
+ * {@code user}, {@code connect_timeout_ms}, {@code socket_timeout_ms}; for a secure cluster {@code password}
+ * or a client certificate ({@code sslcert}, {@code sslkey}), and {@code sslrootcert} (the cluster's
+ * {@code ca.crt}, which turns TLS on; see {@link ClientTls}).
  */
 public final class ConclaveDriver implements Driver {
     public static final int MAJOR_VERSION = 0;
@@ -85,6 +87,10 @@ public final class ConclaveDriver implements Driver {
             new DriverPropertyInfo("application_name", ""),
             new DriverPropertyInfo("connect_timeout_ms", "5000"),
             new DriverPropertyInfo("socket_timeout_ms", "0"),
+            new DriverPropertyInfo("sslmode", "disable"),
+            new DriverPropertyInfo("sslrootcert", null),
+            new DriverPropertyInfo("sslcert", null),
+            new DriverPropertyInfo("sslkey", null),
         };
     }
 

@@ -18,7 +18,8 @@ public record ConclaveUrl(List<HostPort> hosts, Map<String, String> options) {
     public static final String PREFIX = "jdbc:conclave://";
     /** The options a URL (or the JDBC {@link java.util.Properties}) may set. */
     public static final Set<String> KNOWN_OPTIONS = Set.of(
-            "commit_wait", "application_name", "user", "password", "connect_timeout_ms", "socket_timeout_ms");
+            "commit_wait", "application_name", "user", "password", "connect_timeout_ms", "socket_timeout_ms",
+            "sslmode", "sslrootcert", "sslcert", "sslkey");
     /** A URL naming more hosts than this is refused: each is tried in turn on connect. */
     public static final int MAX_HOSTS = 64;
 

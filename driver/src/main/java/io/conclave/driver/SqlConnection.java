@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -42,6 +46,9 @@ public final class SqlConnection implements AutoCloseable {
     }
 
     /** Session refusals that say "not this node, not now" rather than "not this session". */
+    /** URL options the client uses itself; the rest are session settings sent to the node. */
+    private static final Set<String> CLIENT_SIDE_OPTIONS = Set.of("user", "password", "sslmode", "sslrootcert",
+            "sslcert", "sslkey");
     private static final java.util.Set<String> FAILOVER_STATES = java.util.Set.of("57P03", "53300");
 
     private final Socket socket;
@@ -80,9 +87,15 @@ public final class SqlConnection implements AutoCloseable {
     public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings)
             throws SQLException {
         List<String> failures = new ArrayList<>();
+        SSLContext tls;
+        try {
+            tls = ClientTls.fromOptions(options);
+        } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
+            throw Errors.connectionFailed("cannot set up TLS: " + describe(e));
+        }
         for (ConclaveUrl.HostPort host : hosts) {
             try {
-                return connectOne(host, options, settings);
+                return connectOne(host, options, settings, tls);
             } catch (IOException e) {
                 failures.add(host + ": " + describe(e));
             } catch (SQLException e) {
@@ -95,19 +108,25 @@ public final class SqlConnection implements AutoCloseable {
         throw Errors.connectionFailed("cannot reach any Conclave node (" + String.join("; ", failures) + ")");
     }
 
-    private static SqlConnection connectOne(ConclaveUrl.HostPort host, Map<String, String> options, Settings settings)
-            throws IOException, SQLException {
+    private static SqlConnection connectOne(ConclaveUrl.HostPort host, Map<String, String> options, Settings settings,
+            SSLContext tls) throws IOException, SQLException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host.host(), host.port()), settings.connectTimeoutMillis());
             // The handshake answers quickly or not at all: bound it by the connect timeout.
             socket.setSoTimeout(settings.connectTimeoutMillis());
+            if (tls != null) {
+                SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, host.host(), host.port(), true);
+                socket = secured;
+                secured.startHandshake();
+            }
             SqlConnection c = new SqlConnection(socket, settings, host);
             c.out.write(SqlProtocol.preamble());
-            StartSession.Builder start = StartSession.newBuilder().setUser(options.getOrDefault("user", ""));
+            StartSession.Builder start = StartSession.newBuilder().setUser(options.getOrDefault("user", ""))
+                    .setPassword(options.getOrDefault("password", ""));
             options.forEach((k, v) -> {
-                if (!k.equals("user") && !k.equals("password")) start.putOptions(k, v);
+                if (!CLIENT_SIDE_OPTIONS.contains(k)) start.putOptions(k, v);
             });
             c.send(ClientMessage.newBuilder().setStartSession(start).build());
             ServerMessage reply = c.receive();
