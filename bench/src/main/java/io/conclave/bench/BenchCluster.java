@@ -148,7 +148,8 @@ public final class BenchCluster implements AutoCloseable {
                     Integer.toString(initialRanges), "--cluster-id", "bench"));
             start.addAll(startFlags);
             NodeProcess p = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
-                    NodeProcessSpec.currentClassPath(), flags, id, store, "127.0.0.1:" + ports[i], log, start));
+                    NodeProcessSpec.currentClassPath(), flags, id, store, "127.0.0.1:" + ports[i], log,
+                    NodeProcessSpec.insecure(start)));
             nodes.add(new Node(id, ports[i], p));
             p.start();
         }

@@ -32,8 +32,11 @@ final class AdminCommand implements Runnable {
         @Option(names = "--node", required = true, paramLabel = "N", description = "The node to add, remove or lead.")
         long node;
 
+        @picocli.CommandLine.Mixin
+        SecurityFlags security = new SecurityFlags();
+
         RangeClient connect() {
-            return Clients.connect(host);
+            return Clients.connect(KvCommand.hosts(host), security.forClient());
         }
     }
 

@@ -118,7 +118,8 @@ final class DemoCommand implements Callable<Integer> {
         jvmFlags.add("-Xmx256m");
         NodeProcess node = new NodeProcess(new NodeProcessSpec(java, NodeProcessSpec.currentClassPath(), jvmFlags, id,
                 dir.resolve("n" + id), listen, dir.resolve("n" + id + ".log"),
-                List.of("--peers", peers, "--initial-ranges", Integer.toString(initialRanges), "--http", http)));
+                NodeProcessSpec.insecure(List.of("--peers", peers, "--initial-ranges", Integer.toString(initialRanges),
+                        "--http", http))));
         node.start();
         return node;
     }

@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
             "That node becomes node 1 and holds the meta range and one range over every user key; the other"
                     + " nodes, started with --join, then get their node ids and the allocator replicates to them."})
 final class InitCommand implements Runnable {
+    @picocli.CommandLine.Mixin
+    SecurityFlags security = new SecurityFlags();
+
     /** Bootstrapping is two store commits on the node; generous for a slow disk. */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -23,7 +26,7 @@ final class InitCommand implements Runnable {
     @Override
     public void run() {
         NodeResponse r = NodeRpc.call(host, NodeRequest.newBuilder().setInit(InitCluster.getDefaultInstance()).build(),
-                TIMEOUT);
+                TIMEOUT, security.forClient());
         System.out.println("initialized cluster " + r.getClusterId() + ": node " + r.getNodeId() + " at " + host
                 + " holds ranges 1 (meta) and 2 (user keys); start more nodes with --join " + host);
     }

@@ -35,6 +35,15 @@ final class KvCommand implements Runnable {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /** The comma-separated {@code --host} list. */
+    static java.util.List<String> hosts(String commaSeparated) {
+        java.util.List<String> seeds = new java.util.ArrayList<>();
+        for (String s : commaSeparated.split(",")) {
+            if (!s.isBlank()) seeds.add(s.trim());
+        }
+        return seeds;
+    }
+
     /** The node(s) to start from and how keys are spelled. */
     static final class ClientOptions {
         @Option(names = "--host", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -44,8 +53,11 @@ final class KvCommand implements Runnable {
         @Option(names = "--hex", description = "Keys and values are hex bytes (e.g. 04ff00), and are printed so.")
         boolean hex;
 
+        @Mixin
+        SecurityFlags security = new SecurityFlags();
+
         RangeClient client() {
-            return Clients.connect(host);
+            return Clients.connect(hosts(host), security.forClient());
         }
 
         byte[] bytes(String s) {

@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
 @Command(name = "lease-transfer", mixinStandardHelpOptions = true,
         description = {"Moves a range's lease (and its Raft leadership) to another node holding a voting replica."})
 final class LeaseTransferCommand implements Runnable {
+    @picocli.CommandLine.Mixin
+    SecurityFlags security = new SecurityFlags();
+
     @Option(names = "--host", required = true, paramLabel = "HOST:PORT", description = "A node of the cluster.")
     String host;
 
@@ -25,7 +28,7 @@ final class LeaseTransferCommand implements Runnable {
     public void run() {
         if (rangeId <= 0) throw new IllegalArgumentException("--range must be a positive range id, was " + rangeId);
         if (toNode <= 0) throw new IllegalArgumentException("--to must be a positive node id, was " + toNode);
-        try (RangeClient client = Clients.connect(List.of(host))) {
+        try (RangeClient client = Clients.connect(List.of(host), security.forClient())) {
             RangeDescriptor d = find(client.allRanges(), rangeId).orElseThrow(() -> new IllegalStateException(
                     "range " + rangeId + " does not exist; 'conclave ranges --host " + host + "' lists the ranges"));
             Optional<ReplicaDescriptor> replica = d.getReplicasList().stream()

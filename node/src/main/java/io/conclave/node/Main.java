@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SqlCommand.class,
             SettingsCommand.class,
+            CertCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

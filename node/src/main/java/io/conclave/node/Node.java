@@ -250,16 +250,18 @@ public final class Node implements AutoCloseable {
         config.peers().forEach((id, addr) -> addressBook.put(id, Addresses.format(addr)));
         // Before the transport: a peer's clock ping may arrive as soon as it listens.
         clockSync = new ClockSync(config.nodeId(), physicalClock, config.maxOffsetNanos(), config.clockSync(),
-                this::peerIds, new ClientConnectionPinger(this::peerAddress), message -> stopByClock(message, onFatal));
+                this::peerIds, new ClientConnectionPinger(this::peerAddress, config.tls()), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
         // The SQL row filter: scans the SQL layer sends evaluate its WHERE and projection here.
         scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal, null,
                 ScanFilters.of(List.of(RowFilters.factory())));
-        sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, () -> sqlCommitWaits, SqlServerSettings.defaults());
+        sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, () -> sqlCommitWaits, SqlServerSettings.defaults(),
+                config.secure());
         metrics = newMetrics();
         store.observeFsync(metrics.fsyncLatency()::recordNanos);
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
-                TransportConfig.defaults(), new HlcFrameClock(), this::onFrame, sqlServer::onAccept);
+                TransportConfig.defaults().withTls(config.tls()), new HlcFrameClock(), this::onFrame,
+                sqlServer::onAccept);
         config.peers().forEach((id, addr) -> {
             if (id != config.nodeId()) transport.setPeerAddress(id, addr);
         });
@@ -284,8 +286,9 @@ public final class Node implements AutoCloseable {
         config.peers().values().forEach(a -> seeds.add(Addresses.format(a)));
         seeds.addAll(config.cluster().joinAddresses());
         RangeClientSettings clientSettings = RangeClientSettings.defaults();
-        client = new RangeClient(faults.dialerOver(new NettyNodeDialer(clientSettings.requestTimeout()), this::nodeAt),
-                new ArrayList<>(seeds), clientSettings);
+        NettyNodeDialer dialer = new NettyNodeDialer(TransportConfig.defaults().withTls(config.tls()),
+                clientSettings.requestTimeout());
+        client = new RangeClient(faults.dialerOver(dialer, this::nodeAt), new ArrayList<>(seeds), clientSettings);
         // This node coordinates the transactions of the SQL clients connected to it.
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build(),
                 clock);

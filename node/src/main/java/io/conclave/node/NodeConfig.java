@@ -3,6 +3,7 @@ package io.conclave.node;
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.clocksync.ClockSyncSettings;
 import io.conclave.node.cluster.ClusterOptions;
+import io.conclave.node.transport.TransportTls;
 import io.conclave.range.multiraft.SchedulerSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ import java.util.TreeMap;
  * @param initialRanges how many ranges the user keyspace is pre-split into by a {@code --peers}
  *     bootstrap (besides range 1, which holds meta and system records)
  * @param cluster HTTP status address, {@code --join} addresses, liveness and maintenance settings
+ * @param tls TLS and the certificates of a secure node ({@code --certs-dir}), or
+ *     {@link TransportTls#NONE} for an insecure one ({@code --insecure}: plaintext, every SQL
+ *     client is root)
  */
 public record NodeConfig(
         long nodeId,
@@ -44,7 +48,8 @@ public record NodeConfig(
         SchedulerSettings scheduler,
         ClockSyncSettings clockSync,
         int initialRanges,
-        ClusterOptions cluster) {
+        ClusterOptions cluster,
+        TransportTls tls) {
 
     public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofMillis(100);
 
@@ -64,11 +69,21 @@ public record NodeConfig(
         require(initialRanges >= 1 && initialRanges <= 10_000,
                 "--initial-ranges must be in [1, 10000], was " + initialRanges);
         require(cluster != null, "cluster options are required");
+        require(tls != null, "tls is required (TransportTls.NONE for an insecure node)");
         // A holder serves only until expiration - maxOffset, and a successor starts at expiration +
         // maxOffset: a lease not much longer than that would spend most of its life unusable.
         require(scheduler.leaseDurationNanos() > 2 * maxOffsetNanos, "--lease-duration ("
                 + scheduler.leaseDurationNanos() / 1_000_000 + " ms) must exceed twice --max-offset ("
                 + 2 * maxOffsetNanos / 1_000_000 + " ms): a holder stops serving max-offset before its lease ends");
+    }
+
+    /** An insecure configuration (plaintext, every SQL client is root). */
+    public NodeConfig(long nodeId, String clusterId, Path storeDir, InetSocketAddress listen,
+            Map<Long, InetSocketAddress> peers, boolean join, long maxOffsetNanos, long testClockOffsetNanos,
+            boolean fsync, Duration tickInterval, SchedulerSettings scheduler, ClockSyncSettings clockSync,
+            int initialRanges, ClusterOptions cluster) {
+        this(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos, testClockOffsetNanos, fsync,
+                tickInterval, scheduler, clockSync, initialRanges, cluster, TransportTls.NONE);
     }
 
     /** A configuration with default cluster options: no HTTP, no --join addresses, no maintenance. */
@@ -99,19 +114,30 @@ public record NodeConfig(
     /** This configuration with other clock sync settings. */
     public NodeConfig withClockSync(ClockSyncSettings settings) {
         return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
-                testClockOffsetNanos, fsync, tickInterval, scheduler, settings, initialRanges, cluster);
+                testClockOffsetNanos, fsync, tickInterval, scheduler, settings, initialRanges, cluster, tls);
     }
 
     /** This configuration with the user keyspace pre-split into {@code ranges} ranges at bootstrap. */
     public NodeConfig withInitialRanges(int ranges) {
         return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
-                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, ranges, cluster);
+                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, ranges, cluster, tls);
     }
 
     /** This configuration with other cluster options (HTTP, --join, liveness, maintenance). */
     public NodeConfig withCluster(ClusterOptions options) {
         return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
-                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, initialRanges, options);
+                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, initialRanges, options, tls);
+    }
+
+    /** This configuration with other TLS (a secure node: {@code NodeTls.forNode}). */
+    public NodeConfig withTls(TransportTls transportTls) {
+        return new NodeConfig(nodeId, clusterId, storeDir, listen, peers, join, maxOffsetNanos,
+                testClockOffsetNanos, fsync, tickInterval, scheduler, clockSync, initialRanges, cluster, transportTls);
+    }
+
+    /** Whether the node runs secure: TLS everywhere, SQL users authenticated and their privileges checked. */
+    public boolean secure() {
+        return tls.enabled();
     }
 
     /** Whether this node is one of the initial voters, so it bootstraps the groups on a fresh store. */

@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
         description = {"Lists every node of the cluster: id, address, live or dead, replicas, leases, and its"
                 + " clock offset as measured by the asked node."})
 final class NodesCommand implements Runnable {
+    @picocli.CommandLine.Mixin
+    SecurityFlags security = new SecurityFlags();
+
     /** The answering node asks every live node for its status; each call is bounded by the client. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -24,7 +27,7 @@ final class NodesCommand implements Runnable {
     @Override
     public void run() {
         NodeResponse r = NodeRpc.call(host, NodeRequest.newBuilder().setNodes(ListNodes.getDefaultInstance()).build(),
-                TIMEOUT);
+                TIMEOUT, security.forClient());
         print(r, System.out);
     }
 

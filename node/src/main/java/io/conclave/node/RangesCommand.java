@@ -18,13 +18,16 @@ import picocli.CommandLine.Option;
                 + " size and requests per second (from the leaseholder; 'none': no valid lease, an idle range lets"
                 + " it lapse; '?': its replicas could not be asked)."})
 final class RangesCommand implements Runnable {
+    @picocli.CommandLine.Mixin
+    SecurityFlags security = new SecurityFlags();
+
     @Option(names = "--host", required = true, paramLabel = "HOST:PORT", description = "A node of the cluster.")
     String host;
 
     @Override
     public void run() {
         NodeResponse r = NodeRpc.call(host, NodeRequest.newBuilder().setRanges(ListRanges.getDefaultInstance()).build(),
-                NodesCommand.TIMEOUT);
+                NodesCommand.TIMEOUT, security.forClient());
         print(r, System.out);
     }
 

@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
         description = {"Splits the range holding KEY at KEY: the right-hand range [KEY, end) gets a new id on the"
                 + " same replicas, the meta records are updated. Prints both ranges and how long it took."})
 final class SplitCommand implements Runnable {
+    @picocli.CommandLine.Mixin
+    SecurityFlags security = new SecurityFlags();
+
     @Option(names = "--host", required = true, paramLabel = "HOST:PORT", description = "A node of the cluster.")
     String host;
 
@@ -33,7 +36,7 @@ final class SplitCommand implements Runnable {
             throw new IllegalArgumentException("cannot split at " + Keys.pretty(splitKey) + ": " + why
                     + " (range 1, meta and system, never splits)");
         }
-        try (RangeClient client = Clients.connect(List.of(host))) {
+        try (RangeClient client = Clients.connect(List.of(host), security.forClient())) {
             RangeDescriptor holder = client.rangeFor(splitKey);
             if (Arrays.equals(holder.getStartKey().toByteArray(), splitKey)) {
                 throw new IllegalStateException(Keys.pretty(splitKey) + " is already the start of "

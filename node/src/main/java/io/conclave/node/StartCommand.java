@@ -10,6 +10,7 @@ import io.conclave.node.cluster.ClusterOptions;
 import io.conclave.node.fault.FaultInjection;
 import io.conclave.node.cluster.JoinSettings;
 import io.conclave.node.cluster.LivenessSettings;
+import io.conclave.node.transport.TransportTls;
 import io.conclave.node.http.StatusServer;
 import io.conclave.node.maintenance.MaintenanceSettings;
 import io.conclave.range.multiraft.Scheduler;
@@ -41,6 +42,9 @@ final class StartCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(StartCommand.class.getName());
     /** How long a restarting node waits for each --join address to confirm its cluster. */
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(2);
+
+    @picocli.CommandLine.Mixin
+    SecurityFlags security = new SecurityFlags();
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "Store directory (created if missing).")
     Path store;
@@ -148,6 +152,9 @@ final class StartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (security.insecure) {
+            System.err.println(SecurityFlags.INSECURE_WARNING);
+        }
         Node node = nodeId != null ? Node.start(config(), StartCommand::fatal, faultInjection()) : startWithAssignedId();
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "conclave-shutdown"));
         System.out.println("node " + node.nodeId() + " listening on " + Addresses.format(node.listenAddress()));
@@ -158,18 +165,18 @@ final class StartCommand implements Callable<Integer> {
 
     /** The fixed-membership configuration (--node-id given). */
     NodeConfig config() {
-        return config(nodeId, clusterId, Addresses.parse(listen), parsePeers(peers), join != null);
+        return config(nodeId, clusterId, Addresses.parse(listen), parsePeers(peers), join != null, security.forNode());
     }
 
     private NodeConfig config(long id, String cluster, InetSocketAddress listenAddress, Map<Long, InetSocketAddress> voters,
-            boolean joining) {
+            boolean joining, TransportTls tls) {
         SchedulerSettings settings = SchedulerSettings.defaults().withLogEntriesBeforeSnapshot(logTruncateEntries)
                 .withSplitThresholds(rangeMaxBytes, splitQps)
                 .withLeaseDurationNanos(ClockDurations.parse(leaseDuration));
         return new NodeConfig(id, cluster, store, listenAddress, voters, joining, maxOffsetNanos(),
                 ClockDurations.parse(testClockOffset), fsync, Duration.ofNanos(ClockDurations.parse(tick)), settings,
                 ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval))),
-                initialRanges, clusterOptions());
+                initialRanges, clusterOptions(), tls);
     }
 
     ClusterOptions clusterOptions() {
@@ -200,6 +207,7 @@ final class StartCommand implements Callable<Integer> {
                     + " without --node-id the cluster assigns ids (start with --join, then 'conclave init')");
         }
         ClusterOptions options = clusterOptions(); // bad flags fail before the store is touched
+        TransportTls tls = security.forNode();
         InetSocketAddress listenAddress = Addresses.parse(listen);
         Store opened = Node.openStore(store, fsync);
         StoreIdent ident;
@@ -208,11 +216,11 @@ final class StartCommand implements Callable<Integer> {
             if (existing.isPresent()) {
                 ident = existing.get();
                 ClusterGate.verifyMembership(ident.clusterId(), ident.nodeId(), Addresses.format(listenAddress),
-                        maxOffsetNanos(), options.joinAddresses(), VERIFY_TIMEOUT);
+                        maxOffsetNanos(), options.joinAddresses(), VERIFY_TIMEOUT, tls);
             } else {
                 ClusterGate gate = ClusterGate.open(listenAddress, maxOffsetNanos(), options.joinAddresses(),
                         JoinSettings.defaults(), clusterIdChosen -> initialize(opened, clusterIdChosen),
-                        (c, n) -> opened.writeIdent(new StoreIdent(c, n)), () -> UUID.randomUUID().toString());
+                        (c, n) -> opened.writeIdent(new StoreIdent(c, n)), () -> UUID.randomUUID().toString(), tls);
                 listenAddress = gate.listenAddress();
                 String waiting = "waiting for init or join on " + listen;
                 ClusterGate.Identity identity;
@@ -232,7 +240,7 @@ final class StartCommand implements Callable<Integer> {
             throw e;
         }
         // Its ranges come from the init bootstrap or from the allocator, never from --peers.
-        return Node.start(config(ident.nodeId(), ident.clusterId(), listenAddress, Map.of(), true), opened,
+        return Node.start(config(ident.nodeId(), ident.clusterId(), listenAddress, Map.of(), true, tls), opened,
                 StartCommand::fatal, faultInjection());
     }
 

@@ -16,12 +16,15 @@ import picocli.CommandLine.Option;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Shows every range replica one node holds, and the clock offsets it measured to its peers.")
 final class StatusCommand implements Runnable {
+    @picocli.CommandLine.Mixin
+    SecurityFlags security = new SecurityFlags();
+
     @Option(names = "--host", required = true, paramLabel = "HOST:PORT", description = "The node to ask.")
     String host;
 
     @Override
     public void run() {
-        try (RangeClient c = Clients.connect(List.of(host))) {
+        try (RangeClient c = Clients.connect(List.of(host), security.forClient())) {
             AdminResponse status = status(c, host);
             print(status.getGroupsList(), System.out);
             printClockOffsets(status, System.out);

@@ -1,5 +1,7 @@
 package io.conclave.node.client;
 
+import io.conclave.node.transport.TransportConfig;
+import io.conclave.node.transport.TransportTls;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
 import java.util.ArrayList;
@@ -16,6 +18,17 @@ public final class Clients {
 
     public static RangeClient connect(List<String> seeds, RangeClientSettings settings) {
         return new RangeClient(new NettyNodeDialer(settings.requestTimeout()), seeds, settings);
+    }
+
+    /** As above over connections made with {@code transport} (its TLS, its limits). */
+    public static RangeClient connect(List<String> seeds, RangeClientSettings settings, TransportConfig transport) {
+        return new RangeClient(new NettyNodeDialer(transport, settings.requestTimeout()), seeds,
+                settings);
+    }
+
+    /** As {@link #connect(List)} with the TLS of {@code tls}. */
+    public static RangeClient connect(List<String> seeds, TransportTls tls) {
+        return connect(seeds, RangeClientSettings.defaults(), TransportConfig.defaults().withTls(tls));
     }
 
     /** As {@link #connect(List)} from a comma-separated list, as the {@code --host} flags take it. */

@@ -40,6 +40,11 @@ public final class NettyNodeDialer implements NodeDialer {
         this(TransportConfig.defaults(), requestTimeout, new HighestSeenClock());
     }
 
+    /** Connections made with {@code config} (its TLS, its limits), carrying the highest clock reading seen. */
+    public NettyNodeDialer(TransportConfig config, Duration requestTimeout) {
+        this(config, requestTimeout, new HighestSeenClock());
+    }
+
     public NettyNodeDialer(TransportConfig config, Duration requestTimeout, FrameClock clock) {
         if (config == null || requestTimeout == null || clock == null) {
             throw new IllegalArgumentException("config, requestTimeout and clock must be set");

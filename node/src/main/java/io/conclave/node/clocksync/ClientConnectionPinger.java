@@ -6,6 +6,7 @@ import io.conclave.node.rpc.Frame;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
+import io.conclave.node.transport.TransportTls;
 import io.conclave.range.rpc.AdminRequest;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,16 +26,23 @@ import java.util.function.LongFunction;
  */
 public final class ClientConnectionPinger implements ClockSync.Pinger {
     private final LongFunction<InetSocketAddress> addressOf;
+    private final TransportTls tls;
     // Guarded by this.
     private final Map<Long, RpcClient> clients = new HashMap<>();
     private boolean closed;
 
     /** @param addressOf where a node listens, or null if unknown */
     public ClientConnectionPinger(LongFunction<InetSocketAddress> addressOf) {
-        if (addressOf == null) {
-            throw new IllegalArgumentException("address lookup must be set");
+        this(addressOf, TransportTls.NONE);
+    }
+
+    /** As above, pinging over TLS when {@code tls} is enabled (a secure node presents its own certificate). */
+    public ClientConnectionPinger(LongFunction<InetSocketAddress> addressOf, TransportTls tls) {
+        if (addressOf == null || tls == null) {
+            throw new IllegalArgumentException("address lookup and tls must be set");
         }
         this.addressOf = addressOf;
+        this.tls = tls;
     }
 
     @Override
@@ -68,7 +76,7 @@ public final class ClientConnectionPinger implements ClockSync.Pinger {
             clients.remove(nodeId);
         }
         // FrameClock.none(): the requests carry no reading and the answers' readings are not absorbed.
-        client = RpcClient.connect(address, TransportConfig.defaults().withConnectTimeout(connectTimeout),
+        client = RpcClient.connect(address, TransportConfig.defaults().withConnectTimeout(connectTimeout).withTls(tls),
                 FrameClock.none());
         clients.put(nodeId, client);
         return client;

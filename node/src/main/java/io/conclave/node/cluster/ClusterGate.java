@@ -8,6 +8,7 @@ import io.conclave.node.transport.Connection;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.Transport;
 import io.conclave.node.transport.TransportConfig;
+import io.conclave.node.transport.TransportTls;
 import io.conclave.range.rpc.ErrorResponse;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -67,11 +68,13 @@ public final class ClusterGate implements AutoCloseable {
     private final ExecutorService requests;
     private final Thread joiner;
     private final Transport transport;
+    private final TransportTls tls;
     private volatile boolean closed;
 
     private ClusterGate(InetSocketAddress listen, long maxOffsetNanos, List<String> joinAddresses,
             JoinSettings joinSettings, Initializer initializer, IdentityWriter identityWriter,
-            Supplier<String> newClusterId) {
+            Supplier<String> newClusterId, TransportTls tls) {
+        this.tls = tls;
         this.maxOffsetNanos = maxOffsetNanos;
         this.joinAddresses = List.copyOf(joinAddresses);
         this.joinSettings = joinSettings;
@@ -80,7 +83,7 @@ public final class ClusterGate implements AutoCloseable {
         this.newClusterId = newClusterId;
         this.requests = Executors.newSingleThreadExecutor(r -> daemon(r, "conclave-gate"));
         this.transport = Transport.start(PLACEHOLDER_NODE_ID, PLACEHOLDER_CLUSTER_ID, maxOffsetNanos, listen,
-                TransportConfig.defaults(), FrameClock.none(), this::onFrame);
+                TransportConfig.defaults().withTls(tls), FrameClock.none(), this::onFrame);
         this.joiner = daemon(this::joinLoop, "conclave-join");
     }
 
@@ -91,8 +94,16 @@ public final class ClusterGate implements AutoCloseable {
     public static ClusterGate open(InetSocketAddress listen, long maxOffsetNanos, List<String> joinAddresses,
             JoinSettings joinSettings, Initializer initializer, IdentityWriter identityWriter,
             Supplier<String> newClusterId) {
+        return open(listen, maxOffsetNanos, joinAddresses, joinSettings, initializer, identityWriter, newClusterId,
+                TransportTls.NONE);
+    }
+
+    /** As above, serving and joining over TLS when {@code tls} is enabled. */
+    public static ClusterGate open(InetSocketAddress listen, long maxOffsetNanos, List<String> joinAddresses,
+            JoinSettings joinSettings, Initializer initializer, IdentityWriter identityWriter,
+            Supplier<String> newClusterId, TransportTls tls) {
         ClusterGate gate = new ClusterGate(listen, maxOffsetNanos, joinAddresses, joinSettings, initializer,
-                identityWriter, newClusterId);
+                identityWriter, newClusterId, tls);
         if (!gate.joinAddresses.isEmpty()) gate.joiner.start();
         return gate;
     }
@@ -180,7 +191,7 @@ public final class ClusterGate implements AutoCloseable {
                 if (closed || decided.isDone()) return;
                 try {
                     NodeResponse answer = NodeRpc.call(address, NodeRequest.newBuilder().setJoin(request).build(),
-                            joinSettings.attemptTimeout());
+                            joinSettings.attemptTimeout(), tls);
                     joined(address, answer);
                     return;
                 } catch (ClusterException e) {
@@ -224,12 +235,19 @@ public final class ClusterGate implements AutoCloseable {
      */
     public static void verifyMembership(String clusterId, long nodeId, String selfAddress, long maxOffsetNanos,
             List<String> joinAddresses, java.time.Duration attemptTimeout) {
+        verifyMembership(clusterId, nodeId, selfAddress, maxOffsetNanos, joinAddresses, attemptTimeout,
+                TransportTls.NONE);
+    }
+
+    /** As above, over TLS when {@code tls} is enabled. */
+    public static void verifyMembership(String clusterId, long nodeId, String selfAddress, long maxOffsetNanos,
+            List<String> joinAddresses, java.time.Duration attemptTimeout, TransportTls tls) {
         JoinCluster check = JoinCluster.newBuilder().setAddress(selfAddress).setMaxOffsetNanos(maxOffsetNanos)
                 .setClusterId(clusterId).setNodeId(nodeId).build();
         for (String address : joinAddresses) {
             if (address.equals(selfAddress)) continue;
             try {
-                NodeRpc.call(address, NodeRequest.newBuilder().setJoin(check).build(), attemptTimeout);
+                NodeRpc.call(address, NodeRequest.newBuilder().setJoin(check).build(), attemptTimeout, tls);
                 return;
             } catch (ClusterException e) {
                 if (!e.retryable()) throw e;

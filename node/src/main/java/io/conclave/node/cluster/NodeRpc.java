@@ -7,6 +7,7 @@ import io.conclave.node.transport.Connection;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
+import io.conclave.node.transport.TransportTls;
 import io.conclave.node.transport.TransportException;
 import io.conclave.range.rpc.ErrorResponse;
 import java.time.Duration;
@@ -29,7 +30,12 @@ public final class NodeRpc {
      *     did not answer in time
      */
     public static NodeResponse call(String hostPort, NodeRequest request, Duration timeout) {
-        TransportConfig config = TransportConfig.defaults().withConnectTimeout(timeout);
+        return call(hostPort, request, timeout, TransportTls.NONE);
+    }
+
+    /** As above, over TLS when {@code tls} is enabled. */
+    public static NodeResponse call(String hostPort, NodeRequest request, Duration timeout, TransportTls tls) {
+        TransportConfig config = TransportConfig.defaults().withConnectTimeout(timeout).withTls(tls);
         RpcClient client;
         try {
             client = RpcClient.connect(Addresses.parse(hostPort), config, FrameClock.none());

@@ -40,6 +40,16 @@ public record NodeProcessSpec(String javaBinary, String classPath, List<String> 
         startFlags = List.copyOf(startFlags);
     }
 
+    /**
+     * {@code startFlags} plus {@code --insecure}: the local clusters of the demo, the tests and the
+     * benchmarks run without TLS or authentication, and say so at each launch site.
+     */
+    public static List<String> insecure(List<String> startFlags) {
+        List<String> flags = new java.util.ArrayList<>(startFlags);
+        flags.add("--insecure");
+        return List.copyOf(flags);
+    }
+
     /** The binary of the running JVM, so a child runs exactly the code of its parent. */
     public static String currentJava() {
         return ProcessHandle.current().info().command()

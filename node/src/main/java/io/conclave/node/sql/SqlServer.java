@@ -1,5 +1,6 @@
 package io.conclave.node.sql;
 
+import io.conclave.node.transport.TransportTls;
 import io.conclave.sql.SqlEngine;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -29,6 +30,7 @@ public final class SqlServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final Supplier<CommitWaitMeter> commitWaits;
     private final ActiveStatements statements = new ActiveStatements();
+    private final boolean secure;
 
     /**
      * {@code engine} may answer null while the node is still starting: sessions are then refused
@@ -44,6 +46,16 @@ public final class SqlServer implements AutoCloseable {
      */
     public SqlServer(long nodeId, Supplier<SqlEngine> engine, Supplier<CommitWaitMeter> commitWaits,
             SqlServerSettings settings) {
+        this(nodeId, engine, commitWaits, settings, false);
+    }
+
+    /**
+     * As above; {@code secure} says the node runs with TLS and authenticates each session (a
+     * client certificate naming the user, or the user's password); otherwise every session is root.
+     */
+    public SqlServer(long nodeId, Supplier<SqlEngine> engine, Supplier<CommitWaitMeter> commitWaits,
+            SqlServerSettings settings, boolean secure) {
+        this.secure = secure;
         if (engine == null || commitWaits == null || settings == null) {
             throw new IllegalArgumentException("engine, commitWaits and settings must be set");
         }
@@ -65,7 +77,12 @@ public final class SqlServer implements AutoCloseable {
 
     /** The accept hook for the node's transport: every connection first shows its first bytes here. */
     public void onAccept(Channel channel) {
-        channel.pipeline().addFirst(ProtocolSniffer.NAME, new ProtocolSniffer(this));
+        // Behind TLS when the transport is secure: the sniffer reads the decrypted bytes.
+        if (channel.pipeline().get(TransportTls.HANDLER) != null) {
+            channel.pipeline().addAfter(TransportTls.HANDLER, ProtocolSniffer.NAME, new ProtocolSniffer(this));
+        } else {
+            channel.pipeline().addFirst(ProtocolSniffer.NAME, new ProtocolSniffer(this));
+        }
     }
 
     /** Called by the sniffer on the event loop once a connection opened with the magic. */
@@ -112,6 +129,10 @@ public final class SqlServer implements AutoCloseable {
     /** The commit-wait meter, or null when the store is not metered. */
     CommitWaitMeter commitWaits() {
         return commitWaits.get();
+    }
+
+    boolean secure() {
+        return secure;
     }
 
     SqlServerSettings settings() {

@@ -127,7 +127,7 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     private ServerMessage handle(ClientMessage message, Channel channel) {
         try {
             return switch (message.getBodyCase()) {
-                case START_SESSION -> startSession(message.getStartSession());
+                case START_SESSION -> startSession(message.getStartSession(), channel);
                 case EXECUTE -> executeTracked(message.getExecute().getSql(), channel);
                 default -> error("08P01", "empty or unknown protocol message", false);
             };
@@ -137,13 +137,24 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private ServerMessage startSession(io.conclave.driver.proto.StartSession start) {
+    private ServerMessage startSession(io.conclave.driver.proto.StartSession start, Channel channel) {
         if (session != null) return error("08P01", "the session has already started", session.inTransaction());
         io.conclave.sql.SqlEngine engine = server.engine();
         if (engine == null) {
             return error("57P03", "node " + server.nodeId() + " is starting; connect again in a moment", false);
         }
-        Session s = engine.openSession();
+        Session s;
+        if (server.secure()) {
+            Authentication login = Authentication.of(start, channel);
+            String refusal = login.refusal(engine);
+            if (refusal != null) {
+                LOG.info(() -> "SQL login refused from " + channel.remoteAddress() + ": " + refusal);
+                return error(login.sqlState(), refusal, false);
+            }
+            s = engine.openSession(login.user());
+        } else {
+            s = engine.openSession(); // insecure: every client is root, whatever user it names
+        }
         try {
             for (Map.Entry<String, String> option : start.getOptionsMap().entrySet()) {
                 if (!SETTING_NAME.matcher(option.getKey()).matches()) {

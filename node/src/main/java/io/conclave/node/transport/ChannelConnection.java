@@ -45,6 +45,8 @@ final class ChannelConnection implements Connection {
     private final Runnable drainTask = this::drain;
     private final Runnable flushTask = this::flushNow;
     private volatile long peerNodeId;
+    /** A client connection's requests delivered and not yet answered (replies come from any thread). */
+    private final AtomicInteger requestsInFlight = new AtomicInteger();
     // Touched only on the channel's event loop.
     private boolean flushPending;
 
@@ -77,8 +79,20 @@ final class ChannelConnection implements Connection {
         return channel;
     }
 
+    /** Counts one more unanswered client request; false (nothing counted) when {@code max} are in flight. */
+    boolean admitRequest(int max) {
+        while (true) {
+            int n = requestsInFlight.get();
+            if (n >= max) return false;
+            if (requestsInFlight.compareAndSet(n, n + 1)) return true;
+        }
+    }
+
     @Override
     public boolean send(Frame frame) {
+        if (Frames.hasResponseBody(frame)) {
+            requestsInFlight.updateAndGet(n -> n > 0 ? n - 1 : 0);
+        }
         WriteResult result = write(stamp(frame), null);
         if (result != WriteResult.ACCEPTED) {
             counters.drop(dropReason(result));

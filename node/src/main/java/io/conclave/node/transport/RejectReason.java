@@ -20,4 +20,15 @@ public enum RejectReason {
     HANDSHAKE_TIMEOUT,
     /** A client or unidentified connection saw no traffic for the idle timeout. */
     IDLE_TIMEOUT,
+    /**
+     * A secure transport's peer sent frames without a certificate that allows them (none, or
+     * one whose name is not a node's or root's).
+     */
+    UNAUTHENTICATED,
+    /** The TLS handshake failed: a certificate of another CA, a plaintext peer, a timeout. */
+    TLS_FAILED,
+    /** An accepted connection beyond {@link TransportConfig#maxConnections}. */
+    TOO_MANY_CONNECTIONS,
+    /** A client connection with more than {@link TransportConfig#maxInFlightPerConnection} requests unanswered. */
+    TOO_MANY_IN_FLIGHT,
 }

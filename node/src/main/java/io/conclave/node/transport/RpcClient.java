@@ -59,6 +59,8 @@ public final class RpcClient implements AutoCloseable {
                         made[0] = new ChannelConnection(channel, 0, clock, config, counters, calls);
                         FrameCodec.install(channel.pipeline(), config.maxFrameBytes(), counters);
                         channel.pipeline().addLast("client", new ClientHandler());
+                        config.tls().secureDialed(channel, node.getHostString(), node.getPort(),
+                                config.handshakeTimeout(), counters);
                     }
                 });
         ChannelFuture connected = bootstrap.connect(node).awaitUninterruptibly();
@@ -164,6 +166,10 @@ public final class RpcClient implements AutoCloseable {
                     || (cause instanceof DecoderException
                             && cause.getCause() instanceof InvalidProtocolBufferException)) {
                 fatal(ctx, RejectReason.MALFORMED_FRAME, String.valueOf(cause.getMessage()));
+            } else if (cause instanceof javax.net.ssl.SSLException
+                    || cause.getCause() instanceof javax.net.ssl.SSLException) {
+                Throwable tls = cause.getCause() instanceof javax.net.ssl.SSLException ? cause.getCause() : cause;
+                fatal(ctx, RejectReason.TLS_FAILED, String.valueOf(tls.getMessage()));
             } else if (cause instanceof IOException) {
                 ctx.close();
             } else {

@@ -83,7 +83,16 @@ public final class Transport implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         counters.connectionsAccepted.increment();
+                        if (channels.size() >= config.maxConnections()) {
+                            counters.reject(RejectReason.TOO_MANY_CONNECTIONS);
+                            LOG.log(System.Logger.Level.WARNING, "node {0}: refusing connection from {1}: {2} (limit {3})",
+                                    localNodeId, channel.remoteAddress(), RejectReason.TOO_MANY_CONNECTIONS,
+                                    config.maxConnections());
+                            channel.close();
+                            return;
+                        }
                         initPipeline(channel, null);
+                        config.tls().secureAccepted(channel, config.handshakeTimeout(), counters);
                         // After the node's handlers, so a hook that adds first sits in front of them.
                         acceptHook.accept(channel);
                     }
@@ -467,6 +476,8 @@ public final class Transport implements AutoCloseable {
             @Override
             protected void initChannel(Channel channel) {
                 initPipeline(channel, peer.nodeId);
+                config.tls().secureDialed(channel, peer.address.getHostString(), peer.address.getPort(),
+                        config.handshakeTimeout(), counters);
             }
         });
         ChannelFuture connecting;

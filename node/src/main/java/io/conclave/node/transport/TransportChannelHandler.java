@@ -13,6 +13,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -190,6 +191,12 @@ final class TransportChannelHandler extends ChannelInboundHandlerAdapter {
         if (!observeClock(ctx, frame)) {
             return;
         }
+        int maxInFlight = transport.config().maxInFlightPerConnection();
+        if (!connection.admitRequest(maxInFlight)) {
+            reject(ctx, RejectReason.TOO_MANY_IN_FLIGHT, "more than " + maxInFlight
+                    + " requests sent without waiting for answers (maxInFlightPerConnection)");
+            return;
+        }
         deliver(frame);
     }
 
@@ -271,6 +278,10 @@ final class TransportChannelHandler extends ChannelInboundHandlerAdapter {
                         && cause.getCause() instanceof InvalidProtocolBufferException)) {
             reject(ctx, RejectReason.MALFORMED_FRAME, String.valueOf(
                     cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage()));
+        } else if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            // A peer of another CA, a plaintext client on a secure port, a failed handshake.
+            Throwable tls = cause instanceof SSLException ? cause : cause.getCause();
+            reject(ctx, RejectReason.TLS_FAILED, String.valueOf(tls.getMessage()));
         } else if (cause instanceof IOException) {
             // Resets and writes after close: the ordinary end of a connection, not worth a warning.
             LOG.log(System.Logger.Level.DEBUG, "connection {0} ended: {1}", connection, cause);

@@ -3,7 +3,8 @@ package io.conclave.node.transport;
 import java.time.Duration;
 
 /**
- * The limits of one {@link Transport} or {@link RpcClient}, validated together.
+ * The limits of one {@link Transport} or {@link RpcClient}, validated together, and whether it
+ * speaks TLS.
  *
  * @param maxFrameBytes the largest encoded {@code Frame} (without its 4-byte length prefix) that
  *     is sent or accepted. A peer announcing a longer frame is cut off before we buffer it, so one
@@ -22,6 +23,14 @@ import java.time.Duration;
  * @param idleTimeout a client (or not yet identified) connection with no traffic for this long
  *     is closed, so abandoned clients do not pin sockets; node-to-node connections are exempt
  *     because Raft heartbeats keep them busy and closing them would only cost a redial.
+ * @param handshakeTimeout how long an accepted or dialed connection may take over its TLS
+ *     handshake; a half-open connection that never finishes it is closed then, not after the
+ *     idle timeout, so a slow trickle of strangers cannot hold sockets for minutes.
+ * @param maxConnections accepted connections open at once (node, client and SQL together);
+ *     beyond it a new connection is closed at once, so a flood cannot exhaust file descriptors.
+ * @param maxInFlightPerConnection requests one client connection may have unanswered; a client
+ *     sending more is cut off, so one connection cannot fill the scheduler's inbox alone.
+ * @param tls plaintext ({@link TransportTls#NONE}) or TLS with the cluster's certificates.
  */
 public record TransportConfig(
         int maxFrameBytes,
@@ -30,7 +39,11 @@ public record TransportConfig(
         Duration reconnectBackoffMax,
         int maxQueuedFramesPerPeer,
         int ioThreads,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Duration handshakeTimeout,
+        int maxConnections,
+        int maxInFlightPerConnection,
+        TransportTls tls) {
 
     /** The smallest frame limit: a Hello, an error and a small request must always fit. */
     static final int MIN_FRAME_BYTES = 1024;
@@ -54,14 +67,32 @@ public record TransportConfig(
         Invariants.require(ioThreads > 0 && ioThreads <= MAX_IO_THREADS,
                 "ioThreads must be in [1, %d], was %d", MAX_IO_THREADS, ioThreads);
         requirePositive("idleTimeout", idleTimeout);
+        requirePositive("handshakeTimeout", handshakeTimeout);
+        Invariants.require(maxConnections > 0, "maxConnections must be positive, was %d", maxConnections);
+        Invariants.require(maxInFlightPerConnection > 0, "maxInFlightPerConnection must be positive, was %d",
+                maxInFlightPerConnection);
+        Invariants.require(tls != null, "tls must be set (TransportTls.NONE for plaintext)");
         // Netty takes connect timeouts as an int of milliseconds.
         Invariants.require(connectTimeout.toMillis() <= Integer.MAX_VALUE,
                 "connectTimeout must be at most %d ms, was %s", Integer.MAX_VALUE, connectTimeout);
     }
 
+    /** The limits as given, the new limits at their defaults, plaintext. */
+    public TransportConfig(int maxFrameBytes, Duration connectTimeout, Duration reconnectBackoffMin,
+            Duration reconnectBackoffMax, int maxQueuedFramesPerPeer, int ioThreads, Duration idleTimeout) {
+        this(maxFrameBytes, connectTimeout, reconnectBackoffMin, reconnectBackoffMax, maxQueuedFramesPerPeer,
+                ioThreads, idleTimeout, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION, TransportTls.NONE);
+    }
+
+    static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    static final int DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION = 10_000;
+
     /**
      * 16 MiB frames, 1 s connect timeout, redial backoff from 50 ms to 2 s, 10,000 queued frames
-     * per peer, 2 I/O threads, clients idle for 5 minutes are closed.
+     * per peer, 2 I/O threads, clients idle for 5 minutes are closed, 10 s for a TLS handshake,
+     * 4,096 accepted connections, 10,000 requests in flight per client connection, plaintext.
      */
     public static TransportConfig defaults() {
         return new TransportConfig(16 << 20, Duration.ofSeconds(1), Duration.ofMillis(50),
@@ -78,27 +109,50 @@ public record TransportConfig(
 
     public TransportConfig withMaxFrameBytes(int bytes) {
         return new TransportConfig(bytes, connectTimeout, reconnectBackoffMin, reconnectBackoffMax,
-                maxQueuedFramesPerPeer, ioThreads, idleTimeout);
+                maxQueuedFramesPerPeer, ioThreads, idleTimeout, handshakeTimeout, maxConnections,
+                maxInFlightPerConnection, tls);
     }
 
     public TransportConfig withReconnectBackoff(Duration min, Duration max) {
         return new TransportConfig(maxFrameBytes, connectTimeout, min, max,
-                maxQueuedFramesPerPeer, ioThreads, idleTimeout);
+                maxQueuedFramesPerPeer, ioThreads, idleTimeout, handshakeTimeout, maxConnections,
+                maxInFlightPerConnection, tls);
     }
 
     public TransportConfig withMaxQueuedFramesPerPeer(int frames) {
         return new TransportConfig(maxFrameBytes, connectTimeout, reconnectBackoffMin,
-                reconnectBackoffMax, frames, ioThreads, idleTimeout);
+                reconnectBackoffMax, frames, ioThreads, idleTimeout, handshakeTimeout, maxConnections,
+                maxInFlightPerConnection, tls);
     }
 
     public TransportConfig withIdleTimeout(Duration timeout) {
         return new TransportConfig(maxFrameBytes, connectTimeout, reconnectBackoffMin,
-                reconnectBackoffMax, maxQueuedFramesPerPeer, ioThreads, timeout);
+                reconnectBackoffMax, maxQueuedFramesPerPeer, ioThreads, timeout, handshakeTimeout,
+                maxConnections, maxInFlightPerConnection, tls);
     }
 
     public TransportConfig withConnectTimeout(Duration timeout) {
         return new TransportConfig(maxFrameBytes, timeout, reconnectBackoffMin,
-                reconnectBackoffMax, maxQueuedFramesPerPeer, ioThreads, idleTimeout);
+                reconnectBackoffMax, maxQueuedFramesPerPeer, ioThreads, idleTimeout, handshakeTimeout,
+                maxConnections, maxInFlightPerConnection, tls);
+    }
+
+    public TransportConfig withHandshakeTimeout(Duration timeout) {
+        return new TransportConfig(maxFrameBytes, connectTimeout, reconnectBackoffMin,
+                reconnectBackoffMax, maxQueuedFramesPerPeer, ioThreads, idleTimeout, timeout,
+                maxConnections, maxInFlightPerConnection, tls);
+    }
+
+    public TransportConfig withConnectionLimits(int connections, int inFlightPerConnection) {
+        return new TransportConfig(maxFrameBytes, connectTimeout, reconnectBackoffMin,
+                reconnectBackoffMax, maxQueuedFramesPerPeer, ioThreads, idleTimeout, handshakeTimeout,
+                connections, inFlightPerConnection, tls);
+    }
+
+    public TransportConfig withTls(TransportTls transportTls) {
+        return new TransportConfig(maxFrameBytes, connectTimeout, reconnectBackoffMin,
+                reconnectBackoffMax, maxQueuedFramesPerPeer, ioThreads, idleTimeout, handshakeTimeout,
+                maxConnections, maxInFlightPerConnection, transportTls);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -59,8 +59,8 @@ class InitJoinProcessTest {
             NodeProcess n = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), jvmFlags(), NodeProcessSpec.ASSIGNED_BY_CLUSTER,
                     dir.resolve("s" + i), addresses.get(i), dir.resolve("n" + i + ".log"),
-                    List.of("--join", join, "--http", "127.0.0.1:" + ports[3 + i], "--fsync", "false",
-                            "--tick", "50ms", "--liveness-interval", "300ms", "--liveness-ttl", "1500ms")));
+                    NodeProcessSpec.insecure(List.of("--join", join, "--http", "127.0.0.1:" + ports[3 + i], "--fsync",
+                            "false", "--tick", "50ms", "--liveness-interval", "300ms", "--liveness-ttl", "1500ms"))));
             nodes.add(n);
             n.start();
         }

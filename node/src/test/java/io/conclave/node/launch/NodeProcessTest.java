@@ -60,6 +60,12 @@ class NodeProcessTest {
     }
 
     @Test
+    void insecureAddsTheFlagForLocalClusters() {
+        assertEquals(List.of("--peers", "1=127.0.0.1:1", "--insecure"),
+                NodeProcessSpec.insecure(List.of("--peers", "1=127.0.0.1:1")));
+    }
+
+    @Test
     void freePortsAreDistinct() throws Exception {
         int[] ports = NodeProcess.freePorts(3);
         assertNotEquals(ports[0], ports[1]);
@@ -70,7 +76,8 @@ class NodeProcessTest {
     @Test
     void killedNodeRestartsOnTheSameStoreAndStopsOnSigterm() throws Exception {
         String address = "127.0.0.1:" + NodeProcess.freePorts(1)[0];
-        NodeProcess node = launch(spec(1, address, List.of("--peers", "1=" + address, "--fsync", "false")));
+        NodeProcess node = launch(spec(1, address,
+                NodeProcessSpec.insecure(List.of("--peers", "1=" + address, "--fsync", "false"))));
         node.start();
         node.awaitReady(READY_TIMEOUT);
         long firstPid = node.pid();

@@ -37,6 +37,6 @@ final class MaintenanceNodes {
     /** Node {@code nodeId} (or ASSIGNED_BY_CLUSTER) with store s{n} and log n{n}.log under {@code dir}. */
     static NodeProcessSpec spec(Path dir, long nodeId, int n, String address, List<String> startFlags) {
         return new NodeProcessSpec(NodeProcessSpec.currentJava(), NodeProcessSpec.currentClassPath(), JVM_FLAGS,
-                nodeId, dir.resolve("s" + n), address, dir.resolve("n" + n + ".log"), startFlags);
+                nodeId, dir.resolve("s" + n), address, dir.resolve("n" + n + ".log"), NodeProcessSpec.insecure(startFlags));
     }
 }

@@ -57,7 +57,7 @@ class SqlClusterTest {
         for (int i = 0; i < 3; i++) {
             NodeProcess n = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), jvm, i + 1, dir.resolve("n" + (i + 1)), addrs.get(i),
-                    dir.resolve("n" + (i + 1) + ".log"), List.of("--peers", peers.toString())));
+                    dir.resolve("n" + (i + 1) + ".log"), NodeProcessSpec.insecure(List.of("--peers", peers.toString()))));
             n.start();
             nodes.add(n);
         }

@@ -21,7 +21,7 @@ final class ClockNode {
     ClockNode(long nodeId, int port, Path dir, List<String> args) {
         this.process = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                 NodeProcessSpec.currentClassPath(), JVM_FLAGS, nodeId, dir.resolve("store-" + nodeId),
-                "127.0.0.1:" + port, dir.resolve("node-" + nodeId + ".log"), args));
+                "127.0.0.1:" + port, dir.resolve("node-" + nodeId + ".log"), NodeProcessSpec.insecure(args)));
     }
 
     String address() {

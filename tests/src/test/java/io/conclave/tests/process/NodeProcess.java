@@ -19,7 +19,7 @@ final class NodeProcess {
     NodeProcess(long nodeId, int port, Path storeDir, Path logFile, JvmSettings jvm, List<String> startArgs) {
         this.port = port;
         this.process = new io.conclave.node.launch.NodeProcess(new NodeProcessSpec(jvm.javaBinary(), jvm.classPath(),
-                jvm.jvmFlags(), nodeId, storeDir, "127.0.0.1:" + port, logFile, startArgs));
+                jvm.jvmFlags(), nodeId, storeDir, "127.0.0.1:" + port, logFile, NodeProcessSpec.insecure(startArgs)));
     }
 
     long nodeId() {

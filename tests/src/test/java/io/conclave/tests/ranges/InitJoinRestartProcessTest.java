@@ -61,7 +61,7 @@ final class InitJoinRestartProcessTest {
             NodeProcess n = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), jvmFlags, NodeProcessSpec.ASSIGNED_BY_CLUSTER,
                     dir.resolve("store-" + i), addresses.get(i), dir.resolve("node-" + i + ".log"),
-                    List.of("--join", String.join(",", addresses))));
+                    NodeProcessSpec.insecure(List.of("--join", String.join(",", addresses)))));
             nodes.add(n);
             n.start();
         }

@@ -95,7 +95,7 @@ public final class RangeTestCluster implements AutoCloseable {
             args.addAll(perNodeArgs.apply(id));
             nodes.put(id, new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), jvmFlags, id, root.resolve("store-" + id),
-                    "127.0.0.1:" + ports[i], root.resolve("node-" + id + ".log"), args)));
+                    "127.0.0.1:" + ports[i], root.resolve("node-" + id + ".log"), NodeProcessSpec.insecure(args))));
         }
         shutdownHook = new Thread(this::killAllQuietly, "kill-range-test-nodes");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
