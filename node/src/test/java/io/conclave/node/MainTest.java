@@ -38,7 +38,8 @@ class MainTest {
 
     @Test
     void startNeedsPeersOrJoin() {
-        assertEquals(2, run("start", "--node-id", "1", "--store", dir.toString(), "--listen", "127.0.0.1:0"));
+        assertEquals(2, run("start", "--node-id", "1", "--store", dir.toString(), "--listen", "127.0.0.1:0",
+                "--insecure"));
         assertTrue(err.toString().contains("--peers"), err.toString());
     }
 
@@ -82,7 +83,7 @@ class MainTest {
             store.writeIdent(new StoreIdent("other", 1));
         }
         int code = run("start", "--node-id", "1", "--store", dir.toString(), "--listen", "127.0.0.1:0",
-                "--peers", "1=127.0.0.1:1", "--cluster-id", "mine");
+                "--peers", "1=127.0.0.1:1", "--cluster-id", "mine", "--insecure");
         assertEquals(1, code, err.toString());
         assertTrue(err.toString().contains("other"), err.toString());
     }
@@ -112,8 +113,53 @@ class MainTest {
     @Test
     void aLeaseShorterThanTwiceTheMaxOffsetIsRefused() {
         assertEquals(2, run("start", "--node-id", "1", "--store", dir.toString(), "--listen", "127.0.0.1:0",
-                "--peers", "1=127.0.0.1:1", "--lease-duration", "400ms", "--max-offset", "250ms"));
+                "--peers", "1=127.0.0.1:1", "--lease-duration", "400ms", "--max-offset", "250ms", "--insecure"));
         assertTrue(err.toString().contains("--lease-duration (400 ms) must exceed twice --max-offset (500 ms)"),
                 err.toString());
+    }
+
+    @Test
+    void startWithNeitherCertsDirNorInsecureIsRefusedNamingBoth() {
+        assertEquals(2, run("start", "--node-id", "1", "--store", dir.resolve("s").toString(), "--listen",
+                "127.0.0.1:0", "--peers", "1=127.0.0.1:1"));
+        assertTrue(err.toString().contains("--certs-dir") && err.toString().contains("--insecure"), err.toString());
+        assertFalse(dir.resolve("s").toFile().exists(), "no store created for bad flags");
+    }
+
+    @Test
+    void startWithBothCertsDirAndInsecureIsRefused() {
+        assertEquals(2, run("start", "--node-id", "1", "--store", dir.resolve("s").toString(), "--listen",
+                "127.0.0.1:0", "--peers", "1=127.0.0.1:1", "--insecure", "--certs-dir", dir.toString()));
+        assertTrue(err.toString().contains("contradict"), err.toString());
+    }
+
+    @Test
+    void startWithAnEmptyCertsDirNamesTheMissingFileAndTheCommandThatMakesIt() {
+        assertEquals(2, run("start", "--node-id", "1", "--store", dir.resolve("s").toString(), "--listen",
+                "127.0.0.1:0", "--peers", "1=127.0.0.1:1", "--certs-dir", dir.resolve("certs").toString()));
+        assertTrue(err.toString().contains("ca.crt") && err.toString().contains("conclave cert create-ca"),
+                err.toString());
+    }
+
+    @Test
+    void certVerbsWriteThePemFilesAndRefuseToReplaceTheCa() throws Exception {
+        Path certs = dir.resolve("certs");
+        assertEquals(0, run("cert", "create-ca", "--certs-dir", certs.toString()), err.toString());
+        assertEquals(0, run("cert", "create-node", "127.0.0.1", "localhost", "--certs-dir", certs.toString()),
+                err.toString());
+        assertEquals(0, run("cert", "create-client", "alice", "--certs-dir", certs.toString()), err.toString());
+        for (String file : List.of("ca.crt", "ca.key", "node.crt", "node.key", "client.alice.crt", "client.alice.key")) {
+            assertTrue(java.nio.file.Files.isRegularFile(certs.resolve(file)), file);
+        }
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(certs.resolve("node.key"))));
+        var node = io.conclave.driver.Pem.readCertificates(certs.resolve("node.crt")).get(0);
+        var ca = io.conclave.driver.Pem.readCertificates(certs.resolve("ca.crt")).get(0);
+        node.verify(ca.getPublicKey()); // signed by the CA
+        assertTrue(node.getSubjectX500Principal().getName().contains("CN=node"), node.getSubjectX500Principal().getName());
+        assertEquals(2, node.getSubjectAlternativeNames().size());
+        assertEquals(1, run("cert", "create-ca", "--certs-dir", certs.toString()));
+        assertTrue(err.toString().contains("exists already"), err.toString());
+        assertEquals(2, run("cert", "create-client", "Bad User", "--certs-dir", certs.toString()));
     }
 }

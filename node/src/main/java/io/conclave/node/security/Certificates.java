@@ -176,7 +176,7 @@ public final class Certificates {
 
     private static void refuseExisting(Path file) {
         if (Files.exists(file)) {
-            throw new IllegalArgumentException(file + " exists already; a new CA would orphan every certificate it signed"
+            throw new IllegalStateException(file + " exists already; a new CA would orphan every certificate it signed"
                     + " (remove it yourself if that is what you want)");
         }
     }
