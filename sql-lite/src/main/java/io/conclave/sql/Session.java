@@ -140,6 +140,10 @@ public final class Session implements AutoCloseable {
         } catch (RuntimeException bug) {
             abortExplicit();
             throw internal(bug);
+        } catch (StackOverflowError deep) {
+            // A tree of operators too deep to bind or evaluate; the stack has unwound by now.
+            abortExplicit();
+            throw StatementParser.tooComplex();
         } finally {
             this.parameters = List.of();
         }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class FrameCodecFuzzTest {
     private static final int MAX_FRAME_BYTES = 1024;
-    private static final int INPUTS = 2_000;
+    /** Inputs per run; a longer run: {@code -Dfuzz.iterations=N}. */
+    private static final int INPUTS = Integer.getInteger("fuzz.iterations", 2_000);
 
     @Test
     void randomBytesNeverCrashTheDecoder() {

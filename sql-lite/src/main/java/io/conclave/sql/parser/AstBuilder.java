@@ -382,6 +382,21 @@ final class AstBuilder {
 
     // ---- expressions ----
 
+    /**
+     * Most operands one chain of a binary operator ({@code a + b + ...}, {@code x AND y AND ...})
+     * may have: the chain becomes a tree as deep as it is long, which binding and evaluation walk
+     * recursively. Longer chains are refused with 54001 (a long IN list is no chain and is fine).
+     */
+    static final int MAX_CHAIN_OPERANDS = 1_000;
+
+    private static void checkChain(int operands) {
+        if (operands > MAX_CHAIN_OPERANDS) {
+            throw new SqlException(StatementParser.STATEMENT_TOO_COMPLEX, "statement too complex: one chain of"
+                    + " operators has " + operands + " operands, the limit is " + MAX_CHAIN_OPERANDS
+                    + " (AstBuilder.MAX_CHAIN_OPERANDS)");
+        }
+    }
+
     Expr expr(SqlParser.ExprContext ctx) {
         return or(ctx.orExpr());
     }
@@ -395,17 +410,22 @@ final class AstBuilder {
     }
 
     private Expr or(SqlParser.OrExprContext ctx) {
-        Expr out = and(ctx.andExpr(0));
-        for (int i = 1; i < ctx.andExpr().size(); i++) {
-            out = new Expr.Binary("OR", out, and(ctx.andExpr(i)));
+        // The operand lists are fetched once: ANTLR's ctx.andExpr(i) scans the children each time.
+        List<SqlParser.AndExprContext> operands = ctx.andExpr();
+        checkChain(operands.size());
+        Expr out = and(operands.get(0));
+        for (int i = 1; i < operands.size(); i++) {
+            out = new Expr.Binary("OR", out, and(operands.get(i)));
         }
         return out;
     }
 
     private Expr and(SqlParser.AndExprContext ctx) {
-        Expr out = not(ctx.notExpr(0));
-        for (int i = 1; i < ctx.notExpr().size(); i++) {
-            out = new Expr.Binary("AND", out, not(ctx.notExpr(i)));
+        List<SqlParser.NotExprContext> operands = ctx.notExpr();
+        checkChain(operands.size());
+        Expr out = not(operands.get(0));
+        for (int i = 1; i < operands.size(); i++) {
+            out = new Expr.Binary("AND", out, not(operands.get(i)));
         }
         return out;
     }
@@ -450,29 +470,35 @@ final class AstBuilder {
     }
 
     private Expr concat(SqlParser.ConcatContext ctx) {
-        Expr out = additive(ctx.additive(0));
-        for (int i = 1; i < ctx.additive().size(); i++) {
-            out = new Expr.Binary("||", out, additive(ctx.additive(i)));
+        List<SqlParser.AdditiveContext> operands = ctx.additive();
+        checkChain(operands.size());
+        Expr out = additive(operands.get(0));
+        for (int i = 1; i < operands.size(); i++) {
+            out = new Expr.Binary("||", out, additive(operands.get(i)));
         }
         return out;
     }
 
     private Expr additive(SqlParser.AdditiveContext ctx) {
-        Expr out = multiplicative(ctx.multiplicative(0));
+        List<SqlParser.MultiplicativeContext> operands = ctx.multiplicative();
+        checkChain(operands.size());
+        Expr out = multiplicative(operands.get(0));
         int operand = 1;
         for (int i = 1; i < ctx.getChildCount(); i += 2) {
             String op = ctx.getChild(i).getText();
-            out = new Expr.Binary(op, out, multiplicative(ctx.multiplicative(operand++)));
+            out = new Expr.Binary(op, out, multiplicative(operands.get(operand++)));
         }
         return out;
     }
 
     private Expr multiplicative(SqlParser.MultiplicativeContext ctx) {
-        Expr out = unary(ctx.unary(0));
+        List<SqlParser.UnaryContext> operands = ctx.unary();
+        checkChain(operands.size());
+        Expr out = unary(operands.get(0));
         int operand = 1;
         for (int i = 1; i < ctx.getChildCount(); i += 2) {
             String op = ctx.getChild(i).getText();
-            out = new Expr.Binary(op, out, unary(ctx.unary(operand++)));
+            out = new Expr.Binary(op, out, unary(operands.get(operand++)));
         }
         return out;
     }

@@ -24,21 +24,71 @@ public final class StatementParser {
      * keeping a runaway client from making the parser hold hundreds of megabytes.
      */
     public static final int MAX_STATEMENT_BYTES = 1 << 20;
+    /**
+     * Deepest nesting of parentheses accepted. The parser, the binder and the evaluator recurse
+     * once (or a dozen frames) per level; past this a statement is refused with 54001 before it
+     * is parsed, rather than overflowing a worker thread's stack.
+     */
+    public static final int MAX_NESTING_DEPTH = 128;
+    /** SQLSTATE statement_too_complex. */
+    public static final String STATEMENT_TOO_COMPLEX = "54001";
 
     private StatementParser() {}
 
     public static Statement parse(String sql) {
         checkSize(sql);
-        SqlParser parser = parserFor(sql);
-        SqlParser.SingleStatementContext tree = parser.singleStatement();
-        return new AstBuilder().statement(tree.statement());
+        try {
+            SqlParser parser = parserFor(sql);
+            SqlParser.SingleStatementContext tree = parser.singleStatement();
+            return new AstBuilder().statement(tree.statement());
+        } catch (StackOverflowError deep) {
+            // Long chains of unary operators recurse without parentheses; the stack unwinds here.
+            throw tooComplex();
+        }
     }
 
     /** Parses a lone expression (stored DEFAULT expressions). */
     public static Expr parseExpression(String sql) {
         checkSize(sql);
-        SqlParser parser = parserFor(sql);
-        return new AstBuilder().expr(parser.singleExpression().expr());
+        try {
+            SqlParser parser = parserFor(sql);
+            return new AstBuilder().expr(parser.singleExpression().expr());
+        } catch (StackOverflowError deep) {
+            throw tooComplex();
+        }
+    }
+
+    /** The 54001 error of a statement nested too deeply to parse or run. */
+    public static SqlException tooComplex() {
+        return new SqlException(STATEMENT_TOO_COMPLEX, "statement too complex: expressions may nest at most "
+                + MAX_NESTING_DEPTH + " levels (StatementParser.MAX_NESTING_DEPTH)");
+    }
+
+    /** Throws 54001 if parentheses outside literals, quoted names and comments nest too deeply. */
+    private static void checkNesting(String sql) {
+        int depth = 0;
+        int n = sql.length();
+        for (int i = 0; i < n; i++) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int close = sql.indexOf(c, i + 1);
+                while (close >= 0 && close + 1 < n && sql.charAt(close + 1) == c) close = sql.indexOf(c, close + 2);
+                if (close < 0) return; // unterminated: the lexer reports it
+                i = close;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int newline = sql.indexOf('\n', i);
+                if (newline < 0) return;
+                i = newline;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                if (end < 0) return;
+                i = end + 1;
+            } else if (c == '(') {
+                if (++depth > MAX_NESTING_DEPTH) throw tooComplex();
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
     }
 
     private static void checkSize(String sql) {
@@ -54,6 +104,7 @@ public final class StatementParser {
         if (sql.isBlank()) {
             throw new SqlException(SqlState.SYNTAX_ERROR, "empty statement");
         }
+        checkNesting(sql);
     }
 
     private static SqlParser parserFor(String sql) {
