@@ -31,11 +31,14 @@ final class SettingsCommand implements Runnable {
         @Option(names = "--host", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
                 description = "A node of the cluster (several, comma-separated, to fail over).")
         String host;
+
+        @picocli.CommandLine.Mixin
+        SecurityFlags security = new SecurityFlags();
     }
 
     /** Runs {@code body} in a transaction through a fresh client of {@code host}. */
-    private static <T> T inTxn(String host, io.conclave.txn.TxnBody<T> body) {
-        try (RangeClient ranges = Clients.connect(host);
+    private static <T> T inTxn(HostOption target, io.conclave.txn.TxnBody<T> body) {
+        try (RangeClient ranges = Clients.connect(KvCommand.hosts(target.host), target.security.forClient());
                 TxnClient txns = new TxnClient(ranges, TxnSettings.builder().build())) {
             return txns.run(body);
         }
@@ -52,7 +55,7 @@ final class SettingsCommand implements Runnable {
         public void run() {
             if (value.equalsIgnoreCase("default")) {
                 ClusterSettings.key(name);
-                inTxn(options.host, txn -> {
+                inTxn(options, txn -> {
                     ClusterSettings.reset(txn, name);
                     return null;
                 });
@@ -60,7 +63,7 @@ final class SettingsCommand implements Runnable {
                 return;
             }
             String normalized = ClusterSettings.normalize(name, value);
-            inTxn(options.host, txn -> ClusterSettings.set(txn, name, normalized));
+            inTxn(options, txn -> ClusterSettings.set(txn, name, normalized));
             System.out.println(name + " = " + normalized);
         }
     }
@@ -73,7 +76,7 @@ final class SettingsCommand implements Runnable {
         @Override
         public void run() {
             ClusterSettings.key(name);
-            String value = inTxn(options.host, txn -> ClusterSettings.get(txn, name));
+            String value = inTxn(options, txn -> ClusterSettings.get(txn, name));
             System.out.println(value);
         }
     }
@@ -84,7 +87,7 @@ final class SettingsCommand implements Runnable {
 
         @Override
         public void run() {
-            Map<String, String> values = inTxn(options.host, ClusterSettings::list);
+            Map<String, String> values = inTxn(options, ClusterSettings::list);
             values.forEach((name, value) -> System.out.println(name + " = " + value + "  -- "
                     + ClusterSettings.description(name) + " (default " + ClusterSettings.defaultValue(name) + ")"));
         }
