@@ -87,6 +87,8 @@ public final class SqlServer implements AutoCloseable {
 
     /** Called by the sniffer on the event loop once a connection opened with the magic. */
     void installSqlPipeline(Channel channel) {
+        channel.pipeline().addLast("sql-idle", new io.netty.handler.timeout.IdleStateHandler(
+                settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         channel.pipeline().addLast("sql-version", new VersionCheck());
         // The decoder's maximum counts the 4-byte length field too.
         channel.pipeline().addLast("sql-frames",

@@ -12,13 +12,33 @@ import io.conclave.driver.SqlProtocol;
  * @param maxQueuedStatements statements waiting for a worker before new ones are refused (53300)
  * @param maxFrameBytes the largest client frame read and the largest result written; a result
  *     above it is answered with 54000 instead
+ * @param idleTimeout a connection that sends nothing between statements for this long is
+ *     closed (57P05), its open transaction rolled back: an abandoned client must not hold a
+ *     connection slot and its intents forever
  */
-public record SqlServerSettings(int maxConnections, int workerThreads, int maxQueuedStatements, int maxFrameBytes) {
+public record SqlServerSettings(int maxConnections, int workerThreads, int maxQueuedStatements, int maxFrameBytes,
+        java.time.Duration idleTimeout) {
+    /** The default idle timeout: long enough for any interactive pause, short of a forgotten session. */
+    public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofHours(1);
+
+    /** 256 connections, 16 workers, 256 queued statements, 16 MiB frames, one hour idle. */
     public static SqlServerSettings defaults() {
-        return new SqlServerSettings(256, 16, 256, SqlProtocol.DEFAULT_MAX_FRAME_BYTES);
+        return new SqlServerSettings(256, 16, 256, SqlProtocol.DEFAULT_MAX_FRAME_BYTES, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /** As given, with the default idle timeout. */
+    public SqlServerSettings(int maxConnections, int workerThreads, int maxQueuedStatements, int maxFrameBytes) {
+        this(maxConnections, workerThreads, maxQueuedStatements, maxFrameBytes, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    public SqlServerSettings withIdleTimeout(java.time.Duration timeout) {
+        return new SqlServerSettings(maxConnections, workerThreads, maxQueuedStatements, maxFrameBytes, timeout);
     }
 
     public SqlServerSettings {
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+        }
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
         if (workerThreads < 1 || workerThreads > 1024) {
             throw new IllegalArgumentException("workerThreads must be in 1..1024, was " + workerThreads);

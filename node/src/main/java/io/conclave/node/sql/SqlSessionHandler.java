@@ -240,6 +240,18 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        // Reading pauses while a statement runs, so only a connection waiting for the client is idle.
+        if (event instanceof io.netty.handler.timeout.IdleStateEvent && !running && !closed) {
+            closed = true;
+            replyAndClose(ctx.channel(), "57P05", "closing the connection: no statement for "
+                    + server.settings().idleTimeout() + " (the session's open transaction, if any, is rolled back)");
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         pending.clear();

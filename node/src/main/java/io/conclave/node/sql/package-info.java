@@ -35,11 +35,14 @@
  *   <li>If the worker pool is full, closing a session is skipped: its open transaction is then
  *       abandoned and recovered like a crashed client's, which costs its conflicting writers a
  *       wait for the transaction's liveness to expire.</li>
- *   <li>A SQL connection has no idle timeout (the node pipeline's idle handler goes with the
- *       switch): an idle client keeps its slot, and its open transaction, until it disconnects.
- *       The connection limit bounds the damage; a session idle timeout is still to come.</li>
- *   <li>There is no authentication yet: the {@code user} of StartSession is recorded nowhere.
- *       Bind the listen port to a trusted network.</li>
+ *   <li>A SQL connection that sends nothing between statements for the idle timeout (an hour by
+ *       default) is closed with 57P05 and its open transaction rolled back; until then an idle
+ *       client keeps its slot, which the connection limit bounds.</li>
+ *   <li>On a secure node ({@code --certs-dir}) the connection is TLS and StartSession must
+ *       authenticate ({@link io.conclave.node.sql.Authentication}: the client certificate's
+ *       name, or the user's password) before any statement runs; a password check costs a slow
+ *       hash on a worker thread, so a storm of logins competes with statements for workers. On
+ *       an insecure node every session is root whatever user it names.</li>
  * </ul>
  */
 package io.conclave.node.sql;

@@ -230,6 +230,19 @@ class SqlServerTest {
     }
 
     @Test
+    void aConnectionIdleBetweenStatementsIsClosedWith57P05() throws Exception {
+        transport.close();
+        server.close();
+        start(SqlServerSettings.defaults().withIdleTimeout(Duration.ofMillis(300)));
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            TimeUnit.MILLISECONDS.sleep(1_500); // bounded: three idle timeouts
+            SQLException gone = assertThrows(SQLException.class, () -> s.execute("SELECT 1"));
+            assertTrue(gone.getSQLState().equals("57P05") || gone.getSQLState().equals("08006"), gone.toString());
+        }
+    }
+
+    @Test
     void connectSkipsADeadHostAndALostNodeFailsOverForTheNextStatement() throws Exception {
         int dead;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
