@@ -105,7 +105,9 @@ public final class SqlConnection implements AutoCloseable {
                 failures.add(host + ": " + e.getMessage());
             }
         }
-        throw Errors.connectionFailed("cannot reach any Conclave node (" + String.join("; ", failures) + ")");
+        // A secure node closes a plaintext connection at its first bytes: say what that looks like.
+        String hint = tls == null ? "; if the cluster is secure, connect with TLS (sslrootcert=.../ca.crt)" : "";
+        throw Errors.connectionFailed("cannot reach any Conclave node (" + String.join("; ", failures) + ")" + hint);
     }
 
     private static SqlConnection connectOne(ConclaveUrl.HostPort host, Map<String, String> options, Settings settings,
