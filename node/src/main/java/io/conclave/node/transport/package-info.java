@@ -52,16 +52,31 @@
  *   <li>{@code connectTimeout}: for the TCP connect and again for the peer's Hello reply.</li>
  *   <li>{@code idleTimeout}: only client and not-yet-identified connections; node-to-node
  *       connections carry Raft heartbeats and closing them would only cost a redial.</li>
+ *   <li>{@code handshakeTimeout}: a TLS handshake not finished by then closes the connection
+ *       ({@code TLS_FAILED}), so half-open strangers do not wait for the idle timeout.</li>
+ *   <li>{@code maxConnections}: accepted connections of every kind; one more is closed at once
+ *       ({@code TOO_MANY_CONNECTIONS}).</li>
+ *   <li>{@code maxInFlightPerConnection}: requests a client connection has sent and not yet had
+ *       answered; one more closes it ({@code TOO_MANY_IN_FLIGHT}).</li>
  * </ul>
+ *
+ * <h2>TLS</h2>
+ * {@link io.conclave.node.transport.TransportTls} in the config: {@code NONE} is plaintext;
+ * otherwise an {@code SslHandler} heads every accepted and dialed pipeline, and a
+ * {@code PeerCertificateCheck} behind it lets a connection's first bytes reach the frame decoder
+ * only if the peer presented a certificate of the cluster CA with an allowed name ({@code node}
+ * or {@code root} for a node; {@code node} for a client checking the node it dialed). A failed
+ * handshake is {@code TLS_FAILED}, a missing or wrong certificate {@code UNAUTHENTICATED}.
  *
  * <h2>Hazards</h2>
  * <ul>
  *   <li>The {@link io.conclave.node.transport.FrameHandler} and the completions of call
  *       futures run on I/O threads; blocking in them stalls every connection on that thread,
  *       heartbeats included.</li>
- *   <li>There is no authentication: anything that can reach the port and knows the cluster id
- *       can claim a node id. The newest connection for a node id wins, so such a claim would
- *       displace the real peer until it redials. Run the internal port on a trusted network.</li>
+ *   <li>Without TLS ({@code --insecure}) there is no authentication: anything that can reach
+ *       the port and knows the cluster id can claim a node id, and the newest connection for a
+ *       node id wins. With TLS only a holder of the node (or root) key can, but it can claim any
+ *       node id: the certificate names the role, not the id.</li>
  *   <li>A peer that vanishes without a FIN or RST (power loss, partition) is noticed only when
  *       TCP gives up or the lower node redials; Raft's own timeouts cover correctness meanwhile.
  *       There is no transport-level heartbeat.</li>
