@@ -79,8 +79,8 @@ class ConsoleProcessTest {
             NodeProcess n = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), jvmFlags, i + 1, dir.resolve("s" + (i + 1)),
                     "127.0.0.1:" + ports[i], dir.resolve("n" + (i + 1) + ".log"),
-                    List.of("--peers", String.join(",", peers), "--fsync", "false", "--tick", "50ms",
-                            "--http", httpAddresses.get(i))));
+                    NodeProcessSpec.insecure(List.of("--peers", String.join(",", peers), "--fsync", "false",
+                            "--tick", "50ms", "--http", httpAddresses.get(i)))));
             nodes.add(n);
             n.start();
         }
