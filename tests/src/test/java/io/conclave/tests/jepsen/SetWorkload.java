@@ -29,6 +29,11 @@ final class SetWorkload implements Workload {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger unknown = new AtomicInteger();
     private final AtomicInteger nextSplit = new AtomicInteger(1);
+    /**
+     * Inserts refused as duplicates (23505). Each element is attempted once, so a duplicate means
+     * the statement's own earlier attempt committed and was retried anyway: applied twice.
+     */
+    private final AtomicInteger duplicates = new AtomicInteger();
 
     @Override
     public String name() {
@@ -66,6 +71,7 @@ final class SetWorkload implements Workload {
                     ok.incrementAndGet();
                 } catch (SQLException e) {
                     Outcomes.rethrowIfBug(e);
+                    if ("23505".equals(e.getSQLState())) duplicates.incrementAndGet();
                     if (Outcomes.recordSql(recorder, h, e)) {
                         unknown.incrementAndGet();
                         process += context.workers();
@@ -104,10 +110,13 @@ final class SetWorkload implements Workload {
     @Override
     public Verdict check(History history) {
         SetChecker.Result r = SetChecker.check(history);
+        boolean valid = r.isValid() && duplicates.get() == 0;
         String summary = r.finalRead() == null ? r.toString()
-                : (r.isValid() ? "VALID" : "INVALID") + ": " + r.okAdds() + " acknowledged adds, " + r.lost().size()
-                        + " lost, " + r.unexpected().size() + " unexpected, " + r.recovered() + " recovered";
-        return Verdict.of(r.isValid(), summary, r.toString());
+                : (valid ? "VALID" : "INVALID") + ": " + r.okAdds() + " acknowledged adds, " + r.lost().size()
+                        + " lost, " + r.unexpected().size() + " unexpected, " + r.recovered() + " recovered, "
+                        + duplicates + " applied twice (23505 on a first attempt)";
+        return Verdict.of(valid, summary, r + (duplicates.get() == 0 ? ""
+                : "\n" + duplicates + " inserts of elements attempted once failed with 23505: applied twice"));
     }
 
     @Override
