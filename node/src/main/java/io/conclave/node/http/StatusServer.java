@@ -176,7 +176,7 @@ public final class StatusServer implements AutoCloseable {
         ThreadPoolExecutor executor = executor("conclave-http-waiting");
         server.setExecutor(executor);
         String body = "{\"status\":\"waiting\",\"message\":" + Json.string(message) + "}";
-        for (String page : List.of("/health", "/status/nodes", "/status/ranges")) {
+        for (String page : List.of("/health", "/status/nodes", "/status/ranges", "/status/console", "/metrics")) {
             server.createContext(page, ex -> respond(ex, 503, () -> body));
         }
         server.start();
