@@ -50,7 +50,7 @@ final class NemesisRun {
                     + options.seed() + ": " + (failed() ? "FAILED" : "passed") + "; " + operations + " ops (" + counts
                     + "), " + faults + " faults; checker " + verdict.summary()
                     + (problems.isEmpty() ? "" : "; problems: " + problems) + "; results in " + folder
-                    + " (rerun with -Dnemesis.seed=" + options.seed() + ")";
+                    + "; replay: " + options.replayCommand();
         }
     }
 
@@ -61,7 +61,7 @@ final class NemesisRun {
         Files.createDirectories(folder);
         Path stores = Files.createTempDirectory("conclave-nemesis-");
         String clusterId = "nemesis-" + o.workload() + "-" + o.seed();
-        System.out.println("[nemesis] " + o.label() + ": seed=" + o.seed() + " (rerun with -Dnemesis.seed=" + o.seed()
+        System.out.println("[nemesis] " + o.label() + ": seed=" + o.seed() + " (replay: " + o.replayCommand()
                 + "), results in " + folder.toAbsolutePath());
         long started = System.nanoTime();
         RangeTestCluster cluster = new RangeTestCluster(stores, clusterId, o.nodes(), o.nodes(),

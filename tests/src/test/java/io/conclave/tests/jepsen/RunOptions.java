@@ -49,6 +49,12 @@ record RunOptions(String workload, String nemeses, Duration time, long seed, int
         }
     }
 
+    /** The command that runs this schedule again (the choices replay; a real cluster's timing does not). */
+    String replayCommand() {
+        return "tests/run-nemesis.sh --workload " + workload + " --nemesis " + nemeses + " --time "
+                + time.toSeconds() + "s --seed " + seed + " --nodes " + nodes + " --workers " + workers;
+    }
+
     String label() {
         return workload + "-" + nemeses.replace(',', '+') + "-" + seed;
     }
