@@ -20,6 +20,7 @@ import io.conclave.node.cluster.NodeRpc;
 import io.conclave.node.fault.FaultInjection;
 import io.conclave.node.http.Json;
 import io.conclave.node.http.LocalPages;
+import io.conclave.node.http.HttpSecurity;
 import io.conclave.node.http.StatusServer;
 import io.conclave.node.metrics.NodeMetrics;
 import io.conclave.node.metrics.TxnMetrics;
@@ -308,7 +309,7 @@ public final class Node implements AutoCloseable {
                 view, clusterRequests);
         if (config.cluster().httpListen() != null) {
             statusServer = StatusServer.start(config.cluster().httpListen(), config.nodeId(), view, this::healthJson,
-                    localPages());
+                    localPages(), httpSecurity());
         }
         String http = statusServer == null ? "" : Addresses.format(statusServer.address());
         liveness = new Liveness(config.nodeId(), self, http, nextEpoch(), clock, client, config.cluster().liveness(),
@@ -485,6 +486,13 @@ public final class Node implements AutoCloseable {
     /** Where the HTTP status pages are served, if --http was given. */
     public Optional<InetSocketAddress> httpAddress() {
         return Optional.ofNullable(statusServer).map(StatusServer::address);
+    }
+
+    /** A secure node's HTTP port: its own certificate, and logins checked as SQL's are. */
+    private HttpSecurity httpSecurity() {
+        if (!config.secure()) return HttpSecurity.NONE;
+        return HttpSecurity.of(config.tls().jdkServerContext(), config.tls().jdkClientContext(),
+                (user, password) -> sqlEngine.authenticate(user, password), user -> sqlEngine.isAdmin(user));
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.conclave.node.fault.FaultInjection;
 import io.conclave.node.cluster.JoinSettings;
 import io.conclave.node.cluster.LivenessSettings;
 import io.conclave.node.transport.TransportTls;
+import io.conclave.node.http.HttpSecurity;
 import io.conclave.node.http.StatusServer;
 import io.conclave.node.maintenance.MaintenanceSettings;
 import io.conclave.range.multiraft.Scheduler;
@@ -225,7 +226,9 @@ final class StartCommand implements Callable<Integer> {
                 String waiting = "waiting for init or join on " + listen;
                 ClusterGate.Identity identity;
                 try (StatusServer health = options.httpListen() == null ? null
-                        : StatusServer.waiting(options.httpListen(), "the node at " + listen + " is " + waiting)) {
+                        : StatusServer.waiting(options.httpListen(), "the node at " + listen + " is " + waiting,
+                                tls.enabled() ? HttpSecurity.withoutUsers(tls.jdkServerContext(),
+                                        tls.jdkClientContext()) : HttpSecurity.NONE)) {
                     System.out.println(waiting);
                     System.out.flush();
                     identity = gate.await();

@@ -92,6 +92,11 @@ public final class SqlEngine {
         return readUser(user).isPresent();
     }
 
+    /** Whether {@code user} exists and holds the admin role (root always does). */
+    public boolean isAdmin(String user) {
+        return Users.ROOT.equals(user) || readUser(user).map(Users.User::admin).orElse(false);
+    }
+
     private Optional<Users.User> readUser(String user) {
         SqlTxn txn = kv.begin();
         try {

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeoutException;
  * Asks every live node's HTTP server for one of its local pages, all at once, so that the
  * console served by one node shows what every node knows only about itself (its statements,
  * splits and load). Each answer is bounded by {@link #TIMEOUT}: a node that hangs shows as an
- * error in its row, and the page is late by at most that much.
+ * error in its row, and the page is late by at most that much. Over HTTPS the JDK client checks
+ * that the node certificate names the host of the address dialed, as it would for any site: a
+ * node certificate must name the hosts of the {@code --http} addresses too.
  */
 final class Fanout implements AutoCloseable {
     /** How long one node's page may take; the console polls about once a second. */
@@ -28,15 +30,20 @@ final class Fanout implements AutoCloseable {
 
     private final ExecutorService threads;
     private final HttpClient http;
+    private final String scheme;
 
-    Fanout(String threadName) {
+    /** On a secure node it dials HTTPS presenting the node's certificate, which every node admits. */
+    Fanout(String threadName, HttpSecurity security) {
         this.threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().executor(threads).connectTimeout(TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().executor(threads).connectTimeout(TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1);
+        if (security.enabled()) builder.sslContext(security.client());
+        this.http = builder.build();
+        this.scheme = security.enabled() ? "https://" : "http://";
     }
 
     /** One row per node: {@code {"node_id":N,"page":{...}}} or {@code {"node_id":N,"error":"..."}}. */
@@ -44,7 +51,7 @@ final class Fanout implements AutoCloseable {
         Map<Long, CompletableFuture<HttpResponse<String>>> calls = new LinkedHashMap<>();
         for (Map.Entry<Long, String> e : httpAddresses.entrySet()) {
             if (e.getKey() == selfId) continue;
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + e.getValue() + pathAndQuery))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + e.getValue() + pathAndQuery))
                     .timeout(TIMEOUT).GET().build();
             calls.put(e.getKey(), http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }

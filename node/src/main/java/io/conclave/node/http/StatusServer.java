@@ -1,7 +1,12 @@
 package io.conclave.node.http;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.conclave.node.cluster.ClusterView;
 import io.conclave.node.metrics.MetricsRegistry;
 import io.conclave.node.rpc.NodeRow;
@@ -12,11 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The node's HTTP endpoint ({@code --http}): {@code /health} (is this process up and
@@ -27,6 +34,8 @@ import java.util.logging.Logger;
  * recent load), {@code /status/console?since=MS} (all of that for the whole cluster in one answer,
  * what the console polls), {@code /metrics} (Prometheus text) and the console itself at
  * {@code /}. Built on the JDK's HTTP server: these pages are small and not latency-critical.
+ * A secure node serves them over HTTPS, each behind an admin's login but /health
+ * ({@link HttpSecurity}).
  *
  * <p>Limits: {@link #THREADS} handler threads and a queue of {@link #QUEUED_REQUESTS}; a request
  * beyond that is refused by the server (503) rather than piling up, because each view costs one
@@ -61,27 +70,34 @@ public final class StatusServer implements AutoCloseable {
      * @param nodeId this node's id, reported by every page
      * @param view the cluster views; its calls block, and run on the server's own threads
      * @param health a one-line JSON object for /health, e.g. the node's id and address
+     * @param security {@link HttpSecurity#NONE} for plain open pages, else HTTPS and logins
      */
     public static StatusServer start(InetSocketAddress listen, long nodeId, ClusterView view, Supplier<String> health,
-            LocalPages local) {
-        HttpServer server = create(listen, "node " + nodeId);
+            LocalPages local, HttpSecurity security) {
+        HttpServer server = create(listen, "node " + nodeId, security);
         ThreadPoolExecutor executor = executor("conclave-http-n" + nodeId);
-        Fanout fanout = new Fanout("conclave-http-fanout-n" + nodeId);
+        Fanout fanout = new Fanout("conclave-http-fanout-n" + nodeId, security);
         server.setExecutor(executor);
         server.createContext("/health", ex -> respond(ex, 200, () -> health.get()));
-        server.createContext("/status/nodes", ex -> respond(ex, 200, () -> Json.nodes(nodeId, view.nodes())));
-        server.createContext("/status/ranges", ex -> respond(ex, 200, () -> Json.ranges(nodeId, view.ranges())));
-        server.createContext("/status/range", ex -> respond(ex, 200, () -> {
+        // Every page but /health shows keys, SQL text or the layout: an admin's login first.
+        HttpAuth auth = security.enabled() ? new HttpAuth(security, System::nanoTime) : null;
+        BiConsumer<String, HttpHandler> page = (path, handler) -> {
+            HttpContext context = server.createContext(path, handler);
+            if (auth != null) context.getFilters().add(auth);
+        };
+        page.accept("/status/nodes", ex -> respond(ex, 200, () -> Json.nodes(nodeId, view.nodes())));
+        page.accept("/status/ranges", ex -> respond(ex, 200, () -> Json.ranges(nodeId, view.ranges())));
+        page.accept("/status/range", ex -> respond(ex, 200, () -> {
             long id = longParam(ex, "id", -1);
             if (id <= 0) throw new BadRequest("give the range as /status/range?id=N with N a positive range id");
             return Json.range(nodeId, id, view.range(id));
         }));
-        server.createContext("/status/statements", ex -> respond(ex, 200, local.statements()));
-        server.createContext("/status/splits", ex -> respond(ex, 200, local.splits()));
-        server.createContext("/status/timeseries", ex -> respond(ex, 200,
+        page.accept("/status/statements", ex -> respond(ex, 200, local.statements()));
+        page.accept("/status/splits", ex -> respond(ex, 200, local.splits()));
+        page.accept("/status/timeseries", ex -> respond(ex, 200,
                 () -> local.timeSeriesSince().apply(longParam(ex, "since", 0))));
-        server.createContext("/status/local", ex -> respond(ex, 200, () -> localJson(nodeId, local, longParam(ex, "since", 0))));
-        server.createContext("/status/console", ex -> respond(ex, 200, () -> {
+        page.accept("/status/local", ex -> respond(ex, 200, () -> localJson(nodeId, local, longParam(ex, "since", 0))));
+        page.accept("/status/console", ex -> respond(ex, 200, () -> {
             long since = longParam(ex, "since", 0);
             ClusterView.Overview o = view.overview();
             String nodes = fanout.collect(liveHttpAddresses(o), "/status/local?since=" + since, nodeId,
@@ -89,9 +105,9 @@ public final class StatusServer implements AutoCloseable {
             return "{\"node_id\":" + nodeId + ",\"nodes\":" + Json.nodes(nodeId, o.nodes()) + ",\"ranges\":"
                     + Json.ranges(nodeId, o.ranges()) + ",\"local\":" + nodes + "}";
         }));
-        server.createContext("/metrics", ex -> respondText(ex, local.metrics()));
+        page.accept("/metrics", ex -> respondText(ex, local.metrics()));
         Console console = Console.load();
-        server.createContext("/", ex -> console.serve(ex));
+        page.accept("/", ex -> console.serve(ex));
         server.start();
         return new StatusServer(server, executor, fanout);
     }
@@ -170,9 +186,11 @@ public final class StatusServer implements AutoCloseable {
      * What a node without an identity serves while it waits for init or a join: every page
      * answers 503 with {@code {"status":"waiting", "message": ...}}, so a health check can tell a
      * waiting node from a dead one. Closed before the node starts its real pages on the address.
+     * A secure node serves them over HTTPS, without a login: they hold nothing but that message.
      */
-    public static StatusServer waiting(InetSocketAddress listen, String message) {
-        HttpServer server = create(listen, "a node waiting for init or join");
+    public static StatusServer waiting(InetSocketAddress listen, String message, HttpSecurity security) {
+        // Nothing here needs a login (no page shows data yet), but a secure node speaks only TLS.
+        HttpServer server = create(listen, "a node waiting for init or join", security);
         ThreadPoolExecutor executor = executor("conclave-http-waiting");
         server.setExecutor(executor);
         String body = "{\"status\":\"waiting\",\"message\":" + Json.string(message) + "}";
@@ -183,9 +201,20 @@ public final class StatusServer implements AutoCloseable {
         return new StatusServer(server, executor, null);
     }
 
-    private static HttpServer create(InetSocketAddress listen, String who) {
+    private static HttpServer create(InetSocketAddress listen, String who, HttpSecurity security) {
         try {
-            return HttpServer.create(listen, QUEUED_REQUESTS);
+            if (!security.enabled()) return HttpServer.create(listen, QUEUED_REQUESTS);
+            HttpsServer https = HttpsServer.create(listen, QUEUED_REQUESTS);
+            https.setHttpsConfigurator(new HttpsConfigurator(security.server()) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    // A certificate is asked for but not required: browsers log in with a password.
+                    SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                    p.setWantClientAuth(true);
+                    params.setSSLParameters(p);
+                }
+            });
+            return https;
         } catch (IOException e) {
             throw new IllegalStateException(who + " cannot serve HTTP on " + listen + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package io.conclave.node.transport;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -58,6 +60,21 @@ public final class TransportTls {
         return client != null;
     }
 
+    /**
+     * The JDK context under the server side, for a server outside Netty (the HTTPS status
+     * pages): the same key, certificate and trusted CA as the node's own port.
+     */
+    public SSLContext jdkServerContext() {
+        Invariants.require(server instanceof JdkSslContext, "this transport has no JDK server TLS context");
+        return ((JdkSslContext) server).context();
+    }
+
+    /** The JDK context under the client side: dials presenting this side's certificate, trusting the CA. */
+    public SSLContext jdkClientContext() {
+        Invariants.require(client instanceof JdkSslContext, "this transport has no JDK client TLS context");
+        return ((JdkSslContext) client).context();
+    }
+
     /** Puts TLS first in an accepted channel's pipeline, and the certificate check behind it. */
     void secureAccepted(Channel channel, Duration handshakeTimeout, Counters counters) {
         if (!enabled()) return;
@@ -100,13 +117,20 @@ public final class TransportTls {
     public static Optional<String> peerCommonName(Channel channel) throws SSLPeerUnverifiedException {
         SslHandler ssl = channel.pipeline().get(SslHandler.class);
         if (ssl == null) return Optional.empty();
-        Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+        return Optional.of(commonName(ssl.engine().getSession().getPeerCertificates()));
+    }
+
+    /**
+     * The common name of the leaf of a peer's certificate chain (as a TLS session reports it,
+     * already verified against the CA); throws if there is none.
+     */
+    public static String commonName(Certificate[] chain) throws SSLPeerUnverifiedException {
         if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
             throw new SSLPeerUnverifiedException("no X.509 peer certificate");
         }
         try {
             for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) return Optional.of(String.valueOf(rdn.getValue()));
+                if (rdn.getType().equalsIgnoreCase("CN")) return String.valueOf(rdn.getValue());
             }
         } catch (InvalidNameException e) {
             throw new SSLPeerUnverifiedException("unreadable certificate subject: " + e.getMessage());
