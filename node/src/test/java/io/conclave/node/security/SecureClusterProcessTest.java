@@ -4,22 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conclave.driver.Pem;
 import io.conclave.node.Main;
 import io.conclave.node.client.Clients;
 import io.conclave.node.launch.NodeProcess;
 import io.conclave.node.launch.NodeProcessSpec;
 import io.conclave.range.client.RangeClient;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.security.cert.X509Certificate;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A secure cluster of three node processes with certificates made by {@code conclave cert}: the
  * nodes find each other over mutual TLS, SQL is served over TLS to clients that log in with a
  * certificate or a password, privileges are enforced (42501), and clients of another CA, without
- * TLS, or with a wrong password are refused.
+ * TLS, or with a wrong password are refused. The --http port is HTTPS and wants an admin's
+ * certificate or password for every page but /health.
  */
 class SecureClusterProcessTest {
     private static final List<String> NODE_JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
@@ -43,6 +55,7 @@ class SecureClusterProcessTest {
     Path dir;
 
     private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<String> httpAddrs = new ArrayList<>();
 
     @AfterEach
     void stop() {
@@ -55,11 +68,12 @@ class SecureClusterProcessTest {
     }
 
     private List<String> startCluster(Path certs) throws Exception {
-        int[] ports = NodeProcess.freePorts(3);
+        int[] ports = NodeProcess.freePorts(6);
         List<String> addrs = new ArrayList<>();
         StringBuilder peers = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             addrs.add("127.0.0.1:" + ports[i]);
+            httpAddrs.add("127.0.0.1:" + ports[3 + i]);
             peers.append(i == 0 ? "" : ",").append(i + 1).append('=').append(addrs.get(i));
         }
         List<String> jvm = new ArrayList<>(NodeProcessSpec.LMDB_FLAGS);
@@ -68,7 +82,7 @@ class SecureClusterProcessTest {
             NodeProcess n = new NodeProcess(new NodeProcessSpec(NodeProcessSpec.currentJava(),
                     NodeProcessSpec.currentClassPath(), jvm, i + 1, dir.resolve("n" + (i + 1)), addrs.get(i),
                     dir.resolve("n" + (i + 1) + ".log"), List.of("--peers", peers.toString(), "--certs-dir",
-                            certs.toString(), "--fsync", "false")));
+                            certs.toString(), "--fsync", "false", "--http", httpAddrs.get(i))));
             n.start();
             nodes.add(n);
         }
@@ -98,6 +112,7 @@ class SecureClusterProcessTest {
             retrying(root, "INSERT INTO t VALUES (1, 'one'), (2, 'two')");
             retrying(root, "CREATE USER bob WITH PASSWORD 'hunter2-but-longer'");
             retrying(root, "CREATE USER alice");
+            retrying(root, "ALTER USER root WITH PASSWORD 'root-password-for-http'");
             assertEquals(3, rows(root, "SHOW USERS"));
 
             // bob logs in with his password, over TLS, and meets the privilege checks.
@@ -129,6 +144,8 @@ class SecureClusterProcessTest {
                 + rogue.resolve("ca.crt") + "&sslcert=" + rogue.resolve("client.root.crt") + "&sslkey="
                 + rogue.resolve("client.root.key")).close());
 
+        httpPagesNeedAnAdminLogin(certs, rogue);
+
         // The KV port: root's certificate (what the tools use) works, a node certificate of another CA does not.
         try (RangeClient kv = Clients.connect(List.of(addrs.get(1)), NodeTls.forClient(new CertsDir(certs)))) {
             kv.put("secure-key".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
@@ -138,6 +155,82 @@ class SecureClusterProcessTest {
                 "--certs-dir", rogue.toString()));
         assertEquals(0, Main.run(new PrintWriter(err, true), "kv", "get", "secure-key", "--host", addrs.get(2),
                 "--certs-dir", certs.toString()), err.toString());
+    }
+
+    /**
+     * The --http port of a secure node: HTTPS only; /health open; every other page for admins,
+     * by client certificate or by password; and the console's fan-out, which dials the other
+     * nodes with the node certificate, gets every node's page.
+     */
+    private void httpPagesNeedAnAdminLogin(Path certs, Path rogue) throws Exception {
+        String node1 = httpAddrs.get(0);
+        HttpClient anonymous = https(certs, null);
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        assertThrows(IOException.class, () -> plain.send(HttpRequest.newBuilder(URI.create("http://" + node1 + "/health"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()));
+
+        assertEquals(200, get(anonymous, node1, "/health", null).statusCode());
+        HttpResponse<String> unauthenticated = get(anonymous, node1, "/metrics", null);
+        assertEquals(401, unauthenticated.statusCode(), unauthenticated.body());
+        assertTrue(unauthenticated.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm=\"conclave\""),
+                unauthenticated.headers().toString());
+        assertEquals(401, get(anonymous, node1, "/status/nodes", null).statusCode());
+        assertEquals(401, get(anonymous, node1, "/", null).statusCode());
+        assertEquals(401, get(anonymous, node1, "/metrics", basic("root", "wrong")).statusCode());
+        assertEquals(401, get(anonymous, node1, "/metrics", basic("nobody", "hunter2-but-longer")).statusCode());
+        assertEquals(403, get(anonymous, node1, "/metrics", basic("bob", "hunter2-but-longer")).statusCode());
+        assertEquals(200, get(anonymous, node1, "/health", basic("bob", "hunter2-but-longer")).statusCode());
+        HttpResponse<String> metrics = get(anonymous, node1, "/metrics", basic("root", "root-password-for-http"));
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().contains("# TYPE"), metrics.body());
+        assertEquals(200, get(anonymous, httpAddrs.get(1), "/status/nodes", basic("root", "root-password-for-http"))
+                .statusCode());
+
+        HttpClient root = https(certs, "root");
+        assertEquals(200, get(root, node1, "/metrics", null).statusCode());
+        assertEquals(200, get(https(certs, "alice"), node1, "/status/ranges", null).statusCode()); // alice is an admin now
+        HttpClient rogueRoot = https(rogue, "root"); // trusts our CA, presents another CA's root certificate
+        assertThrows(IOException.class, () -> get(rogueRoot, node1, "/health", null));
+
+        // The console's page asks the other two nodes over HTTPS with the node certificate.
+        long deadline = System.nanoTime() + RETRY_BUDGET_NANOS;
+        String console;
+        do {
+            HttpResponse<String> r = get(root, node1, "/status/console", null);
+            assertEquals(200, r.statusCode(), r.body());
+            console = r.body();
+        } while (console.contains("\"error\"") && System.nanoTime() < deadline && sleep200());
+        String local = console.substring(console.indexOf("\"local\":"));
+        assertEquals(3, local.split("\"page\":", -1).length - 1, console);
+        assertTrue(!local.contains("\"error\""), console);
+    }
+
+    private static boolean sleep200() throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(200);
+        return true;
+    }
+
+    /** A client trusting {@code certs}' CA and presenting {@code client.USER.crt}, or no certificate when null. */
+    private HttpClient https(Path certs, String user) throws Exception {
+        SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(Pem.readCertificates(dir.resolve("certs").resolve("ca.crt")).toArray(X509Certificate[]::new));
+        if (user != null) {
+            b.keyManager(Pem.readPrivateKey(certs.resolve("client." + user + ".key")),
+                    Pem.readCertificates(certs.resolve("client." + user + ".crt")).toArray(X509Certificate[]::new));
+        }
+        return HttpClient.newBuilder().sslContext(((JdkSslContext) b.build()).context())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String address, String path, String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("https://" + address + path)).timeout(Duration.ofSeconds(10));
+        if (authorization != null) r.header("Authorization", authorization);
+        return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Runs {@code sql} until it succeeds or the retry budget is spent (leaders are still being elected). */
