@@ -12,8 +12,13 @@
  * {@code {"status":"waiting", ...}} from the same address, so a health check tells a waiting
  * node from a dead one.
  *
- * <p>Hazards: there is no authentication; the views reveal addresses, key boundaries and SQL
- * text (which may be user data), so bind {@code --http} to a trusted network. A view blocks on
+ * <p>Security: the views reveal addresses, key boundaries and SQL text (which may be user data).
+ * An insecure node has no authentication: bind {@code --http} to a trusted network. A secure
+ * node serves HTTPS and lets only admins past {@code /health} ({@link HttpSecurity},
+ * {@code HttpAuth}); a successful login is trusted for {@code LoginCache.TTL}, so a revoked
+ * password or admin role keeps working on a node that long.
+ *
+ * <p>Hazards: a view blocks on
  * every live node's status answer (each bounded by the range client's request timeout), and the
  * console's fan-out on every node's HTTP answer (bounded by {@code Fanout.TIMEOUT}), so a page
  * may take that long when a node hangs; requests beyond the queue are refused, never piled up.
