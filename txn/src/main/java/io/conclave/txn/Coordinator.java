@@ -525,11 +525,12 @@ final class Coordinator {
 
     /** Creates the record PENDING (it makes a dead coordinator's intents recoverable). */
     private void writeRecord() {
+        boolean create = !recordMayExist;
         recordMayExist = true;
         TxnMeta meta = meta();
         try {
             RoutedResponse r = env.ranges().sendRouted(writes.anchor(), d -> KvRequest.newBuilder()
-                    .setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(meta)).build(), true);
+                    .setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(meta).setCreate(create)).build(), true);
             raftWrites.incrementAndGet();
             noteAnswer(r);
             if (r.response().getTxnRecord().getStatus() == TxnStatus.ABORTED) {

@@ -875,13 +875,16 @@ public final class Scheduler implements AutoCloseable {
         Timestamp floor = MvccRequests.takesWriteFloor(req)
                 ? cache.floor(footprint.keys(), footprint.spans(), MvccRequests.txnId(req)) : Timestamp.MIN;
         byte[] marker = MvccRequests.recordMarker(req);
-        if (marker != null) floor = cache.floor(List.of(marker), List.of(), null);
+        if (marker != null) {
+            floor = cache.recordFloor(marker, req.getOpCase() == KvRequest.OpCase.TXN_HEARTBEAT
+                    && req.getTxnHeartbeat().getCreate());
+        }
         if (req.getOpCase() == KvRequest.OpCase.TXN_RESOLVE && req.getTxnResolve().getRemoveRecord()) {
             // Marked before the removal is proposed: a creation proposed after it sees the mark,
             // one proposed before it applies before it (and the removal then removes that too).
             var t = req.getTxnResolve().getTxn();
-            cache.recordKey(MvccKeys.recordMarkerKey(t.getAnchorKey().toByteArray(), t.getId().toByteArray()),
-                    Timestamp.max(now, Timestamp.fromProto(t.getWriteTs())), null);
+            cache.markRecordRemoved(MvccKeys.recordMarkerKey(t.getAnchorKey().toByteArray(), t.getId().toByteArray()),
+                    Timestamp.max(now, Timestamp.fromProto(t.getWriteTs())));
         }
         if (r.latches.size() % LATCH_PRUNE_AT == LATCH_PRUNE_AT - 1) {
             r.latches.entrySet().removeIf(latch -> latch.getValue().released(latch.getKey(), r));

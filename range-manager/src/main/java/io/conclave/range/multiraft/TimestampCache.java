@@ -2,9 +2,11 @@ package io.conclave.range.multiraft;
 
 import io.conclave.clock.Timestamp;
 import io.conclave.range.Keys;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,6 +67,9 @@ final class TimestampCache {
         return c != 0 ? c : Long.compare(a.seq, b.seq);
     });
     private final int maxSpans;
+    /** Removed transaction records by marker key, oldest mark first (eviction order). */
+    private final LinkedHashMap<ByteBuffer, Timestamp> recordMarks = new LinkedHashMap<>();
+    private final int maxRecordMarks;
     private long nextSeq;
     private Timestamp max;
 
@@ -72,6 +77,7 @@ final class TimestampCache {
         Invariants.check(maxEntries >= 1, "timestamp cache needs room for at least one entry, was %s", maxEntries);
         this.maxEntries = maxEntries;
         this.maxSpans = Math.max(1, maxEntries / 10);
+        this.maxRecordMarks = Math.max(1, maxEntries / 10);
         this.lowWater = lowWater;
         this.max = lowWater;
     }
@@ -175,6 +181,35 @@ final class TimestampCache {
         Timestamp highest = lowWater;
         for (byte[] k : keys) highest = Timestamp.max(highest, highestRead(k, Keys.next(k), txnId));
         for (byte[][] s : writeSpans) highest = Timestamp.max(highest, highestRead(s[0], s[1], txnId));
+        return highest.equals(Timestamp.MIN) ? Timestamp.MIN : highest.next();
+    }
+
+    /**
+     * Marks the record of a finished transaction removed at {@code ts}: a record absent at the
+     * marker key is not created again at or below it. Marks live apart from reads, in store-key
+     * space, so that no read of a user span (which may cover the record's store key) ever looks
+     * like a removal.
+     */
+    void markRecordRemoved(byte[] marker, Timestamp ts) {
+        if (!ts.isAfter(lowWater)) return;
+        max = Timestamp.max(max, ts);
+        recordMarks.merge(ByteBuffer.wrap(marker.clone()), ts, Timestamp::max);
+        while (recordMarks.size() > maxRecordMarks) {
+            var eldest = recordMarks.entrySet().iterator();
+            lowWater = Timestamp.max(lowWater, eldest.next().getValue());
+            eldest.remove();
+        }
+    }
+
+    /**
+     * The lowest timestamp at which an absent record at {@code marker} may be created:
+     * above its removal mark and, unless {@code creation} (the coordinator's own first write,
+     * which only a removal it made itself could precede), above the low-water mark, below which
+     * this cache cannot tell whether a record was removed.
+     */
+    Timestamp recordFloor(byte[] marker, boolean creation) {
+        Timestamp mark = recordMarks.getOrDefault(ByteBuffer.wrap(marker), Timestamp.MIN);
+        Timestamp highest = creation ? mark : Timestamp.max(lowWater, mark);
         return highest.equals(Timestamp.MIN) ? Timestamp.MIN : highest.next();
     }
 

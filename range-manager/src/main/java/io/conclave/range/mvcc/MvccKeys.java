@@ -46,9 +46,9 @@ public final class MvccKeys {
 
     /**
      * The key under which a leaseholder's timestamp cache marks the record of transaction
-     * {@code txnId} (anchored at {@code anchorKey}) removed: the record's store key, used as a
-     * timestamp-cache key only (a user key equal to it would only make that record's creation
-     * look later than it is, and be refused: a retry).
+     * {@code txnId} (anchored at {@code anchorKey}) removed: the record's store key. The cache
+     * keeps these marks apart from reads, since a read of a user span can cover a record's store
+     * key and must not look like a removal.
      */
     public static byte[] recordMarkerKey(byte[] anchorKey, byte[] txnId) {
         return txnRecordKey(anchorKey, txnId);

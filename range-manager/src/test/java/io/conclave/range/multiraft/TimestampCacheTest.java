@@ -39,6 +39,29 @@ class TimestampCacheTest {
     }
 
     @Test
+    void recordMarksAreKeptApartFromReads() {
+        TimestampCache c = new TimestampCache(ts(100), 10);
+        byte[] marker = k("\u0004r\u0000\u0002id");
+        assertEquals(ts(100).next(), c.recordFloor(marker, false), "below the low water nothing is known");
+        assertEquals(Timestamp.MIN, c.recordFloor(marker, true), "a coordinator's first write ignores the low water");
+        c.recordSpan(k("\u0004a"), k("\u0004z"), ts(200), A);
+        assertEquals(Timestamp.MIN, c.recordFloor(marker, true), "a read of a span covering the record key is no removal");
+        c.markRecordRemoved(marker, ts(150));
+        assertEquals(ts(150).next(), c.recordFloor(marker, true));
+        assertEquals(ts(150).next(), c.recordFloor(marker, false));
+        assertEquals(Timestamp.MIN, c.recordFloor(k("\u0004s"), true), "other records are unmarked");
+    }
+
+    @Test
+    void evictedRecordMarksRaiseTheLowWater() {
+        TimestampCache c = new TimestampCache(Timestamp.MIN, 10);
+        c.markRecordRemoved(k("\u0004m1"), ts(10));
+        c.markRecordRemoved(k("\u0004m2"), ts(20));
+        assertEquals(ts(10).next(), c.recordFloor(k("\u0004m3"), false), "one mark fits (a tenth of 10), the older was evicted");
+        assertEquals(ts(20).next(), c.recordFloor(k("\u0004m2"), true));
+    }
+
+    @Test
     void writePlacedAboveOtherTransactionsReadsOnly() {
         TimestampCache c = new TimestampCache(ts(10), 10);
         c.recordKey(k("\u0004a"), ts(50), A);
