@@ -267,10 +267,11 @@
  *   <li>Removed transaction records are protected by the timestamp cache: before a removal
  *       (txn_resolve remove_record) is proposed, the record's key is marked in the cache at
  *       max(now, the transaction's timestamp), and a heartbeat, commit or push proposed after it
- *       takes that mark as its floor, so it cannot create the record again. The mark is memory:
- *       a new leaseholder's low-water mark (its lease start) stands in for every mark, which
- *       also refuses, once, a record first written after a lease change by a transaction whose
- *       timestamp is older than the lease; eviction raises it the same way.</li>
+ *       takes that mark as its floor, so it cannot create the record again. Marks are kept
+ *       apart from reads (a read of a user span covers record store keys). The mark is memory:
+ *       a new leaseholder's low-water mark (its lease start) stands in for every mark, and
+ *       eviction raises it the same way, except for a coordinator's first write of its record
+ *       (TxnHeartbeat.create), which only the coordinator's own removal could precede.</li>
  *   <li>The txn wait queue and the lock table are memory of the leaseholder, bounded (10,000
  *       waiters each) and answered before their request's own deadline; a lease change answers
  *       them (PUSH_FAILED, WRITE_INTENT) and their coordinators push again at the new holder.
