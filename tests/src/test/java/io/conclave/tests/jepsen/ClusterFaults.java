@@ -9,6 +9,8 @@ import io.conclave.range.client.RangeClient;
 import io.conclave.tests.ranges.RangeTestCluster;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +23,13 @@ import java.util.concurrent.TimeUnit;
  * SIGCONT by pid, and each node's fault rules (peers cut off, clock step) through the
  * {@code SetFaults} node request. It remembers which nodes are paused and what rules it set, so
  * {@link #healAll} can undo everything at the end of a run whatever the schedule left behind.
+ *
+ * <p>When faults overlap, each active one holds a {@link Claim}: the nodes it takes out of the
+ * connected majority and the nodes it holds down. {@link #claim} refuses a fault that would leave
+ * fewer than a majority up and connected, or that would act on a node another fault holds down
+ * (a SIGCONT, a restart or a clock-stop wait on it would then belong to two faults). Rules are
+ * not pushed to a node that is down (paused: its I/O thread cannot answer; dead: nothing to
+ * answer); it gets them when it resumes or restarts, so a partition survives a kill inside it.
  */
 final class ClusterFaults {
     /** How long a node may take to answer a fault request; it answers on its I/O thread. */
@@ -35,6 +44,21 @@ final class ClusterFaults {
     private final Set<Long> paused = new HashSet<>();
     private final Map<Long, Set<Long>> isolation = new HashMap<>();
     private final Map<Long, Long> clockSteps = new HashMap<>();
+    private final List<Claim> claims = new ArrayList<>();
+
+    /**
+     * What one active fault holds.
+     *
+     * @param lost nodes it takes out of the connected majority (down, or on the far side of a cut)
+     * @param down nodes it acts on by signal or process (killed, paused, waited on to stop)
+     */
+    record Claim(Set<Long> lost, Set<Long> down) {
+        Claim {
+            lost = Set.copyOf(lost);
+            down = Set.copyOf(down);
+            if (!lost.containsAll(down)) throw new IllegalArgumentException("a node held down is lost too: " + this);
+        }
+    }
 
     ClusterFaults(RangeTestCluster cluster, RangeClient admin, long maxOffsetNanos) {
         this.cluster = cluster;
@@ -62,22 +86,59 @@ final class ClusterFaults {
         return cluster.node(node).isAlive();
     }
 
-    /** kill -9, waiting for the exit; the node's rules die with it. */
+    /**
+     * Admits a fault that would take out {@code lost} and hold {@code down}, or returns null if,
+     * with the faults already active, fewer than a majority of nodes would stay up and connected,
+     * or if it would act on a node another fault holds down. The caller {@link #release}s it on heal.
+     */
+    synchronized Claim claim(Set<Long> lost, Set<Long> down) {
+        Claim c = new Claim(lost, down);
+        if (!admits(nodeIds().size(), claims, c)) return null;
+        claims.add(c);
+        return c;
+    }
+
+    /**
+     * The overlap rule: {@code c} may join {@code active} if the nodes none of them takes out are
+     * a majority of {@code nodes}, and no node is held down by two. The nodes outside every
+     * claim's lost set see each other (each partition's lost set is a side cut from all the rest),
+     * so counting them is enough.
+     */
+    static boolean admits(int nodes, Collection<Claim> active, Claim c) {
+        Set<Long> allLost = new HashSet<>(c.lost());
+        for (Claim other : active) {
+            allLost.addAll(other.lost());
+            for (long node : c.down()) {
+                if (other.down().contains(node)) return false;
+            }
+        }
+        return nodes - allLost.size() >= nodes / 2 + 1;
+    }
+
+    synchronized void release(Claim c) {
+        // By identity: two faults may hold equal claims.
+        if (!claims.removeIf(x -> x == c)) throw new IllegalStateException("released a fault's claim twice: " + c);
+    }
+
+    /** kill -9, waiting for the exit; the node's clock step dies with it, its cuts are kept for its restart. */
     void kill(long node) throws InterruptedException {
         cluster.kill(node);
-        forget(node);
+        synchronized (this) {
+            paused.remove(node);
+            clockSteps.remove(node);
+        }
     }
 
-    /** Starts a dead node on its store and waits for its ready line. */
+    /** Starts a dead node on its store, waits for its ready line, and gives it the cuts still in force. */
     void restart(long node) throws Exception {
-        forget(node);
+        boolean cut;
+        synchronized (this) {
+            paused.remove(node);
+            clockSteps.remove(node);
+            cut = !isolation.getOrDefault(node, Set.of()).isEmpty();
+        }
         cluster.restart(node);
-    }
-
-    synchronized void forget(long node) {
-        paused.remove(node);
-        isolation.remove(node);
-        clockSteps.remove(node);
+        if (cut) pushRules(node);
     }
 
     void pause(long node) throws IOException, InterruptedException {
@@ -87,11 +148,13 @@ final class ClusterFaults {
         }
     }
 
+    /** SIGCONT, then the rules set while it was paused (or the ones it had, again). */
     void resume(long node) throws IOException, InterruptedException {
         signal(node, "-CONT");
         synchronized (this) {
             paused.remove(node);
         }
+        pushRules(node);
     }
 
     /** Cuts {@code a} and {@code b} off from each other, on both sides. */
@@ -111,9 +174,7 @@ final class ClusterFaults {
             had = new HashSet<>(isolation.keySet());
             isolation.clear();
         }
-        for (long node : had) {
-            if (isAlive(node)) pushRules(node);
-        }
+        for (long node : had) pushRules(node);
     }
 
     /** Steps {@code node}'s clock to {@code offsetNanos} from the true time (0 undoes the step). */
@@ -133,6 +194,9 @@ final class ClusterFaults {
         Set<Long> wasPaused;
         synchronized (this) {
             wasPaused = new HashSet<>(paused);
+            // Resumed nodes must not get back cuts the schedule left behind.
+            isolation.clear();
+            clockSteps.clear();
         }
         for (long node : wasPaused) {
             resume(node);
@@ -143,20 +207,20 @@ final class ClusterFaults {
                 restart(node);
                 did.append("restarted ").append(node).append("; ");
             } else {
-                synchronized (this) {
-                    isolation.remove(node);
-                    clockSteps.remove(node);
-                }
                 pushRules(node);
             }
         }
         return did.length() == 0 ? "nothing to undo" : did.toString();
     }
 
-    /** Sends {@code node} the rules this class holds for it, as one request that replaces its old ones. */
+    /**
+     * Sends {@code node} the rules this class holds for it, as one request that replaces its old
+     * ones; null, sending nothing, if the node is paused or dead (it gets them on resume or restart).
+     */
     FaultState pushRules(long node) {
         SetFaults.Builder rules = SetFaults.newBuilder();
         synchronized (this) {
+            if (paused.contains(node) || !isAlive(node)) return null;
             rules.addAllIsolatedFrom(isolation.getOrDefault(node, Set.of()));
             rules.setClockOffsetNanos(clockSteps.getOrDefault(node, 0L));
         }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -78,6 +79,8 @@ final class Nemeses {
                     role = ", the leaseholder of range " + rangeId;
                 }
             }
+            ClusterFaults.Claim claim = cluster.claim(Set.of(node), Set.of(node));
+            if (claim == null) return null;
             long pid = cluster.process(node).pid();
             long id = log.start(name(), "kill -9 node " + node + role + " (pid " + pid + ")");
             cluster.kill(node);
@@ -85,6 +88,7 @@ final class Nemeses {
             return () -> {
                 cluster.restart(victim);
                 log.end(name(), id, "node " + victim + " restarted (pid " + cluster.process(victim).pid() + ")");
+                cluster.release(claim);
             };
         }
     }
@@ -99,11 +103,14 @@ final class Nemeses {
         @Override
         public Fault inject(ClusterFaults cluster, SplittableRandom random, EventLog log) throws Exception {
             long node = pick(cluster.nodeIds(), random);
+            ClusterFaults.Claim claim = cluster.claim(Set.of(node), Set.of(node));
+            if (claim == null) return null;
             long id = log.start(name(), "kill -STOP node " + node + " (pid " + cluster.process(node).pid() + ")");
             cluster.pause(node);
             return () -> {
                 cluster.resume(node);
                 log.end(name(), id, "kill -CONT node " + node);
+                cluster.release(claim);
             };
         }
     }
@@ -165,6 +172,10 @@ final class Nemeses {
                     what = "isolate node " + holder + ", the leaseholder of range " + range.getRangeId();
                 }
             }
+            // Side A is never larger than the rest, and the rest (side B, with the bridge) all see
+            // each other: side A is what the partition takes out of the connected majority.
+            ClusterFaults.Claim claim = cluster.claim(Set.copyOf(sideA), Set.of());
+            if (claim == null) return null;
             long id = log.start(name(), what);
             for (long a : sideA) {
                 for (long b : sideB) cluster.cut(a, b);
@@ -172,6 +183,7 @@ final class Nemeses {
             return () -> {
                 cluster.healPartitions();
                 log.end(name(), id, "healed: " + what);
+                cluster.release(claim);
             };
         }
     }
@@ -206,12 +218,18 @@ final class Nemeses {
             long step = (long) (factor * max) * (random.nextBoolean() ? 1 : -1);
             String what = "clock of node " + node + " " + (step > 0 ? "+" : "") + step / 1_000_000 + " ms ("
                     + (beyond ? "beyond" : "within") + " the max offset of " + max / 1_000_000 + " ms)";
+            // A step within the offset takes nothing out; one beyond it stops the node, and the
+            // wait for that stop needs a node no other fault holds down.
+            Set<Long> out = beyond ? Set.of(node) : Set.of();
+            ClusterFaults.Claim claim = cluster.claim(out, out);
+            if (claim == null) return null;
             long id = log.start(name(), what);
             cluster.stepClock(node, step);
             if (!beyond) {
                 return () -> {
                     cluster.stepClock(node, 0);
                     log.end(name(), id, "clock of node " + node + " stepped back to true time");
+                    cluster.release(claim);
                 };
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
@@ -232,6 +250,7 @@ final class Nemeses {
                     cluster.restart(node);
                     log.end(name(), id, "node " + node + " restarted with its true clock");
                 }
+                cluster.release(claim);
             };
         }
     }

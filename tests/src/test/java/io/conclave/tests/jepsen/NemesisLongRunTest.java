@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code nemesis.seed}: replays a schedule (default: a fresh seed, printed)</li>
  *   <li>{@code nemesis.nodes}: 3 or 5 (default 3); {@code nemesis.workers} (default 8)</li>
  *   <li>{@code nemesis.results}: the results folder (default {@code target/nemesis})</li>
+ *   <li>{@code nemesis.overlap}: {@code true} lets a second fault start while one is active</li>
  * </ul>
  */
 final class NemesisLongRunTest {
@@ -28,7 +29,8 @@ final class NemesisLongRunTest {
                 RunOptions.parseTime(System.getProperty("nemesis.time", "5m")), NemesisSeeds.seed(),
                 Integer.parseInt(System.getProperty("nemesis.nodes", "3")),
                 Integer.parseInt(System.getProperty("nemesis.workers", "8")),
-                Path.of(System.getProperty("nemesis.results", "target/nemesis")));
+                Path.of(System.getProperty("nemesis.results", "target/nemesis")),
+                Boolean.parseBoolean(System.getProperty("nemesis.overlap", "false")));
         NemesisRun.Result result = NemesisRun.run(options);
         assertFalse(result.failed(), result::summary);
     }

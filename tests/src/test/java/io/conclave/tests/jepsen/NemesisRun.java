@@ -38,9 +38,10 @@ final class NemesisRun {
     /**
      * @param problems what made the run fail besides the verdict (empty if none)
      * @param operations calls in the history
+     * @param overlapped faults that started while another was active
      */
     record Result(RunOptions options, Verdict verdict, List<String> problems, int operations, int faults,
-            String counts, long millis, Path folder) {
+            int overlapped, String counts, long millis, Path folder) {
         boolean failed() {
             return verdict.anomaly() || !problems.isEmpty();
         }
@@ -48,7 +49,8 @@ final class NemesisRun {
         String summary() {
             return options.workload() + " under " + options.nemeses() + " for " + options.time().toSeconds() + " s, seed "
                     + options.seed() + ": " + (failed() ? "FAILED" : "passed") + "; " + operations + " ops (" + counts
-                    + "), " + faults + " faults; checker " + verdict.summary()
+                    + "), " + faults + " faults" + (options.overlap() ? " (" + overlapped + " overlapping another)" : "")
+                    + "; checker " + verdict.summary()
                     + (problems.isEmpty() ? "" : "; problems: " + problems) + "; results in " + folder
                     + "; replay: " + options.replayCommand();
         }
@@ -90,7 +92,8 @@ final class NemesisRun {
         EventLog log = new EventLog(loadStart, o.label());
         ClusterFaults faults = new ClusterFaults(cluster, admin, MAX_OFFSET_NANOS);
         List<Nemesis> nemeses = Nemeses.parse(o.nemeses(), () -> KvKeys.userRanges(admin), workload);
-        NemesisSchedule schedule = new NemesisSchedule(nemeses, faults, random.split(), log, loadEnd);
+        NemesisSchedule schedule = new NemesisSchedule(nemeses, faults, random.split(), log, loadEnd,
+                o.overlap());
 
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         List<Thread> workers = new ArrayList<>();
@@ -109,7 +112,8 @@ final class NemesisRun {
         }
         Thread nemesisThread = new Thread(schedule, "nemesis-schedule");
         nemesisThread.setDaemon(true);
-        log.point("run", "load starts: " + o.workers() + " workers, nemeses " + o.nemeses());
+        log.point("run", "load starts: " + o.workers() + " workers, nemeses " + o.nemeses()
+                + (o.overlap() ? ", overlapping" : ""));
         workers.forEach(Thread::start);
         nemesisThread.start();
 
@@ -141,7 +145,7 @@ final class NemesisRun {
         long checkStart = System.nanoTime();
         Verdict verdict = workload.check(history);
         log.point("run", "checked in " + (System.nanoTime() - checkStart) / 1_000_000 + " ms: " + verdict.summary());
-        Result result = new Result(o, verdict, List.copyOf(problems), history.calls().size(), schedule.faults(),
+        Result result = new Result(o, verdict, List.copyOf(problems), history.calls().size(), schedule.faults(), schedule.overlapped(),
                 workload.counts(), (System.nanoTime() - started) / 1_000_000, folder.toAbsolutePath());
         writeResults(folder, result, history, log);
         System.out.println("[nemesis] " + result.summary());

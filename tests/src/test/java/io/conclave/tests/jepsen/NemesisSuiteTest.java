@@ -16,7 +16,9 @@ import org.junit.jupiter.api.TestFactory;
  * CI's short randomized selection: every workload once, for {@link #LOAD} each, under two nemeses
  * drawn from the seed such that the four runs use all five (kill, pause, partition, clock,
  * moves), on 3 nodes: about two minutes in all (121 s measured on a loaded 2-core machine). The
- * seed is printed; {@code -Dnemesis.seed=N} replays the same selection and schedules.
+ * seed is printed; {@code -Dnemesis.seed=N} replays the same selection and schedules. A run whose
+ * seed is odd lets its two nemeses overlap (about half the runs, with no extra time);
+ * {@code -Dnemesis.overlap=true} or {@code false} forces it for every run.
  * Results (history, verdict, timeline, node logs) land in {@code target/nemesis-ci}.
  */
 final class NemesisSuiteTest {
@@ -36,14 +38,23 @@ final class NemesisSuiteTest {
             String workload = WORKLOADS.get(i);
             String nemeses = selection.get(i);
             long runSeed = random.nextLong() & 0xffff_ffffL;
-            tests.add(DynamicTest.dynamicTest(workload + " under " + nemeses + " (seed " + seed + ")", () -> {
+            boolean overlap = overlap(runSeed);
+            tests.add(DynamicTest.dynamicTest(workload + " under " + nemeses + (overlap ? " overlapping" : "")
+                    + " (seed " + seed + ")", () -> {
                 NemesisRun.Result r = NemesisRun.run(new RunOptions(workload, nemeses, LOAD, runSeed, 3, WORKERS,
-                        Path.of("target", "nemesis-ci")));
+                        Path.of("target", "nemesis-ci"), overlap));
                 assertFalse(r.failed(), () -> r.summary() + "; suite seed " + seed);
                 assertTrue(r.faults() >= 1, () -> "no fault was injected: " + r.summary());
             }));
         }
         return tests.stream();
+    }
+
+    /** {@code -Dnemesis.overlap} if given, else the run seed's parity: a share of runs chosen by the seed. */
+    static boolean overlap(long runSeed) {
+        String forced = System.getProperty("nemesis.overlap");
+        if (forced != null && !forced.isBlank()) return Boolean.parseBoolean(forced.strip());
+        return (runSeed & 1) == 1;
     }
 
     /**

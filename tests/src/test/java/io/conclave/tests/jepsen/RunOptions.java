@@ -14,8 +14,10 @@ import java.time.Duration;
  * @param nodes node processes: 3 or 5 (each a JVM on a shared machine)
  * @param workers client threads
  * @param resultsDir where the history, verdict, events and timeline are written
+ * @param overlap whether a second fault may start while one is active ({@link NemesisSchedule})
  */
-record RunOptions(String workload, String nemeses, Duration time, long seed, int nodes, int workers, Path resultsDir) {
+record RunOptions(String workload, String nemeses, Duration time, long seed, int nodes, int workers, Path resultsDir,
+        boolean overlap) {
     /** Beyond this a run belongs on a dedicated machine, not here. */
     static final Duration MAX_TIME = Duration.ofHours(2);
     /** Time for the cluster to settle after every fault is healed, before the final reads. */
@@ -52,10 +54,11 @@ record RunOptions(String workload, String nemeses, Duration time, long seed, int
     /** The command that runs this schedule again (the choices replay; a real cluster's timing does not). */
     String replayCommand() {
         return "tests/run-nemesis.sh --workload " + workload + " --nemesis " + nemeses + " --time "
-                + time.toSeconds() + "s --seed " + seed + " --nodes " + nodes + " --workers " + workers;
+                + time.toSeconds() + "s --seed " + seed + " --nodes " + nodes + " --workers " + workers
+                + (overlap ? " --overlap" : "");
     }
 
     String label() {
-        return workload + "-" + nemeses.replace(',', '+') + "-" + seed;
+        return workload + "-" + nemeses.replace(',', '+') + (overlap ? "-overlap" : "") + "-" + seed;
     }
 }

@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * A run's timeline as one self-contained HTML page (no scripts or files it needs to load): one
  * lane per process with each operation as a bar from invocation to completion, colored by outcome
  * (ok, fail, info), and the nemesis' faults as bands across every lane, its momentary actions as
- * lines. Hovering shows an operation's value and error, or an event's text.
+ * lines. Faults that overlap in time are stacked: each band starts one label's height below the
+ * bands still open when it began, so both names and both extents show. Hovering shows an operation's value and error, or an event's text.
  */
 final class Timeline {
     private Timeline() {}
@@ -20,6 +21,8 @@ final class Timeline {
     /** Operations drawn at most; beyond, the page would be too large to open, and says so. */
     static final int MAX_OPS_DRAWN = 50_000;
     static final int LANE_PX = 14;
+    /** How far below the one before an overlapping fault's band starts: one label's height. */
+    static final int FAULT_LEVEL_PX = 12;
 
     static String html(NemesisRun.Result result, History history, EventLog log) {
         List<EventLog.Event> events = log.events();
@@ -44,7 +47,7 @@ final class Timeline {
                 .append(".o{position:absolute;height:").append(LANE_PX - 3).append("px;min-width:1px;")
                 .append("box-sizing:border-box;border-right:1px solid #fff}") // consecutive operations stay apart
                 .append(".ok{background:#4a4}.fail{background:#e88}.info{background:#f90}")
-                .append(".f{position:absolute;top:0;bottom:0;background:rgba(90,90,255,.15);border-left:1px solid #55f}")
+                .append(".f{position:absolute;bottom:0;background:rgba(90,90,255,.15);border-left:1px solid #55f}")
                 .append(".p{position:absolute;top:0;bottom:0;width:1px;background:#a0a}")
                 .append(".l{position:absolute;top:0;font-size:10px;color:#338;white-space:nowrap}")
                 .append(".x{position:absolute;bottom:0;font-size:10px;color:#666;border-left:1px solid #ccc;")
@@ -52,7 +55,7 @@ final class Timeline {
                 .append("pre{background:#f4f4f4;padding:8px;max-height:300px;overflow:auto}")
                 .append("</style></head><body>\n<h2>").append(esc(result.options().label())).append("</h2>\n<p><b>")
                 .append(result.failed() ? "FAILED" : "passed").append("</b> &mdash; ").append(esc(result.summary()))
-                .append("</p>\n<p>Green: ok, red: failed, orange: unknown (info). Blue bands: faults; purple lines: ")
+                .append("</p>\n<p>Green: ok, red: failed, orange: unknown (info). Blue bands: faults (overlapping ones stacked); purple lines: ")
                 .append("moves and other momentary events. ").append(String.format(Locale.ROOT, "%.1f", (t1 - t0) / 1e9))
                 .append(" s shown; one lane per process.</p>\n<div id=\"t\">\n");
 
@@ -62,18 +65,23 @@ final class Timeline {
                     .append(s).append(" s</div>\n");
         }
         Map<Long, EventLog.Event> openFaults = new HashMap<>();
+        Map<Long, Integer> levels = levels(events);
         for (EventLog.Event e : events) {
             switch (e.phase()) {
                 case START -> openFaults.put(e.faultId(), e);
                 case END -> {
                     EventLog.Event s = openFaults.remove(e.faultId());
-                    if (s != null) band(out, s, e.atNanos(), t0, t1, s.what() + " / " + e.what());
+                    if (s != null) {
+                        band(out, s, levels.get(s.faultId()), e.atNanos(), t0, t1, s.what() + " / " + e.what());
+                    }
                 }
                 case POINT -> out.append("<div class=\"p\" style=\"left:").append(pct(e.atNanos() - t0, t1 - t0))
                         .append("%\" title=\"").append(esc(e.nemesis() + ": " + e.what())).append("\"></div>\n");
             }
         }
-        for (EventLog.Event s : openFaults.values()) band(out, s, t1, t0, t1, s.what() + " (never healed)");
+        for (EventLog.Event s : openFaults.values()) {
+            band(out, s, levels.get(s.faultId()), t1, t0, t1, s.what() + " (never healed)");
+        }
 
         int drawn = 0;
         for (History.Call c : history.calls()) {
@@ -105,8 +113,27 @@ final class Timeline {
         return 3600;
     }
 
-    private static void band(StringBuilder out, EventLog.Event start, long endNanos, long t0, long t1, String title) {
-        out.append("<div class=\"f\" style=\"left:").append(pct(start.atNanos() - t0, t1 - t0)).append("%;width:")
+    /** Each fault's stacking level: the lowest not taken by a fault still open when it starts. */
+    static Map<Long, Integer> levels(List<EventLog.Event> events) {
+        Map<Long, Integer> levels = new HashMap<>();
+        Map<Long, Integer> open = new HashMap<>();
+        for (EventLog.Event e : events) {
+            if (e.phase() == EventLog.Phase.START) {
+                int level = 0;
+                while (open.containsValue(level)) level++;
+                open.put(e.faultId(), level);
+                levels.put(e.faultId(), level);
+            } else if (e.phase() == EventLog.Phase.END) {
+                open.remove(e.faultId());
+            }
+        }
+        return levels;
+    }
+
+    private static void band(StringBuilder out, EventLog.Event start, int level, long endNanos, long t0, long t1,
+            String title) {
+        out.append("<div class=\"f\" style=\"top:").append(level * FAULT_LEVEL_PX).append("px;left:")
+                .append(pct(start.atNanos() - t0, t1 - t0)).append("%;width:")
                 .append(pct(endNanos - start.atNanos(), t1 - t0)).append("%\" title=\"")
                 .append(esc(start.nemesis() + ": " + title)).append("\"><span class=\"l\">")
                 .append(esc(start.nemesis())).append("</span></div>\n");

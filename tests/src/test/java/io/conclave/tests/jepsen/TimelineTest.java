@@ -30,7 +30,7 @@ final class TimelineTest {
         log.point("moves", "lease of range 2 to node 3");
         History history = recorder.history();
         NemesisRun.Result result = new NemesisRun.Result(options(), Verdict.of(true, "VALID", "all \"fine\""), List.of(),
-                history.calls().size(), 1, "ok=1", 10, Path.of("x"));
+                history.calls().size(), 1, 0, "ok=1", 10, Path.of("x"));
 
         String html = Timeline.html(result, history, log);
         assertTrue(html.startsWith("<!DOCTYPE html>"), html);
@@ -48,6 +48,43 @@ final class TimelineTest {
         assertEquals(15, Timeline.axisStepSeconds(240));
         assertEquals(30, Timeline.axisStepSeconds(500));
         assertEquals(3600, Timeline.axisStepSeconds(7200 * 10));
+    }
+
+    @Test
+    void overlappingFaultsAreStackedAndAThirdReusesTheFreedLevel() {
+        EventLog log = new EventLog(System.nanoTime(), "t");
+        long partition = log.start("partition", "isolate node 1");
+        long pause = log.start("pause", "kill -STOP node 1");
+        log.point("moves", "split");
+        log.end("partition", partition, "healed");
+        long kill = log.start("kill", "kill -9 node 2");
+        log.end("pause", pause, "kill -CONT node 1");
+        log.end("kill", kill, "restarted");
+        long clock = log.start("clock", "clock of node 3 +50 ms");
+        assertEquals(java.util.Map.of(partition, 0, pause, 1, kill, 0, clock, 0), Timeline.levels(log.events()));
+    }
+
+    @Test
+    void theOverlapRuleKeepsAMajorityUpAndConnectedAndOneHolderPerDownNode() {
+        ClusterFaults.Claim isolate1 = new ClusterFaults.Claim(Set.of(1L), Set.of());
+        ClusterFaults.Claim pause1 = new ClusterFaults.Claim(Set.of(1L), Set.of(1L));
+        ClusterFaults.Claim kill1 = new ClusterFaults.Claim(Set.of(1L), Set.of(1L));
+        ClusterFaults.Claim kill2 = new ClusterFaults.Claim(Set.of(2L), Set.of(2L));
+        ClusterFaults.Claim clockWithin = new ClusterFaults.Claim(Set.of(), Set.of());
+        ClusterFaults.Claim minority12 = new ClusterFaults.Claim(Set.of(1L, 2L), Set.of());
+        ClusterFaults.Claim kill3 = new ClusterFaults.Claim(Set.of(3L), Set.of(3L));
+        // 3 nodes: only a fault on the node already out, or one that takes nothing out.
+        assertTrue(ClusterFaults.admits(3, List.of(), isolate1));
+        assertFalse(ClusterFaults.admits(3, List.of(), minority12));
+        assertTrue(ClusterFaults.admits(3, List.of(isolate1), pause1));
+        assertTrue(ClusterFaults.admits(3, List.of(kill2), clockWithin));
+        assertFalse(ClusterFaults.admits(3, List.of(isolate1), kill2));
+        assertFalse(ClusterFaults.admits(3, List.of(pause1), kill1), "node 1 held down twice");
+        // 5 nodes: two nodes may be out, whichever faults take them.
+        assertTrue(ClusterFaults.admits(5, List.of(isolate1), kill2));
+        assertTrue(ClusterFaults.admits(5, List.of(minority12), kill1));
+        assertFalse(ClusterFaults.admits(5, List.of(minority12), kill3));
+        assertThrows(IllegalArgumentException.class, () -> new ClusterFaults.Claim(Set.of(), Set.of(1L)));
     }
 
     @Test
@@ -71,7 +108,7 @@ final class TimelineTest {
         assertEquals(Duration.ofSeconds(90), RunOptions.parseTime("90"));
         assertThrows(IllegalArgumentException.class, () -> RunOptions.parseTime("ten"));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> new RunOptions("queue", "kill", Duration.ofSeconds(1), 1, 3, 1, Path.of("x")));
+                () -> new RunOptions("queue", "kill", Duration.ofSeconds(1), 1, 3, 1, Path.of("x"), false));
         assertTrue(unknown.getMessage().contains("bank, register, list-append, set"), unknown.getMessage());
         IllegalArgumentException badNemesis = assertThrows(IllegalArgumentException.class,
                 () -> Nemeses.parse("kill,flood", List::of, null));
@@ -81,7 +118,7 @@ final class TimelineTest {
     }
 
     private static RunOptions options() {
-        return new RunOptions("register", "partition,moves", Duration.ofSeconds(1), 7, 3, 2, Path.of("target"));
+        return new RunOptions("register", "partition,moves", Duration.ofSeconds(1), 7, 3, 2, Path.of("target"), false);
     }
 
     private static int count(String text, String needle) {
