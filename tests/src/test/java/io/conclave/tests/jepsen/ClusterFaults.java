@@ -115,6 +115,21 @@ final class ClusterFaults {
         return nodes - allLost.size() >= nodes / 2 + 1;
     }
 
+    /** The nodes active faults take out, in id order. */
+    synchronized List<Long> outNodes() {
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        for (Claim c : claims) out.addAll(c.lost());
+        return List.copyOf(out);
+    }
+
+    /** Whether an active fault takes {@code node} out (down, or cut off from the majority). */
+    synchronized boolean isOut(long node) {
+        for (Claim c : claims) {
+            if (c.lost().contains(node)) return true;
+        }
+        return false;
+    }
+
     synchronized void release(Claim c) {
         // By identity: two faults may hold equal claims.
         if (!claims.removeIf(x -> x == c)) throw new IllegalStateException("released a fault's claim twice: " + c);

@@ -52,6 +52,17 @@ final class Nemeses {
         return nodes.get(random.nextInt(nodes.size()));
     }
 
+    /**
+     * A node for a fault: while other faults have nodes out (only with overlap), half the time one
+     * of those, since on 3 nodes a second fault is admitted only there; otherwise any node. With
+     * nothing out it draws exactly as {@link #pick}, so runs without overlap replay as before.
+     */
+    static long target(ClusterFaults cluster, SplittableRandom random) {
+        List<Long> out = cluster.outNodes();
+        if (!out.isEmpty() && random.nextBoolean()) return pick(out, random);
+        return pick(cluster.nodeIds(), random);
+    }
+
     /** kill -9 of one node (half the time a leaseholder of a user range); heal: restart on its store. */
     static final class Kill implements Nemesis {
         private final Supplier<List<RangeDescriptor>> userRanges;
@@ -67,7 +78,7 @@ final class Nemeses {
 
         @Override
         public Fault inject(ClusterFaults cluster, SplittableRandom random, EventLog log) throws Exception {
-            long node = pick(cluster.nodeIds(), random);
+            long node = target(cluster, random);
             String role = "";
             if (random.nextBoolean()) {
                 // A leaseholder's death strands the most: its leases must run out before anyone serves.
@@ -102,7 +113,7 @@ final class Nemeses {
 
         @Override
         public Fault inject(ClusterFaults cluster, SplittableRandom random, EventLog log) throws Exception {
-            long node = pick(cluster.nodeIds(), random);
+            long node = target(cluster, random);
             ClusterFaults.Claim claim = cluster.claim(Set.of(node), Set.of(node));
             if (claim == null) return null;
             long id = log.start(name(), "kill -STOP node " + node + " (pid " + cluster.process(node).pid() + ")");
@@ -136,6 +147,13 @@ final class Nemeses {
         public Fault inject(ClusterFaults cluster, SplittableRandom random, EventLog log) throws Exception {
             List<Long> nodes = new ArrayList<>(cluster.nodeIds());
             Collections.shuffle(nodes, new java.util.Random(random.nextLong()));
+            List<Long> out = cluster.outNodes();
+            if (!out.isEmpty() && random.nextBoolean()) {
+                // As in target(): put a node already out first, where the cut sides start.
+                Long first = pick(out, random);
+                nodes.remove(first);
+                nodes.add(0, first);
+            }
             int mode = random.nextInt(4);
             List<Long> sideA;
             List<Long> sideB;
@@ -211,7 +229,7 @@ final class Nemeses {
 
         @Override
         public Fault inject(ClusterFaults cluster, SplittableRandom random, EventLog log) throws Exception {
-            long node = pick(cluster.nodeIds(), random);
+            long node = target(cluster, random);
             long max = cluster.maxOffsetNanos();
             boolean beyond = random.nextInt(3) == 0;
             double factor = beyond ? 2 + 2 * random.nextDouble() : 0.1 + 0.3 * random.nextDouble();
@@ -219,7 +237,9 @@ final class Nemeses {
             String what = "clock of node " + node + " " + (step > 0 ? "+" : "") + step / 1_000_000 + " ms ("
                     + (beyond ? "beyond" : "within") + " the max offset of " + max / 1_000_000 + " ms)";
             // A step within the offset takes nothing out; one beyond it stops the node, and the
-            // wait for that stop needs a node no other fault holds down.
+            // wait for that stop needs a node no other fault holds down or cuts off (its offset
+            // guard measures the clock against its peers').
+            if (beyond && cluster.isOut(node)) return null;
             Set<Long> out = beyond ? Set.of(node) : Set.of();
             ClusterFaults.Claim claim = cluster.claim(out, out);
             if (claim == null) return null;

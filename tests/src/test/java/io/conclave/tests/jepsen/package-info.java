@@ -38,7 +38,8 @@
  * clock step on the node a partition isolates, a partition around a killed node) and those that
  * take nothing out (clock steps within the offset, moves) during any fault. A node held down by
  * one fault is not acted on by another, since its SIGCONT, restart or wait for a clock stop would
- * then belong to two faults. Rules for a paused or dead node are kept and sent when it resumes or
+ * then belong to two faults; nor is a clock stepped beyond the offset on a node already out, whose
+ * guard could not see its peers to stop it. Rules for a paused or dead node are kept and sent when it resumes or
  * restarts, so a partition outlasts a kill or pause inside it.
  *
  * <h2>Recording outcomes</h2>
