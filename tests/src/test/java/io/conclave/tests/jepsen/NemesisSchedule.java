@@ -96,7 +96,8 @@ final class NemesisSchedule implements Runnable {
             Nemesis.Fault fault = nemesis.inject(cluster, random, log);
             if (fault == null) continue; // refused: it would have left no majority
             faults++;
-            if (second) overlapped++;
+            // A move's slot holds nothing: only a fault started while another does counts.
+            if (second && active.get(0).fault() != Nemesis.NOTHING) overlapped++;
             active.add(new Active(nemesis, fault, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(duration)));
         }
     }
