@@ -10,12 +10,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Keys of the transaction-client workloads: placed in chosen ranges, and split points among them. */
-final class KvKeys {
+/**
+ * Keys of the transaction-client workloads (the nemesis workloads and the transaction process
+ * tests): placed in chosen ranges, and split points among them.
+ */
+public final class KvKeys {
     private KvKeys() {}
 
     /** The user ranges in key order (range 1, whose keys are single-version, left out). */
-    static List<RangeDescriptor> userRanges(RangeClient client) {
+    public static List<RangeDescriptor> userRanges(RangeClient client) {
         List<RangeDescriptor> out = new ArrayList<>();
         for (RangeDescriptor d : client.allRanges()) {
             if (Arrays.compareUnsigned(d.getStartKey().toByteArray(), Keys.USER_START) >= 0) out.add(d);
@@ -28,7 +31,7 @@ final class KvKeys {
      * A key inside {@code range}: its start key followed by {@code name}. The initial ranges cut
      * the two-byte space, so no boundary is a prefix of a later one and the key sorts inside.
      */
-    static byte[] keyIn(RangeDescriptor range, String name) {
+    public static byte[] keyIn(RangeDescriptor range, String name) {
         byte[] start = range.getStartKey().toByteArray();
         byte[] suffix = name.getBytes(StandardCharsets.UTF_8);
         byte[] key = Arrays.copyOf(start, start.length + suffix.length);

@@ -1,6 +1,6 @@
 package io.conclave.tests.txn;
 
-import static io.conclave.tests.txn.TxnTests.keyIn;
+import static io.conclave.tests.jepsen.KvKeys.keyIn;
 import static io.conclave.tests.txn.TxnTests.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -3,9 +3,9 @@ package io.conclave.tests.txn;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.conclave.range.Keys;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.jepsen.KvKeys;
 import io.conclave.tests.ranges.RangeTestCluster;
 import io.conclave.txn.TxnAmbiguousException;
 import io.conclave.txn.TxnClient;
@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,7 +63,7 @@ final class TxnTests {
             try {
                 rig.cluster.startAll();
                 rig.admin = rig.track(rig.cluster.client(RangeTestCluster.FAULT_TOLERANT_CLIENT, seed));
-                rig.ranges = userRanges(rig.admin);
+                rig.ranges = KvKeys.userRanges(rig.admin);
             } catch (Exception | Error e) {
                 rig.close();
                 throw e;
@@ -236,33 +234,6 @@ final class TxnTests {
 
     static byte[] longBytes(long v) {
         return utf8(Long.toString(v));
-    }
-
-    /** The user ranges in key order (the meta range, whose keys are single-version, left out). */
-    static List<RangeDescriptor> userRanges(RangeClient client) {
-        List<RangeDescriptor> out = new ArrayList<>();
-        for (RangeDescriptor d : client.allRanges()) {
-            if (Arrays.compareUnsigned(d.getStartKey().toByteArray(), Keys.USER_START) >= 0) out.add(d);
-        }
-        out.sort(Comparator.comparing(d -> d.getStartKey().toByteArray(), Arrays::compareUnsigned));
-        return out;
-    }
-
-    /**
-     * A key inside {@code range}: its start key followed by {@code name}. A range boundary is
-     * never a prefix of a later boundary here (the initial ranges cut the two-byte space), so the
-     * key sorts inside the range.
-     */
-    static byte[] keyIn(RangeDescriptor range, String name) {
-        byte[] start = range.getStartKey().toByteArray();
-        byte[] suffix = utf8(name);
-        byte[] key = Arrays.copyOf(start, start.length + suffix.length);
-        System.arraycopy(suffix, 0, key, start.length, suffix.length);
-        byte[] end = range.getEndKey().toByteArray();
-        if (Arrays.compareUnsigned(key, end) >= 0) {
-            throw new IllegalStateException("key for " + name + " falls outside range " + range.getRangeId());
-        }
-        return key;
     }
 
     /** What a failed transaction means for a history: known not to have committed, or unknown. */
