@@ -28,9 +28,7 @@ final class BankWorkload implements Workload {
     static final int MAX_OPS_PER_WORKER = 5_000;
 
     private RunContext context;
-    private final AtomicInteger ok = new AtomicInteger();
-    private final AtomicInteger failed = new AtomicInteger();
-    private final AtomicInteger unknown = new AtomicInteger();
+    private final OpCounts counts = new OpCounts();
     private final AtomicInteger nextSplit = new AtomicInteger(1);
 
     @Override
@@ -69,14 +67,14 @@ final class BankWorkload implements Workload {
                         h = recorder.invoke(process, "read", null);
                         try {
                             recorder.ok(h, readAll(c));
-                            ok.incrementAndGet();
+                            counts.ok();
                         } catch (SQLException e) {
                             Outcomes.rethrowIfBug(e);
                             closeQuietly(c);
                             c = null;
                             // A read changes nothing: whatever happened, it is as if it failed.
                             recorder.fail(h, e.getSQLState() + " " + e.getMessage());
-                            failed.incrementAndGet();
+                            counts.failed();
                         }
                         continue;
                     }
@@ -87,21 +85,21 @@ final class BankWorkload implements Workload {
                     try {
                         if (transfer(c, from, to, amount)) {
                             recorder.ok(h);
-                            ok.incrementAndGet();
+                            counts.ok();
                         } else {
                             recorder.fail(h, "insufficient funds");
-                            failed.incrementAndGet();
+                            counts.failed();
                         }
                     } catch (SQLException e) {
                         Outcomes.rethrowIfBug(e);
                         rollbackQuietly(c);
                         if (Outcomes.recordSql(recorder, h, e)) {
-                            unknown.incrementAndGet();
+                            counts.unknown();
                             process += context.workers();
                             closeQuietly(c);
                             c = null;
                         } else {
-                            failed.incrementAndGet();
+                            counts.failed();
                         }
                     }
                 }
@@ -196,7 +194,7 @@ final class BankWorkload implements Workload {
 
     @Override
     public String counts() {
-        return "ok=" + ok + " failed=" + failed + " unknown=" + unknown;
+        return counts.toString();
     }
 
     static void closeQuietly(Connection c) {

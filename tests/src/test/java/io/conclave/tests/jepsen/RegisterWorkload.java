@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -39,9 +38,7 @@ final class RegisterWorkload implements Workload {
     private List<RangeDescriptor> ranges;
     private final AtomicIntegerArray opsOnSlot = new AtomicIntegerArray(SLOTS);
     private final List<byte[]> keysUsed = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger ok = new AtomicInteger();
-    private final AtomicInteger failed = new AtomicInteger();
-    private final AtomicInteger unknown = new AtomicInteger();
+    private final OpCounts counts = new OpCounts();
 
     @Override
     public String name() {
@@ -83,7 +80,7 @@ final class RegisterWorkload implements Workload {
                     case 0 -> {
                         Optional<byte[]> read = client.run(txn -> txn.get(key));
                         recorder.ok(h, Arrays.asList(name, read.map(RegisterWorkload::parse).orElse(null)));
-                        ok.incrementAndGet();
+                        counts.ok();
                     }
                     case 1 -> {
                         client.run(txn -> {
@@ -91,7 +88,7 @@ final class RegisterWorkload implements Workload {
                             return null;
                         });
                         recorder.ok(h);
-                        ok.incrementAndGet();
+                        counts.ok();
                     }
                     default -> {
                         boolean swapped = client.run(txn -> {
@@ -102,19 +99,19 @@ final class RegisterWorkload implements Workload {
                         });
                         if (swapped) {
                             recorder.ok(h);
-                            ok.incrementAndGet();
+                            counts.ok();
                         } else {
                             recorder.fail(h, "the register did not hold the expected value");
-                            failed.incrementAndGet();
+                            counts.failed();
                         }
                     }
                 }
             } catch (RuntimeException e) {
                 if (Outcomes.recordTxn(recorder, h, e)) {
-                    unknown.incrementAndGet();
+                    counts.unknown();
                     process += context.workers();
                 } else {
-                    failed.incrementAndGet();
+                    counts.failed();
                 }
             }
         }
@@ -154,6 +151,6 @@ final class RegisterWorkload implements Workload {
 
     @Override
     public String counts() {
-        return "ok=" + ok + " failed=" + failed + " unknown=" + unknown;
+        return counts.toString();
     }
 }

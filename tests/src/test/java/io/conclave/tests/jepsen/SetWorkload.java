@@ -25,9 +25,7 @@ final class SetWorkload implements Workload {
 
     private RunContext context;
     private final AtomicLong next = new AtomicLong();
-    private final AtomicInteger ok = new AtomicInteger();
-    private final AtomicInteger failed = new AtomicInteger();
-    private final AtomicInteger unknown = new AtomicInteger();
+    private final OpCounts counts = new OpCounts();
     private final AtomicInteger nextSplit = new AtomicInteger(1);
     /**
      * Inserts refused as duplicates (23505). Each element is attempted once, so a duplicate means
@@ -68,17 +66,17 @@ final class SetWorkload implements Workload {
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("INSERT INTO sets VALUES (" + v + ")");
                     recorder.ok(h);
-                    ok.incrementAndGet();
+                    counts.ok();
                 } catch (SQLException e) {
                     Outcomes.rethrowIfBug(e);
                     if ("23505".equals(e.getSQLState())) duplicates.incrementAndGet();
                     if (Outcomes.recordSql(recorder, h, e)) {
-                        unknown.incrementAndGet();
+                        counts.unknown();
                         process += context.workers();
                         BankWorkload.closeQuietly(c);
                         c = null;
                     } else {
-                        failed.incrementAndGet();
+                        counts.failed();
                     }
                 }
             }
@@ -130,6 +128,6 @@ final class SetWorkload implements Workload {
 
     @Override
     public String counts() {
-        return "ok=" + ok + " failed=" + failed + " unknown=" + unknown;
+        return counts.toString();
     }
 }

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.tests.check.History;
+import io.conclave.tests.check.HistoryRecorder;
 import io.conclave.tests.check.ListAppendChecker;
+import io.conclave.tests.jepsen.ListAppendTxns;
 import io.conclave.txn.Txn;
 import io.conclave.txn.TxnClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -223,22 +227,30 @@ final class SerializabilityProcessTest {
     void listAppendHistoryHasNoDependencyCycle() throws Exception {
         List<byte[]> keys = new ArrayList<>();
         for (int k = 0; k < APPEND_KEYS; k++) keys.add(keyIn(ranges.get(k % INITIAL_RANGES), "/append/k" + k));
-        ListAppendWorkload workload = new ListAppendWorkload(keys, APPEND_THREADS);
+        ListAppendTxns workload = new ListAppendTxns(keys);
+        HistoryRecorder recorder = new HistoryRecorder(System::nanoTime);
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPEND_MILLIS);
         TxnTests.Load load = new TxnTests.Load();
         for (int t = 0; t < APPEND_THREADS; t++) {
             int worker = t;
             TxnClient client = txnClient(1 + t % 3, seed + 200 + t);
             SplittableRandom random = new SplittableRandom(seed * 17 + t);
-            load.add("append-" + t, () -> workload.work(worker, client, random, end, MAX_TXNS_PER_THREAD));
+            load.add("append-" + t, () -> workload.work(worker, APPEND_THREADS, client, recorder, random, end,
+                    MAX_TXNS_PER_THREAD));
         }
         load.run(APPEND_MILLIS + 60_000, "list-append; " + TxnTests.replay(seed));
         String context = workload.counts() + "; " + TxnTests.replay(seed);
         System.out.println("[list-append] " + context);
-        ListAppendChecker.Result result = workload.check("list-append-txn", seed);
+        History history = recorder.history();
+        ListAppendChecker.Result result = ListAppendChecker.check(history, ListAppendChecker.Options.strictSerializable());
         System.out.println("[list-append] checker: " + (result.isValid() ? "VALID" : "INVALID " + result.counts()) + ", "
                 + result.txnsChecked() + " txns");
-        if (!result.isValid()) fail(result + "\n" + context);
-        assertTrue(workload.ok.get() >= 30, () -> "too few transactions committed; " + context);
+        if (!result.isValid()) {
+            Path file = Path.of("target", "list-append-txn-history-" + seed + ".txt");
+            Files.createDirectories(file.getParent());
+            history.write(file);
+            fail(result + "\nhistory written to " + file.toAbsolutePath() + "\n" + context);
+        }
+        assertTrue(workload.counts().okCount() >= 30, () -> "too few transactions committed; " + context);
     }
 }
