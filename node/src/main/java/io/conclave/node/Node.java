@@ -53,6 +53,7 @@ import io.conclave.range.rpc.StatusRequest;
 import io.conclave.sql.SqlEngine;
 import io.conclave.sql.exec.RowFilters;
 import io.conclave.sql.kv.RangeAdmin;
+import io.conclave.sql.kv.SqlKv;
 import io.conclave.sql.kv.TxnKv;
 import io.conclave.storage.Store;
 import io.conclave.storage.StoreIdent;
@@ -293,16 +294,18 @@ public final class Node implements AutoCloseable {
         // This node coordinates the transactions of the SQL clients connected to it.
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build(),
                 clock);
-        sqlCommitWaits = new CommitWaitMeter(txnMetrics.wrap(new TxnKv(txnClient)));
+        CommitWaitMeter commitWaits = new CommitWaitMeter();
+        SqlKv sqlKv = txnMetrics.wrap(new TxnKv(txnClient), commitWaits::add);
+        sqlCommitWaits = commitWaits;
         // A wrapper that does not pass filtersScans() and the streamed scan through would turn
         // filter pushdown off without a word: the node's ranges serve the filter, so say so here.
-        if (!sqlCommitWaits.filtersScans()) {
+        if (!sqlKv.filtersScans()) {
             throw new IllegalStateException("the SQL engine's store does not filter scans: a SqlKv wrapper must delegate"
                     + " filtersScans() and SqlTxn.scan(ScanRequest, sink)");
         }
         // The node id tells apart the unique_rowid() values of different nodes' engines (ids wrap
         // at 32,768 nodes, far beyond any cluster's size).
-        sqlEngine = new SqlEngine(sqlCommitWaits, new RangeAdmin(client), System::nanoTime,
+        sqlEngine = new SqlEngine(sqlKv, new RangeAdmin(client), System::nanoTime,
                 (int) Math.floorMod(config.nodeId(), 32_768L));
         view = new ClusterView(client, clock, this::clockOffsets, config.cluster().liveness().maxNodes());
         clusterService = new ClusterService(config.clusterId(), config.nodeId(), config.maxOffsetNanos(), self, client,

@@ -11,6 +11,7 @@ import io.conclave.sql.kv.SqlKv;
 import io.conclave.sql.kv.SqlTxn;
 import io.conclave.sql.kv.TxnStats;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -29,16 +30,26 @@ public final class TxnMetrics {
 
     /** The store the SQL engine should use: {@code inner}, counted. */
     public SqlKv wrap(SqlKv inner) {
+        return wrap(inner, nanos -> { });
+    }
+
+    /**
+     * As {@link #wrap(SqlKv)}, and each commit's commit-wait (zero included) is also handed to
+     * {@code commitWaitNanos}, on the committing thread: one wrapper serves both the node's
+     * counters and the per-statement meter of the SQL service.
+     */
+    public SqlKv wrap(SqlKv inner, LongConsumer commitWaitNanos) {
         if (inner == null) throw new IllegalArgumentException("inner store must be set");
+        if (commitWaitNanos == null) throw new IllegalArgumentException("commitWaitNanos must be set");
         return new SqlKv() {
             @Override
             public SqlTxn begin() {
-                return new Counted(inner.begin());
+                return new Counted(inner.begin(), commitWaitNanos);
             }
 
             @Override
             public SqlTxn beginReadOnly(Timestamp asOf) {
-                return new Counted(inner.beginReadOnly(asOf));
+                return new Counted(inner.beginReadOnly(asOf), commitWaitNanos);
             }
 
             @Override
@@ -60,10 +71,12 @@ public final class TxnMetrics {
 
     private final class Counted implements SqlTxn {
         private final SqlTxn txn;
+        private final LongConsumer commitWaitNanos;
         private boolean committed;
 
-        Counted(SqlTxn txn) {
+        Counted(SqlTxn txn, LongConsumer commitWaitNanos) {
             this.txn = txn;
+            this.commitWaitNanos = commitWaitNanos;
         }
 
         private <T> T counted(Supplier<T> call) {
@@ -85,6 +98,7 @@ public final class TxnMetrics {
             if (info != null) {
                 commits.increment(txn.isReadOnly() ? "read_only" : info.onePhase() ? "one_phase" : "two_phase");
                 if (info.commitWaitNanos() > 0) commitWait.recordNanos(info.commitWaitNanos());
+                commitWaitNanos.accept(info.commitWaitNanos());
             }
             return info;
         }

@@ -13,6 +13,7 @@ import io.conclave.sql.kv.SqlTxn;
 import io.conclave.sql.kv.TxnStats;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,19 @@ class TxnMetricsTest {
         assertEquals(1, m.rollbacks.get());
         assertEquals(1, m.commitWait.snapshot().count());
         assertEquals(5_000_000, m.commitWait.snapshot().sumNanos());
+    }
+
+    @Test
+    void eachCommitsWaitIsHandedToTheListenerOnTheCommittingThread() {
+        List<Long> waits = new ArrayList<>();
+        SqlKv kv = new TxnMetrics().wrap(new ScriptedKv(), waits::add);
+        SqlTxn txn = kv.begin();
+        txn.put(new byte[] {1}, new byte[] {2});
+        txn.commit();
+        SqlTxn conflicted = kv.begin();
+        assertThrows(KvRetryException.class, () -> conflicted.get(new byte[] {1}));
+        conflicted.rollback();
+        assertEquals(List.of(5_000_000L), waits);
     }
 
     /**

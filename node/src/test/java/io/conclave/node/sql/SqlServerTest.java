@@ -326,7 +326,8 @@ class SqlServerTest {
     void commitWaitIsMeteredPerStatement() throws Exception {
         transport.close();
         server.close();
-        CommitWaitMeter meter = new CommitWaitMeter(new MemoryKv() {
+        CommitWaitMeter meter = new CommitWaitMeter();
+        io.conclave.sql.kv.SqlKv kv = new io.conclave.node.metrics.TxnMetrics().wrap(new MemoryKv() {
             @Override
             public io.conclave.sql.kv.SqlTxn begin() {
                 io.conclave.sql.kv.SqlTxn inner = super.begin();
@@ -340,8 +341,8 @@ class SqlServerTest {
                             return r;
                         });
             }
-        });
-        SqlEngine engine = new SqlEngine(meter, null);
+        }, meter::add);
+        SqlEngine engine = new SqlEngine(kv, null);
         server = new SqlServer(7, () -> engine, () -> meter, SqlServerSettings.defaults());
         transport = Transport.start(7, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
                 TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, server::onAccept);
