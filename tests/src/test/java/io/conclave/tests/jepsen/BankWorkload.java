@@ -156,19 +156,7 @@ final class BankWorkload implements Workload {
     @Override
     public void finish(long deadlineNanos) throws Exception {
         // One last read after healing, recorded like the others: the bank must still add up.
-        HistoryRecorder recorder = context.recorder();
-        int process = 1_000_000;
-        while (System.nanoTime() < deadlineNanos) {
-            HistoryRecorder.Handle h = recorder.invoke(process, "read", null);
-            try (Connection c = context.sql(0)) {
-                recorder.ok(h, readAll(c));
-                return;
-            } catch (SQLException e) {
-                recorder.fail(h, e.getSQLState() + " " + e.getMessage());
-                Thread.sleep(500);
-            }
-        }
-        throw new IllegalStateException("no final read of the bank succeeded after the faults were healed");
+        SqlConnections.finalRead(context, "the bank", BankWorkload::readAll, deadlineNanos);
     }
 
     @Override

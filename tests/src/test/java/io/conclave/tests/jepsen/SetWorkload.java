@@ -87,22 +87,13 @@ final class SetWorkload implements Workload {
 
     @Override
     public void finish(long deadlineNanos) throws Exception {
-        HistoryRecorder recorder = context.recorder();
-        int process = 1_000_000;
-        while (System.nanoTime() < deadlineNanos) {
-            HistoryRecorder.Handle h = recorder.invoke(process, "read", null);
-            try (Connection c = context.sql(0); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT v FROM sets")) {
+        SqlConnections.finalRead(context, "the set", c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM sets")) {
                 List<Long> all = new ArrayList<>();
                 while (rs.next()) all.add(rs.getLong(1));
-                recorder.ok(h, all);
-                return;
-            } catch (SQLException e) {
-                recorder.fail(h, e.getSQLState() + " " + e.getMessage());
-                Thread.sleep(500);
+                return all;
             }
-        }
-        throw new IllegalStateException("no final read of the set succeeded after the faults were healed");
+        }, deadlineNanos);
     }
 
     @Override
