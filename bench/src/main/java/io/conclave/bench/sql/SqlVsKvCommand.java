@@ -2,10 +2,10 @@ package io.conclave.bench.sql;
 
 import io.conclave.bench.BenchCluster;
 import io.conclave.bench.BenchMain;
+import io.conclave.bench.LocalClusterOptions;
 import io.conclave.bench.ycsb.HostLoad;
 import io.conclave.node.client.Clients;
 import io.conclave.range.client.RangeClient;
-import io.conclave.range.client.RangeClientSettings;
 import io.conclave.txn.TxnClient;
 import io.conclave.txn.TxnSettings;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -65,31 +64,16 @@ public final class SqlVsKvCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Directory to write sql-vs-kv.md into (created if missing).")
     Path out;
 
-    @Option(names = "--node-jvm-flags", defaultValue = "-Xms256m -Xmx512m -XX:+UseSerialGC",
-            description = "Heap and GC flags of each node JVM (space separated). Default: ${DEFAULT-VALUE}.")
-    String nodeJvmFlags;
-
-    @Option(names = "--node-flags", defaultValue = "--maintenance false",
-            description = "Flags for each node's 'start' verb (space separated). Default: ${DEFAULT-VALUE}.")
-    String nodeFlags;
-
-    @Option(names = "--temp-dir", description = "Parent directory of the stores. Default: java.io.tmpdir.")
-    Path tempDir;
-
-    @Option(names = "--keep", description = "Keep the stores and node logs (the path is printed).")
-    boolean keep;
-
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the key choices. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    static final RangeClientSettings CLIENT = new RangeClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(10),
-            Duration.ofMillis(10), Duration.ofMillis(200), 64);
+    @CommandLine.Mixin
+    LocalClusterOptions local;
 
     @Override
     public Integer call() throws Exception {
         validate();
         boolean wait = commitWait.equals("on");
-        Path parent = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
         String machine = "nproc=" + Runtime.getRuntime().availableProcessors() + ", java "
                 + System.getProperty("java.runtime.version") + ", " + Instant.now() + ", load average "
                 + HostLoad.loadAverages();
@@ -97,8 +81,8 @@ public final class SqlVsKvCommand implements Callable<Integer> {
         System.out.println("starting 3 Conclave nodes on 127.0.0.1 (fsync on) ...");
         List<SqlVsKv.PhaseResult> points = new ArrayList<>();
         List<SqlVsKv.ScanResult> scans = new ArrayList<>();
-        try (BenchCluster nodes = BenchCluster.start(parent, 3, 1, words(nodeJvmFlags), words(nodeFlags), keep);
-                RangeClient client = Clients.connect(nodes.addresses(), CLIENT);
+        try (BenchCluster nodes = local.start(1);
+                RangeClient client = Clients.connect(nodes.addresses(), LocalClusterOptions.CLIENT);
                 TxnClient kv = new TxnClient(client, TxnSettings.builder().commitWait(wait)
                         .deadline(Duration.ofSeconds(10)).build())) {
             SqlVsKv bench = new SqlVsKv(nodes.addresses(), kv, wait, seed);
@@ -145,10 +129,6 @@ public final class SqlVsKvCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException bad(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    private static List<String> words(String flags) {
-        return Arrays.stream(flags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
     static String format(String pattern, Object... args) {

@@ -2,11 +2,11 @@ package io.conclave.bench.txn;
 
 import io.conclave.bench.BenchCluster;
 import io.conclave.bench.BenchMain;
+import io.conclave.bench.LocalClusterOptions;
 import io.conclave.bench.ycsb.HostLoad;
 import io.conclave.bench.ycsb.OpSummary;
 import io.conclave.node.client.Clients;
 import io.conclave.range.client.RangeClient;
-import io.conclave.range.client.RangeClientSettings;
 import io.conclave.txn.TxnClient;
 import io.conclave.txn.TxnSettings;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -70,39 +69,22 @@ public final class TxnBenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Directory to write txn-bench.md into (created if missing).")
     Path out;
 
-    @Option(names = "--node-jvm-flags", defaultValue = "-Xms256m -Xmx512m -XX:+UseSerialGC",
-            description = "Heap and GC flags of each node JVM (space separated). Default: ${DEFAULT-VALUE}.")
-    String nodeJvmFlags;
-
-    // A fixed set of ranges: no load-based split or lease rebalancing in the middle of a phase.
-    @Option(names = "--node-flags", defaultValue = "--maintenance false",
-            description = "Flags for each node's 'start' verb (space separated). Default: ${DEFAULT-VALUE}.")
-    String nodeFlags;
-
-    @Option(names = "--temp-dir", description = "Parent directory of the stores. Default: java.io.tmpdir.")
-    Path tempDir;
-
-    @Option(names = "--keep", description = "Keep the stores and node logs (the path is printed).")
-    boolean keep;
-
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the key choices. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    /** The benchmark's range client: an overloaded cluster shows as latency, a dead one as errors within 10 s. */
-    static final RangeClientSettings CLIENT = new RangeClientSettings(Duration.ofSeconds(3), Duration.ofSeconds(10),
-            Duration.ofMillis(10), Duration.ofMillis(200), 64);
+    @CommandLine.Mixin
+    LocalClusterOptions local;
 
     @Override
     public Integer call() throws Exception {
         validate();
-        Path parent = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
         System.out.println("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", java "
                 + System.getProperty("java.runtime.version") + ", " + Instant.now() + ", load average " + HostLoad.loadAverages());
         System.out.println("starting 3 Conclave nodes on 127.0.0.1 (fsync on, " + ranges + " user ranges) ...");
         List<String> rows = new ArrayList<>();
         List<String> samples = new ArrayList<>();
-        try (BenchCluster cluster = BenchCluster.start(parent, 3, ranges, words(nodeJvmFlags), words(nodeFlags), keep);
-                RangeClient client = Clients.connect(cluster.addresses(), CLIENT);
+        try (BenchCluster cluster = local.start(ranges);
+                RangeClient client = Clients.connect(cluster.addresses(), LocalClusterOptions.CLIENT);
                 TxnClient withWait = new TxnClient(client, settings(true));
                 TxnClient withoutWait = new TxnClient(client, settings(false))) {
             TxnBench bench = TxnBench.load(client, keys);
@@ -209,7 +191,4 @@ public final class TxnBenchCommand implements Callable<Integer> {
         return micros / 1000.0;
     }
 
-    private static List<String> words(String flags) {
-        return Arrays.stream(flags.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-    }
 }
