@@ -13,9 +13,7 @@ import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.StatusRequest;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,9 +181,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     private static InetSocketAddress freeAddress() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
-        }
+        return new InetSocketAddress("127.0.0.1", io.conclave.node.launch.NodeProcess.freePorts(1)[0]);
     }
 
     @Override

@@ -209,19 +209,35 @@ public final class NodeProcess {
         }
     }
 
+    /** Below Linux's ephemeral range (32768-60999), so no outgoing connection takes a chosen port. */
+    static final int FIRST_PORT = 20_000;
+    static final int PORT_SPAN = 12_000;
+
     /**
-     * Ports the kernel reports free on loopback right now. They are held open together so the
-     * kernel hands out distinct ones; another process could still take one before a node binds
-     * it, which shows up as a clear bind failure in the node's log.
+     * Distinct ports free on loopback right now, chosen below the kernel's ephemeral range: a
+     * port the kernel handed out (port 0) can be taken by any outgoing connection's local end
+     * before the node binds it. Candidates start at a random offset, so concurrent JVMs rarely
+     * probe the same ones; they are held open together until all are chosen. Another process
+     * could still take one before a node binds it, which shows as a clear bind failure.
      */
     public static int[] freePorts(int count) throws IOException {
+        if (count < 1 || count > 100) throw new IllegalArgumentException("1 to 100 ports, not " + count);
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
+            int offset = java.util.concurrent.ThreadLocalRandom.current().nextInt(PORT_SPAN);
+            for (int tried = 0, found = 0; found < count; tried++) {
+                if (tried == PORT_SPAN) throw new IOException("no free loopback port in [" + FIRST_PORT + ", "
+                        + (FIRST_PORT + PORT_SPAN) + ")");
+                int port = FIRST_PORT + (offset + tried) % PORT_SPAN;
+                try {
+                    ServerSocket s = new ServerSocket();
+                    sockets.add(s);
+                    s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                    ports[found++] = port;
+                } catch (IOException inUse) {
+                    // Taken: try the next one.
+                }
             }
             return ports;
         } finally {

@@ -7,9 +7,7 @@ import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
 import io.conclave.range.multiraft.SchedulerSettings;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,9 +58,7 @@ final class ClientCluster implements AutoCloseable {
     }
 
     static InetSocketAddress freeAddress() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
-        }
+        return new InetSocketAddress("127.0.0.1", io.conclave.node.launch.NodeProcess.freePorts(1)[0]);
     }
 
     @Override
