@@ -3,12 +3,7 @@ package io.conclave.range.multiraft;
 import io.conclave.range.Keys;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.RangeReply;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -24,7 +19,7 @@ import java.util.function.Predicate;
  * WRITE_INTENT answer it would have had once its wait is over ({@link #WAIT_NANOS}) or the lease
  * moved ({@link #drain}), and its coordinator falls back to a push, which waits in the txn wait
  * queue and detects deadlocks: the key queue is only the fast path for a holder that finishes
- * soon.
+ * soon. The queueing itself is a {@link KeyedWaitQueue} in key order.
  *
  * @param <P> how the scheduler answers a waiter
  */
@@ -38,63 +33,36 @@ final class LockTable<P> {
     static final long WAIT_NANOS = 50_000_000L;
 
     /** One parked request and the conflict it is answered with if it waited its time. */
-    record Waiter<P>(KvRequest request, P pending, RangeReply conflict, long dueAtNanos) {}
+    record Waiter<P>(KvRequest request, P pending, RangeReply conflict, long dueAtNanos)
+            implements KeyedWaitQueue.Waiter {}
 
-    private final Map<byte[], ArrayDeque<Waiter<P>>> byKey = new TreeMap<>(Keys::compare);
-    private int size;
+    private final KeyedWaitQueue<byte[], Waiter<P>> byKey = KeyedWaitQueue.inKeyOrder(Keys::compare, MAX_WAITERS);
 
     /** Parks {@code w} at {@code key}: last, or first if it was that key's head and met a new intent. False if full. */
     boolean park(byte[] key, Waiter<P> w, boolean first) {
-        if (size >= MAX_WAITERS) return false;
-        ArrayDeque<Waiter<P>> q = byKey.computeIfAbsent(key.clone(), k -> new ArrayDeque<>());
-        if (first) q.addFirst(w);
-        else q.addLast(w);
-        size++;
-        return true;
+        return byKey.park(key.clone(), w, first);
     }
 
     /** Takes out the first waiter at {@code key}, or null. */
     Waiter<P> releaseHead(byte[] key) {
-        ArrayDeque<Waiter<P>> q = byKey.get(key);
-        if (q == null) return null;
-        Waiter<P> w = q.pollFirst();
-        if (q.isEmpty()) byKey.remove(key);
-        if (w != null) size--;
-        return w;
+        return byKey.releaseHead(key);
     }
 
     /** Takes out the waiters due at {@code nowNanos} or for which {@code alsoDue} holds, in key order, then arrival order. */
     List<Waiter<P>> due(long nowNanos, Predicate<P> alsoDue) {
-        List<Waiter<P>> out = new ArrayList<>();
-        for (Iterator<ArrayDeque<Waiter<P>>> qs = byKey.values().iterator(); qs.hasNext(); ) {
-            ArrayDeque<Waiter<P>> q = qs.next();
-            for (Iterator<Waiter<P>> it = q.iterator(); it.hasNext(); ) {
-                Waiter<P> w = it.next();
-                if (w.dueAtNanos() - nowNanos <= 0 || alsoDue.test(w.pending())) {
-                    out.add(w);
-                    it.remove();
-                    size--;
-                }
-            }
-            if (q.isEmpty()) qs.remove();
-        }
-        return out;
+        return byKey.due(nowNanos, w -> alsoDue.test(w.pending()));
     }
 
     /** Takes out everything (the lease moved, or the range went away). */
     List<Waiter<P>> drain() {
-        List<Waiter<P>> out = new ArrayList<>();
-        for (ArrayDeque<Waiter<P>> q : byKey.values()) out.addAll(q);
-        byKey.clear();
-        size = 0;
-        return out;
+        return byKey.drain();
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return byKey.isEmpty();
     }
 
     int size() {
-        return size;
+        return byKey.size();
     }
 }

@@ -5,12 +5,11 @@ import io.conclave.range.mvcc.Deadlocks;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.TxnPush;
 import io.conclave.range.rpc.TxnWaitsFor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The txn wait queue of one range on its leaseholder: pushes that could not win, parked by the
@@ -21,7 +20,8 @@ import java.util.Map;
  * it finished or was pushed), at its due time ({@link #due}: the end of its wait, or the moment
  * the pushee's record expires, whichever comes first), or all at once when the lease moves
  * ({@link #drain}). The queue is in memory only: a new leaseholder starts empty and the pushers
- * it lost push again (their answer was PUSH_FAILED, or the request failed over).
+ * it lost push again (their answer was PUSH_FAILED, or the request failed over). The queueing
+ * itself is a {@link KeyedWaitQueue} in the order the pushees got their first waiter.
  *
  * @param <P> how the scheduler answers a waiter
  */
@@ -46,71 +46,55 @@ final class TxnWaitQueue<P> {
      * @param reevaluate at {@code dueAtNanos}: true if the pushee's record expires then (evaluate
      *     the push again, which now aborts it), false if the wait is over (answer PUSH_FAILED)
      */
-    record Waiter<P>(KvRequest request, P pending, long dueAtNanos, boolean reevaluate) {
+    record Waiter<P>(KvRequest request, P pending, long dueAtNanos, boolean reevaluate)
+            implements KeyedWaitQueue.Waiter {
         TxnPush push() {
             return request.getTxnPush();
         }
     }
 
-    private final Map<ByteString, ArrayDeque<Waiter<P>>> byPushee = new LinkedHashMap<>();
-    private int size;
-    /** Pushes answered after their wait, by (pusher, pushee), with when their edge stops counting. */
-    private final Map<java.util.List<ByteString>, Object[]> answered = new LinkedHashMap<>();
+    /** A push answered after its wait, whose edge counts until {@code untilNanos}. */
+    private record AnsweredPush(TxnPush push, long untilNanos) {}
+
+    private final KeyedWaitQueue<ByteString, Waiter<P>> byPushee = KeyedWaitQueue.inArrivalOrder(MAX_WAITERS);
+    /** Pushes answered after their wait, by (pusher, pushee); bounded like the queue. */
+    private final Map<List<ByteString>, AnsweredPush> answered = new LinkedHashMap<>();
+
+    private static List<ByteString> edge(TxnPush push) {
+        return List.of(push.getPusher().getId(), push.getPushee().getId());
+    }
 
     /** Parks a push; false if the queue is full (answer it at once). */
     boolean park(Waiter<P> w) {
-        if (size >= MAX_WAITERS) return false;
-        answered.remove(java.util.List.of(w.push().getPusher().getId(), w.push().getPushee().getId()));
-        byPushee.computeIfAbsent(w.push().getPushee().getId(), k -> new ArrayDeque<>()).add(w);
-        size++;
+        if (!byPushee.park(w.push().getPushee().getId(), w, false)) return false;
+        answered.remove(edge(w.push()));
         return true;
     }
 
     /** Takes out every push waiting for {@code pusheeId}, in the order they came. */
     List<Waiter<P>> release(ByteString pusheeId) {
-        answered.values().removeIf(a -> ((TxnPush) a[0]).getPushee().getId().equals(pusheeId));
-        ArrayDeque<Waiter<P>> q = byPushee.remove(pusheeId);
-        if (q == null) return List.of();
-        size -= q.size();
-        return new ArrayList<>(q);
+        answered.values().removeIf(a -> a.push().getPushee().getId().equals(pusheeId));
+        return byPushee.releaseAll(pusheeId);
     }
 
     /**
      * Takes out the pushes due at {@code nowNanos}, or for which {@code alsoDue} holds (their
      * request is about to time out), oldest pushee first and in arrival order per pushee.
      */
-    List<Waiter<P>> due(long nowNanos, java.util.function.Predicate<P> alsoDue) {
-        List<Waiter<P>> out = new ArrayList<>();
-        for (Iterator<ArrayDeque<Waiter<P>>> qs = byPushee.values().iterator(); qs.hasNext(); ) {
-            ArrayDeque<Waiter<P>> q = qs.next();
-            for (Iterator<Waiter<P>> it = q.iterator(); it.hasNext(); ) {
-                Waiter<P> w = it.next();
-                if (w.dueAtNanos() - nowNanos <= 0 || alsoDue.test(w.pending())) {
-                    out.add(w);
-                    it.remove();
-                    size--;
-                }
-            }
-            if (q.isEmpty()) qs.remove();
-        }
-        return out;
+    List<Waiter<P>> due(long nowNanos, Predicate<P> alsoDue) {
+        return byPushee.due(nowNanos, w -> alsoDue.test(w.pending()));
     }
 
     /** {@code w} was answered after its wait: its edge counts until {@code untilNanos} (see {@link #ANSWERED_EDGE_NANOS}). */
     void answeredAfterWait(Waiter<P> w, long untilNanos) {
         if (answered.size() >= MAX_WAITERS) answered.remove(answered.keySet().iterator().next());
-        answered.put(java.util.List.of(w.push().getPusher().getId(), w.push().getPushee().getId()),
-                new Object[] {w.push(), untilNanos});
+        answered.put(edge(w.push()), new AnsweredPush(w.push(), untilNanos));
     }
 
     /** Takes out everything (the lease moved, or the range went away). */
     List<Waiter<P>> drain() {
         answered.clear();
-        List<Waiter<P>> out = new ArrayList<>();
-        for (ArrayDeque<Waiter<P>> q : byPushee.values()) out.addAll(q);
-        byPushee.clear();
-        size = 0;
-        return out;
+        return byPushee.drain();
     }
 
     /**
@@ -118,18 +102,18 @@ final class TxnWaitQueue<P> {
      * waiting pushes and those answered lately (see {@link Deadlocks#edgesInto}).
      */
     List<TxnWaitsFor> edgesInto(ByteString txnId, long nowNanos) {
-        answered.values().removeIf(a -> (long) a[1] - nowNanos <= 0);
-        List<TxnPush> pushes = new ArrayList<>(size + answered.size());
-        for (ArrayDeque<Waiter<P>> q : byPushee.values()) for (Waiter<P> w : q) pushes.add(w.push());
-        for (Object[] a : answered.values()) pushes.add((TxnPush) a[0]);
+        answered.values().removeIf(a -> a.untilNanos() - nowNanos <= 0);
+        List<TxnPush> pushes = new ArrayList<>(byPushee.size() + answered.size());
+        byPushee.forEachWaiter(w -> pushes.add(w.push()));
+        for (AnsweredPush a : answered.values()) pushes.add(a.push());
         return Deadlocks.edgesInto(txnId, pushes);
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return byPushee.isEmpty();
     }
 
     int size() {
-        return size;
+        return byPushee.size();
     }
 }

@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The txn wait queue's order and bounds, with time given. */
+/**
+ * What the txn wait queue adds to its {@link KeyedWaitQueue} (whose order and bounds are that
+ * class's tests): waiters keyed by pushee, and the waits-for edges it knows.
+ */
 class TxnWaitQueueTest {
     private static TxnMeta txn(int id) {
         byte[] b = new byte[16];
@@ -34,33 +37,18 @@ class TxnWaitQueueTest {
     }
 
     @Test
-    void aReleaseHandsBackThePusheesWaitersInTheOrderTheyCame() {
+    void aReleaseHandsBackThePusheesWaitersAndDueOnesSayWhetherToEvaluateAgain() {
         TxnWaitQueue<String> q = new TxnWaitQueue<>();
         assertTrue(q.park(waiter("w1", 1, 9, 1_000, false)));
-        assertTrue(q.park(waiter("other", 2, 8, 1_000, false)));
+        assertTrue(q.park(waiter("expiry", 2, 8, 1_000, true)));
         assertTrue(q.park(waiter("w2", 3, 9, 500, false)));
-        assertTrue(q.park(waiter("w3", 4, 9, 2_000, false)));
+        assertTrue(q.park(waiter("nearDeadline", 4, 8, 9_000, false)));
         assertEquals(4, q.size());
-        assertEquals(List.of("w1", "w2", "w3"), names(q.release(txn(9).getId())));
-        assertEquals(List.of(), names(q.release(txn(9).getId())), "released once");
-        assertEquals(1, q.size());
-        assertEquals(List.of("other"), names(q.drain()));
-        assertTrue(q.isEmpty());
-    }
-
-    @Test
-    void dueWaitersLeaveByTimeOrDeadlineAndTheRestKeepTheirOrder() {
-        TxnWaitQueue<String> q = new TxnWaitQueue<>();
-        q.park(waiter("late", 1, 9, 3_000, false));
-        q.park(waiter("expiry", 2, 9, 1_000, true));
-        q.park(waiter("early", 3, 8, 1_500, false));
-        q.park(waiter("nearDeadline", 4, 8, 9_000, false));
-        assertEquals(List.of(), names(q.due(999, p -> false)));
-        List<TxnWaitQueue.Waiter<String>> due = q.due(1_500, p -> p.equals("nearDeadline"));
-        assertEquals(List.of("expiry", "early", "nearDeadline"), names(due));
+        assertEquals(List.of("w1", "w2"), names(q.release(txn(9).getId())));
+        List<TxnWaitQueue.Waiter<String>> due = q.due(1_000, p -> p.equals("nearDeadline"));
+        assertEquals(List.of("expiry", "nearDeadline"), names(due));
         assertTrue(due.get(0).reevaluate(), "a pushee's expiry: evaluate the push again");
         assertFalse(due.get(1).reevaluate(), "a wait that is over: answer PUSH_FAILED");
-        assertEquals(List.of("late"), names(q.due(3_000, p -> false)));
         assertTrue(q.isEmpty());
     }
 
