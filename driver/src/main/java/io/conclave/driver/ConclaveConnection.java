@@ -1,6 +1,7 @@
 package io.conclave.driver;
 
 import io.conclave.driver.proto.Result;
+import io.conclave.driver.proto.SqlValue;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -8,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -54,6 +56,11 @@ final class ConclaveConnection extends UnsupportedConnection {
      * statement_timeout when it differs from the one in force (the server cancels with 57014).
      */
     Result execute(String sql, int timeoutSeconds) throws SQLException {
+        return execute(sql, List.of(), timeoutSeconds);
+    }
+
+    /** As above for a statement with parameters ({@link SqlConnection#execute(String, List)}). */
+    Result execute(String sql, List<SqlValue> parameters, int timeoutSeconds) throws SQLException {
         checkOpen();
         SqlConnection s = session();
         if (timeoutSeconds != sessionTimeoutSeconds) {
@@ -65,7 +72,7 @@ final class ConclaveConnection extends UnsupportedConnection {
             begun = true;
         }
         try {
-            Result r = s.execute(sql);
+            Result r = s.execute(sql, parameters);
             if (!autoCommit && !r.getInTransaction()) {
                 // The statement itself ended the transaction (COMMIT or ROLLBACK as SQL text).
                 begun = false;

@@ -1,78 +1,75 @@
 package io.conclave.driver;
 
+import io.conclave.driver.proto.SqlValue;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * A prepared statement with client-side parameters: each {@code ?} (outside quotes and comments)
- * is replaced by a literal from {@link SqlLiterals} before the text is sent, so the server sees
- * complete SQL and a parameter can never change the statement's shape.
+ * A prepared statement with its parameters sent beside the text: the text, {@code ?} placeholders
+ * and all, is the same at every execution (the server parses it once per session), and the values
+ * travel in their wire form ({@link SqlLiterals#value}), so a parameter can never change the
+ * statement's shape. Where a statement cannot bind parameters the server inlines them as literals.
  */
 final class ConclavePreparedStatement extends UnsupportedPreparedStatement {
-    private static final Object UNSET = new Object();
-
     private final String sql;
-    private final Object[] parameters;
+    /** The values set so far; null where a parameter is not set. */
+    private final SqlValue[] parameters;
 
     ConclavePreparedStatement(ConclaveConnection connection, String sql) {
         super(connection);
         this.sql = sql;
-        this.parameters = new Object[SqlLiterals.countParameters(sql)];
-        Arrays.fill(parameters, UNSET);
+        this.parameters = new SqlValue[SqlLiterals.countParameters(sql)];
     }
 
-    private String bound() throws SQLException {
-        List<String> literals = new ArrayList<>(parameters.length);
+    private List<SqlValue> bound() throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
-            if (parameters[i] == UNSET) throw new SQLException("parameter " + (i + 1) + " is not set", "07001");
-            literals.add(SqlLiterals.literal(parameters[i]));
+            if (parameters[i] == null) throw new SQLException("parameter " + (i + 1) + " is not set", "07001");
         }
-        return SqlLiterals.substitute(sql, literals);
+        return List.of(parameters);
     }
 
     private void set(int index, Object value) throws SQLException {
         checkOpen();
         Errors.checkIndex("parameter", index, parameters.length);
-        parameters[index - 1] = value;
+        parameters[index - 1] = SqlLiterals.value(value);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return executeQuery(bound());
+        return executeQuery(sql, bound());
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return executeUpdate(bound());
+        return (int) Math.min(Integer.MAX_VALUE, executeLargeUpdate(sql, bound()));
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return executeLargeUpdate(bound());
+        return executeLargeUpdate(sql, bound());
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return execute(bound());
+        return run(sql, bound());
     }
 
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
-        addToBatch(bound());
+        addToBatch(sql, bound());
     }
 
     @Override
     public void clearParameters() throws SQLException {
         checkOpen();
-        Arrays.fill(parameters, UNSET);
+        Arrays.fill(parameters, null);
     }
 
     /** Only known once the statement ran: the server does not describe unexecuted statements. */
@@ -144,7 +141,7 @@ final class ConclavePreparedStatement extends UnsupportedPreparedStatement {
 
     @Override
     public void setBytes(int i, byte[] x) throws SQLException {
-        set(i, x == null ? null : x.clone());
+        set(i, x);
     }
 
     @Override
@@ -159,8 +156,7 @@ final class ConclavePreparedStatement extends UnsupportedPreparedStatement {
 
     @Override
     public void setObject(int i, Object x) throws SQLException {
-        SqlLiterals.literal(x); // refuse an unsupported type now, not at execute
-        set(i, x instanceof byte[] b ? b.clone() : x);
+        set(i, x); // an unsupported type is refused here, not at execute
     }
 
     @Override

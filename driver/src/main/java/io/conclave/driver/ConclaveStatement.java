@@ -1,6 +1,7 @@
 package io.conclave.driver;
 
 import io.conclave.driver.proto.Result;
+import io.conclave.driver.proto.SqlValue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +16,7 @@ class ConclaveStatement extends UnsupportedStatement {
     static final int MAX_BATCH_STATEMENTS = 10_000;
 
     final ConclaveConnection connection;
-    private final List<String> batch = new ArrayList<>();
+    private final List<Batched> batch = new ArrayList<>();
     private ConclaveResultSet current;
     private long updateCount = -1;
     private int maxRows;
@@ -33,11 +34,19 @@ class ConclaveStatement extends UnsupportedStatement {
         if (connection.isClosed()) throw Errors.closed("connection");
     }
 
+    /** A statement of a batch: its text and the values of its placeholders. */
+    record Batched(String sql, List<SqlValue> parameters) {}
+
     /** Runs {@code sql}; true when it produced rows. */
     boolean run(String sql) throws SQLException {
+        return run(sql, List.of());
+    }
+
+    /** As above with the values of the text's {@code ?} placeholders. */
+    boolean run(String sql, List<SqlValue> parameters) throws SQLException {
         checkOpen();
         closeCurrent();
-        Result r = connection.execute(sql, queryTimeoutSeconds);
+        Result r = connection.execute(sql, parameters, queryTimeoutSeconds);
         if (r.getColumnsCount() > 0) {
             current = new ConclaveResultSet(this, r, maxRows);
             updateCount = -1;
@@ -64,7 +73,11 @@ class ConclaveStatement extends UnsupportedStatement {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        if (!run(sql)) throw new SQLException("the statement returned no rows (use executeUpdate): " + sql, "02000");
+        return executeQuery(sql, List.of());
+    }
+
+    ResultSet executeQuery(String sql, List<SqlValue> parameters) throws SQLException {
+        if (!run(sql, parameters)) throw new SQLException("the statement returned no rows (use executeUpdate): " + sql, "02000");
         return current;
     }
 
@@ -75,7 +88,11 @@ class ConclaveStatement extends UnsupportedStatement {
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        if (run(sql)) {
+        return executeLargeUpdate(sql, List.of());
+    }
+
+    long executeLargeUpdate(String sql, List<SqlValue> parameters) throws SQLException {
+        if (run(sql, parameters)) {
             closeCurrent();
             throw new SQLException("the statement returned rows (use executeQuery): " + sql, "0100E");
         }
@@ -115,14 +132,14 @@ class ConclaveStatement extends UnsupportedStatement {
     @Override
     public void addBatch(String sql) throws SQLException {
         checkOpen();
-        addToBatch(sql);
+        addToBatch(sql, List.of());
     }
 
-    void addToBatch(String sql) throws SQLException {
+    void addToBatch(String sql, List<SqlValue> parameters) throws SQLException {
         if (batch.size() >= MAX_BATCH_STATEMENTS) {
             throw new SQLException("a batch holds at most " + MAX_BATCH_STATEMENTS + " statements", "54000");
         }
-        batch.add(sql);
+        batch.add(new Batched(sql, parameters));
     }
 
     @Override
@@ -135,12 +152,13 @@ class ConclaveStatement extends UnsupportedStatement {
     @Override
     public int[] executeBatch() throws SQLException {
         checkOpen();
-        List<String> statements = List.copyOf(batch);
+        List<Batched> statements = List.copyOf(batch);
         batch.clear();
         int[] counts = new int[statements.size()];
         for (int i = 0; i < statements.size(); i++) {
             try {
-                counts[i] = executeUpdate(statements.get(i));
+                Batched b = statements.get(i);
+                counts[i] = (int) Math.min(Integer.MAX_VALUE, executeLargeUpdate(b.sql(), b.parameters()));
             } catch (SQLException e) {
                 int[] done = java.util.Arrays.copyOf(counts, i);
                 throw new java.sql.BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(), done, e);

@@ -2,6 +2,7 @@ package io.conclave.driver;
 
 import io.conclave.driver.proto.ClientMessage;
 import io.conclave.driver.proto.Execute;
+import io.conclave.driver.proto.SqlValue;
 import io.conclave.driver.proto.Result;
 import io.conclave.driver.proto.ServerMessage;
 import io.conclave.driver.proto.StartSession;
@@ -156,9 +157,17 @@ public final class SqlConnection implements AutoCloseable {
      * server's SQLSTATE and leaves the connection usable; a lost connection is 08006 and breaks it.
      */
     public Result execute(String sql) throws SQLException {
+        return execute(sql, List.of());
+    }
+
+    /**
+     * As above for a statement whose {@code ?} placeholders take {@code parameters} (see {@link
+     * SqlLiterals#value}), sent apart from the text so that the server parses the text once.
+     */
+    public Result execute(String sql, List<SqlValue> parameters) throws SQLException {
         if (broken) throw Errors.connectionBroken("connection to " + address + " is broken");
         try {
-            send(ClientMessage.newBuilder().setExecute(Execute.newBuilder().setSql(sql)).build());
+            send(ClientMessage.newBuilder().setExecute(Execute.newBuilder().setSql(sql).addAllParameters(parameters)).build());
             ServerMessage reply = receive();
             return switch (reply.getBodyCase()) {
                 case RESULT -> {

@@ -1,5 +1,7 @@
 package io.conclave.driver;
 
+import com.google.protobuf.ByteString;
+import io.conclave.driver.proto.SqlValue;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,7 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * SQL literals for client-side parameter substitution. Correctness here is a security property:
+ * SQL literals and the wire form of parameters. A prepared statement sends its values apart from
+ * the text ({@link #value}); the server turns them into literals ({@link #inline}) only
+ * where a statement cannot bind them. Correctness here is a security property:
  * a parameter must never change the statement's shape, so strings are always quoted with their
  * quotes doubled (Conclave's string literals have no backslash escapes) and bytes are hex
  * literals; numbers are written in forms the grammar reads back exactly.
@@ -58,27 +62,70 @@ public final class SqlLiterals {
 
     /** The literal for a JDBC parameter value; null is {@code NULL}. */
     public static String literal(Object value) throws SQLException {
-        if (value == null) return "NULL";
-        if (value instanceof String s) return quote(s);
+        return inline(value(value));
+    }
+
+    /**
+     * The wire form of a JDBC parameter value (null is SQL NULL), for the types {@link
+     * #literal(Object)} accepts; the server binds it to the statement's placeholder with the type
+     * the literal would have had: integers (and decimals without a fraction that fit 64 bits) as
+     * INT, other decimals as DECIMAL, doubles as FLOAT, strings untyped.
+     */
+    public static SqlValue value(Object value) throws SQLException {
+        SqlValue.Builder b = SqlValue.newBuilder();
+        if (value == null) return b.setNull(true).build();
+        if (value instanceof String s) return b.setStringValue(checkText(s)).build();
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            long v = ((Number) value).longValue();
-            // Long.MIN_VALUE's digits alone do not fit a BIGINT literal.
-            return v == Long.MIN_VALUE ? "(-9223372036854775807 - 1)" : number(Long.toString(v));
+            return b.setIntValue(((Number) value).longValue()).build();
         }
-        if (value instanceof java.math.BigInteger b) return number(b.toString());
-        if (value instanceof BigDecimal d) return number(d.toPlainString());
-        if (value instanceof Double d) return doubleValue(d);
-        if (value instanceof Float f) return doubleValue(Double.parseDouble(Float.toString(f)));
-        if (value instanceof Boolean b) return b ? "TRUE" : "FALSE";
-        if (value instanceof byte[] b) return bytes(b);
+        if (value instanceof java.math.BigInteger i) return integer(b, i.toString());
+        if (value instanceof BigDecimal d) {
+            String text = d.toPlainString();
+            return text.indexOf('.') < 0 ? integer(b, text) : b.setDecimalValue(text).build();
+        }
+        if (value instanceof Double d) return b.setFloatValue(d).build();
+        if (value instanceof Float f) return b.setFloatValue(Double.parseDouble(Float.toString(f))).build();
+        if (value instanceof Boolean x) return b.setBoolValue(x).build();
+        if (value instanceof byte[] x) return b.setBytesValue(ByteString.copyFrom(x)).build();
         if (value instanceof Timestamp t) {
-            return timestampMicros(Math.addExact(Math.multiplyExact(Math.floorDiv(t.getTime(), 1000L), 1_000_000L),
-                    t.getNanos() / 1000));
+            return b.setTimestampMicros(Math.addExact(Math.multiplyExact(Math.floorDiv(t.getTime(), 1000L), 1_000_000L),
+                    t.getNanos() / 1000)).build();
         }
-        if (value instanceof Instant i) return timestampMicros(Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000));
-        if (value instanceof LocalDateTime l) return literal(l.toInstant(ZoneOffset.UTC));
-        if (value instanceof Character c) return quote(c.toString());
+        if (value instanceof Instant i) {
+            return b.setTimestampMicros(Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000)).build();
+        }
+        if (value instanceof LocalDateTime l) return value(l.toInstant(ZoneOffset.UTC));
+        if (value instanceof Character c) return b.setStringValue(checkText(c.toString())).build();
         throw new SQLException("cannot send a parameter of type " + value.getClass().getName(), "22023");
+    }
+
+    /** Digits as INT when they fit 64 bits (as the grammar reads them), else as DECIMAL. */
+    private static SqlValue integer(SqlValue.Builder b, String digits) {
+        try {
+            return b.setIntValue(Long.parseLong(digits)).build();
+        } catch (NumberFormatException tooLarge) {
+            return b.setDecimalValue(digits).build();
+        }
+    }
+
+    private static String checkText(String s) throws SQLException {
+        if (s.indexOf('\0') >= 0) throw new SQLException("a SQL string cannot contain the NUL character", "22021");
+        return s;
+    }
+
+    /** The literal for a parameter in its wire form (what the server inlines where it cannot bind one). */
+    public static String inline(SqlValue v) {
+        return switch (v.getKindCase()) {
+            case NULL, KIND_NOT_SET -> "NULL";
+            case STRING_VALUE -> quote(v.getStringValue());
+            // Long.MIN_VALUE's digits alone do not fit a BIGINT literal.
+            case INT_VALUE -> v.getIntValue() == Long.MIN_VALUE ? "(-9223372036854775807 - 1)" : number(Long.toString(v.getIntValue()));
+            case DECIMAL_VALUE -> number(v.getDecimalValue());
+            case FLOAT_VALUE -> doubleValue(v.getFloatValue());
+            case BOOL_VALUE -> v.getBoolValue() ? "TRUE" : "FALSE";
+            case BYTES_VALUE -> bytes(v.getBytesValue().toByteArray());
+            case TIMESTAMP_MICROS -> timestampMicros(v.getTimestampMicros());
+        };
     }
 
     /**

@@ -10,8 +10,10 @@
  * class and throws {@link java.sql.SQLFeatureNotSupportedException} (0A000), never a guess.
  * What every JDBC class answers the same way lives once: {@code unwrap}/{@code isWrapperFor} in
  * {@code SelfWrapper} (the bases implement it), SQLSTATEs and 1-based index checks in {@code Errors}.
- * Parameters of a {@link java.sql.PreparedStatement} are substituted on the client
- * ({@link io.conclave.driver.SqlLiterals}); the server only ever sees complete SQL text.
+ * Parameters of a {@link java.sql.PreparedStatement} travel beside its text in their wire form
+ * ({@link io.conclave.driver.SqlLiterals#value}): the text is the same at every execution, so the
+ * server parses it once per session and binds the values; where a statement cannot bind them (DDL,
+ * SET, AS OF SYSTEM TIME) the server inlines them as the literals of {@code SqlLiterals}.
  *
  * <h2>Transactions and failover</h2>
  * Autocommit on: each statement is an implicit transaction the server retries on 40001 itself.

@@ -71,6 +71,8 @@ public final class Session implements AutoCloseable {
             return size() > MAX_CACHED_STATEMENTS;
         }
     };
+    /** statement_timeout in nanoseconds (0: none), parsed once when SET rather than per statement. */
+    private long statementTimeoutNanos;
     /** The current statement's parameter values (only set while it runs). */
     private List<Value> parameters = List.of();
     private SqlTxn explicit;
@@ -147,6 +149,27 @@ public final class Session implements AutoCloseable {
         } finally {
             this.parameters = List.of();
         }
+    }
+
+    /**
+     * Whether {@code sql} takes parameters bound by {@link #execute(String, List)}: a SELECT (not
+     * AS OF SYSTEM TIME), INSERT, UPDATE or DELETE that parses. Other statements read their
+     * parameters nowhere, so a client must write them into the text as literals. Parses through
+     * the session's statement cache, so the statement that follows is not parsed again.
+     */
+    public boolean bindsParameters(String sql) {
+        if (closed || sql == null) {
+            return false;
+        }
+        Statement statement;
+        try {
+            statement = parse(sql);
+        } catch (SqlException e) {
+            return false;
+        }
+        return statement instanceof Statement.Select select ? select.asOf() == null
+                : statement instanceof Statement.Insert || statement instanceof Statement.Update
+                  || statement instanceof Statement.Delete;
     }
 
     private Statement parse(String sql) {
@@ -403,7 +426,7 @@ public final class Session implements AutoCloseable {
         }
         String value = set.value();
         if (name.equals("statement_timeout")) {
-            parseDuration(value);
+            statementTimeoutNanos = parseDuration(value);
         }
         if (name.equals("scan_pushdown")) {
             value = onOff(name, value);
@@ -593,15 +616,16 @@ public final class Session implements AutoCloseable {
 
     /** A deadline for one statement from statement_timeout (0: none). */
     private Deadline deadline() {
-        String setting = settings.get("statement_timeout");
-        long nanos = parseDuration(setting);
-        return nanos == 0 ? Deadline.none() : Deadline.after(engine.clockNanos(), nanos, setting);
+        return statementTimeoutNanos == 0 ? Deadline.none()
+                : Deadline.after(engine.clockNanos(), statementTimeoutNanos, settings.get("statement_timeout"));
     }
+
+    private static final java.util.regex.Pattern DURATION =
+            java.util.regex.Pattern.compile("\\s*([0-9]{1,12})\\s*(us|ms|s|min|m|h)?\\s*");
 
     /** {@code 0} (off), a number of milliseconds, or a number with us, ms, s, min/m or h. */
     static long parseDuration(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([0-9]{1,12})\\s*(us|ms|s|min|m|h)?\\s*")
-                .matcher(text.toLowerCase(Locale.ROOT));
+        java.util.regex.Matcher m = DURATION.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new SqlException(SqlState.INVALID_PARAMETER_VALUE, "invalid value for statement_timeout: \""
                     + text + "\" (expected 0, milliseconds, or a number with us, ms, s, min or h)");

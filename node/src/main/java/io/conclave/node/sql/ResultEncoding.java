@@ -7,6 +7,7 @@ import io.conclave.driver.proto.SqlValue;
 import io.conclave.driver.proto.TypeFamily;
 import io.conclave.sql.Column;
 import io.conclave.sql.Result;
+import io.conclave.sql.SqlException;
 import io.conclave.sql.SqlType;
 import io.conclave.sql.Value;
 import java.util.List;
@@ -44,6 +45,26 @@ final class ResultEncoding {
             case BYTES -> TypeFamily.BYTES;
             case TIMESTAMP -> TypeFamily.TIMESTAMP;
             case UNKNOWN -> TypeFamily.UNKNOWN;
+        };
+    }
+
+    /** A statement parameter from its wire form; a malformed decimal is 22P02. */
+    static Value parameter(SqlValue v) {
+        return switch (v.getKindCase()) {
+            case NULL, KIND_NOT_SET -> Value.NULL;
+            case INT_VALUE -> Value.ofInt(v.getIntValue());
+            case FLOAT_VALUE -> Value.ofFloat(v.getFloatValue());
+            case DECIMAL_VALUE -> {
+                try {
+                    yield Value.ofDecimal(new java.math.BigDecimal(v.getDecimalValue()));
+                } catch (NumberFormatException e) {
+                    throw new SqlException("22P02", "invalid decimal parameter \"" + v.getDecimalValue() + "\"");
+                }
+            }
+            case STRING_VALUE -> Value.ofString(v.getStringValue());
+            case BOOL_VALUE -> Value.ofBool(v.getBoolValue());
+            case BYTES_VALUE -> Value.ofBytes(v.getBytesValue().toByteArray());
+            case TIMESTAMP_MICROS -> Value.ofTimestampMicros(v.getTimestampMicros());
         };
     }
 

@@ -4,11 +4,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.conclave.driver.SqlLiterals;
 import io.conclave.driver.proto.ClientMessage;
 import io.conclave.driver.proto.Error;
+import io.conclave.driver.proto.Execute;
 import io.conclave.driver.proto.ServerMessage;
 import io.conclave.driver.proto.SessionStarted;
+import io.conclave.driver.proto.SqlValue;
 import io.conclave.sql.Result;
 import io.conclave.sql.Session;
 import io.conclave.sql.SqlException;
+import io.conclave.sql.Value;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -17,6 +20,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
@@ -128,7 +133,7 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
         try {
             return switch (message.getBodyCase()) {
                 case START_SESSION -> startSession(message.getStartSession(), channel);
-                case EXECUTE -> executeTracked(message.getExecute().getSql(), channel);
+                case EXECUTE -> executeTracked(message.getExecute(), channel);
                 default -> error("08P01", "empty or unknown protocol message", false);
             };
         } catch (RuntimeException bug) {
@@ -173,26 +178,26 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs a statement as one of the node's running statements (/status/statements, /metrics). */
-    private ServerMessage executeTracked(String sql, Channel channel) {
+    private ServerMessage executeTracked(Execute execute, Channel channel) {
         ActiveStatements statements = server.statements();
-        long id = statements.start(sql, String.valueOf(channel.remoteAddress()),
+        long id = statements.start(execute.getSql(), String.valueOf(channel.remoteAddress()),
                 System.currentTimeMillis() * 1_000_000L, System.nanoTime());
         ServerMessage reply = null;
         try {
-            reply = execute(sql);
+            reply = execute(execute);
             return reply;
         } finally {
             statements.finish(id, System.nanoTime(), reply != null && reply.hasResult() ? null : "error");
         }
     }
 
-    private ServerMessage execute(String sql) {
+    private ServerMessage execute(Execute execute) {
         if (session == null) return error("08P01", "send StartSession before any statement", false);
         long start = System.nanoTime(); // the edge of the node: timing a statement for the client
         CommitWaitMeter meter = server.commitWaits();
         if (meter != null) meter.reset();
         try {
-            Result result = session.execute(sql);
+            Result result = run(execute);
             io.conclave.driver.proto.Result.Builder encoded = ResultEncoding.encode(result)
                     .setElapsedNanos(System.nanoTime() - start).setInTransaction(session.inTransaction())
                     .setCommitWaitNanos(meter == null ? 0 : meter.takeNanos());
@@ -206,6 +211,34 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
             return reply;
         } catch (SqlException e) {
             return error(e.sqlState(), e.getMessage(), session.inTransaction());
+        }
+    }
+
+    /**
+     * Runs a statement: with its parameters bound where the statement takes them (the text, the
+     * same at every execution of a prepared statement, is then parsed once per session), else
+     * with them written into the text as the literals a client would have substituted.
+     */
+    private Result run(Execute execute) {
+        String sql = execute.getSql();
+        if (execute.getParametersCount() == 0) {
+            return session.execute(sql);
+        }
+        if (session.bindsParameters(sql)) {
+            List<Value> values = new ArrayList<>(execute.getParametersCount());
+            for (SqlValue v : execute.getParametersList()) {
+                values.add(ResultEncoding.parameter(v));
+            }
+            return session.execute(sql, values);
+        }
+        List<String> literals = new ArrayList<>(execute.getParametersCount());
+        for (SqlValue v : execute.getParametersList()) {
+            literals.add(SqlLiterals.inline(v));
+        }
+        try {
+            return session.execute(SqlLiterals.substitute(sql, literals));
+        } catch (java.sql.SQLException e) {
+            throw new SqlException(e.getSQLState(), e.getMessage());
         }
     }
 

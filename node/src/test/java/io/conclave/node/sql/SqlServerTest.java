@@ -112,6 +112,60 @@ class SqlServerTest {
     }
 
     /**
+     * A prepared statement's values travel beside its text: bound where the statement takes
+     * parameters (typed as the literal would have been), and inlined as literals where it does
+     * not (a DEFAULT, SET, AS OF SYSTEM TIME), so every statement accepts them as before.
+     */
+    @Test
+    void parametersAreBoundInQueriesAndInlinedWhereAStatementCannotBindThem() throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            try (PreparedStatement ddl = c.prepareStatement("CREATE TABLE d (k INT PRIMARY KEY, v INT DEFAULT ?, w STRING)")) {
+                ddl.setInt(1, 7);
+                ddl.executeUpdate();
+            }
+            try (PreparedStatement set = c.prepareStatement("SET application_name = ?")) {
+                set.setString(1, "it's ?");
+                set.executeUpdate();
+            }
+            try (ResultSet rs = s.executeQuery("SHOW application_name")) {
+                assertTrue(rs.next());
+                assertEquals("it's ?", rs.getString(1));
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO d (k, w) VALUES (?, ?)")) {
+                for (int k = 1; k <= 3; k++) {
+                    insert.setInt(1, k);
+                    insert.setString(2, "w" + k);
+                    assertEquals(1, insert.executeUpdate());
+                }
+            }
+            // A string parameter is typed by its context like a quoted literal: '2' compared with an INT.
+            try (PreparedStatement select = c.prepareStatement("SELECT v + ?, w FROM d WHERE k = ?")) {
+                select.setLong(1, 1);
+                select.setString(2, "2");
+                try (ResultSet rs = select.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(8, rs.getLong(1));
+                    assertEquals("w2", rs.getString(2));
+                    assertFalse(rs.next());
+                }
+            }
+            try (PreparedStatement asOf = c.prepareStatement("SELECT count(*) FROM d AS OF SYSTEM TIME ? WHERE k > ?")) {
+                asOf.setString(1, "-0s");
+                asOf.setInt(2, 1);
+                try (ResultSet rs = asOf.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(2, rs.getLong(1));
+                }
+            }
+            try (PreparedStatement bad = c.prepareStatement("SELEC ? FROM d")) {
+                bad.setInt(1, 1);
+                SQLException e = assertThrows(SQLException.class, bad::executeQuery);
+                assertEquals("42601", e.getSQLState());
+            }
+        }
+    }
+
+    /**
      * Seeded: random strings (quotes, question marks, comment starts, unicode), bytes, longs,
      * decimals and doubles go in as parameters and come back equal: substitution never changes a
      * statement's shape or a value. Prints the seed on failure.

@@ -28,8 +28,11 @@ final class KeyReads {
         KeyState.Version version = null;
         if (at < rows.size()) {
             MvccKeys.Decoded d = MvccKeys.decode(rows.get(at).key());
-            Invariants.check(d.kind() == MvccKeys.Kind.VERSION && Keys.compare(d.userKey(), userKey) == 0,
-                    "a scan of the versions of %s found %s", Keys.pretty(userKey), d);
+            if (d.kind() != MvccKeys.Kind.VERSION || Keys.compare(d.userKey(), userKey) != 0) {
+                // Checked here rather than through Invariants.check: its arguments (the key in
+                // readable form) would be built on every read.
+                Invariants.check(false, "a scan of the versions of %s found %s", Keys.pretty(userKey), d);
+            }
             version = d.ts().compareTo(hi) <= 0 ? new KeyState.Version(d.ts(), rows.get(at).value())
                     : versionAtOrBelow(reader, userKey, hi);
         }
