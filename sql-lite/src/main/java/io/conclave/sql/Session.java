@@ -2,6 +2,8 @@ package io.conclave.sql;
 
 import io.conclave.clock.Timestamp;
 import io.conclave.sql.ast.Statement;
+import io.conclave.sql.catalog.Catalog;
+import io.conclave.sql.catalog.CatalogChangedException;
 import io.conclave.sql.catalog.CatalogView;
 import io.conclave.sql.exec.Deadline;
 import io.conclave.sql.exec.ExecStats;
@@ -273,6 +275,10 @@ public final class Session implements AutoCloseable {
         }
         List<String> restarts = new ArrayList<>();
         Deadline deadline = deadline();
+        // A statement that only uses the catalog is planned against the cached one, its version
+        // checked with the statement's first read; after a mismatch it runs with the one it reads.
+        boolean speculate = s instanceof Statement.Select || s instanceof Statement.Insert
+                || s instanceof Statement.Update || s instanceof Statement.Delete;
         for (int attempt = 1; ; attempt++) {
             deadline.check();
             SqlTxn txn = kvCall(() -> engine.kv().begin());
@@ -281,18 +287,30 @@ public final class Session implements AutoCloseable {
                     txn.setCommitWait(commitWait());
                 }
                 long start = clockNanos();
-                CatalogView catalog = engine.catalog().view(txn, false);
-                Executor executor = executor(txn, catalog, deadline);
-                Result result = executor.execute(s);
+                Catalog.Speculation speculation = speculate ? engine.catalog().speculate(txn) : null;
+                SqlTxn work = speculation == null ? txn : speculation.txn();
+                CatalogView catalog = speculation == null ? engine.catalog().view(txn, false) : speculation.view();
+                Executor executor = executor(work, catalog, deadline);
+                Result result;
+                try {
+                    result = executor.execute(s);
+                } catch (SqlException e) {
+                    if (speculation != null) {
+                        speculation.verify(); // the error may come from a stale cached catalog
+                    }
+                    throw e;
+                }
                 long executed = clockNanos();
-                TxnStats txnStats = txn.stats();
-                CommitInfo commit = commit(txn);
+                TxnStats txnStats = work.stats();
+                CommitInfo commit = commit(work);
                 long committed = clockNanos();
+                engine.catalog().committed(catalog);
                 clearDropped(executor.stats().droppedSpans());
                 return new Outcome(result, executor.stats(), txnStats, commit, restarts, executed - start, committed - executed);
             } catch (KvRetryException retry) {
                 rollbackQuietly(txn);
                 restarts.add(retry.reason());
+                speculate &= !(retry instanceof CatalogChangedException);
                 if (attempt >= SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
                     throw retryError(retry, attempt);
                 }

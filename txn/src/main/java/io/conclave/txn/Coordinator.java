@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.Supplier;
 
 /**
  * One transaction attempt's state and protocol (see the package documentation): reads with
@@ -216,6 +217,60 @@ final class Coordinator {
         } finally {
             readNanos += env.runtime().nanoTime() - start;
         }
+    }
+
+    /**
+     * The values of several keys, read in one parallel round: each key not in the write buffer is
+     * asked of its leaseholder once, at the same read timestamp, as {@link RangeScan} reads pieces
+     * ahead. A key whose request failed (an intent, an uncertain value, a moved range) is then
+     * read again alone through {@link #get}, which retries; the keys answered first are in the read
+     * set by then, so a read timestamp that moves refreshes them like any earlier read.
+     */
+    List<Optional<byte[]>> getAll(List<byte[]> keys) {
+        checkOpen();
+        for (byte[] key : keys) checkKey(key);
+        List<Optional<byte[]>> out = new ArrayList<>(java.util.Collections.nCopies(keys.size(), null));
+        List<Integer> remote = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            if (writes.contains(key)) out.set(i, Optional.ofNullable(writes.get(key)).map(byte[]::clone));
+            else remote.add(i);
+        }
+        if (remote.size() < 2) {
+            for (int i : remote) out.set(i, get(keys.get(i)));
+            return out;
+        }
+        if (provisionalAnchor == null) provisionalAnchor = keys.get(remote.get(0)).clone();
+        long start = env.runtime().nanoTime();
+        List<Supplier<RoutedResponse>> sends = new ArrayList<>();
+        for (int i : remote) {
+            byte[] key = keys.get(i);
+            sends.add(() -> {
+                try {
+                    return env.ranges().sendRouted(key, (d, node) -> KvRequest.newBuilder()
+                            .setTxnGet(TxnGet.newBuilder().setKey(ByteString.copyFrom(key)).setRead(readOptions(node))).build(), true);
+                } catch (KvException e) {
+                    return null; // read again below, alone and with retries
+                }
+            });
+        }
+        List<RoutedResponse> answers = env.runtime().all(sends);
+        readNanos += env.runtime().nanoTime() - start;
+        List<Integer> again = new ArrayList<>();
+        for (int j = 0; j < remote.size(); j++) {
+            int i = remote.get(j);
+            RoutedResponse r = answers.get(j);
+            if (r == null) {
+                again.add(i);
+                continue;
+            }
+            noteRead(r);
+            reads.addKey(keys.get(i));
+            KvResponse resp = r.response();
+            out.set(i, resp.getFound() ? Optional.of(resp.getValue().toByteArray()) : Optional.empty());
+        }
+        for (int i : again) out.set(i, get(keys.get(i)));
+        return out;
     }
 
     List<KeyValue> scan(byte[] start, byte[] end, int limit) {

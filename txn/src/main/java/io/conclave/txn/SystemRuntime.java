@@ -95,8 +95,11 @@ final class SystemRuntime implements TxnRuntime {
     @Override
     public <T> List<T> all(List<Supplier<T>> tasks) {
         if (tasks.size() == 1) return List.of(tasks.get(0).get());
+        // The first task runs on the caller's thread, which would only wait otherwise: one hand-off
+        // fewer per round, and a two-key read takes one pool thread instead of two.
         List<CompletableFuture<T>> futures = new ArrayList<>(tasks.size());
-        for (Supplier<T> t : tasks) {
+        futures.add(null);
+        for (Supplier<T> t : tasks.subList(1, tasks.size())) {
             try {
                 futures.add(CompletableFuture.supplyAsync(t, parallel));
             } catch (RejectedExecutionException full) {
@@ -105,7 +108,13 @@ final class SystemRuntime implements TxnRuntime {
         }
         List<T> out = new ArrayList<>(tasks.size());
         RuntimeException first = null;
-        for (CompletableFuture<T> f : futures) {
+        try {
+            out.add(tasks.get(0).get());
+        } catch (RuntimeException e) {
+            first = e;
+            out.add(null);
+        }
+        for (CompletableFuture<T> f : futures.subList(1, futures.size())) {
             try {
                 out.add(f.get());
             } catch (InterruptedException e) {

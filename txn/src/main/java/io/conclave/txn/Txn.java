@@ -36,6 +36,15 @@ public final class Txn {
         return coordinator.get(key);
     }
 
+    /**
+     * The values of {@code keys} (as {@link #get} each), read from their ranges in parallel in one
+     * round rather than one after another; in the order given.
+     */
+    public List<Optional<byte[]>> getAll(List<byte[]> keys) {
+        if (keys == null) throw new TxnException("keys must be set");
+        return coordinator.getAll(keys);
+    }
+
     /** Up to {@code limit} live pairs of {@code [startInclusive, endExclusive)} in key order, own writes merged in. */
     public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
         return coordinator.scan(startInclusive, endExclusive, limit);

@@ -109,6 +109,11 @@ public final class TxnMetrics {
         }
 
         @Override
+        public List<byte[]> getAll(List<byte[]> keys) {
+            return counted(() -> txn.getAll(keys));
+        }
+
+        @Override
         public List<KeyValue> scan(byte[] start, byte[] end, int limit) {
             return counted(() -> txn.scan(start, end, limit));
         }

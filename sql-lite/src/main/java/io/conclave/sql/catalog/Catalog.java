@@ -54,6 +54,69 @@ public final class Catalog {
         return new CatalogView(txn, version, tables);
     }
 
+    /**
+     * Tells the cache that the transaction of {@code view} committed: if it changed the catalog,
+     * its descriptors are the catalog at its version (it read the previous version and wrote this
+     * one, so no other change can have committed between), and the next statement here need not
+     * find out from a mismatch.
+     */
+    public void committed(CatalogView view) {
+        if (!view.changed()) {
+            return;
+        }
+        long version = view.version() + 1;
+        synchronized (this) {
+            if (version > cached.version()) {
+                cached = new Cached(version, java.util.Collections.unmodifiableMap(new TreeMap<>(view.tablesByName())));
+            }
+        }
+    }
+
+    /**
+     * A statement planned against the cached catalog before its transaction has read the version
+     * key: the view holds the cached descriptors, and the transaction to run the statement in
+     * checks the version with its first read (in the same round when that read is a point read)
+     * and throws {@link CatalogChangedException} if the transaction sees another one. Only for
+     * statements that do not change the catalog. Null when nothing is cached yet.
+     */
+    public Speculation speculate(SqlTxn txn) {
+        Cached current = cached;
+        if (current.version() < 0) {
+            return null;
+        }
+        VersionCheckedTxn checked = new VersionCheckedTxn(txn, current.version());
+        return new Speculation(new CatalogView(checked, current.version(), current.tables()), checked);
+    }
+
+    /** A view of the cached catalog and the transaction that checks it (see {@link #speculate}). */
+    public static final class Speculation {
+        private final CatalogView view;
+        private final VersionCheckedTxn txn;
+
+        private Speculation(CatalogView view, VersionCheckedTxn txn) {
+            this.view = view;
+            this.txn = txn;
+        }
+
+        public CatalogView view() {
+            return view;
+        }
+
+        /** The statement's transaction, checking the catalog version before its first read or write. */
+        public SqlTxn txn() {
+            return txn;
+        }
+
+        /**
+         * Checks the version now if no read did yet: a statement that failed before reading (an
+         * unknown table or column in the cached catalog) may have failed only because the cache
+         * is stale, and then throws {@link CatalogChangedException} to run again.
+         */
+        public void verify() {
+            txn.verify();
+        }
+    }
+
     private static Map<String, TableDescriptor> load(SqlTxn txn) {
         byte[] start = TableKeys.indexPrefix(TableKeys.DESCRIPTOR_TABLE_ID, TableKeys.PRIMARY_INDEX_ID);
         List<KeyValue> rows = txn.scan(start, KeyEncoding.prefixEnd(start), MAX_TABLES + 1);
@@ -84,7 +147,10 @@ public final class Catalog {
     }
 
     static long readCounter(SqlTxn txn, byte[] key) {
-        byte[] value = txn.get(key);
+        return decodeCounter(txn.get(key));
+    }
+
+    static long decodeCounter(byte[] value) {
         return value == null ? 0 : new ByteSource(value).readLong();
     }
 

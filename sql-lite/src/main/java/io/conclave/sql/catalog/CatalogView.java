@@ -58,6 +58,10 @@ public final class CatalogView {
         return table;
     }
 
+    Map<String, TableDescriptor> tablesByName() {
+        return tables;
+    }
+
     /** Every table, by name. */
     public List<TableDescriptor> tables() {
         List<TableDescriptor> out = new ArrayList<>(tables.values());

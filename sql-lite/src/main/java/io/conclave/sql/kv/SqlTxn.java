@@ -16,6 +16,18 @@ public interface SqlTxn {
     /** The value at {@code key}, or null when there is none. */
     byte[] get(byte[] key);
 
+    /**
+     * The values at {@code keys} (null where there is none), in the order given. This default
+     * reads them one after another; a store that can read them in one parallel round overrides it.
+     */
+    default List<byte[]> getAll(List<byte[]> keys) {
+        List<byte[]> out = new java.util.ArrayList<>(keys.size());
+        for (byte[] key : keys) {
+            out.add(get(key));
+        }
+        return out;
+    }
+
     /** Up to {@code limit} (> 0) pairs with {@code start <= key < end}, in key order. */
     List<KeyValue> scan(byte[] start, byte[] end, int limit);
 

@@ -80,6 +80,17 @@ public final class TxnKv implements SqlKv {
         }
 
         @Override
+        public List<byte[]> getAll(List<byte[]> keys) {
+            return translate(() -> {
+                List<byte[]> out = new ArrayList<>(keys.size());
+                for (java.util.Optional<byte[]> v : txn.getAll(keys)) {
+                    out.add(v.orElse(null));
+                }
+                return out;
+            });
+        }
+
+        @Override
         public List<KeyValue> scan(byte[] start, byte[] end, int limit) {
             return translate(() -> {
                 List<KeyValue> out = new ArrayList<>();

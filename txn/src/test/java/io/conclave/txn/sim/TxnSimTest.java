@@ -251,6 +251,37 @@ class TxnSimTest {
         });
     }
 
+    /**
+     * getAll reads keys of several ranges in one request each, sees the transaction's own writes,
+     * and a transaction that only read commits with nothing sent and no commit-wait (on by
+     * default): a read-only statement never waits for the clocks.
+     */
+    @Test
+    void getAllReadsEachKeyOnceAndAReadOnlyCommitNeverWaits() {
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            write(c, "a1", "1");
+            write(c, "m1", "2");
+            write(c, "x1", "3");
+
+            Txn read = c.begin();
+            List<java.util.Optional<byte[]>> got = read.getAll(List.of(b("x1"), b("a1"), b("m2"), b("m1")));
+            assertEquals(List.of("3", "1", "", "2"), got.stream().map(v -> v.map(TxnSimTest::s).orElse("")).toList());
+            assertEquals(4, read.stats().reads(), "one read request per key: " + read.stats());
+            CommitResult r = read.commit();
+            assertEquals(0, r.ranges());
+            assertEquals(0, r.commitWaitNanos(), "a read-only commit must not commit-wait");
+            assertEquals(0, read.stats().raftWrites());
+
+            Txn mixed = c.begin();
+            mixed.put(b("m1"), b("20"));
+            got = mixed.getAll(List.of(b("m1"), b("a1")));
+            assertEquals("20", s(got.get(0).orElseThrow()), "own write");
+            assertEquals("1", s(got.get(1).orElseThrow()));
+            assertTrue(mixed.commit().commitWaitNanos() > 0, "a writer commit-waits by default");
+        });
+    }
+
     @Test
     void anOlderReaderPushesAWriterWhichRefreshesAndCommitsAbove() {
         simulateSeeds(4, TxnSimTest::n2Ahead, (sim, seed) -> {

@@ -1,0 +1,128 @@
+package io.conclave.sql.catalog;
+
+import io.conclave.clock.Timestamp;
+import io.conclave.sql.kv.CommitInfo;
+import io.conclave.sql.kv.KeyValue;
+import io.conclave.sql.kv.ScanCounts;
+import io.conclave.sql.kv.ScanRequest;
+import io.conclave.sql.kv.SqlTxn;
+import io.conclave.sql.kv.TxnStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The transaction of a statement planned against the cached catalog: before anything it reads
+ * reaches the statement, and before anything it writes is buffered or committed, it checks that
+ * the catalog version its transaction sees is the cached one, else throws {@link
+ * CatalogChangedException}. A first point read carries the version key along in the same
+ * parallel round ({@link SqlTxn#getAll}), so a point statement reads the version at no extra
+ * round trip; a scan or write reads it first, as an unplanned statement would.
+ */
+final class VersionCheckedTxn implements SqlTxn {
+    private final SqlTxn txn;
+    private final long expectedVersion;
+    private boolean verified;
+
+    VersionCheckedTxn(SqlTxn txn, long expectedVersion) {
+        this.txn = txn;
+        this.expectedVersion = expectedVersion;
+    }
+
+    boolean verified() {
+        return verified;
+    }
+
+    /** Reads the version key if not yet checked; throws if it is not the expected one. */
+    void verify() {
+        if (!verified) {
+            check(txn.get(Catalog.VERSION_KEY));
+        }
+    }
+
+    private void check(byte[] stored) {
+        long version = Catalog.decodeCounter(stored);
+        if (version != expectedVersion) {
+            throw new CatalogChangedException(expectedVersion, version);
+        }
+        verified = true;
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        if (verified) {
+            return txn.get(key);
+        }
+        return getAll(List.of(key)).get(0);
+    }
+
+    @Override
+    public List<byte[]> getAll(List<byte[]> keys) {
+        if (verified) {
+            return txn.getAll(keys);
+        }
+        List<byte[]> withVersion = new ArrayList<>(keys.size() + 1);
+        withVersion.add(Catalog.VERSION_KEY);
+        withVersion.addAll(keys);
+        List<byte[]> values = txn.getAll(withVersion);
+        Invariants.check(values.size() == withVersion.size(), "getAll of %s keys answered %s values",
+                withVersion.size(), values.size());
+        check(values.get(0));
+        return values.subList(1, values.size());
+    }
+
+    @Override
+    public List<KeyValue> scan(byte[] start, byte[] end, int limit) {
+        verify();
+        return txn.scan(start, end, limit);
+    }
+
+    @Override
+    public ScanCounts scan(ScanRequest request, Predicate<KeyValue> sink) {
+        verify();
+        return txn.scan(request, sink);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        verify();
+        txn.put(key, value);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+        verify();
+        txn.delete(key);
+    }
+
+    @Override
+    public CommitInfo commit() {
+        verify();
+        return txn.commit();
+    }
+
+    @Override
+    public void rollback() {
+        txn.rollback();
+    }
+
+    @Override
+    public Timestamp readTimestamp() {
+        return txn.readTimestamp();
+    }
+
+    @Override
+    public void setCommitWait(boolean commitWait) {
+        txn.setCommitWait(commitWait);
+    }
+
+    @Override
+    public TxnStats stats() {
+        return txn.stats();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return txn.isReadOnly();
+    }
+}
