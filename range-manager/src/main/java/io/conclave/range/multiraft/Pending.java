@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * A client request the scheduler has accepted and not yet answered. Answered exactly once: by its
- * result, by an error, or by TIMEOUT when {@code deadlineTick} passes. Answered on the scheduler
+ * result, by an error, or by TIMEOUT (AMBIGUOUS_RESULT once proposed) when {@code deadlineTick}
+ * passes before its command applied. Answered on the scheduler
  * thread, except after a commit-wait (a timer thread): hence the lock.
  */
 final class Pending {
@@ -16,6 +17,11 @@ final class Pending {
     private volatile boolean answered;
     /** Parked in a replica's waiting list at least once, so its deadline is already registered. */
     boolean parked;
+    /**
+     * Its command applied and only the answer waits (a commit's commit-wait, which always ends):
+     * its deadline no longer makes it ambiguous. Scheduler thread only.
+     */
+    boolean applied;
 
     Pending(Consumer<RangeReply> reply, long deadlineTick) {
         this.reply = reply;

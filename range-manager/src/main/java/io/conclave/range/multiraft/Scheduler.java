@@ -559,6 +559,7 @@ public final class Scheduler implements AutoCloseable {
         while (!expiries.isEmpty() && expiries.peek().deadlineTick() <= tickCount) {
             Expiry e = expiries.poll();
             e.forget().run();
+            if (e.pending().applied) continue; // answered when its commit-wait ends
             if (e.proposed()) {
                 e.pending().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "node " + localNodeId + " proposed the write but"
                         + " saw it neither applied nor dropped within " + settings.requestTimeoutTicks()
@@ -1689,6 +1690,9 @@ public final class Scheduler implements AutoCloseable {
         if (parkedOnLock(r, req, reply, w.pending())) return;
         if (req.getOpCase() == KvRequest.OpCase.TXN_END && req.getTxnEnd().getCommit()
                 && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
+            // Applied: the outcome is known, only the wait is left, and it may outlast the request's
+            // deadline (a loaded node's Raft round plus a commit timestamp ahead of its clock).
+            w.pending().applied = true;
             committedWriteAnswers.add(() -> answerAfterCommitWait(r.groupId, req, reply, w.pending()));
         } else {
             committedWriteAnswers.add(() -> w.pending().answer(reply));

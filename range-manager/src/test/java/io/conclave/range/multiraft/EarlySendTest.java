@@ -65,7 +65,7 @@ class EarlySendTest {
     @Test
     void theLeaderSendsAppendsAndAnswersWritesBeforeItsCommitAndFollowersNever() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
-            long leader = cluster.awaitLeader(2);
+            long leader = cluster.awaitLeaseholder(2, "warm-up".getBytes(UTF_8));
             for (int i = 0; i < 20; i++) {
                 RangeReply f = cluster.put(leader, ("k" + i).getBytes(UTF_8), ("v" + i).getBytes(UTF_8));
                 assertTrue(f.hasKvResponse(), f.toString());
@@ -99,7 +99,7 @@ class EarlySendTest {
     void aLeaderStoppedBetweenSendingAppendsAndItsFsyncLosesNoAcknowledgedWrite() throws Exception {
         int writers = 8;
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults().withRequestTimeoutTicks(50))) {
-            long oldLeader = cluster.awaitLeader(2);
+            long oldLeader = cluster.awaitLeaseholder(2, "warm-up".getBytes(UTF_8));
             Set<String> acked = ConcurrentHashMap.newKeySet();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger failures = new AtomicInteger();

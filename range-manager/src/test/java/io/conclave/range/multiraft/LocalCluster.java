@@ -186,6 +186,27 @@ final class LocalCluster implements AutoCloseable {
         return leader[0];
     }
 
+    /**
+     * The node that holds both the lease and Raft leadership of {@code rangeId}, once a write of
+     * {@code key} (in that range) sent to the Raft leader was served there. Right after a start,
+     * and on a loaded machine, the first leader may lose its term before it acquires the lease
+     * (its write is answered NOT_LEASEHOLDER): a test that measures one leaseholder starts here.
+     */
+    long awaitLeaseholder(long rangeId, byte[] key) {
+        long[] holder = {0};
+        await("a leaseholder of range " + rangeId + " that served a write", () -> {
+            long leader = 0;
+            for (long id : voters) {
+                if (alive(id) && status(id, rangeId).getLeader() == id) leader = id;
+            }
+            if (leader == 0 || !put(leader, key, key).hasKvResponse()) return false;
+            GroupStatus g = status(leader, rangeId);
+            holder[0] = leader;
+            return g.getLeader() == leader && g.getLease().getHolder() == leader;
+        });
+        return holder[0];
+    }
+
     /** The newest committed value of a key in a node's store (user keys are multi-version), or null. */
     byte[] storedValue(long id, byte[] key) {
         if (!io.conclave.range.mvcc.MvccKeys.isMvcc(key)) return stores.get(id).get(key).orElse(null);

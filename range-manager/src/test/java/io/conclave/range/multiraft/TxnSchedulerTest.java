@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.conclave.clock.SystemClock;
 import io.conclave.clock.Timestamp;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
@@ -146,8 +147,13 @@ class TxnSchedulerTest {
             RangeReply own = ok(cluster.kv(lh, txnGet(t, "a", writeTs)));
             assertEquals("1", own.getKvResponse().getValue().toStringUtf8());
 
-            // Commit a little in the future: the answer waits until it is past on every clock.
-            Timestamp commitTs = Timestamp.max(writeTs, now(cluster, lh)).addNanos(400_000_000L);
+            // Commit 1.2 s in the future: the answer waits until it is past on every clock. So long,
+            // so that on a loaded machine the put below and the commit's own evaluation
+            // still take far less than the wait; and longer than the request's deadline, which
+            // must not turn the applied commit into AMBIGUOUS_RESULT while it waits.
+            long waitNanos = 1_200_000_000L;
+            assertTrue(waitNanos > SchedulerSettings.defaults().requestTimeoutTicks() * LocalCluster.TICK_MILLIS * 1_000_000L);
+            Timestamp commitTs = Timestamp.max(writeTs, now(cluster, lh)).addNanos(waitNanos);
             long sent = System.nanoTime();
             CompletableFuture<RangeReply> ending = new CompletableFuture<>();
             cluster.schedulers.get(lh).submitKv(req(KvRequest.newBuilder().setTxnEnd(TxnEnd.newBuilder()
@@ -161,7 +167,9 @@ class TxnSchedulerTest {
             assertEquals(TxnStatus.COMMITTED, committed.getKvResponse().getTxnRecord().getStatus());
             assertTrue(committed.getKvResponse().getCommitWaitNanos() > 200_000_000L, committed.toString());
             assertTrue(tookNanos >= committed.getKvResponse().getCommitWaitNanos(), tookNanos + " ns");
-            assertTrue(System.currentTimeMillis() * 1_000_000L > commitTs.wallNanos() + LocalCluster.MAX_OFFSET_NANOS,
+            // The nodes' physical clock, at its resolution: currentTimeMillis rounds down by up to
+            // a millisecond, and the answer may come within one of the moment the wait ends.
+            assertTrue(SystemClock.INSTANCE.nowNanos() > commitTs.wallNanos() + LocalCluster.MAX_OFFSET_NANOS,
                     "answered before the commit timestamp was past on every clock");
 
             ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnResolve(TxnResolve.newBuilder().setTxn(t)
