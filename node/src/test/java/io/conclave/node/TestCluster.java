@@ -3,7 +3,9 @@ package io.conclave.node;
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.client.Clients;
 import io.conclave.node.cluster.Addresses;
+import io.conclave.node.cluster.ClusterOptions;
 import io.conclave.node.fault.FaultInjection;
+import io.conclave.node.maintenance.MaintenanceSettings;
 import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.client.RangeClientSettings;
@@ -33,6 +35,7 @@ final class TestCluster implements AutoCloseable {
     private final SchedulerSettings settings;
     private final int userRanges;
     private final boolean faultInjection;
+    private final MaintenanceSettings maintenance;
     /** Each node's fault-injection knob, when the cluster was started with it. */
     final Map<Long, FaultInjection> faults = new TreeMap<>();
     final Map<Long, InetSocketAddress> addresses = new TreeMap<>();
@@ -52,8 +55,15 @@ final class TestCluster implements AutoCloseable {
     /** As above; with {@code faultInjection} every node accepts fault rules, as with --testing-fault-injection. */
     TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges, boolean faultInjection)
             throws IOException {
+        this(dir, voters, settings, userRanges, faultInjection, null);
+    }
+
+    /** As above, every node running a maintenance loop with {@code maintenance} (null: none). */
+    TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges, boolean faultInjection,
+            MaintenanceSettings maintenance) throws IOException {
         this.dir = dir;
         this.faultInjection = faultInjection;
+        this.maintenance = maintenance;
         // A short lease: a stopped leaseholder's ranges are unserved until its lease runs out.
         this.settings = settings.leaseDurationNanos() == SchedulerSettings.defaults().leaseDurationNanos()
                 ? settings.withLeaseDurationNanos(2_000_000_000L) : settings;
@@ -68,6 +78,7 @@ final class TestCluster implements AutoCloseable {
     Node start(long id) {
         NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
                 false, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings).withInitialRanges(userRanges);
+        if (maintenance != null) config = config.withCluster(ClusterOptions.defaults().withMaintenance(maintenance));
         FaultInjection knob = faultInjection ? FaultInjection.enabled() : FaultInjection.disabled();
         faults.put(id, knob);
         return put(id, Node.start(config, fatal::add, knob));

@@ -69,6 +69,14 @@ final class Coordinator {
     static final int PUSH_WAIT_MILLIS = 1000;
     /** A PUSH_FAILED answered sooner than this did not wait at the node: back off before pushing again. */
     static final long PUSH_WAITED_NANOS = 1_000_000L;
+    /**
+     * Bytes of keys a commit lists in its record (TxnEnd.intent_keys) at most. With them, MVCC GC
+     * finishes the transaction (resolves the intents, removes the record) if this coordinator dies
+     * after the commit point; a larger transaction lists none, and its record stays if this
+     * coordinator dies before removing it. Bounded because every push reads the record and GC
+     * pages report it.
+     */
+    static final int MAX_LISTED_INTENT_KEY_BYTES = 64 * 1024;
     static final int TXN_ID_BYTES = 16;
 
     enum State { OPEN, COMMITTED, ABORTED }
@@ -532,10 +540,11 @@ final class Coordinator {
      */
     private KvResponse endTransaction(List<byte[]> anchorKeys, boolean[] resolvedInEnd) {
         byte[] anchor = writes.anchor();
+        List<ByteString> intentKeys = listedIntentKeys();
         for (int pushed = 0; ; pushed++) {
             checkDeadline("commit");
             TxnEnd req = TxnEnd.newBuilder().setCommit(true).setCommitWait(commitWait()).setTxn(meta())
-                    .setCommitTs(writeTs.toProto()).build();
+                    .setCommitTs(writeTs.toProto()).addAllIntentKeys(intentKeys).build();
             endSent = true;
             try {
                 RoutedResponse r = env.ranges().sendRouted(anchor, d -> {
@@ -576,6 +585,20 @@ final class Coordinator {
                 }
             }
         }
+    }
+
+    /** Every prepared key, for the commit record, if they fit in {@link #MAX_LISTED_INTENT_KEY_BYTES}; else none. */
+    private List<ByteString> listedIntentKeys() {
+        List<ByteString> out = new ArrayList<>();
+        long bytes = 0;
+        for (List<byte[]> g : maybePrepared.values()) {
+            for (byte[] k : g) {
+                bytes += k.length;
+                if (bytes > MAX_LISTED_INTENT_KEY_BYTES) return List.of();
+                out.add(ByteString.copyFrom(k));
+            }
+        }
+        return out;
     }
 
     /** Creates the record PENDING (it makes a dead coordinator's intents recoverable). */
@@ -714,7 +737,7 @@ final class Coordinator {
                     resolve(meta, status, commitTs, g);
                 } catch (KvException e) {
                     // Left for whoever meets the intents: a push finds the record and resolves
-                    // them. The record stays for that (an ABORTED one until GC).
+                    // them. The record stays for that, until GC (a COMMITTED one: if it lists its keys).
                     return;
                 }
                 if (left.decrementAndGet() == 0 && removeRecord) removeRecord(meta, status, commitTs);
@@ -722,7 +745,7 @@ final class Coordinator {
         }
     }
 
-    /** Every intent is resolved: the record goes (best effort; one left stays until GC or for ever if COMMITTED). */
+    /** Every intent is resolved: the record goes (best effort; one left is GC's, see {@link #MAX_LISTED_INTENT_KEY_BYTES}). */
     private void removeRecord(TxnMeta meta, TxnStatus status, Timestamp commitTs) {
         TxnResolve.Builder b = TxnResolve.newBuilder().setTxn(meta).setStatus(status).setRemoveRecord(true);
         if (commitTs != null) b.setCommitTs(commitTs.toProto());

@@ -3,6 +3,7 @@ package io.conclave.node.maintenance;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.TxnRecord;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,11 +35,29 @@ interface ClusterOps {
     AdminResponse nodeStatus(String hostPort);
 
     /**
-     * One page of MVCC garbage collection of the range holding {@code startKey}, from there:
-     * where the next page starts, empty when the range is done. A model without MVCC keeps the
-     * default, which the loop takes as "no GC here".
+     * One page of MVCC garbage collection of the range holding {@code startKey}, from there. A
+     * model without MVCC keeps the default, which the loop takes as "no GC here".
      */
-    default byte[] mvccGc(byte[] startKey, io.conclave.clock.Timestamp threshold, int maxKeys) {
+    default GcPage mvccGc(byte[] startKey, io.conclave.clock.Timestamp threshold, int maxKeys) {
         throw new UnsupportedOperationException("no MVCC garbage collection in this cluster");
+    }
+
+    /**
+     * Finishes a COMMITTED transaction whose coordinator did not: resolves the intents at the
+     * keys its record lists, in whichever ranges hold them now, and then removes the record
+     * (txn_resolve remove_record, so its range marks the removal as for a coordinator's).
+     */
+    default void finishAbandonedCommit(TxnRecord record) {
+        throw new UnsupportedOperationException("no transactions in this cluster");
+    }
+
+    /**
+     * What a GC page did: where the next page starts (empty when the range is done), and the
+     * COMMITTED records it found abandoned, for {@link #finishAbandonedCommit}.
+     */
+    record GcPage(byte[] resumeKey, List<TxnRecord> abandonedCommits) {
+        public GcPage {
+            abandonedCommits = List.copyOf(abandonedCommits);
+        }
     }
 }

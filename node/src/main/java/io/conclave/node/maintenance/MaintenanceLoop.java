@@ -13,6 +13,7 @@ import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.TxnRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,6 +70,11 @@ public final class MaintenanceLoop implements AutoCloseable {
     static final int GC_PAGE_KEYS = 1_000;
     /** GC pages a pass sends over all ranges; a range not finished continues at the next pass. */
     static final int MAX_GC_PAGES_PER_PASS = 64;
+    /**
+     * Abandoned COMMITTED transactions a pass finishes (each a resolve per range it wrote and the
+     * record's removal); the others are reported again by the range's next GC round.
+     */
+    static final int MAX_ABANDONED_COMMITS_PER_PASS = 64;
     private static final long STATUS_UNKNOWN = -1;
     private static final long RANGE_ABSENT = -2;
 
@@ -110,6 +116,7 @@ public final class MaintenanceLoop implements AutoCloseable {
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong gcPages = new AtomicLong();
+    private final AtomicLong abandonedCommitsFinished = new AtomicLong();
 
     /** What the loop has done since it started: for the status page and tests. */
     public record Stats(long passes, long metaRepairs, long splits, long changes, long failures) {}
@@ -117,6 +124,11 @@ public final class MaintenanceLoop implements AutoCloseable {
     /** GC commands (pages) this loop sent and that succeeded. */
     public long gcPages() {
         return gcPages.get();
+    }
+
+    /** COMMITTED transactions whose coordinator died that this loop finished (see {@link #collectGarbage}). */
+    public long abandonedCommitsFinished() {
+        return abandonedCommitsFinished.get();
     }
 
     /**
@@ -247,13 +259,17 @@ public final class MaintenanceLoop implements AutoCloseable {
      * once per GC interval (the first round one interval after the range is first seen here), a
      * page of keys per command, at most {@link #MAX_GC_PAGES_PER_PASS} pages per pass. The
      * threshold is physical now minus the TTL: every replica raises the range's GC threshold to
-     * it when the command applies, and reads below it are refused from then on.
+     * it when the command applies, and reads below it are refused from then on. A page also
+     * reports COMMITTED records older than the threshold whose coordinator died before removing
+     * them; the loop resolves their intents and removes them (at most
+     * {@link #MAX_ABANDONED_COMMITS_PER_PASS} a pass).
      */
     private void collectGarbage(List<GroupStatus> leased, long now) {
         if (gcUnsupported) return;
         io.conclave.clock.Timestamp threshold = new io.conclave.clock.Timestamp(
                 Math.max(0, now - settings.gcTtl().toNanos()), 0);
         int pages = 0;
+        int finishes = 0;
         for (GroupStatus g : leased) {
             RangeDescriptor d = g.getRangeDescriptor();
             if (Keys.compare(d.getStartKey().toByteArray(), Keys.USER_START) < 0) continue;
@@ -268,7 +284,9 @@ public final class MaintenanceLoop implements AutoCloseable {
                 pages++;
                 byte[] next;
                 try {
-                    next = cluster.mvccGc(resume, threshold, GC_PAGE_KEYS);
+                    ClusterOps.GcPage page = cluster.mvccGc(resume, threshold, GC_PAGE_KEYS);
+                    next = page.resumeKey();
+                    finishes += finishAbandonedCommits(page.abandonedCommits(), MAX_ABANDONED_COMMITS_PER_PASS - finishes);
                 } catch (UnsupportedOperationException e) {
                     gcUnsupported = true;
                     return;
@@ -289,6 +307,27 @@ public final class MaintenanceLoop implements AutoCloseable {
             }
             if (pages >= MAX_GC_PAGES_PER_PASS) return;
         }
+    }
+
+    /** Finishes up to {@code budget} of {@code records}; returns how many it tried. */
+    private int finishAbandonedCommits(List<TxnRecord> records, int budget) {
+        int tried = 0;
+        for (TxnRecord r : records) {
+            if (tried >= budget) break;
+            tried++;
+            try {
+                cluster.finishAbandonedCommit(r);
+                abandonedCommitsFinished.incrementAndGet();
+            } catch (RuntimeException e) {
+                failures.incrementAndGet();
+                var id = r.getMeta().getId();
+                LOG.warning("finishing committed transaction "
+                        + java.util.HexFormat.of().formatHex(id.substring(0, Math.min(4, id.size())).toByteArray())
+                        + " anchored at " + Keys.pretty(r.getMeta().getAnchorKey().toByteArray()) + " failed: "
+                        + e.getMessage());
+            }
+        }
+        return tried;
     }
 
     // ---- meta repair ----

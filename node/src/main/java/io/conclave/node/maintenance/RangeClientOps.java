@@ -1,5 +1,6 @@
 package io.conclave.node.maintenance;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.conclave.range.Keys;
 import io.conclave.range.client.KeyValue;
@@ -10,10 +11,15 @@ import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.StatusRequest;
+import io.conclave.range.rpc.TxnRecord;
+import io.conclave.range.rpc.TxnResolve;
+import io.conclave.range.rpc.TxnStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** {@link ClusterOps} over the node's range client. */
 final class RangeClientOps implements ClusterOps {
@@ -83,12 +89,48 @@ final class RangeClientOps implements ClusterOps {
     }
 
     @Override
-    public byte[] mvccGc(byte[] startKey, io.conclave.clock.Timestamp threshold, int maxKeys) {
-        var reply = client.sendRouted(startKey, d -> io.conclave.range.rpc.KvRequest.newBuilder()
+    public GcPage mvccGc(byte[] startKey, io.conclave.clock.Timestamp threshold, int maxKeys) {
+        var reply = client.sendRouted(startKey, d -> KvRequest.newBuilder()
                 .setRangeId(d.getRangeId())
                 .setMvccGc(io.conclave.range.rpc.MvccGc.newBuilder().setThreshold(threshold.toProto())
-                        .setStartKey(com.google.protobuf.ByteString.copyFrom(startKey)).setMaxKeys(maxKeys))
+                        .setStartKey(ByteString.copyFrom(startKey)).setMaxKeys(maxKeys))
                 .build(), true);
-        return reply.response().getGcResumeKey().toByteArray();
+        return new GcPage(reply.response().getGcResumeKey().toByteArray(), reply.response().getAbandonedRecordsList());
+    }
+
+    /**
+     * Resolves the listed keys a range at a time (each request takes the keys that the range it
+     * is routed to holds, so a split since the commit only means more requests), then removes the
+     * record. Idempotent: a key already resolved, or a record already removed, is left as it is.
+     */
+    @Override
+    public void finishAbandonedCommit(TxnRecord record) {
+        if (record.getStatus() != TxnStatus.COMMITTED || !record.hasCommitTs()) {
+            throw new IllegalArgumentException("only a COMMITTED record with its commit timestamp is finished, got "
+                    + record.getStatus());
+        }
+        TxnResolve resolved = TxnResolve.newBuilder().setTxn(record.getMeta()).setStatus(TxnStatus.COMMITTED)
+                .setCommitTs(record.getCommitTs()).build();
+        TreeSet<byte[]> left = new TreeSet<>(Keys::compare);
+        for (ByteString k : record.getIntentKeysList()) left.add(k.toByteArray());
+        // Each round takes at least the first key left: at most one round per key.
+        for (int round = 0; !left.isEmpty() && round <= record.getIntentKeysCount(); round++) {
+            List<byte[]> sent = new ArrayList<>();
+            client.sendRouted(left.first(), d -> {
+                sent.clear();
+                for (byte[] k : left) {
+                    if (Keys.contains(d.getStartKey().toByteArray(), d.getEndKey().toByteArray(), k)) sent.add(k);
+                }
+                TxnResolve.Builder r = resolved.toBuilder();
+                for (byte[] k : sent) r.addKeys(ByteString.copyFrom(k));
+                return KvRequest.newBuilder().setRangeId(d.getRangeId()).setTxnResolve(r).build();
+            }, true);
+            sent.forEach(left::remove);
+        }
+        if (!left.isEmpty()) {
+            throw new IllegalStateException(left.size() + " intent keys left unresolved after one round per key");
+        }
+        client.sendRouted(record.getMeta().getAnchorKey().toByteArray(), d -> KvRequest.newBuilder()
+                .setRangeId(d.getRangeId()).setTxnResolve(resolved.toBuilder().setRemoveRecord(true)).build(), true);
     }
 }

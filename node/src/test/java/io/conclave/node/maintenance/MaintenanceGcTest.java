@@ -1,6 +1,7 @@
 package io.conclave.node.maintenance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,8 @@ import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.Lease;
 import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
+import io.conclave.range.rpc.TxnRecord;
+import io.conclave.range.rpc.TxnStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +31,9 @@ class MaintenanceGcTest {
     /** Answers GC pages: {@code pagesPerRange} pages per round, recording each call. */
     static final class GcCluster implements ClusterOps {
         final List<String> calls = new ArrayList<>();
+        /** What each page reports as abandoned, in order; then nothing. */
+        final List<List<TxnRecord>> abandoned = new ArrayList<>();
+        final List<String> finished = new ArrayList<>();
         final int pagesPerRange;
         int page;
 
@@ -36,11 +42,18 @@ class MaintenanceGcTest {
         }
 
         @Override
-        public byte[] mvccGc(byte[] startKey, Timestamp threshold, int maxKeys) {
+        public GcPage mvccGc(byte[] startKey, Timestamp threshold, int maxKeys) {
             calls.add(Keys.pretty(startKey) + " @" + threshold.wallNanos() / SECOND);
             page++;
-            if (page % pagesPerRange == 0) return new byte[0];
-            return (new String(startKey) + "+").getBytes();
+            List<TxnRecord> found = abandoned.isEmpty() ? List.of() : abandoned.remove(0);
+            if (page % pagesPerRange == 0) return new GcPage(new byte[0], found);
+            return new GcPage((new String(startKey) + "+").getBytes(), found);
+        }
+
+        @Override
+        public void finishAbandonedCommit(TxnRecord record) {
+            if (record.getIntentKeysCount() == 0) throw new IllegalStateException("unreachable range");
+            finished.add(record.getIntentKeys(0).toStringUtf8());
         }
 
         @Override
@@ -112,6 +125,39 @@ class MaintenanceGcTest {
             now.addAndGet(5 * SECOND);
             loop.runPass();
             assertEquals(3, cluster.calls.size(), "not again before the interval");
+        }
+    }
+
+    private static TxnRecord committed(String firstKey) {
+        TxnRecord.Builder r = TxnRecord.newBuilder().setStatus(TxnStatus.COMMITTED)
+                .setCommitTs(TimestampProto.newBuilder().setWallNanos(T0));
+        if (!firstKey.isEmpty()) r.addIntentKeys(ByteString.copyFromUtf8(firstKey));
+        return r.build();
+    }
+
+    @Test
+    void abandonedCommitsAPageReportsAreFinishedABoundedNumberAPassAndAFailureIsCounted() {
+        AtomicLong now = new AtomicLong(T0);
+        GcCluster cluster = new GcCluster(3);
+        List<TxnRecord> many = new ArrayList<>();
+        for (int i = 0; i < MaintenanceLoop.MAX_ABANDONED_COMMITS_PER_PASS; i++) many.add(committed("m" + i));
+        cluster.abandoned.add(List.of(committed("x"), committed(""), committed("y")));
+        cluster.abandoned.add(many);
+        cluster.abandoned.add(List.of(committed("over the bound")));
+        MaintenanceSettings settings = MaintenanceSettings.defaults().withInterval(Duration.ofSeconds(1))
+                .withEnabled(false, false, false).withGcTtl(Duration.ofHours(1)).withGcInterval(Duration.ofSeconds(10));
+        List<GroupStatus> local = List.of(leased(2, "a".getBytes(), "m".getBytes(), T0 + 3600 * SECOND));
+        try (MaintenanceLoop loop = new MaintenanceLoop(cluster, () -> local, 1, now::get, settings)) {
+            loop.runPass();
+            now.addAndGet(10 * SECOND);
+            loop.runPass();
+            assertEquals(3, loop.gcPages());
+            // Tried: x, the unreachable one (a failure), y, then m0.. up to the bound; not the last page's.
+            assertEquals(List.of("x", "y", "m0"), cluster.finished.subList(0, 3));
+            assertEquals(MaintenanceLoop.MAX_ABANDONED_COMMITS_PER_PASS - 1, cluster.finished.size());
+            assertFalse(cluster.finished.contains("over the bound"), "left for the range's next GC round");
+            assertEquals(MaintenanceLoop.MAX_ABANDONED_COMMITS_PER_PASS - 1, loop.abandonedCommitsFinished());
+            assertEquals(1, loop.stats().failures());
         }
     }
 

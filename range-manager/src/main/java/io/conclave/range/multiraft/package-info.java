@@ -271,7 +271,9 @@
  *       apart from reads (a read of a user span covers record store keys). The mark is memory:
  *       a new leaseholder's low-water mark (its lease start) stands in for every mark, and
  *       eviction raises it the same way, except for a coordinator's first write of its record
- *       (TxnHeartbeat.create), which only the coordinator's own removal could precede.</li>
+ *       (TxnHeartbeat.create), which only the coordinator's own removal could precede (the
+ *       maintenance loop removes an abandoned COMMITTED record only once the transaction is
+ *       below the range's durable GC threshold, where even a create finds it removed).</li>
  *   <li>The txn wait queue and the lock table are memory of the leaseholder, bounded (10,000
  *       waiters each) and answered before their request's own deadline; a lease change answers
  *       them (PUSH_FAILED, WRITE_INTENT) and their coordinators push again at the new holder.

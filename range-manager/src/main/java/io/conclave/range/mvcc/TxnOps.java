@@ -111,6 +111,10 @@ final class TxnOps {
         byte[] anchor = ev.userKey(txn.getAnchorKey(), what);
         List<byte[]> resolveKeys = new ArrayList<>();
         for (ByteString k : end.getResolveKeysList()) resolveKeys.add(ev.userKey(k, what));
+        for (ByteString k : end.getIntentKeysList()) {
+            String bad = Keys.checkUserKey(k.toByteArray());
+            if (bad != null) throw ev.refuse(ErrorResponse.Code.BAD_REQUEST, what + ": intent key " + bad);
+        }
         TxnRecord record = KeyReads.record(ev.reader, anchor, txn.getId().toByteArray());
         if (record == null && mayHaveBeenRemoved(ev, txn)) {
             if (end.getCommit()) return ev.failed(Replies.aborted(ev.rangeId, what, removed(txn)));
@@ -145,7 +149,7 @@ final class TxnOps {
         TxnMeta meta = pending.getMeta().toBuilder().setWriteTs(commitTs.toProto())
                 .setEpoch(Math.max(pending.getMeta().getEpoch(), txn.getEpoch())).build();
         TxnRecord committed = pending.toBuilder().setMeta(meta).setStatus(TxnStatus.COMMITTED)
-                .setCommitTs(commitTs.toProto()).build();
+                .setCommitTs(commitTs.toProto()).addAllIntentKeys(end.getIntentKeysList()).build();
         writeRecord(ev, anchor, committed);
         resolve(ev, meta, TxnStatus.COMMITTED, commitTs, resolveKeys);
         return ev.written(ev.kv().setTxnRecord(committed));

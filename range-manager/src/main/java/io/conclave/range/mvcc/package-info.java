@@ -85,8 +85,12 @@
  *   <li><b>mvcc_gc</b> pages through the range from start_key (max_keys user keys, default
  *       1,000, and it stops at the next key boundary after 100,000 rows): for each key it
  *       removes every version older than the newest version at or below the threshold, and
- *       that version too if it is a tombstone. Intents and records are never touched.
- *       gc_resume_key is the next key, empty when done; deleted counts removed versions.</li>
+ *       that version too if it is a tombstone. Intents are never touched; ABORTED records
+ *       last active at or below the threshold are removed; COMMITTED ones there, expired and
+ *       listing their intent keys (TxnEnd.intent_keys), are reported in abandoned_records
+ *       (at most 256 KiB a page) for the caller to resolve and remove, as their coordinator
+ *       would have. gc_resume_key is the next key, empty when done; deleted counts removed
+ *       versions and records.</li>
  *   <li>Every KvResponse carries node_id and node_now (= ctx.now). Failures write nothing.</li>
  * </ul>
  *

@@ -19,6 +19,9 @@ import io.conclave.range.rpc.TxnMeta;
 import io.conclave.range.rpc.TxnPush;
 import io.conclave.range.rpc.TxnRecord;
 import io.conclave.range.rpc.TxnResolve;
+import io.conclave.range.rpc.TxnEnd;
+import io.conclave.range.rpc.KvResponse;
+import java.util.List;
 import io.conclave.range.rpc.TxnStatus;
 import org.junit.jupiter.api.Test;
 
@@ -53,12 +56,18 @@ class TxnRecordRemovalTest {
                 .setType(PushType.PUSH_ABORT).setPushTo(t(now).toProto())), t(now));
     }
 
+    /** Transaction {@code id}, anchored at a, with its record and intents a=1 and b=2, at 10 s. */
+    private static TxnMeta preparedAtAAndB(Harness h, int id) {
+        TxnMeta m = txn(id, 10 * SEC, "a");
+        ok(h.heartbeat(m, 10 * SEC));
+        ok(h.prepare(m, false, 10 * SEC, "a", "1", "b", "2"));
+        return m;
+    }
+
     @Test
     void aCommittedRecordIsRemovedAndALateHeartbeatCommitOrPushCannotBringItBack() {
         Harness h = new Harness();
-        TxnMeta m = txn(1, 10 * SEC, "a");
-        ok(h.heartbeat(m, 10 * SEC));
-        ok(h.prepare(m, false, 10 * SEC, "a", "1", "b", "2"));
+        TxnMeta m = preparedAtAAndB(h, 1);
         ok(h.end(m, true, t(10 * SEC), 11 * SEC, "a", "b"));
         assertEquals(TxnStatus.COMMITTED, record(h, m).getStatus());
 
@@ -116,6 +125,7 @@ class TxnRecordRemovalTest {
         assertEquals(1, ok(gc).getDeleted());
         assertNull(record(h, aborted));
         assertEquals(TxnStatus.COMMITTED, record(h, committed).getStatus(), "GC cannot know its intents are resolved");
+        assertEquals(0, ok(gc).getAbandonedRecordsCount(), "and it lists no keys to resolve");
         assertEquals(TxnStatus.ABORTED, record(h, recent).getStatus(), "above the threshold");
 
         // The intent it left is met later: its record reads as removed, aborted, and is not recreated.
@@ -125,5 +135,55 @@ class TxnRecordRemovalTest {
         assertFalse(p.wroteSomething());
         ok(h.resolve(aborted, TxnStatus.ABORTED, null, 200 * SEC, "k"));
         assertNull(h.value("k", 201 * SEC));
+    }
+
+    private static Evaluation commitListing(Harness h, TxnMeta m, long commitNanos, String... intentKeys) {
+        TxnEnd.Builder e = TxnEnd.newBuilder().setTxn(m).setCommit(true).setCommitTs(t(commitNanos).toProto());
+        for (String k : intentKeys) e.addIntentKeys(Harness.b(k));
+        return h.run(KvRequest.newBuilder().setTxnEnd(e), t(commitNanos));
+    }
+
+    private static KvResponse gc(Harness h, long thresholdNanos, long now) {
+        return ok(h.run(KvRequest.newBuilder().setMvccGc(MvccGc.newBuilder().setThreshold(t(thresholdNanos).toProto())),
+                t(now)));
+    }
+
+    @Test
+    void gcReportsACommittedRecordListingItsIntentsOnceOldAndExpiredAndResolvingThenRemovingFinishesIt() {
+        Harness h = new Harness();
+        TxnMeta m = preparedAtAAndB(h, 7);
+        TxnRecord committed = ok(commitListing(h, m, 10 * SEC, "a", "b")).getTxnRecord();
+        assertEquals(List.of(Harness.b("a"), Harness.b("b")), committed.getIntentKeysList());
+        // Its coordinator died: nobody resolved a or b.
+        err(h.get("b", 11 * SEC), Code.WRITE_INTENT);
+
+        assertEquals(0, gc(h, 5 * SEC, 100 * SEC).getAbandonedRecordsCount(), "newer than the threshold");
+        assertEquals(0, gc(h, 12 * SEC, 12 * SEC).getAbandonedRecordsCount(), "not expired yet");
+        KvResponse found = gc(h, 50 * SEC, 100 * SEC);
+        assertEquals(List.of(record(h, m)), found.getAbandonedRecordsList());
+        assertEquals(TxnStatus.COMMITTED, record(h, m).getStatus(), "reported, not removed: intents may remain");
+
+        // What the maintenance loop does with it: resolve the listed keys, then remove the record.
+        TxnRecord r = found.getAbandonedRecords(0);
+        TxnResolve.Builder resolve = TxnResolve.newBuilder().setTxn(r.getMeta()).setStatus(TxnStatus.COMMITTED)
+                .setCommitTs(r.getCommitTs()).addAllKeys(r.getIntentKeysList());
+        ok(h.run(KvRequest.newBuilder().setTxnResolve(resolve), t(100 * SEC)));
+        assertEquals(1, ok(remove(h, r.getMeta(), TxnStatus.COMMITTED, t(10 * SEC), 100 * SEC)).getDeleted());
+        assertNull(record(h, m));
+        assertEquals("1", h.value("a", 101 * SEC));
+        assertEquals("2", h.value("b", 101 * SEC), "committed, not lost with the record");
+        assertEquals(0, gc(h, 50 * SEC, 101 * SEC).getAbandonedRecordsCount());
+    }
+
+    @Test
+    void aCommitListingASystemKeyAsAnIntentIsRefused() {
+        Harness h = new Harness();
+        TxnMeta m = txn(8, 10 * SEC, "a");
+        ok(h.heartbeat(m, 10 * SEC));
+        TxnEnd.Builder e = TxnEnd.newBuilder().setTxn(m).setCommit(true).setCommitTs(t(10 * SEC).toProto())
+                .addIntentKeys(ByteString.copyFrom(new byte[] {0x02, 'x'}));
+        var refused = err(h.run(KvRequest.newBuilder().setTxnEnd(e), t(10 * SEC)), Code.BAD_REQUEST);
+        assertTrue(refused.getMessage().contains("intent key"), refused.getMessage());
+        assertEquals(TxnStatus.PENDING, record(h, m).getStatus());
     }
 }

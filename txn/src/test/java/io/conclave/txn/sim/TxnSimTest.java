@@ -404,6 +404,29 @@ class TxnSimTest {
     }
 
     @Test
+    void aCommitListsItsKeysInItsRecordSoThatGcFindsItOnceItsCoordinatorDied() {
+        simulateSeeds(2, (sim, seed) -> {
+            TxnClient dying = sim.client("dying", SETTINGS);
+            spawnCrashingCommit(sim, "dying", dying, SimCluster.Hook.CRASH_AFTER, "new", "a", "m", "x");
+            sim.sched.sleep(7_000 * MS); // past the record's 5 s expiry
+            RangeClient rc = sim.rangeClient("gc");
+            Timestamp threshold = Timestamp.fromProto(rc.now().getNow()).addNanos(-1_000_000_000L);
+            List<io.conclave.range.rpc.TxnRecord> found = new ArrayList<>();
+            for (var d : rc.allRanges()) {
+                if (d.getRangeId() == 1) continue;
+                found.addAll(rc.sendRouted(d.getStartKey().toByteArray(), at -> KvRequest.newBuilder()
+                        .setRangeId(at.getRangeId()).setMvccGc(io.conclave.range.rpc.MvccGc.newBuilder()
+                                .setThreshold(threshold.toProto()).setStartKey(at.getStartKey()))
+                        .build(), true).response().getAbandonedRecordsList());
+            }
+            assertEquals(1, found.size(), "the dead coordinator's COMMITTED record: " + found);
+            Set<String> keys = new java.util.TreeSet<>();
+            found.get(0).getIntentKeysList().forEach(k -> keys.add(k.toStringUtf8()));
+            assertEquals(Set.of("a", "m", "x"), keys, "every key it prepared, across its ranges");
+        });
+    }
+
+    @Test
     void aValueInTheUncertaintyWindowRestartsTheReadAboveIt() {
         simulateSeeds(3, TxnSimTest::n2Ahead, (sim, seed) -> {
         // n2 (range [h, p)) runs 200 ms ahead of n1, whose clock gives transactions their timestamps.
