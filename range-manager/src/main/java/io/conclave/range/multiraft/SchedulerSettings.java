@@ -70,6 +70,12 @@ public record SchedulerSettings(
                 splitQps, leaseDurationNanos);
     }
 
+    public SchedulerSettings withElectionTicks(int ticks) {
+        return new SchedulerSettings(ticks, heartbeatTicks, requestTimeoutTicks, logEntriesBeforeSnapshot,
+                logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows, maxRangeBytes,
+                splitQps, leaseDurationNanos);
+    }
+
     public SchedulerSettings withRequestTimeoutTicks(int ticks) {
         return new SchedulerSettings(electionTicks, heartbeatTicks, ticks, logEntriesBeforeSnapshot,
                 logBytesBeforeSnapshot, inboxCapacity, maxEventsPerCycle, maxSnapshotKeys, maxScanRows, maxRangeBytes,

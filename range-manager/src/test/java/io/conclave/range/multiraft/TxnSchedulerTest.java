@@ -42,6 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TxnSchedulerTest {
     private static final long RANGE = 2;
+    /**
+     * Elections after 300 ms without a heartbeat rather than 100 ms: each test talks to
+     * one leaseholder, and on a loaded machine a 100 ms pause of its scheduler would hand
+     * leadership (and then the lease) on mid-test.
+     */
+    private static final SchedulerSettings STEADY = SchedulerSettings.defaults().withElectionTicks(30);
 
     @TempDir
     Path dir;
@@ -127,7 +133,7 @@ class TxnSchedulerTest {
 
     @Test
     void aTransactionPreparesCommitsAfterCommitWaitAndResolves() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
             Timestamp start = now(cluster, lh);
@@ -189,7 +195,7 @@ class TxnSchedulerTest {
 
     @Test
     void aReadOverlappingAWriteInFlightGoesThroughTheLogAndSeesIt() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
             Scheduler s = cluster.schedulers.get(lh);
@@ -217,7 +223,7 @@ class TxnSchedulerTest {
 
     @Test
     void writesLandAboveReadsOfOtherTransactionsAndTheNodeAnswersItsClock() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
             Timestamp ts = now(cluster, lh);
@@ -242,7 +248,7 @@ class TxnSchedulerTest {
 
     @Test
     void gcRaisesTheThresholdOnEveryReplicaAndOlderReadsAreRefused() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
             ok(cluster.kv(lh, put("g", "1")));
@@ -266,7 +272,7 @@ class TxnSchedulerTest {
 
     @Test
     void aSplitMovesIntentsRecordsAndTheGcThresholdAndRefusesRefreshSpansAcrossIt() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
             Timestamp threshold = now(cluster, lh);
