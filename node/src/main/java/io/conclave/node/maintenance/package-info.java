@@ -20,6 +20,13 @@
  *       range's next action and executes it through the range client: add a learner, promote it
  *       once its applied index reached the leaseholder's commit index (read from the learner's
  *       node), remove a replica, transfer the lease.</li>
+ *   <li><b>collects garbage</b> of each leased user range once per {@code gcInterval}, a page
+ *       (mvcc_gc) at a time at now minus {@code gcTtl}; a page also names the COMMITTED records
+ *       there whose coordinator died before removing them, and the loop finishes each (resolves
+ *       the intent keys it lists, range by range, then removes it with txn_resolve
+ *       remove_record, which marks the removal as a coordinator's does), at most
+ *       {@code MAX_ABANDONED_COMMITS_PER_PASS} a pass; a failure leaves the record for the next
+ *       round.</li>
  * </ol>
  *
  * <h2>Hazards</h2>
