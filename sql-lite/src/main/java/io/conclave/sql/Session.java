@@ -86,6 +86,13 @@ public final class Session implements AutoCloseable {
     /** Spans the explicit transaction's DROPs made unreachable: cleared if it commits. */
     private final List<byte[][]> explicitDropped = new ArrayList<>();
     private boolean explicitChangedCatalog;
+    /**
+     * The catalog the explicit transaction read with its first statement, for the statements
+     * after it: the version key is in the transaction's reads, so any read timestamp it moves to
+     * is refreshed only if the catalog did not change, and reading it again per statement would
+     * only cost a round trip. Null once the transaction changed the catalog itself.
+     */
+    private CatalogView explicitCatalog;
     private boolean aborted;
     private boolean closed;
 
@@ -208,6 +215,7 @@ public final class Session implements AutoCloseable {
             }
             explicit = txn;
             explicitChangedCatalog = false;
+            explicitCatalog = null;
             return Result.tagOnly("BEGIN");
         }
         if (s instanceof Statement.Commit) {
@@ -331,10 +339,12 @@ public final class Session implements AutoCloseable {
     private Outcome inExplicit(Statement s) {
         try {
             long start = clockNanos();
-            CatalogView catalog = engine.catalog().view(explicit, explicitChangedCatalog);
+            CatalogView catalog = explicitCatalog != null ? explicitCatalog
+                    : engine.catalog().view(explicit, explicitChangedCatalog);
             Executor executor = executor(explicit, catalog, deadline());
             Result result = executor.execute(s);
             explicitChangedCatalog |= catalog.changed();
+            explicitCatalog = explicitChangedCatalog ? null : catalog;
             explicitDropped.addAll(executor.stats().droppedSpans());
             return new Outcome(result, executor.stats(), explicit.stats(), null, List.of(), clockNanos() - start, 0);
         } catch (RuntimeException e) {
@@ -578,6 +588,7 @@ public final class Session implements AutoCloseable {
         explicitDropped.clear();
         aborted = false;
         explicitChangedCatalog = false;
+        explicitCatalog = null;
         if (!committed && txn != null) {
             rollbackQuietly(txn);
         }

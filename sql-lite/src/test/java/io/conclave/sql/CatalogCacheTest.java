@@ -101,6 +101,20 @@ class CatalogCacheTest {
         assertEquals(true, explained.contains("transaction restarts: 0"), explained);
     }
 
+    @Test
+    void anExplicitTransactionReadsTheCatalogOnceAndConflictsWithAConcurrentDdl() {
+        a.execute("BEGIN");
+        a.execute("INSERT INTO t VALUES (3, 'three')");
+        counted.reset();
+        a.execute("INSERT INTO t VALUES (4, 'four')");
+        assertEquals("getAll rounds 0 (keys 0), gets 1, scans 0", counted.summary(), "only the unique check");
+        b.execute("CREATE INDEX t_v ON t (v)");
+        a.execute("INSERT INTO t VALUES (5, 'five')");
+        assertEquals("40001", state(a, "COMMIT"));
+        assertEquals("", rows(b.execute("SELECT k FROM t WHERE v = 'four'")));
+        assertEquals("1 one; 2 two", rows(b.execute("SELECT k, v FROM t ORDER BY k")));
+    }
+
     /** A SqlKv that counts the reads its transactions send. */
     private static final class CountingKv implements SqlKv {
         private final SqlKv kv;
