@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# YCSB workloads against a local 3-node Conclave cluster (native KV client) and then against a
-# throwaway PostgreSQL cluster on loopback, through the same tool, printed side by side.
+# YCSB workloads against a local 3-node Conclave cluster through JDBC (SQL on usertable, the
+# issue 9 target), optionally through the native KV client too, and then against a throwaway
+# PostgreSQL cluster on loopback, through the same tool; printed side by side with the ratios to
+# PostgreSQL and issue 9's targets (A >= 0.5x, B >= 0.7x, C >= 1.0x, E >= 1.0x; F has none).
 #
 #   bench/run-ycsb-vs-postgres.sh [--install] [--workloads a,b,c,e,f] [--records 100000]
-#       [--threads 32] [--duration 60s] [--warmup 10s] [--out DIR] [--skip-conclave]
-#       [--skip-postgres] [-- extra 'bench ycsb' flags]
+#       [--threads 32] [--duration 60s] [--warmup 10s] [--out DIR] [--with-kv]
+#       [--commit-wait-off c,a] [--skip-conclave] [--skip-postgres] [-- extra 'bench ycsb' flags]
 #
-# Installs nothing unless --install is given (then: sudo apt-get install -y postgresql-15, or
-# postgresql). PostgreSQL runs from /usr/lib/postgresql/<newest>/bin with fsync and
-# synchronous_commit on, its data in a temporary directory; the JDBC driver jar comes from Maven
-# Central through 'mvn dependency:copy'. Everything started here is stopped by its PID on exit.
+# --with-kv also runs each workload through the native KV client; --commit-wait-off W,... runs
+# those workloads through JDBC once more with the sessions' commit_wait off (extra rows; the
+# main rows keep the default, on). Installs nothing unless --install is given (then: sudo
+# apt-get install -y postgresql-15, or postgresql). PostgreSQL runs from
+# /usr/lib/postgresql/<newest>/bin with fsync and synchronous_commit on, its data in a temporary
+# directory; the JDBC driver jar comes from Maven Central through 'mvn dependency:copy'. Each
+# Conclave run starts a fresh cluster; everything started here is stopped by its PID on exit.
+# The table is also written to DIR/table.md.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 workloads="a,b,c,e,f"; records=100000; threads=32; duration=60s; warmup=10s
 out="$root/bench/target/ycsb-$(date -u +%Y%m%dT%H%M%SZ)"
-install=0; run_conclave=1; run_postgres=1; extra=()
+install=0; run_conclave=1; run_postgres=1; with_kv=0; cw_off=""; extra=()
 pg_driver="org.postgresql:postgresql:42.7.13"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -27,14 +33,19 @@ while [[ $# -gt 0 ]]; do
     --warmup) warmup="$2"; shift ;;
     --out) out="$2"; shift ;;
     --skip-conclave) run_conclave=0 ;;
+    --with-kv) with_kv=1 ;;
+    --commit-wait-off) cw_off="$2"; shift ;;
     --skip-postgres) run_postgres=0 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run-ycsb-vs-postgres: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 IFS=',' read -r -a wl <<< "$workloads"
+cw_off_wl=(); [[ -n "$cw_off" ]] && IFS=',' read -r -a cw_off_wl <<< "$cw_off"
+# Every workload some Conclave row needs, in order, once: PostgreSQL runs each of them.
+all_wl=(); for w in "${wl[@]}" "${cw_off_wl[@]}"; do [[ " ${all_wl[*]} " == *" $w "* ]] || all_wl+=("$w"); done
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
@@ -108,35 +119,76 @@ fetch_driver() {
 
 if [[ $run_conclave -eq 1 ]]; then
   for w in "${wl[@]}"; do
-    echo "=== Conclave (native KV, local 3-node cluster), workload $w ===" >&2
-    ycsb --workload "$w" --cluster local:3 "${common[@]}" --out "$out/conclave-kv-$w" "${extra[@]}"
+    echo "=== Conclave through JDBC (SQL, commit-wait on), local 3-node cluster, workload $w ===" >&2
+    ycsb --workload "$w" --cluster local:3 --via sql --commit-wait on "${common[@]}" --out "$out/conclave-sql-$w" "${extra[@]}" \
+      || echo "run-ycsb-vs-postgres: workload $w failed (exit $?); going on" >&2
+    if [[ $with_kv -eq 1 ]]; then
+      echo "=== Conclave (native KV), local 3-node cluster, workload $w ===" >&2
+      ycsb --workload "$w" --cluster local:3 --via kv "${common[@]}" --out "$out/conclave-kv-$w" "${extra[@]}" \
+      || echo "run-ycsb-vs-postgres: workload $w failed (exit $?); going on" >&2
+    fi
+  done
+  for w in "${cw_off_wl[@]}"; do
+    echo "=== Conclave through JDBC (SQL, commit-wait off), local 3-node cluster, workload $w ===" >&2
+    ycsb --workload "$w" --cluster local:3 --via sql --commit-wait off "${common[@]}" --out "$out/conclave-sql-cwoff-$w" "${extra[@]}" \
+      || echo "run-ycsb-vs-postgres: workload $w failed (exit $?); going on" >&2
   done
 fi
 if [[ $run_postgres -eq 1 ]]; then
   driver="$(fetch_driver)"
   start_postgres
-  for w in "${wl[@]}"; do
+  for w in "${all_wl[@]}"; do
     echo "=== PostgreSQL, workload $w ===" >&2
     ycsb --workload "$w" --target-db "jdbc:postgresql://127.0.0.1:$pg_port/ycsb?user=postgres" --driver-jar "$driver" \
-      --create-table "${common[@]}" --out "$out/postgres-$w" "${extra[@]}"
+      --create-table "${common[@]}" --out "$out/postgres-$w" "${extra[@]}" \
+      || echo "run-ycsb-vs-postgres: workload $w failed (exit $?); going on" >&2
   done
   stop_postgres
 fi
 
-# --- side by side: throughput and p50/p99 per operation, and Conclave as a ratio of PostgreSQL ---
-echo
-echo "YCSB, $records records, $threads threads, $duration measured after $warmup warm-up (results in $out)"
-echo "Conclave at $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown) on $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-4s %-18s | %12s %9s %9s | %12s %9s %9s | %7s\n' wl operation "Conclave/s" "p50 ms" "p99 ms" "Postgres/s" "p50 ms" "p99 ms" ratio
-for w in "${wl[@]}"; do
-  c="$out/conclave-kv-$w/summary.json"; p="$out/postgres-$w/summary.json"
-  ops="$(for f in "$c" "$p"; do [[ -f "$f" ]] && jq -r '.operations[].operation' "$f"; done | awk '!seen[$0]++')"
-  for op in $ops; do
-    get() { [[ -f "$1" ]] && jq -r --arg op "$op" ".operations[] | select(.operation==\$op) | $2" "$1" || true; }
-    ct="$(get "$c" .opsPerSecond)"; pt="$(get "$p" .opsPerSecond)"
-    ratio="-"; [[ -n "$ct" && -n "$pt" ]] && ratio="$(awk -v a="$ct" -v b="$pt" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
-    printf '%-4s %-18s | %12.0f %9.2f %9.2f | %12.0f %9.2f %9.2f | %7s\n' "$w" "$op" \
-      "${ct:-0}" "$(awk -v v="$(get "$c" .p50Micros)" 'BEGIN{print v/1000}')" "$(awk -v v="$(get "$c" .p99Micros)" 'BEGIN{print v/1000}')" \
-      "${pt:-0}" "$(awk -v v="$(get "$p" .p50Micros)" 'BEGIN{print v/1000}')" "$(awk -v v="$(get "$p" .p99Micros)" 'BEGIN{print v/1000}')" "$ratio"
+# --- side by side: throughput and p50/p99 per operation, each Conclave target as a ratio of PostgreSQL ---
+target_ratio() { case "$1" in a) echo 0.5 ;; b) echo 0.7 ;; c|e) echo 1.0 ;; *) echo "" ;; esac; }
+get() { [[ -f "$1" ]] && jq -r --arg op "$2" ".operations[] | select(.operation==\$op) | $3" "$1" || true; }
+num() { [[ -n "$1" ]] && echo "$1" || echo 0; }
+ms() { awk -v v="$1" 'BEGIN{ if (v == "") print "-"; else printf "%.2f", v/1000 }'; }
+table() {
+  echo "YCSB, $records records, $threads threads, $duration measured after $warmup warm-up (results in $out)"
+  echo "Conclave at $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown) on $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| workload | target | ops/s | p50 ms | p99 ms | PostgreSQL ops/s | ratio | issue 9 target |"
+  echo "|---|---|---:|---:|---:|---:|---:|---|"
+  for w in "${all_wl[@]}"; do
+    p="$out/postgres-$w/summary.json"; pt="$(get "$p" TOTAL .opsPerSecond)"
+    for kind in sql kv sql-cwoff; do
+      c="$out/conclave-$kind-$w/summary.json"
+      [[ -f "$c" ]] || continue
+      case "$kind" in sql) name="Conclave JDBC, commit-wait on" ;; kv) name="Conclave native KV" ;; *) name="Conclave JDBC, commit-wait off" ;; esac
+      ct="$(get "$c" TOTAL .opsPerSecond)"
+      ratio="-"; [[ -n "$ct" && -n "$pt" ]] && ratio="$(awk -v a="$ct" -v b="$pt" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
+      tr="$(target_ratio "$w")"; verdict="none"
+      if [[ -n "$tr" && "$kind" == sql ]]; then
+        verdict="$(awk -v a="$ct" -v b="$pt" -v t="$tr" 'BEGIN{ if (b>0 && a/b >= t) printf ">= %.1fx (met)", t; else printf ">= %.1fx (missed)", t }')"
+      elif [[ -n "$tr" ]]; then
+        verdict="(>= ${tr}x applies to JDBC, commit-wait on)"
+      fi
+      printf '| %s | %s | %.0f | %s | %s | %.0f | %s | %s |\n' "${w^^}" "$name" "${ct:-0}" \
+        "$(ms "$(get "$c" TOTAL .p50Micros)")" "$(ms "$(get "$c" TOTAL .p99Micros)")" "${pt:-0}" "$ratio" "$verdict"
+    done
   done
-done
+  echo
+  echo "Per operation (Conclave JDBC with commit-wait on, and PostgreSQL):"
+  echo
+  echo "| workload | operation | Conclave ops/s | p50 ms | p99 ms | PostgreSQL ops/s | p50 ms | p99 ms |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|"
+  for w in "${wl[@]}"; do
+    c="$out/conclave-sql-$w/summary.json"; p="$out/postgres-$w/summary.json"
+    ops="$(for f in "$c" "$p"; do [[ -f "$f" ]] && jq -r '.operations[].operation' "$f"; done | awk '!seen[$0]++' | grep -v '^TOTAL$' || true)"
+    for op in $ops; do
+      printf '| %s | %s | %.0f | %s | %s | %.0f | %s | %s |\n' "${w^^}" "$op" \
+        "$(num "$(get "$c" "$op" .opsPerSecond)")" "$(ms "$(get "$c" "$op" .p50Micros)")" "$(ms "$(get "$c" "$op" .p99Micros)")" \
+        "$(num "$(get "$p" "$op" .opsPerSecond)")" "$(ms "$(get "$p" "$op" .p50Micros)")" "$(ms "$(get "$p" "$op" .p99Micros)")"
+    done
+  done
+}
+echo
+table | tee "$out/table.md"
