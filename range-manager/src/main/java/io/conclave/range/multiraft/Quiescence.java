@@ -76,6 +76,6 @@ final class Quiescence {
             if (!r.removed) out.addAll(members(r));
         }
         out.remove(localNodeId);
-        return Set.copyOf(out);
+        return java.util.Collections.unmodifiableSet(out); // in node order, the same in every run
     }
 }
