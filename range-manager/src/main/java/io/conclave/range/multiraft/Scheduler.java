@@ -155,6 +155,8 @@ public final class Scheduler implements AutoCloseable {
     private final BlockingQueue<Event> inbox;
     private final AtomicBoolean tickQueued = new AtomicBoolean();
     private final Thread thread;
+    /** Driven by a caller through {@link #runOnce} instead of by {@link #thread}. */
+    private boolean driven;
 
     // Everything below is confined to the scheduler thread.
     private final Map<Long, Replica> replicas = new TreeMap<>();
@@ -226,7 +228,8 @@ public final class Scheduler implements AutoCloseable {
     private volatile long statWritesAnsweredBeforeCommit;
     private volatile long statBatchesDeferred;
     private volatile long statReadsThroughLog;
-    private final java.util.function.LongSupplier nanoClock = System::nanoTime; // stats only
+    /** Measures commit latency for the statistics; no decision depends on it. */
+    private final java.util.function.LongSupplier nanoClock;
     private final SchedulerEvents events = new SchedulerEvents();
     private long nextProposalId;
     private long nextReadId;
@@ -259,6 +262,17 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
             PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal, CommitWaiter commitWaiter,
             ScanFilters scanFilters) {
+        this(localNodeId, store, settings, clock, network, randomSeed, onFatal, commitWaiter, scanFilters,
+                System::nanoTime);
+    }
+
+    /**
+     * @param statsNanoClock measures commit latency for {@link #stats}; the simulation passes its
+     *     virtual clock so that nothing in a run reads the system time
+     */
+    Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
+            PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal, CommitWaiter commitWaiter,
+            ScanFilters scanFilters, java.util.function.LongSupplier statsNanoClock) {
         Invariants.check(localNodeId > 0, "node id must be positive, was %s", localNodeId);
         this.localNodeId = localNodeId;
         this.store = store;
@@ -268,6 +282,7 @@ public final class Scheduler implements AutoCloseable {
         this.network = network;
         this.onFatal = onFatal;
         this.randomSeed = randomSeed;
+        this.nanoClock = statsNanoClock;
         this.inbox = new ArrayBlockingQueue<>(settings.inboxCapacity());
         SplittableRandom random = new SplittableRandom(randomSeed);
         this.nextProposalId = random.nextLong() & Long.MAX_VALUE;
@@ -375,6 +390,37 @@ public final class Scheduler implements AutoCloseable {
 
     /** Loads every range the store holds and starts the scheduler thread. */
     public void start() {
+        load();
+        thread.start();
+    }
+
+    /**
+     * Loads every range the store holds without starting the scheduler thread: the caller then
+     * drives the scheduler itself with {@link #runOnce}, on one thread, as the deterministic
+     * simulation does. Never together with {@link #start}.
+     */
+    void startDriven() {
+        Invariants.check(!thread.isAlive() && !driven, "node %s: the scheduler was already started", localNodeId);
+        driven = true;
+        load();
+    }
+
+    /**
+     * One turn of the scheduler thread's loop, on the caller's thread (after
+     * {@link #startDriven}): handles what is queued, up to {@code maxEventsPerCycle} events, then
+     * runs one cycle. A failure is thrown to the caller instead of stopping the node. Returns
+     * whether there was anything to do, so a driver can run it until the node is idle.
+     */
+    boolean runOnce() {
+        Invariants.check(driven, "node %s: runOnce needs startDriven, not start", localNodeId);
+        boolean idle = inbox.isEmpty() && dirty.isEmpty() && writesToPropose.isEmpty() && groupsToPersist.isEmpty()
+                && deferredBatch == null;
+        handleQueued(inbox.poll());
+        runCycle();
+        return !idle;
+    }
+
+    private void load() {
         for (var kv : store.scan(Keys.nodeAddressStart(), Keys.nodeAddressEnd(), 100_000)) {
             network.learnAddress(Keys.nodeIdOfAddressKey(kv.key()), new String(kv.value(), StandardCharsets.UTF_8));
         }
@@ -389,7 +435,6 @@ public final class Scheduler implements AutoCloseable {
             wakeAfterStart.add(r);
         }
         LOG.info(() -> "node " + localNodeId + " scheduler starting with " + replicas.size() + " ranges");
-        thread.start();
     }
 
     public void receiveRaft(long fromNode, RaftBatch batch) {
@@ -458,13 +503,7 @@ public final class Scheduler implements AutoCloseable {
                 Event event = dirty.isEmpty() && writesToPropose.isEmpty()
                         ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)
                         : inbox.poll();
-                for (int n = 0; event != null; event = ++n < settings.maxEventsPerCycle() ? inbox.poll() : null) {
-                    if (event instanceof Stop) {
-                        commitDeferred();
-                        return;
-                    }
-                    handle(event);
-                }
+                if (!handleQueued(event)) return;
                 runCycle();
             }
         } catch (InterruptedException e) {
@@ -473,6 +512,19 @@ public final class Scheduler implements AutoCloseable {
             LOG.log(Level.SEVERE, "node " + localNodeId + " scheduler failed; the node must stop", t);
             onFatal.accept(t);
         }
+    }
+
+    /** Handles {@code first} (if any) and what follows it in the inbox, within one cycle's share; false at a stop. */
+    private boolean handleQueued(Event first) {
+        Event event = first;
+        for (int n = 0; event != null; event = ++n < settings.maxEventsPerCycle() ? inbox.poll() : null) {
+            if (event instanceof Stop) {
+                commitDeferred();
+                return false;
+            }
+            handle(event);
+        }
+        return true;
     }
 
     private void handle(Event event) {
@@ -977,6 +1029,28 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Every replica's status, with the load and the split key the leaseholder suggests. */
+    /** A replica as the simulation's checkers see it. */
+    record ReplicaView(GroupStatus status, boolean servesUnderLease, long publishedApplied) {}
+
+    /**
+     * For the simulation's checkers, on the driving thread: every initialized replica this node
+     * has not removed, by range id. {@code servesUnderLease}: the lease half of
+     * {@link #refuseUnlessServing} holds now (this node's own lease of this run, not being handed
+     * away, valid on this node's clock); no two nodes may say so of overlapping spans at once.
+     */
+    Map<Long, ReplicaView> replicaViews() {
+        Invariants.check(driven, "node %s: replicaViews is for a driven scheduler", localNodeId);
+        Map<Long, ReplicaView> out = new TreeMap<>();
+        Timestamp now = clock.now();
+        for (Replica r : replicas.values()) {
+            if (r.removed || r.retired || !r.initialized()) continue;
+            boolean serves = r.lease.getHolder() == localNodeId && !r.transferringLease && !r.leaseFromPreviousRun
+                    && LeaseRules.canServe(r.lease, localNodeId, now, clock.maxOffsetNanos());
+            out.put(r.groupId, new ReplicaView(Status.of(r), serves, r.publishedApplied));
+        }
+        return out;
+    }
+
     private AdminResponse status() {
         AdminResponse.Builder b = AdminResponse.newBuilder();
         Timestamp now = clock.now();

@@ -211,6 +211,22 @@
  *       offset: transactions take their timestamps there.</li>
  * </ul>
  *
+ * <h2>Driven by a simulation</h2>
+ * The scheduler's thread only loops over "drain the inbox, run a cycle". A package-private mode
+ * ({@code Scheduler.startDriven}, then {@code runOnce} per turn) lets one caller thread do that
+ * instead, so that the simulation in this package's tests ({@code RangeSim}) runs the real
+ * schedulers of 3 to 5 nodes over real LMDB stores from one seed: the clock under each node's
+ * HLC is a {@code ManualClock} with a fixed skew, the commit-wait timer a
+ * {@code ManualScheduler}, the statistics' nanosecond clock and the stores' commit timer the
+ * virtual time, and Raft elections and proposal ids draw from the seed through the scheduler's
+ * {@code randomSeed}. The production path is the same loop, calling the same two methods. The
+ * simulation checks after every step that no two nodes may serve overlapping spans under
+ * their leases at one instant ({@code replicaViews}), and after healing that the descriptors
+ * tile the keyspace, meta matches them, the replicas of each range store the same bytes, and
+ * every key's history (puts, conditional puts, gets, scans) is that of a linearizable register.
+ * It does not cover transactions (the txn module's simulation does) or the maintenance loop
+ * beyond its meta repair.
+ *
  * <h2>Hazards</h2>
  * <ul>
  *   <li>A start wakes range 1 at once and the other replicas {@code STARTUP_WAKES_PER_TICK} per
