@@ -1044,6 +1044,11 @@ public final class Scheduler implements AutoCloseable {
         Timestamp now = clock.now();
         for (Replica r : replicas.values()) {
             if (r.removed || r.retired || !r.initialized()) continue;
+            // A replica revived by its leader (readdedBy) is indexed once its re-adding applies.
+            boolean member = r.confState.voters().contains(localNodeId) || r.confState.learners().contains(localNodeId);
+            Invariants.check(!member || spans.get(r.desc.getEndKey().toByteArray()) == r,
+                    "node %s: range %s is not indexed by its span's end %s (applied %s, %s)", localNodeId, r.groupId,
+                    Keys.pretty(r.desc.getEndKey().toByteArray()), r.applied, r.confState);
             boolean serves = r.lease.getHolder() == localNodeId && !r.transferringLease && !r.leaseFromPreviousRun
                     && LeaseRules.canServe(r.lease, localNodeId, now, clock.maxOffsetNanos());
             out.put(r.groupId, new ReplicaView(Status.of(r), serves, r.publishedApplied));
@@ -2047,6 +2052,7 @@ public final class Scheduler implements AutoCloseable {
         r.confState = r.raft.applyConfChange(cc);
         LOG.info(() -> "node " + localNodeId + " range " + r.groupId + " applied " + cc + " at " + e.index()
                 + ": voters " + r.confState.voters() + " learners " + r.confState.learners());
+        RangeDescriptor old = r.desc;
         if (r.desc != null) {
             r.desc = withMembership(r.desc, r.confState);
             applier.writeDescriptor(r.desc, batch);
@@ -2055,6 +2061,16 @@ public final class Scheduler implements AutoCloseable {
             r.removed = true;
             awake.remove(r);
             if (r.desc != null) spans.remove(r.desc.getEndKey().toByteArray(), r);
+        } else if (cc.nodeId() == localNodeId || !r.removed) {
+            // This node added back: a member again, even if it applied its removal earlier in this
+            // same catch-up (no message revived it in between, see readdedBy). It left the span
+            // index at its removal; having applied every split since, its span is current now.
+            if (r.removed) {
+                r.removed = false;
+                r.quiesced = false;
+                awake.add(r);
+            }
+            reindex(r, old);
         }
         peerNodesStale = true;
         Pending p = pendingConfChanges.remove(new GroupIndex(r.groupId, e.index()));
