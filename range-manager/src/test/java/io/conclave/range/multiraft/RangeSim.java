@@ -141,6 +141,7 @@ final class RangeSim implements AutoCloseable {
     /** (range, lease sequence) -> its holder. */
     private final Map<String, Long> leaseHolders = new HashMap<>();
     long leaseChecks;
+    StringBuilder fullTrace;
 
     RangeSim(long seed, Options options) {
         this.seed = seed;
@@ -198,7 +199,8 @@ final class RangeSim implements AutoCloseable {
         long deadline = nowNanos + maxNanos;
         while (!done.getAsBoolean()) {
             if (nowNanos >= deadline) {
-                throw new AssertionError("no " + what + " after " + maxNanos / 1_000_000 + " ms of virtual time");
+                throw new AssertionError("no " + what + " after " + maxNanos / 1_000_000 + " ms of virtual time"
+                        + (convergenceProblem == null ? "" : ": " + convergenceProblem));
             }
             step();
         }
@@ -337,21 +339,37 @@ final class RangeSim implements AutoCloseable {
 
     /** Every member of every range has it initialized, with the latest descriptor and everything applied and published. */
     boolean replicasConverged() {
+        convergenceProblem = convergenceProblem();
+        return convergenceProblem == null;
+    }
+
+    /** Why the replicas have not converged (for the failure message), or null. */
+    String convergenceProblem;
+
+    private String convergenceProblem() {
         for (RangeDescriptor d : truth().values()) {
             long applied = -1;
             for (var rd : d.getReplicasList()) {
                 SimNode n = nodes.get(rd.getNodeId());
-                if (!n.up()) return false;
+                if (!n.up()) return "n" + n.id + " is down";
                 Scheduler.ReplicaView v = n.scheduler.replicaViews().get(d.getRangeId());
-                if (v == null || !v.status().getRangeDescriptor().equals(d)) return false;
-                if (v.publishedApplied() != v.status().getApplied() || v.status().getApplied() < v.status().getCommit()) {
-                    return false;
+                String where = "n" + n.id + "'s replica of " + pretty(d);
+                if (v == null) return where + " is missing or uninitialized";
+                if (!v.status().getRangeDescriptor().equals(d)) {
+                    return where + " has descriptor " + pretty(v.status().getRangeDescriptor());
                 }
-                if (applied >= 0 && applied != v.status().getApplied()) return false;
+                if (v.publishedApplied() != v.status().getApplied() || v.status().getApplied() < v.status().getCommit()) {
+                    return where + " applied " + v.status().getApplied() + ", published " + v.publishedApplied()
+                            + ", commit " + v.status().getCommit();
+                }
+                if (applied >= 0 && applied != v.status().getApplied()) {
+                    return where + " applied " + v.status().getApplied() + ", another member " + applied + "; "
+                            + v.status();
+                }
                 applied = v.status().getApplied();
             }
         }
-        return true;
+        return null;
     }
 
     /** The latest descriptors tile the keyspace: from the first key to KEY_MAX, no gap, no overlap. */
@@ -405,6 +423,7 @@ final class RangeSim implements AutoCloseable {
     void trace(String line) {
         String stamped = "[" + (nowNanos - EPOCH_NANOS) / 1_000_000 + " ms] " + line;
         digest = digest * 31 + stamped.hashCode();
+        if (fullTrace != null) fullTrace.append(stamped).append('\n');
         if (trace.size() == TRACE_LINES) trace.removeFirst();
         trace.addLast(stamped);
     }

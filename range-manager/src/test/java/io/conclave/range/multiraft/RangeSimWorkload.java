@@ -94,6 +94,7 @@ final class RangeSimWorkload {
         crashes++;
         sim.crash(victim);
         sim.after(100_000_000L + random.nextLong(700_000_000L), () -> {
+            if (sim.nodes.get(victim).up()) return; // healing restarted it already
             sim.restart(victim);
             faultyNode = 0;
         });
@@ -594,6 +595,7 @@ final class RangeSimWorkload {
         systemKv(KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(bytes(metaKey))).build(),
                 reply -> {
                     if (reply == null || !reply.hasKvResponse()) {
+                        sim.trace("meta record of " + RangeSim.pretty(d) + " not read: " + describe(reply));
                         repairEach(ds, i + 1, then); // the next pass tries again
                         return;
                     }
