@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * the command that replays it, and the run's last events.
  */
 class RangeSimTest {
-    static final int CI_SEEDS = 24;
+    static final int CI_SEEDS = 20;
     static final long DEFAULT_SEED_BASE = 1;
     static final long DEFAULT_FAULTY_MILLIS = 2_500;
     static final long SETTLE_NANOS = 20_000_000_000L;
