@@ -263,6 +263,12 @@
  *       loaded again but cannot campaign, since its membership excludes it. Appends, heartbeats
  *       or a snapshot from a leader revive it (the range took the node back, see
  *       {@code Scheduler.readdedBy}); votes never do.</li>
+ *   <li>A replica removed without hearing of it (the entry that removed it committed on the
+ *       others) is never told: it keeps its old descriptor in the span index and campaigns in
+ *       vain. A snapshot of a range split off its old span since then overlaps it and is
+ *       refused, so this node cannot become a replica of that range until the stale one goes.
+ *       There is no replica GC yet (CockroachDB asks meta whether a quiet replica is still a
+ *       member); the range simulation finds this (-Drangesim.seed=108).</li>
  *   <li>Idle groups quiesce ({@link io.conclave.range.multiraft.Quiescence}): their leader stops
  *       heartbeating and their followers stop ticking. Followers then learn of a dead leader
  *       only from {@link io.conclave.range.multiraft.Liveness} (every node pings every peer each

@@ -354,7 +354,7 @@ final class RangeSim implements AutoCloseable {
                 if (!n.up()) return "n" + n.id + " is down";
                 Scheduler.ReplicaView v = n.scheduler.replicaViews().get(d.getRangeId());
                 String where = "n" + n.id + "'s replica of " + pretty(d);
-                if (v == null) return where + " is missing or uninitialized";
+                if (v == null) return where + " is missing or uninitialized; n" + n.id + " has " + describeViews(n);
                 if (!v.status().getRangeDescriptor().equals(d)) {
                     return where + " has descriptor " + pretty(v.status().getRangeDescriptor());
                 }
@@ -441,6 +441,15 @@ final class RangeSim implements AutoCloseable {
                 + Keys.pretty(d.getEndKey().toByteArray()) + ") g" + d.getGeneration() + " {");
         for (var rd : d.getReplicasList()) b.append(' ').append(rd.getNodeId()).append(rd.getLearner() ? "L" : "");
         return b.append(" }").toString();
+    }
+
+    private static String describeViews(SimNode n) {
+        StringBuilder b = new StringBuilder();
+        for (Scheduler.ReplicaView v : n.scheduler.replicaViews().values()) {
+            b.append("\n  ").append(pretty(v.status().getRangeDescriptor())).append(" applied ")
+                    .append(v.status().getApplied()).append(" leader ").append(v.status().getLeader());
+        }
+        return b.toString();
     }
 
     private static String describe(List<RangeDescriptor> ds) {
