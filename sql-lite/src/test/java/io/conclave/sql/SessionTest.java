@@ -58,6 +58,24 @@ class SessionTest {
     }
 
     @Test
+    void anOrderByThePrimaryKeyWithALimitReadsOnlyTheRowsItReturns() {
+        Session s = engine.openSession();
+        s.execute("CREATE TABLE t (k STRING PRIMARY KEY, v INT)");
+        for (int i = 0; i < 20; i++) {
+            s.execute("INSERT INTO t VALUES ($1, $2)", List.of(Value.ofString("k" + (100 + i)), Value.ofInt(i)));
+        }
+        String sql = "SELECT * FROM t WHERE k >= 'k105' ORDER BY k LIMIT 3";
+        assertEquals("k105 5; k106 6; k107 7", rows(s.execute(sql)));
+        String plan = rows(s.execute("EXPLAIN " + sql));
+        assertTrue(plan.contains("(primary key order: none needed)") && plan.contains("asking for 3 rows"), plan);
+        String analyzed = rows(s.execute("EXPLAIN ANALYZE " + sql));
+        assertTrue(analyzed.contains("rows read: 3,"), analyzed);
+        // Not a key prefix: sorted, every matching row read.
+        analyzed = rows(s.execute("EXPLAIN ANALYZE SELECT * FROM t WHERE k >= 'k105' ORDER BY v LIMIT 3"));
+        assertTrue(analyzed.contains("rows read: 15,"), analyzed);
+    }
+
+    @Test
     void explainAnalyzeRunsTheStatementAndReportsItsCost() {
         Session s = engine.openSession();
         s.execute("CREATE TABLE t (k INT PRIMARY KEY)");

@@ -313,7 +313,7 @@ public final class Executor {
         }
         if (!plan.sort().isEmpty()) {
             out.add(inner + "sort: " + plan.sort().stream().map(k -> k.text() + (k.descending() ? " DESC" : ""))
-                    .collect(Collectors.joining(", ")));
+                    .collect(Collectors.joining(", ")) + (plan.scanOrdered() ? " (primary key order: none needed)" : ""));
             inner += "  ";
         }
         if (plan.distinct()) {
@@ -330,7 +330,7 @@ public final class Executor {
                     .map(SqlPrinter::print).collect(Collectors.joining(", "))));
             inner += "  ";
         }
-        boolean streamLimit = plan.aggregate() == null && plan.sort().isEmpty() && !plan.distinct() && plan.limit() >= 0;
+        boolean streamLimit = plan.streamsLimit();
         describeFrom(plan.from(), out, inner, streamLimit ? plan.offset() + plan.limit() : -1,
                 QueryRunner.neededColumns(plan));
     }

@@ -309,7 +309,8 @@ final class QueryPlanner {
         }
         long limit = select.limit() == null ? -1 : constantCount(select.limit(), "LIMIT");
         long offset = select.offset() == null ? 0 : constantCount(select.offset(), "OFFSET");
-        return new QueryPlan(from, agg, outputs, columns, sort, select.distinct(), limit, offset);
+        boolean scanOrdered = agg == null && !select.distinct() && inPrimaryKeyOrder(from, sort, outputs);
+        return new QueryPlan(from, agg, outputs, columns, sort, scanOrdered, select.distinct(), limit, offset);
     }
 
     private Accumulator.Spec aggregateSpec(Expr.FunctionCall call, Scope input) {
@@ -489,6 +490,63 @@ final class QueryPlanner {
     /** Sort by output column {@code output}, or by {@code expr} over the row before projection. */
     record SortKey(int output, BoundExpr expr, boolean descending, String text) {}
 
+    /**
+     * {@code scanOrdered}: the one table's scan already delivers its rows in {@code sort}'s order
+     * (see {@link #inPrimaryKeyOrder}), so nothing is sorted and a LIMIT stops the scan early.
+     */
     record QueryPlan(FromPlan from, Aggregate aggregate, List<BoundExpr> outputs, List<Column> columns,
-                     List<SortKey> sort, boolean distinct, long limit, long offset) {}
+                     List<SortKey> sort, boolean scanOrdered, boolean distinct, long limit, long offset) {
+        boolean needsSort() {
+            return !sort.isEmpty() && !scanOrdered;
+        }
+
+        /** Whether rows stop being read once offset + limit are in hand. */
+        boolean streamsLimit() {
+            return aggregate == null && !needsSort() && !distinct && limit >= 0;
+        }
+    }
+
+    /**
+     * Whether the scan of a single table returns its rows in {@code sort}'s order already: the
+     * sort is ascending on a prefix of the primary key, the scan reads the primary index, and its
+     * spans come in ascending key order. Rows (the transaction's own writes merged in) come in
+     * key order, and the key encoding orders INT and STRING values as SQL compares them (strings
+     * by code point, as UTF-8 bytes order); other key types keep the explicit sort.
+     */
+    private static boolean inPrimaryKeyOrder(FromPlan from, List<SortKey> sort, List<BoundExpr> outputs) {
+        if (sort.isEmpty() || from.sources().size() != 1) {
+            return false;
+        }
+        ScanPlan scan = from.scans().get(0);
+        if (scan.choice().index().id() != TableKeys.PRIMARY_INDEX_ID || !ascending(scan.choice().spans())) {
+            return false;
+        }
+        int[] primaryKey = scan.source().table().primaryKeyPositions();
+        if (sort.size() > primaryKey.length) {
+            return false;
+        }
+        for (int i = 0; i < sort.size(); i++) {
+            SortKey key = sort.get(i);
+            BoundExpr e = key.output() >= 0 ? outputs.get(key.output()) : key.expr();
+            if (key.descending() || !(e instanceof BoundExpr.ColumnRef ref)
+                    || ref.index() != scan.source().offset() + primaryKey[i]
+                    || (ref.type().family() != Family.INT && ref.type().family() != Family.STRING)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether each span starts at or after the end of the one before it. */
+    private static boolean ascending(List<Span> spans) {
+        for (int i = 1; i < spans.size(); i++) {
+            Span before = spans.get(i - 1);
+            byte[] beforeEnd = before.point() ? before.start() : before.end();
+            int c = java.util.Arrays.compareUnsigned(spans.get(i).start(), beforeEnd);
+            if (before.point() ? c <= 0 : c < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -261,7 +261,7 @@ final class QueryRunner {
 
     /** Runs the whole query; the rows of the result. */
     List<List<Value>> run(QueryPlan plan) {
-        boolean streamLimit = plan.aggregate() == null && plan.sort().isEmpty() && !plan.distinct() && plan.limit() >= 0;
+        boolean streamLimit = plan.streamsLimit();
         List<Value[]> rows = rows(plan.from(), streamLimit ? plan.offset() + plan.limit() : -1, neededColumns(plan));
         if (plan.aggregate() != null) {
             rows = aggregate(rows, plan.aggregate());
@@ -285,7 +285,7 @@ final class QueryRunner {
             outputs.add(output);
             keys.add(key);
         }
-        if (!plan.sort().isEmpty()) {
+        if (plan.needsSort()) {
             Integer[] order = new Integer[outputs.size()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
