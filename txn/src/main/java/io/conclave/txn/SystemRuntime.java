@@ -24,6 +24,12 @@ final class SystemRuntime implements TxnRuntime {
     /** Background resolutions queued at most; beyond it they are dropped (readers resolve what is left). */
     static final int MAX_QUEUED_ASYNC = 10_000;
     static final int WORKER_THREADS = 4;
+    /**
+     * Threads for {@link #all}'s requests. Each only waits for one answer, so they cost no CPU,
+     * but every concurrent statement of a node (16 SQL workers by default) may have one out at
+     * once (a point read's catalog version beside its row): with fewer, reads queue behind reads.
+     */
+    static final int PARALLEL_THREADS = 32;
     /** Heartbeats in flight at once; each waits at most the range client's deadline. */
     static final int HEARTBEAT_THREADS = 16;
 
@@ -49,7 +55,7 @@ final class SystemRuntime implements TxnRuntime {
                 new ArrayBlockingQueue<>(MAX_QUEUED_ASYNC), daemon("conclave-txn-" + n + "-resolve"),
                 new ThreadPoolExecutor.DiscardPolicy());
         workers.allowCoreThreadTimeOut(true);
-        parallel = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
+        parallel = new ThreadPoolExecutor(PARALLEL_THREADS, PARALLEL_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_QUEUED_ASYNC), daemon("conclave-txn-" + n + "-prepare"));
         parallel.allowCoreThreadTimeOut(true);
         // Ids must differ across processes started with the same seed: mix in a secure seed.
