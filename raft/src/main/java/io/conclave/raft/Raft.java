@@ -139,7 +139,9 @@ final class Raft {
         long last = log.lastIndex();
         for (Map.Entry<Long, Progress> e : trk.progress.entrySet()) {
             Progress pr = new Progress(last + 1, maxInflight, e.getValue().isLearner);
-            if (e.getKey() == id) pr.match = last;
+            // Our own match is what is persisted: entries still in a caller's unfinished write
+            // must not count toward a quorum (see appendEntries).
+            if (e.getKey() == id) pr.match = log.persistedLastIndex();
             e.setValue(pr);
         }
         pendingConfIndex = 0;
@@ -704,10 +706,13 @@ final class Raft {
 
     private boolean maybeSendSnapshot(long to, Progress pr) {
         if (!pr.recentActive) return false;
+        // The first index before the snapshot: a caller's write finishing in between may compact
+        // further (and move the snapshot with it), never the other way round.
+        long first = log.firstIndex();
         Snapshot snap = log.snapshot();
-        Invariants.check(!snap.isEmpty() && snap.metadata().index() >= log.firstIndex() - 1,
+        Invariants.check(!snap.isEmpty() && snap.metadata().index() >= first - 1,
                 "peer %d needs entries before first index %d but storage.snapshot() is at %d; "
-                        + "create a snapshot before compacting the log", to, log.firstIndex(), snap.metadata().index());
+                        + "create a snapshot before compacting the log", to, first, snap.metadata().index());
         pr.becomeSnapshot(snap.metadata().index());
         send(new Message(MessageType.SNAPSHOT, id, to, term, 0, 0, null, 0, false, 0, snap, null));
         return true;
@@ -834,12 +839,25 @@ final class Raft {
             Entry e = es.get(i);
             stamped.add(new Entry(term, li + 1 + i, e.type(), e.data()));
         }
-        li = log.append(stamped);
-        // Our own acknowledgement: safe because RawNode hands out the entries to be persisted
-        // before any message that reveals the resulting commit index is sent.
-        trk.get(id).maybeUpdate(li);
-        maybeCommit();
+        log.append(stamped);
+        // No acknowledgement of our own yet: the leader counts itself toward a quorum only once
+        // the caller confirms the entries persisted (advance, see persistedTo). Counting it at
+        // append would let a commit index covering entries only the leader's unfinished write
+        // holds reach followers, which apply it; a leader crash before that write finishes
+        // then loses an applied entry (Raft thesis 10.2.1 allows committing on a majority of
+        // followers alone, never on the leader's unpersisted copy).
         return true;
+    }
+
+    /**
+     * The caller persisted the log up to {@code persistedIndex} (entries handed out in Readies it
+     * advanced): a leader now counts its own copy toward the quorum, which may commit entries.
+     */
+    void persistedTo(long persistedIndex) {
+        if (role != Role.LEADER) return;
+        Progress self = trk.get(id);
+        if (self == null || !self.maybeUpdate(persistedIndex)) return;
+        if (maybeCommit()) bcastAppend();
     }
 
     void reduceUncommittedBytes(List<Entry> applied) {

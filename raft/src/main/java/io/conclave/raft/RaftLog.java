@@ -174,6 +174,15 @@ final class RaftLog {
         unstable.stableSnapTo(index);
     }
 
+    /**
+     * The last index of the log the caller confirmed persisted (advanced): the entries below the
+     * unstable tail. While an incoming snapshot is unpersisted, only the committed prefix of what
+     * storage holds (a stale suffix there may be about to be replaced).
+     */
+    long persistedLastIndex() {
+        return unstable.snapshot != null ? Math.min(storage.lastIndex(), committed) : unstable.offset - 1;
+    }
+
     /** The highest index safe to apply: committed and persisted locally. */
     private long maxAppliableIndex() {
         return Math.min(committed, unstable.offset - 1);

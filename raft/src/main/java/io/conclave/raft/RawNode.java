@@ -169,6 +169,7 @@ public final class RawNode {
         if (!ready.entries().isEmpty()) {
             Entry last = ready.entries().get(ready.entries().size() - 1);
             log.stableTo(last.index(), last.term());
+            raft.persistedTo(log.persistedLastIndex());
         }
         if (!ready.committedEntries().isEmpty()) {
             long index = ready.committedEntries().get(ready.committedEntries().size() - 1).index();

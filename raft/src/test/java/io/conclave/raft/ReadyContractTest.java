@@ -43,9 +43,16 @@ class ReadyContractTest {
         RawNode n = c.node(1);
         n.propose(Cluster.bytes("a"));
         Ready rd = n.ready();
-        long commit = rd.hardState().commit();
-        assertEquals(rd.entries().get(0).index(), commit, "single voter commits at once in memory");
+        long index = rd.entries().get(0).index();
+        assertTrue(rd.hardState() == null || rd.hardState().commit() < index,
+                "a leader counts its own copy only once persisted, even as the only voter");
         assertTrue(rd.committedEntries().isEmpty());
+        MemoryRaftStorage st = c.storages.get(1L);
+        st.append(rd.entries());
+        n.advance(rd);
+        Ready next = n.ready();
+        assertEquals(index, next.hardState().commit(), "persisted: the single voter's entry commits");
+        assertEquals(index, next.committedEntries().get(next.committedEntries().size() - 1).index());
     }
 
     @Test
