@@ -88,6 +88,14 @@ public final class GroupStorage implements RaftStorage {
      */
     @Override
     public long term(long index) {
+        synchronized (cacheLock) {
+            // From memory when it can: state and cache change together under this lock, so this
+            // needs no retry and never waits for a commit in flight on another thread.
+            GroupState s = state;
+            if (index <= s.truncatedIndex() || index > s.lastIndex()) return termOnce(index);
+            Entry e = cache.get(index);
+            if (e != null) return e.term();
+        }
         return store.readConsistently(() -> termOnce(index));
     }
 
@@ -115,6 +123,19 @@ public final class GroupStorage implements RaftStorage {
      */
     @Override
     public List<Entry> entries(long lo, long hi, long maxBytes) {
+        synchronized (cacheLock) {
+            // Entirely in the tail cache (the common case: what was just appended): from memory,
+            // consistent under this lock, without waiting for a commit in flight.
+            GroupState s = state;
+            if (lo > s.truncatedIndex() && lo <= hi && hi <= s.lastIndex() + 1 && lo >= cache.firstIndex()) {
+                List<Entry> out = new ArrayList<>();
+                long[] bytes = {0};
+                for (long next = lo; next < hi; next++) {
+                    if (!addWithinLimit(out, cache.get(next), bytes, maxBytes)) break;
+                }
+                return out;
+            }
+        }
         return store.readConsistently(() -> entriesOnce(lo, hi, maxBytes));
     }
 
@@ -161,6 +182,12 @@ public final class GroupStorage implements RaftStorage {
      */
     @Override
     public Snapshot snapshot() {
+        // The source reads the store's committed keys: metadata and image must come from the
+        // same commit, also while another thread commits.
+        return store.readConsistently(this::snapshotOnce);
+    }
+
+    private Snapshot snapshotOnce() {
         SnapshotMetadata meta = state.snapshotMeta();
         SnapshotSource source = snapshotSource != null ? snapshotSource : store.defaultSnapshotSource();
         if (source == null) {
