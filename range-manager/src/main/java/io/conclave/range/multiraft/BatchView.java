@@ -12,86 +12,168 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The store as the scheduler's uncommitted batch will leave it: commands that read at apply
+ * The store as the scheduler's uncommitted batches will leave it: commands that read at apply
  * (conditional put, increment, meta update, delete range, and the size accounting of every
- * write) must see the writes of earlier entries in the same batch, which LMDB does not show until
- * the commit. Mirrors every data write the applier puts in the batch; {@link #clear} once the
- * batch is committed. Confined to the scheduler thread.
+ * write) must see the writes of earlier entries that LMDB does not show yet. Two layers mirror
+ * every data write the applier puts in a batch: the batch being built ({@code current}) and the
+ * one the writer is making durable ({@code sealed}, at most one), read in that order before the
+ * store. {@link #seal} when a batch goes to the writer, {@link #dropSealed} once it is durable.
+ * Confined to the scheduler thread.
  */
 final class BatchView {
     private static final byte[] TOMBSTONE = new byte[0];
     private static final int SCAN_PAGE_ROWS = 1_024;
 
+    /** Writes of one batch: puts and deletes ({@link #TOMBSTONE} by identity), after its deleted spans. */
+    private static final class Layer {
+        final NavigableMap<byte[], byte[]> writes = new TreeMap<>(Keys::compare);
+        /** Spans deleted in this batch, before the later writes in {@link #writes}. */
+        final List<byte[][]> deletedSpans = new ArrayList<>();
+
+        boolean inDeletedSpan(byte[] key) {
+            for (byte[][] span : deletedSpans) {
+                if (Keys.contains(span[0], span[1], key)) return true;
+            }
+            return false;
+        }
+
+        boolean isEmpty() {
+            return writes.isEmpty() && deletedSpans.isEmpty();
+        }
+    }
+
     private final Store store;
-    /** Writes since the last commit; {@link #TOMBSTONE} (by identity) marks a delete. */
-    private final NavigableMap<byte[], byte[]> writes = new TreeMap<>(Keys::compare);
-    /** Spans deleted since the last commit, before the later writes in {@link #writes}. */
-    private final List<byte[][]> deletedSpans = new ArrayList<>();
+    private Layer current = new Layer();
+    private Layer sealed = new Layer();
 
     BatchView(Store store) {
         this.store = store;
     }
 
     void put(byte[] key, byte[] value) {
-        writes.put(key, value);
+        current.writes.put(key, value);
     }
 
     void delete(byte[] key) {
-        writes.put(key, TOMBSTONE);
+        current.writes.put(key, TOMBSTONE);
     }
 
     void deleteSpan(byte[] start, byte[] end) {
-        writes.subMap(start, true, end, false).clear();
-        deletedSpans.add(new byte[][] {start, end});
+        current.writes.subMap(start, true, end, false).clear();
+        current.deletedSpans.add(new byte[][] {start, end});
     }
 
-    void clear() {
-        writes.clear();
-        deletedSpans.clear();
+    /** The batch being built went to the writer: its writes are now the sealed layer. */
+    void seal() {
+        Invariants.check(sealed.isEmpty(), "a batch was sealed while the previous one was still in flight");
+        sealed = current;
+        current = new Layer();
+    }
+
+    /** The sealed batch is durable: the store shows its writes now. */
+    void dropSealed() {
+        sealed = new Layer();
     }
 
     Optional<byte[]> get(byte[] key) {
-        byte[] w = writes.get(key);
-        if (w != null) return w == TOMBSTONE ? Optional.empty() : Optional.of(w);
-        if (inDeletedSpan(key)) return Optional.empty();
+        for (Layer layer : new Layer[] {current, sealed}) {
+            byte[] w = layer.writes.get(key);
+            if (w != null) return w == TOMBSTONE ? Optional.empty() : Optional.of(w);
+            if (layer.inDeletedSpan(key)) return Optional.empty();
+        }
         return store.get(key);
     }
 
     /** Every pair of {@code [start, end)} in key order, at most {@code limit}. */
     List<KeyValue> scan(byte[] start, byte[] end, long limit) {
         List<KeyValue> out = new ArrayList<>();
-        Iterator<Map.Entry<byte[], byte[]>> pending = writes.subMap(start, true, end, false).entrySet().iterator();
-        Map.Entry<byte[], byte[]> nextPending = pending.hasNext() ? pending.next() : null;
-        byte[] from = start;
-        boolean storeDone = false;
-        List<KeyValue> page = List.of();
-        int pageAt = 0;
-        while (out.size() < limit) {
-            if (pageAt == page.size() && !storeDone) {
-                page = store.scan(from, end, SCAN_PAGE_ROWS);
-                pageAt = 0;
-                storeDone = page.size() < SCAN_PAGE_ROWS;
-                if (!page.isEmpty()) from = Keys.next(page.get(page.size() - 1).key());
-            }
-            KeyValue stored = pageAt < page.size() ? page.get(pageAt) : null;
-            if (stored == null && nextPending == null) break;
-            int cmp = stored == null ? 1 : nextPending == null ? -1 : Keys.compare(stored.key(), nextPending.getKey());
-            if (cmp < 0) {
-                pageAt++;
-                if (!inDeletedSpan(stored.key())) out.add(stored);
-            } else {
-                if (cmp == 0) pageAt++;
-                if (nextPending.getValue() != TOMBSTONE) out.add(new KeyValue(nextPending.getKey(), nextPending.getValue()));
-                nextPending = pending.hasNext() ? pending.next() : null;
-            }
-        }
+        Iterator<KeyValue> rows = new Overlay(new Overlay(new StoreRows(start, end), sealed, start, end), current,
+                start, end);
+        while (out.size() < limit && rows.hasNext()) out.add(rows.next());
         return out;
     }
 
-    private boolean inDeletedSpan(byte[] key) {
-        for (byte[][] span : deletedSpans) {
-            if (Keys.contains(span[0], span[1], key)) return true;
+    /** The store's pairs in {@code [start, end)}, read a page at a time. */
+    private final class StoreRows implements Iterator<KeyValue> {
+        private final byte[] end;
+        private byte[] from;
+        private List<KeyValue> page = List.of();
+        private int at;
+        private boolean storeDone;
+
+        StoreRows(byte[] start, byte[] end) {
+            this.from = start;
+            this.end = end;
         }
-        return false;
+
+        @Override
+        public boolean hasNext() {
+            if (at == page.size() && !storeDone) {
+                page = store.scan(from, end, SCAN_PAGE_ROWS);
+                at = 0;
+                storeDone = page.size() < SCAN_PAGE_ROWS;
+                if (!page.isEmpty()) from = Keys.next(page.get(page.size() - 1).key());
+            }
+            return at < page.size();
+        }
+
+        @Override
+        public KeyValue next() {
+            if (!hasNext()) throw new java.util.NoSuchElementException();
+            return page.get(at++);
+        }
+    }
+
+    /** The rows below, as one layer's deleted spans and writes change them. */
+    private static final class Overlay implements Iterator<KeyValue> {
+        private final Iterator<KeyValue> below;
+        private final Layer layer;
+        private final Iterator<Map.Entry<byte[], byte[]>> pending;
+        private KeyValue nextBelow;
+        private Map.Entry<byte[], byte[]> nextPending;
+        private KeyValue next;
+
+        Overlay(Iterator<KeyValue> below, Layer layer, byte[] start, byte[] end) {
+            this.below = below;
+            this.layer = layer;
+            this.pending = layer.writes.subMap(start, true, end, false).entrySet().iterator();
+            this.nextPending = pending.hasNext() ? pending.next() : null;
+            this.nextBelow = advanceBelow();
+        }
+
+        private KeyValue advanceBelow() {
+            while (below.hasNext()) {
+                KeyValue kv = below.next();
+                if (!layer.inDeletedSpan(kv.key())) return kv;
+            }
+            return null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && (nextBelow != null || nextPending != null)) {
+                int cmp = nextBelow == null ? 1 : nextPending == null ? -1
+                        : Keys.compare(nextBelow.key(), nextPending.getKey());
+                if (cmp < 0) {
+                    next = nextBelow;
+                    nextBelow = advanceBelow();
+                } else {
+                    if (cmp == 0) nextBelow = advanceBelow();
+                    if (nextPending.getValue() != TOMBSTONE) {
+                        next = new KeyValue(nextPending.getKey(), nextPending.getValue());
+                    }
+                    nextPending = pending.hasNext() ? pending.next() : null;
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public KeyValue next() {
+            if (!hasNext()) throw new java.util.NoSuchElementException();
+            KeyValue kv = next;
+            next = null;
+            return kv;
+        }
     }
 }

@@ -35,6 +35,11 @@ final class Replica {
      * appends before its fsync only while its term and vote equal this one's.
      */
     HardState durableHardState;
+    /**
+     * The hard state of the last Ready handed out, durable or not (equal to
+     * {@link #durableHardState} once every write holding one finished).
+     */
+    HardState handedHardState;
     long leaderId;
     Role role = Role.FOLLOWER;
     /** Set once this node applied its own removal: the replica stops ticking and campaigning. */
@@ -105,6 +110,7 @@ final class Replica {
         this.publishedApplied = applied;
         this.confState = confState;
         this.durableHardState = durableHardState;
+        this.handedHardState = durableHardState;
     }
 
     void observe(SoftState soft) {

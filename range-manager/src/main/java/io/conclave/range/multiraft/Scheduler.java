@@ -53,6 +53,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +93,6 @@ public final class Scheduler implements AutoCloseable {
      */
     static final long MAX_PROPOSAL_BATCH_BYTES = MAX_RAFT_MESSAGE_BYTES / 4;
     /**
-     * Cycles an fsync-free batch (commit indexes, applies) may wait for a commit that syncs
-     * anyway; bounds the work a crash makes the node apply again and how long reads wait.
-     */
-    static final int MAX_DEFERRED_CYCLES = 8;
-    /**
      * A range's Raft log starts here (as in CockroachDB): a bootstrapped range and the right half
      * of a split begin with their log truncated at this index, so a replica that joins later
      * always needs a snapshot (which carries the descriptor) and never applies entries without one.
@@ -122,7 +118,7 @@ public final class Scheduler implements AutoCloseable {
         void learnAddress(long nodeId, String hostPort);
     }
 
-    private sealed interface Event permits RaftIn, KvIn, AdminIn, Tick, Stop {}
+    private sealed interface Event permits RaftIn, KvIn, AdminIn, Tick, Stop, WriteDone {}
 
     private record RaftIn(long fromNode, RaftBatch batch) implements Event {}
 
@@ -133,6 +129,9 @@ public final class Scheduler implements AutoCloseable {
     private record Tick() implements Event {}
 
     private record Stop() implements Event {}
+
+    /** Wakes the scheduler thread when the writer finished a batch; the flag itself is the write's. */
+    private record WriteDone() implements Event {}
 
     /** {@code proposed}: the request was proposed, so its timeout leaves its fate unknown. */
     private record Expiry(long deadlineTick, Pending pending, Runnable forget, boolean proposed) {}
@@ -162,12 +161,21 @@ public final class Scheduler implements AutoCloseable {
     private final Map<Long, Replica> replicas = new TreeMap<>();
     /** Initialized, not removed replicas by their span's end key: spans never overlap. */
     private final TreeMap<byte[], Replica> spans = new TreeMap<>(Keys::compare);
-    /** The store as this cycle's uncommitted batch will leave it, for reads at apply. */
+    /** The store as the batches not yet durable will leave it, for reads at apply. */
     private final BatchView view;
-    /** Work that needs this cycle's batch durable and published first (a split's new replica). */
+    /**
+     * Work of this cycle that needs its batch durable and published first (a split's new
+     * replica); moved into {@link #next} at the end of the cycle.
+     */
     private final List<Runnable> afterCommit = new ArrayList<>();
-    /** Set when the cycle's batch creates a range: it must commit, not wait for a later cycle. */
-    private boolean forceSync;
+    /** Ranges a split creates in a batch not yet durable: their messages are dropped until then. */
+    private final Set<Long> creating = new HashSet<>();
+    /** Commits batches on its own thread; see {@link BatchWriter}. */
+    private final BatchWriter writer;
+    /** The batch the writer is making durable, with what waits for it; null when none. */
+    private Flight inFlight;
+    /** The batch accumulating behind {@link #inFlight} (group commit); null when empty. */
+    private Flight next;
     /** Replicas with requests waiting until they can serve; retried each tick and when their lease changes. */
     private final Set<Replica> waitingReplicas = new LinkedHashSet<>();
     /** Replicas whose txn wait queue holds pushes (see {@link #serviceTxnWaits}). */
@@ -196,10 +204,7 @@ public final class Scheduler implements AutoCloseable {
     private Set<Long> peerNodes = Set.of();
     private boolean peerNodesStale = true;
     private final Set<Replica> writesToPropose = new LinkedHashSet<>();
-    /** A batch of commit indexes and applies waiting to ride on the next commit; see {@link #mayDefer}. */
-    private WriteBatch deferredBatch;
-    private int deferredCycles;
-    /** Replicas whose applied index moved since the last commit: their reads wait for it. */
+    /** Replicas whose applied index moved in the batch being built ({@link #next}): their reads wait for it. */
     private final Set<Replica> unpublished = new LinkedHashSet<>();
     private final Set<Long> groupsToPersist = new LinkedHashSet<>();
     private final Map<Long, PendingWrite> pendingWrites = new HashMap<>();
@@ -273,6 +278,15 @@ public final class Scheduler implements AutoCloseable {
     Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
             PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal, CommitWaiter commitWaiter,
             ScanFilters scanFilters, java.util.function.LongSupplier statsNanoClock) {
+        this(localNodeId, store, settings, clock, network, randomSeed, onFatal, commitWaiter, scanFilters,
+                statsNanoClock, BatchWriter.NO_HOLD);
+    }
+
+    /** @param beforeWrite runs on the writer thread before each durable write: tests hold writes with it */
+    Scheduler(long localNodeId, Store store, SchedulerSettings settings, HybridLogicalClock clock,
+            PeerNetwork network, long randomSeed, Consumer<Throwable> onFatal, CommitWaiter commitWaiter,
+            ScanFilters scanFilters, java.util.function.LongSupplier statsNanoClock,
+            BatchWriter.BeforeWrite beforeWrite) {
         Invariants.check(localNodeId > 0, "node id must be positive, was %s", localNodeId);
         this.localNodeId = localNodeId;
         this.store = store;
@@ -297,6 +311,8 @@ public final class Scheduler implements AutoCloseable {
             this.commitWaiter = commitWaiter;
         }
         this.thread = new Thread(this::run, "conclave-scheduler-n" + localNodeId);
+        this.writer = new BatchWriter("conclave-writer-n" + localNodeId, store, beforeWrite,
+                () -> inbox.offer(new WriteDone()), nanoClock);
     }
 
     /**
@@ -402,6 +418,7 @@ public final class Scheduler implements AutoCloseable {
     void startDriven() {
         Invariants.check(!thread.isAlive() && !driven, "node %s: the scheduler was already started", localNodeId);
         driven = true;
+        writer.writeInline(); // one thread and virtual time: each write is made durable where it is handed over
         load();
     }
 
@@ -414,9 +431,16 @@ public final class Scheduler implements AutoCloseable {
     boolean runOnce() {
         Invariants.check(driven, "node %s: runOnce needs startDriven, not start", localNodeId);
         boolean idle = inbox.isEmpty() && dirty.isEmpty() && writesToPropose.isEmpty() && groupsToPersist.isEmpty()
-                && deferredBatch == null;
-        handleQueued(inbox.poll());
-        runCycle();
+                && inFlight == null && next == null;
+        try {
+            handleQueued(inbox.poll());
+            if (inFlight != null && inFlight.write.isDone()) completeWrite();
+            runCycle();
+        } catch (InterruptedException e) {
+            // Writes are inline here, so nothing waits; an interrupt is the driver's.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("node " + localNodeId + ": interrupted while driven", e);
+        }
         return !idle;
     }
 
@@ -486,6 +510,7 @@ public final class Scheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            writer.close();
             if (ownedCommitWaitTimer != null) ownedCommitWaitTimer.close();
         }
     }
@@ -500,10 +525,11 @@ public final class Scheduler implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                Event event = dirty.isEmpty() && writesToPropose.isEmpty()
-                        ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS)
-                        : inbox.poll();
+                boolean idle = dirty.isEmpty() && writesToPropose.isEmpty()
+                        && (inFlight == null ? next == null : !inFlight.write.isDone());
+                Event event = idle ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS) : inbox.poll();
                 if (!handleQueued(event)) return;
+                if (inFlight != null && inFlight.write.isDone()) completeWrite();
                 runCycle();
             }
         } catch (InterruptedException e) {
@@ -515,11 +541,11 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Handles {@code first} (if any) and what follows it in the inbox, within one cycle's share; false at a stop. */
-    private boolean handleQueued(Event first) {
+    private boolean handleQueued(Event first) throws InterruptedException {
         Event event = first;
         for (int n = 0; event != null; event = ++n < settings.maxEventsPerCycle() ? inbox.poll() : null) {
             if (event instanceof Stop) {
-                commitDeferred();
+                finishWritesAtStop();
                 return false;
             }
             handle(event);
@@ -538,6 +564,8 @@ public final class Scheduler implements AutoCloseable {
         } else if (event instanceof Tick) {
             tickQueued.set(false);
             tickAll();
+        } else if (event instanceof WriteDone) {
+            // Only a wake-up: the loop completes a finished write after draining the inbox.
         } else {
             throw new IllegalStateException("unexpected event " + event);
         }
@@ -560,6 +588,7 @@ public final class Scheduler implements AutoCloseable {
             LOG.fine(() -> "node " + localNodeId + " dropped a message for group " + groupId + " to node " + m.to());
             return; // group 0 holds node-local records and is never a Raft group
         }
+        if (creating.contains(groupId)) return; // a split creates it in a batch not yet durable; Raft resends
         if (m.type() == MessageType.SNAPSHOT && refuseOverlappingSnapshot(groupId, m)) return;
         Replica r = replicas.get(groupId);
         if (r == null) r = createUninitialized(groupId);
@@ -807,7 +836,7 @@ public final class Scheduler implements AutoCloseable {
 
     private Replica replicaOrNull(long groupId) {
         Replica r = replicas.get(groupId);
-        return r == null || r.removed ? null : r;
+        return r == null || r.removed || r.retired || creating.contains(groupId) ? null : r;
     }
 
     private RangeReply notLeader(long groupId, Replica r) {
@@ -1503,7 +1532,35 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- the cycle ----
 
-    private void runCycle() {
+    /**
+     * One batch on its way to the disk and everything that waits for it to be durable: the
+     * Readies whose messages it holds back and which are advanced after it, the answers and work
+     * that run after it, and the applied indexes it publishes to reads.
+     */
+    private static final class Flight {
+        final WriteBatch batch;
+        final List<Replica> ready = new ArrayList<>();
+        final List<Ready> readies = new ArrayList<>();
+        /** Per Ready: its appends and heartbeats already left before the batch was durable. */
+        final List<Boolean> sentEarly = new ArrayList<>();
+        final List<Runnable> answers = new ArrayList<>();
+        final List<Runnable> afterCommit = new ArrayList<>();
+        /** The applied index each replica reaches with this batch: reads may be served there once durable. */
+        final Map<Replica, Long> appliedAt = new LinkedHashMap<>();
+        BatchWriter.Write write;
+
+        Flight(WriteBatch batch) {
+            this.batch = batch;
+        }
+    }
+
+    /**
+     * Steps what the inbox brought into Readies and puts them into the batch being built
+     * ({@link #next}); hands that batch to the writer when no write is in flight. Messages that
+     * may overlap the leader's own fsync leave now; every other one waits in its batch's
+     * {@link Flight} until that batch (and so every earlier one) is durable.
+     */
+    private void runCycle() throws InterruptedException {
         if (!txnWaitReplicas.isEmpty()) serviceTxnWaits();
         if (!lockWaitReplicas.isEmpty()) serviceLockWaits();
         proposeQueuedWrites();
@@ -1516,53 +1573,38 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         dirty.clear();
-        if (ready.isEmpty() && groupsToPersist.isEmpty()) {
-            commitDeferred();
-            flushOutbox(); // liveness pings and quiesce heartbeats
-            return;
+        if (!ready.isEmpty() || !groupsToPersist.isEmpty()) {
+            statCycles++;
+            if (next == null) next = new Flight(store.newBatch());
+            else if (inFlight != null) statBatchesDeferred++; // this cycle rides on a batch already waiting
+            Flight f = next;
+            persistNewGroups(f.batch);
+            boolean[] termOrVotePending = new boolean[ready.size()];
+            for (int i = 0; i < ready.size(); i++) {
+                Replica r = ready.get(i);
+                Ready rd = readies.get(i);
+                if (r.retired) continue; // replaced by a split earlier in this batch: its Ready is void
+                // Term or vote handed out in an earlier Ready and not durable yet (in flight or in this batch).
+                termOrVotePending[i] = r.handedHardState.term() != r.durableHardState.term()
+                        || r.handedHardState.vote() != r.durableHardState.vote();
+                if (rd.hardState() != null) r.handedHardState = rd.hardState();
+                persistAndApply(r, rd, f.batch, f.answers);
+                unpublished.add(r);
+            }
+            // A leader's appends leave now and overlap its own fsync (Raft thesis 10.2.1); every other
+            // message waits for the batch. Why that is safe: sendBeforeCommit and package-info.
+            boolean[] sentEarly = sendBeforeCommit(ready, readies, termOrVotePending);
+            for (int i = 0; i < ready.size(); i++) {
+                f.ready.add(ready.get(i));
+                f.readies.add(readies.get(i));
+                f.sentEarly.add(sentEarly[i]);
+            }
+            answerCommittedWrites(); // committed means durable on a quorum; see the method
+            f.afterCommit.addAll(afterCommit);
+            afterCommit.clear();
         }
-
-        boolean mustSync = !groupsToPersist.isEmpty();
-        WriteBatch batch = deferredBatch != null ? deferredBatch : store.newBatch();
-        deferredBatch = null;
-        List<Runnable> answers = new ArrayList<>();
-        persistNewGroups(batch);
-        for (int i = 0; i < ready.size(); i++) {
-            Ready rd = readies.get(i);
-            if (ready.get(i).retired) continue; // replaced by a split earlier in this batch: its Ready is void
-            mustSync |= rd.mustSync() || !rd.snapshot().isEmpty() || !rd.readStates().isEmpty();
-            persistAndApply(ready.get(i), rd, batch, answers);
-            unpublished.add(ready.get(i));
-        }
-        mustSync |= forceSync;
-        forceSync = false;
-        // A leader's appends leave now and overlap its own fsync (Raft thesis 10.2.1); every other
-        // message still waits for the commit. Why that is safe: sendBeforeCommit and package-info.
-        boolean[] sentEarly = sendBeforeCommit(ready, readies);
-        answerCommittedWrites(); // committed means durable on a quorum; see the method
-        if (mayDefer(mustSync)) {
-            deferredBatch = batch; // only commit indexes and applies: see mayDefer
-            deferredCycles++;
-            statBatchesDeferred++;
-        } else {
-            commit(batch); // one transaction, one fsync, every group; a failure here stops the node
-        }
-        for (int i = 0; i < ready.size() && deferredBatch == null; i++) {
-            Ready rd = readies.get(i);
-            if (rd.hardState() != null) ready.get(i).durableHardState = rd.hardState();
-        }
-        runAfterCommit();
-        send(ready, readies, sentEarly); // persist before send for everything not sent early
-        for (int i = 0; i < ready.size(); i++) {
-            Replica r = ready.get(i);
-            if (r.retired) continue;
-            r.raft.advance(readies.get(i));
-            dirty.add(r);
-        }
-        pendingSnapshotReports.forEach(Runnable::run);
-        pendingSnapshotReports.clear();
-        answers.forEach(Runnable::run);
-        if (deferredBatch == null) publishApplied();
+        if (inFlight == null && next != null) startWrite();
+        flushOutbox(); // liveness pings and quiesce heartbeats
         if (!afterApply.isEmpty()) {
             List<Runnable> work = new ArrayList<>(afterApply);
             afterApply.clear();
@@ -1571,59 +1613,70 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Whether this cycle's batch may wait for the next cycle's commit instead of costing an fsync
-     * of its own. Only a batch that needs no sync may wait: no entries, snapshot, new group, or
-     * term or vote change in it (Raft's {@code mustSync}), only commit indexes and the effects
-     * and applied indexes of committed entries. Losing those in a crash is harmless: the
-     * entries are durable on a quorum, the commit index is learnt again, and the entries are
-     * applied again from the log, since effects and applied index commit together. Messages of
-     * such a Ready depend on nothing that must be durable. Reads are what must wait: they are
-     * served from the store once the applied index is published, after a commit, so a batch
-     * is never held while a read waits. And it waits only when more input is already queued (the
-     * next cycle comes at once) and for at most {@link #MAX_DEFERRED_CYCLES} cycles.
+     * Hands the batch built so far to the writer (or, if it writes nothing, completes it at once:
+     * its messages and advances wait for no disk, and no earlier write is in flight).
      */
-    private boolean mayDefer(boolean mustSync) {
-        if (mustSync || deferredCycles >= MAX_DEFERRED_CYCLES || inbox.isEmpty()) {
-            return false;
+    private void startWrite() throws InterruptedException {
+        Flight f = next;
+        next = null;
+        for (Replica r : unpublished) f.appliedAt.put(r, r.applied);
+        unpublished.clear();
+        inFlight = f;
+        if (f.batch.isEmpty()) {
+            completeWrite();
+            return;
         }
-        for (Replica r : unpublished) {
-            if (!r.readableAt.isEmpty()) return false;
-        }
-        return true;
+        view.seal();
+        f.write = writer.submit(f.batch); // one transaction, one fsync, every group
     }
 
-    /** After a commit: the store now shows every applied index, so reads up to it may be served. */
-    private void publishApplied() {
-        deferredCycles = 0;
-        for (Replica r : unpublished) {
-            r.publishedApplied = r.applied;
+    /**
+     * The batch in flight is durable (or failed, which stops the node): now what waited for it
+     * happens, in the order a synchronous commit had it: durable hard states, work after the
+     * commit, messages (persist before send), advancing Raft, answers, then reads at the newly
+     * published applied indexes.
+     */
+    private void completeWrite() throws InterruptedException {
+        Flight f = inFlight;
+        if (f.write != null) {
+            long nanos = BatchWriter.await(f.write);
+            statCommitNanos += nanos;
+            statCommits++;
+            view.dropSealed();
+        }
+        inFlight = null;
+        for (int i = 0; i < f.ready.size(); i++) {
+            Ready rd = f.readies.get(i);
+            if (rd.hardState() != null) f.ready.get(i).durableHardState = rd.hardState();
+        }
+        f.afterCommit.forEach(Runnable::run);
+        send(f.ready, f.readies, f.sentEarly); // persist before send for everything not sent early
+        for (int i = 0; i < f.ready.size(); i++) {
+            Replica r = f.ready.get(i);
+            if (r.retired) continue;
+            r.raft.advance(f.readies.get(i));
+            dirty.add(r);
+        }
+        pendingSnapshotReports.forEach(Runnable::run);
+        pendingSnapshotReports.clear();
+        f.answers.forEach(Runnable::run);
+        for (Map.Entry<Replica, Long> e : f.appliedAt.entrySet()) {
+            Replica r = e.getKey();
+            if (r.retired) continue;
+            r.publishedApplied = Math.max(r.publishedApplied, e.getValue());
             serveReads(r);
         }
-        unpublished.clear();
     }
 
-    private void commitDeferred() {
-        if (deferredBatch == null) return;
-        commit(deferredBatch);
-        deferredBatch = null;
-        publishApplied();
-    }
-
-    private void runAfterCommit() {
-        if (deferredBatch != null || afterCommit.isEmpty()) return;
-        List<Runnable> work = new ArrayList<>(afterCommit);
-        afterCommit.clear();
-        work.forEach(Runnable::run);
-    }
-
-    private void commit(WriteBatch batch) {
-        statCycles++;
-        if (batch.isEmpty()) return; // only messages this cycle (heartbeats): nothing to make durable
-        long start = nanoClock.getAsLong();
-        store.commit(batch);
-        view.clear();
-        statCommitNanos += nanoClock.getAsLong() - start;
-        statCommits++;
+    /**
+     * On stop: the write in flight finishes, and the batch built behind it is committed too (its
+     * messages are not sent: the node is going away, and Raft resends what peers miss).
+     */
+    private void finishWritesAtStop() throws InterruptedException {
+        if (inFlight != null && inFlight.write != null) BatchWriter.await(inFlight.write);
+        inFlight = null;
+        if (next != null && !next.batch.isEmpty()) store.commit(next.batch);
+        next = null;
     }
 
     private void persistNewGroups(WriteBatch batch) {
@@ -1985,12 +2038,14 @@ public final class Scheduler implements AutoCloseable {
             if (r.gcThreshold.isAfter(Timestamp.MIN)) applier.writeGcThreshold(rightId, r.gcThreshold, batch, null);
             if (existing != null) retire(existing);
             groupsToPersist.remove(rightId);
-            forceSync = true;
+            // Until the batch is durable the range exists only in it: nothing may step or load it.
+            creating.add(rightId);
             boolean campaign = r.isLeader();
             boolean leaseFromPreviousRun = r.leaseFromPreviousRun;
             // The right half inherits the reads the left served on its keys, as one low-water mark.
             Timestamp readsBelow = r.tsCache == null ? null : r.tsCache.maxTimestamp();
             afterCommit.add(() -> {
+                creating.remove(rightId);
                 Replica created = loadReplica(rightId);
                 created.leaseFromPreviousRun = leaseFromPreviousRun;
                 if (readsBelow != null) {
@@ -2125,31 +2180,31 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Sends, before the cycle's batch is durable, the messages of a Ready that may overlap the
-     * leader's own fsync, and returns which Readies had theirs sent. A Ready qualifies when its
-     * replica is the leader now, it holds no snapshot, and its hard state is unchanged or
-     * differs from the durable one only in the commit index (the term and vote a follower sees
-     * are already on disk: a restart cannot forget them and vote twice in that term). Within it,
-     * a message goes early when it is an APPEND or a HEARTBEAT and names no commit index that
-     * covers this Ready's own, not yet durable, entries.
+     * Sends, before the batch holding its Ready is durable, the messages of a Ready that may
+     * overlap the leader's own fsync, and returns which Readies had theirs sent. A Ready
+     * qualifies when its replica is the leader now, it holds no snapshot, and its hard state is
+     * unchanged or differs from the durable one only in the commit index, with no term or vote
+     * change of an earlier Ready still on its way to the disk ({@code termOrVotePending}): the
+     * term and vote a follower sees are already durable, so a restart cannot forget them and vote
+     * twice in that term. Within it, a message goes early when it is an APPEND or a HEARTBEAT and
+     * names no commit index that covers this Ready's own, not yet durable, entries.
      *
-     * <p>Why a leader may replicate entries it has not persisted: an entry counts as committed
-     * only through a quorum of acknowledgements, and the leader's own acknowledgement (counted
-     * by Raft when it appended) is matched by followers' acknowledgements, which the single
-     * scheduler thread steps only in a later cycle, after this cycle's commit returned. If the
-     * commit fails, the scheduler thread dies and the node stops, so it never steps those
-     * acknowledgements: an entry a follower holds without the leader is merely uncommitted, and
-     * Raft may keep it or overwrite it. The commit-index guard matters only where the leader's
-     * own acknowledgement is a quorum (a single voter, which may still have learners): there
-     * the commit index can cover this Ready's entries, and must not reach a learner before the
-     * leader has them on disk.
+     * <p>Why a leader may replicate entries it has not persisted (Raft thesis 10.2.1): an entry
+     * commits only through a quorum of durable copies, and Raft counts the leader's own copy only
+     * once the leader's write is durable ({@code RawNode.advance} after the batch, not at
+     * append). So whatever the followers acknowledge meanwhile, a commit index (which the leader
+     * then sends, and on which it answers clients) never rests on the leader's unfinished write.
+     * If that write fails, the node stops; an entry a follower holds without the leader is merely
+     * uncommitted, and Raft may keep it or overwrite it. The commit-index guard is then a second
+     * line for a single voter (which may still have learners): its commit index must not reach a
+     * learner before the leader has the entries on disk.
      */
-    private boolean[] sendBeforeCommit(List<Replica> ready, List<Ready> readies) {
+    private boolean[] sendBeforeCommit(List<Replica> ready, List<Ready> readies, boolean[] termOrVotePending) {
         boolean[] sentEarly = new boolean[ready.size()];
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
             Ready rd = readies.get(i);
-            if (r.retired || !mayOverlapFsync(r.isLeader(), r.durableHardState, rd)) continue;
+            if (r.retired || termOrVotePending[i] || !mayOverlapFsync(r.isLeader(), r.durableHardState, rd)) continue;
             sentEarly[i] = true;
             for (Message m : rd.messages()) {
                 if (!sendableBeforeCommit(rd, m)) continue;
@@ -2194,14 +2249,14 @@ public final class Scheduler implements AutoCloseable {
         committedWriteAnswers.clear();
     }
 
-    private void send(List<Replica> ready, List<Ready> readies, boolean[] sentEarly) {
+    private void send(List<Replica> ready, List<Ready> readies, List<Boolean> sentEarly) {
         List<Runnable> snapshotsSent = new ArrayList<>();
         for (int i = 0; i < ready.size(); i++) {
             Replica r = ready.get(i);
             Ready rd = readies.get(i);
             if (r.retired) continue;
             for (Message m : rd.messages()) {
-                if (sentEarly[i] && sendableBeforeCommit(rd, m)) continue;
+                if (sentEarly.get(i) && sendableBeforeCommit(rd, m)) continue;
                 outbox.add(r.groupId, m);
                 statMessagesSent++;
                 if (m.type() == MessageType.SNAPSHOT) {
