@@ -14,11 +14,11 @@ package io.conclave.range.multiraft;
  *     sent appends before the cycle's commit)
  * @param messagesSent Raft messages sent, heartbeats included
  * @param messagesSentBeforeCommit of {@code messagesSent}, the leaders' appends and heartbeats
- *     sent while the cycle's batch was still being made durable
+ *     sent while the batch holding their Ready was still being made durable
  * @param writesAnsweredBeforeCommit writes answered as soon as committed, before the batch that
  *     applies them was made durable
- * @param batchesDeferred batches that needed no fsync (commit indexes, applies) and rode on a
- *     later commit instead of costing one of their own
+ * @param batchesDeferred cycles whose Readies joined a batch already waiting behind the write in
+ *     flight (group commit) instead of costing a commit of their own
  */
 public record SchedulerStats(
         long cycles,

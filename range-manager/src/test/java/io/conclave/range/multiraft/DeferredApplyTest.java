@@ -12,7 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Batches that need no fsync wait for a later commit, and a read after an answered write still sees it. */
+/**
+ * Cycles ride on a batch waiting behind the write in flight (writes are answered before the batch
+ * that applies them is durable), and a read after an answered write still sees it.
+ */
 class DeferredApplyTest {
     @TempDir
     Path dir;
@@ -57,7 +60,7 @@ class DeferredApplyTest {
             assertEquals(List.of(), problems);
             long deferred = 0;
             for (Scheduler s : cluster.schedulers.values()) deferred += s.stats().batchesDeferred();
-            assertTrue(deferred > 0, "no batch was deferred: the test did not exercise the path");
+            assertTrue(deferred > 0, "no cycle rode on a waiting batch: the test did not exercise the path");
             assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
         }
     }

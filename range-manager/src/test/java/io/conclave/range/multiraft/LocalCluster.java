@@ -44,6 +44,8 @@ final class LocalCluster implements AutoCloseable {
     private final Set<Long> voters;
     final Map<Long, Store> stores = new ConcurrentHashMap<>();
     final Map<Long, Scheduler> schedulers = new ConcurrentHashMap<>();
+    /** Each node's write gate, open unless a test holds it; a restarted node keeps its gate. */
+    final Map<Long, WriteGate> gates = new ConcurrentHashMap<>();
     private final Set<Long> dead = ConcurrentHashMap.newKeySet();
     /** Nodes cut off from every other node (both directions) but still running. */
     private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
@@ -83,7 +85,7 @@ final class LocalCluster implements AutoCloseable {
         Scheduler s = new Scheduler(id, store, settings, clock, new Wire(id), 7919 * id + 104_729 * ++starts, t -> {
             fatal.add(t);
             dead.add(id);
-        });
+        }, null, io.conclave.range.mvcc.ScanFilters.NONE, gates.computeIfAbsent(id, n -> new WriteGate()));
         schedulers.put(id, s);
         s.start();
     }
@@ -102,6 +104,17 @@ final class LocalCluster implements AutoCloseable {
     void crash(long id) {
         dead.add(id);
         stores.get(id).close();
+        schedulers.get(id).close();
+    }
+
+    /**
+     * Crashes a node whose write is held at its gate: its store closes with that write never
+     * made, and the write then fails, so the batch is lost as in a machine crash before fsync.
+     */
+    void crashHoldingWrite(long id) {
+        dead.add(id);
+        stores.get(id).close();
+        gates.get(id).release();
         schedulers.get(id).close();
     }
 
@@ -247,6 +260,7 @@ final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        gates.values().forEach(WriteGate::release);
         schedulers.values().forEach(Scheduler::close);
         stores.values().forEach(Store::close);
     }
