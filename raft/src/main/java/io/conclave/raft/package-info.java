@@ -21,6 +21,12 @@
  *       acknowledged entry or let a replica vote twice in a term after a crash.</li>
  *   <li><b>Apply only what is persisted.</b> Committed entries are handed out only up to the last
  *       index the caller confirmed persisted by {@code advance}.</li>
+ *   <li><b>A leader counts itself once persisted.</b> Its own copy counts toward a quorum only
+ *       when {@code advance} confirms it, not at append (Raft thesis 10.2.1: replicate in
+ *       parallel with the leader's own write; commit on durable copies only). So a caller may
+ *       hand out several Readies before advancing the first (a pipelined writer), sending each
+ *       Ready's messages once its write and every earlier one is durable, and still no commit
+ *       index rests on an unfinished write.</li>
  *   <li><b>Advance in order.</b> Each Ready is handed out once; advancing a Ready confirms its
  *       entries and snapshot persisted and its committed entries applied.</li>
  *   <li><b>Snapshot before compacting.</b> {@code storage.snapshot()} must cover every

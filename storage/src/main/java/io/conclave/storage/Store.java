@@ -315,8 +315,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * Runs a read of a group's cached state and log so that it sees one committed state: it is
-     * retried if a commit was published while it ran, and after a few tries run under the commit
-     * lock. On the committing thread the first try always stands.
+     * retried if a commit ran while it did (the sequence is odd from before the LMDB commit until
+     * the caches are published), and after a few tries run under the commit lock, which waits for
+     * a commit in flight. Reads answered from the caches alone do not come here.
      */
     <T> T readConsistently(Supplier<T> read) {
         for (int attempt = 0; attempt < OPTIMISTIC_READ_ATTEMPTS; attempt++) {

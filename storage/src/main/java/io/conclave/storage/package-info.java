@@ -34,16 +34,21 @@
  * and applied state in memory, plus a byte-bounded tail of the log, so Raft's frequent calls do
  * not touch LMDB. They change only after the transaction has committed: Raft never acts on state
  * a crash could still take back ("persist before you send"). On open they are rebuilt from the
- * tables, lazily per group; the tail cache starts empty and fills with new appends. A log read on
- * another thread than the committing one runs optimistically under a sequence number that each
- * commit bumps around its publication, and is retried (at last under the commit lock) if a commit
- * was published under it, so it never mixes two states.
+ * tables, lazily per group; the tail cache starts empty and fills with new appends. A read that
+ * the cached state and tail cache answer takes only the group's cache lock, under which a commit
+ * publishes state and cache together, so it never waits for a commit in flight (the node's
+ * scheduler reads its logs while its writer thread commits). A read that needs LMDB (an entry
+ * evicted from the tail cache, a snapshot's image) runs optimistically under a sequence number
+ * that each commit makes odd from before its LMDB commit until its publication, and is retried
+ * (at last under the commit lock, waiting for that commit) if a commit ran under it, so it never
+ * mixes two states.
  *
  * <h2>Threads</h2>
- * One thread (the node's scheduler) builds and commits batches and drives Raft, which reads
- * through {@link io.conclave.storage.GroupStorage}; any thread may call {@code get}, {@code scan},
- * {@code stats} and the group reads. Commits are serialized by a lock; reads never wait for a
- * commit except in the fallback above. {@code close} waits for running calls.
+ * In the node, the scheduler thread builds batches and drives Raft, which reads through
+ * {@link io.conclave.storage.GroupStorage}, and one writer thread commits the batches, one at a
+ * time; any thread may call {@code get}, {@code scan}, {@code stats} and the group reads. Commits
+ * are serialized by a lock; reads never wait for a commit except in the fallback above.
+ * {@code close} waits for running calls.
  *
  * <h2>Snapshots</h2>
  * The store keeps a snapshot's metadata, not its image: the image is the node's state-machine
@@ -71,8 +76,12 @@
  *       up to the snapshot point); a violation is a bug upstream and rejects the batch whole
  *       rather than persist a broken log.</li>
  *   <li>A snapshot whose image is newer or older than its metadata's index makes a follower
- *       re-apply or skip entries. A source that scans live keys must run on the committing
- *       thread, with the metadata refreshed to the applied index in every applying batch.</li>
+ *       re-apply or skip entries. A source that scans live keys is called under the commit
+ *       sequence (it sees one commit), and needs the metadata refreshed to the applied index in
+ *       every applying batch.</li>
+ *   <li>With commits on another thread, the group state Raft reads may move between two of its
+ *       calls (a compaction published meanwhile): Raft must treat a compacted index as
+ *       compacted wherever it meets one.</li>
  *   <li>LMDB cannot open one environment twice in a process (its locks are per process); a lock
  *       file refuses a second opener, in this process or another.</li>
  *   <li>The JVM needs {@code --add-opens java.base/java.nio=ALL-UNNAMED --add-opens

@@ -17,9 +17,10 @@ import java.util.List;
  *
  * <p>The image is read from the live store when Raft asks for it. That is exact only because the
  * scheduler moves the snapshot metadata to the applied index in every batch that applies
- * entries, and the source runs on the scheduler thread between batches: the committed state is
- * then the state at the metadata's index. Applying entries without refreshing the metadata in the
- * same batch would make snapshots lie.
+ * entries, and the store reads metadata and image from one commit even while the writer thread
+ * commits the next ({@code GroupStorage.snapshot}): the committed state is then the state at the
+ * metadata's index. Applying entries without refreshing the metadata in the same batch would
+ * make snapshots lie.
  */
 final class SnapshotData {
     private SnapshotData() {}

@@ -14,27 +14,30 @@
  *       which answers each, so one entry per cycle instead of one per write divides the
  *       messages, log entries and Raft steps by the batching factor;</li>
  *   <li>collects a {@link io.conclave.raft.Ready} from every dirty group that has one, and puts
- *       all of them in ONE {@link io.conclave.storage.WriteBatch}: snapshots, entries, hard
- *       states, the state-machine writes of committed entries and the applied index;</li>
+ *       all of them in the {@link io.conclave.storage.WriteBatch} being built: snapshots,
+ *       entries, hard states, the state-machine writes of committed entries and the applied
+ *       index;</li>
  *   <li>sends the leaders' APPEND and HEARTBEAT messages at once, before the batch is durable
  *       (see below), and answers the writes whose entries this batch applies;</li>
- *   <li>commits it: one LMDB transaction and one fsync for all groups (group commit), unless
- *       it needs no fsync and more input waits (see below);</li>
- *   <li>only then sends every other message: persist-before-send is the line after the commit
- *       in {@code Scheduler.runCycle}. All messages for one node go in one RaftBatch frame, with
- *       heartbeats coalesced to tuples ({@link io.conclave.range.multiraft.Outbox});</li>
- *   <li>advances each range, answers the other requests, and after a commit serves the reads
- *       whose index is now applied and published.</li>
+ *   <li>if no write is in flight, hands the batch to the {@link
+ *       io.conclave.range.multiraft.BatchWriter}: one LMDB transaction and one fsync for all
+ *       groups, on the writer's thread. If one is in flight, the batch keeps accumulating the
+ *       next cycles' Readies behind it (group commit; "Pipelined writes" below);</li>
+ *   <li>when the write in flight is durable: sends every other message of its Readies
+ *       (persist-before-send is {@code Scheduler.completeWrite}; all messages for one node go in
+ *       one RaftBatch frame, with heartbeats coalesced to tuples, {@link
+ *       io.conclave.range.multiraft.Outbox}), advances those Readies, runs the work that waited
+ *       for it, and serves the reads whose index it published.</li>
  * </ol>
- * Requests that arrive while a cycle runs are batched into the next: with many concurrent
- * clients one fsync and one frame per peer carry many entries. Idle groups cost nothing but
- * the scan of the dirty set: only dirty groups are asked for a Ready, and quiesced groups do not
- * even tick.
+ * Requests that arrive while a write is in flight are stepped and batched meanwhile: with many
+ * concurrent clients one fsync and one frame per peer carry many entries. Idle groups cost
+ * nothing but the scan of the dirty set: only dirty groups are asked for a Ready, and quiesced
+ * groups do not even tick.
  *
  * <h2>What may leave before the fsync</h2>
  * A replicated write used to cost three fsyncs in series: the leader's, then the follower's,
  * then the leader's batch applying it. Now the first two overlap and the third is off the
- * client's path (and often merged into the next cycle's, see the last paragraph).
+ * client's path (it rides in whatever batch is written next).
  * <p><b>A leader's appends overlap its own fsync</b> (Raft thesis 10.2.1; etcd allows the same
  * when term and vote are durable). A Ready's APPEND and HEARTBEAT messages are sent before the
  * commit only if (a) the replica is the leader in its current soft state, (b) the Ready holds
@@ -44,18 +47,19 @@
  * responses, snapshots, TIMEOUT_NOW, read-index traffic, every follower message) waits for the
  * commit. Why this is safe:
  * <ul>
- *   <li>Raft counts the leader's own acknowledgement when it appends. That acknowledgement is
- *       true by the time it matters: an entry commits only with a quorum, the other members'
- *       acknowledgements arrive as APPEND_RESPONSE, and the single scheduler thread steps them
- *       in a later cycle, after this cycle's commit returned.</li>
- *   <li>If the commit fails, the scheduler thread dies and the node stops: it never steps those
- *       acknowledgements. Followers may hold entries the leader lost; those entries never
+ *   <li>Raft counts the leader's own copy toward a quorum only once it is durable: the
+ *       scheduler calls {@code RawNode.advance} for a Ready after the batch holding it is
+ *       durable, and only then does the leader's match move (Raft thesis 10.2.1: the leader may
+ *       write in parallel with its followers, and an entry may even commit on a majority of
+ *       followers alone). So no commit index, sent or answered on, rests on the leader's
+ *       unfinished write, though followers' acknowledgements are stepped while it runs.</li>
+ *   <li>If the write fails, the node stops. Followers may hold entries the leader lost; those entries never
  *       counted as committed, and Raft either keeps them (a follower with them wins the next
  *       election) or overwrites them. The client of such a write got no answer, and retries.</li>
  *   <li>(b) keeps a follower from seeing a term or vote the leader could forget in a crash and
- *       then vote against (two leaders in one term). (c) matters only where the leader alone is
- *       a quorum (one voter, perhaps with learners): there the commit index moves at append
- *       time and must not reach a learner before the entries are on the leader's disk.</li>
+ *       then vote against (two leaders in one term); a term or vote of an earlier Ready still on
+ *       its way to the disk counts as not durable. (c) is a second guard where the leader alone
+ *       is a quorum (one voter, perhaps with learners).</li>
  * </ul>
  * <p><b>Writes are answered when committed</b>, before the batch that applies them is durable.
  * Raft hands out as committed only entries durable on a quorum, this node included (only
@@ -66,14 +70,33 @@
  * a read sent after a write's answer reaches the scheduler later, with an index at least the
  * write's (see Leases).
  *
- * <p><b>A batch that needs no fsync rides on the next one.</b> When no Ready of a cycle asks
- * for a sync (no entries, snapshot, new group, or term or vote change: only commit indexes,
- * effects of committed entries and applied indexes), no read waits, and input is already queued,
- * the batch is not committed but carried into the next cycle's, for at most
- * {@code MAX_DEFERRED_CYCLES} cycles. Losing it in a crash is harmless: its entries are durable
- * on a quorum, the commit index is learnt again, and the entries are applied again, effects and
- * applied index together. Reads are served only at {@code Replica.publishedApplied}, the applied
- * index as of the last commit, so a read never sees state the store does not show.
+ * <h2>Pipelined writes</h2>
+ * The LMDB commit and its fsync run on the writer's thread, one batch at a time; the scheduler
+ * thread keeps stepping messages and proposals meanwhile, and the next cycles' Readies accumulate
+ * into the batch behind it, which goes to the writer as soon as the write in flight is durable.
+ * The rules that make this exactly as safe as a synchronous commit:
+ * <ul>
+ *   <li><b>Messages wait for their batch.</b> Every message not sent early (above) leaves when
+ *       the batch holding its Ready is durable, and batches finish in order, so also every
+ *       earlier one: a follower's APPEND_RESPONSE, a vote, a snapshot answer never reveal what a
+ *       crash could take back. A Ready that writes nothing still waits for the writes before it
+ *       (its acknowledgement may be of entries in flight).</li>
+ *   <li><b>Advance after durability, in order.</b> A Ready is advanced only once its batch is
+ *       durable. Until then its entries stay in Raft's unstable log, in memory, and are read
+ *       from there (to send to followers); Raft hands out committed entries only up to what was
+ *       advanced, so apply never runs ahead of the local durability of what it applies. A
+ *       replica may have several Readies handed out and not yet advanced.</li>
+ *   <li><b>Reads at apply see both batches.</b> {@link io.conclave.range.multiraft.BatchView}
+ *       keeps the writes of the batch in flight (sealed) under those of the batch being built,
+ *       over the store.</li>
+ *   <li><b>Reads are served at the published applied index</b>, the applied index as of the
+ *       last durable batch, as before.</li>
+ *   <li><b>A range a split creates</b> exists only in its batch until that batch is durable: its
+ *       messages are dropped (Raft resends) and its requests answered RANGE_NOT_FOUND meanwhile,
+ *       and it is loaded from the store afterwards.</li>
+ *   <li>A failed write stops the node, as a failed commit did; on stop the write in flight
+ *       finishes and the batch behind it is committed without sending its messages.</li>
+ * </ul>
  *
  * <h2>Ranges</h2>
  * Every Raft group is a range: group id == range id. A replica's {@code RangeDescriptor}
@@ -109,8 +132,8 @@
  * uninitialized (created by an early message of the right range's new leader) keeps its term and
  * vote and is initialized in place: its Ready of that cycle, if not yet persisted, is dropped
  * and the object replaced ({@code retired}) once the batch is durable. One that is already
- * initialized (it got a snapshot) is left alone. The batch creating a range always commits
- * (never deferred); the right replica is loaded from the store after the commit, and the node
+ * initialized (it got a snapshot) is left alone. The right replica is loaded from the store
+ * once the batch creating it is durable, and the node
  * that led the left campaigns for the right at once.
  *
  * <h2>Leases</h2>
