@@ -37,6 +37,12 @@ import java.util.function.LongFunction;
  * group's state so later writes in the batch see earlier ones, and recording the cache changes to
  * publish once the transaction has committed. Any exception leaves the transaction to be aborted
  * by the caller: nothing of the batch is written and nothing in memory has changed.
+ *
+ * <p>A group's state keys (hard state, truncated state, snapshot metadata, applied state) are
+ * written once, at {@link #finish}, with their final value in the batch, and only if it differs
+ * from the committed one: a batch that carries several Readies of one group (a pipelined
+ * scheduler accumulates cycles behind a write in flight) sets them several times, and each put
+ * copies a B-tree page.
  */
 final class BatchApplier {
     private final Txn<byte[]> txn;
@@ -57,6 +63,8 @@ final class BatchApplier {
         long appliedIndex;
         ConfState appliedConfState;
         final List<CacheOp> cacheOps = new ArrayList<>();
+        /** The state as committed before this batch (or after a destroy in it): what needs no put. */
+        GroupState written;
 
         Work(long groupId, GroupState s) {
             this.groupId = groupId;
@@ -64,6 +72,7 @@ final class BatchApplier {
         }
 
         void reset(GroupState s) {
+            written = s;
             exists = s.exists();
             hardState = s.hardState();
             truncatedIndex = s.truncatedIndex();
@@ -102,10 +111,33 @@ final class BatchApplier {
         else throw new IllegalStateException("unknown batch operation " + op);
     }
 
-    /** Checks every touched group's cross-field invariants; call after the last op. */
+    /**
+     * Checks every touched group's cross-field invariants and writes each state key whose value
+     * the batch changed; call after the last op.
+     */
     Map<Long, Work> finish() {
         for (Work w : work.values()) {
-            if (w.exists) w.toState().checkInvariants(w.groupId);
+            if (!w.exists) continue;
+            w.toState().checkInvariants(w.groupId);
+            // A group new in this batch gets every key, so that it exists on disk even where its
+            // values are the defaults a missing key reads as.
+            GroupState was = w.written.exists() ? w.written : null;
+            if (was == null || !w.hardState.equals(was.hardState())) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_HARD_STATE), Codec.encodeHardState(w.hardState));
+            }
+            if (was == null || w.truncatedIndex != was.truncatedIndex() || w.truncatedTerm != was.truncatedTerm()) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_TRUNCATED_STATE),
+                        Codec.encodeTruncated(w.truncatedIndex, w.truncatedTerm));
+            }
+            if (was == null || !w.snapshotMeta.equals(was.snapshotMeta())) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_SNAPSHOT_META),
+                        Codec.encodeSnapshotMeta(w.snapshotMeta));
+            }
+            if (was == null || w.appliedIndex != was.appliedIndex()
+                    || !w.appliedConfState.equals(was.appliedConfState())) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_APPLIED_STATE),
+                        Codec.encodeApplied(w.appliedIndex, w.appliedConfState));
+            }
         }
         return work;
     }
@@ -159,7 +191,6 @@ final class BatchApplier {
                 next.vote());
         Invariants.check(next.commit() >= cur.commit(), "group %s: commit index would go back from %s to %s",
                 w.groupId, cur.commit(), next.commit());
-        raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_HARD_STATE), Codec.encodeHardState(next));
         w.hardState = next;
         w.exists = true;
     }
@@ -182,7 +213,6 @@ final class BatchApplier {
             // A snapshot holds only committed entries; raising the commit index with it keeps
             // "applied <= commit" true even before the caller writes the Ready's hard state.
             w.hardState = new HardState(w.hardState.term(), w.hardState.vote(), meta.index());
-            raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_HARD_STATE), Codec.encodeHardState(w.hardState));
         }
         w.cacheOps.add(keepSuffix ? new CacheDropThrough(meta.index()) : new CacheClear());
     }
@@ -228,20 +258,17 @@ final class BatchApplier {
     }
 
     private void setTruncated(Work w, long index, long term) {
-        raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_TRUNCATED_STATE), Codec.encodeTruncated(index, term));
         w.truncatedIndex = index;
         w.truncatedTerm = term;
         w.exists = true;
     }
 
     private void putSnapshotMeta(Work w, SnapshotMetadata meta) {
-        raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_SNAPSHOT_META), Codec.encodeSnapshotMeta(meta));
         w.snapshotMeta = meta;
         w.exists = true;
     }
 
     private void putApplied(Work w, long index, ConfState confState) {
-        raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_APPLIED_STATE), Codec.encodeApplied(index, confState));
         w.appliedIndex = index;
         w.appliedConfState = confState;
         w.exists = true;

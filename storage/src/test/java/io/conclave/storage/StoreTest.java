@@ -99,6 +99,30 @@ class StoreTest {
         assertEquals(Set.of(5L), store.groupIds());
     }
 
+    /** A batch carrying several Readies of one group writes each state key once, with its last value. */
+    @Test
+    void aGroupsStateSetSeveralTimesInOneBatchKeepsTheLastValues() {
+        Store s = open();
+        ConfState cs = ConfState.ofVoters(1, 2, 3);
+        WriteBatch first = s.newBatch();
+        bootstrap(first, 4, cs);
+        s.commit(first);
+        WriteBatch batch = s.newBatch();
+        batch.append(4, entries(1, 3, 1)).setHardState(4, new HardState(1, 1, 2));
+        batch.setApplied(4, 1, cs).setSnapshotMeta(4, new SnapshotMetadata(1, 1, cs));
+        batch.append(4, entries(4, 5, 1)).setHardState(4, new HardState(1, 1, 3));
+        batch.setApplied(4, 2, cs).setSnapshotMeta(4, new SnapshotMetadata(2, 1, cs));
+        batch.setHardState(4, new HardState(1, 1, 3)); // unchanged: nothing to write
+        s.commit(batch);
+        for (Store st : List.of(s, reopen())) {
+            GroupStorage g = st.group(4);
+            assertEquals(new HardState(1, 1, 3), g.hardState());
+            assertEquals(2, g.appliedIndex());
+            assertEquals(new SnapshotMetadata(2, 1, cs), g.snapshotMeta());
+            assertEquals(5, g.lastIndex());
+        }
+    }
+
     @Test
     void roundTripOfEveryKind() {
         Store s = open();
