@@ -168,8 +168,12 @@ public final class Scheduler implements AutoCloseable {
      * replica); moved into {@link #next} at the end of the cycle.
      */
     private final List<Runnable> afterCommit = new ArrayList<>();
-    /** Ranges a split creates in a batch not yet durable: their messages are dropped until then. */
-    private final Set<Long> creating = new HashSet<>();
+    /**
+     * Ranges a split creates in a batch not yet durable, with their descriptors: their messages
+     * are dropped until then, and a snapshot of another range overlapping them is refused, as it
+     * would be once they are in {@link #spans}.
+     */
+    private final Map<Long, RangeDescriptor> creating = new HashMap<>();
     /** Commits batches on its own thread; see {@link BatchWriter}. */
     private final BatchWriter writer;
     /** The batch the writer is making durable, with what waits for it; null when none. */
@@ -588,7 +592,7 @@ public final class Scheduler implements AutoCloseable {
             LOG.fine(() -> "node " + localNodeId + " dropped a message for group " + groupId + " to node " + m.to());
             return; // group 0 holds node-local records and is never a Raft group
         }
-        if (creating.contains(groupId)) return; // a split creates it in a batch not yet durable; Raft resends
+        if (creating.containsKey(groupId)) return; // a split creates it in a batch not yet durable; Raft resends
         if (m.type() == MessageType.SNAPSHOT && refuseOverlappingSnapshot(groupId, m)) return;
         Replica r = replicas.get(groupId);
         if (r == null) r = createUninitialized(groupId);
@@ -805,6 +809,14 @@ public final class Scheduler implements AutoCloseable {
         if (m.snapshot() == null || m.snapshot().isEmpty()) return false;
         RangeDescriptor d = SnapshotData.descriptor(groupId, SnapshotData.decode(groupId, m.snapshot().data()));
         byte[] end = d.getEndKey().toByteArray();
+        for (RangeDescriptor c : creating.values()) {
+            if (c.getRangeId() != groupId && Keys.compare(c.getStartKey().toByteArray(), end) < 0
+                    && Keys.compare(d.getStartKey().toByteArray(), c.getEndKey().toByteArray()) < 0) {
+                LOG.fine(() -> "node " + localNodeId + " refused a snapshot of range " + groupId
+                        + " overlapping range " + c.getRangeId() + ", which a split is creating");
+                return true;
+            }
+        }
         for (var e : spans.tailMap(d.getStartKey().toByteArray(), false).entrySet()) {
             Replica other = e.getValue();
             if (Keys.compare(other.desc.getStartKey().toByteArray(), end) >= 0) break;
@@ -836,7 +848,7 @@ public final class Scheduler implements AutoCloseable {
 
     private Replica replicaOrNull(long groupId) {
         Replica r = replicas.get(groupId);
-        return r == null || r.removed || r.retired || creating.contains(groupId) ? null : r;
+        return r == null || r.removed || r.retired || creating.containsKey(groupId) ? null : r;
     }
 
     private RangeReply notLeader(long groupId, Replica r) {
@@ -2039,7 +2051,7 @@ public final class Scheduler implements AutoCloseable {
             if (existing != null) retire(existing);
             groupsToPersist.remove(rightId);
             // Until the batch is durable the range exists only in it: nothing may step or load it.
-            creating.add(rightId);
+            creating.put(rightId, right);
             boolean campaign = r.isLeader();
             boolean leaseFromPreviousRun = r.leaseFromPreviousRun;
             // The right half inherits the reads the left served on its keys, as one low-water mark.

@@ -85,7 +85,7 @@ final class LocalCluster implements AutoCloseable {
         Scheduler s = new Scheduler(id, store, settings, clock, new Wire(id), 7919 * id + 104_729 * ++starts, t -> {
             fatal.add(t);
             dead.add(id);
-        }, null, io.conclave.range.mvcc.ScanFilters.NONE, gates.computeIfAbsent(id, n -> new WriteGate()));
+        }, null, io.conclave.range.mvcc.ScanFilters.NONE, System::nanoTime, gates.computeIfAbsent(id, n -> new WriteGate()));
         schedulers.put(id, s);
         s.start();
     }
