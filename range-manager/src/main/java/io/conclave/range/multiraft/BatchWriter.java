@@ -14,9 +14,12 @@ import java.util.function.LongSupplier;
  * batching while the disk works. The scheduler hands it a batch only when none is in flight;
  * what arrives meanwhile accumulates into the next batch (group commit).
  *
- * <p>The writer only writes: what depends on the batch being durable (messages, advancing Raft,
- * publishing applied indexes) stays on the scheduler thread, which learns of the end of a write
- * through {@link Write#isDone} and the wake-up callback.
+ * <p>Right after a batch is durable the writer runs the batch's {@code afterDurable} (the
+ * scheduler hands it the messages that waited for this batch, already framed, so that a
+ * follower's acknowledgement leaves without waiting for the scheduler thread to wake up); all
+ * else that depends on the batch (advancing Raft, publishing applied indexes) stays on the
+ * scheduler thread, which learns of the end of a write through {@link Write#isDone} and the
+ * wake-up callback.
  */
 final class BatchWriter implements AutoCloseable {
     /** Runs on the writer thread just before each commit; a test blocks it to hold writes. */
@@ -56,8 +59,12 @@ final class BatchWriter implements AutoCloseable {
         });
     }
 
-    /** Starts writing {@code batch}; the previous write must have finished. Scheduler thread only. */
-    Write submit(WriteBatch batch) {
+    /**
+     * Starts writing {@code batch}, then runs {@code afterDurable} on the writer thread once it is
+     * durable (not if the write failed); the previous write must have finished. Scheduler thread
+     * only.
+     */
+    Write submit(WriteBatch batch, Runnable afterDurable) {
         Invariants.check(inFlight == null || inFlight.isDone(), "a second write was handed to the writer while one"
                 + " is in flight");
         Write w = new Write();
@@ -67,7 +74,9 @@ final class BatchWriter implements AutoCloseable {
                 beforeWrite.await();
                 long start = nanoClock.getAsLong();
                 store.commit(batch);
-                w.commitNanos.complete(nanoClock.getAsLong() - start);
+                long nanos = nanoClock.getAsLong() - start;
+                afterDurable.run();
+                w.commitNanos.complete(nanos);
             } catch (Throwable t) {
                 w.commitNanos.completeExceptionally(t);
             } finally {

@@ -1559,6 +1559,10 @@ public final class Scheduler implements AutoCloseable {
         final List<Runnable> afterCommit = new ArrayList<>();
         /** The applied index each replica reaches with this batch: reads may be served there once durable. */
         final Map<Replica, Long> appliedAt = new LinkedHashMap<>();
+        /** The messages that wait for this batch, one frame per peer; framed when the batch is sealed. */
+        Map<Long, RaftBatch> outgoing;
+        /** Raft hears of a snapshot sent only after the Ready holding it was advanced. */
+        final List<Runnable> snapshotReports = new ArrayList<>();
         BatchWriter.Write write;
 
         Flight(WriteBatch batch) {
@@ -1639,7 +1643,10 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         view.seal();
-        f.write = writer.submit(f.batch); // one transaction, one fsync, every group
+        // The writer sends these the moment the batch is durable: persist before send, without
+        // waiting for this thread to wake up (an acknowledgement is on a write's critical path).
+        Map<Long, RaftBatch> outgoing = frameMessages(f);
+        f.write = writer.submit(f.batch, () -> sendFrames(outgoing)); // one transaction, one fsync, every group
     }
 
     /**
@@ -1662,7 +1669,8 @@ public final class Scheduler implements AutoCloseable {
             if (rd.hardState() != null) f.ready.get(i).durableHardState = rd.hardState();
         }
         f.afterCommit.forEach(Runnable::run);
-        send(f.ready, f.readies, f.sentEarly); // persist before send for everything not sent early
+        if (f.outgoing == null) sendFrames(frameMessages(f)); // a batch that wrote nothing: nothing to wait for
+        pendingSnapshotReports.addAll(f.snapshotReports);
         for (int i = 0; i < f.ready.size(); i++) {
             Replica r = f.ready.get(i);
             if (r.retired) continue;
@@ -2261,24 +2269,35 @@ public final class Scheduler implements AutoCloseable {
         committedWriteAnswers.clear();
     }
 
-    private void send(List<Replica> ready, List<Ready> readies, List<Boolean> sentEarly) {
-        List<Runnable> snapshotsSent = new ArrayList<>();
-        for (int i = 0; i < ready.size(); i++) {
-            Replica r = ready.get(i);
-            Ready rd = readies.get(i);
+    /**
+     * Frames the messages of a batch's Readies that were not sent early, one RaftBatch per peer,
+     * to be sent once the batch is durable. A replica retired since (a split initialized its range
+     * anew) still has its messages sent: they reveal only what this batch made durable.
+     */
+    private Map<Long, RaftBatch> frameMessages(Flight f) {
+        Outbox box = new Outbox();
+        for (int i = 0; i < f.ready.size(); i++) {
+            Replica r = f.ready.get(i);
+            Ready rd = f.readies.get(i);
             if (r.retired) continue;
             for (Message m : rd.messages()) {
-                if (sentEarly.get(i) && sendableBeforeCommit(rd, m)) continue;
-                outbox.add(r.groupId, m);
+                if (f.sentEarly.get(i) && sendableBeforeCommit(rd, m)) continue;
+                box.add(r.groupId, m);
                 statMessagesSent++;
                 if (m.type() == MessageType.SNAPSHOT) {
-                    snapshotsSent.add(() -> r.raft.reportSnapshot(m.to(), true));
+                    f.snapshotReports.add(() -> r.raft.reportSnapshot(m.to(), true));
                     events.snapshotSent();
                 }
             }
         }
-        flushOutbox();
-        pendingSnapshotReports.addAll(snapshotsSent);
+        f.outgoing = box.isEmpty() ? Map.of() : box.drain();
+        statBatchesSent += f.outgoing.size();
+        return f.outgoing;
+    }
+
+    /** Sends framed batches; on the writer thread or this one. {@link PeerNetwork#send} must not block. */
+    private void sendFrames(Map<Long, RaftBatch> frames) {
+        frames.forEach(network::send);
     }
 
     private void flushOutbox() {

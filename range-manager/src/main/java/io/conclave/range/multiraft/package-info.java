@@ -23,11 +23,12 @@
  *       io.conclave.range.multiraft.BatchWriter}: one LMDB transaction and one fsync for all
  *       groups, on the writer's thread. If one is in flight, the batch keeps accumulating the
  *       next cycles' Readies behind it (group commit; "Pipelined writes" below);</li>
- *   <li>when the write in flight is durable: sends every other message of its Readies
- *       (persist-before-send is {@code Scheduler.completeWrite}; all messages for one node go in
- *       one RaftBatch frame, with heartbeats coalesced to tuples, {@link
- *       io.conclave.range.multiraft.Outbox}), advances those Readies, runs the work that waited
- *       for it, and serves the reads whose index it published.</li>
+ *   <li>when the write in flight is durable: every other message of its Readies leaves (framed
+ *       when the batch went to the writer, one RaftBatch per node with heartbeats coalesced to
+ *       tuples, {@link io.conclave.range.multiraft.Outbox}, and sent by the writer thread right
+ *       after the commit: persist-before-send is that line in {@code BatchWriter}); then the
+ *       scheduler advances those Readies, runs the work that waited for the batch, and serves the
+ *       reads whose index it published ({@code Scheduler.completeWrite}).</li>
  * </ol>
  * Requests that arrive while a write is in flight are stepped and batched meanwhile: with many
  * concurrent clients one fsync and one frame per peer carry many entries. Idle groups cost
