@@ -1643,9 +1643,16 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         view.seal();
+        if (driven) {
+            // Written inline on this thread (virtual time): durable on return, so it completes in
+            // this turn, messages and all, exactly as a synchronous commit did.
+            f.write = writer.submit(f.batch, () -> {});
+            completeWrite();
+            return;
+        }
         // The writer sends these the moment the batch is durable: persist before send, without
         // waiting for this thread to wake up (an acknowledgement is on a write's critical path).
-        Map<Long, RaftBatch> outgoing = frameMessages(f);
+        Map<Long, RaftBatch> outgoing = frameMessages(f, new Outbox());
         f.write = writer.submit(f.batch, () -> sendFrames(outgoing)); // one transaction, one fsync, every group
     }
 
@@ -1669,7 +1676,7 @@ public final class Scheduler implements AutoCloseable {
             if (rd.hardState() != null) f.ready.get(i).durableHardState = rd.hardState();
         }
         f.afterCommit.forEach(Runnable::run);
-        if (f.outgoing == null) sendFrames(frameMessages(f)); // a batch that wrote nothing: nothing to wait for
+        if (f.outgoing == null) sendFrames(frameMessages(f, outbox)); // sent from here: with this cycle's other traffic
         pendingSnapshotReports.addAll(f.snapshotReports);
         for (int i = 0; i < f.ready.size(); i++) {
             Replica r = f.ready.get(i);
@@ -2274,8 +2281,7 @@ public final class Scheduler implements AutoCloseable {
      * to be sent once the batch is durable. A replica retired since (a split initialized its range
      * anew) still has its messages sent: they reveal only what this batch made durable.
      */
-    private Map<Long, RaftBatch> frameMessages(Flight f) {
-        Outbox box = new Outbox();
+    private Map<Long, RaftBatch> frameMessages(Flight f, Outbox box) {
         for (int i = 0; i < f.ready.size(); i++) {
             Replica r = f.ready.get(i);
             Ready rd = f.readies.get(i);
