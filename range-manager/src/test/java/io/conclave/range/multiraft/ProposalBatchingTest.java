@@ -24,8 +24,10 @@ class ProposalBatchingTest {
     @Test
     void writesArrivingTogetherShareOneEntry() throws Exception {
         int writes = 60;
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
-            long leader = cluster.awaitLeader(2);
+        // Elections after 300 ms, and a leaseholder that already served a write: under load a 100 ms
+        // pause handed leadership on before the burst, and the burst met NOT_LEASEHOLDER.
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults().withElectionTicks(30))) {
+            long leader = cluster.awaitLeaseholder(2, "warm-up".getBytes(UTF_8));
             Scheduler s = cluster.schedulers.get(leader);
             long entriesBefore = s.stats().entriesPersisted();
             List<CompletableFuture<RangeReply>> answers = new ArrayList<>();
