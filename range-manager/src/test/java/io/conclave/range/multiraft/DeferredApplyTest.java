@@ -24,9 +24,7 @@ class DeferredApplyTest {
     void everyReadAfterAnAnsweredWriteSeesItWhileAppliesRideOnLaterCommits() throws Exception {
         int clients = 8;
         int rounds = 60;
-        // Elections after 300 ms, not 100: a loaded machine's pauses would otherwise hand leadership
-        // on mid-test, and a write then answered AMBIGUOUS_RESULT is not what this test is about.
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults().withElectionTicks(30), 2)) {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 2)) {
             long leader2 = cluster.awaitLeader(2);
             long leader3 = cluster.awaitLeader(3);
             List<String> problems = new CopyOnWriteArrayList<>();

@@ -62,16 +62,9 @@ class EarlySendTest {
                 msg(MessageType.APPEND, 10)), "no new entries: the commit index covers durable ones only");
     }
 
-    /**
-     * Elections after 300 ms without a heartbeat rather than 100 ms: the test measures one
-     * leader, and on a loaded machine a 100 ms pause of its scheduler would hand leadership on.
-     */
-    private static final int STEADY_ELECTION_TICKS = 30;
-
     @Test
     void theLeaderSendsAppendsAndAnswersWritesBeforeItsCommitAndFollowersNever() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3,
-                SchedulerSettings.defaults().withElectionTicks(STEADY_ELECTION_TICKS))) {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
             long leader = cluster.awaitLeaseholder(2, "warm-up".getBytes(UTF_8));
             // Range 1 idle and quiesced first: its leader's heartbeats (early, as a leader's) would
             // blur what the followers of range 2 send.

@@ -133,8 +133,7 @@ class LeaseTest {
     @Test
     void transfersToNodesWithoutAVotingReplicaAreRefused() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
-            long leader = cluster.awaitLeader(2);
-            assertTrue(SplitTest.send(cluster, SplitTest.put(KEY, new byte[8])).hasKvResponse());
+            long leader = cluster.awaitLeaseholder(2, KEY);
             RangeReply r = cluster.admin(leader, transfer(2, 9));
             assertEquals(ErrorResponse.Code.BAD_REQUEST, r.getError().getCode(), r.toString());
             assertTrue(r.getError().getMessage().contains("node 9"), r.getError().getMessage());

@@ -38,6 +38,22 @@ final class LocalCluster implements AutoCloseable {
     static final long REQUEST_TIMEOUT_MILLIS = 2_000;
     static final long MAX_OFFSET_NANOS = 50_000_000L;
     static final long LEASE_NANOS = 1_000_000_000L;
+    /**
+     * Ticks without a heartbeat before a follower campaigns, unless a test chose its own or asked
+     * for {@link Elections#FAST}: 300 to 600 ms. With the scheduler's 100 ms (10 ticks) a pause of
+     * a scheduler or the ticker on a loaded machine hands leadership on mid-test, and a write then
+     * meets NOT_LEASEHOLDER or AMBIGUOUS_RESULT. A failover is barely slower: a dead leaseholder's
+     * range waits out its lease (a second) anyway.
+     */
+    static final int STEADY_ELECTION_TICKS = 30;
+
+    /** How quickly followers campaign when the settings leave the election timeout at its default. */
+    enum Elections {
+        /** {@link #STEADY_ELECTION_TICKS}: for tests that do not exercise elections. */
+        STEADY,
+        /** The scheduler's default (100 ms): for tests whose subject is an election itself. */
+        FAST
+    }
 
     private final Path dir;
     private final SchedulerSettings settings;
@@ -63,10 +79,17 @@ final class LocalCluster implements AutoCloseable {
 
     /** {@code nodes} nodes, every one a voter of range 1 and of {@code userRanges} user ranges. */
     LocalCluster(Path dir, int nodes, SchedulerSettings settings, int userRanges) {
+        this(dir, nodes, settings, userRanges, Elections.STEADY);
+    }
+
+    LocalCluster(Path dir, int nodes, SchedulerSettings settings, int userRanges, Elections elections) {
         this.dir = dir;
+        SchedulerSettings defaults = SchedulerSettings.defaults();
         // A short lease unless a test chose one: a dead leaseholder's ranges wait out its lease.
-        this.settings = settings.leaseDurationNanos() == SchedulerSettings.defaults().leaseDurationNanos()
+        SchedulerSettings chosen = settings.leaseDurationNanos() == defaults.leaseDurationNanos()
                 ? settings.withLeaseDurationNanos(LEASE_NANOS) : settings;
+        this.settings = elections == Elections.STEADY && chosen.electionTicks() == defaults.electionTicks()
+                ? chosen.withElectionTicks(STEADY_ELECTION_TICKS) : chosen;
         this.voters = new java.util.TreeSet<>();
         for (long id = 1; id <= nodes; id++) voters.add(id);
         for (long id : voters) {

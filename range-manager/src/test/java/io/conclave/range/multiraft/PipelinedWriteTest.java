@@ -57,8 +57,7 @@ class PipelinedWriteTest {
     @Test
     void anEntryCommitsOnlyOnDurableCopiesAndIsAnsweredOnlyOnceTheLeaderHasItDurably() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
-            long leader = cluster.awaitLeader(RANGE);
-            assertTrue(cluster.put(leader, "warm".getBytes(UTF_8), "up".getBytes(UTF_8)).hasKvResponse());
+            long leader = cluster.awaitLeaseholder(RANGE, "warm".getBytes(UTF_8));
             long held = followers(cluster, leader).get(0);
             long free = followers(cluster, leader).get(1);
             long lastBefore = cluster.status(leader, RANGE).getLastIndex();
@@ -95,7 +94,8 @@ class PipelinedWriteTest {
      */
     @Test
     void aVoteIsGrantedOnlyOnceDurable() throws Exception {
-        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
+        // Fast elections: the test counts on several elections failing while the vote is held.
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1, LocalCluster.Elections.FAST)) {
             long leader = cluster.awaitLeader(RANGE);
             long held = followers(cluster, leader).get(0);
             long free = followers(cluster, leader).get(1);
@@ -126,7 +126,7 @@ class PipelinedWriteTest {
     @Test
     void aCrashWithAHeldWriteLosesOnlyUnacknowledgedWrites() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults())) {
-            long leader = cluster.awaitLeader(RANGE);
+            long leader = cluster.awaitLeaseholder(RANGE, "warm".getBytes(UTF_8));
             List<String> acked = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 String key = "a" + i;

@@ -1,5 +1,6 @@
 package io.conclave.range.multiraft;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,8 +28,8 @@ class ReaddedReplicaTest {
     @Test
     void aReplicaAddedBackByAppendsHoldsItsSpanAgain() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
-            long leader = cluster.awaitLeader(2);
-            assertTrue(SplitTest.send(cluster, RangeRequestsTest.put(2, "\u0010a", "1")).hasKvResponse());
+            // The membership changes go to the node that leads range 2 and holds its lease.
+            long leader = cluster.awaitLeaseholder(2, "\u0010a".getBytes(UTF_8));
             long victim = leader == 3 ? 2 : 3;
             removeAndAddBack(cluster, leader, victim);
             assertHoldsItsSpan(cluster, victim);
@@ -45,8 +46,8 @@ class ReaddedReplicaTest {
     @Test
     void aReplicaThatAppliesItsRemovalAndItsReturnInOneCatchUpIsAMemberAgain() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
-            long leader = cluster.awaitLeader(2);
-            assertTrue(SplitTest.send(cluster, RangeRequestsTest.put(2, "\u0010a", "1")).hasKvResponse());
+            // The membership changes go to the node that leads range 2 and holds its lease.
+            long leader = cluster.awaitLeaseholder(2, "\u0010a".getBytes(UTF_8));
             long victim = leader == 3 ? 2 : 3;
             cluster.crash(victim);
             removeAndAddBack(cluster, leader, victim);

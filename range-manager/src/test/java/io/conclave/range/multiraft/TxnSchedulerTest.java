@@ -42,12 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TxnSchedulerTest {
     private static final long RANGE = 2;
-    /**
-     * Elections after 300 ms without a heartbeat rather than 100 ms: each test talks to
-     * one leaseholder, and on a loaded machine a 100 ms pause of its scheduler would hand
-     * leadership (and then the lease) on mid-test.
-     */
-    private static final SchedulerSettings STEADY = SchedulerSettings.defaults().withElectionTicks(30);
+    /** LocalCluster's steady elections: each test talks to one leaseholder. */
+    private static final SchedulerSettings STEADY = SchedulerSettings.defaults();
 
     @TempDir
     Path dir;
