@@ -97,6 +97,10 @@
  *       and it is loaded from the store afterwards.</li>
  *   <li>A failed write stops the node, as a failed commit did; on stop the write in flight
  *       finishes and the batch behind it is committed without sending its messages.</li>
+ *   <li>A scheduler driven from one thread on virtual time (the simulation, {@code runOnce})
+ *       has no writer thread: it commits each batch where it would hand it over and completes
+ *       it in the same turn, as a synchronous commit did. The simulation therefore checks the
+ *       rules above but not the overlap itself; {@code PipelinedWriteTest} holds real writes.</li>
  * </ul>
  *
  * <h2>Ranges</h2>
