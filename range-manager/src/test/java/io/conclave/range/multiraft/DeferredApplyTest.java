@@ -25,8 +25,9 @@ class DeferredApplyTest {
         int clients = 8;
         int rounds = 60;
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 2)) {
-            long leader2 = cluster.awaitLeader(2);
-            long leader3 = cluster.awaitLeader(3);
+            // Each client writes to one node: the leaseholder of its range, once it served a write.
+            long leader2 = cluster.awaitLeaseholder(2, "c-warm".getBytes(UTF_8));
+            long leader3 = cluster.awaitLeaseholder(3, "\u0090-warm".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             List<String> problems = new CopyOnWriteArrayList<>();
             List<Thread> threads = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
