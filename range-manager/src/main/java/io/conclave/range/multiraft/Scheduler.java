@@ -2143,10 +2143,12 @@ public final class Scheduler implements AutoCloseable {
             r.removed = true;
             awake.remove(r);
             if (r.desc != null) spans.remove(r.desc.getEndKey().toByteArray(), r);
-        } else if (cc.nodeId() == localNodeId || !r.removed) {
-            // This node added back: a member again, even if it applied its removal earlier in this
-            // same catch-up (no message revived it in between, see readdedBy). It left the span
-            // index at its removal; having applied every split since, its span is current now.
+        } else if (cc.nodeId() == localNodeId) {
+            // This node added (back): a member again, even if it applied its removal earlier in
+            // this same catch-up (no message revived it in between, see readdedBy). It left the
+            // span index at its removal; having applied every split before this entry, its span
+            // is current now. (Other changes keep the span, and a revived replica that has not
+            // caught up yet must not be indexed under its stale span.)
             if (r.removed) {
                 r.removed = false;
                 r.quiesced = false;

@@ -297,6 +297,12 @@
  *       refused, so this node cannot become a replica of that range until the stale one goes.
  *       There is no replica GC yet (CockroachDB asks meta whether a quiet replica is still a
  *       member); the range simulation finds this (-Drangesim.seed=108).</li>
+ *   <li>A replica revived by {@code readdedBy} replays its log from where its removal left it.
+ *       If its old span was split meanwhile and this node got a piece of it by snapshot, the
+ *       replay applies pre-split entries over that piece's data (the simulation saw a learner's
+ *       copy gain versions its range never wrote), or its split trigger indexes a span ending
+ *       where the piece ends (an invariant stops the node). Not fixed: such a replica should be
+ *       caught up by a snapshot instead, its stale log discarded.</li>
  *   <li>Idle groups quiesce ({@link io.conclave.range.multiraft.Quiescence}): their leader stops
  *       heartbeating and their followers stop ticking. Followers then learn of a dead leader
  *       only from {@link io.conclave.range.multiraft.Liveness} (every node pings every peer each

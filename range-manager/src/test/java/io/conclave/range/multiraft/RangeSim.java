@@ -58,7 +58,8 @@ final class RangeSim implements AutoCloseable {
     static final int MAX_CYCLES_PER_STEP = 32;
     /** A client request to a node that crashed is never answered: its caller gives up after this. */
     static final long RPC_TIMEOUT_NANOS = 1_500_000_000L;
-    static final int TRACE_LINES = 300;
+    /** Events kept for a failure message; -Drangesim.traceLines=N keeps more. */
+    static final int TRACE_LINES = Integer.getInteger("rangesim.traceLines", 300);
 
     /** The seed's choices: nodes, how faulty the network is, how long the faulty phase lasts. */
     record Options(int nodes, RangeSimNetwork.Faults faults, long faultyNanos, int crashPercent, int partitionPercent) {
