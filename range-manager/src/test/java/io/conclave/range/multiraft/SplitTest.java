@@ -116,21 +116,34 @@ class SplitTest {
                 .setSplitKey(ByteString.copyFrom(key)).setNewRangeId(newId).setExpectedGeneration(generation)).build());
     }
 
-    /** The descriptor a live node reports for the range holding {@code key}, newest generation first. */
+    /**
+     * The descriptor a live node reports for the range holding {@code key}, newest generation
+     * first. A node that applied a split reports the shrunk left range at once but the right one
+     * only once the batch creating it is durable (until then a request for it is answered
+     * RANGE_NOT_FOUND, which a client retries); under load every node may be in that window
+     * together, so like a client's range lookup this asks again, for a bounded time.
+     */
     static RangeDescriptor rangeFor(LocalCluster cluster, byte[] key) throws Exception {
-        RangeDescriptor best = null;
-        for (long id : cluster.nodeIds()) {
-            if (!cluster.alive(id)) continue;
-            for (GroupStatus g : cluster.statuses(id)) {
-                RangeDescriptor d = g.getRangeDescriptor();
-                if (g.hasRangeDescriptor() && Keys.contains(d.getStartKey().toByteArray(), d.getEndKey().toByteArray(), key)
-                        && (best == null || d.getGeneration() > best.getGeneration())) {
-                    best = d;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LocalCluster.WAIT_SECONDS);
+        while (true) {
+            RangeDescriptor best = null;
+            for (long id : cluster.nodeIds()) {
+                if (!cluster.alive(id)) continue;
+                for (GroupStatus g : cluster.statuses(id)) {
+                    RangeDescriptor d = g.getRangeDescriptor();
+                    if (g.hasRangeDescriptor() && Keys.contains(d.getStartKey().toByteArray(), d.getEndKey().toByteArray(), key)
+                            && (best == null || d.getGeneration() > best.getGeneration())) {
+                        best = d;
+                    }
                 }
             }
+            if (best != null) return best;
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no node reports a range holding " + Keys.pretty(key) + " for "
+                        + LocalCluster.WAIT_SECONDS + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
         }
-        if (best == null) throw new AssertionError("no node reports a range holding " + Keys.pretty(key));
-        return best;
     }
 
     /** Scans [start, end) range by range as a client would, healing its view on RANGE_KEY_MISMATCH. */
