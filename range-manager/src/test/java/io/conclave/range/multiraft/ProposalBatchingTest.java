@@ -2,9 +2,11 @@ package io.conclave.range.multiraft;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.conclave.range.rpc.KvGet;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.RangeReply;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +33,23 @@ class ProposalBatchingTest {
             long leader = cluster.awaitLeaseholder(2, "warm-up".getBytes(UTF_8));
             Scheduler s = cluster.schedulers.get(leader);
             long entriesBefore = s.stats().entriesPersisted();
+            // The burst arrives while the scheduler thread is busy: a read's answer, which runs on
+            // that thread, waits until every write is queued. Left to thread timing, a loaded
+            // machine descheduled this thread between submissions and the scheduler proposed
+            // most writes alone (60 writes took 50 entries).
+            CountDownLatch queued = new CountDownLatch(1);
+            CompletableFuture<String> busyOn = new CompletableFuture<>();
+            s.submitKv(KvRequest.newBuilder().setGet(KvGet.newBuilder()
+                    .setKey(ByteString.copyFrom("warm-up".getBytes(UTF_8)))).build(), reply -> {
+                busyOn.complete(Thread.currentThread().getName());
+                try {
+                    queued.await(LocalCluster.WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertEquals("conclave-scheduler-n" + leader, busyOn.get(LocalCluster.WAIT_SECONDS, TimeUnit.SECONDS),
+                    "the read is answered on the scheduler thread");
             List<CompletableFuture<RangeReply>> answers = new ArrayList<>();
             for (int i = 0; i < writes; i++) {
                 CompletableFuture<RangeReply> f = new CompletableFuture<>();
@@ -38,6 +58,7 @@ class ProposalBatchingTest {
                         .setValue(ByteString.copyFrom(("v" + i).getBytes(UTF_8)))).build(), f::complete);
                 answers.add(f);
             }
+            queued.countDown();
             for (CompletableFuture<RangeReply> f : answers) {
                 RangeReply frame = f.get(LocalCluster.WAIT_SECONDS, TimeUnit.SECONDS);
                 assertTrue(frame.hasKvResponse(), frame.toString());
