@@ -66,6 +66,7 @@ class SplitTest {
                 long hint = code == ErrorResponse.Code.NOT_LEASEHOLDER ? last.getError().getLeaderHint() : 0;
                 if (hint != 0 && hint != node && cluster.alive(hint)) {
                     node = hint;
+                    pauseEveryRound(cluster, attempt);
                     continue;
                 }
             }
@@ -73,6 +74,16 @@ class SplitTest {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         throw new AssertionError("no node served " + req + "; last answer " + last);
+    }
+
+    /**
+     * Following hints, pauses once per round of the nodes as the range client does: two nodes
+     * that each name the other while a lease or leadership moves are asked again
+     * at once otherwise, and three such callers spinning starved the schedulers that settle it
+     * on a loaded machine (hints went back and forth for the whole 15 s).
+     */
+    private static void pauseEveryRound(LocalCluster cluster, int attempt) throws InterruptedException {
+        if (attempt % cluster.nodeIds().size() == cluster.nodeIds().size() - 1) TimeUnit.MILLISECONDS.sleep(10);
     }
 
     static RangeReply admin(LocalCluster cluster, AdminRequest req) throws Exception {
@@ -96,6 +107,7 @@ class SplitTest {
                 long hint = last.getError().getLeaderHint();
                 if (hint != 0 && hint != node && cluster.alive(hint)) {
                     node = hint;
+                    pauseEveryRound(cluster, attempt);
                     continue;
                 }
             }
