@@ -790,6 +790,25 @@ public final class Scheduler implements AutoCloseable {
                 && m.type() != MessageType.SNAPSHOT) {
             return false;
         }
+        if (m.type() != MessageType.SNAPSHOT) {
+            long other = overlappingReplica(r.desc, r.groupId);
+            if (other != 0) {
+                // Its log would replay entries written before its old span was split, over the
+                // data of the piece this node holds since. Only a snapshot of the range as it is
+                // now may revive it, so the replica answers as one with an empty log would: it
+                // refuses the APPEND with a hint of index 0, below the leader's first index, and
+                // the leader sends a snapshot; a heartbeat is answered so that the leader probes.
+                // Neither answer rests on anything this replica stores.
+                LOG.fine(() -> "node " + localNodeId + " range " + r.groupId + ": not reviving this removed replica"
+                        + " from its log: its old span overlaps range " + other + " here; asking for a snapshot");
+                outbox.add(r.groupId, m.type() == MessageType.APPEND
+                        ? new Message(MessageType.APPEND_RESPONSE, localNodeId, m.from(), m.term(), 0, m.index(), null, 0,
+                                true, 0, null, null)
+                        : new Message(MessageType.HEARTBEAT_RESPONSE, localNodeId, m.from(), m.term(), 0, 0, null, 0,
+                                false, 0, null, m.context()));
+                return false;
+            }
+        }
         LOG.info(() -> "node " + localNodeId + " range " + r.groupId + ": node " + m.from()
                 + " replicates to this removed replica again; reviving it");
         r.removed = false;
@@ -817,16 +836,24 @@ public final class Scheduler implements AutoCloseable {
                 return true;
             }
         }
+        long other = overlappingReplica(d, groupId);
+        if (other != 0) {
+            LOG.fine(() -> "node " + localNodeId + " refused a snapshot of range " + groupId + " overlapping range "
+                    + other);
+            return true;
+        }
+        return false;
+    }
+
+    /** Another initialized local replica whose span overlaps {@code d}'s, or 0 for none. */
+    private long overlappingReplica(RangeDescriptor d, long groupId) {
+        byte[] end = d.getEndKey().toByteArray();
         for (var e : spans.tailMap(d.getStartKey().toByteArray(), false).entrySet()) {
             Replica other = e.getValue();
             if (Keys.compare(other.desc.getStartKey().toByteArray(), end) >= 0) break;
-            if (other.groupId != groupId) {
-                LOG.fine(() -> "node " + localNodeId + " refused a snapshot of range " + groupId + " overlapping range "
-                        + other.groupId);
-                return true;
-            }
+            if (other.groupId != groupId) return other.groupId;
         }
-        return false;
+        return 0;
     }
 
     /**

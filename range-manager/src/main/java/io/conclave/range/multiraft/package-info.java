@@ -298,11 +298,12 @@
  *       There is no replica GC yet (CockroachDB asks meta whether a quiet replica is still a
  *       member); the range simulation finds this (-Drangesim.seed=108).</li>
  *   <li>A replica revived by {@code readdedBy} replays its log from where its removal left it.
- *       If its old span was split meanwhile and this node got a piece of it by snapshot, the
- *       replay applies pre-split entries over that piece's data (the simulation saw a learner's
- *       copy gain versions its range never wrote), or its split trigger indexes a span ending
- *       where the piece ends (an invariant stops the node). Not fixed: such a replica should be
- *       caught up by a snapshot instead, its stale log discarded.</li>
+ *       That is only safe while its old span overlaps no other replica of this node: if its span
+ *       was split meanwhile and this node got a piece by snapshot, the replay would apply
+ *       pre-split entries over that piece's data (the simulation saw a learner's copy gain
+ *       versions its range never wrote, -Drangesim.seed=1030 -Drangesim.maxAttempts=100). Such a
+ *       replica is not revived by appends: it refuses them as a replica with an empty log would,
+ *       so the leader sends a snapshot of the range as it is now, which revives it.</li>
  *   <li>Idle groups quiesce ({@link io.conclave.range.multiraft.Quiescence}): their leader stops
  *       heartbeating and their followers stop ticking. Followers then learn of a dead leader
  *       only from {@link io.conclave.range.multiraft.Liveness} (every node pings every peer each

@@ -62,13 +62,14 @@ final class RangeSim implements AutoCloseable {
     static final int TRACE_LINES = Integer.getInteger("rangesim.traceLines", 300);
 
     /** The seed's choices: nodes, how faulty the network is, how long the faulty phase lasts. */
-    record Options(int nodes, RangeSimNetwork.Faults faults, long faultyNanos, int crashPercent, int partitionPercent) {
-        static Options fromSeed(long seed, long faultyNanos) {
+    record Options(int nodes, RangeSimNetwork.Faults faults, long faultyNanos, int crashPercent, int partitionPercent,
+            int clientAttempts) {
+        static Options fromSeed(long seed, long faultyNanos, int clientAttempts) {
             SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
             int nodes = 3 + r.nextInt(3);
             var faults = new RangeSimNetwork.Faults(r.nextInt(6), r.nextInt(4), 5 + r.nextInt(10),
                     500_000 + r.nextLong(2_000_000), 10_000_000 + r.nextLong(40_000_000));
-            return new Options(nodes, faults, faultyNanos, 20 + r.nextInt(40), 10 + r.nextInt(30));
+            return new Options(nodes, faults, faultyNanos, 20 + r.nextInt(40), 10 + r.nextInt(30), clientAttempts);
         }
     }
 

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Drangesim.seeds=N} runs N seeds (default {@value #CI_SEEDS}) from
  * {@code -Drangesim.seedBase} (default {@value #DEFAULT_SEED_BASE});
  * {@code -Drangesim.seed=S} replays one; {@code -Drangesim.faultyMillis=M} lengthens the faulty
- * phase (default {@value #DEFAULT_FAULTY_MILLIS} ms of virtual time). A failure prints the seed,
+ * phase (default {@value #DEFAULT_FAULTY_MILLIS} ms of virtual time); {@code -Drangesim.maxAttempts=A}
+ * lets each client operation try A times (default 12). A failure prints the seed,
  * the command that replays it, and the run's last events.
  */
 class RangeSimTest {
@@ -94,11 +95,16 @@ class RangeSimTest {
      * Seeds that found bugs, replayed on every build (each run is deterministic, but a change of
      * the code or the schedule may move a seed off its bug; the focused tests stay):
      * 133, a replica that applied its removal and its return in one Ready stayed removed
-     * ({@link ReaddedReplicaTest}).
+     * ({@link ReaddedReplicaTest}); 1030 and 14 with 100 client attempts, a removed replica revived
+     * by appends replayed its pre-split log over the right half this node held by then (a learner's
+     * copy gained versions its range never wrote; an invariant stopped a node).
      */
     @Test
     void seedsThatFoundBugs() {
-        for (long seed : new long[] {133}) run(seed, DEFAULT_FAULTY_MILLIS * 1_000_000, new StringBuilder());
+        long faulty = DEFAULT_FAULTY_MILLIS * 1_000_000;
+        run(133, faulty, RangeSimWorkload.MAX_ATTEMPTS, new StringBuilder());
+        run(1030, faulty, 100, new StringBuilder());
+        run(14, faulty, 100, new StringBuilder());
     }
 
     @Test
@@ -112,7 +118,11 @@ class RangeSimTest {
 
     /** One seed from start to final checks; a failure's message names the seed and the replay command. */
     static Stats run(long seed, long faultyNanos, StringBuilder log) {
-        RangeSim.Options options = RangeSim.Options.fromSeed(seed, faultyNanos);
+        return run(seed, faultyNanos, Integer.getInteger("rangesim.maxAttempts", RangeSimWorkload.MAX_ATTEMPTS), log);
+    }
+
+    static Stats run(long seed, long faultyNanos, int clientAttempts, StringBuilder log) {
+        RangeSim.Options options = RangeSim.Options.fromSeed(seed, faultyNanos, clientAttempts);
         RangeSim sim = new RangeSim(seed, options);
         try (sim) {
             RangeSimWorkload w = new RangeSimWorkload(sim, sim.random.split());
@@ -148,6 +158,7 @@ class RangeSimTest {
             throw new AssertionError("seed " + seed + " failed: " + e.getMessage() + "\n" + options
                     + "\nreplay: mvn -pl range-manager -am test -Dtest=RangeSimTest#"
                     + "leasesSplitsAndMembershipChangesUnderFaultsKeepEveryInvariant -Drangesim.seed=" + seed
+                    + (clientAttempts == RangeSimWorkload.MAX_ATTEMPTS ? "" : " -Drangesim.maxAttempts=" + clientAttempts)
                     + " -Dsurefire.failIfNoSpecifiedTests=false\nlast events:\n" + sim.traceDump() + "\n" + stack, e);
         }
     }

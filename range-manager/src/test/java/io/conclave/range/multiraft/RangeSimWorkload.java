@@ -42,7 +42,11 @@ import java.util.function.Consumer;
  */
 final class RangeSimWorkload {
     static final int KEYS = 10;
-    /** Attempts of one client operation; each failed one is known to have done nothing. */
+    /**
+     * Attempts of one client operation by default; each failed one is known to have done nothing.
+     * More attempts ({@code -Drangesim.maxAttempts}) keep clients busy longer, and runs then reach
+     * other membership changes.
+     */
     static final int MAX_ATTEMPTS = 12;
     static final long RETRY_NANOS = 15_000_000;
     static final long OP_DEADLINE_NANOS = 3_000_000_000L;
@@ -194,7 +198,7 @@ final class RangeSimWorkload {
         }
 
         private void retry(long hint, String why) {
-            if (attempts >= MAX_ATTEMPTS || sim.nowNanos - startedNanos > OP_DEADLINE_NANOS) {
+            if (attempts >= sim.options.clientAttempts() || sim.nowNanos - startedNanos > OP_DEADLINE_NANOS) {
                 finish(() -> failed("gave up after " + attempts + " attempts: " + why));
                 return;
             }
@@ -633,7 +637,7 @@ final class RangeSimWorkload {
     /**
      * A request to range 1 (meta, counters) as the range client sends it: to a live node, then
      * to the holder a refusal names, until an answer that is not a refusal or
-     * {@link #MAX_ATTEMPTS} attempts; {@code then} gets the last answer (null: none).
+     * {@code clientAttempts} attempts; {@code then} gets the last answer (null: none).
      */
     private void systemKv(KvRequest request, Consumer<RangeReply> then) {
         systemKv(request, randomLiveNode(), 1, then);
@@ -645,7 +649,7 @@ final class RangeSimWorkload {
                 case NOT_LEASEHOLDER, NOT_LEADER, RANGE_NOT_FOUND, PROPOSAL_DROPPED, TIMEOUT -> true;
                 default -> false;
             };
-            if (!refused || attempt >= MAX_ATTEMPTS) {
+            if (!refused || attempt >= sim.options.clientAttempts()) {
                 then.accept(reply);
                 return;
             }
