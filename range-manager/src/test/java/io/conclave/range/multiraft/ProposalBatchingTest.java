@@ -48,8 +48,7 @@ class ProposalBatchingTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            assertEquals("conclave-scheduler-n" + leader, busyOn.get(LocalCluster.WAIT_SECONDS, TimeUnit.SECONDS),
-                    "the read is answered on the scheduler thread");
+            String busyThread = busyOn.get(LocalCluster.WAIT_SECONDS, TimeUnit.SECONDS);
             List<CompletableFuture<RangeReply>> answers = new ArrayList<>();
             for (int i = 0; i < writes; i++) {
                 CompletableFuture<RangeReply> f = new CompletableFuture<>();
@@ -59,6 +58,7 @@ class ProposalBatchingTest {
                 answers.add(f);
             }
             queued.countDown();
+            assertEquals("conclave-scheduler-n" + leader, busyThread, "the read is answered on the scheduler thread");
             for (CompletableFuture<RangeReply> f : answers) {
                 RangeReply frame = f.get(LocalCluster.WAIT_SECONDS, TimeUnit.SECONDS);
                 assertTrue(frame.hasKvResponse(), frame.toString());
