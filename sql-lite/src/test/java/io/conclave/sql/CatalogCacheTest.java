@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.conclave.clock.Timestamp;
-import io.conclave.sql.kv.CommitInfo;
 import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.MemoryAdmin;
 import io.conclave.sql.kv.MemoryKv;
 import io.conclave.sql.kv.ScanCounts;
 import io.conclave.sql.kv.ScanRequest;
 import io.conclave.sql.kv.SqlKv;
+import io.conclave.sql.kv.ForwardingSqlTxn;
 import io.conclave.sql.kv.SqlTxn;
-import io.conclave.sql.kv.TxnStats;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -158,11 +157,9 @@ class CatalogCacheTest {
             return kv.now();
         }
 
-        private final class Counted implements SqlTxn {
-            private final SqlTxn txn;
-
+        private final class Counted extends ForwardingSqlTxn {
             Counted(SqlTxn txn) {
-                this.txn = txn;
+                super(txn);
             }
 
             @Override
@@ -190,45 +187,6 @@ class CatalogCacheTest {
                 return txn.scan(request, sink);
             }
 
-            @Override
-            public void put(byte[] key, byte[] value) {
-                txn.put(key, value);
-            }
-
-            @Override
-            public void delete(byte[] key) {
-                txn.delete(key);
-            }
-
-            @Override
-            public CommitInfo commit() {
-                return txn.commit();
-            }
-
-            @Override
-            public void rollback() {
-                txn.rollback();
-            }
-
-            @Override
-            public Timestamp readTimestamp() {
-                return txn.readTimestamp();
-            }
-
-            @Override
-            public void setCommitWait(boolean commitWait) {
-                txn.setCommitWait(commitWait);
-            }
-
-            @Override
-            public TxnStats stats() {
-                return txn.stats();
-            }
-
-            @Override
-            public boolean isReadOnly() {
-                return txn.isReadOnly();
-            }
         }
     }
 }

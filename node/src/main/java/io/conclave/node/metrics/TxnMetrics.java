@@ -8,8 +8,8 @@ import io.conclave.sql.kv.KvRetryException;
 import io.conclave.sql.kv.ScanCounts;
 import io.conclave.sql.kv.ScanRequest;
 import io.conclave.sql.kv.SqlKv;
+import io.conclave.sql.kv.ForwardingSqlTxn;
 import io.conclave.sql.kv.SqlTxn;
-import io.conclave.sql.kv.TxnStats;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
@@ -69,13 +69,12 @@ public final class TxnMetrics {
         return commitWait;
     }
 
-    private final class Counted implements SqlTxn {
-        private final SqlTxn txn;
+    private final class Counted extends ForwardingSqlTxn {
         private final LongConsumer commitWaitNanos;
         private boolean committed;
 
         Counted(SqlTxn txn, LongConsumer commitWaitNanos) {
-            this.txn = txn;
+            super(txn);
             this.commitWaitNanos = commitWaitNanos;
         }
 
@@ -146,24 +145,5 @@ public final class TxnMetrics {
             txn.rollback();
         }
 
-        @Override
-        public Timestamp readTimestamp() {
-            return txn.readTimestamp();
-        }
-
-        @Override
-        public void setCommitWait(boolean commitWait) {
-            txn.setCommitWait(commitWait);
-        }
-
-        @Override
-        public TxnStats stats() {
-            return txn.stats();
-        }
-
-        @Override
-        public boolean isReadOnly() {
-            return txn.isReadOnly();
-        }
     }
 }

@@ -1,12 +1,11 @@
 package io.conclave.sql.catalog;
 
-import io.conclave.clock.Timestamp;
 import io.conclave.sql.kv.CommitInfo;
 import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.ScanCounts;
 import io.conclave.sql.kv.ScanRequest;
+import io.conclave.sql.kv.ForwardingSqlTxn;
 import io.conclave.sql.kv.SqlTxn;
-import io.conclave.sql.kv.TxnStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -19,13 +18,12 @@ import java.util.function.Predicate;
  * parallel round ({@link SqlTxn#getAll}), so a point statement reads the version at no extra
  * round trip; a scan or write reads it first, as an unplanned statement would.
  */
-final class VersionCheckedTxn implements SqlTxn {
-    private final SqlTxn txn;
+final class VersionCheckedTxn extends ForwardingSqlTxn {
     private final long expectedVersion;
     private boolean verified;
 
     VersionCheckedTxn(SqlTxn txn, long expectedVersion) {
-        this.txn = txn;
+        super(txn);
         this.expectedVersion = expectedVersion;
     }
 
@@ -101,28 +99,4 @@ final class VersionCheckedTxn implements SqlTxn {
         return txn.commit();
     }
 
-    @Override
-    public void rollback() {
-        txn.rollback();
-    }
-
-    @Override
-    public Timestamp readTimestamp() {
-        return txn.readTimestamp();
-    }
-
-    @Override
-    public void setCommitWait(boolean commitWait) {
-        txn.setCommitWait(commitWait);
-    }
-
-    @Override
-    public TxnStats stats() {
-        return txn.stats();
-    }
-
-    @Override
-    public boolean isReadOnly() {
-        return txn.isReadOnly();
-    }
 }
