@@ -1,7 +1,8 @@
 package io.conclave.sql;
 
+import static io.conclave.sql.SessionResults.rows;
+import static io.conclave.sql.SessionResults.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.conclave.clock.Timestamp;
 import io.conclave.sql.kv.KeyValue;
@@ -15,7 +16,6 @@ import io.conclave.sql.kv.SqlTxn;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,15 +39,6 @@ class CatalogCacheTest {
         b = nodeB.openSession();
         b.execute("CREATE TABLE t (k INT PRIMARY KEY, v STRING)");
         b.execute("INSERT INTO t VALUES (1, 'one'), (2, 'two')");
-    }
-
-    private static String rows(Result r) {
-        return r.rows().stream().map(row -> row.stream().map(Value::toString).collect(Collectors.joining(" ")))
-                .collect(Collectors.joining("; "));
-    }
-
-    private static String state(Session s, String sql) {
-        return assertThrows(SqlException.class, () -> s.execute(sql)).sqlState();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.conclave.sql;
 
+import static io.conclave.sql.SessionResults.rows;
+import static io.conclave.sql.SessionResults.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,21 +11,11 @@ import io.conclave.sql.kv.MemoryAdmin;
 import io.conclave.sql.kv.MemoryKv;
 import io.conclave.sql.parser.StatementParser;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class SessionTest {
     private final MemoryKv kv = new MemoryKv();
     private final SqlEngine engine = new SqlEngine(kv, new MemoryAdmin());
-
-    private static String rows(Result r) {
-        return r.rows().stream().map(row -> row.stream().map(Value::toString).collect(Collectors.joining(" ")))
-                .collect(Collectors.joining("; "));
-    }
-
-    private static String state(Session s, String sql) {
-        return assertThrows(SqlException.class, () -> s.execute(sql)).sqlState();
-    }
 
     @Test
     void implicitStatementsAreRetriedOnSerializationFailures() {
