@@ -176,9 +176,14 @@ public final class Session implements AutoCloseable {
         } catch (SqlException e) {
             return false;
         }
-        return statement instanceof Statement.Select select ? select.asOf() == null
-                : statement instanceof Statement.Insert || statement instanceof Statement.Update
-                  || statement instanceof Statement.Delete;
+        return isRowStatement(statement)
+                && !(statement instanceof Statement.Select select && select.asOf() != null);
+    }
+
+    /** SELECT, INSERT, UPDATE or DELETE: statements that only read the catalog. */
+    private static boolean isRowStatement(Statement s) {
+        return s instanceof Statement.Select || s instanceof Statement.Insert || s instanceof Statement.Update
+                || s instanceof Statement.Delete;
     }
 
     private Statement parse(String sql) {
@@ -285,8 +290,7 @@ public final class Session implements AutoCloseable {
         Deadline deadline = deadline();
         // A statement that only uses the catalog is planned against the cached one, its version
         // checked with the statement's first read; after a mismatch it runs with the one it reads.
-        boolean speculate = s instanceof Statement.Select || s instanceof Statement.Insert
-                || s instanceof Statement.Update || s instanceof Statement.Delete;
+        boolean speculate = isRowStatement(s);
         for (int attempt = 1; ; attempt++) {
             deadline.check();
             SqlTxn txn = kvCall(() -> engine.kv().begin());
