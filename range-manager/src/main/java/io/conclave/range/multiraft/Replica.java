@@ -79,6 +79,8 @@ final class Replica {
     boolean leaseRequestInFlight;
     /** Set when this node proposed handing its lease away: it stops serving at once, until the lease changes. */
     boolean transferringLease;
+    /** The log index the transfer was appended at (0: none in flight); see {@code Scheduler.endDeadTransfer}. */
+    long transferIndex;
     /**
      * This node's lease as loaded at start: not served until a lease request of this run applies,
      * since a transfer proposed before the restart may still apply (see {@code LeaseRules}).

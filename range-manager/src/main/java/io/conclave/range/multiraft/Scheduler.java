@@ -1489,18 +1489,21 @@ public final class Scheduler implements AutoCloseable {
                 "split of range " + r.groupId);
     }
 
-    private void proposeCommand(Replica r, Command command, long id, Pending pending, String what) {
+    /** Proposes {@code command}; returns the log index it was appended at, or 0 if Raft dropped it (answered). */
+    private long proposeCommand(Replica r, Command command, long id, Pending pending, String what) {
         wake(r);
+        long index;
         try {
-            r.raft.propose(command.encode());
+            index = r.raft.propose(command.encode());
             events.proposed();
         } catch (ProposalDroppedException e) {
             answerDropped(r, e, pending);
-            return;
+            return 0;
         }
         pendingCommands.put(id, new PendingCommand(r.groupId, pending, what));
         expireAfterProposal(pending, () -> pendingCommands.remove(id));
         dirty.add(r);
+        return index;
     }
 
     /** Null if {@code split} may apply to a range described by {@code d}, else why not. */
@@ -1548,7 +1551,10 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         RangeReply refusal = refuseUnlessServing(r);
-        if (refusal == WAIT) {
+        // A renewal on its way through the log (refuseUnlessServing starts one in the lease's second
+        // half) would make a transfer proposed now name a lease that is no longer current by the
+        // time it applies, and apply refuses it: wait for the renewal and hand over the renewed lease.
+        if (refusal == WAIT || (refusal == null && r.leaseRequestInFlight)) {
             await(r, new Replica.Waiting(null, AdminRequest.newBuilder().setTransferLease(
                     io.conclave.range.rpc.TransferLease.newBuilder().setRangeId(rangeId).setToNode(toNode)).build(),
                     pending));
@@ -1565,8 +1571,24 @@ public final class Scheduler implements AutoCloseable {
         Lease next = LeaseRules.transfer(r.lease, toNode, clock.now(), settings.leaseDurationNanos());
         r.transferringLease = true; // stop serving before the proposal exists: see LeaseRules
         long id = nextProposalId++;
-        proposeCommand(r, new Command.RequestLease(localNodeId, id, r.lease, next), id, pending,
+        r.transferIndex = proposeCommand(r, new Command.RequestLease(localNodeId, id, r.lease, next), id, pending,
                 "lease transfer of range " + rangeId + " to node " + toNode);
+        // Dropped before reaching the log, the transfer can never apply: serve again at once.
+        if (r.transferIndex == 0) r.transferringLease = false;
+    }
+
+    /**
+     * Ends a lease transfer that will never apply: once the applied index reaches the index the
+     * transfer was appended at, whatever entry holds that index now has applied (entries never
+     * change index), so a transfer still not applied was refused at apply or overwritten by a new
+     * leader, and this node, still the holder, may serve again. Until then it may still apply, and
+     * serving meanwhile could let it start below reads served here (a timeout is not an answer).
+     */
+    private void endDeadTransfer(Replica r) {
+        if (r.transferringLease && r.transferIndex != 0 && r.applied >= r.transferIndex) {
+            r.transferringLease = false;
+            r.transferIndex = 0;
+        }
     }
 
     // ---- the cycle ----
@@ -1765,6 +1787,7 @@ public final class Scheduler implements AutoCloseable {
             batch.setApplied(r.groupId, r.applied, r.confState);
             advanceSnapshotPoint(r, batch);
         }
+        endDeadTransfer(r);
     }
 
     private boolean applyCommitted(Replica r, List<Entry> committed, WriteBatch batch, List<Runnable> answers) {

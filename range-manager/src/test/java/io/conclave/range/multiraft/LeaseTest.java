@@ -142,6 +142,46 @@ class LeaseTest {
         }
     }
 
+    /**
+     * A transfer asked for in the second half of the lease of a range gone quiet (so that the
+     * holder renews on demand, not on its tick) moves the lease. It used to be proposed behind the
+     * renewal it triggered, name the lease that renewal replaced, and be refused at apply, leaving
+     * the holder refusing every request (stopped for the transfer) until its lease ran out.
+     */
+    @Test
+    void aTransferInTheLeasesRenewalWindowMovesIt() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            long from = cluster.awaitLeaseholder(2, KEY);
+            long to = from % 3 + 1;
+            RangeReply transferred = null;
+            for (int attempt = 0; transferred == null; attempt++) {
+                assertTrue(attempt < 10, "never caught the lease of node " + from + " in its renewal window");
+                assertTrue(SplitTest.send(cluster, SplitTest.put(KEY, new byte[8])).hasKvResponse());
+                // Ticks renew it while it was served within a lease duration; then it runs down.
+                // Renewal starts below half the lease (500 ms); serving stops in the last max offset.
+                long deadline = System.nanoTime() + 3 * LocalCluster.LEASE_NANOS;
+                while (System.nanoTime() < deadline) {
+                    long left = cluster.status(from, 2).getLease().getExpiration().getWallNanos() - wallNanos();
+                    if (left < 150_000_000L) break;
+                    if (left < 400_000_000L) {
+                        transferred = cluster.admin(from, transfer(2, to));
+                        assertTrue(!transferred.hasError(), "transfer with " + left / 1_000_000 + " ms of lease left: "
+                                + transferred);
+                        break;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+            }
+            LocalCluster.await("node " + to + " holds the lease", () -> holder(cluster, 2) == to);
+            assertTrue(SplitTest.send(cluster, SplitTest.put(KEY, new byte[8])).hasKvResponse());
+        }
+    }
+
+    private static long wallNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     /** A range nobody asks anything lets its lease lapse: no renewals, no Raft writes. */
     @Test
     void idleRangesDoNotRenew() throws Exception {
