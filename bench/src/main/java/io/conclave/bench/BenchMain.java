@@ -51,8 +51,12 @@ public final class BenchMain implements Callable<Integer> {
                 description = "Measured window of each load scenario (not counting warm-up). Default: ${DEFAULT-VALUE}.")
         Duration duration;
 
-        @Option(names = "--warmup", defaultValue = "5s", converter = DurationConverter.class,
-                description = "Load before the measured window, not counted. Default: ${DEFAULT-VALUE}.")
+        // 30 s: with 5 s, the node JVMs' JIT compiler still took a third of their CPU during the
+        // measured window (a profile of the single-group load), and the figure was that of a JVM
+        // warming up, 10-30% under its steady state.
+        @Option(names = "--warmup", defaultValue = "30s", converter = DurationConverter.class,
+                description = "Load before the measured window, not counted; the node JVMs' JIT compiler is busy"
+                        + " for the first 20-30 s of load. Default: ${DEFAULT-VALUE}.")
         Duration warmup;
 
         @Option(names = "--idle-window", defaultValue = "20s", converter = DurationConverter.class,
