@@ -50,6 +50,13 @@ final class RangeSimWorkload {
     static final int MAX_ATTEMPTS = 12;
     static final long RETRY_NANOS = 15_000_000;
     static final long OP_DEADLINE_NANOS = 3_000_000_000L;
+    /**
+     * Attempts of a final read (after healing), bounded by {@link #OP_DEADLINE_NANOS} too. Every
+     * range must serve again by then, but a node restarted just before healing may still hold
+     * leases and leadership from before: an election and a lease request take longer than
+     * {@link #MAX_ATTEMPTS} quick attempts (RANGE_NOT_FOUND from non-members comes at once).
+     */
+    static final int FINAL_READ_ATTEMPTS = 200;
     static final int MAX_CLIENT_OPS_IN_FLIGHT = 6;
 
     private final RangeSim sim;
@@ -161,6 +168,10 @@ final class RangeSimWorkload {
         /** Gave up not knowing whether it took effect. */
         abstract void unknown(String why);
 
+        int maxAttempts() {
+            return sim.options.clientAttempts();
+        }
+
         /** Whether this operation handled an error answer itself (else the common rules do). */
         boolean handleError(ErrorResponse e) {
             return false;
@@ -198,7 +209,7 @@ final class RangeSimWorkload {
         }
 
         private void retry(long hint, String why) {
-            if (attempts >= sim.options.clientAttempts() || sim.nowNanos - startedNanos > OP_DEADLINE_NANOS) {
+            if (attempts >= maxAttempts() || sim.nowNanos - startedNanos > OP_DEADLINE_NANOS) {
                 finish(() -> failed("gave up after " + attempts + " attempts: " + why));
                 return;
             }
@@ -332,6 +343,11 @@ final class RangeSimWorkload {
 
         Get(byte[] key) {
             this.key = key;
+        }
+
+        @Override
+        int maxAttempts() {
+            return isFinal ? Math.max(FINAL_READ_ATTEMPTS, super.maxAttempts()) : super.maxAttempts();
         }
 
         @Override
