@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <pre>
  *   0x01 ...                local keys: never addressed by a client, never in a range's span
  *     0x01 'r' rangeId ...    range-local, replicated with the range (descriptor, lease)
- *     0x01 'n' ...            node-local, this store only (peer addresses)
+ *     0x01 'n' ...            node-local, this store only (peer addresses, range tombstones)
  *   [0x02, 0x03)            meta: one record per range, at 0x02 + the range's end key
  *   [0x03, 0x04)            system: node liveness, the node-id and range-id counters
  *   [0x04, KEY_MAX)         user keys
@@ -135,6 +135,31 @@ public final class Keys {
 
     public static byte[] nodeAddressEnd() {
         return new byte[] {LOCAL, NODE_LOCAL, 'a' + 1};
+    }
+
+    /**
+     * A range tombstone (node-local): this node destroyed its replica of {@code rangeId} after
+     * learning it was removed (replica GC). The value is the 8-byte big-endian generation of the
+     * descriptor that showed the removal; snapshots of the range at or below it are refused, and
+     * the replica that may follow it does not vote until a newer snapshot initialized it. Node-local,
+     * not range-local: it must survive the range-local keys it replaces and never travel in a
+     * snapshot.
+     */
+    public static byte[] rangeTombstoneKey(long rangeId) {
+        return ByteBuffer.allocate(3 + 8).put(LOCAL).put(NODE_LOCAL).put((byte) 't').putLong(rangeId).array();
+    }
+
+    public static byte[] rangeTombstoneStart() {
+        return new byte[] {LOCAL, NODE_LOCAL, 't'};
+    }
+
+    public static byte[] rangeTombstoneEnd() {
+        return new byte[] {LOCAL, NODE_LOCAL, 't' + 1};
+    }
+
+    /** The range id a {@link #rangeTombstoneKey} names. */
+    public static long rangeIdOfTombstoneKey(byte[] key) {
+        return ByteBuffer.wrap(key, 3, 8).getLong();
     }
 
     /** The node id a {@link #nodeAddressKey} names. */

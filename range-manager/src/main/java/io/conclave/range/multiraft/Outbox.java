@@ -4,6 +4,8 @@ import io.conclave.raft.Message;
 import io.conclave.raft.MessageType;
 import io.conclave.range.rpc.CoalescedHeartbeat;
 import io.conclave.range.rpc.RaftBatch;
+import io.conclave.range.rpc.ReplicaProbe;
+import io.conclave.range.rpc.ReplicaRemoved;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,6 +40,16 @@ final class Outbox {
         byNode.computeIfAbsent(hb.to(), k -> RaftBatch.newBuilder()).addHeartbeats(CoalescedHeartbeat.newBuilder()
                 .setGroupId(groupId).setFrom(hb.from()).setTo(hb.to())
                 .setTerm(hb.term()).setCommit(hb.commit()).setQuiesce(true).build());
+    }
+
+    /** A removal notice for {@code nodeId} (replica GC; see the package documentation). */
+    void addRemoved(long nodeId, ReplicaRemoved notice) {
+        byNode.computeIfAbsent(nodeId, k -> RaftBatch.newBuilder()).addRemoved(notice);
+    }
+
+    /** A probe for {@code nodeId}: is this node still a replica of the range? (Replica GC.) */
+    void addProbe(long nodeId, long rangeId) {
+        byNode.computeIfAbsent(nodeId, k -> RaftBatch.newBuilder()).addProbes(ReplicaProbe.newBuilder().setRangeId(rangeId));
     }
 
     /** Makes sure {@code nodeId} gets a batch this cycle, if only an empty one: a liveness signal. */

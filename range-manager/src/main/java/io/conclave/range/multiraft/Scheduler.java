@@ -38,6 +38,8 @@ import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.ReplicaDescriptor;
+import io.conclave.range.rpc.ReplicaProbe;
+import io.conclave.range.rpc.ReplicaRemoved;
 import io.conclave.range.rpc.SplitRange;
 import io.conclave.range.rpc.PushType;
 import io.conclave.range.rpc.TxnMeta;
@@ -144,6 +146,8 @@ public final class Scheduler implements AutoCloseable {
 
     private record GroupIndex(long groupId, long index) {}
 
+    private record GroupNode(long groupId, long nodeId) {}
+
     final long localNodeId;
     private final Store store;
     private final SchedulerSettings settings;
@@ -174,6 +178,18 @@ public final class Scheduler implements AutoCloseable {
      * would be once they are in {@link #spans}.
      */
     private final Map<Long, RangeDescriptor> creating = new HashMap<>();
+    /**
+     * Ranges whose replica here replica GC destroyed, by the generation of the descriptor that
+     * showed the removal; persisted as {@link Keys#rangeTombstoneKey}. See {@link #collectRemoved}.
+     */
+    private final Map<Long, Long> tombstones = new HashMap<>();
+    /** Ranges destroyed in a batch not yet durable: their messages are dropped until it is (Raft resends). */
+    private final Set<Long> destroying = new HashSet<>();
+    /**
+     * The tick a removal notice last went to a node for a range, or (this node's own id) a probe
+     * went out for one of its replicas: one per election timeout at most.
+     */
+    private final Map<GroupNode, Long> removalNoticesSent = new HashMap<>();
     /** Commits batches on its own thread; see {@link BatchWriter}. */
     private final BatchWriter writer;
     /** The batch the writer is making durable, with what waits for it; null when none. */
@@ -452,6 +468,7 @@ public final class Scheduler implements AutoCloseable {
         for (var kv : store.scan(Keys.nodeAddressStart(), Keys.nodeAddressEnd(), 100_000)) {
             network.learnAddress(Keys.nodeIdOfAddressKey(kv.key()), new String(kv.value(), StandardCharsets.UTF_8));
         }
+        loadTombstones();
         for (long g : store.groupIds()) {
             if (g > 0) loadReplica(g);
         }
@@ -560,6 +577,12 @@ public final class Scheduler implements AutoCloseable {
     private void handle(Event event) {
         if (event instanceof RaftIn in) {
             liveness.heard(in.fromNode(), tickCount);
+            // Notices first: the messages behind one for a range it destroys are then dropped.
+            for (ReplicaRemoved notice : in.batch().getRemovedList()) collectRemoved(in.fromNode(), notice);
+            for (ReplicaProbe probe : in.batch().getProbesList()) {
+                Replica r = replicas.get(probe.getRangeId());
+                if (r != null) noticeIfRemoved(r, in.fromNode());
+            }
             Outbox.expand(in.batch(), this::stepInto);
         } else if (event instanceof KvIn in) {
             handleKv(in.request(), newPending(in.reply()));
@@ -593,8 +616,16 @@ public final class Scheduler implements AutoCloseable {
             return; // group 0 holds node-local records and is never a Raft group
         }
         if (creating.containsKey(groupId)) return; // a split creates it in a batch not yet durable; Raft resends
+        if (destroying.contains(groupId)) return; // replica GC destroys it in a batch not yet durable
         if (m.type() == MessageType.SNAPSHOT && refuseOverlappingSnapshot(groupId, m)) return;
         Replica r = replicas.get(groupId);
+        if (r != null) noticeIfRemoved(r, m.from());
+        if ((r == null || !r.initialized()) && tombstones.containsKey(groupId)
+                && (m.type() == MessageType.VOTE || m.type() == MessageType.PRE_VOTE)) {
+            // This node's log of the range was destroyed, acknowledged entries and all; until a
+            // snapshot past the removal fills it again, its vote could elect a leader missing them.
+            return;
+        }
         if (r == null) r = createUninitialized(groupId);
         if (r.removed && !readdedBy(r, m)) return;
         // A heartbeat response carries nothing that needs a quiesced leader awake: it was
@@ -632,6 +663,9 @@ public final class Scheduler implements AutoCloseable {
             dirty.add(r);
         }
         for (Replica r : quiet) quiesceLeader(r);
+        if (!removalNoticesSent.isEmpty() && tickCount % settings.electionTicks() == 0) {
+            removalNoticesSent.values().removeIf(sent -> tickCount - sent >= settings.electionTicks());
+        }
         checkLiveness();
         expire();
         if (!waitingReplicas.isEmpty()) {
@@ -827,6 +861,14 @@ public final class Scheduler implements AutoCloseable {
     private boolean refuseOverlappingSnapshot(long groupId, Message m) {
         if (m.snapshot() == null || m.snapshot().isEmpty()) return false;
         RangeDescriptor d = SnapshotData.descriptor(groupId, SnapshotData.decode(groupId, m.snapshot().data()));
+        Long tombstone = tombstones.get(groupId);
+        if (tombstone != null && d.getGeneration() <= tombstone) {
+            // From a leader that has not applied this node's removal: its image (and its log) may
+            // be of the very configuration the destroyed replica acknowledged entries in.
+            LOG.fine(() -> "node " + localNodeId + " refused a snapshot of range " + groupId + " at generation "
+                    + d.getGeneration() + ": its replica here was destroyed at generation " + tombstone);
+            return true;
+        }
         byte[] end = d.getEndKey().toByteArray();
         for (RangeDescriptor c : creating.values()) {
             if (c.getRangeId() != groupId && Keys.compare(c.getStartKey().toByteArray(), end) < 0
@@ -840,9 +882,49 @@ public final class Scheduler implements AutoCloseable {
         if (other != 0) {
             LOG.fine(() -> "node " + localNodeId + " refused a snapshot of range " + groupId + " overlapping range "
                     + other);
+            // The overlapping replica may be one removed without knowing it, quiesced or a learner
+            // (which never campaigns): it asks its range's members, and one that no longer counts
+            // it answers with the removal notice that lets replica GC destroy it. Awake, a voter
+            // also campaigns once leaderless, which draws the same notice.
+            Replica blocker = replicas.get(other);
+            wake(blocker);
+            probeMembership(blocker);
+            return true;
+        }
+        long revived = revivedOverlapping(d, groupId);
+        while (revived != 0 && removedByItsOwnLog(replicas.get(revived))) {
+            // Revived by a leader that had not applied its removal yet, and left there: nothing
+            // will bring it further, and it cannot campaign for a notice. Its own applied state
+            // is the notice.
+            destroy(replicas.get(revived), replicas.get(revived).desc, localNodeId);
+            revived = revivedOverlapping(d, groupId);
+        }
+        if (revived != 0) {
+            long blocker = revived;
+            LOG.fine(() -> "node " + localNodeId + " refused a snapshot of range " + groupId + " overlapping range "
+                    + blocker + ", which is catching up from its log");
             return true;
         }
         return false;
+    }
+
+    /**
+     * A replica revived by its leader ({@link #readdedBy}) that has not applied its own return
+     * yet, overlapping {@code d}: it is out of the span index, but its log replays over its old
+     * span, splits included, and applying its return indexes it there again. A snapshot of a
+     * range split off that span, installed meanwhile, would then overlap it (the simulation saw
+     * two replicas of one node indexed at one end key, which stopped the node at its restart);
+     * refused, the range is created by the split when the replay reaches it, or sent again once
+     * it has. Snapshots are rare, so the scan over every replica is cheap enough.
+     */
+    private long revivedOverlapping(RangeDescriptor d, long groupId) {
+        byte[] start = d.getStartKey().toByteArray();
+        byte[] end = d.getEndKey().toByteArray();
+        for (Replica o : replicas.values()) {
+            if (o.groupId == groupId || o.removed || o.retired || !o.initialized()) continue;
+            if (spans.get(o.desc.getEndKey().toByteArray()) != o && overlaps(o.desc, start, end)) return o.groupId;
+        }
+        return 0;
     }
 
     /** Another initialized local replica whose span overlaps {@code d}'s, or 0 for none. */
@@ -865,6 +947,177 @@ public final class Scheduler implements AutoCloseable {
         LOG.fine(() -> "node " + localNodeId + " creating replica of range " + groupId + " for an incoming message");
         groupsToPersist.add(groupId);
         return loadReplica(groupId);
+    }
+
+    // ---- replica GC (the argument is in the package documentation, "Replica GC") ----
+
+    /** Tombstones are read in pages of this many keys, so any number of them loads. */
+    private static final int TOMBSTONE_PAGE = 10_000;
+
+    private void loadTombstones() {
+        byte[] from = Keys.rangeTombstoneStart();
+        while (true) {
+            var page = store.scan(from, Keys.rangeTombstoneEnd(), TOMBSTONE_PAGE);
+            for (var kv : page) {
+                tombstones.put(Keys.rangeIdOfTombstoneKey(kv.key()), ByteBuffer.wrap(kv.value()).getLong());
+            }
+            if (page.size() < TOMBSTONE_PAGE) return;
+            from = Keys.next(page.get(page.size() - 1).key());
+        }
+    }
+
+    /** Asks the other replicas of {@code r}'s range whether this node is still one; once per election timeout. */
+    private void probeMembership(Replica r) {
+        GroupNode key = new GroupNode(r.groupId, localNodeId);
+        Long last = removalNoticesSent.get(key);
+        if (last != null && tickCount - last < settings.electionTicks()) return;
+        removalNoticesSent.put(key, tickCount);
+        for (ReplicaDescriptor rd : r.desc.getReplicasList()) {
+            if (rd.getNodeId() != localNodeId) outbox.addProbe(rd.getNodeId(), r.groupId);
+        }
+    }
+
+    /**
+     * Raft traffic for {@code r}'s range from {@code from}, a node outside {@code r}'s applied
+     * descriptor: usually a replica removed without learning of it, campaigning in vain. It is
+     * answered with this replica's descriptor and applied index, at most once per election
+     * timeout per range and node. What the notice says is committed (applied here), so any
+     * initialized replica may tell it, one removed itself included.
+     */
+    private void noticeIfRemoved(Replica r, long from) {
+        if (r.retired || !r.initialized() || isReplica(r.desc, from)) return;
+        GroupNode key = new GroupNode(r.groupId, from);
+        Long last = removalNoticesSent.get(key);
+        if (last != null && tickCount - last < settings.electionTicks()) return;
+        removalNoticesSent.put(key, tickCount);
+        LOG.fine(() -> "node " + localNodeId + " range " + r.groupId + ": telling node " + from
+                + ", not a replica at generation " + r.desc.getGeneration() + ", that it was removed");
+        outbox.addRemoved(from, ReplicaRemoved.newBuilder().setRangeId(r.groupId).setRangeDescriptor(r.desc)
+                .setAppliedIndex(r.applied).build());
+    }
+
+    private static boolean isReplica(RangeDescriptor d, long nodeId) {
+        for (ReplicaDescriptor rd : d.getReplicasList()) {
+            if (rd.getNodeId() == nodeId) return true;
+        }
+        return false;
+    }
+
+    /**
+     * A removal notice from {@code from}: destroys this node's replica of the range if the rule
+     * holds (package documentation, "Replica GC"), else ignores it (a later notice may do).
+     */
+    private void collectRemoved(long from, ReplicaRemoved notice) {
+        long g = notice.getRangeId();
+        RangeDescriptor d = notice.getRangeDescriptor();
+        Replica r = replicas.get(g);
+        if (r == null || r.retired || !r.initialized() || creating.containsKey(g) || destroying.contains(g)
+                || d.getRangeId() != g) {
+            return;
+        }
+        if (isReplica(d, localNodeId)) return; // (a) a member there: re-added, or the notice is stale
+        if (d.getGeneration() <= r.desc.getGeneration()) return; // (b) not newer than what this replica knows
+        long last = r.raft.lastIndex();
+        if (last > notice.getAppliedIndex()) {
+            // (c) entries past A may be a re-added replica's acknowledgements; wait for a later notice.
+            LOG.fine(() -> "node " + localNodeId + " range " + g + ": removal notice from node " + from + " at index "
+                    + notice.getAppliedIndex() + " is behind this replica's last index " + last + "; keeping it");
+            return;
+        }
+        destroy(r, d, from);
+    }
+
+    /**
+     * Whether {@code r} applied a descriptor that excludes this node and holds nothing past it:
+     * what a removal notice would show, from its own applied state (committed), so the rule of
+     * {@link #collectRemoved} holds with A = its applied index.
+     */
+    private boolean removedByItsOwnLog(Replica r) {
+        return r != null && !r.retired && r.initialized() && !isReplica(r.desc, localNodeId)
+                && r.raft.lastIndex() <= r.applied && !creating.containsKey(r.groupId);
+    }
+
+    /**
+     * Destroys a replica removed from its range, in the batch being built: its Raft state but its
+     * term and vote (a vote must never be forgotten; a replica that comes later starts from them
+     * with an empty log), its range-local keys, its data when no other replica here overlaps it,
+     * and a tombstone at the generation of the descriptor that excludes it. Its requests are
+     * answered retryably, and its messages dropped until the batch is durable, since a replica
+     * loaded before then would read the old state. Readies of it in batches already handed out
+     * come earlier in the store's order and are overwritten; they are neither sent nor advanced
+     * (the replica is retired).
+     */
+    private void destroy(Replica r, RangeDescriptor removedBy, long noticeFrom) {
+        long g = r.groupId;
+        RangeDescriptor old = r.desc;
+        HardState hs = r.raft.hardState();
+        LOG.info(() -> "node " + localNodeId + " range " + g + ": destroying this replica (generation "
+                + old.getGeneration() + ", last index " + r.raft.lastIndex() + "): node " + noticeFrom
+                + " applied generation " + removedBy.getGeneration() + ", which excludes this node");
+        if (next == null) next = new Flight(store.newBatch());
+        WriteBatch batch = next.batch;
+        batch.destroyGroup(g);
+        batch.setHardState(g, new HardState(hs.term(), hs.vote(), 0));
+        batch.deleteRange(Keys.rangeLocalStart(g), Keys.rangeLocalEnd(g));
+        view.deleteSpan(Keys.rangeLocalStart(g), Keys.rangeLocalEnd(g));
+        if (noOtherReplicaOverlaps(r)) {
+            byte[] start = KvApplier.storeStart(old);
+            byte[] end = KvApplier.storeEnd(old);
+            batch.deleteRange(start, end);
+            view.deleteSpan(start, end);
+        }
+        long generation = Math.max(removedBy.getGeneration(), tombstones.getOrDefault(g, 0L));
+        tombstones.put(g, generation);
+        batch.put(Keys.rangeTombstoneKey(g), ByteBuffer.allocate(8).putLong(generation).array());
+        destroying.add(g);
+        next.afterCommit.add(() -> destroying.remove(g));
+        replicas.remove(g);
+        retire(r);
+        lockWaitReplicas.remove(r);
+        peerNodesStale = true;
+        answerDestroyed(r);
+        events.replicaDestroyed();
+    }
+
+    /**
+     * Whether no other replica here (initialized, removed or not) and no range a split is creating
+     * overlaps {@code r}'s span, so that its data may go with it. An indexed replica cannot (spans
+     * never overlap); a removed one may still be revived from its log, which assumes its data.
+     */
+    private boolean noOtherReplicaOverlaps(Replica r) {
+        byte[] start = r.desc.getStartKey().toByteArray();
+        byte[] end = r.desc.getEndKey().toByteArray();
+        for (Replica o : replicas.values()) {
+            if (o != r && !o.retired && o.initialized() && overlaps(o.desc, start, end)) return false;
+        }
+        for (RangeDescriptor c : creating.values()) {
+            if (overlaps(c, start, end)) return false;
+        }
+        return true;
+    }
+
+    private static boolean overlaps(RangeDescriptor d, byte[] start, byte[] end) {
+        return Keys.compare(d.getStartKey().toByteArray(), end) < 0 && Keys.compare(start, d.getEndKey().toByteArray()) < 0;
+    }
+
+    /** Every request waiting on a destroyed replica is answered; clients retry at a member. */
+    private void answerDestroyed(Replica r) {
+        String why = "node " + localNodeId + " no longer has range " + r.groupId + " (it was removed from it); retry";
+        for (Replica.Waiting w : r.waiting) w.pending().fail(ErrorResponse.Code.RANGE_NOT_FOUND, why);
+        r.waiting.clear();
+        for (Replica.QueuedWrite w : r.queuedWrites) w.pending().fail(ErrorResponse.Code.RANGE_NOT_FOUND, why);
+        r.queuedWrites.clear();
+        for (Replica.ReadBatch b : r.readableAt) {
+            for (Replica.ReadWaiter w : b.waiters) w.pending().fail(ErrorResponse.Code.RANGE_NOT_FOUND, why);
+        }
+        r.readableAt.clear();
+        failWritesOf(r.groupId);
+        pendingConfChanges.entrySet().removeIf(e -> {
+            if (e.getKey().groupId() != r.groupId) return false;
+            e.getValue().fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "membership change of range " + r.groupId
+                    + ": this node's replica was removed after proposing it; it may or may not apply");
+            return true;
+        });
     }
 
     private RaftConfig raftConfig(long groupId, long applied) {
@@ -1775,6 +2028,9 @@ public final class Scheduler implements AutoCloseable {
         if (!rd.snapshot().isEmpty()) {
             RangeDescriptor old = r.desc;
             applier.installSnapshot(r, rd.snapshot(), batch);
+            // Refused at or below the tombstone's generation (stepInto), so this one is past the
+            // removal the tombstone recorded: the replica is a member again, from a full image.
+            if (tombstones.remove(r.groupId) != null) batch.delete(Keys.rangeTombstoneKey(r.groupId));
             r.removed = false;
             reindex(r, old);
             peerNodesStale = true;
@@ -2107,7 +2363,11 @@ public final class Scheduler implements AutoCloseable {
         reindex(r, old);
         long rightId = right.getRangeId();
         Replica existing = replicas.get(rightId);
-        if (existing == null || !existing.initialized()) {
+        // A tombstone: this node had the right range and replica GC destroyed it, so this split is
+        // being applied late, by a lagging left replica; creating the right range at its initial
+        // state would bring back a replica that forgot what it acknowledged. Its leader sends a
+        // snapshot if this node is a member again.
+        if ((existing == null || !existing.initialized()) && !tombstones.containsKey(rightId)) {
             HardState hs = existing == null ? store.group(rightId).hardState() : existing.raft.status().hardState();
             writeInitialRaftState(batch, rightId, r.confState, hs);
             applier.writeDescriptor(right, batch);

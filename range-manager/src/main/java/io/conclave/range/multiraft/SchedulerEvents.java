@@ -28,6 +28,7 @@ public final class SchedulerEvents {
     private final LongAdder leaderChanges = new LongAdder();
     private final LongAdder snapshotsSent = new LongAdder();
     private final LongAdder splits = new LongAdder();
+    private final LongAdder replicasDestroyed = new LongAdder();
     private final ArrayDeque<Split> recentSplits = new ArrayDeque<>();
 
     void proposed() {
@@ -49,6 +50,10 @@ public final class SchedulerEvents {
 
     void snapshotSent() {
         snapshotsSent.increment();
+    }
+
+    void replicaDestroyed() {
+        replicasDestroyed.increment();
     }
 
     void split(long rangeId, long newRangeId, byte[] splitKey, long atWallNanos) {
@@ -77,6 +82,11 @@ public final class SchedulerEvents {
     /** Raft snapshots this node's leaders sent to followers that had fallen behind the log. */
     public long snapshotsSent() {
         return snapshotsSent.sum();
+    }
+
+    /** Replicas this node destroyed after a member told it of their removal (replica GC). */
+    public long replicasDestroyed() {
+        return replicasDestroyed.sum();
     }
 
     /** Splits applied by a leader on this node since it started. */

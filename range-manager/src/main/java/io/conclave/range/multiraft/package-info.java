@@ -141,6 +141,49 @@
  * once the batch creating it is durable, and the node
  * that led the left campaigns for the right at once.
  *
+ * <h2>Replica GC</h2>
+ * A replica removed from its range while its node was down or cut off, or one that appended its
+ * removal but never learned that it committed (a leader sends nothing to a non-member), keeps
+ * its old, wide descriptor in {@code spans}: it campaigns in vain and refuses for ever the
+ * snapshots of ranges split off its span since. So (CockroachDB's replica GC, adapted):
+ * <ul>
+ *   <li><b>Notice.</b> A node whose replica of range X is initialized and receives Raft traffic
+ *       for X from a node N outside its applied descriptor (a pre-vote of a campaigning stale
+ *       replica, usually) answers N with {@code ReplicaRemoved}: its descriptor and its applied
+ *       index A, in the node-to-node Raft batch, at most once per election timeout per (range,
+ *       node). A replica that blocks a snapshot also asks its range's members outright
+ *       ({@code ReplicaProbe}) and is woken: a learner never campaigns, a quiesced one not
+ *       until woken.</li>
+ *   <li><b>Rule.</b> N destroys its replica of X only if (a) N is not in the notice's
+ *       descriptor, (b) that descriptor's generation is above N's, (c) N's Raft last index
+ *       (stable and unstable) is at most A, and (d) X is not being created by a split or
+ *       destroyed already in a batch not yet durable. Why it is safe: the notice's descriptor is
+ *       committed (applied at A), so everything N holds at or below A is committed and applied
+ *       on a quorum of a configuration that excludes N; dropping N's log loses no entry a quorum
+ *       counts on. A log beyond A may be that of a re-added N acknowledging new entries: it
+ *       waits for a later notice. A replica that applied a descriptor excluding itself and holds
+ *       nothing past it is its own notice (one revived by a leader that had not applied the
+ *       removal, then left; checked when it blocks a snapshot).</li>
+ *   <li><b>Destroy</b>, in the batch being built: its Raft state but its term and vote (a vote
+ *       is never forgotten; a replica created later starts from them, commit 0, empty log), its
+ *       range-local keys, its data if no other replica of this node (removed ones included) or
+ *       range being created overlaps it, and a node-local <b>tombstone</b>
+ *       ({@code Keys.rangeTombstoneKey}) at the notice's generation. It leaves the span index and
+ *       the scheduler's maps; its waiting requests are answered RANGE_NOT_FOUND (retryable), its
+ *       messages dropped until the batch is durable (a replica loaded before then would read the
+ *       old state). Readies of it in earlier batches are overwritten, never sent or advanced.</li>
+ *   <li><b>Tombstone.</b> A snapshot of X at a generation not above it is refused (from a leader
+ *       that has not applied the removal); a newer one installs and clears it. A split applied
+ *       late that would create X is not applied to X. Until a snapshot initializes X again, this
+ *       node drops votes and pre-votes for X: its log, with the entries it acknowledged, is gone,
+ *       and its vote could elect a leader missing them (etcd's Raft lets any replica vote; with no
+ *       replica ids, the tombstone is what refuses).</li>
+ * </ul>
+ * A restart loads the tombstones and, for X, only the kept term and vote. Not covered: a stale
+ * replica whose old range's replicas all left their nodes' stores (no one to answer), and one
+ * whose log runs past every A it is sent (an uncommitted tail of its own term) until the range
+ * applies more; CockroachDB asks meta instead.
+ *
  * <h2>Leases</h2>
  * Expiration-based and replicated through the range's log ({@link io.conclave.range.LeaseRules}
  * holds the rules: validity, stasis of the last max offset, non-overlap across holders, a request
@@ -277,9 +320,10 @@
  *   <li>A leaseholder that dies leaves its ranges unserved until its lease expires plus the max
  *       offset (9 s by default); clients retry meanwhile. Removing the leaseholder's own replica
  *       has the same cost: transfer the lease first.</li>
- *   <li>Data of a replica removed from its range, or beyond the span of a snapshot that shrank
- *       a replica, stays in the store until a later snapshot of that span deletes it; it is
- *       never served (requests are checked against the descriptor).</li>
+ *   <li>Data of a replica that applied its own removal, of one destroyed by replica GC while
+ *       another replica here overlapped it, or beyond the span of a snapshot that shrank a
+ *       replica, stays in the store until a later snapshot of that span deletes it; it is never
+ *       served (requests are checked against the descriptor).</li>
  *   <li>The writes of one batch entry share its fate: a dropped proposal (not leader, over the
  *       uncommitted limit) answers all of them with the same error, and they apply in arrival
  *       order at one log index.</li>
@@ -291,12 +335,15 @@
  *       loaded again but cannot campaign, since its membership excludes it. Appends, heartbeats
  *       or a snapshot from a leader revive it (the range took the node back, see
  *       {@code Scheduler.readdedBy}); votes never do.</li>
- *   <li>A replica removed without hearing of it (the entry that removed it committed on the
- *       others) is never told: it keeps its old descriptor in the span index and campaigns in
- *       vain. A snapshot of a range split off its old span since then overlaps it and is
- *       refused, so this node cannot become a replica of that range until the stale one goes.
- *       There is no replica GC yet (CockroachDB asks meta whether a quiet replica is still a
- *       member); the range simulation finds this (-Drangesim.seed=108).</li>
+ *   <li>A replica removed without hearing of it keeps its old descriptor in the span index until
+ *       replica GC destroys it (above): until then a snapshot of a range split off its old span
+ *       overlaps it and is refused. GC needs a member of its old range to answer it; if none is
+ *       left, or its log runs past what they applied, it stays (the simulation's seeds 108,
+ *       1114 and others, replayed in CI, found the cases covered).</li>
+ *   <li>A snapshot overlapping a replica revived by {@code readdedBy} that has not applied its
+ *       own return yet (out of the span index) is refused as well: its replay applies the splits
+ *       that create such ranges, and its return would index it over them (the simulation saw
+ *       two ranges indexed at one end, which stopped a node at its restart).</li>
  *   <li>A replica revived by {@code readdedBy} replays its log from where its removal left it.
  *       That is only safe while its old span overlaps no other replica of this node: if its span
  *       was split meanwhile and this node got a piece by snapshot, the replay would apply

@@ -107,6 +107,21 @@ class RangeSimTest {
         run(14, faulty, 100, new StringBuilder());
     }
 
+    /**
+     * Seeds beyond CI's that ended without convergence before replica GC, replayed on every
+     * build: a replica removed without learning of it (a voter down or cut off during its removal,
+     * a learner, one revived by a leader that had not applied its removal) kept its old span and
+     * refused for ever the snapshot of a range split off it (108, 35, 39, 41, 1007, 1051, 1072,
+     * 1114); and 38, whose final reads then met a node restarted just before healing.
+     */
+    @Test
+    void seedsOfRemovedReplicasThatDidNotKnow() {
+        long faulty = DEFAULT_FAULTY_MILLIS * 1_000_000;
+        for (long seed : new long[] {108, 35, 38, 39, 41, 1007, 1051, 1072, 1114}) {
+            run(seed, faulty, RangeSimWorkload.MAX_ATTEMPTS, new StringBuilder());
+        }
+    }
+
     @Test
     void sameSeedGivesTheSameRun() {
         long seed = Long.getLong("rangesim.seedBase", DEFAULT_SEED_BASE) + 1_000;
