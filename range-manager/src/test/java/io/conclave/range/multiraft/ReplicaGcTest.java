@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conclave.raft.Message;
+import io.conclave.raft.MessageType;
 import io.conclave.range.Keys;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.RemoveReplica;
 import java.nio.file.Path;
@@ -67,7 +70,30 @@ class ReplicaGcTest {
             cluster.restart(victim);
             awaitRightHalfAndNoStaleReplica(cluster, victim);
             assertEquals(0, cluster.schedulers.get(victim).events().replicasDestroyed(), "nothing to destroy again");
+            assertNoVoteWithoutItsLog(cluster, victim, holder);
         }
+    }
+
+    /**
+     * The destroyed replica's term and vote were kept, and its node does not vote for the range
+     * (its log, with entries it acknowledged, is gone) until a newer snapshot fills it: a vote
+     * request of a much higher term, from a member, leaves no trace.
+     */
+    private static void assertNoVoteWithoutItsLog(LocalCluster cluster, long victim, long candidate) throws Exception {
+        long keptTerm = cluster.stores.get(victim).group(2).hardState().term();
+        assertTrue(keptTerm >= Scheduler.RAFT_INIT_TERM, "range 2's term survived its destruction: " + keptTerm);
+        long term = keptTerm + 100;
+        RaftBatch.Builder batch = RaftBatch.newBuilder();
+        for (MessageType type : new MessageType[] {MessageType.PRE_VOTE, MessageType.VOTE}) {
+            batch.addMessages(RaftCodec.encode(2, new Message(type, candidate, victim, term, term, 1_000_000, null, 0,
+                    false, 0, null, null)));
+        }
+        cluster.schedulers.get(victim).receiveRaft(candidate, batch.build());
+        // The inbox is first in, first out: the status request is answered after the votes were handled.
+        for (GroupStatus g : cluster.statuses(victim)) {
+            assertTrue(g.getGroupId() != 2 || g.getTerm() < term, "node " + victim + " took part in an election: " + g);
+        }
+        assertEquals(keptTerm, cluster.stores.get(victim).group(2).hardState().term(), "range 2's term is unchanged");
     }
 
     /** The victim serves the right range's span and holds no initialized replica of range 2. */
