@@ -6,6 +6,7 @@ import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
 import io.conclave.clock.Timestamp;
 import io.conclave.range.Keys;
+import io.conclave.range.MetaRecords;
 import io.conclave.range.mvcc.EvalContext;
 import io.conclave.range.mvcc.Evaluation;
 import io.conclave.range.mvcc.MvccEvaluator;
@@ -225,8 +226,9 @@ final class KvApplier {
             case DELETE_RANGE -> checkSpan(req.getDeleteRange().getStartKey(), req.getDeleteRange().getEndKey(),
                     systemKeys, false);
             case META_UPDATE -> checkMetaUpdate(req);
+            case META_UPDATES -> MetaRecords.checkUpdate(req.getMetaUpdates().getRangeDescriptorsList());
             case OP_NOT_SET -> "empty KV request: set one of get, put, delete, scan, conditional_put, delete_range,"
-                    + " increment, meta_update";
+                    + " increment, meta_update, meta_updates";
             case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH, MVCC_GC,
                     TXN_QUERY -> MvccRequests.validate(req);
         };
@@ -288,7 +290,7 @@ final class KvApplier {
             return "meta_update key " + Keys.pretty(mu.getKey().toByteArray()) + " is not the meta key "
                     + Keys.pretty(want) + " of the descriptor's end";
         }
-        return null;
+        return MetaRecords.checkUpdate(List.of(mu.getRangeDescriptor()));
     }
 
     /** The first key a request touches, or null for none; a scan's empty start is the range's start. */
@@ -302,6 +304,8 @@ final class KvApplier {
             case SCAN -> req.getScan().getStartKey().toByteArray();
             case DELETE_RANGE -> req.getDeleteRange().getStartKey().toByteArray();
             case META_UPDATE -> req.getMetaUpdate().getKey().toByteArray();
+            case META_UPDATES -> req.getMetaUpdates().getRangeDescriptorsCount() == 0 ? null
+                    : Keys.metaKey(req.getMetaUpdates().getRangeDescriptors(0).getEndKey().toByteArray());
             case TXN_GET, TXN_SCAN, TXN_PREPARE, TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, TXN_REFRESH,
                     MVCC_GC, TXN_QUERY -> MvccRequests.firstKey(req);
             case OP_NOT_SET -> null;
@@ -331,7 +335,8 @@ final class KvApplier {
 
     static boolean isWrite(KvRequest req) {
         return switch (req.getOpCase()) {
-            case PUT, DELETE, CONDITIONAL_PUT, DELETE_RANGE, INCREMENT, META_UPDATE, TXN_PREPARE, TXN_HEARTBEAT,
+            case PUT, DELETE, CONDITIONAL_PUT, DELETE_RANGE, INCREMENT, META_UPDATE, META_UPDATES, TXN_PREPARE,
+                    TXN_HEARTBEAT,
                     TXN_END, TXN_PUSH, TXN_RESOLVE, MVCC_GC -> true;
             default -> false;
         };
@@ -386,20 +391,58 @@ final class KvApplier {
                 ok.setDeleted(deleted);
             }
             case META_UPDATE -> {
-                var mu = req.getMetaUpdate();
-                byte[] key = mu.getKey().toByteArray();
-                Optional<byte[]> existing = view.get(key);
-                if (existing.isPresent()
-                        && parseDescriptor(existing.get()).getGeneration() > mu.getRangeDescriptor().getGeneration()) {
-                    // A newer record stays; the caller learns it was not applied from `found`.
-                    return Replies.kv(ok.setFound(true).setValue(ByteString.copyFrom(existing.get())).build());
+                RangeReply refused = applyMetaUpdate(List.of(req.getMetaUpdate().getRangeDescriptor()), ok, batch, r);
+                if (refused != null) {
+                    // Callers of the single-record form read the record in the way from `value`.
+                    view.get(req.getMetaUpdate().getKey().toByteArray())
+                            .ifPresent(v -> ok.setValue(ByteString.copyFrom(v)));
+                    return Replies.kv(ok.build());
                 }
-                put(r, key, mu.getRangeDescriptor().toByteArray(), batch);
+            }
+            case META_UPDATES -> {
+                RangeReply refused = applyMetaUpdate(req.getMetaUpdates().getRangeDescriptorsList(), ok, batch, r);
+                if (refused != null) return refused;
             }
             default -> throw new IllegalStateException("range " + r.groupId + ": command " + req.getOpCase()
                     + " in the Raft log is not a write");
         }
         return Replies.kv(ok.build());
+    }
+
+    /**
+     * Writes a meta update if {@link MetaRecords#refusal} allows it: all of it, deleting the
+     * records it displaces, or nothing. Returns null when applied; else the answer (found, and
+     * the records in the way as pairs: the one ending where the update starts, then those inside
+     * its span), which {@code ok} also holds. Reads the batch view, so every replica decides alike.
+     */
+    private RangeReply applyMetaUpdate(List<RangeDescriptor> update, KvResponse.Builder ok, WriteBatch batch, Replica r) {
+        byte[] start = MetaRecords.start(update);
+        byte[] end = MetaRecords.end(update);
+        Optional<byte[]> before = start.length == 0 ? Optional.empty() : view.get(Keys.metaKey(start));
+        List<KeyValue> rows = view.scan(Keys.metaLookupStart(start), Keys.metaLookupStart(end), update.size() + 1);
+        List<RangeDescriptor> displaced = new ArrayList<>(rows.size());
+        for (KeyValue kv : rows) displaced.add(parseDescriptor(kv.value()));
+        String refusal = MetaRecords.refusal(update, start.length == 0 || before.isPresent(), displaced);
+        if (refusal != null) {
+            LOG.fine(() -> "range " + r.groupId + ": meta update not applied: " + refusal);
+            ok.setFound(true);
+            before.ifPresent(v -> ok.addPairs(KvPair.newBuilder().setKey(ByteString.copyFrom(Keys.metaKey(start)))
+                    .setValue(ByteString.copyFrom(v))));
+            for (KeyValue kv : rows) {
+                ok.addPairs(KvPair.newBuilder().setKey(ByteString.copyFrom(kv.key())).setValue(ByteString.copyFrom(kv.value())));
+            }
+            return Replies.kv(ok.build());
+        }
+        List<byte[]> written = new ArrayList<>(update.size());
+        for (RangeDescriptor d : update) {
+            byte[] key = Keys.metaKey(d.getEndKey().toByteArray());
+            put(r, key, d.toByteArray(), batch);
+            written.add(key);
+        }
+        for (KeyValue kv : rows) {
+            if (written.stream().noneMatch(k -> Arrays.equals(k, kv.key()))) delete(r, kv.key(), batch);
+        }
+        return null;
     }
 
     private void put(Replica r, byte[] key, byte[] value, WriteBatch batch) {

@@ -1167,8 +1167,11 @@ public final class Scheduler implements AutoCloseable {
                     invalid);
             return;
         }
-        if (req.getOpCase() == KvRequest.OpCase.META_UPDATE && rangeId != Keys.META_RANGE_ID && rangeId != 0) {
-            pending.fail(ErrorResponse.Code.BAD_REQUEST, "meta_update is served by range 1 only, not range " + rangeId);
+        boolean metaWrite = req.getOpCase() == KvRequest.OpCase.META_UPDATE
+                || req.getOpCase() == KvRequest.OpCase.META_UPDATES;
+        if (metaWrite && rangeId != Keys.META_RANGE_ID && rangeId != 0) {
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, req.getOpCase().toString().toLowerCase(java.util.Locale.ROOT)
+                    + " is served by range 1 only, not range " + rangeId);
             return;
         }
         byte[] first = KvApplier.firstKey(req);

@@ -122,8 +122,8 @@
  * through range 1). Writes are proposed in batches (see the cycle) with the lease sequence they
  * were proposed under; at apply, on every replica alike, a write whose sequence is not the
  * current lease's, or whose keys left the span (a split applied first), writes nothing and its
- * proposer answers NOT_LEASEHOLDER or RANGE_KEY_MISMATCH. Conditional put, increment, meta update
- * and delete range read at apply through {@link io.conclave.range.multiraft.BatchView}, the store
+ * proposer answers NOT_LEASEHOLDER or RANGE_KEY_MISMATCH. Conditional put, increment, meta updates
+ * (all or nothing, {@link io.conclave.range.MetaRecords}) and delete range read at apply through {@link io.conclave.range.multiraft.BatchView}, the store
  * as the uncommitted batch will leave it, so every replica computes the same result. The size of
  * each range is kept at apply the same way. Conf changes rewrite the descriptor's replicas and
  * bump its generation.
@@ -292,7 +292,9 @@
  * virtual time, and Raft elections and proposal ids draw from the seed through the scheduler's
  * {@code randomSeed}. The production path is the same loop, calling the same two methods. The
  * simulation checks after every step that no two nodes may serve overlapping spans under
- * their leases at one instant ({@code replicaViews}), and after healing that the descriptors
+ * their leases at one instant ({@code replicaViews}) and that each range-1 replica's committed
+ * meta is a tiling of the keyspace with no record ahead of its range's descriptors, and after
+ * healing that the descriptors
  * tile the keyspace, meta matches them, the replicas of each range store the same bytes, and
  * every key's history (puts, conditional puts, gets, scans) is that of a linearizable register.
  * It does not cover transactions (the txn module's simulation does) or the maintenance loop

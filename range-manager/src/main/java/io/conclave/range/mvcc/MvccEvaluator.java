@@ -69,7 +69,7 @@ public final class MvccEvaluator {
             case TXN_RESOLVE -> TxnOps.resolve(ev, req.getTxnResolve());
             case MVCC_GC -> Gc.gc(ev, req.getMvccGc());
             case TXN_QUERY -> TxnOps.query(ev, req.getTxnQuery());
-            case META_UPDATE, OP_NOT_SET -> throw ev.refuse(ErrorResponse.Code.BAD_REQUEST,
+            case META_UPDATE, META_UPDATES, OP_NOT_SET -> throw ev.refuse(ErrorResponse.Code.BAD_REQUEST,
                     "the MVCC engine does not serve " + req.getOpCase() + " (meta and system keys are single-version)");
         };
     }
