@@ -2,6 +2,7 @@ package io.conclave.range.client;
 
 import com.google.protobuf.ByteString;
 import io.conclave.range.Keys;
+import io.conclave.range.MetaRecords;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
@@ -12,7 +13,7 @@ import io.conclave.range.rpc.KvDelete;
 import io.conclave.range.rpc.KvDeleteRange;
 import io.conclave.range.rpc.KvGet;
 import io.conclave.range.rpc.KvIncrement;
-import io.conclave.range.rpc.KvMetaUpdate;
+import io.conclave.range.rpc.KvMetaUpdates;
 import io.conclave.range.rpc.KvPair;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
@@ -363,23 +364,63 @@ public final class RangeClient implements AutoCloseable {
     }
 
     /**
-     * Writes {@code descriptor}'s meta record (at {@code Keys.metaKey(end)}) unless the record
-     * there has a higher generation; then the node leaves it (and this call succeeds).
+     * Writes {@code descriptor}'s meta record (at {@code Keys.metaKey(end)}) if meta allows it
+     * ({@link #metaReplace}); a record of a higher generation stays (and this call succeeds).
      */
     public void metaUpdate(RangeDescriptor descriptor) {
-        byte[] key = Keys.metaKey(descriptor.getEndKey().toByteArray());
-        KvRequest.Builder r = KvRequest.newBuilder().setMetaUpdate(KvMetaUpdate.newBuilder().setKey(bytes(key))
-                .setRangeDescriptor(descriptor));
-        sender.kv(key, r, Sender.Idempotence.IDEMPOTENT, "meta update of r" + descriptor.getRangeId(), deadline());
-        cache.insert(descriptor);
+        metaReplace(List.of(descriptor));
+    }
+
+    /**
+     * Replaces meta's records over the span of {@code descriptors} (contiguous, in key order) by
+     * them, in one range-1 command that writes all of them or none ({@link MetaRecords}). True
+     * when meta holds them now (this call wrote them, or a replay of it did); false when it was
+     * refused: something newer is there, or meta is coarser than the update there (a split's
+     * meta update was lost), which the maintenance loop's repair fills in.
+     */
+    public boolean metaReplace(List<RangeDescriptor> descriptors) {
+        String problem = MetaRecords.checkUpdate(descriptors);
+        if (problem != null) throw new KvException(ErrorResponse.Code.BAD_REQUEST, problem);
+        byte[] key = Keys.metaKey(descriptors.get(0).getEndKey().toByteArray());
+        KvRequest.Builder r = KvRequest.newBuilder().setMetaUpdates(KvMetaUpdates.newBuilder()
+                .addAllRangeDescriptors(descriptors));
+        StringBuilder what = new StringBuilder("meta update of");
+        for (RangeDescriptor d : descriptors) what.append(" r").append(d.getRangeId());
+        KvResponse resp = sender.kv(key, r, Sender.Idempotence.IDEMPOTENT, what.toString(), deadline()).response();
+        for (RangeDescriptor d : descriptors) cache.insert(d);
+        if (!resp.getFound()) return true;
+        List<RangeDescriptor> inTheWay = new ArrayList<>();
+        for (KvPair p : resp.getPairsList()) inTheWay.add(Sender.parseDescriptor(p));
+        return inTheWay.containsAll(descriptors);
+    }
+
+    /**
+     * Meta's records overlapping {@code [start, end)}, in key order: the record holding
+     * {@code start} through the one holding the key before {@code end}. At most
+     * {@code MetaRecords.MAX_RECORDS_PER_UPDATE + 1}: a repair replaces no more at once.
+     */
+    public List<RangeDescriptor> metaCovering(byte[] start, byte[] end) {
+        byte[] from = Keys.metaLookupStart(start);
+        KvRequest.Builder r = KvRequest.newBuilder().setScan(KvScan.newBuilder().setStartKey(bytes(from))
+                .setEndKey(bytes(Keys.META_END)).setLimit(MetaRecords.MAX_RECORDS_PER_UPDATE + 1));
+        KvResponse resp = sender.kv(from, r, Sender.Idempotence.IDEMPOTENT, "read meta records over ["
+                + Keys.pretty(start) + ", " + Keys.pretty(end) + ")", deadline()).response();
+        List<RangeDescriptor> out = new ArrayList<>();
+        for (KvPair p : resp.getPairsList()) {
+            RangeDescriptor d = Sender.parseDescriptor(p);
+            out.add(d);
+            if (Keys.compare(d.getEndKey().toByteArray(), end) >= 0) break;
+        }
+        return out;
     }
 
     // ---- admin -------------------------------------------------------------------------------
 
     /**
      * Splits the range holding {@code splitKey} at it: allocates the new range id from the
-     * range-id counter, runs the split at the leaseholder, then writes the right and the left
-     * meta records. A key that is already a range boundary is refused (BAD_REQUEST).
+     * range-id counter, runs the split at the leaseholder, then replaces the range's meta record
+     * by the two halves' in one range-1 command (see "Splits" in the package docs). A key that is
+     * already a range boundary is refused (BAD_REQUEST).
      */
     public SplitResult split(byte[] splitKey) {
         checkKey(splitKey);
@@ -392,8 +433,10 @@ public final class RangeClient implements AutoCloseable {
         // A lost id is harmless (ids need not be dense), so an ambiguous increment is retried.
         long newRangeId = increment(Keys.rangeIdCounterKey(), 1, Sender.Idempotence.IDEMPOTENT);
         SplitResult result = new Splitter(sender, cache).split(splitKey, newRangeId, deadline);
-        metaUpdate(result.right());
-        metaUpdate(result.left());
+        // Refused only when meta is coarser here (an earlier split's meta update was lost, the
+        // splitter died): meta still routes correctly through RANGE_KEY_MISMATCH, and the
+        // maintenance loop's repair writes the missing records.
+        metaReplace(List.of(result.left(), result.right()));
         return result;
     }
 

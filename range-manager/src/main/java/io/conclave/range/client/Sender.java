@@ -91,7 +91,7 @@ final class Sender {
         }
     }
 
-    /** Meta has no record for a key: transient during a split's meta updates, so retried. */
+    /** Meta has no record for a key: only before bootstrap wrote meta, so retried. */
     static final class MetaHoleException extends KvException {
         MetaHoleException(String message) {
             super(ErrorResponse.Code.RANGE_NOT_FOUND, message);
@@ -300,9 +300,11 @@ final class Sender {
             }
         }
         if (found == null) {
-            // Between a split's two meta updates the left half has no record yet: retry soon.
+            // Meta is a tiling from bootstrap on (range 1 refuses any update that would leave a
+            // gap), so this means a cluster not yet initialized or a lookup that reached a range-1
+            // replica mid-bootstrap: retried soon, bounded by the call's deadline.
             throw new MetaHoleException("no meta record covers " + Keys.pretty(key)
-                    + " (a split may be updating meta, or the cluster is not initialized)");
+                    + " (is the cluster initialized?)");
         }
         return found;
     }

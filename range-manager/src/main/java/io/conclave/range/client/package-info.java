@@ -25,7 +25,7 @@
  *   <li>A TIMEOUT answer: the node never proposed the request (it answers AMBIGUOUS_RESULT once
  *       it has), so any request is retried, elsewhere after a backoff.</li>
  *   <li>No answer at all, AMBIGUOUS_RESULT, INTERNAL: a request that a replay cannot harm (get,
- *       scan, meta update, whose generation rule makes it idempotent) is retried elsewhere after
+ *       scan, meta update, whose generation rule makes a replay a rewrite of the same records) is retried elsewhere after
  *       a backoff. A write is NOT: put, delete, delete range, conditional put and increment fail
  *       with AMBIGUOUS_RESULT. A conditional put or increment could apply twice; a put or delete
  *       replayed seconds later would revert what other clients wrote in between (a history no
@@ -62,12 +62,35 @@
  * <h2>Splits</h2>
  * {@code split(key)} allocates the right-hand range's id by incrementing the range-id counter on
  * range 1 (an increment whose answer was lost is retried: a skipped id is harmless), runs the
- * split at the leaseholder with the expected generation, then writes the right meta record and
- * then the left one. Between those two writes a lookup of a key in the left half finds no record
- * covering it and retries; a client with the old descriptor cached meanwhile gets
- * RANGE_KEY_MISMATCH with the new descriptors and heals without meta. A split whose answer was
- * lost is not resent blindly (a second one would be refused): the splitter asks the leaseholder's
+ * split at the leaseholder with the expected generation, then replaces the range's meta record
+ * by both halves' in one range-1 command ({@code meta_updates}): meta goes from
+ * {@code {meta/c -> L[a,c) g}} to {@code {meta/b -> L[a,b) g+1, meta/c -> R[b,c) g+1}} in one
+ * Raft entry, so no lookup ever sees one half without the other. A split whose answer was lost
+ * is not resent blindly (a second one would be refused): the splitter asks the leaseholder's
  * status whether both halves exist.
+ *
+ * <p>The split and the meta update are two Raft groups, so two steps. The split commits in the
+ * left range's log: that is the commit point, and the replicas' descriptors are the truth. The
+ * meta update commits afterwards in range 1's log; it is atomic within meta, ordered after the
+ * split (it is built from the split's answer), and if the splitter dies in between, meta keeps
+ * the old record until a maintenance loop's repair writes the halves
+ * ({@link io.conclave.range.MetaRecords#repair}). Meta may therefore <em>lag</em> the
+ * descriptors, never lead them, and a lagging record is safe for routing: it names a range that
+ * still exists (without merges a range id lives on as the left half) and whose span still holds
+ * the key's old position, so the request reaches a replica that answers RANGE_KEY_MISMATCH with
+ * its current descriptor and the neighbour's; the client caches those and is routed right
+ * without meta. What routing could not survive is a gap or an overlap: a key with no record has
+ * no range to try (the lookup can only retry, blind), and of two overlapping records the lookup
+ * takes whichever comes first after the key, which may be older than the other and, with
+ * generations compared per key only, might never be replaced. So range 1 refuses any update
+ * that would leave meta other than a tiling of the keyspace or take a record back to a lower
+ * generation, all or nothing ({@link io.conclave.range.MetaRecords}): a split's update against
+ * a meta still holding an earlier, unrepaired split refuses, and waits for the repair, which
+ * replaces the coarse record by all the pieces at once, from the descriptors the repairing node
+ * holds (a split leaves both halves on the same nodes) or, failing that, those the other live
+ * nodes report. The range simulation checks after every step that each replica's committed
+ * meta is a tiling and never ahead of the descriptors. A lookup that still finds no record
+ * (a cluster not yet bootstrapped) retries until its deadline.
  *
  * <h2>Hazards</h2>
  * <ul>

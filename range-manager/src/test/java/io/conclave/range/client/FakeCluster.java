@@ -3,6 +3,7 @@ package io.conclave.range.client;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.conclave.range.Keys;
+import io.conclave.range.MetaRecords;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
@@ -102,6 +103,14 @@ final class FakeCluster implements NodeDialer {
         }
         leaseholder.put(newId, leaseholder.get(rangeId));
         return new SplitResultPair(left, right);
+    }
+
+    private static RangeDescriptor descriptor(byte[] v) {
+        try {
+            return RangeDescriptor.parseFrom(v);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     record SplitResultPair(RangeDescriptor left, RangeDescriptor right) {}
@@ -210,6 +219,7 @@ final class FakeCluster implements NodeDialer {
             case CONDITIONAL_PUT -> r.getConditionalPut().getKey().toByteArray();
             case INCREMENT -> r.getIncrement().getKey().toByteArray();
             case META_UPDATE -> r.getMetaUpdate().getKey().toByteArray();
+            case META_UPDATES -> Keys.metaKey(r.getMetaUpdates().getRangeDescriptors(0).getEndKey().toByteArray());
             default -> throw new IllegalArgumentException(r.getOpCase().toString());
         };
     }
@@ -251,6 +261,24 @@ final class FakeCluster implements NodeDialer {
                     }
                 } catch (InvalidProtocolBufferException e) {
                     throw new IllegalStateException(e);
+                }
+            }
+            case META_UPDATES -> {
+                // The node's rule (MetaRecords), over this double's map.
+                var update = r.getMetaUpdates().getRangeDescriptorsList();
+                byte[] s = MetaRecords.start(update);
+                byte[] e = MetaRecords.end(update);
+                List<RangeDescriptor> displaced = new ArrayList<>();
+                for (byte[] v : data.subMap(Keys.metaLookupStart(s), true, Keys.metaLookupStart(e), false).values()) {
+                    if (displaced.size() > update.size()) break;
+                    displaced.add(descriptor(v));
+                }
+                boolean startIsBoundary = s.length == 0 || data.containsKey(Keys.metaKey(s));
+                if (MetaRecords.refusal(update, startIsBoundary, displaced) != null) {
+                    out.setFound(true);
+                } else {
+                    data.subMap(Keys.metaLookupStart(s), true, Keys.metaLookupStart(e), false).clear();
+                    for (RangeDescriptor d : update) data.put(Keys.metaKey(d.getEndKey().toByteArray()), d.toByteArray());
                 }
             }
             case SCAN -> {
