@@ -5,7 +5,6 @@ import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.TxnRecord;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What the loop asks of the cluster. In a node it is {@link RangeClientOps} over the range
@@ -19,9 +18,11 @@ interface ClusterOps {
     /** Every meta record, in key order. */
     List<RangeDescriptor> allRanges();
 
-    Optional<RangeDescriptor> metaRecord(byte[] rangeEndKey);
+    /** Meta's records overlapping {@code [start, end)}, in key order (RangeClient.metaCovering). */
+    List<RangeDescriptor> metaCovering(byte[] start, byte[] end);
 
-    void metaUpdate(RangeDescriptor descriptor);
+    /** Replaces meta's records over the descriptors' span by them, all or none; true if meta holds them now. */
+    boolean metaReplace(List<RangeDescriptor> descriptors);
 
     void split(byte[] splitKey);
 

@@ -2,6 +2,7 @@ package io.conclave.node.maintenance;
 
 import io.conclave.clock.PhysicalClock;
 import io.conclave.range.Keys;
+import io.conclave.range.MetaRecords;
 import io.conclave.range.allocator.Action;
 import io.conclave.range.allocator.Allocator;
 import io.conclave.range.allocator.AllocatorSettings;
@@ -47,6 +48,11 @@ public final class MaintenanceLoop implements AutoCloseable {
     static final int META_SCAN_THRESHOLD = 32;
     /** Meta records rewritten per pass at most, so that a pass after a restart stays short. */
     static final int MAX_META_UPDATES_PER_PASS = 256;
+    /**
+     * Nodes whose status a pass asks for descriptors a meta repair lacks (rare: only after a lost
+     * split meta update whose halves then moved off this node). Bounds the pass on a big cluster.
+     */
+    static final int MAX_NODES_ASKED_FOR_META = 32;
     private static final long CLOSE_WAIT_SECONDS = 10;
     /**
      * A learner's node lists the range within a heartbeat of being added (a replica is created,
@@ -220,7 +226,7 @@ public final class MaintenanceLoop implements AutoCloseable {
         gcResumeKeys.keySet().retainAll(leasedIds);
         if (leased.isEmpty()) return;
         collectGarbage(leased, now);
-        if (settings.metaRepair()) repairMeta(leased);
+        if (settings.metaRepair()) repairMeta(leased, local);
         Set<Long> splitNow = settings.autoSplit() ? autoSplit(leased) : Set.of();
         if (settings.allocate()) {
             try {
@@ -332,7 +338,16 @@ public final class MaintenanceLoop implements AutoCloseable {
 
     // ---- meta repair ----
 
-    private void repairMeta(List<GroupStatus> leased) {
+    /**
+     * Brings meta up to date over each leased range whose generation was not checked yet. Meta
+     * stays a tiling (range 1 refuses anything else, MetaRecords): where meta still holds one
+     * record for a span that has split since (a splitter died before its meta update), the
+     * repair replaces that record by the whole span's descriptors in one update, taken from this
+     * node's replicas (a split leaves both halves on the same nodes), else from the other live
+     * nodes' status (asked at most once per pass). A range it cannot repair yet is checked
+     * again next pass.
+     */
+    private void repairMeta(List<GroupStatus> leased, List<GroupStatus> local) {
         List<RangeDescriptor> unchecked = new ArrayList<>();
         for (GroupStatus g : leased) {
             RangeDescriptor d = g.getRangeDescriptor();
@@ -340,41 +355,93 @@ public final class MaintenanceLoop implements AutoCloseable {
             if (checked == null || checked != d.getGeneration()) unchecked.add(d);
         }
         if (unchecked.isEmpty()) return;
-        Map<ByteBuffer, RangeDescriptor> meta = null;
+        List<RangeDescriptor> meta = null;
         if (unchecked.size() > META_SCAN_THRESHOLD) {
             try {
-                meta = new HashMap<>();
-                for (RangeDescriptor d : cluster.allRanges()) meta.put(d.getEndKey().asReadOnlyByteBuffer(), d);
+                meta = cluster.allRanges();
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 LOG.warning("meta repair: reading meta failed: " + e.getMessage());
                 return;
             }
         }
+        List<RangeDescriptor> known = new ArrayList<>();
+        for (GroupStatus g : local) if (g.hasRangeDescriptor()) known.add(g.getRangeDescriptor());
+        boolean askedOthers = false;
         int updates = 0;
         for (RangeDescriptor d : unchecked) {
             if (updates >= MAX_META_UPDATES_PER_PASS) break;
             try {
-                Optional<RangeDescriptor> record = meta != null
-                        ? Optional.ofNullable(meta.get(d.getEndKey().asReadOnlyByteBuffer()))
-                        : cluster.metaRecord(d.getEndKey().toByteArray());
-                if (record.isEmpty() || record.get().getGeneration() < d.getGeneration()) {
-                    cluster.metaUpdate(d);
-                    updates++;
+                List<RangeDescriptor> covering = meta != null ? covering(meta, d)
+                        : cluster.metaCovering(d.getStartKey().toByteArray(), d.getEndKey().toByteArray());
+                if (!MetaRecords.upToDate(d, covering)) {
+                    Optional<List<RangeDescriptor>> update = MetaRecords.repair(d, covering, known);
+                    if (update.isEmpty() && !askedOthers) {
+                        askedOthers = true;
+                        known.addAll(otherNodesDescriptors());
+                        update = MetaRecords.repair(d, covering, known);
+                    }
+                    if (update.isEmpty() || !cluster.metaReplace(update.get())) {
+                        LOG.info("meta over " + MetaRecords.describe(d) + " not repaired yet: meta has "
+                                + describeAll(covering) + (update.isEmpty() ? "; the descriptors of the rest of"
+                                        + " that span are unknown here" : "; refused (changed meanwhile)"));
+                        continue; // not marked checked: the next pass tries again
+                    }
+                    updates += update.get().size();
                     metaRepairs.incrementAndGet();
-                    LOG.info(String.format("meta record of r%d [%s, %s) repaired: generation %s -> %d",
-                            d.getRangeId(), Keys.pretty(d.getStartKey().toByteArray()),
-                            Keys.pretty(d.getEndKey().toByteArray()),
-                            record.map(r -> Long.toString(r.getGeneration())).orElse("none"), d.getGeneration()));
+                    LOG.info("meta over " + MetaRecords.describe(d) + " repaired: " + describeAll(covering) + " -> "
+                            + describeAll(update.get()));
                 }
-                // A record of a higher generation means this descriptor is behind; it is checked
-                // again when the replica learns the newer one.
+                // A newer record means this descriptor is behind; it is checked again when the
+                // replica learns the newer one.
                 metaCheckedGeneration.put(d.getRangeId(), d.getGeneration());
             } catch (RuntimeException e) {
                 failures.incrementAndGet();
                 LOG.warning("meta repair of r" + d.getRangeId() + " failed: " + e.getMessage());
             }
         }
+    }
+
+    /** The records of {@code meta} (all of it, in key order) that overlap {@code d}'s span. */
+    private static List<RangeDescriptor> covering(List<RangeDescriptor> meta, RangeDescriptor d) {
+        List<RangeDescriptor> out = new ArrayList<>();
+        for (RangeDescriptor r : meta) {
+            if (Keys.compare(r.getEndKey().toByteArray(), d.getStartKey().toByteArray()) <= 0) continue;
+            out.add(r);
+            if (Keys.compare(r.getEndKey().toByteArray(), d.getEndKey().toByteArray()) >= 0) break;
+        }
+        return out;
+    }
+
+    /** The descriptors the other live nodes report, for a repair this node's replicas cannot fill. */
+    private List<RangeDescriptor> otherNodesDescriptors() {
+        List<RangeDescriptor> out = new ArrayList<>();
+        List<NodeLiveness> nodes;
+        try {
+            nodes = cluster.liveness();
+        } catch (RuntimeException e) {
+            LOG.fine("meta repair: no liveness records: " + e.getMessage());
+            return out;
+        }
+        int asked = 0;
+        for (NodeLiveness n : nodes) {
+            if (n.getNodeId() == nodeId || n.getAddress().isEmpty()) continue;
+            if (asked++ >= MAX_NODES_ASKED_FOR_META) break;
+            try {
+                for (GroupStatus g : cluster.nodeStatus(n.getAddress()).getGroupsList()) {
+                    if (g.hasRangeDescriptor()) out.add(g.getRangeDescriptor());
+                }
+            } catch (RuntimeException e) {
+                LOG.fine("meta repair: status of n" + n.getNodeId() + " unavailable: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static String describeAll(List<RangeDescriptor> ds) {
+        StringBuilder b = new StringBuilder("[");
+        for (RangeDescriptor d : ds) b.append(b.length() > 1 ? ", " : "").append(MetaRecords.describe(d));
+        return b.append(']').toString();
     }
 
     // ---- automatic splits ----

@@ -54,13 +54,13 @@ final class RangeClientOps implements ClusterOps {
     }
 
     @Override
-    public Optional<RangeDescriptor> metaRecord(byte[] rangeEndKey) {
-        return client.metaRecord(rangeEndKey);
+    public List<RangeDescriptor> metaCovering(byte[] start, byte[] end) {
+        return client.metaCovering(start, end);
     }
 
     @Override
-    public void metaUpdate(RangeDescriptor descriptor) {
-        client.metaUpdate(descriptor);
+    public boolean metaReplace(List<RangeDescriptor> descriptors) {
+        return client.metaReplace(descriptors);
     }
 
     @Override

@@ -6,9 +6,13 @@
  * leader it is while no lease is valid (an idle range lets its lease lapse, and its dead
  * replicas must still be replaced), so that each range has one caretaker at a time, a pass:
  * <ol>
- *   <li><b>repairs meta</b>: if the meta record at {@code Keys.metaKey(end)} is missing or of a
- *       lower generation than the leaseholder's descriptor (a split or replica change whose meta
- *       write was lost with its caller), rewrites it. A record found current is remembered by
+ *   <li><b>repairs meta</b>: if meta's records over the range's span are not its descriptor at
+ *       its generation or above (a split or replica change whose meta update was lost with its
+ *       caller), replaces them in one update that keeps meta a tiling
+ *       ({@code MetaRecords.repair}): where meta still holds a pre-split record wider than the
+ *       range, with the descriptors of every piece of that record's span, from this node's
+ *       replicas, else from the other live nodes' status (at most once per pass). A range that
+ *       cannot be repaired yet is tried again next pass. A span found current is remembered by
  *       generation, so a steady range costs no meta read; many unchecked ranges (after a
  *       restart) are checked with one scan of meta.</li>
  *   <li><b>splits</b> a range whose status suggests a split key, if it is above

@@ -67,12 +67,14 @@ class MaintenanceGcTest {
         }
 
         @Override
-        public Optional<RangeDescriptor> metaRecord(byte[] rangeEndKey) {
-            return Optional.empty();
+        public List<RangeDescriptor> metaCovering(byte[] start, byte[] end) {
+            return List.of();
         }
 
         @Override
-        public void metaUpdate(RangeDescriptor descriptor) {}
+        public boolean metaReplace(List<RangeDescriptor> descriptors) {
+            return false;
+        }
 
         @Override
         public void split(byte[] splitKey) {}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.conclave.clock.proto.TimestampProto;
 import io.conclave.range.Keys;
+import io.conclave.range.MetaRecords;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.Lease;
@@ -14,9 +15,12 @@ import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.ReplicaDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +37,8 @@ class MaintenanceLoopTest {
     /** The cluster as the loop sees it, recording what the loop asks of it. */
     static final class ModelCluster implements ClusterOps {
         final List<NodeLiveness> liveness = new ArrayList<>();
-        final Map<String, RangeDescriptor> meta = new HashMap<>();
+        /** Meta's records of the user ranges, by end key (the model starts at USER_START). */
+        final NavigableMap<byte[], RangeDescriptor> meta = new TreeMap<>(Arrays::compareUnsigned);
         final Map<String, AdminResponse> nodeStatus = new HashMap<>();
         final List<String> calls = new CopyOnWriteArrayList<>();
         RuntimeException failEverything;
@@ -56,15 +61,30 @@ class MaintenanceLoopTest {
         }
 
         @Override
-        public Optional<RangeDescriptor> metaRecord(byte[] rangeEndKey) {
-            call("metaRecord " + Keys.pretty(rangeEndKey));
-            return Optional.ofNullable(meta.get(Keys.pretty(rangeEndKey)));
+        public List<RangeDescriptor> metaCovering(byte[] start, byte[] end) {
+            call("metaCovering " + Keys.pretty(start));
+            List<RangeDescriptor> out = new ArrayList<>();
+            for (RangeDescriptor r : meta.tailMap(start, false).values()) {
+                out.add(r);
+                if (Keys.compare(r.getEndKey().toByteArray(), end) >= 0) break;
+            }
+            return out;
         }
 
+        /** Range 1's rule (MetaRecords) over the model's records. */
         @Override
-        public void metaUpdate(RangeDescriptor d) {
-            call("metaUpdate r" + d.getRangeId() + " g" + d.getGeneration());
-            meta.put(Keys.pretty(d.getEndKey().toByteArray()), d);
+        public boolean metaReplace(List<RangeDescriptor> update) {
+            StringBuilder what = new StringBuilder("metaReplace");
+            for (RangeDescriptor d : update) what.append(" r").append(d.getRangeId()).append(" g").append(d.getGeneration());
+            call(what.toString());
+            byte[] s = MetaRecords.start(update);
+            byte[] e = MetaRecords.end(update);
+            List<RangeDescriptor> displaced = new ArrayList<>(meta.subMap(s, false, e, true).values());
+            boolean startIsBoundary = Arrays.equals(s, Keys.USER_START) || meta.containsKey(s);
+            if (MetaRecords.refusal(update, startIsBoundary, displaced) != null) return false;
+            meta.subMap(s, false, e, true).clear();
+            for (RangeDescriptor d : update) meta.put(d.getEndKey().toByteArray(), d);
+            return true;
         }
 
         @Override
@@ -139,14 +159,18 @@ class MaintenanceLoopTest {
         return cluster.calls.stream().filter(c -> c.startsWith(prefix)).toList();
     }
 
+    private void metaHas(RangeDescriptor... records) {
+        for (RangeDescriptor d : records) cluster.meta.put(d.getEndKey().toByteArray(), d);
+    }
+
     @Test
     void metaRecordOfALowerGenerationIsRepairedOnceAndThenTrusted() {
         RangeDescriptor d = desc(2, "", "", 3, 1);
-        cluster.meta.put(Keys.pretty(Keys.KEY_MAX), desc(2, "", "", 2, 1));
+        metaHas(desc(2, "", "", 2, 1));
         local.add(leased(d, 1));
         MaintenanceLoop loop = loop(settings.withEnabled(true, false, false));
         loop.runPass();
-        assertEquals(List.of("metaUpdate r2 g3"), callsStartingWith("metaUpdate"));
+        assertEquals(List.of("metaReplace r2 g3"), callsStartingWith("metaReplace"));
         cluster.calls.clear();
         loop.runPass();
         assertEquals(List.of(), cluster.calls, "a checked range costs nothing");
@@ -154,25 +178,62 @@ class MaintenanceLoopTest {
     }
 
     @Test
-    void missingMetaRecordIsWrittenAndNewerOneLeftAlone() {
+    void olderMetaRecordIsRewrittenAndNewerOneLeftAlone() {
         local.add(leased(desc(2, "", "m", 5, 1), 1));
         local.add(leased(desc(3, "m", "", 5, 1), 1));
-        cluster.meta.put("m", desc(2, "", "m", 7, 1)); // newer than the leaseholder's: left alone
+        metaHas(desc(2, "", "m", 7, 1), desc(3, "m", "", 4, 1)); // r2's is newer than the leaseholder's: left alone
         loop(settings.withEnabled(true, false, false)).runPass();
-        assertEquals(List.of("metaUpdate r3 g5"), callsStartingWith("metaUpdate"));
+        assertEquals(List.of("metaReplace r3 g5"), callsStartingWith("metaReplace"));
+    }
+
+    @Test
+    void aLostSplitMetaUpdateIsRepairedWithBothHalvesInOneUpdate() {
+        // Meta still holds the range before its split at m; this node holds both halves.
+        metaHas(desc(2, "", "", 4, 1));
+        local.add(leased(desc(2, "", "m", 5, 1), 1));
+        local.add(leased(desc(7, "m", "", 5, 1), 2));
+        loop(settings.withEnabled(true, false, false)).runPass();
+        assertEquals(List.of("metaReplace r2 g5 r7 g5"), callsStartingWith("metaReplace"));
+        assertEquals(List.of(desc(2, "", "m", 5, 1), desc(7, "m", "", 5, 1)), List.copyOf(cluster.meta.values()));
+    }
+
+    @Test
+    void aRepairLackingTheOtherHalfAsksTheOtherNodesOnce() {
+        metaHas(desc(2, "", "", 4, 1));
+        local.add(leased(desc(2, "", "m", 5, 1), 1));
+        live(1, 10 * SECOND);
+        live(2, 10 * SECOND);
+        cluster.nodeStatus.put("h2:1", AdminResponse.newBuilder()
+                .addGroups(leased(desc(7, "m", "t", 6, 2), 2)).addGroups(leased(desc(8, "t", "", 6, 2), 2)).build());
+        loop(settings.withEnabled(true, false, false)).runPass();
+        assertEquals(List.of("status h2:1"), callsStartingWith("status"));
+        assertEquals(List.of("metaReplace r2 g5 r7 g6 r8 g6"), callsStartingWith("metaReplace"));
+
+        // Nobody knows the rest of the span: nothing is written, and the next pass tries again.
+        cluster.meta.clear();
+        cluster.calls.clear();
+        metaHas(desc(2, "", "", 4, 1));
+        cluster.nodeStatus.put("h2:1", AdminResponse.getDefaultInstance());
+        MaintenanceLoop loop = loop(settings.withEnabled(true, false, false));
+        loop.runPass();
+        loop.runPass();
+        assertEquals(List.of(), callsStartingWith("metaReplace"));
+        assertEquals(2, callsStartingWith("metaCovering").size(), "an unrepaired range is not marked checked");
+        assertEquals(List.of(desc(2, "", "", 4, 1)), List.copyOf(cluster.meta.values()));
     }
 
     @Test
     void manyUncheckedRangesAreCheckedWithOneScanOfMeta() {
         for (int i = 0; i < 100; i++) {
-            RangeDescriptor d = desc(10 + i, String.format("k%03d", i), String.format("k%03d", i + 1), 1, 1);
+            RangeDescriptor d = desc(10 + i, i == 0 ? "" : String.format("k%03d", i),
+                    i == 99 ? "" : String.format("k%03d", i + 1), 1, 1);
             local.add(leased(d, 1));
-            if (i % 10 != 0) cluster.meta.put(Keys.pretty(d.getEndKey().toByteArray()), d);
+            metaHas(i % 10 != 0 ? d : d.toBuilder().setGeneration(0).build());
         }
         loop(settings.withEnabled(true, false, false)).runPass();
         assertEquals(1, callsStartingWith("allRanges").size());
-        assertEquals(0, callsStartingWith("metaRecord").size());
-        assertEquals(10, callsStartingWith("metaUpdate").size());
+        assertEquals(0, callsStartingWith("metaCovering").size());
+        assertEquals(10, callsStartingWith("metaReplace").size());
     }
 
     @Test
@@ -190,7 +251,7 @@ class MaintenanceLoopTest {
         // No lease yet and we lead: ours.
         local.add(leased(desc(5, "m", "", 1, 1, 2), 1).toBuilder().clearLease().build());
         loop(settings.withEnabled(true, false, false)).runPass();
-        assertEquals(List.of("metaRecord m", "metaRecord /Max"), callsStartingWith("metaRecord"));
+        assertEquals(List.of("metaCovering h", "metaCovering m"), callsStartingWith("metaCovering"));
     }
 
     @Test
@@ -325,6 +386,7 @@ class MaintenanceLoopTest {
         live(1, 9 * SECOND);
         live(2, 9 * SECOND);
         local.add(leased(desc(2, "", "", 1, 1), 1));
+        metaHas(desc(2, "", "", 0, 1));
         MaintenanceLoop loop = loop(settings);
         cluster.failEverything = new IllegalStateException("node unreachable");
         loop.runPass(); // meta repair fails per range; liveness fails the allocation step
