@@ -6,6 +6,7 @@ import io.conclave.clock.HybridLogicalClock;
 import io.conclave.clock.ManualClock;
 import io.conclave.clock.ManualScheduler;
 import io.conclave.range.Keys;
+import io.conclave.range.MetaRecords;
 import io.conclave.range.mvcc.ScanFilters;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.KvRequest;
@@ -140,6 +141,9 @@ final class RangeSim implements AutoCloseable {
     private long digest = 17;
     /** (range, applied index) -> the descriptor and lease a replica had there. */
     private final Map<String, String> stateAtIndex = new HashMap<>();
+    /** Range id -> the highest generation of its descriptor any replica has shown (at the end of a step). */
+    private final Map<Long, Long> highestGeneration = new HashMap<>();
+    long metaChecks;
     /** (range, lease sequence) -> its holder. */
     private final Map<String, Long> leaseHolders = new HashMap<>();
     long leaseChecks;
@@ -194,6 +198,7 @@ final class RangeSim implements AutoCloseable {
             }
         }
         checkLeasesAndReplicas();
+        checkMeta();
     }
 
     /** Steps until {@code done} holds; fails after {@code maxNanos} of virtual time. */
@@ -289,6 +294,7 @@ final class RangeSim implements AutoCloseable {
             for (Scheduler.ReplicaView v : n.scheduler.replicaViews().values()) {
                 RangeDescriptor d = v.status().getRangeDescriptor();
                 Lease lease = v.status().getLease();
+                highestGeneration.merge(d.getRangeId(), d.getGeneration(), Math::max);
                 if (v.servesUnderLease()) served.add(new Served(n.id, d));
                 if (lease.getHolder() != 0) {
                     Long holder = leaseHolders.putIfAbsent(d.getRangeId() + "/" + lease.getSequence(), lease.getHolder());
@@ -320,6 +326,41 @@ final class RangeSim implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * After every step, on every live node holding range 1: meta as its store has committed it is
+     * a tiling of the keyspace (records in key order, each at the meta key of its end, no gap, no
+     * overlap, from KEY_MIN to KEY_MAX), and no record is of a generation above every generation
+     * a replica of its range has shown: meta may lag the descriptors, never lead them.
+     */
+    private void checkMeta() {
+        for (SimNode n : nodes.values()) {
+            if (!n.up() || !n.scheduler.replicaViews().containsKey(Keys.META_RANGE_ID)) continue;
+            List<byte[]> keys = new ArrayList<>();
+            List<RangeDescriptor> records = new ArrayList<>();
+            for (var kv : n.store.scan(Keys.META_START, Keys.META_END, 100_000)) {
+                keys.add(kv.key());
+                try {
+                    records.add(RangeDescriptor.parseFrom(kv.value()));
+                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    throw new AssertionError("n" + n.id + ": meta record " + Keys.pretty(kv.key()) + " does not parse", e);
+                }
+            }
+            String problem = MetaRecords.tilingProblem(keys, records);
+            if (problem != null) {
+                throw new AssertionError("n" + n.id + "'s committed meta is not a tiling: " + problem + "; meta: "
+                        + describe(records));
+            }
+            for (RangeDescriptor d : records) {
+                Long highest = highestGeneration.get(d.getRangeId());
+                if (highest == null || d.getGeneration() > highest) {
+                    throw new AssertionError("n" + n.id + "'s meta record " + pretty(d) + " leads its range: no replica"
+                            + " has shown a generation above " + highest);
+                }
+            }
+        }
+        metaChecks++;
     }
 
     /**

@@ -38,7 +38,8 @@ class RangeSimTest {
     static final long DEFAULT_SEED_BASE = 1;
     static final long DEFAULT_FAULTY_MILLIS = 2_500;
     static final long SETTLE_NANOS = 20_000_000_000L;
-    private static final int MAX_FAILURES_REPORTED = 3;
+    /** Failures after which a run stops; -Drangesim.maxFailures=N goes on (to count them over many seeds). */
+    private static final int MAX_FAILURES_REPORTED = Integer.getInteger("rangesim.maxFailures", 3);
     /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
     private static final Logger CONCLAVE_LOG = Logger.getLogger("io.conclave");
     private static Level savedLevel;

@@ -3,6 +3,7 @@ package io.conclave.range.multiraft;
 import static io.conclave.range.multiraft.RangeSim.bytes;
 
 import io.conclave.range.Keys;
+import io.conclave.range.MetaRecords;
 import io.conclave.range.rpc.AddReplica;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.ErrorResponse;
@@ -10,7 +11,8 @@ import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.KvConditionalPut;
 import io.conclave.range.rpc.KvGet;
 import io.conclave.range.rpc.KvIncrement;
-import io.conclave.range.rpc.KvMetaUpdate;
+import io.conclave.range.rpc.KvMetaUpdates;
+import io.conclave.range.rpc.KvPair;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.KvResponse;
@@ -527,7 +529,7 @@ final class RangeSimWorkload {
                 RangeDescriptor left = r2.getAdminResponse().getLeft();
                 RangeDescriptor right = r2.getAdminResponse().getRight();
                 sim.trace("admin: split done: " + RangeSim.pretty(left) + " + " + RangeSim.pretty(right));
-                metaUpdate(right, () -> metaUpdate(left, () -> adminDone("split meta written")));
+                metaReplace(List.of(left, right), () -> adminDone("split meta written"));
             });
         });
     }
@@ -593,58 +595,71 @@ final class RangeSimWorkload {
     }
 
     /**
-     * The maintenance loop's meta repair on one node: for each range it leases, the meta record
-     * is rewritten if it is missing or of an older generation than the descriptor.
+     * The maintenance loop's meta repair on one node: for each range it leases, the meta records
+     * over its span are brought up to date in one command, with the descriptors this node holds
+     * for the neighbours when meta is coarser there (MetaRecords.repair).
      */
     private void repairMeta(long node, Map<Long, GroupStatus> groups) {
         List<RangeDescriptor> leased = new ArrayList<>();
+        List<RangeDescriptor> known = new ArrayList<>();
         for (GroupStatus g : groups.values()) {
-            if (g.hasRangeDescriptor() && g.getLease().getHolder() == node) leased.add(g.getRangeDescriptor());
+            if (!g.hasRangeDescriptor()) continue;
+            known.add(g.getRangeDescriptor());
+            if (g.getLease().getHolder() == node) leased.add(g.getRangeDescriptor());
         }
-        repairEach(leased, 0, () -> adminDone("meta repair on n" + node + " checked " + leased.size() + " ranges"));
+        repairEach(leased, known, 0, () -> adminDone("meta repair on n" + node + " checked " + leased.size()
+                + " ranges"));
     }
 
-    /** Checks and repairs the meta records of {@code ds} one after another, then runs {@code then}. */
-    void repairEach(List<RangeDescriptor> ds, int i, Runnable then) {
+    /** Checks and repairs the meta records over each of {@code ds} one after another, then runs {@code then}. */
+    void repairEach(List<RangeDescriptor> ds, List<RangeDescriptor> known, int i, Runnable then) {
         if (i == ds.size()) {
             then.run();
             return;
         }
         RangeDescriptor d = ds.get(i);
-        byte[] metaKey = Keys.metaKey(d.getEndKey().toByteArray());
-        systemKv(KvRequest.newBuilder().setGet(KvGet.newBuilder().setKey(bytes(metaKey))).build(),
-                reply -> {
+        byte[] from = Keys.metaLookupStart(d.getStartKey().toByteArray());
+        systemKv(KvRequest.newBuilder().setScan(KvScan.newBuilder().setStartKey(bytes(from))
+                .setEndKey(bytes(Keys.META_END)).setLimit(MetaRecords.MAX_RECORDS_PER_UPDATE + 1)).build(), reply -> {
                     if (reply == null || !reply.hasKvResponse()) {
-                        sim.trace("meta record of " + RangeSim.pretty(d) + " not read: " + describe(reply));
-                        repairEach(ds, i + 1, then); // the next pass tries again
+                        sim.trace("meta records over " + RangeSim.pretty(d) + " not read: " + describe(reply));
+                        repairEach(ds, known, i + 1, then); // the next pass tries again
                         return;
                     }
-                    KvResponse r = reply.getKvResponse();
-                    RangeDescriptor record = null;
-                    try {
-                        record = r.getFound() ? RangeDescriptor.parseFrom(r.getValue()) : null;
-                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                        throw new AssertionError("meta record of " + RangeSim.pretty(d) + " does not parse", e);
+                    List<RangeDescriptor> covering = new ArrayList<>();
+                    for (KvPair p : reply.getKvResponse().getPairsList()) {
+                        RangeDescriptor record;
+                        try {
+                            record = RangeDescriptor.parseFrom(p.getValue());
+                        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                            throw new AssertionError("meta record at " + Keys.pretty(p.getKey().toByteArray())
+                                    + " does not parse", e);
+                        }
+                        covering.add(record);
+                        if (Keys.compare(record.getEndKey().toByteArray(), d.getEndKey().toByteArray()) >= 0) break;
                     }
-                    if (record == null || record.getGeneration() < d.getGeneration()) {
-                        metaUpdate(d, () -> repairEach(ds, i + 1, then));
+                    var update = MetaRecords.repair(d, covering, known);
+                    if (update.isPresent()) {
+                        metaReplace(update.get(), () -> repairEach(ds, known, i + 1, then));
                     } else {
-                        repairEach(ds, i + 1, then);
+                        repairEach(ds, known, i + 1, then);
                     }
                 });
     }
 
-    /** Writes a meta record (never over a higher generation, the node's rule). */
-    private void metaUpdate(RangeDescriptor d, Runnable then) {
-        byte[] key = Keys.metaKey(d.getEndKey().toByteArray());
-        KvRequest request = KvRequest.newBuilder().setMetaUpdate(KvMetaUpdate.newBuilder().setKey(bytes(key))
-                .setRangeDescriptor(d)).build();
+    /** Replaces meta's records over the span of {@code ds} by them, all or none (the node's rule). */
+    private void metaReplace(List<RangeDescriptor> ds, Runnable then) {
+        KvRequest request = KvRequest.newBuilder().setMetaUpdates(KvMetaUpdates.newBuilder()
+                .addAllRangeDescriptors(ds)).build();
+        StringBuilder what = new StringBuilder("meta records of");
+        for (RangeDescriptor d : ds) what.append(' ').append(RangeSim.pretty(d));
         systemKv(request, reply -> {
-            if (reply != null && reply.hasKvResponse()) {
+            if (reply != null && reply.hasKvResponse() && !reply.getKvResponse().getFound()) {
                 metaUpdates++;
-                sim.trace("meta record of " + RangeSim.pretty(d) + " written");
+                sim.trace(what + " written");
             } else {
-                sim.trace("meta record of " + RangeSim.pretty(d) + " not written: " + describe(reply));
+                sim.trace(what + " not written: " + (reply != null && reply.hasKvResponse() ? "refused by meta's rule"
+                        : describe(reply)));
             }
             then.run();
         });
@@ -678,7 +693,7 @@ final class RangeSimWorkload {
     /** The operator's meta repair of every range after healing, as the maintenance loops would do in time. */
     void repairAllMeta(List<RangeDescriptor> truth, Runnable then) {
         adminBusy = true;
-        repairEach(truth, 0, () -> {
+        repairEach(truth, truth, 0, () -> {
             adminBusy = false;
             then.run();
         });
