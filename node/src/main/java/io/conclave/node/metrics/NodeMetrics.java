@@ -85,6 +85,8 @@ public final class NodeMetrics {
                 () -> sources.scheduler().get().messagesSent());
         registry.counter("conclave_range_splits_total", "Range splits applied by a Raft leader on this node.",
                 e::splits);
+        registry.counter("conclave_range_replicas_destroyed_total", "Replicas this node destroyed after a member of "
+                + "their range told it of their removal (replica GC).", e::replicasDestroyed);
     }
 
     private void registerRanges() {
