@@ -63,7 +63,6 @@ class ReplicaGcTest {
             assertArrayEquals(RIGHT_KEY, cluster.storedValue(victim, RIGHT_KEY), "the right half came by snapshot");
             // Nothing else of this node overlapped the stale span, so its data went with it.
             assertNull(cluster.storedValue(victim, LEFT_KEY), "the destroyed replica's data is gone");
-            assertTrue(cluster.stores.get(victim).get(Keys.rangeTombstoneKey(2)).isPresent(), "a tombstone for range 2");
 
             // A restart loads the tombstone and no descriptor: the stale replica does not come back.
             cluster.crash(victim);
@@ -71,6 +70,46 @@ class ReplicaGcTest {
             awaitRightHalfAndNoStaleReplica(cluster, victim);
             assertEquals(0, cluster.schedulers.get(victim).events().replicasDestroyed(), "nothing to destroy again");
             assertNoVoteWithoutItsLog(cluster, victim, holder);
+        }
+    }
+
+    /**
+     * The same with a learner: it never campaigns, so no member would ever hear from it. The
+     * snapshot it refuses makes it ask its range's members (a probe), and a member answers.
+     */
+    @Test
+    void aLearnerRemovedWhileItsNodeWasDownProbesAndIsDestroyed() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            long holder = cluster.awaitLeaseholder(2, LEFT_KEY);
+            long victim = holder == 3 ? 2 : 3;
+            adminAtLeader(cluster, AdminRequest.newBuilder().setRemoveReplica(
+                    RemoveReplica.newBuilder().setGroupId(2).setNodeId(victim)).build());
+            adminAtLeader(cluster, AdminRequest.newBuilder().setAddReplica(
+                    AddReplica.newBuilder().setGroupId(2).setNodeId(victim).setLearner(true)).build());
+            LocalCluster.await("node " + victim + " to hold range 2 as a learner, with the first write", () -> {
+                for (GroupStatus g : cluster.statuses(victim)) {
+                    if (g.getGroupId() == 2 && g.getLearnersList().contains(victim)) {
+                        return Arrays.equals(LEFT_KEY, cluster.storedValue(victim, LEFT_KEY));
+                    }
+                }
+                return false;
+            });
+            cluster.crash(victim);
+
+            adminAtLeader(cluster, AdminRequest.newBuilder().setRemoveReplica(
+                    RemoveReplica.newBuilder().setGroupId(2).setNodeId(victim)).build());
+            long generation = cluster.status(holder, 2).getRangeDescriptor().getGeneration();
+            RangeReply split = SplitTest.split(cluster, 2, SPLIT_KEY, RIGHT, generation);
+            assertTrue(split.hasAdminResponse(), split.toString());
+            adminAtLeader(cluster, AdminRequest.newBuilder().setAddReplica(
+                    AddReplica.newBuilder().setGroupId(RIGHT).setNodeId(victim)).build());
+            RangeReply put = SplitTest.send(cluster, SplitTest.put(RIGHT_KEY, RIGHT_KEY));
+            assertTrue(put.hasKvResponse(), put.toString());
+
+            cluster.restart(victim);
+            awaitRightHalfAndNoStaleReplica(cluster, victim);
+            assertEquals(1, cluster.schedulers.get(victim).events().replicasDestroyed(),
+                    "the stale learner of range 2 was destroyed once");
         }
     }
 
@@ -106,7 +145,12 @@ class ReplicaGcTest {
             }
             return right;
         });
-        assertTrue(cluster.stores.get(victim).get(Keys.rangeDescriptorKey(2)).isEmpty(), "range 2's descriptor is gone");
+        // A replica shows as initialized once its snapshot is applied in memory; the store has it
+        // (and the destruction batched before it) once that batch is durable.
+        LocalCluster.await("node " + victim + " to store the right half, a tombstone and no descriptor of range 2",
+                () -> cluster.storedValue(victim, RIGHT_KEY) != null
+                        && cluster.stores.get(victim).get(Keys.rangeTombstoneKey(2)).isPresent()
+                        && cluster.stores.get(victim).get(Keys.rangeDescriptorKey(2)).isEmpty());
         // Range id 0: the node routes by its span index. The right half is a replica here (not the
         // leaseholder); the left half's keys are no range's here any more.
         RangeReply right = cluster.kv(victim, RangeRequestsTest.get(0, RIGHT_KEY));
