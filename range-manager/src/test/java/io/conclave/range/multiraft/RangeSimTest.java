@@ -45,7 +45,8 @@ class RangeSimTest {
     private static Level savedLevel;
 
     record Stats(long steps, int clientOps, int observations, int writesOk, int writesUnknown, int splits,
-            int leaseTransfers, int membershipChanges, int crashes, int partitions, int ranges, long digest) {}
+            int leaseTransfers, int membershipChanges, int crashes, int partitions, int ranges, long digest,
+            int metaUpdates, int metaRefused, int coarseRepairs, long metaChecks) {}
 
     @BeforeAll
     static void quietLogs() {
@@ -69,6 +70,7 @@ class RangeSimTest {
         long started = System.nanoTime();
         List<String> failures = new ArrayList<>();
         long steps = 0, ops = 0, observations = 0, splits = 0, transfers = 0, changes = 0, crashes = 0, partitions = 0;
+        long metaUpdates = 0, metaRefused = 0, coarseRepairs = 0, metaChecks = 0;
         for (int i = 0; i < count && failures.size() < MAX_FAILURES_REPORTED; i++) {
             long seed = base + i;
             try {
@@ -81,14 +83,19 @@ class RangeSimTest {
                 changes += s.membershipChanges();
                 crashes += s.crashes();
                 partitions += s.partitions();
+                metaUpdates += s.metaUpdates();
+                metaRefused += s.metaRefused();
+                coarseRepairs += s.coarseRepairs();
+                metaChecks += s.metaChecks();
             } catch (RuntimeException | AssertionError e) {
                 failures.add(e.getMessage());
             }
         }
         System.out.printf("RangeSimTest: %d seed(s) in %d ms: %d steps, %d client operations, %d reads checked,"
-                + " %d splits, %d lease transfers, %d membership changes, %d crashes, %d partitions%n", count,
+                + " %d splits, %d lease transfers, %d membership changes, %d crashes, %d partitions; %d meta updates"
+                + " applied (%d repairs of a coarse record), %d refused by meta's rule, %d meta checks%n", count,
                 (System.nanoTime() - started) / 1_000_000, steps, ops, observations, splits, transfers, changes, crashes,
-                partitions);
+                partitions, metaUpdates, coarseRepairs, metaRefused, metaChecks);
         if (!failures.isEmpty()) fail(String.join("\n\n", failures));
     }
 
@@ -167,7 +174,8 @@ class RangeSimTest {
             sim.trace("final values " + w.finalValues);
             var h = w.history;
             return new Stats(sim.steps, w.clientOps, h.observationsChecked, h.writesOk, h.writesUnknown, w.splits,
-                    w.leaseTransfers, w.membershipChanges, w.crashes, w.partitions, truth.size(), sim.digest());
+                    w.leaseTransfers, w.membershipChanges, w.crashes, w.partitions, truth.size(), sim.digest(),
+                    w.metaUpdates, w.metaRefused, w.coarseRepairs, sim.metaChecks);
         } catch (RuntimeException | AssertionError e) {
             java.io.StringWriter stack = new java.io.StringWriter();
             e.printStackTrace(new java.io.PrintWriter(stack));

@@ -73,6 +73,10 @@ final class RangeSimWorkload {
     int leaseTransfers;
     int membershipChanges;
     int metaUpdates;
+    /** Meta updates range 1 refused: meta was newer, or coarser than the update (a lost split update). */
+    int metaRefused;
+    /** Repairs that replaced a record wider than the repaired range by several (a lost split update). */
+    int coarseRepairs;
     /** Meta reads and updates that got no answer but a refusal or an error (the final repair retries). */
     int metaRequestsUnanswered;
     int crashes;
@@ -643,6 +647,7 @@ final class RangeSimWorkload {
                     }
                     var update = MetaRecords.repair(d, covering, known);
                     if (update.isPresent()) {
+                        if (update.get().size() > 1) coarseRepairs++;
                         metaReplace(update.get(), () -> repairEach(ds, known, i + 1, then));
                     } else {
                         repairEach(ds, known, i + 1, then);
@@ -661,6 +666,7 @@ final class RangeSimWorkload {
                 metaUpdates++;
                 sim.trace(what + " written");
             } else if (reply != null && reply.hasKvResponse()) {
+                metaRefused++;
                 sim.trace(what + " not written: refused by meta's rule");
             } else {
                 metaRequestsUnanswered++;
