@@ -433,11 +433,24 @@ public final class RangeClient implements AutoCloseable {
         // A lost id is harmless (ids need not be dense), so an ambiguous increment is retried.
         long newRangeId = increment(Keys.rangeIdCounterKey(), 1, Sender.Idempotence.IDEMPOTENT);
         SplitResult result = new Splitter(sender, cache).split(splitKey, newRangeId, deadline);
-        // Refused only when meta is coarser here (an earlier split's meta update was lost, the
-        // splitter died): meta still routes correctly through RANGE_KEY_MISMATCH, and the
-        // maintenance loop's repair writes the missing records.
-        metaReplace(List.of(result.left(), result.right()));
+        if (!metaReplace(List.of(result.left(), result.right()))) fillCoarseMeta(result);
         return result;
+    }
+
+    /**
+     * After a split's meta update was refused because meta still holds a record wider than the
+     * split range (an earlier split's splitter died before its meta update), replaces that record
+     * by all the pieces of its span if this client knows them: it usually does, since it found
+     * the range through the RANGE_KEY_MISMATCH that names both halves. Otherwise meta still
+     * routes (through RANGE_KEY_MISMATCH) and the maintenance loop's repair fills it in.
+     */
+    private void fillCoarseMeta(SplitResult result) {
+        List<RangeDescriptor> covering = metaCovering(result.left().getStartKey().toByteArray(),
+                result.right().getEndKey().toByteArray());
+        List<RangeDescriptor> known = new ArrayList<>(cache.all());
+        known.add(result.left());
+        known.add(result.right());
+        MetaRecords.repair(result.left(), covering, known).ifPresent(this::metaReplace);
     }
 
     /** Moves range {@code rangeId}'s lease (and Raft leadership) to node {@code toNode}. */

@@ -85,10 +85,11 @@
  * generations compared per key only, might never be replaced. So range 1 refuses any update
  * that would leave meta other than a tiling of the keyspace or take a record back to a lower
  * generation, all or nothing ({@link io.conclave.range.MetaRecords}): a split's update against
- * a meta still holding an earlier, unrepaired split refuses, and waits for the repair, which
- * replaces the coarse record by all the pieces at once, from the descriptors the repairing node
- * holds (a split leaves both halves on the same nodes) or, failing that, those the other live
- * nodes report. The range simulation checks after every step that each replica's committed
+ * a meta still holding an earlier, unrepaired split refuses; the splitter then replaces the
+ * coarse record by all the pieces of its span at once if its cache knows them (it found the
+ * range through a RANGE_KEY_MISMATCH naming both halves), else the maintenance loop's repair
+ * does, from the descriptors the repairing node holds (a split leaves both halves on the same
+ * nodes) or, failing that, those the other live nodes report. The range simulation checks after every step that each replica's committed
  * meta is a tiling and never ahead of the descriptors. A lookup that still finds no record
  * (a cluster not yet bootstrapped) retries until its deadline.
  *

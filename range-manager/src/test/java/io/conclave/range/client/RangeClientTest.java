@@ -140,6 +140,25 @@ class RangeClientTest {
     }
 
     @Test
+    void aSplitAfterALostMetaUpdateFillsMetaWithEveryPiece() {
+        try (RangeClient c = client(FakeCluster.addr(1))) {
+            c.put(b("a"), b("1"));
+            // A split whose splitter died before its meta update: meta still names r2 for all keys.
+            cluster.splitOnNodes(2, b("h"), 3);
+            cluster.data.put(Keys.rangeIdCounterKey(), java.nio.ByteBuffer.allocate(8).putLong(3).array());
+            c.put(b("m"), b("2")); // RANGE_KEY_MISMATCH names both halves
+            SplitResult r = c.split(b("t"));
+            assertEquals(4, r.right().getRangeId());
+            List<RangeDescriptor> all = c.allRanges();
+            assertEquals(List.of(1L, 2L, 3L, 4L), all.stream().map(RangeDescriptor::getRangeId).toList(), all.toString());
+            List<byte[]> keys = new ArrayList<>();
+            for (RangeDescriptor d : all) keys.add(Keys.metaKey(d.getEndKey().toByteArray()));
+            assertEquals(null, io.conclave.range.MetaRecords.tilingProblem(keys, all));
+            assertEquals("h", s(all.get(1).getEndKey().toByteArray()));
+        }
+    }
+
+    @Test
     void aStaleClientFindsTheSplitThroughMeta() {
         try (RangeClient writer = client(FakeCluster.addr(1)); RangeClient other = client(FakeCluster.addr(3))) {
             other.put(b("x"), b("1"));
