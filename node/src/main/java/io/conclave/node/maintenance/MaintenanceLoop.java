@@ -15,7 +15,6 @@ import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.range.rpc.TxnRecord;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -382,7 +381,8 @@ public final class MaintenanceLoop implements AutoCloseable {
                         update = MetaRecords.repair(d, covering, known);
                     }
                     if (update.isEmpty() || !cluster.metaReplace(update.get())) {
-                        LOG.info("meta over " + MetaRecords.describe(d) + " not repaired yet: meta has "
+                        // FINE: a lost split update waits a pass or two, and would log every pass.
+                        LOG.fine("meta over " + MetaRecords.describe(d) + " not repaired yet: meta has "
                                 + describeAll(covering) + (update.isEmpty() ? "; the descriptors of the rest of"
                                         + " that span are unknown here" : "; refused (changed meanwhile)"));
                         continue; // not marked checked: the next pass tries again

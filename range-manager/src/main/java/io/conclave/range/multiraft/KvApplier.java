@@ -336,8 +336,7 @@ final class KvApplier {
     static boolean isWrite(KvRequest req) {
         return switch (req.getOpCase()) {
             case PUT, DELETE, CONDITIONAL_PUT, DELETE_RANGE, INCREMENT, META_UPDATE, META_UPDATES, TXN_PREPARE,
-                    TXN_HEARTBEAT,
-                    TXN_END, TXN_PUSH, TXN_RESOLVE, MVCC_GC -> true;
+                    TXN_HEARTBEAT, TXN_END, TXN_PUSH, TXN_RESOLVE, MVCC_GC -> true;
             default -> false;
         };
     }
