@@ -183,6 +183,13 @@ public final class Scheduler implements AutoCloseable {
      * showed the removal; persisted as {@link Keys#rangeTombstoneKey}. See {@link #collectRemoved}.
      */
     private final Map<Long, Long> tombstones = new HashMap<>();
+    /**
+     * Replicas revived by {@link #readdedBy} that have not applied their own return, with the
+     * tick of their revival. A heartbeat sent before its leader applied the removal can revive a
+     * replica no one will bring further; one that still holds nothing past its applied removal an
+     * election timeout later is destroyed ({@link #collectRevived}).
+     */
+    private final Map<Replica, Long> revivedAt = new LinkedHashMap<>();
     /** Ranges destroyed in a batch not yet durable: their messages are dropped until it is (Raft resends). */
     private final Set<Long> destroying = new HashSet<>();
     /**
@@ -663,6 +670,7 @@ public final class Scheduler implements AutoCloseable {
             dirty.add(r);
         }
         for (Replica r : quiet) quiesceLeader(r);
+        if (!revivedAt.isEmpty()) collectRevived();
         if (!removalNoticesSent.isEmpty() && tickCount % settings.electionTicks() == 0) {
             removalNoticesSent.values().removeIf(sent -> tickCount - sent >= settings.electionTicks());
         }
@@ -779,6 +787,7 @@ public final class Scheduler implements AutoCloseable {
     /** Drops a replica object replaced by a new one (an uninitialized replica a split initializes). */
     private void retire(Replica r) {
         r.retired = true;
+        revivedAt.remove(r);
         dirty.remove(r);
         awake.remove(r);
         unpublished.remove(r);
@@ -849,6 +858,7 @@ public final class Scheduler implements AutoCloseable {
         r.quiesced = false;
         awake.add(r);
         peerNodesStale = true;
+        revivedAt.put(r, tickCount);
         return true;
     }
 
@@ -1025,6 +1035,23 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         destroy(r, d, from);
+    }
+
+    /**
+     * Destroys the revived replicas that an election timeout after their revival still hold
+     * nothing past an applied descriptor excluding this node: a leader that counted this node
+     * again would have sent it entries by then (if it does later, it sends a snapshot instead).
+     */
+    private void collectRevived() {
+        for (Map.Entry<Replica, Long> e : new ArrayList<>(revivedAt.entrySet())) {
+            Replica r = e.getKey();
+            if (tickCount - e.getValue() < settings.electionTicks()) continue;
+            if (removedByItsOwnLog(r)) {
+                destroy(r, r.desc, localNodeId);
+            } else if (r.removed || r.retired || isReplica(r.desc, localNodeId)) {
+                revivedAt.remove(r);
+            }
+        }
     }
 
     /**
@@ -1700,6 +1727,11 @@ public final class Scheduler implements AutoCloseable {
                 pending.fail(ErrorResponse.Code.PROPOSAL_DROPPED, "range " + groupId + ": " + e.getMessage());
             }
             return;
+        } catch (IllegalArgumentException e) {
+            // A change the configuration cannot take (a voter made a learner, the last voter
+            // removed): the caller's view was stale or wrong. Thrown on, it stopped the node.
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, "range " + groupId + ": " + e.getMessage());
+            return;
         }
         GroupIndex key = new GroupIndex(groupId, index);
         pendingConfChanges.put(key, pending);
@@ -2034,6 +2066,7 @@ public final class Scheduler implements AutoCloseable {
             // Refused at or below the tombstone's generation (stepInto), so this one is past the
             // removal the tombstone recorded: the replica is a member again, from a full image.
             if (tombstones.remove(r.groupId) != null) batch.delete(Keys.rangeTombstoneKey(r.groupId));
+            revivedAt.remove(r);
             r.removed = false;
             reindex(r, old);
             peerNodesStale = true;
@@ -2452,6 +2485,7 @@ public final class Scheduler implements AutoCloseable {
             r.desc = withMembership(r.desc, r.confState);
             applier.writeDescriptor(r.desc, batch);
         }
+        if (cc.nodeId() == localNodeId) revivedAt.remove(r); // removed again, or its return applied
         if (cc.type() == ConfChangeType.REMOVE_NODE && cc.nodeId() == localNodeId) {
             r.removed = true;
             awake.remove(r);

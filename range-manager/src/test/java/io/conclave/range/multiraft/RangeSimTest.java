@@ -120,12 +120,13 @@ class RangeSimTest {
      * build: a replica removed without learning of it (a voter down or cut off during its removal,
      * a learner, one revived by a leader that had not applied its removal) kept its old span and
      * refused for ever the snapshot of a range split off it (108, 35, 39, 41, 1007, 1051, 1072,
-     * 1114); and 38, whose final reads then met a node restarted just before healing.
+     * 1114); 38, whose final reads then met a node restarted just before healing; and 3117, an
+     * operator's stale "add learner" for a voter, which stopped the leader's node.
      */
     @Test
     void seedsOfRemovedReplicasThatDidNotKnow() {
         long faulty = DEFAULT_FAULTY_MILLIS * 1_000_000;
-        for (long seed : new long[] {108, 35, 38, 39, 41, 1007, 1051, 1072, 1114}) {
+        for (long seed : new long[] {108, 35, 38, 39, 41, 1007, 1051, 1072, 1114, 3117}) {
             run(seed, faulty, RangeSimWorkload.MAX_ATTEMPTS, new StringBuilder());
         }
     }

@@ -58,6 +58,25 @@ class ReaddedReplicaTest {
         }
     }
 
+    /**
+     * A membership change the configuration cannot take (a voter added as a learner: the
+     * caller's view was stale) is answered BAD_REQUEST. Found by the range simulation (seed 3117):
+     * Raft's refusal escaped the scheduler and stopped the leader's node.
+     */
+    @Test
+    void aVoterAddedAsALearnerIsABadRequestAndTheLeaderGoesOn() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
+            long leader = cluster.awaitLeaseholder(2, "\u0010a".getBytes(UTF_8));
+            long voter = leader == 3 ? 2 : 3;
+            RangeReply refused = cluster.admin(leader, AdminRequest.newBuilder().setAddReplica(
+                    AddReplica.newBuilder().setGroupId(2).setNodeId(voter).setLearner(true)).build());
+            assertEquals(ErrorResponse.Code.BAD_REQUEST, RangeRequestsTest.code(refused), refused.toString());
+            assertTrue(cluster.fatal.isEmpty(), "no node stopped: " + cluster.fatal);
+            RangeReply put = cluster.put(leader, "\u0010b".getBytes(UTF_8), new byte[] {1});
+            assertTrue(put.hasKvResponse(), put.toString());
+        }
+    }
+
     private static void removeAndAddBack(LocalCluster cluster, long leader, long victim) throws Exception {
         RangeReply removed = cluster.admin(leader, AdminRequest.newBuilder().setRemoveReplica(
                 RemoveReplica.newBuilder().setGroupId(2).setNodeId(victim)).build());
