@@ -162,8 +162,9 @@
  *       on a quorum of a configuration that excludes N; dropping N's log loses no entry a quorum
  *       counts on. A log beyond A may be that of a re-added N acknowledging new entries: it
  *       waits for a later notice. A replica that applied a descriptor excluding itself and holds
- *       nothing past it is its own notice (one revived by a leader that had not applied the
- *       removal, then left; checked when it blocks a snapshot).</li>
+ *       nothing past it is its own notice (one revived by a heartbeat its leader sent before
+ *       applying the removal, then left; checked when it blocks a snapshot and an election
+ *       timeout after its revival).</li>
  *   <li><b>Destroy</b>, in the batch being built: its Raft state but its term and vote (a vote
  *       is never forgotten; a replica created later starts from them, commit 0, empty log), its
  *       range-local keys, its data if no other replica of this node (removed ones included) or
