@@ -44,19 +44,7 @@ class ReplicaGcTest {
             long victim = holder == 3 ? 2 : 3;
             LocalCluster.await("node " + victim + " to store the first write",
                     () -> Arrays.equals(LEFT_KEY, cluster.storedValue(victim, LEFT_KEY)));
-            cluster.crash(victim);
-
-            adminAtLeader(cluster, AdminRequest.newBuilder().setRemoveReplica(
-                    RemoveReplica.newBuilder().setGroupId(2).setNodeId(victim)).build());
-            long generation = cluster.status(holder, 2).getRangeDescriptor().getGeneration();
-            RangeReply split = SplitTest.split(cluster, 2, SPLIT_KEY, RIGHT, generation);
-            assertTrue(split.hasAdminResponse(), split.toString());
-            adminAtLeader(cluster, AdminRequest.newBuilder().setAddReplica(
-                    AddReplica.newBuilder().setGroupId(RIGHT).setNodeId(victim)).build());
-            RangeReply put = SplitTest.send(cluster, SplitTest.put(RIGHT_KEY, RIGHT_KEY));
-            assertTrue(put.hasKvResponse(), put.toString());
-
-            cluster.restart(victim);
+            removeWhileDownSplitAndAddTheRightHalf(cluster, holder, victim);
             awaitRightHalfAndNoStaleReplica(cluster, victim);
             assertEquals(1, cluster.schedulers.get(victim).events().replicasDestroyed(),
                     "the stale replica of range 2 was destroyed once");
@@ -94,23 +82,31 @@ class ReplicaGcTest {
                 }
                 return false;
             });
-            cluster.crash(victim);
-
-            adminAtLeader(cluster, AdminRequest.newBuilder().setRemoveReplica(
-                    RemoveReplica.newBuilder().setGroupId(2).setNodeId(victim)).build());
-            long generation = cluster.status(holder, 2).getRangeDescriptor().getGeneration();
-            RangeReply split = SplitTest.split(cluster, 2, SPLIT_KEY, RIGHT, generation);
-            assertTrue(split.hasAdminResponse(), split.toString());
-            adminAtLeader(cluster, AdminRequest.newBuilder().setAddReplica(
-                    AddReplica.newBuilder().setGroupId(RIGHT).setNodeId(victim)).build());
-            RangeReply put = SplitTest.send(cluster, SplitTest.put(RIGHT_KEY, RIGHT_KEY));
-            assertTrue(put.hasKvResponse(), put.toString());
-
-            cluster.restart(victim);
+            removeWhileDownSplitAndAddTheRightHalf(cluster, holder, victim);
             awaitRightHalfAndNoStaleReplica(cluster, victim);
             assertEquals(1, cluster.schedulers.get(victim).events().replicasDestroyed(),
                     "the stale learner of range 2 was destroyed once");
         }
+    }
+
+    /**
+     * While {@code victim} is down: its replica of range 2 is removed, range 2 splits, and the
+     * victim is added to the right half, which takes a write; then the victim restarts, with its
+     * stale replica of the whole span.
+     */
+    private static void removeWhileDownSplitAndAddTheRightHalf(LocalCluster cluster, long holder, long victim)
+            throws Exception {
+        cluster.crash(victim);
+        adminAtLeader(cluster, AdminRequest.newBuilder().setRemoveReplica(
+                RemoveReplica.newBuilder().setGroupId(2).setNodeId(victim)).build());
+        long generation = cluster.status(holder, 2).getRangeDescriptor().getGeneration();
+        RangeReply split = SplitTest.split(cluster, 2, SPLIT_KEY, RIGHT, generation);
+        assertTrue(split.hasAdminResponse(), split.toString());
+        adminAtLeader(cluster, AdminRequest.newBuilder().setAddReplica(
+                AddReplica.newBuilder().setGroupId(RIGHT).setNodeId(victim)).build());
+        RangeReply put = SplitTest.send(cluster, SplitTest.put(RIGHT_KEY, RIGHT_KEY));
+        assertTrue(put.hasKvResponse(), put.toString());
+        cluster.restart(victim);
     }
 
     /**
