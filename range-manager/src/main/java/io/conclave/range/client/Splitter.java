@@ -17,7 +17,7 @@ import java.util.Optional;
  * asks the leaseholder's status whether it happened rather than blindly sending it again.
  */
 final class Splitter {
-    /** Re-plans after the leaseholder said our descriptor was stale; more means meta is behind. */
+    /** Re-plans after the leaseholder said our descriptor was stale (each on its fresh descriptor, when it answers). */
     static final int MAX_STALE_RETRIES = 3;
     /** How the leaseholder words a split planned on a stale descriptor (see Scheduler.splitProblem). */
     private static final java.util.regex.Pattern STALE_DESCRIPTOR =
@@ -51,10 +51,13 @@ final class Splitter {
             } catch (KvException e) {
                 if (e.code() == ErrorResponse.Code.BAD_REQUEST && staleRetries < MAX_STALE_RETRIES
                         && STALE_DESCRIPTOR.matcher(e.getMessage()).find()) {
-                    // Our descriptor was stale (another split or a replica change came first):
-                    // read it again from meta and re-plan.
+                    // Our descriptor was stale (another split or a replica change came first).
+                    // Meta may lag the range (a replica change's record is written after it), so
+                    // re-plan on the leaseholder's own descriptor when it answers, else on meta's.
                     staleRetries++;
+                    Optional<RangeDescriptor> current = leaseholderDescriptor(d.getRangeId(), deadline);
                     cache.evict(d.getRangeId());
+                    current.ifPresent(cache::insert);
                     last = e;
                     continue;
                 }
@@ -70,17 +73,34 @@ final class Splitter {
                 + Keys.pretty(splitKey) + " did not complete");
     }
 
+    /** Range {@code rangeId}'s descriptor as its cached leaseholder has it, if that node answers. */
+    private Optional<RangeDescriptor> leaseholderDescriptor(long rangeId, Deadline deadline) {
+        Optional<String> holder = cache.leaseholder(rangeId);
+        if (holder.isEmpty()) return Optional.empty();
+        Optional<AdminResponse> status = status(holder.get(), deadline);
+        if (status.isEmpty()) return Optional.empty();
+        for (GroupStatus g : status.get().getGroupsList()) {
+            if (g.getGroupId() == rangeId && g.hasRangeDescriptor()) return Optional.of(g.getRangeDescriptor());
+        }
+        return Optional.empty();
+    }
+
+    private Optional<AdminResponse> status(String node, Deadline deadline) {
+        try {
+            return Optional.of(sender.adminOnce(node, AdminRequest.newBuilder()
+                    .setStatus(StatusRequest.getDefaultInstance()).build(), deadline));
+        } catch (KvException unreachable) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether the split of {@code d} at {@code key} into {@code newRangeId} took effect, per the leaseholder. */
     private Optional<SplitResult> happened(RangeDescriptor d, byte[] key, long newRangeId, Deadline deadline) {
         Optional<String> holder = cache.leaseholder(d.getRangeId());
         if (holder.isEmpty()) return Optional.empty();
-        AdminResponse status;
-        try {
-            status = sender.adminOnce(holder.get(), AdminRequest.newBuilder()
-                    .setStatus(StatusRequest.getDefaultInstance()).build(), deadline);
-        } catch (KvException unreachable) {
-            return Optional.empty();
-        }
+        Optional<AdminResponse> answer = status(holder.get(), deadline);
+        if (answer.isEmpty()) return Optional.empty();
+        AdminResponse status = answer.get();
         RangeDescriptor left = null;
         RangeDescriptor right = null;
         for (GroupStatus g : status.getGroupsList()) {

@@ -181,6 +181,27 @@ class RangeClientTest {
         }
     }
 
+    /**
+     * Meta lags a replica change (its record is written after the change, or repaired later):
+     * the split is planned on meta's older generation, refused, and re-planned on the
+     * leaseholder's own descriptor instead of on meta again, which would be refused every time.
+     */
+    @Test
+    void aSplitPlannedOnMetaThatLagsAReplicaChangeIsReplannedOnTheLeaseholdersDescriptor() {
+        try (RangeClient c = client(FakeCluster.addr(1))) {
+            c.put(b("c"), b("1"));
+            c.split(b("m")); // r2 at generation 1 in meta and in the client's cache
+            for (var mine : cluster.replicas.values()) {
+                RangeDescriptor d = mine.get(2L);
+                mine.put(2L, d.toBuilder().setGeneration(d.getGeneration() + 5).build());
+            }
+            SplitResult r = c.split(b("f"));
+            assertEquals(2, r.left().getRangeId());
+            assertEquals("f", s(r.left().getEndKey().toByteArray()));
+            assertEquals(7, r.left().getGeneration());
+        }
+    }
+
     @Test
     void aDownNodeIsSkipped() {
         try (RangeClient c = client(FakeCluster.addr(1), FakeCluster.addr(2), FakeCluster.addr(3))) {
