@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * <p>Hazard: a quiesced follower that missed the quiesce heartbeat keeps ticking and will
  * campaign after an election timeout; its pre-vote wakes the leader (any message does), whose
  * heartbeats then settle it again. Check-quorum stickiness keeps the quiesced majority from
- * granting such votes while the leader lives.
+ * granting such votes while the leader lives. A learner never campaigns: one whose log runs past
+ * its commit index asks its leader to wake instead (a probe, {@code Scheduler.askLeaderToWake}).
  */
 final class Quiescence {
     private Quiescence() {}

@@ -48,6 +48,8 @@ final class Replica {
     boolean retired;
     /** Neither ticks nor heartbeats until woken; see {@link Quiescence}. */
     boolean quiesced;
+    /** The tick this learner last asked its leader to wake ({@code Scheduler.askLeaderToWake}). */
+    long leaderWakeAskedTick = Long.MIN_VALUE / 2;
 
     /** The range's descriptor as of the applied index; null while uninitialized (no snapshot yet). */
     io.conclave.range.rpc.RangeDescriptor desc;

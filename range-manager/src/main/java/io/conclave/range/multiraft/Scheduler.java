@@ -14,6 +14,7 @@ import io.conclave.raft.Message;
 import io.conclave.raft.MessageType;
 import io.conclave.raft.ProposalDroppedException;
 import io.conclave.raft.RaftConfig;
+import io.conclave.raft.RaftStatus;
 import io.conclave.raft.RawNode;
 import io.conclave.raft.Ready;
 import io.conclave.raft.Snapshot;
@@ -588,7 +589,11 @@ public final class Scheduler implements AutoCloseable {
             for (ReplicaRemoved notice : in.batch().getRemovedList()) collectRemoved(in.fromNode(), notice);
             for (ReplicaProbe probe : in.batch().getProbesList()) {
                 Replica r = replicas.get(probe.getRangeId());
-                if (r != null) noticeIfRemoved(r, in.fromNode());
+                if (r == null) continue;
+                noticeIfRemoved(r, in.fromNode());
+                // A member asking a quiesced leader: a learner that missed the quiesce heartbeat
+                // (askLeaderToWake). Awake, the leader's heartbeats carry the commit index again.
+                if (r.isLeader() && r.quiesced && Quiescence.members(r).contains(in.fromNode())) wake(r);
             }
             Outbox.expand(in.batch(), this::stepInto);
         } else if (event instanceof KvIn in) {
@@ -666,6 +671,7 @@ public final class Scheduler implements AutoCloseable {
                 quiet.add(r);
                 continue;
             }
+            if (r.leaderId != 0 && !r.isLeader() && r.confState.learners().contains(localNodeId)) askLeaderToWake(r);
             r.raft.tick();
             dirty.add(r);
         }
@@ -974,6 +980,22 @@ public final class Scheduler implements AutoCloseable {
             if (page.size() < TOMBSTONE_PAGE) return;
             from = Keys.next(page.get(page.size() - 1).key());
         }
+    }
+
+    /**
+     * A voter that missed its leader's quiesce heartbeat campaigns after an election timeout, and
+     * its pre-vote wakes the leader (see {@link Quiescence}); a learner never campaigns. One that
+     * missed it would hold its last entries uncommitted, and its applied state behind, for as
+     * long as the range stays idle (the range simulation's seed 5111). So a learner whose log runs
+     * past its commit index asks its leader, once per election timeout, to wake: a probe, which a
+     * quiesced leader answers by waking, and its heartbeats then carry the commit index.
+     */
+    private void askLeaderToWake(Replica r) {
+        if (tickCount - r.leaderWakeAskedTick < settings.electionTicks()) return;
+        RaftStatus s = r.raft.status();
+        if (s.hardState().commit() >= s.lastIndex()) return;
+        r.leaderWakeAskedTick = tickCount;
+        outbox.addProbe(r.leaderId, r.groupId);
     }
 
     /** Asks the other replicas of {@code r}'s range whether this node is still one; once per election timeout. */
