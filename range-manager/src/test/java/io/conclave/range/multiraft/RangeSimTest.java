@@ -107,13 +107,15 @@ class RangeSimTest {
      * by appends replayed its pre-split log over the right half this node held by then (a learner's
      * copy gained versions its range never wrote; an invariant stopped a node); 5111, a learner
      * that missed its leader's quiesce heartbeat held its last entry uncommitted for as long as
-     * the range stayed idle (learners never campaign, so nothing woke the leader).
+     * the range stayed idle (learners never campaign, so nothing woke the leader); 6114, a learner
+     * never reached was promoted and the next removal left range 1 needing it for every quorum.
      */
     @Test
     void seedsThatFoundBugs() {
         long faulty = DEFAULT_FAULTY_MILLIS * 1_000_000;
         run(133, faulty, RangeSimWorkload.MAX_ATTEMPTS, new StringBuilder());
         run(5111, faulty, RangeSimWorkload.MAX_ATTEMPTS, new StringBuilder());
+        run(6114, faulty, RangeSimWorkload.MAX_ATTEMPTS, new StringBuilder());
         run(1030, faulty, 100, new StringBuilder());
         run(14, faulty, 100, new StringBuilder());
     }
