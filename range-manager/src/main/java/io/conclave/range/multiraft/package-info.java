@@ -126,7 +126,9 @@
  * (all or nothing, {@link io.conclave.range.MetaRecords}) and delete range read at apply through {@link io.conclave.range.multiraft.BatchView}, the store
  * as the uncommitted batch will leave it, so every replica computes the same result. The size of
  * each range is kept at apply the same way. Conf changes rewrite the descriptor's replicas and
- * bump its generation.
+ * bump its generation. A learner is made a voter only once it has acknowledged the leader's log
+ * at or above the leader's truncation point (else PROPOSAL_DROPPED, retryable): a voter that
+ * never answers would wedge the range at the next removal.
  *
  * <h2>Splits</h2>
  * {@code split_range} is proposed by the leaseholder through the left range's log and checked
