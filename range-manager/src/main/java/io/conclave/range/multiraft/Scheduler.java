@@ -1804,11 +1804,9 @@ public final class Scheduler implements AutoCloseable {
             pending.answer(rangeNotFound(split.getRangeId(), r));
             return;
         }
-        String problem = splitProblem(r.desc, split);
-        if (problem != null) {
-            pending.fail(ErrorResponse.Code.BAD_REQUEST, problem);
-            return;
-        }
+        // Only the leaseholder judges the request against its descriptor: a follower that has not
+        // applied the latest change yet would refuse a current generation as stale (BAD_REQUEST,
+        // which no client retries) where it should send the client to the leaseholder.
         RangeReply refusal = refuseUnlessServing(r);
         if (refusal == WAIT) {
             await(r, new Replica.Waiting(null, AdminRequest.newBuilder().setSplitRange(split).build(), pending));
@@ -1816,6 +1814,11 @@ public final class Scheduler implements AutoCloseable {
         }
         if (refusal != null) {
             pending.answer(refusal);
+            return;
+        }
+        String problem = splitProblem(r.desc, split);
+        if (problem != null) {
+            pending.fail(ErrorResponse.Code.BAD_REQUEST, problem);
             return;
         }
         long id = nextProposalId++;
