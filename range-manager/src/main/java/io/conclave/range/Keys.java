@@ -126,15 +126,15 @@ public final class Keys {
 
     /** Where a node listens, as this node learned it from a range's log (node-local). */
     public static byte[] nodeAddressKey(long nodeId) {
-        return ByteBuffer.allocate(3 + 8).put(LOCAL).put(NODE_LOCAL).put((byte) 'a').putLong(nodeId).array();
+        return nodeLocalIdKey(NODE_ADDRESS, nodeId);
     }
 
     public static byte[] nodeAddressStart() {
-        return new byte[] {LOCAL, NODE_LOCAL, 'a'};
+        return new byte[] {LOCAL, NODE_LOCAL, NODE_ADDRESS};
     }
 
     public static byte[] nodeAddressEnd() {
-        return new byte[] {LOCAL, NODE_LOCAL, 'a' + 1};
+        return new byte[] {LOCAL, NODE_LOCAL, NODE_ADDRESS + 1};
     }
 
     /**
@@ -146,24 +146,36 @@ public final class Keys {
      * snapshot.
      */
     public static byte[] rangeTombstoneKey(long rangeId) {
-        return ByteBuffer.allocate(3 + 8).put(LOCAL).put(NODE_LOCAL).put((byte) 't').putLong(rangeId).array();
+        return nodeLocalIdKey(RANGE_TOMBSTONE, rangeId);
     }
 
     public static byte[] rangeTombstoneStart() {
-        return new byte[] {LOCAL, NODE_LOCAL, 't'};
+        return new byte[] {LOCAL, NODE_LOCAL, RANGE_TOMBSTONE};
     }
 
     public static byte[] rangeTombstoneEnd() {
-        return new byte[] {LOCAL, NODE_LOCAL, 't' + 1};
+        return new byte[] {LOCAL, NODE_LOCAL, RANGE_TOMBSTONE + 1};
     }
 
     /** The range id a {@link #rangeTombstoneKey} names. */
     public static long rangeIdOfTombstoneKey(byte[] key) {
-        return ByteBuffer.wrap(key, 3, 8).getLong();
+        return idOfNodeLocalIdKey(key);
     }
 
     /** The node id a {@link #nodeAddressKey} names. */
     public static long nodeIdOfAddressKey(byte[] key) {
+        return idOfNodeLocalIdKey(key);
+    }
+
+    // Node-local records keyed by an id: [LOCAL, NODE_LOCAL, kind, 8-byte big-endian id].
+    private static final byte NODE_ADDRESS = 'a';
+    private static final byte RANGE_TOMBSTONE = 't';
+
+    private static byte[] nodeLocalIdKey(byte kind, long id) {
+        return ByteBuffer.allocate(3 + 8).put(LOCAL).put(NODE_LOCAL).put(kind).putLong(id).array();
+    }
+
+    private static long idOfNodeLocalIdKey(byte[] key) {
         return ByteBuffer.wrap(key, 3, 8).getLong();
     }
 
