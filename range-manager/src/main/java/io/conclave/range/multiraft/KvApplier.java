@@ -131,16 +131,26 @@ final class KvApplier {
      * batch, for a read that went through the log behind writes).
      */
     RangeReply evaluateRead(Replica r, KvRequest req, EvalContext ctx, boolean atApply) {
+        return evaluateRead(r, req, ctx, atApply ? batched : committed).reply();
+    }
+
+    /** A read from the committed store with what it read (an INTERNAL failure read nothing). */
+    Evaluation evaluateReadFromStore(Replica r, KvRequest req, EvalContext ctx) {
+        return evaluateRead(r, req, ctx, committed);
+    }
+
+    private Evaluation evaluateRead(Replica r, KvRequest req, EvalContext ctx, MvccReader reader) {
         try {
             return evaluator.evaluate(req, r.desc.getStartKey().toByteArray(), r.desc.getEndKey().toByteArray(),
-                    atApply ? batched : committed, NO_WRITES, ctx).reply();
+                    reader, NO_WRITES, ctx);
         } catch (StorageFailure e) {
             throw e.storeError();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "node " + localNodeId + " range " + r.groupId + ": evaluating " + req.getOpCase()
                     + " failed", e);
-            return Replies.error(ErrorResponse.Code.INTERNAL, "range " + r.groupId + ": " + req.getOpCase()
-                    + " failed on node " + localNodeId + ": " + e);
+            return new Evaluation(Replies.error(ErrorResponse.Code.INTERNAL, "range " + r.groupId + ": "
+                    + req.getOpCase() + " failed on node " + localNodeId + ": " + e), List.of(), List.of(),
+                    Timestamp.MIN, false);
         }
     }
 

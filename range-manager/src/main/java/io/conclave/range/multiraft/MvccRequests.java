@@ -296,6 +296,15 @@ final class MvccRequests {
         return new byte[][] {s, e};
     }
 
+    /**
+     * A txn_scan with a limit: served optimistically and claiming only the span it read
+     * ({@code Scheduler.serveLimitedScan}). Without a limit a scan reads its span up to the
+     * node's row bound, and is judged on all of it before it is served, as any other read.
+     */
+    static boolean isLimitedScan(KvRequest req) {
+        return req.getOpCase() == KvRequest.OpCase.TXN_SCAN && req.getTxnScan().getLimit() > 0;
+    }
+
     /** The timestamp a read reads at: its read_ts, a refresh's to_ts, or {@code now} for a plain read. */
     static Timestamp readTimestamp(KvRequest req, Timestamp now) {
         return switch (req.getOpCase()) {

@@ -65,9 +65,11 @@ final class Replica {
      */
     TimestampCache tsCache;
     /**
-     * Latches: user-key writes proposed here that may still apply. A read overlapping one goes
-     * through the log behind it instead of being served from the store, which does not show it
-     * yet, by their request (identity). See {@link Latch#released} for when one goes.
+     * Latches: user-key writes proposed here that the committed store may not show yet. A read
+     * overlapping one goes through the log behind it instead of being served from the store, by
+     * their request (identity). A read checked before it is served ignores those already applied
+     * ({@link Latch#released}: it waits for their batch); one checked after it was evaluated
+     * counts them until published ({@link Latch#published}, when the latch goes).
      */
     final java.util.Map<Pending, Latch> latches = new java.util.LinkedHashMap<>();
     /** Pushes waiting for transactions whose records this range holds (leaseholder only). */
@@ -184,6 +186,17 @@ final class Replica {
 
         boolean released(Pending pending, Replica r) {
             return released(pending.answered(), r.applied, r.lease.getSequence());
+        }
+
+        /**
+         * Whether the committed store shows the write, or it can never apply: released as of the
+         * published applied index. Between the two a write is applied in a batch not yet durable,
+         * which the committed store (what reads served from it see) may or may not show yet; the
+         * latch stays in {@link #latches} until then, for the reads judged after evaluating
+         * ({@code Scheduler.serveLimitedScan}).
+         */
+        boolean published(Pending pending, Replica r) {
+            return released(pending.answered(), r.publishedApplied, r.lease.getSequence());
         }
     }
 

@@ -261,6 +261,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile long statWritesAnsweredBeforeCommit;
     private volatile long statBatchesDeferred;
     private volatile long statReadsThroughLog;
+    private volatile long statLimitedScansServedFromStore;
     /** Measures commit latency for the statistics; no decision depends on it. */
     private final java.util.function.LongSupplier nanoClock;
     private final SchedulerEvents events = new SchedulerEvents();
@@ -528,6 +529,11 @@ public final class Scheduler implements AutoCloseable {
     /** User-range reads that overlapped a write in flight and went through the log. */
     long readsThroughLog() {
         return statReadsThroughLog;
+    }
+
+    /** Limited txn_scans answered from the store after their read span met no write in flight. */
+    long limitedScansServedFromStore() {
+        return statLimitedScansServedFromStore;
     }
 
     @Override
@@ -1258,9 +1264,10 @@ public final class Scheduler implements AutoCloseable {
     /**
      * A request on a user range, on its leaseholder. A read is recorded in the timestamp cache
      * now, before it is served (so no write proposed from now on can land below it unseen), and
-     * served from the store, or through the log if a write in flight overlaps it. A write is
-     * proposed with this node's clock reading and the timestamp cache's floor for its keys, and
-     * holds a latch on them until it applies.
+     * served from the store, or through the log if a write in flight overlaps it; a limited scan
+     * instead claims only what it read, when it is served ({@link #serveLimitedScan}). A write
+     * is proposed with this node's clock reading and the timestamp cache's floor for its keys,
+     * and holds a latch on them until the store shows it.
      */
     private void routeMvcc(Replica r, KvRequest req, Pending pending) {
         Timestamp now = clock.now();
@@ -1281,9 +1288,13 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             byte[] txnId = MvccRequests.txnId(req);
+            if (MvccRequests.isLimitedScan(req)) {
+                serveLocally(r, pending, () -> serveLimitedScan(r, req, now, readTs, txnId, pending));
+                return;
+            }
             for (byte[] k : footprint.keys()) cache.recordKey(k, readTs, txnId);
             for (byte[][] s : footprint.spans()) cache.recordSpan(s[0], s[1], readTs, txnId);
-            if (overlapsLatch(r, footprint)) {
+            if (overlapsLatch(r, footprint, false)) {
                 statReadsThroughLog++;
                 queueWrite(r, new Replica.QueuedWrite(req, pending, now, Timestamp.MIN));
             } else {
@@ -1312,9 +1323,7 @@ public final class Scheduler implements AutoCloseable {
             cache.markRecordRemoved(MvccKeys.recordMarkerKey(t.getAnchorKey().toByteArray(), t.getId().toByteArray()),
                     Timestamp.max(now, Timestamp.fromProto(t.getWriteTs())));
         }
-        if (r.latches.size() % LATCH_PRUNE_AT == LATCH_PRUNE_AT - 1) {
-            r.latches.entrySet().removeIf(latch -> latch.getValue().released(latch.getKey(), r));
-        }
+        if (r.latches.size() % LATCH_PRUNE_AT == LATCH_PRUNE_AT - 1) pruneLatches(r);
         if (!footprint.isEmpty()) r.latches.put(pending, new Replica.Latch(footprint));
         queueWrite(r, new Replica.QueuedWrite(req, pending, now, floor));
     }
@@ -1345,24 +1354,27 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Whether a write that may still apply overlaps {@code footprint}; drops released latches on
-     * the way. A write answered AMBIGUOUS_RESULT still counts until it can no longer apply.
+     * Whether a write that may still apply overlaps {@code footprint} ({@code untilPublished}:
+     * or that is applied in a batch not yet durable); drops published latches on the way. A
+     * write answered AMBIGUOUS_RESULT still counts until it can no longer apply.
      */
-    private static boolean overlapsLatch(Replica r, MvccRequests.Footprint footprint) {
+    private static boolean overlapsLatch(Replica r, MvccRequests.Footprint footprint, boolean untilPublished) {
         boolean overlaps = false;
         for (var it = r.latches.entrySet().iterator(); it.hasNext(); ) {
             var latch = it.next();
-            if (latch.getValue().released(latch.getKey(), r)) {
+            if (latch.getValue().published(latch.getKey(), r)) {
                 it.remove();
-            } else if (!overlaps && latch.getValue().footprint.overlaps(footprint)) {
+            } else if (!overlaps && (untilPublished || !latch.getValue().released(latch.getKey(), r))
+                    && latch.getValue().footprint.overlaps(footprint)) {
                 overlaps = true;
             }
         }
         return overlaps;
     }
 
-    private static void dropLatch(Replica r, Pending pending) {
-        r.latches.remove(pending);
+    /** Drops the latches of writes the committed store shows (or that can never apply). */
+    private static void pruneLatches(Replica r) {
+        r.latches.entrySet().removeIf(latch -> latch.getValue().published(latch.getKey(), r));
     }
 
     private EvalContext evalContext(Replica r, Timestamp now, Timestamp writeFloor, long nodeId) {
@@ -1394,6 +1406,60 @@ public final class Scheduler implements AutoCloseable {
                     .addAllWaitsFor(r.txnWaits.edgesInto(req.getTxnQuery().getTxn().getId(), now.wallNanos()))).build();
         }
         pending.answer(reply);
+    }
+
+    /**
+     * A scan with a limit, served optimistically: evaluated from the committed store without a
+     * latch check first, then judged against the span it actually read, [start, resume key)
+     * (the whole span if it was not cut short, or if it failed): rows at or after the resume
+     * key were not returned and could not have changed its answer, so a write in flight there
+     * need not hold it up. A write in flight inside that span (a pending write at a key below
+     * the resume key could have been a row inside the limit, or moved the resume key) sends it
+     * through the log as any overlapping read, claiming its whole span in the timestamp cache
+     * first; otherwise only the span read is recorded, and it is answered.
+     *
+     * <p>Why answering after the check is safe. The evaluation, the latch check and the
+     * timestamp cache record happen here, on the scheduler thread, in one turn: no write is
+     * proposed or applied in between (both happen only on this thread), and a write proposed
+     * after it meets the record. The store itself is not frozen: the writer thread may commit
+     * a batch during the evaluation, so the scan may see part of it. But a batch holds only
+     * entries this thread already applied, and their latches stay until the batch is published
+     * (the check here counts them, {@code untilPublished}), so a write the scan could have seen
+     * halfway, or missed, inside its read span sends it to the log. Writes of earlier
+     * leaseholders precede this node's lease in the log and were published before the scan was
+     * served ({@link #serveLocally}); only this node proposes under its lease. Nothing was
+     * recorded when the scan was routed, so a write proposed between its routing and now was not
+     * pushed above it: such a write is either still unpublished here (its latch sends the scan to
+     * the log if it lies in the read span) or in the store the scan read (and seen, at its
+     * timestamp, like any earlier write).
+     */
+    private void serveLimitedScan(Replica r, KvRequest req, Timestamp now, Timestamp readTs, byte[] txnId,
+            Pending pending) {
+        if (refusedAsStale(r, req, pending)) return;
+        MvccRequests.Footprint declared = MvccRequests.footprint(r.desc, req);
+        io.conclave.range.mvcc.Evaluation ev = applier.evaluateReadFromStore(r, req,
+                evalContext(r, now, Timestamp.MIN, localNodeId));
+        MvccRequests.Footprint read = ev.reply().hasKvResponse()
+                ? new MvccRequests.Footprint(List.of(), ev.readSpans()) : declared;
+        // What it claims must lie inside what it asked for, or the check below would judge
+        // keys it never read and pass over keys it did.
+        byte[][] whole = declared.spans().get(0);
+        for (byte[][] span : read.spans()) {
+            Invariants.check(Keys.compare(span[0], whole[0]) >= 0 && Keys.compare(span[1], whole[1]) <= 0,
+                    "range %s: a txn_scan of [%s, %s) read [%s, %s)", r.groupId, Keys.pretty(whole[0]),
+                    Keys.pretty(whole[1]), Keys.pretty(span[0]), Keys.pretty(span[1]));
+        }
+        Invariants.check(read.keys().isEmpty(), "range %s: a txn_scan read single keys", r.groupId);
+        TimestampCache cache = tsCache(r);
+        if (overlapsLatch(r, read, true)) {
+            statReadsThroughLog++;
+            for (byte[][] s : declared.spans()) cache.recordSpan(s[0], s[1], readTs, txnId);
+            queueWrite(r, new Replica.QueuedWrite(req, pending, now, Timestamp.MIN));
+            return;
+        }
+        statLimitedScansServedFromStore++;
+        for (byte[][] s : read.spans()) cache.recordSpan(s[0], s[1], readTs, txnId);
+        pending.answer(ev.reply());
     }
 
     private void recordLoad(Replica r, byte[] key, long nowNanos) {
@@ -2077,6 +2143,7 @@ public final class Scheduler implements AutoCloseable {
             Replica r = e.getKey();
             if (r.retired) continue;
             r.publishedApplied = Math.max(r.publishedApplied, e.getValue());
+            if (!r.latches.isEmpty()) pruneLatches(r);
             serveReads(r);
         }
     }
@@ -2211,8 +2278,8 @@ public final class Scheduler implements AutoCloseable {
     private void applyMvcc(Replica r, long originNode, long leaseSequence, Command.MvccOp op, WriteBatch batch) {
         KvRequest req = op.request();
         boolean read = MvccEvaluator.isRead(req);
+        // Its latch, if any, stays until the batch holding this apply is durable (completeWrite).
         PendingWrite w = originNode == localNodeId ? pendingWrites.remove(op.proposalId()) : null;
-        if (w != null) dropLatch(r, w.pending());
         if (read && w == null) return;
         RangeReply reply;
         if (leaseSequence != 0 && leaseSequence != r.lease.getSequence()) {

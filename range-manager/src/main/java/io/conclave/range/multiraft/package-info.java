@@ -240,7 +240,8 @@
  *   <li><b>Timestamp cache</b> ({@link io.conclave.range.multiraft.TimestampCache}): per range,
  *       on the leaseholder, in memory. A read is recorded when it is routed, before it is
  *       served (recording a read that then fails only pushes writers needlessly; recording after
- *       serving would let a write proposed in between land below it unseen). Writes take
+ *       serving would let a write proposed in between land below it unseen), except a limited
+ *       scan, which records the span it read when it is served (below). Writes take
  *       {@code floor(keys, txn)}: above every read of their keys by another transaction. Its
  *       low-water mark is the start of this node's lease when the lease begins, the left
  *       range's highest read for a split's right range, and the clock's reading when it is made
@@ -257,7 +258,27 @@
  *       never AMBIGUOUS_RESULT), so it cannot miss an intent or version about to appear below
  *       its timestamp. Other reads are served locally. Records (heartbeat, push) and GC take no
  *       latch: no read looks at records, and GC removes nothing a read at or above the
- *       threshold sees.</li>
+ *       threshold sees. A latch leaves the map only once the batch applying its write is
+ *       durable (published); reads checked before they are served ignore it once applied, since
+ *       they wait for that batch anyway.</li>
+ *   <li><b>Limited scans claim only what they read</b> ({@code Scheduler.serveLimitedScan}).
+ *       A txn_scan with a limit (every scan the coordinator sends: its page is a limit) that
+ *       stopped early answers resume key R and observed exactly [start, R): rows at or after R
+ *       were not returned and could not have changed its answer (a row inserted below R could
+ *       have, or moved R). So it is served optimistically: nothing is recorded or checked when it
+ *       is routed; when its index is published it is evaluated from the store, then judged
+ *       against the latches of [start, R) (the whole span if it was not cut short or failed),
+ *       counting writes applied but not yet published. A write in flight there sends it through
+ *       the log as above, its whole span recorded in the timestamp cache first; otherwise only
+ *       [start, R) is recorded, at its read timestamp, and it is answered. The coordinator
+ *       refreshes [start, R) only. Safe because the evaluation, the check and the record happen
+ *       in one turn of the scheduler thread, where alone writes are proposed and applied; the
+ *       writer thread may make a batch durable meanwhile, but only of writes already applied,
+ *       whose latches the check counts until published. A write proposed between the scan's
+ *       routing and its serving was not pushed above it: it is either unpublished (its latch
+ *       counts) or in the store the scan read. Gets, unlimited scans and refreshes keep the
+ *       route-time rule; uncertainty, intents and observed timestamps are judged inside the
+ *       span read exactly as before.</li>
  *   <li><b>Routing</b>: txn_heartbeat, txn_end and txn_push go to the range of the (pushee's)
  *       anchor key; txn_prepare, txn_resolve and txn_refresh to that of their first key, and
  *       every key must lie in it (a refresh span too, end included: clipping it would leave
