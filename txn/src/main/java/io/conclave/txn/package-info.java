@@ -8,7 +8,13 @@
  *   the highest it saw, so its readings never go backwards. read = write = min timestamp =
  *   that reading; the uncertainty limit is read + max offset.</li>
  *   <li><b>Reads</b> go to each key's range at the read timestamp, merged with the buffered
- *   writes (read-your-writes). Every key and span read is remembered for refreshes. An
+ *   writes (read-your-writes). Every key and span read is remembered for refreshes: a scan
+ *   piece as the span its range examined, from its start up to the resume key the range
+ *   answered (the range's end, or the scan's, if none), never the span it asked for. Every
+ *   piece enters the read set where it is delivered ({@code RangeScan.deliver}): sequential,
+ *   parallel and read-ahead pieces, and filtered scans (rows the filter dropped lie inside the
+ *   examined span). Rows at or after the resume key were not returned and could not have
+ *   changed the answer, so a write there does not fail a refresh. An
  *   intent of another transaction is pushed (or waited out, see below), resolved, and the read
  *   retried; a value in the uncertainty window moves the read timestamp above it after the
  *   earlier reads are refreshed.</li>

@@ -740,6 +740,40 @@ class TxnSimTest {
     }
 
     @Test
+    void aLimitedScanRefreshesOnlyTheSpanItReadUpToItsResumeKey() {
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            write(c, "i1", "1", "i2", "1", "i3", "1", "i5", "1");
+            // Two rows read: the range stops at i3 (the resume key); [i, i3) is all the scan saw.
+            for (String changed : new String[] {"i3", "i4", "i5", "i2", "i15"}) {
+                Txn t = c.begin();
+                assertEquals(List.of("i1=1", "i2=1"), names(t.scan(b("i"), b("j"), 2)));
+                Timestamp readAt = t.readTimestamp();
+                plain.put(b(changed), b("changed"));
+                sim.sched.sleep(5 * MS);
+                plain.get(b("x"));  // a later read of x: the txn's write of x goes above it, so it refreshes
+                t.put(b("x"), b(changed));
+                boolean read = changed.compareTo("i3") < 0;
+                if (read) {
+                    TxnRetryException e = assertThrows(TxnRetryException.class, t::commit,
+                            changed + " lies in the span the scan read");
+                    assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason(), e.getMessage());
+                    t.rollback();
+                } else {
+                    CommitResult r = t.commit();
+                    assertTrue(r.commitTs().isAfter(readAt), changed + ": the commit did not move, nothing to refresh: " + r);
+                }
+                if (Set.of("i1", "i2", "i3", "i5").contains(changed)) {
+                    plain.put(b(changed), b("1"));
+                } else {
+                    plain.delete(b(changed));
+                }
+            }
+        });
+    }
+
+    @Test
     void theNodesMaxOffsetSizesTheWindowOverTheSetting() {
         simulateSeed(3, (sim, seed) -> {
             TxnClient c = sim.client("c", TxnSettings.builder().maxOffset(java.time.Duration.ofSeconds(1)).build());
