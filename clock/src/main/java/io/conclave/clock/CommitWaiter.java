@@ -1,6 +1,7 @@
 package io.conclave.clock;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * replicating): start it as soon as the commit timestamp is fixed, join it before replying. The
  * returned future completes on the {@link Scheduler}'s thread (or the caller's, if no wait is
  * needed); continue with {@code ...Async} methods for anything heavier than a reply.
+ *
+ * <p>With a {@link ClockWitness} the wait ends at the earlier of the witness's success and the
+ * timer: a round trip to every node usually beats the maximum offset by far, and a witness that
+ * fails or never answers leaves the timer, so the wait is never longer than without one. The
+ * waiter only ever completes on one of those two grounds. Without a witness it behaves exactly as
+ * the timer alone.
  */
 public final class CommitWaiter {
     /** Default bound on concurrent waits; each is one pending timer. */
@@ -33,12 +40,23 @@ public final class CommitWaiter {
     private final Scheduler scheduler;
     private final int maxPendingWaits;
     private final AtomicInteger pendingWaits = new AtomicInteger();
+    /** The fast path, or null: the timer alone. */
+    private final ClockWitness witness;
 
     public CommitWaiter(PhysicalClock clock, long maxOffsetNanos, Scheduler scheduler) {
         this(clock, maxOffsetNanos, scheduler, DEFAULT_MAX_PENDING_WAITS);
     }
 
     public CommitWaiter(PhysicalClock clock, long maxOffsetNanos, Scheduler scheduler, int maxPendingWaits) {
+        this(clock, maxOffsetNanos, scheduler, maxPendingWaits, null);
+    }
+
+    /**
+     * @param witness ends a wait early once it has seen every clock past the commit timestamp;
+     *     null for the timer alone
+     */
+    public CommitWaiter(PhysicalClock clock, long maxOffsetNanos, Scheduler scheduler, int maxPendingWaits,
+            ClockWitness witness) {
         Invariants.require(clock != null, "clock must not be null");
         Invariants.require(scheduler != null, "scheduler must not be null");
         Invariants.require(maxPendingWaits > 0, "maxPendingWaits must be > 0, got %d", maxPendingWaits);
@@ -47,12 +65,14 @@ public final class CommitWaiter {
         this.maxOffsetNanos = maxOffsetNanos;
         this.scheduler = scheduler;
         this.maxPendingWaits = maxPendingWaits;
+        this.witness = witness;
     }
 
     /**
-     * Completes once the local physical clock reads more than {@code ts.wallNanos + maxOffset}.
-     * Completes exceptionally with {@link IllegalStateException} if more than the configured
-     * number of waits are pending, or if the physical clock stops advancing.
+     * Completes once the local physical clock reads more than {@code ts.wallNanos + maxOffset}, or
+     * earlier when the witness (if any) has seen every clock past {@code ts}. Completes
+     * exceptionally with {@link IllegalStateException} if more than the configured number of
+     * waits are pending, or if the physical clock stops advancing (and no witness answered).
      */
     public CompletableFuture<CommitWaitResult> commitWait(Timestamp ts) {
         Invariants.require(ts != null, "commit timestamp must not be null");
@@ -68,8 +88,24 @@ public final class CommitWaiter {
                     + maxPendingWaits + " commit-waits are already pending (the limit)"));
             return done;
         }
-        arm(ts, startNanos, done, 1, remaining);
+        Wait wait = new Wait(ts, startNanos, done);
+        arm(wait, 1, remaining);
+        if (witness != null && !wait.over.get()) askWitness(wait);
         return done;
+    }
+
+    private void askWitness(Wait wait) {
+        CompletableFuture<Void> seen;
+        try {
+            seen = witness.witnessed(wait.ts);
+        } catch (RuntimeException e) {
+            return; // the timer still runs
+        }
+        if (seen == null) return;
+        seen.whenComplete((ok, failure) -> {
+            if (failure != null) return; // the timer still runs
+            wait.finish(() -> new CommitWaitResult(wait.ts, Math.max(0, clock.nowNanos() - wait.startNanos), true));
+        });
     }
 
     /**
@@ -95,33 +131,57 @@ public final class CommitWaiter {
         return nowNanos > safeAfterNanos ? 0 : safeAfterNanos - nowNanos + 1;
     }
 
-    private void recheck(Timestamp ts, long startNanos, CompletableFuture<CommitWaitResult> done, int arms) {
+    private void recheck(Wait wait, int arms) {
+        if (wait.over.get()) return; // the witness ended it
         long now = clock.nowNanos();
-        long remaining = remainingNanos(ts, now);
+        long remaining = remainingNanos(wait.ts, now);
         if (remaining == 0) {
-            pendingWaits.decrementAndGet();
             // A physical clock stepped back during the wait can make now < start: report 0, not < 0.
-            done.complete(new CommitWaitResult(ts, Math.max(0, now - startNanos)));
+            wait.finish(() -> new CommitWaitResult(wait.ts, Math.max(0, now - wait.startNanos)));
             return;
         }
         if (arms >= MAX_REARMS_PER_WAIT) {
-            pendingWaits.decrementAndGet();
-            done.completeExceptionally(new IllegalStateException("commit-wait for " + ts
+            wait.fail(new IllegalStateException("commit-wait for " + wait.ts
                     + " gave up: the physical clock still needs " + ClockDurations.formatApprox(remaining)
                     + " after " + arms + " timer expiries; is it advancing?"));
             return;
         }
-        arm(ts, startNanos, done, arms + 1, remaining);
+        arm(wait, arms + 1, remaining);
     }
 
-    private void arm(Timestamp ts, long startNanos, CompletableFuture<CommitWaitResult> done, int arms, long delayNanos) {
+    private void arm(Wait wait, int arms, long delayNanos) {
         try {
-            scheduler.schedule(() -> recheck(ts, startNanos, done, arms), delayNanos);
+            scheduler.schedule(() -> recheck(wait, arms), delayNanos);
         } catch (RuntimeException rejected) {
             // A scheduler that is shutting down must not leave the caller waiting forever.
+            wait.fail(new IllegalStateException(
+                    "commit-wait for " + wait.ts + " could not be scheduled: " + rejected, rejected));
+        }
+    }
+
+    /** One wait, ended once by whichever of the timer and the witness comes first. */
+    private final class Wait {
+        final Timestamp ts;
+        final long startNanos;
+        final CompletableFuture<CommitWaitResult> done;
+        final AtomicBoolean over = new AtomicBoolean();
+
+        Wait(Timestamp ts, long startNanos, CompletableFuture<CommitWaitResult> done) {
+            this.ts = ts;
+            this.startNanos = startNanos;
+            this.done = done;
+        }
+
+        void finish(java.util.function.Supplier<CommitWaitResult> result) {
+            if (!over.compareAndSet(false, true)) return;
             pendingWaits.decrementAndGet();
-            done.completeExceptionally(new IllegalStateException(
-                    "commit-wait for " + ts + " could not be scheduled: " + rejected, rejected));
+            done.complete(result.get());
+        }
+
+        void fail(IllegalStateException failure) {
+            if (!over.compareAndSet(false, true)) return;
+            pendingWaits.decrementAndGet();
+            done.completeExceptionally(failure);
         }
     }
 }

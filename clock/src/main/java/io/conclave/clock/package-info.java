@@ -41,6 +41,26 @@
  *       and any transaction that starts after the acknowledgement reads above it. It is
  *       asynchronous so the caller overlaps it with replication and intent resolution, and it
  *       reports how long it waited, for per-query statistics.
+ *   <li><b>Witnessed commit-wait</b> (a {@link io.conclave.clock.ClockWitness} given to the
+ *       waiter) ends the wait sooner by observing every clock past {@code ts} instead of waiting
+ *       out the bound. What commit-wait must give: if a commit at {@code ts1} is acknowledged at
+ *       real time {@code t_a}, every transaction that starts after {@code t_a} gets a timestamp
+ *       above {@code ts1}. Timestamps come only from node hybrid clocks (a coordinator in a node
+ *       reads its node's; one outside asks a node on every begin), and those never go back and
+ *       absorb the reading on every node-to-node frame before handling it. The witnessing node
+ *       (1) moves its own clock to {@code ts}, so every frame it sends after carries a reading
+ *       {@code >= ts}; (2) reads the registry of nodes fresh; (3) sends a request to every
+ *       registered node and waits for every answer: each receiver absorbed a reading
+ *       {@code >= ts} before answering, so every registered clock now reads above {@code ts}.
+ *       A node not yet registered is kept out by registration: before it hands out any
+ *       timestamp it writes its record, then waits {@code maxOffset} on its physical clock; a
+ *       round that began before the record was written has {@code ts1} below every physical
+ *       clock at that moment plus the bound, which the wait passes; a round that began after
+ *       sees the record. A registered node that restarts comes back above every reading it
+ *       absorbed through its persisted high-water mark (only while the mark's writes keep pace
+ *       with its clock). A round that fails (a node silent, the registry unreadable) proves
+ *       nothing and the timer decides: a dead node makes commits as slow as the bound, never
+ *       unsafe. The waiter completes at the earlier of the two and never otherwise.
  *   <li><b>The offset guard</b> ({@link io.conclave.clock.RemoteClockMonitor}) enforces the bound.
  *       Nodes ping each other ({@code ClockPing}/{@code ClockPong} in {@code clock.proto}),
  *       estimate each peer's offset to within half the round trip, and a node whose offset from a
