@@ -40,6 +40,9 @@ public final class CommitWaiter {
     private final Scheduler scheduler;
     private final int maxPendingWaits;
     private final AtomicInteger pendingWaits = new AtomicInteger();
+    // How the waits that waited ended, for metrics.
+    private final java.util.concurrent.atomic.AtomicLong witnessedWaits = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong timerWaits = new java.util.concurrent.atomic.AtomicLong();
     /** The fast path, or null: the timer alone. */
     private final ClockWitness witness;
 
@@ -116,6 +119,16 @@ public final class CommitWaiter {
         return remainingNanos(ts, clock.nowNanos());
     }
 
+    /** How many waits a witness ended, since start. */
+    public long witnessedWaits() {
+        return witnessedWaits.get();
+    }
+
+    /** How many waits the max-offset timer ended (those that had nothing to wait not counted). */
+    public long timerWaits() {
+        return timerWaits.get();
+    }
+
     /** How many waits are in progress, for metrics. */
     public int pendingWaits() {
         return pendingWaits.get();
@@ -175,7 +188,9 @@ public final class CommitWaiter {
         void finish(java.util.function.Supplier<CommitWaitResult> result) {
             if (!over.compareAndSet(false, true)) return;
             pendingWaits.decrementAndGet();
-            done.complete(result.get());
+            CommitWaitResult r = result.get();
+            (r.witnessed() ? witnessedWaits : timerWaits).incrementAndGet();
+            done.complete(r);
         }
 
         void fail(IllegalStateException failure) {

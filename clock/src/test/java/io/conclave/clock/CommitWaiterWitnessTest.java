@@ -48,6 +48,8 @@ class CommitWaiterWitnessTest {
         clock.advance(MAX_OFFSET_NANOS);
         assertEquals(new CommitWaitResult(ts, 3 * MILLI, true), wait.join(), "the timer must not complete it again");
         assertEquals(0, waiter.pendingWaits(), "counted once");
+        assertEquals(1, waiter.witnessedWaits());
+        assertEquals(0, waiter.timerWaits());
     }
 
     @Test
@@ -60,6 +62,8 @@ class CommitWaiterWitnessTest {
         assertEquals(new CommitWaitResult(ts, MAX_OFFSET_NANOS + 1, false), wait.getNow(null));
         witness.rounds.get(0).complete(null);
         assertFalse(wait.join().witnessed(), "a late witness changes nothing");
+        assertEquals(0, waiter.witnessedWaits());
+        assertEquals(1, waiter.timerWaits());
         assertEquals(0, waiter.pendingWaits());
     }
 

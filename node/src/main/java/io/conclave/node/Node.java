@@ -1,5 +1,6 @@
 package io.conclave.node;
 
+import io.conclave.clock.CommitWaiter;
 import io.conclave.clock.ExecutorScheduler;
 import io.conclave.clock.HybridLogicalClock;
 import io.conclave.clock.OffsetClock;
@@ -12,6 +13,8 @@ import io.conclave.node.clocksync.ClientConnectionPinger;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSync;
 import io.conclave.node.clocksync.HlcHighWater;
+import io.conclave.node.clocksync.WitnessRounds;
+import io.conclave.node.clocksync.WitnessSettings;
 import io.conclave.node.cluster.Addresses;
 import io.conclave.node.cluster.ClusterService;
 import io.conclave.node.cluster.ClusterView;
@@ -22,12 +25,14 @@ import io.conclave.node.http.Json;
 import io.conclave.node.http.LocalPages;
 import io.conclave.node.http.HttpSecurity;
 import io.conclave.node.http.StatusServer;
+import io.conclave.node.metrics.Histogram;
 import io.conclave.node.metrics.NodeMetrics;
 import io.conclave.node.metrics.TxnMetrics;
 import io.conclave.node.maintenance.MaintenanceLoop;
 import io.conclave.node.rpc.Frame;
 import io.conclave.node.rpc.NodeRequest;
 import io.conclave.node.rpc.NodeResponse;
+import io.conclave.node.rpc.WitnessClock;
 import io.conclave.node.client.NettyNodeDialer;
 import io.conclave.node.sql.CommitWaitMeter;
 import io.conclave.node.sql.SqlServer;
@@ -46,6 +51,7 @@ import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.NodeLiveness;
 import io.conclave.range.rpc.PeerClockOffset;
 import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeReply;
@@ -95,6 +101,11 @@ public final class Node implements AutoCloseable {
     private static final long STATS_LOG_SECONDS = 10;
     /** The store key of the number of times this node started: its liveness epoch. */
     static final byte[] EPOCH_KEY = Keys.nodeLocalKey("liveness-epoch");
+    /**
+     * Present once this node registered: its liveness record was written and it then waited out
+     * the max offset. Until then it hands out no timestamp (see {@link #awaitRegistration}).
+     */
+    static final byte[] REGISTERED_KEY = Keys.nodeLocalKey("liveness-registered");
     /** Threads answering node requests (joins, views); each may block on other nodes. */
     private static final int CLUSTER_REQUEST_THREADS = 2;
     /** Node requests waiting for a thread before new ones are refused. */
@@ -134,6 +145,16 @@ public final class Node implements AutoCloseable {
     private volatile CommitWaitMeter sqlCommitWaits;
     private final TxnMetrics txnMetrics = new TxnMetrics();
     private NodeMetrics metrics;
+    // False until this node is registered: AdminRequest.now is refused and SQL sessions wait.
+    private volatile boolean readyForTimestamps;
+    // The SQL engine, published to sessions (sqlEngine) once ready for timestamps.
+    private SqlEngine builtSqlEngine;
+    // Commit-wait: the timer thread, and the witness rounds with their thread (null when off).
+    private ExecutorScheduler commitWaitTimer;
+    private CommitWaiter commitWaiter;
+    private ScheduledExecutorService witnessThread;
+    private WitnessRounds witnessRounds;
+    private final Histogram witnessRoundLatency = Histogram.latency();
 
     private Node(NodeConfig config, Store store, PhysicalClock physicalClock, HybridLogicalClock clock,
             FaultInjection faults) {
@@ -255,11 +276,14 @@ public final class Node implements AutoCloseable {
                 this::peerIds, new ClientConnectionPinger(this::peerAddress, config.tls()), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
         // The SQL row filter: scans the SQL layer sends evaluate its WHERE and projection here.
-        scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal, null,
-                ScanFilters.of(List.of(RowFilters.factory())));
+        commitWaiter = newCommitWaiter();
+        scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal,
+                commitWaiter, ScanFilters.of(List.of(RowFilters.factory())));
         sqlServer = new SqlServer(config.nodeId(), () -> sqlEngine, () -> sqlCommitWaits, SqlServerSettings.defaults(),
                 config.secure());
         metrics = newMetrics();
+        metrics.registerCommitWaits(commitWaiter::witnessedWaits, commitWaiter::timerWaits,
+                () -> witnessRounds == null ? 0 : witnessRounds.stats().roundsFailed(), witnessRoundLatency);
         store.observeFsync(metrics.fsyncLatency()::recordNanos);
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
                 TransportConfig.defaults().withTls(config.tls()), new HlcFrameClock(), this::onFrame,
@@ -305,7 +329,7 @@ public final class Node implements AutoCloseable {
         }
         // The node id tells apart the unique_rowid() values of different nodes' engines (ids wrap
         // at 32,768 nodes, far beyond any cluster's size).
-        sqlEngine = new SqlEngine(sqlKv, new RangeAdmin(client), System::nanoTime,
+        builtSqlEngine = new SqlEngine(sqlKv, new RangeAdmin(client), System::nanoTime,
                 (int) Math.floorMod(config.nodeId(), 32_768L));
         view = new ClusterView(client, clock, this::clockOffsets, config.cluster().liveness().maxNodes());
         clusterService = new ClusterService(config.clusterId(), config.nodeId(), config.maxOffsetNanos(), self, client,
@@ -320,12 +344,119 @@ public final class Node implements AutoCloseable {
                     new Network().learnAddress(id, address);
                     client.learnNodeAddress(id, address);
                 });
+        awaitRegistration();
         liveness.start(livenessThread);
         if (config.cluster().maintenance() != null) {
             maintenance = new MaintenanceLoop(client, this::localStatus, config.nodeId(), physicalClock,
                     config.cluster().maintenance());
             maintenance.start();
         }
+    }
+
+    /**
+     * The commit waiter the scheduler answers commits with: the max-offset timer, and the witness
+     * rounds unless {@code --commit-wait-witness=false}. A round reads the registry through this
+     * node's range client (made after the scheduler; a round before it fails, the timer decides).
+     */
+    private CommitWaiter newCommitWaiter() {
+        commitWaitTimer = ExecutorScheduler.singleThreaded("conclave-commit-wait-n" + config.nodeId());
+        WitnessSettings settings = config.clockSync().witness();
+        if (settings.enabled()) {
+            witnessThread = daemonExecutor("conclave-witness-n" + config.nodeId());
+            witnessRounds = new WitnessRounds(config.nodeId(), clock, this::registeredNodes, this::askWitness,
+                    witnessThread, commitWaitTimer, settings, System::nanoTime, witnessRoundLatency::recordNanos);
+        }
+        return new CommitWaiter(physicalClock, config.maxOffsetNanos(), commitWaitTimer,
+                settings.maxPendingWaiters(), witnessRounds);
+    }
+
+    /** Step 2 of a witness round: every node in the registry, read fresh; their addresses learned. */
+    private Set<Long> registeredNodes() {
+        RangeClient rangeClient = client;
+        if (rangeClient == null) throw new IllegalStateException("node " + config.nodeId() + " is starting");
+        int maxNodes = config.cluster().liveness().maxNodes();
+        Map<Long, NodeLiveness> records = Liveness.readAll(rangeClient, maxNodes);
+        // The scan stops at maxNodes records: a full page may hide more nodes, so prove nothing.
+        if (records.size() >= maxNodes) {
+            throw new IllegalStateException("the registry holds " + maxNodes + " or more nodes (the read's limit)");
+        }
+        Network network = new Network();
+        records.forEach((id, r) -> {
+            if (id != config.nodeId() && !r.getAddress().isEmpty()) network.learnAddress(id, r.getAddress());
+        });
+        return records.keySet();
+    }
+
+    /** Step 3 for one node: a witness request on the peer connection; its frame carries this node's clock. */
+    private CompletableFuture<Void> askWitness(long nodeId) {
+        if (faults.isolates(nodeId)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + nodeId + " is cut off"));
+        }
+        Frame request = Frame.newBuilder().setNodeRequest(NodeRequest.newBuilder()
+                .setWitness(WitnessClock.getDefaultInstance())).build();
+        return transport.call(nodeId, request, config.clockSync().witness().roundTimeout()).thenAccept(answer -> {
+            if (!answer.hasNodeResponse()) {
+                throw new IllegalStateException("node " + nodeId + " answered a witness request with "
+                        + answer.getBodyCase() + (answer.hasError() ? ": " + answer.getError().getMessage() : ""));
+            }
+        });
+    }
+
+    /**
+     * Registration: a node not known to have written its liveness record (a fresh store, or one
+     * that stopped before its first heartbeat) hands out no timestamp until it has written it and
+     * then waited out the max offset on its physical clock. A witness round that began before the
+     * write did not ask this node, but its commit timestamp was below every physical clock at the
+     * write plus the max offset, which this node's clock has passed after the wait; a round that
+     * begins after the write asks it. A node registered before restarts ready: its clock's
+     * high-water mark brings it back above what it absorbed.
+     */
+    private void awaitRegistration() {
+        if (store.get(REGISTERED_KEY).isPresent()) {
+            becomeReadyForTimestamps();
+            return;
+        }
+        LOG.info(() -> "node " + config.nodeId() + " hands out no timestamps until it has registered (its liveness"
+                + " record written, then the max offset waited out)");
+        liveness.firstWrite().thenRun(() -> {
+            long writtenAtNanos = physicalClock.nowNanos();
+            waitOutThenRegister(writtenAtNanos + config.maxOffsetNanos());
+        });
+    }
+
+    private void waitOutThenRegister(long afterNanos) {
+        long remaining = afterNanos - physicalClock.nowNanos() + 1;
+        if (remaining > 0) {
+            try {
+                livenessThread.schedule(() -> waitOutThenRegister(afterNanos), remaining, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the node is closing
+            }
+            return;
+        }
+        try {
+            store.commit(store.newBatch().put(REGISTERED_KEY, new byte[] {1}));
+        } catch (RuntimeException e) {
+            // Ready all the same for this run (the wait is done); the next start registers again.
+            LOG.warning("node " + config.nodeId() + " could not record its registration: " + e);
+        }
+        LOG.info(() -> "node " + config.nodeId() + " registered; it now hands out timestamps");
+        becomeReadyForTimestamps();
+    }
+
+    private void becomeReadyForTimestamps() {
+        readyForTimestamps = true;
+        sqlEngine = builtSqlEngine;
+    }
+
+    /** Whether this node hands out timestamps: it has registered (see {@link #awaitRegistration}). */
+    public boolean readyForTimestamps() {
+        return readyForTimestamps;
+    }
+
+    /** How this node's commit-waits ended so far: by a witness round, and by the max-offset timer. */
+    public long[] commitWaitEndings() {
+        return new long[] {commitWaiter.witnessedWaits(), commitWaiter.timerWaits()};
     }
 
     /** Counts this start in the store: the liveness epoch tells a restart from a long pause. */
@@ -495,7 +626,9 @@ public final class Node implements AutoCloseable {
     private HttpSecurity httpSecurity() {
         if (!config.secure()) return HttpSecurity.NONE;
         return HttpSecurity.of(config.tls().jdkServerContext(), config.tls().jdkClientContext(),
-                (user, password) -> sqlEngine.authenticate(user, password), user -> sqlEngine.isAdmin(user));
+                // Not before registration: a login reads the users in a transaction.
+                (user, password) -> sqlEngine != null && sqlEngine.authenticate(user, password),
+                user -> sqlEngine != null && sqlEngine.isAdmin(user));
     }
 
     @Override
@@ -508,9 +641,11 @@ public final class Node implements AutoCloseable {
         if (txnClient != null) txnClient.close();
         if (client != null) client.close();
         if (clockSync != null) clockSync.close();
+        if (witnessThread != null) witnessThread.shutdownNow();
         clockThread.shutdownNow();
         ticker.shutdownNow();
         if (scheduler != null) scheduler.close();
+        if (commitWaitTimer != null) commitWaitTimer.close();
         if (transport != null) transport.close();
         store.close();
     }
@@ -520,6 +655,16 @@ public final class Node implements AutoCloseable {
         Consumer<Frame> reply = response -> connection.send(response.toBuilder().setRequestId(requestId).build());
         if (NodeRpc.isNodeRequest(frame) && frame.getNodeRequest().getOpCase() == NodeRequest.OpCase.FAULTS) {
             answerFaults(frame.getNodeRequest(), connection, requestId);
+            return;
+        }
+        if (NodeRpc.isNodeRequest(frame) && frame.getNodeRequest().getOpCase() == NodeRequest.OpCase.WITNESS) {
+            // The transport absorbed the frame's sent_at before handing it here: answering is all.
+            // Cheap, so on the I/O thread, and also while starting. A cut-off peer hears nothing.
+            if (faults.isolates(frame.getFromNode())) {
+                faults.countDroppedFrame();
+                return;
+            }
+            NodeRpc.reply(connection, requestId, NodeResponse.getDefaultInstance());
             return;
         }
         if (frame.getBodyCase() == Frame.BodyCase.RAFT && faults.isolates(frame.getFromNode())) {
@@ -563,6 +708,17 @@ public final class Node implements AutoCloseable {
             case CLOCK_PING -> reply.accept(Frame.newBuilder().setAdminResponse(AdminResponse.newBuilder()
                     .setClockPong(clockSync.answer(request.getClockPing()))).build());
             case STATUS -> scheduler.submitAdmin(request, r -> reply.accept(withClockOffsets(toFrame(r))));
+            case NOW -> {
+                if (readyForTimestamps) {
+                    scheduler.submitAdmin(request, r -> reply.accept(toFrame(r)));
+                } else {
+                    // Retryable: the range client asks the next node.
+                    reply.accept(Frame.newBuilder().setError(ErrorResponse.newBuilder()
+                            .setCode(ErrorResponse.Code.TIMEOUT).setMessage("node " + config.nodeId()
+                                    + " hands out no timestamps yet: it is registering (its liveness record, then the"
+                                    + " max offset waited out); ask another node")).build());
+                }
+            }
             default -> scheduler.submitAdmin(request, r -> reply.accept(toFrame(r)));
         }
     }

@@ -4,6 +4,7 @@ import io.conclave.clock.ClockDurations;
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSyncSettings;
+import io.conclave.node.clocksync.WitnessSettings;
 import io.conclave.node.cluster.Addresses;
 import io.conclave.node.cluster.ClusterGate;
 import io.conclave.node.cluster.ClusterOptions;
@@ -134,6 +135,12 @@ final class StartCommand implements Callable<Integer> {
             description = "How often the node measures its peers' clocks and checks the offsets (default 1s).")
     String clockCheckInterval;
 
+    @Option(names = "--commit-wait-witness", arity = "1", defaultValue = "true", paramLabel = "true|false",
+            description = "End commit-wait as soon as every registered node has been seen past the commit's"
+                    + " timestamp (one round trip to each) instead of always waiting out --max-offset; a node that"
+                    + " does not answer makes commits wait the max offset (default true).")
+    boolean commitWaitWitness;
+
     @Option(names = "--fsync", arity = "1", defaultValue = "true", paramLabel = "true|false",
             description = "Make every commit durable (default true; false only for experiments).")
     boolean fsync;
@@ -176,7 +183,8 @@ final class StartCommand implements Callable<Integer> {
                 .withLeaseDurationNanos(ClockDurations.parse(leaseDuration));
         return new NodeConfig(id, cluster, store, listenAddress, voters, joining, maxOffsetNanos(),
                 ClockDurations.parse(testClockOffset), fsync, Duration.ofNanos(ClockDurations.parse(tick)), settings,
-                ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval))),
+                ClockSyncSettings.withCheckInterval(Duration.ofNanos(ClockDurations.parse(clockCheckInterval)))
+                        .withWitness(WitnessSettings.defaults().withEnabled(commitWaitWitness)),
                 initialRanges, clusterOptions(), tls);
     }
 

@@ -459,7 +459,9 @@ final class Coordinator {
                 TxnMeta meta = meta();
                 RoutedResponse r = env.ranges().sendRouted(keys.get(0), d -> {
                     checkFits(d, keys);
-                    return KvRequest.newBuilder().setTxnPrepare(prepareOf(meta, keys).setOnePhase(true)).build();
+                    // The leaseholder commit-waits before answering, as for a two-phase commit.
+                    return KvRequest.newBuilder().setTxnPrepare(prepareOf(meta, keys).setOnePhase(true)
+                            .setCommitWait(commitWait())).build();
                 }, false);
                 raftWrites.incrementAndGet();
                 noteAnswer(r);
@@ -467,8 +469,8 @@ final class Coordinator {
                 KvResponse resp = r.response();
                 if (!resp.getCommitted()) throw new TxnException("one-phase commit answered without committing");
                 Timestamp commitTs = resp.hasWriteTs() ? Timestamp.fromProto(resp.getWriteTs()) : writeTs;
-                long waited = commitWait() ? waitOut(commitTs, resp) : 0;
-                return new CommitResult(commitTs, true, 1, waited);
+                commitWaitNanos = resp.getCommitWaitNanos();
+                return new CommitResult(commitTs, true, 1, commitWaitNanos);
             } catch (RangeChangedException split) {
                 List<List<byte[]>> groups = groupByRange(keys);
                 if (groups.size() > 1) return twoPhase(groups);
@@ -990,26 +992,6 @@ final class Coordinator {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
-
-    /**
-     * Waits until {@code commitTs} is below every node's clock: the answering node's clock read
-     * {@code node_now}; every clock is within the max offset of it.
-     */
-    private long waitOut(Timestamp commitTs, KvResponse resp) {
-        long nodeNow = resp.hasNodeNow() ? resp.getNodeNow().getWallNanos() : 0;
-        long waitNanos = commitTs.wallNanos() + maxOffsetNanos - nodeNow + 1;
-        if (waitNanos <= 0) return 0;
-        long began = env.runtime().nanoTime();
-        try {
-            env.runtime().sleepNanos(waitNanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TxnAmbiguousException("interrupted during commit-wait (the transaction committed at " + commitTs
-                    + ", but strict ordering with what follows is not guaranteed)", e);
-        }
-        commitWaitNanos = Math.max(waitNanos, env.runtime().nanoTime() - began);
-        return commitWaitNanos;
-    }
 
     private void noteAnswer(RoutedResponse r) {
         rangesTouched.add(r.descriptor().getRangeId());

@@ -12,8 +12,10 @@ import java.time.Duration;
  *     at most one ping per peer is in flight
  * @param highWaterInterval how often the hybrid clock's high-water mark is persisted; every
  *     persist is one store commit (one fsync), and the restart wait grows with it
+ * @param witness the witnessed commit-wait's settings ({@link WitnessRounds})
  */
-public record ClockSyncSettings(Duration checkInterval, Duration pingTimeout, Duration highWaterInterval) {
+public record ClockSyncSettings(Duration checkInterval, Duration pingTimeout, Duration highWaterInterval,
+        WitnessSettings witness) {
     /** Below this a check would cost more than it tells: a loopback round trip is ~0.1 ms, a fsync more. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(10);
     /** Above this a broken clock serves for too long before its node notices. */
@@ -29,6 +31,17 @@ public record ClockSyncSettings(Duration checkInterval, Duration pingTimeout, Du
             throw new IllegalArgumentException("the clock ping timeout must be in (0, " + checkInterval
                     + "] (the check interval), was " + pingTimeout);
         }
+        if (witness == null) throw new IllegalArgumentException("witness settings are required");
+    }
+
+    /** With the default witness settings. */
+    public ClockSyncSettings(Duration checkInterval, Duration pingTimeout, Duration highWaterInterval) {
+        this(checkInterval, pingTimeout, highWaterInterval, WitnessSettings.defaults());
+    }
+
+    /** These settings with other witness settings. */
+    public ClockSyncSettings withWitness(WitnessSettings settings) {
+        return new ClockSyncSettings(checkInterval, pingTimeout, highWaterInterval, settings);
     }
 
     /** Checks every second, pings time out after a second, the high-water mark is written every 500 ms. */

@@ -41,6 +41,8 @@ public final class Liveness {
     // The records read by the last successful heartbeat, by node id; replaced whole.
     private volatile Map<Long, NodeLiveness> records = Map.of();
     private volatile boolean lastWriteFailed;
+    // Completed once this node's record was first written in this run: it is in the registry.
+    private final java.util.concurrent.CompletableFuture<Void> firstWrite = new java.util.concurrent.CompletableFuture<>();
 
     public Liveness(long nodeId, String address, String httpAddress, long epoch, HybridLogicalClock clock,
             RangeClient client, LivenessSettings settings, BiConsumer<Long, String> learnAddress) {
@@ -76,6 +78,7 @@ public final class Liveness {
     /** Writes this node's record, then reads every record and learns their addresses. */
     public void heartbeat() {
         client.put(Keys.livenessKey(nodeId), record(clock.now()).toByteArray());
+        firstWrite.complete(null);
         Map<Long, NodeLiveness> read = readAll(client, settings.maxNodes());
         read.forEach((id, r) -> {
             if (id != nodeId && !r.getAddress().isEmpty()) learnAddress.accept(id, r.getAddress());
@@ -91,6 +94,14 @@ public final class Liveness {
     /** The records read by the last heartbeat (empty before the first one succeeded). */
     public Map<Long, NodeLiveness> records() {
         return records;
+    }
+
+    /**
+     * Completes (on the heartbeat thread) once this node's record has been written in this run,
+     * so that every registry read that begins afterwards lists this node.
+     */
+    public java.util.concurrent.CompletableFuture<Void> firstWrite() {
+        return firstWrite;
     }
 
     public long epoch() {

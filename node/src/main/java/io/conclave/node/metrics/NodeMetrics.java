@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -144,6 +145,23 @@ public final class NodeMetrics {
                 + "client, or before a restart).", t.rollbacks::get);
         registry.histogram("conclave_txn_commit_wait_seconds", "Time commits waited for every clock to pass their "
                 + "timestamp before being acknowledged (commit-wait), for commits that waited.", t.commitWait);
+    }
+
+    /**
+     * The commit-waits this node's leaseholders did, by how they ended (a witness round or the
+     * max-offset timer), and the witness rounds' latency and failures.
+     */
+    public void registerCommitWaits(LongSupplier witnessed, LongSupplier timer, LongSupplier roundsFailed,
+            Histogram roundLatency) {
+        registry.counters("conclave_commit_waits_total", "Commit-waits this node's leaseholders finished, by how "
+                + "they ended: a witness round saw every clock past the commit (witnessed) or the max offset was "
+                + "waited out (timer).", "ended_by", () -> Map.of("witnessed", witnessed.getAsLong(),
+                        "timer", timer.getAsLong()));
+        registry.counter("conclave_commit_wait_witness_rounds_failed_total", "Witness rounds that failed (a node "
+                + "did not answer in time, the registry could not be read); their waits fell back to the timer.",
+                roundsFailed);
+        registry.histogram("conclave_commit_wait_witness_round_seconds", "Time a witness round took: the "
+                + "registry read and every node's answer.", roundLatency);
     }
 
     private void registerClockAndStorage() {

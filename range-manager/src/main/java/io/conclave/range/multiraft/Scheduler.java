@@ -2305,8 +2305,7 @@ public final class Scheduler implements AutoCloseable {
         if (parkedPush(r, req, reply, w.pending())) return;
         releaseLocksOf(r, req, reply, w.pending());
         if (parkedOnLock(r, req, reply, w.pending())) return;
-        if (req.getOpCase() == KvRequest.OpCase.TXN_END && req.getTxnEnd().getCommit()
-                && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
+        if (committedWithCommitWait(req, reply)) {
             // Applied: the outcome is known, only the wait is left, and it may outlast the request's
             // deadline (a loaded node's Raft round plus a commit timestamp ahead of its clock).
             w.pending().applied = true;
@@ -2471,10 +2470,26 @@ public final class Scheduler implements AutoCloseable {
         return pending.deadlineTick - tickCount <= 2;
     }
 
+    /** A commit (a TxnEnd, or a one-phase TxnPrepare that committed) whose answer must wait for commit-wait. */
+    private static boolean committedWithCommitWait(KvRequest req, RangeReply reply) {
+        if (!reply.hasKvResponse()) return false;
+        return switch (req.getOpCase()) {
+            case TXN_END -> req.getTxnEnd().getCommit() && req.getTxnEnd().getCommitWait();
+            case TXN_PREPARE -> req.getTxnPrepare().getOnePhase() && req.getTxnPrepare().getCommitWait()
+                    && reply.getKvResponse().getCommitted();
+            default -> false;
+        };
+    }
+
     private void answerAfterCommitWait(long rangeId, KvRequest req, RangeReply reply, Pending pending) {
-        var record = reply.getKvResponse().getTxnRecord();
-        Timestamp commitTs = Timestamp.fromProto(record.hasCommitTs() ? record.getCommitTs()
-                : req.getTxnEnd().getCommitTs());
+        Timestamp commitTs;
+        if (req.getOpCase() == KvRequest.OpCase.TXN_PREPARE) {
+            var resp = reply.getKvResponse();
+            commitTs = Timestamp.fromProto(resp.hasWriteTs() ? resp.getWriteTs() : req.getTxnPrepare().getTxn().getWriteTs());
+        } else {
+            var record = reply.getKvResponse().getTxnRecord();
+            commitTs = Timestamp.fromProto(record.hasCommitTs() ? record.getCommitTs() : req.getTxnEnd().getCommitTs());
+        }
         commitWaiter.commitWait(commitTs).whenComplete((result, failure) -> {
             if (failure != null) {
                 // It committed, but answering now could let a later transaction miss it: say so.

@@ -284,10 +284,11 @@
  *       every key must lie in it (a refresh span too, end included: clipping it would leave
  *       the part split off since unchecked), else RANGE_KEY_MISMATCH. Keys must be user keys; a transactional request is at most
  *       {@code MvccRequests.MAX_TXN_REQUEST_BYTES}.</li>
- *   <li><b>Commit-wait</b>: a txn_end that commits with commit_wait is applied like any write,
- *       then its proposer hands the answer to the {@link io.conclave.clock.CommitWaiter}, which
- *       completes it (from its timer thread; {@code Pending} is safe for that) once the commit
- *       timestamp is past on every clock, with commit_wait_nanos set. The scheduler thread
+ *   <li><b>Commit-wait</b>: a txn_end that commits with commit_wait, or a one-phase txn_prepare
+ *       that commits with commit_wait, is applied like any write, then its proposer hands the
+ *       answer to the {@link io.conclave.clock.CommitWaiter}, which completes it (from its timer
+ *       thread or, when a witness round ends it, a transport thread; {@code Pending} is safe for
+ *       that) once the commit timestamp is past on every clock, with commit_wait_nanos set. The scheduler thread
  *       never blocks on it. A write answered with a timestamp above the proposer's clock moves
  *       the clock up to it, so that a read on this node after the answer sees it.</li>
  *   <li><b>GC</b>: an applied mvcc_gc raises the range's threshold (range-local key

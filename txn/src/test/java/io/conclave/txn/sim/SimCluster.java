@@ -509,8 +509,15 @@ final class SimCluster {
                     + " floor=" + ctx.writeFloor() + "\n   REQ " + com.google.protobuf.TextFormat.shortDebugString(req)
                     + "\n   REP " + com.google.protobuf.TextFormat.shortDebugString(reply));
         }
-        if (req.hasTxnEnd() && req.getTxnEnd().getCommit() && req.getTxnEnd().getCommitWait() && reply.hasKvResponse()) {
-            Timestamp commitTs = Timestamp.fromProto(req.getTxnEnd().getCommitTs());
+        boolean onePhaseWait = req.hasTxnPrepare() && req.getTxnPrepare().getOnePhase()
+                && req.getTxnPrepare().getCommitWait() && reply.hasKvResponse() && reply.getKvResponse().getCommitted();
+        if (onePhaseWait || (req.hasTxnEnd() && req.getTxnEnd().getCommit() && req.getTxnEnd().getCommitWait()
+                && reply.hasKvResponse())) {
+            // As the leaseholder's scheduler does: the commit's answer waits out the max offset.
+            Timestamp commitTs = onePhaseWait
+                    ? Timestamp.fromProto(reply.getKvResponse().hasWriteTs() ? reply.getKvResponse().getWriteTs()
+                            : req.getTxnPrepare().getTxn().getWriteTs())
+                    : Timestamp.fromProto(req.getTxnEnd().getCommitTs());
             long waitNanos = commitTs.wallNanos() + MAX_OFFSET_NANOS - hlc.physicalNowNanos() + 1;
             if (waitNanos > 0) {
                 sched.sleep(waitNanos);

@@ -1,0 +1,195 @@
+package io.conclave.node.clocksync;
+
+import io.conclave.clock.ClockOffsetException;
+import io.conclave.clock.ClockWitness;
+import io.conclave.clock.HybridLogicalClock;
+import io.conclave.clock.Scheduler;
+import io.conclave.clock.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The round engine of the witnessed commit-wait (the argument is in {@code io.conclave.clock}'s
+ * package documentation): a round reads the registry of nodes fresh, asks every registered node
+ * but this one to answer a request whose frame carries this node's clock reading, and succeeds
+ * once all have answered.
+ *
+ * <p>Rounds are coalesced: at most one is in flight. {@link #witnessed} first moves this node's
+ * clock to {@code ts}, so a round that starts afterwards (its frames stamped later) covers it;
+ * waits that arrive during a round join the next one. A failed round fails the waits it covered
+ * (their timers decide) and holds the next round back by the backoff. The registry read blocks,
+ * so rounds run on {@code roundThread}; timeouts and the backoff run on {@code timer}.
+ */
+public final class WitnessRounds implements ClockWitness {
+    /** The node ids that may hand out timestamps, read fresh (a raw scan of the liveness records). */
+    @FunctionalInterface
+    public interface Registry {
+        Set<Long> nodeIds();
+    }
+
+    /** Sends the witness request to one node; completes once it answered. Must not block. */
+    @FunctionalInterface
+    public interface Messenger {
+        CompletableFuture<Void> ask(long nodeId);
+    }
+
+    /** Counters for metrics, read by any thread. */
+    public record Stats(long roundsSucceeded, long roundsFailed, long waitsRefused) {}
+
+    private final long selfId;
+    private final HybridLogicalClock clock;
+    private final Registry registry;
+    private final Messenger messenger;
+    private final Executor roundThread;
+    private final Scheduler timer;
+    private final WitnessSettings settings;
+    private final LongSupplier nanoTime;
+    private final LongConsumer roundLatencyNanos;
+
+    // Guarded by this.
+    private List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    // A round is in flight from its start until both its outcome is known and its thread is free
+    // (a registry read may outlast the timeout): only then may the next one start.
+    private boolean roundOpen;
+    private boolean roundThreadBusy;
+    private boolean retryArmed;
+    private long nextRoundAtNanos = Long.MIN_VALUE;
+    private long roundsSucceeded;
+    private long roundsFailed;
+    private long waitsRefused;
+
+    /**
+     * @param nanoTime a monotonic clock for the backoff and the latency (no decision on safety
+     *     depends on it)
+     * @param roundLatencyNanos told the duration of every finished round, for metrics
+     */
+    public WitnessRounds(long selfId, HybridLogicalClock clock, Registry registry, Messenger messenger,
+            Executor roundThread, Scheduler timer, WitnessSettings settings, LongSupplier nanoTime,
+            LongConsumer roundLatencyNanos) {
+        this.selfId = selfId;
+        this.clock = clock;
+        this.registry = registry;
+        this.messenger = messenger;
+        this.roundThread = roundThread;
+        this.timer = timer;
+        this.settings = settings;
+        this.nanoTime = nanoTime;
+        this.roundLatencyNanos = roundLatencyNanos;
+    }
+
+    @Override
+    public CompletableFuture<Void> witnessed(Timestamp ts) {
+        try {
+            // Step 1: every frame this node sends from now on carries a reading >= ts.
+            clock.update(ts);
+        } catch (ClockOffsetException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> seen = new CompletableFuture<>();
+        synchronized (this) {
+            if (waiting.size() >= settings.maxPendingWaiters()) {
+                waitsRefused++;
+                return CompletableFuture.failedFuture(new IllegalStateException(settings.maxPendingWaiters()
+                        + " commit-waits already wait for a witness round (the limit)"));
+            }
+            waiting.add(seen);
+            startRoundLocked();
+        }
+        return seen;
+    }
+
+    public synchronized Stats stats() {
+        return new Stats(roundsSucceeded, roundsFailed, waitsRefused);
+    }
+
+    private void startRoundLocked() {
+        if (roundOpen || roundThreadBusy || waiting.isEmpty()) return;
+        long now = nanoTime.getAsLong();
+        if (now < nextRoundAtNanos) {
+            if (!retryArmed) {
+                retryArmed = true;
+                scheduleOrFail(this::retry, nextRoundAtNanos - now);
+            }
+            return;
+        }
+        List<CompletableFuture<Void>> covered = waiting;
+        waiting = new ArrayList<>();
+        roundOpen = true;
+        roundThreadBusy = true;
+        try {
+            roundThread.execute(() -> runRound(covered));
+        } catch (RuntimeException rejected) {
+            roundOpen = false;
+            roundThreadBusy = false;
+            covered.forEach(w -> w.completeExceptionally(rejected));
+        }
+    }
+
+    private synchronized void retry() {
+        retryArmed = false;
+        startRoundLocked();
+    }
+
+    /** Steps 2 and 3, on the round thread. The round ends once, by its answers or its timeout. */
+    private void runRound(List<CompletableFuture<Void>> covered) {
+        long began = nanoTime.getAsLong();
+        CompletableFuture<Void> round = new CompletableFuture<>();
+        round.whenComplete((ok, failure) -> finishRound(covered, failure, began));
+        long timeoutNanos = settings.roundTimeout().toNanos();
+        scheduleOrFail(() -> round.completeExceptionally(new TimeoutException("a witness round took more than "
+                + settings.roundTimeout().toMillis() + " ms")), timeoutNanos);
+        try {
+            List<CompletableFuture<Void>> answers = new ArrayList<>();
+            for (long id : registry.nodeIds()) {
+                if (id != selfId) answers.add(messenger.ask(id));
+            }
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+                if (failure == null) round.complete(null);
+                else round.completeExceptionally(failure);
+            });
+        } catch (RuntimeException e) {
+            round.completeExceptionally(e);
+        }
+        // The registry read may have outlasted the timeout: the round already ended then, and the
+        // thread is free again only now, so the next round cannot pile up behind this one.
+        synchronized (this) {
+            roundThreadBusy = false;
+            startRoundLocked();
+        }
+    }
+
+    private void finishRound(List<CompletableFuture<Void>> covered, Throwable failure, long began) {
+        long tookNanos = Math.max(0, nanoTime.getAsLong() - began);
+        roundLatencyNanos.accept(tookNanos);
+        synchronized (this) {
+            if (failure == null) {
+                roundsSucceeded++;
+            } else {
+                roundsFailed++;
+                nextRoundAtNanos = nanoTime.getAsLong() + settings.failureBackoff().toNanos();
+            }
+        }
+        for (CompletableFuture<Void> w : covered) {
+            if (failure == null) w.complete(null);
+            else w.completeExceptionally(failure);
+        }
+        synchronized (this) {
+            roundOpen = false;
+            startRoundLocked();
+        }
+    }
+
+    private void scheduleOrFail(Runnable task, long delayNanos) {
+        try {
+            timer.schedule(task, Math.max(1, delayNanos));
+        } catch (RuntimeException rejected) {
+            // A timer shutting down: the node is closing; the waits end by the waiter's own timer.
+        }
+    }
+}
