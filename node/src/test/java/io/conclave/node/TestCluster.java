@@ -36,6 +36,8 @@ final class TestCluster implements AutoCloseable {
     private final int userRanges;
     private final boolean faultInjection;
     private final MaintenanceSettings maintenance;
+    /** Each node's --test-clock-offset, in nanoseconds (absent: 0). */
+    private final Map<Long, Long> clockOffsetsNanos;
     /** Each node's fault-injection knob, when the cluster was started with it. */
     final Map<Long, FaultInjection> faults = new TreeMap<>();
     final Map<Long, InetSocketAddress> addresses = new TreeMap<>();
@@ -61,6 +63,13 @@ final class TestCluster implements AutoCloseable {
     /** As above, every node running a maintenance loop with {@code maintenance} (null: none). */
     TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges, boolean faultInjection,
             MaintenanceSettings maintenance) throws IOException {
+        this(dir, voters, settings, userRanges, faultInjection, maintenance, Map.of());
+    }
+
+    /** As above, node {@code id}'s physical clock shifted by {@code clockOffsetsNanos.get(id)}, as with --test-clock-offset. */
+    TestCluster(Path dir, int voters, SchedulerSettings settings, int userRanges, boolean faultInjection,
+            MaintenanceSettings maintenance, Map<Long, Long> clockOffsetsNanos) throws IOException {
+        this.clockOffsetsNanos = Map.copyOf(clockOffsetsNanos);
         this.dir = dir;
         this.faultInjection = faultInjection;
         this.maintenance = maintenance;
@@ -77,7 +86,8 @@ final class TestCluster implements AutoCloseable {
 
     Node start(long id) {
         NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
-                false, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings).withInitialRanges(userRanges);
+                false, MaxOffsetSetting.DEFAULT.nanos(), clockOffsetsNanos.getOrDefault(id, 0L), false, TICK, settings)
+                .withInitialRanges(userRanges);
         if (maintenance != null) config = config.withCluster(ClusterOptions.defaults().withMaintenance(maintenance));
         FaultInjection knob = faultInjection ? FaultInjection.enabled() : FaultInjection.disabled();
         faults.put(id, knob);
@@ -88,7 +98,7 @@ final class TestCluster implements AutoCloseable {
     Node startJoining(long id) throws IOException {
         addresses.put(id, freeAddress());
         NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
-                true, MaxOffsetSetting.DEFAULT.nanos(), 0, false, TICK, settings);
+                true, MaxOffsetSetting.DEFAULT.nanos(), clockOffsetsNanos.getOrDefault(id, 0L), false, TICK, settings);
         return put(id, Node.start(config, fatal::add));
     }
 
