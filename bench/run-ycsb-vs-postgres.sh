@@ -6,11 +6,14 @@
 #
 #   bench/run-ycsb-vs-postgres.sh [--install] [--workloads a,b,c,e,f] [--records 100000]
 #       [--threads 32] [--duration 60s] [--warmup 10s] [--out DIR] [--with-kv]
-#       [--commit-wait-off c,a] [--skip-conclave] [--skip-postgres] [-- extra 'bench ycsb' flags]
+#       [--commit-wait-off c,a] [--witness-off a] [--skip-conclave] [--skip-postgres]
+#       [-- extra 'bench ycsb' flags]
 #
 # --with-kv also runs each workload through the native KV client; --commit-wait-off W,... runs
 # those workloads through JDBC once more with the sessions' commit_wait off (extra rows; the
-# main rows keep the default, on). Installs nothing unless --install is given (then: sudo
+# main rows keep the default, on); --witness-off W,... runs those once more with commit-wait on
+# but its witnessed fast path off on every node (--node-flags --commit-wait-witness=false: every
+# commit waits out the max offset; do not pass --node-flags in the extra flags then). Installs nothing unless --install is given (then: sudo
 # apt-get install -y postgresql-15, or postgresql). PostgreSQL runs from
 # /usr/lib/postgresql/<newest>/bin with fsync and synchronous_commit on, its data in a temporary
 # directory; the JDBC driver jar comes from Maven Central through 'mvn dependency:copy'. Each
@@ -21,7 +24,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 
 workloads="a,b,c,e,f"; records=100000; threads=32; duration=60s; warmup=10s
 out="$root/bench/target/ycsb-$(date -u +%Y%m%dT%H%M%SZ)"
-install=0; run_conclave=1; run_postgres=1; with_kv=0; cw_off=""; extra=()
+install=0; run_conclave=1; run_postgres=1; with_kv=0; cw_off=""; wit_off=""; extra=()
 pg_driver="org.postgresql:postgresql:42.7.13"
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,17 +38,19 @@ while [[ $# -gt 0 ]]; do
     --skip-conclave) run_conclave=0 ;;
     --with-kv) with_kv=1 ;;
     --commit-wait-off) cw_off="$2"; shift ;;
+    --witness-off) wit_off="$2"; shift ;;
     --skip-postgres) run_postgres=0 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run-ycsb-vs-postgres: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 IFS=',' read -r -a wl <<< "$workloads"
 cw_off_wl=(); [[ -n "$cw_off" ]] && IFS=',' read -r -a cw_off_wl <<< "$cw_off"
+wit_off_wl=(); [[ -n "$wit_off" ]] && IFS=',' read -r -a wit_off_wl <<< "$wit_off"
 # Every workload some Conclave row needs, in order, once: PostgreSQL runs each of them.
-all_wl=(); for w in "${wl[@]}" "${cw_off_wl[@]}"; do [[ " ${all_wl[*]} " == *" $w "* ]] || all_wl+=("$w"); done
+all_wl=(); for w in "${wl[@]}" "${cw_off_wl[@]}" "${wit_off_wl[@]}"; do [[ " ${all_wl[*]} " == *" $w "* ]] || all_wl+=("$w"); done
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
@@ -133,6 +138,12 @@ if [[ $run_conclave -eq 1 ]]; then
     ycsb --workload "$w" --cluster local:3 --via sql --commit-wait off "${common[@]}" --out "$out/conclave-sql-cwoff-$w" "${extra[@]}" \
       || echo "run-ycsb-vs-postgres: workload $w failed (exit $?); going on" >&2
   done
+  for w in "${wit_off_wl[@]}"; do
+    echo "=== Conclave through JDBC (SQL, commit-wait on, witness off), local 3-node cluster, workload $w ===" >&2
+    ycsb --workload "$w" --cluster local:3 --via sql --commit-wait on --node-flags "--commit-wait-witness=false" \
+      "${common[@]}" --out "$out/conclave-sql-nowit-$w" "${extra[@]}" \
+      || echo "run-ycsb-vs-postgres: workload $w failed (exit $?); going on" >&2
+  done
 fi
 if [[ $run_postgres -eq 1 ]]; then
   driver="$(fetch_driver)"
@@ -159,10 +170,11 @@ table() {
   echo "|---|---|---:|---:|---:|---:|---:|---|"
   for w in "${all_wl[@]}"; do
     p="$out/postgres-$w/summary.json"; pt="$(get "$p" TOTAL .opsPerSecond)"
-    for kind in sql kv sql-cwoff; do
+    for kind in sql kv sql-cwoff sql-nowit; do
       c="$out/conclave-$kind-$w/summary.json"
       [[ -f "$c" ]] || continue
-      case "$kind" in sql) name="Conclave JDBC, commit-wait on" ;; kv) name="Conclave native KV" ;; *) name="Conclave JDBC, commit-wait off" ;; esac
+      case "$kind" in sql) name="Conclave JDBC, commit-wait on" ;; kv) name="Conclave native KV" ;;
+        sql-nowit) name="Conclave JDBC, commit-wait on, witness off" ;; *) name="Conclave JDBC, commit-wait off" ;; esac
       ct="$(get "$c" TOTAL .opsPerSecond)"
       ratio="-"; [[ -n "$ct" && -n "$pt" ]] && ratio="$(awk -v a="$ct" -v b="$pt" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
       tr="$(target_ratio "$w")"; verdict="none"

@@ -44,9 +44,10 @@
  *   <li><b>Observed timestamps.</b> The first clock reading each node sends this transaction is
  *   named in every later read served by that node ({@code TxnReadOptions.observed_ts}); the
  *   node narrows the window with it (and its lease start).</li>
- *   <li><b>One-phase commit-wait</b> happens here (no record, so no node waits): the commit
- *   answer's {@code node_now} says how far that node's clock is; the coordinator sleeps until
- *   {@code commit_ts + max offset} has certainly passed on it.</li>
+ *   <li><b>One-phase commit-wait</b> happens on the leaseholder, as for two-phase commits: the
+ *   one-phase {@code txn_prepare} carries {@code commit_wait}, and the answer comes once the
+ *   node's commit waiter is done (a witness round or the max offset), with
+ *   {@code commit_wait_nanos}. The coordinator no longer sleeps itself.</li>
  *   <li><b>Refresh spans carry a sentinel key</b>: nodes clip a refresh span to their range
  *   without saying so, so after a split the split-off half would go unchecked (a lost
  *   serializability check, shown by the simulation). Each span also names the greatest key a

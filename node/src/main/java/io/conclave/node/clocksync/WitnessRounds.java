@@ -118,16 +118,16 @@ public final class WitnessRounds implements ClockWitness {
             }
             return;
         }
-        List<CompletableFuture<Void>> covered = waiting;
-        waiting = new ArrayList<>();
         roundOpen = true;
         roundThreadBusy = true;
         try {
-            roundThread.execute(() -> runRound(covered));
+            roundThread.execute(this::runRound);
         } catch (RuntimeException rejected) {
             roundOpen = false;
             roundThreadBusy = false;
-            covered.forEach(w -> w.completeExceptionally(rejected));
+            List<CompletableFuture<Void>> refused = waiting;
+            waiting = new ArrayList<>();
+            refused.forEach(w -> w.completeExceptionally(rejected));
         }
     }
 
@@ -136,8 +136,17 @@ public final class WitnessRounds implements ClockWitness {
         startRoundLocked();
     }
 
-    /** Steps 2 and 3, on the round thread. The round ends once, by its answers or its timeout. */
-    private void runRound(List<CompletableFuture<Void>> covered) {
+    /**
+     * Steps 2 and 3, on the round thread. The round covers every wait queued before it began:
+     * each moved the clock to its timestamp before it was queued, and every frame of the round
+     * is stamped after. It ends once, by its answers or its timeout.
+     */
+    private void runRound() {
+        List<CompletableFuture<Void>> covered;
+        synchronized (this) {
+            covered = waiting;
+            waiting = new ArrayList<>();
+        }
         long began = nanoTime.getAsLong();
         CompletableFuture<Void> round = new CompletableFuture<>();
         round.whenComplete((ok, failure) -> finishRound(covered, failure, began));

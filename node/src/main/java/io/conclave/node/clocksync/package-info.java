@@ -1,6 +1,7 @@
 /**
  * The offset guard wired into the node: peers measure each other's physical clocks, a node far
- * from the majority stops itself, and the hybrid clock's high-water mark survives restarts.
+ * from the majority stops itself, and the hybrid clock's high-water mark survives restarts. And
+ * the witnessed commit-wait's rounds.
  *
  * <h2>Pieces</h2>
  * <ul>
@@ -16,6 +17,23 @@
  *   <li>{@link io.conclave.node.clocksync.ClientConnectionPinger}: how pings travel (below).
  *   <li>{@link io.conclave.node.clocksync.HlcHighWater}: a persisted wall time above every
  *       timestamp handed out, restored with {@code forwardTo} before the node serves.
+ *   <li>{@link io.conclave.node.clocksync.WitnessRounds}: the fast path of commit-wait (the
+ *       argument is in {@code io.conclave.clock}'s package documentation). A round reads the
+ *       liveness records fresh through the node's range client (a scan served by range 1's
+ *       leaseholder; a full page of {@code maxNodes} records proves nothing), then sends a
+ *       {@code NodeRequest.witness} on the <em>peer</em> connection to every registered node but
+ *       itself, dead-looking ones included. Unlike a ping, this frame must carry the hybrid
+ *       clock: its {@code sent_at}, at or above every covered commit timestamp, is what the
+ *       receiver's transport absorbs before the node answers (on the I/O thread, also while
+ *       starting). One round in flight; waits arriving meanwhile join the next; a failed round
+ *       (100 ms timeout by default) fails its waits over to the timer and holds the next round
+ *       back 100 ms. {@code --commit-wait-witness=false} turns it off.
+ *   <li>Registration (in {@code Node}): a node whose store has no {@code liveness-registered}
+ *       mark refuses {@code AdminRequest.now} (TIMEOUT, naming why: the range client asks
+ *       another node) and holds its SQL engine (sessions get 57P03) until its liveness record is
+ *       written and the max offset has then passed on its physical clock; then it writes the mark.
+ *       Its own coordinator serves only SQL, so holding the engine holds every timestamp it
+ *       could hand out.
  * </ul>
  *
  * <h2>Why pings do not use the node-to-node connection</h2>
@@ -56,6 +74,10 @@
  *   <li>A node notices its own bad clock within about two check intervals plus a ping timeout;
  *       until then it serves. The 80% margin is meant to cover that time.
  *   <li>Each node holds one client connection per peer for pings, besides the peer connection.
+ *   <li>Liveness records are never deleted: a node that left for good fails every witness
+ *       round, and every commit then waits the max offset.
+ *   <li>A witness round only helps if it is faster than the max offset: a cluster whose
+ *       round trips approach it (far apart data centres) gains nothing and pays the rounds.
  *   <li>The high-water mark bounds timestamps only while its writes keep pace (see
  *       {@link io.conclave.node.clocksync.HlcHighWater}); a restart within one margin of the
  *       last write waits up to that margin before serving, so that its first frames are not

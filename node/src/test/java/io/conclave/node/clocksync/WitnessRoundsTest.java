@@ -1,0 +1,135 @@
+package io.conclave.node.clocksync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conclave.clock.HybridLogicalClock;
+import io.conclave.clock.ManualClock;
+import io.conclave.clock.ManualScheduler;
+import io.conclave.clock.Timestamp;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The round engine on a manual clock, a hand-run round thread and answers the test gives. */
+class WitnessRoundsTest {
+    private static final long START_NANOS = 1_764_160_000_000_000_000L;
+    private static final long MAX_OFFSET_NANOS = 250_000_000L;
+    private static final long MILLI = 1_000_000L;
+    private static final WitnessSettings SETTINGS = new WitnessSettings(true, Duration.ofMillis(100),
+            Duration.ofMillis(50), 3);
+
+    private final ManualClock physical = new ManualClock(START_NANOS);
+    private final ManualScheduler timer = new ManualScheduler(physical);
+    private final HybridLogicalClock clock = new HybridLogicalClock(physical, MAX_OFFSET_NANOS);
+    private final ArrayDeque<Runnable> roundThread = new ArrayDeque<>();
+    private final List<Long> asked = new ArrayList<>();
+    private final List<CompletableFuture<Void>> answers = new ArrayList<>();
+    private final List<Long> latencies = new ArrayList<>();
+    private Set<Long> registry = Set.of(1L, 2L, 3L);
+    private final WitnessRounds rounds = new WitnessRounds(1, clock, () -> registry, id -> {
+        asked.add(id);
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        answers.add(answer);
+        return answer;
+    }, roundThread::add, timer, SETTINGS, physical::nowNanos, latencies::add);
+
+    private void runRoundThread() {
+        while (!roundThread.isEmpty()) roundThread.poll().run();
+    }
+
+    @Test
+    void theClockIsMovedToTheTimestampBeforeAnythingIsSent() {
+        Timestamp ahead = Timestamp.ofWallNanos(START_NANOS + 100 * MILLI);
+        rounds.witnessed(ahead);
+        assertTrue(clock.now().compareTo(ahead) > 0, "frames sent from now on must carry a reading above ts");
+    }
+
+    @Test
+    void oneRoundAtATimeAndWaitsDuringARoundJoinTheNext() {
+        CompletableFuture<Void> a = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS));
+        CompletableFuture<Void> b = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS + 1));
+        assertEquals(1, roundThread.size(), "a and b share one round");
+        runRoundThread();
+        assertEquals(Set.of(2L, 3L), Set.copyOf(asked), "every registered node but this one");
+        assertEquals(2, asked.size());
+        CompletableFuture<Void> c = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS + 2));
+        assertTrue(roundThread.isEmpty(), "c waits: a round is in flight");
+        physical.advance(2 * MILLI);
+        answers.get(0).complete(null);
+        assertFalse(a.isDone(), "node 3 has not answered");
+        answers.get(1).complete(null);
+        assertTrue(a.isDone() && b.isDone());
+        assertFalse(c.isDone(), "c came after the round's frames were stamped");
+        assertEquals(List.of(2 * MILLI), latencies);
+        assertEquals(1, roundThread.size(), "c's round starts once the first ended");
+        runRoundThread();
+        answers.get(2).complete(null);
+        answers.get(3).complete(null);
+        assertTrue(c.isDone() && !c.isCompletedExceptionally());
+        assertEquals(new WitnessRounds.Stats(2, 0, 0), rounds.stats());
+    }
+
+    @Test
+    void aSilentNodeFailsTheRoundAtItsTimeoutAndTheNextWaitsTheBackoff() {
+        CompletableFuture<Void> a = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS));
+        runRoundThread();
+        answers.get(0).complete(null);
+        physical.advance(100 * MILLI - 1);
+        assertFalse(a.isDone());
+        physical.advance(1);
+        assertTrue(a.isCompletedExceptionally(), "node 3 never answered within the round timeout");
+        CompletableFuture<Void> b = rounds.witnessed(Timestamp.ofWallNanos(physical.nowNanos()));
+        assertTrue(roundThread.isEmpty(), "held back after a failed round");
+        physical.advance(50 * MILLI);
+        assertEquals(1, roundThread.size(), "the backoff is over");
+        runRoundThread();
+        answers.get(2).complete(null);
+        answers.get(3).complete(null);
+        assertTrue(b.isDone() && !b.isCompletedExceptionally());
+        assertEquals(new WitnessRounds.Stats(1, 1, 0), rounds.stats());
+    }
+
+    @Test
+    void aFailedAnswerOrAnUnreadableRegistryProvesNothing() {
+        CompletableFuture<Void> a = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS));
+        runRoundThread();
+        answers.get(0).completeExceptionally(new IllegalStateException("connection refused"));
+        answers.get(1).complete(null);
+        assertTrue(a.isCompletedExceptionally());
+        physical.advance(50 * MILLI);
+        registry = null; // the read throws
+        CompletableFuture<Void> b = rounds.witnessed(Timestamp.ofWallNanos(physical.nowNanos()));
+        runRoundThread();
+        assertTrue(b.isCompletedExceptionally());
+    }
+
+    @Test
+    void aRegistryOfThisNodeAloneSucceedsAtOnce() {
+        registry = Set.of(1L);
+        CompletableFuture<Void> a = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS));
+        runRoundThread();
+        assertTrue(a.isDone() && !a.isCompletedExceptionally());
+        assertTrue(asked.isEmpty());
+    }
+
+    @Test
+    void waitsBeyondTheBoundAreRefused() {
+        // Three wait for the round (the bound; it has not run yet); a fourth is refused.
+        for (int i = 0; i < 3; i++) assertFalse(rounds.witnessed(Timestamp.ofWallNanos(START_NANOS)).isDone());
+        assertTrue(rounds.witnessed(Timestamp.ofWallNanos(START_NANOS)).isCompletedExceptionally());
+        assertEquals(1, rounds.stats().waitsRefused());
+    }
+
+    @Test
+    void aTimestampBeyondTheMaxOffsetIsNotWitnessed() {
+        CompletableFuture<Void> far = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS + 2 * MAX_OFFSET_NANOS));
+        assertTrue(far.isCompletedExceptionally(), "the clock refuses it; the timer decides");
+        assertTrue(roundThread.isEmpty());
+    }
+}
