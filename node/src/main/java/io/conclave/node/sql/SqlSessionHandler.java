@@ -36,8 +36,6 @@ import java.util.regex.Pattern;
  * {@code session}, which is handed to one worker at a time ({@code running} says which).
  */
 final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
-    /** How long a new session waits for a starting node's engine before it is refused (57P03). */
-    static final long ENGINE_WAIT_MILLIS = 5_000;
     private static final long ENGINE_POLL_MILLIS = 10;
     private static final Logger LOG = Logger.getLogger(SqlSessionHandler.class.getName());
     /** Messages decoded from one read while a statement runs; a client speaking in turn sends one. */
@@ -148,12 +146,13 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     /**
      * The engine, waiting for it a little: a node publishes it once it has registered (its
      * liveness record written, then the max offset waited out, see {@code Node}), a fraction of
-     * a second after it starts listening. Null if it is still missing after
-     * {@link #ENGINE_WAIT_MILLIS}: range 1 is then unavailable, and the client may try another node.
+     * a second after it starts listening. Null if it is still missing after the settings' engine
+     * wait: range 1 is then unavailable, and the client may try another node.
      */
     private io.conclave.sql.SqlEngine awaitEngine() {
         io.conclave.sql.SqlEngine engine = server.engine();
-        for (int i = 0; engine == null && i < ENGINE_WAIT_MILLIS / ENGINE_POLL_MILLIS; i++) {
+        long polls = server.settings().engineWait().toMillis() / ENGINE_POLL_MILLIS;
+        for (long i = 0; engine == null && i < polls; i++) {
             try {
                 Thread.sleep(ENGINE_POLL_MILLIS);
             } catch (InterruptedException e) {

@@ -351,7 +351,9 @@ class SqlServerTest {
 
     @Test
     void aStartingNodeIsSkippedOnConnectAndQueryTimeoutsReachTheSession() throws Exception {
-        SqlServer startingServer = new SqlServer(9, () -> null, SqlServerSettings.defaults());
+        // A node that never finishes registering: a short engine wait keeps the test quick.
+        SqlServer startingServer = new SqlServer(9, () -> null,
+                SqlServerSettings.defaults().withEngineWait(java.time.Duration.ofMillis(50)));
         Transport starting = Transport.start(9, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
                 TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, startingServer::onAccept);
         String startingUrl = "jdbc:conclave://127.0.0.1:" + starting.listenAddress().getPort();
