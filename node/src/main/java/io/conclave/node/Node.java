@@ -147,6 +147,8 @@ public final class Node implements AutoCloseable {
     private NodeMetrics metrics;
     // False until this node is registered: AdminRequest.now is refused and SQL sessions wait.
     private volatile boolean readyForTimestamps;
+    // Physical nanoseconds from this start's first liveness write to readiness; -1: registered before.
+    private volatile long registrationWaitNanos = -1;
     // The SQL engine, published to sessions (sqlEngine) once ready for timestamps.
     private SqlEngine builtSqlEngine;
     // Commit-wait: the timer thread, and the witness rounds with their thread (null when off).
@@ -418,17 +420,14 @@ public final class Node implements AutoCloseable {
         }
         LOG.info(() -> "node " + config.nodeId() + " hands out no timestamps until it has registered (its liveness"
                 + " record written, then the max offset waited out)");
-        liveness.firstWrite().thenRun(() -> {
-            long writtenAtNanos = physicalClock.nowNanos();
-            waitOutThenRegister(writtenAtNanos + config.maxOffsetNanos());
-        });
+        liveness.firstWrite().thenRun(() -> waitOutThenRegister(physicalClock.nowNanos()));
     }
 
-    private void waitOutThenRegister(long afterNanos) {
-        long remaining = afterNanos - physicalClock.nowNanos() + 1;
+    private void waitOutThenRegister(long writtenAtNanos) {
+        long remaining = writtenAtNanos + config.maxOffsetNanos() - physicalClock.nowNanos() + 1;
         if (remaining > 0) {
             try {
-                livenessThread.schedule(() -> waitOutThenRegister(afterNanos), remaining, TimeUnit.NANOSECONDS);
+                livenessThread.schedule(() -> waitOutThenRegister(writtenAtNanos), remaining, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
                 // the node is closing
             }
@@ -441,6 +440,7 @@ public final class Node implements AutoCloseable {
             LOG.warning("node " + config.nodeId() + " could not record its registration: " + e);
         }
         LOG.info(() -> "node " + config.nodeId() + " registered; it now hands out timestamps");
+        registrationWaitNanos = physicalClock.nowNanos() - writtenAtNanos;
         becomeReadyForTimestamps();
     }
 
@@ -452,6 +452,11 @@ public final class Node implements AutoCloseable {
     /** Whether this node hands out timestamps: it has registered (see {@link #awaitRegistration}). */
     public boolean readyForTimestamps() {
         return readyForTimestamps;
+    }
+
+    /** How long after its liveness record was written this start became ready; -1 if registered before it. */
+    long registrationWaitNanos() {
+        return registrationWaitNanos;
     }
 
     /** How this node's commit-waits ended so far: by a witness round, and by the max-offset timer. */
