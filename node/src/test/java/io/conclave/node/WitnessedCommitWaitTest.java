@@ -78,6 +78,12 @@ class WitnessedCommitWaitTest {
                 assertTrue(witnessed >= ROUNDS / 2, "only " + witnessed + " of " + ROUNDS + " commit-waits ended by a witness");
                 assertTrue(shortestWaitNanos < MAX_OFFSET_NANOS / 2, "the shortest commit-wait took "
                         + shortestWaitNanos / 1_000_000 + " ms; a witness round should end it far sooner than the max offset");
+                String scraped = cluster.nodes.values().stream().map(n -> n.metrics().scrape())
+                        .filter(m -> !m.contains("conclave_commit_waits_total{ended_by=\"witnessed\"} 0"))
+                        .findFirst().orElse("");
+                assertTrue(scraped.contains("conclave_commit_waits_total{ended_by=\"witnessed\"}")
+                        && scraped.contains("conclave_commit_wait_witness_round_seconds_count"),
+                        "some node's /metrics shows its witnessed commit-waits and its rounds:\n" + scraped);
 
                 cluster.stop(4);
                 long[] before = endings(cluster);
