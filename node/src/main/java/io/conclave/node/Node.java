@@ -576,6 +576,9 @@ public final class Node implements AutoCloseable {
     /** Logs what the scheduler did in the last interval, when it did anything but heartbeat. */
     private final class StatsLogger implements Runnable {
         private SchedulerStats last = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0);
+        private long lastWitnessed;
+        private long lastTimer;
+        private long lastRoundsFailed;
 
         @Override
         public void run() {
@@ -591,6 +594,21 @@ public final class Node implements AutoCloseable {
                         now.messagesSent() - last.messagesSent()));
             }
             last = now;
+            logCommitWaits();
+        }
+
+        private void logCommitWaits() {
+            long witnessed = commitWaiter.witnessedWaits();
+            long timer = commitWaiter.timerWaits();
+            long failed = witnessRounds == null ? 0 : witnessRounds.stats().roundsFailed();
+            if (witnessed != lastWitnessed || timer != lastTimer) {
+                LOG.info(String.format("node %d last %ds: commit-waits ended by a witness round %d, by the max-offset"
+                                + " timer %d; witness rounds failed %d", config.nodeId(), STATS_LOG_SECONDS,
+                        witnessed - lastWitnessed, timer - lastTimer, failed - lastRoundsFailed));
+            }
+            lastWitnessed = witnessed;
+            lastTimer = timer;
+            lastRoundsFailed = failed;
         }
     }
 
