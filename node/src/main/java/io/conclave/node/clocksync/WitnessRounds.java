@@ -6,7 +6,9 @@ import io.conclave.clock.HybridLogicalClock;
 import io.conclave.clock.Scheduler;
 import io.conclave.clock.Timestamp;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -19,6 +21,13 @@ import java.util.function.LongSupplier;
  * package documentation): a round reads the registry of nodes fresh, asks every registered node
  * but this one to answer a request whose frame carries this node's clock reading, and succeeds
  * once all have answered.
+ *
+ * <p>The asks do not wait for the registry read: a round first asks the nodes the last round's
+ * read listed, then reads the registry, then asks any node the read adds. Neither order matters
+ * to the argument: every ask of the round is stamped after the clock moved past the timestamps it
+ * covers, and the read still begins after those timestamps were fixed; success still needs an
+ * answer from every node the fresh read lists (an answer from a node it does not list counts for
+ * nothing). A round thus takes the longer of the read and the asks instead of their sum.
  *
  * <p>Rounds are coalesced: at most one is in flight. {@link #witnessed} first moves this node's
  * clock to {@code ts}, so a round that starts afterwards (its frames stamped later) covers it;
@@ -63,6 +72,8 @@ public final class WitnessRounds implements ClockWitness {
     private long roundsSucceeded;
     private long roundsFailed;
     private long waitsRefused;
+    // Written and read on the round thread only: the node ids the last successful registry read listed.
+    private Set<Long> lastRegistered = Set.of();
 
     /**
      * @param nanoTime a monotonic clock for the backoff and the latency (no decision on safety
@@ -154,9 +165,15 @@ public final class WitnessRounds implements ClockWitness {
         scheduleOrFail(() -> round.completeExceptionally(new TimeoutException("a witness round took more than "
                 + settings.roundTimeout().toMillis() + " ms")), timeoutNanos);
         try {
+            Map<Long, CompletableFuture<Void>> asked = new HashMap<>();
+            for (long id : lastRegistered) {
+                if (id != selfId) asked.put(id, messenger.ask(id)); // overlaps the registry read below
+            }
+            Set<Long> registered = registry.nodeIds();
+            lastRegistered = Set.copyOf(registered);
             List<CompletableFuture<Void>> answers = new ArrayList<>();
-            for (long id : registry.nodeIds()) {
-                if (id != selfId) answers.add(messenger.ask(id));
+            for (long id : registered) {
+                if (id != selfId) answers.add(asked.computeIfAbsent(id, messenger::ask));
             }
             CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
                 if (failure == null) round.complete(null);

@@ -110,6 +110,53 @@ class WitnessRoundsTest {
     }
 
     @Test
+    void aRoundAsksTheLastReadsNodesBeforeItsOwnReadAndNeedsAnAnswerFromEveryNodeItsReadLists() {
+        CompletableFuture<Void> a = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS));
+        runRoundThread();
+        answers.forEach(answer -> answer.complete(null));
+        assertTrue(a.isDone() && !a.isCompletedExceptionally());
+        asked.clear();
+        answers.clear();
+        List<Integer> askedWhenRead = new ArrayList<>();
+        WitnessRounds.Registry growing = () -> {
+            askedWhenRead.add(asked.size());
+            return Set.of(1L, 2L, 4L);
+        };
+        WitnessRounds second = new WitnessRounds(1, clock, new WitnessRounds.Registry() {
+            private boolean first = true;
+
+            @Override
+            public Set<Long> nodeIds() {
+                if (first) {
+                    first = false;
+                    return Set.of(1L, 2L, 3L);
+                }
+                return growing.nodeIds();
+            }
+        }, id -> {
+            asked.add(id);
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return answer;
+        }, roundThread::add, timer, SETTINGS, physical::nowNanos, latencies::add);
+        CompletableFuture<Void> b = second.witnessed(Timestamp.ofWallNanos(physical.nowNanos()));
+        runRoundThread(); // reads {1, 2, 3}, asks 2 and 3
+        answers.forEach(answer -> answer.complete(null));
+        assertTrue(b.isDone() && !b.isCompletedExceptionally());
+        asked.clear();
+        answers.clear();
+        CompletableFuture<Void> c = second.witnessed(Timestamp.ofWallNanos(physical.nowNanos()));
+        runRoundThread();
+        assertEquals(List.of(2), askedWhenRead, "nodes 2 and 3 were asked before the registry read returned");
+        assertEquals(List.of(2L, 3L, 4L), asked.stream().sorted().toList(), "node 4, new in the read, is asked too");
+        answers.get(0).complete(null);
+        answers.get(1).complete(null);
+        assertFalse(c.isDone(), "node 4 is registered and has not answered; node 3's answer counts for nothing");
+        answers.get(2).complete(null);
+        assertTrue(c.isDone() && !c.isCompletedExceptionally());
+    }
+
+    @Test
     void aRegistryOfThisNodeAloneSucceedsAtOnce() {
         registry = Set.of(1L);
         CompletableFuture<Void> a = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS));
