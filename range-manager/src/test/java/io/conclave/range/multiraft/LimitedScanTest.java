@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.conclave.clock.Timestamp;
-import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvPair;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
-import io.conclave.range.rpc.NowRequest;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.TxnMeta;
 import io.conclave.range.rpc.TxnPrepare;
@@ -107,17 +105,13 @@ class LimitedScanTest {
         return found[0];
     }
 
-    private static Timestamp now(LocalCluster cluster, long node) throws Exception {
-        return Timestamp.fromProto(cluster.admin(node, AdminRequest.newBuilder().setNow(NowRequest.getDefaultInstance())
-                .build()).getAdminResponse().getNow());
-    }
 
     @Test
     void aWriteInFlightPastTheResumeKeyLeavesTheScanToTheStoreOneBeforeItSendsItThroughTheLog() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, settings(), 1)) {
             long lh = rowsAndHolder(cluster);
             Scheduler s = cluster.schedulers.get(lh);
-            Timestamp ts = now(cluster, lh);
+            Timestamp ts = cluster.now(lh);
             TxnMeta writer = txn(1, "s8", ts);
             TxnMeta reader = txn(2, "r", ts);
 
@@ -160,7 +154,7 @@ class LimitedScanTest {
     void theTimestampCacheCoversTheSpanReadAndNotBeyond() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, settings(), 1)) {
             long lh = rowsAndHolder(cluster);
-            Timestamp ts = now(cluster, lh);
+            Timestamp ts = cluster.now(lh);
             Timestamp readTs = ts.addNanos(LocalCluster.MAX_OFFSET_NANOS / 2);
             RangeReply read = ok(cluster.kv(lh, scan(txn(1, "r", ts), readTs, 3)));
             assertEquals("s4", read.getKvResponse().getResumeKey().toStringUtf8());

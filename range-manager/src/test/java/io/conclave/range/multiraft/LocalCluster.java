@@ -3,12 +3,15 @@ package io.conclave.range.multiraft;
 import com.google.protobuf.ByteString;
 import io.conclave.clock.HybridLogicalClock;
 import io.conclave.clock.SystemClock;
+import io.conclave.clock.Timestamp;
 import io.conclave.range.rpc.AdminRequest;
+import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.KvScan;
 import io.conclave.range.rpc.GroupStatus;
 import io.conclave.range.rpc.KvGet;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
+import io.conclave.range.rpc.NowRequest;
 import io.conclave.range.rpc.RaftBatch;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.StatusRequest;
@@ -186,6 +189,14 @@ final class LocalCluster implements AutoCloseable {
         CompletableFuture<RangeReply> f = new CompletableFuture<>();
         schedulers.get(id).submitKv(req, f::complete);
         return answer(id, f);
+    }
+
+    /** Node {@code id}'s hybrid clock reading, asked over its admin interface. */
+    Timestamp now(long id) throws Exception {
+        AdminResponse a = admin(id, AdminRequest.newBuilder().setNow(NowRequest.getDefaultInstance()).build())
+                .getAdminResponse();
+        if (a.getNodeId() != id) throw new IllegalStateException("node " + a.getNodeId() + " answered for node " + id);
+        return Timestamp.fromProto(a.getNow());
     }
 
     RangeReply admin(long id, AdminRequest req) throws Exception {

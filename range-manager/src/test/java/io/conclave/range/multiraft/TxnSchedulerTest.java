@@ -9,14 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.conclave.clock.SystemClock;
 import io.conclave.clock.Timestamp;
-import io.conclave.range.rpc.AdminRequest;
-import io.conclave.range.rpc.AdminResponse;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvGet;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
 import io.conclave.range.rpc.MvccGc;
-import io.conclave.range.rpc.NowRequest;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.TxnEnd;
 import io.conclave.range.rpc.TxnGet;
@@ -96,12 +93,6 @@ class TxnSchedulerTest {
         return found[0];
     }
 
-    private static Timestamp now(LocalCluster cluster, long node) throws Exception {
-        AdminResponse a = cluster.admin(node, AdminRequest.newBuilder().setNow(NowRequest.getDefaultInstance()).build())
-                .getAdminResponse();
-        assertEquals(node, a.getNodeId());
-        return Timestamp.fromProto(a.getNow());
-    }
 
     /** Sends to whichever node serves the request (following hints); returns the first real answer. */
     private static RangeReply serve(LocalCluster cluster, KvRequest req) throws Exception {
@@ -132,7 +123,7 @@ class TxnSchedulerTest {
         try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
-            Timestamp start = now(cluster, lh);
+            Timestamp start = cluster.now(lh);
             TxnMeta t = txn(1, "a", start);
             RangeReply hb = ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnHeartbeat(
                     TxnHeartbeat.newBuilder().setTxn(t)))));
@@ -155,7 +146,7 @@ class TxnSchedulerTest {
             // must not turn the applied commit into AMBIGUOUS_RESULT while it waits.
             long waitNanos = 1_200_000_000L;
             assertTrue(waitNanos > SchedulerSettings.defaults().requestTimeoutTicks() * LocalCluster.TICK_MILLIS * 1_000_000L);
-            Timestamp commitTs = Timestamp.max(writeTs, now(cluster, lh)).addNanos(waitNanos);
+            Timestamp commitTs = Timestamp.max(writeTs, cluster.now(lh)).addNanos(waitNanos);
             long sent = System.nanoTime();
             CompletableFuture<RangeReply> ending = new CompletableFuture<>();
             cluster.schedulers.get(lh).submitKv(req(KvRequest.newBuilder().setTxnEnd(TxnEnd.newBuilder()
@@ -197,7 +188,7 @@ class TxnSchedulerTest {
             Scheduler s = cluster.schedulers.get(lh);
             int seen = 0;
             for (int round = 0; round < 20 && seen == 0; round++) {
-                Timestamp ts = now(cluster, lh);
+                Timestamp ts = cluster.now(lh);
                 TxnMeta writer = txn(10 + round, "w" + round, ts);
                 long throughLogBefore = s.readsThroughLog();
                 CompletableFuture<RangeReply> write = new CompletableFuture<>();
@@ -222,7 +213,7 @@ class TxnSchedulerTest {
         try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
-            Timestamp ts = now(cluster, lh);
+            Timestamp ts = cluster.now(lh);
             Timestamp readTs = ts.addNanos(30_000_000L);
             TxnMeta reader = txn(1, "c", ts);
             ok(cluster.kv(lh, txnGet(reader, "c", readTs)));
@@ -236,7 +227,7 @@ class TxnSchedulerTest {
             RangeReply own = ok(cluster.kv(lh, prepare(reader, "d", "z")));
             assertEquals(ts, Timestamp.fromProto(own.getKvResponse().getWriteTs()));
 
-            Timestamp later = now(cluster, lh);
+            Timestamp later = cluster.now(lh);
             assertTrue(later.isAfter(ts));
             assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
         }
@@ -248,9 +239,9 @@ class TxnSchedulerTest {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
             ok(cluster.kv(lh, put("g", "1")));
-            Timestamp between = now(cluster, lh);
+            Timestamp between = cluster.now(lh);
             ok(cluster.kv(lh, put("g", "2")));
-            Timestamp threshold = now(cluster, lh);
+            Timestamp threshold = cluster.now(lh);
             List<RangeReply> pages = new ArrayList<>();
             pages.add(ok(cluster.kv(lh, req(KvRequest.newBuilder().setMvccGc(MvccGc.newBuilder()
                     .setThreshold(threshold.toProto()).setMaxKeys(1000))))));
@@ -271,10 +262,10 @@ class TxnSchedulerTest {
         try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
-            Timestamp threshold = now(cluster, lh);
+            Timestamp threshold = cluster.now(lh);
             ok(cluster.kv(lh, req(KvRequest.newBuilder().setMvccGc(MvccGc.newBuilder()
                     .setThreshold(threshold.toProto()).setMaxKeys(1000)))));
-            Timestamp start = now(cluster, lh);
+            Timestamp start = cluster.now(lh);
             TxnMeta t = txn(7, "p", start);
             ok(cluster.kv(lh, req(KvRequest.newBuilder().setTxnHeartbeat(TxnHeartbeat.newBuilder().setTxn(t)))));
             Timestamp writeTs = Timestamp.fromProto(ok(cluster.kv(lh, prepare(t, "a", "1", "p", "2")))

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.conclave.clock.Timestamp;
 import io.conclave.range.mvcc.Deadlocks;
-import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvPut;
 import io.conclave.range.rpc.KvRequest;
-import io.conclave.range.rpc.NowRequest;
 import io.conclave.range.rpc.PushType;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.TxnEnd;
@@ -87,10 +85,6 @@ class TxnWaitSchedulerTest {
         return found[0];
     }
 
-    private static Timestamp now(LocalCluster cluster, long node) throws Exception {
-        return Timestamp.fromProto(cluster.admin(node, AdminRequest.newBuilder().setNow(NowRequest.getDefaultInstance())
-                .build()).getAdminResponse().getNow());
-    }
 
     private static CompletableFuture<RangeReply> async(LocalCluster cluster, long node, KvRequest req) {
         return CompletableFuture.supplyAsync(() -> {
@@ -107,7 +101,7 @@ class TxnWaitSchedulerTest {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
-            Timestamp t0 = now(cluster, lh);
+            Timestamp t0 = cluster.now(lh);
             TxnMeta holderTxn = txn(1, "a", t0, 0);
             TxnMeta waiter = txn(2, "b", t0.next(), 0);
             ok(cluster.kv(lh, heartbeat(holderTxn)));
@@ -165,7 +159,7 @@ class TxnWaitSchedulerTest {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
-            Timestamp t0 = now(cluster, lh);
+            Timestamp t0 = cluster.now(lh);
             TxnMeta holderTxn = txn(1, "k", t0, 0);
             TxnMeta waiter = txn(2, "k", t0.next(), 0);
             ok(cluster.kv(lh, heartbeat(holderTxn)));
@@ -199,7 +193,7 @@ class TxnWaitSchedulerTest {
         try (LocalCluster cluster = new LocalCluster(dir, 3, SchedulerSettings.defaults(), 1)) {
             cluster.awaitLeader(RANGE);
             long lh = holder(cluster);
-            Timestamp t0 = now(cluster, lh);
+            Timestamp t0 = cluster.now(lh);
             TxnMeta older = txn(1, "a", t0, 0);
             TxnMeta younger = txn(2, "b", t0.next(), 0);
             ok(cluster.kv(lh, heartbeat(older)));
