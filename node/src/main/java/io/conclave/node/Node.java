@@ -13,6 +13,7 @@ import io.conclave.node.clocksync.ClientConnectionPinger;
 import io.conclave.node.clocksync.ClockStopException;
 import io.conclave.node.clocksync.ClockSync;
 import io.conclave.node.clocksync.HlcHighWater;
+import io.conclave.node.clocksync.TimestampFence;
 import io.conclave.node.clocksync.WitnessRounds;
 import io.conclave.node.clocksync.WitnessSettings;
 import io.conclave.node.cluster.Addresses;
@@ -71,6 +72,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,11 +103,8 @@ public final class Node implements AutoCloseable {
     private static final long STATS_LOG_SECONDS = 10;
     /** The store key of the number of times this node started: its liveness epoch. */
     static final byte[] EPOCH_KEY = Keys.nodeLocalKey("liveness-epoch");
-    /**
-     * Present once this node registered: its liveness record was written and it then waited out
-     * the max offset. Until then it hands out no timestamp (see {@link #awaitRegistration}).
-     */
-    static final byte[] REGISTERED_KEY = Keys.nodeLocalKey("liveness-registered");
+    /** How long a transaction begin on a registering or fenced node waits for it to open. */
+    static final Duration BEGIN_WAIT_WHILE_FENCED = Duration.ofSeconds(2);
     /** Threads answering node requests (joins, views); each may block on other nodes. */
     private static final int CLUSTER_REQUEST_THREADS = 2;
     /** Node requests waiting for a thread before new ones are refused. */
@@ -145,10 +144,12 @@ public final class Node implements AutoCloseable {
     private volatile CommitWaitMeter sqlCommitWaits;
     private final TxnMetrics txnMetrics = new TxnMetrics();
     private NodeMetrics metrics;
-    // False until this node is registered: AdminRequest.now is refused and SQL sessions wait.
-    private volatile boolean readyForTimestamps;
-    // Physical nanoseconds from this start's first liveness write to readiness; -1: registered before.
+    // Closed until this node registered, and while it is fenced: AdminRequest.now is refused and
+    // the node's coordinator begins no transaction (SQL sessions wait for the engine until the first opening).
+    private TimestampFence fence;
+    // Physical nanoseconds from this start's first completed liveness write to readiness; -1: not yet.
     private volatile long registrationWaitNanos = -1;
+    private volatile long firstWriteAtNanos = -1;
     // The SQL engine, published to sessions (sqlEngine) once ready for timestamps.
     private SqlEngine builtSqlEngine;
     // Commit-wait: the timer thread, and the witness rounds with their thread (null when off).
@@ -278,6 +279,7 @@ public final class Node implements AutoCloseable {
                 this::peerIds, new ClientConnectionPinger(this::peerAddress, config.tls()), message -> stopByClock(message, onFatal));
         long seed = new SecureRandom().nextLong(); // the one entropy source of the node, at the edge
         // The SQL row filter: scans the SQL layer sends evaluate its WHERE and projection here.
+        fence = new TimestampFence(config.nodeId(), physicalClock, config.maxOffsetNanos(), BEGIN_WAIT_WHILE_FENCED);
         commitWaiter = newCommitWaiter();
         scheduler = new Scheduler(config.nodeId(), store, config.scheduler(), clock, new Network(), seed, onFatal,
                 commitWaiter, ScanFilters.of(List.of(RowFilters.factory())));
@@ -286,6 +288,8 @@ public final class Node implements AutoCloseable {
         metrics = newMetrics();
         metrics.registerCommitWaits(commitWaiter::witnessedWaits, commitWaiter::timerWaits,
                 () -> witnessRounds == null ? 0 : witnessRounds.stats().roundsFailed(), witnessRoundLatency);
+        metrics.registerFence(() -> fence.open() ? 0 : 1,
+                () -> witnessRounds == null ? 0 : witnessRounds.stats().recordsJudgedExpired());
         store.observeFsync(metrics.fsyncLatency()::recordNanos);
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
                 TransportConfig.defaults().withTls(config.tls()), new HlcFrameClock(), this::onFrame,
@@ -299,6 +303,8 @@ public final class Node implements AutoCloseable {
         ticker.scheduleAtFixedRate(scheduler::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
         ticker.scheduleAtFixedRate(new StatsLogger(), STATS_LOG_SECONDS, STATS_LOG_SECONDS, TimeUnit.SECONDS);
         ticker.scheduleAtFixedRate(() -> metrics.sample(physicalClock.nowNanos() / 1_000_000), 1, 1, TimeUnit.SECONDS);
+        // The fence closes by the clock alone: look once a second, to log it when it happens.
+        ticker.scheduleAtFixedRate(fence::noticeFenced, 1, 1, TimeUnit.SECONDS);
         startClockSync();
         startClusterServices();
     }
@@ -319,7 +325,7 @@ public final class Node implements AutoCloseable {
         client = new RangeClient(faults.dialerOver(dialer, this::nodeAt), new ArrayList<>(seeds), clientSettings);
         // This node coordinates the transactions of the SQL clients connected to it.
         txnClient = new TxnClient(client, TxnSettings.builder().maxOffset(Duration.ofNanos(config.maxOffsetNanos())).build(),
-                clock);
+                clock, fence);
         CommitWaitMeter commitWaits = new CommitWaitMeter();
         SqlKv sqlKv = txnMetrics.wrap(new TxnKv(txnClient), commitWaits::add);
         sqlCommitWaits = commitWaits;
@@ -345,8 +351,9 @@ public final class Node implements AutoCloseable {
                 (id, address) -> {
                     new Network().learnAddress(id, address);
                     client.learnNodeAddress(id, address);
-                });
-        awaitRegistration();
+                }, this::livenessWritten);
+        LOG.info(() -> "node " + config.nodeId() + " hands out no timestamps until it has registered (its liveness"
+                + " record written, then the max offset waited out)");
         liveness.start(livenessThread);
         if (config.cluster().maintenance() != null) {
             maintenance = new MaintenanceLoop(client, this::localStatus, config.nodeId(), physicalClock,
@@ -372,8 +379,8 @@ public final class Node implements AutoCloseable {
                 settings.maxPendingWaiters(), witnessRounds);
     }
 
-    /** Step 2 of a witness round: every node in the registry, read fresh; their addresses learned. */
-    private Set<Long> registeredNodes() {
+    /** Step 2 of a witness round: every node in the registry with its record's expiration, read fresh; their addresses learned. */
+    private Map<Long, Long> registeredNodes() {
         RangeClient rangeClient = client;
         if (rangeClient == null) throw new IllegalStateException("node " + config.nodeId() + " is starting");
         int maxNodes = config.cluster().liveness().maxNodes();
@@ -386,7 +393,9 @@ public final class Node implements AutoCloseable {
         records.forEach((id, r) -> {
             if (id != config.nodeId() && !r.getAddress().isEmpty()) network.learnAddress(id, r.getAddress());
         });
-        return records.keySet();
+        Map<Long, Long> expirations = new HashMap<>();
+        records.forEach((id, r) -> expirations.put(id, Timestamp.fromProto(r.getExpiration()).wallNanos()));
+        return expirations;
     }
 
     /** Step 3 for one node: a witness request on the peer connection; its frame carries this node's clock. */
@@ -405,53 +414,41 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Registration: a node not known to have written its liveness record (a fresh store, or one
-     * that stopped before its first heartbeat) hands out no timestamp until it has written it and
-     * then waited out the max offset on its physical clock. A witness round that began before the
-     * write did not ask this node, but its commit timestamp was below every physical clock at the
-     * write plus the max offset, which this node's clock has passed after the wait; a round that
-     * begins after the write asks it. A node registered before restarts ready: its clock's
-     * high-water mark brings it back above what it absorbed.
+     * Registration and self-fencing (the argument is in {@code io.conclave.clock}'s package
+     * documentation): every start, and every time its record expired, this node hands out no
+     * timestamp until a liveness write has completed and the max offset has then passed on its
+     * physical clock. A restart is no exception: while it was down its record may have expired
+     * and witness rounds skipped it. Runs on the liveness thread.
      */
-    private void awaitRegistration() {
-        if (store.get(REGISTERED_KEY).isPresent()) {
-            becomeReadyForTimestamps();
-            return;
-        }
-        LOG.info(() -> "node " + config.nodeId() + " hands out no timestamps until it has registered (its liveness"
-                + " record written, then the max offset waited out)");
-        liveness.firstWrite().thenRun(() -> waitOutThenRegister(physicalClock.nowNanos()));
+    private void livenessWritten(long expirationWallNanos) {
+        if (firstWriteAtNanos < 0) firstWriteAtNanos = physicalClock.nowNanos();
+        long waitNanos = fence.writeCompleted(expirationWallNanos);
+        if (waitNanos > 0) scheduleWaitOut(waitNanos);
     }
 
-    private void waitOutThenRegister(long writtenAtNanos) {
-        long remaining = writtenAtNanos + config.maxOffsetNanos() - physicalClock.nowNanos() + 1;
-        if (remaining > 0) {
-            try {
-                livenessThread.schedule(() -> waitOutThenRegister(writtenAtNanos), remaining, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // the node is closing
-            }
-            return;
-        }
+    private void scheduleWaitOut(long delayNanos) {
         try {
-            store.commit(store.newBatch().put(REGISTERED_KEY, new byte[] {1}));
-        } catch (RuntimeException e) {
-            // Ready all the same for this run (the wait is done); the next start registers again.
-            LOG.warning("node " + config.nodeId() + " could not record its registration: " + e);
+            livenessThread.schedule(this::waitOut, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the node is closing
         }
-        LOG.info(() -> "node " + config.nodeId() + " registered; it now hands out timestamps");
-        registrationWaitNanos = physicalClock.nowNanos() - writtenAtNanos;
-        becomeReadyForTimestamps();
     }
 
-    private void becomeReadyForTimestamps() {
-        readyForTimestamps = true;
-        sqlEngine = builtSqlEngine;
+    private void waitOut() {
+        long remaining = fence.waitOut();
+        if (remaining > 0) {
+            scheduleWaitOut(remaining);
+            return;
+        }
+        if (sqlEngine == null && fence.open()) {
+            registrationWaitNanos = physicalClock.nowNanos() - firstWriteAtNanos;
+            sqlEngine = builtSqlEngine;
+        }
     }
 
-    /** Whether this node hands out timestamps: it has registered (see {@link #awaitRegistration}). */
+    /** Whether this node hands out timestamps now: it registered and is not fenced. */
     public boolean readyForTimestamps() {
-        return readyForTimestamps;
+        return fence != null && fence.open();
     }
 
     /** How long after its liveness record was written this start became ready; -1 if registered before it. */
@@ -732,14 +729,13 @@ public final class Node implements AutoCloseable {
                     .setClockPong(clockSync.answer(request.getClockPing()))).build());
             case STATUS -> scheduler.submitAdmin(request, r -> reply.accept(withClockOffsets(toFrame(r))));
             case NOW -> {
-                if (readyForTimestamps) {
+                if (fence.open()) {
                     scheduler.submitAdmin(request, r -> reply.accept(toFrame(r)));
                 } else {
+                    fence.noticeFenced();
                     // Retryable: the range client asks the next node.
                     reply.accept(Frame.newBuilder().setError(ErrorResponse.newBuilder()
-                            .setCode(ErrorResponse.Code.TIMEOUT).setMessage("node " + config.nodeId()
-                                    + " hands out no timestamps yet: it is registering (its liveness record, then the"
-                                    + " max offset waited out); ask another node")).build());
+                            .setCode(ErrorResponse.Code.TIMEOUT).setMessage(fence.whyClosed())).build());
                 }
             }
             default -> scheduler.submitAdmin(request, r -> reply.accept(toFrame(r)));

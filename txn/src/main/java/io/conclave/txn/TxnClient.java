@@ -40,24 +40,28 @@ public final class TxnClient implements AutoCloseable {
 
     /**
      * A coordinator inside a node: its timestamps come from {@code nodeClock}, the node's own
-     * hybrid clock, instead of a clock reading fetched over the network for every transaction.
+     * hybrid clock, instead of a clock reading fetched over the network for every transaction,
+     * and only while {@code gate} is open: a begin (or any clock reading) on a node that may not
+     * hand out timestamps waits for the gate, then fails with {@link TxnUnavailableException}.
      */
-    public TxnClient(RangeClient ranges, TxnSettings settings, HybridLogicalClock nodeClock) {
-        this(ranges, settings, TxnRuntime.system(System.identityHashCode(ranges)), requireClock(nodeClock));
+    public TxnClient(RangeClient ranges, TxnSettings settings, HybridLogicalClock nodeClock, TimestampGate gate) {
+        this(ranges, settings, TxnRuntime.system(System.identityHashCode(ranges)), requireClock(nodeClock),
+                requireGate(gate));
     }
 
     /** As above with time, threads and randomness given (a simulation); closing it closes {@code runtime}. */
     public TxnClient(RangeClient ranges, TxnSettings settings, TxnRuntime runtime) {
-        this(ranges, settings, runtime, null);
+        this(ranges, settings, runtime, null, null);
     }
 
-    private TxnClient(RangeClient ranges, TxnSettings settings, TxnRuntime runtime, HybridLogicalClock nodeClock) {
+    private TxnClient(RangeClient ranges, TxnSettings settings, TxnRuntime runtime, HybridLogicalClock nodeClock,
+            TimestampGate gate) {
         if (ranges == null || settings == null || runtime == null) {
             throw new IllegalArgumentException("ranges, settings and runtime must be set");
         }
         this.settings = settings;
         this.runtime = runtime;
-        TxnClock clock = new TxnClock(ranges, nodeClock);
+        TxnClock clock = new TxnClock(ranges, nodeClock, gate);
         this.env = new Coordinator.Env(ranges, settings, runtime, clock,
                 new SettingsCache(ranges, clock, runtime, SETTINGS_REFRESH_NANOS));
     }
@@ -65,6 +69,11 @@ public final class TxnClient implements AutoCloseable {
     private static HybridLogicalClock requireClock(HybridLogicalClock nodeClock) {
         if (nodeClock == null) throw new IllegalArgumentException("nodeClock must be set");
         return nodeClock;
+    }
+
+    private static TimestampGate requireGate(TimestampGate gate) {
+        if (gate == null) throw new IllegalArgumentException("gate must be set");
+        return gate;
     }
 
     /** A read-write serializable transaction starting now (its timestamp comes from a node). */

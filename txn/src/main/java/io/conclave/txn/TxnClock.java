@@ -16,6 +16,8 @@ final class TxnClock {
     private final RangeClient ranges;
     // The clock of the node this coordinator runs in, or null when it runs outside any node.
     private final HybridLogicalClock nodeClock;
+    // Consulted before every reading of nodeClock; null when there is no node clock.
+    private final TimestampGate gate;
     // Guarded by this. The highest node reading seen.
     private Timestamp latest = Timestamp.MIN;
     // Guarded by this. The cluster's --max-offset as the last clock reading reported it; 0: unknown.
@@ -25,16 +27,25 @@ final class TxnClock {
      * @param nodeClock the hybrid clock of the node the coordinator runs in (it is bound by the
      *     max offset and absorbs every reading the node receives), read directly instead of asking
      *     a node over the network on every begin; null for a coordinator outside any node
+     * @param gate whether that node may hand out timestamps now (a coordinator outside any node
+     *     asks nodes that apply the same gate themselves); null with a null {@code nodeClock}
      */
-    TxnClock(RangeClient ranges, HybridLogicalClock nodeClock) {
+    TxnClock(RangeClient ranges, HybridLogicalClock nodeClock, TimestampGate gate) {
+        if ((nodeClock == null) != (gate == null)) {
+            throw new IllegalArgumentException("a node clock and its timestamp gate come together");
+        }
         this.ranges = ranges;
         this.nodeClock = nodeClock;
+        this.gate = gate;
         if (nodeClock != null) nodeMaxOffsetNanos = nodeClock.maxOffsetNanos();
     }
 
     /** A fresh reading from a node, never below any reading seen before. */
     Timestamp now() {
-        if (nodeClock != null) return observe(nodeClock.now());
+        if (nodeClock != null) {
+            gate.awaitOpen();
+            return observe(nodeClock.now());
+        }
         AdminResponse a;
         try {
             a = ranges.now();

@@ -7,6 +7,7 @@ import io.conclave.clock.Scheduler;
 import io.conclave.clock.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,8 @@ import java.util.function.LongSupplier;
  * The round engine of the witnessed commit-wait (the argument is in {@code io.conclave.clock}'s
  * package documentation): a round reads the registry of nodes fresh, asks every registered node
  * but this one to answer a request whose frame carries this node's clock reading, and succeeds
- * once all have answered.
+ * once all have answered. A node whose record expired more than the max offset before the round
+ * read its physical clock (just before the read) is not asked: it has fenced itself.
  *
  * <p>The asks do not wait for the registry read: a round first asks the nodes the last round's
  * read listed, then reads the registry, then asks any node the read adds. Neither order matters
@@ -36,10 +38,13 @@ import java.util.function.LongSupplier;
  * so rounds run on {@code roundThread}; timeouts and the backoff run on {@code timer}.
  */
 public final class WitnessRounds implements ClockWitness {
-    /** The node ids that may hand out timestamps, read fresh (a raw scan of the liveness records). */
+    /**
+     * Every node in the registry with the expiration of its liveness record (HLC wall nanos),
+     * read fresh (a raw scan of the liveness records).
+     */
     @FunctionalInterface
     public interface Registry {
-        Set<Long> nodeIds();
+        Map<Long, Long> expirations();
     }
 
     /** Sends the witness request to one node; completes once it answered. Must not block. */
@@ -49,7 +54,7 @@ public final class WitnessRounds implements ClockWitness {
     }
 
     /** Counters for metrics, read by any thread. */
-    public record Stats(long roundsSucceeded, long roundsFailed, long waitsRefused) {}
+    public record Stats(long roundsSucceeded, long roundsFailed, long waitsRefused, long recordsJudgedExpired) {}
 
     private final long selfId;
     private final HybridLogicalClock clock;
@@ -72,6 +77,7 @@ public final class WitnessRounds implements ClockWitness {
     private long roundsSucceeded;
     private long roundsFailed;
     private long waitsRefused;
+    private long recordsJudgedExpired;
     // Written and read on the round thread only: the node ids the last successful registry read listed.
     private Set<Long> lastRegistered = Set.of();
 
@@ -116,7 +122,7 @@ public final class WitnessRounds implements ClockWitness {
     }
 
     public synchronized Stats stats() {
-        return new Stats(roundsSucceeded, roundsFailed, waitsRefused);
+        return new Stats(roundsSucceeded, roundsFailed, waitsRefused, recordsJudgedExpired);
     }
 
     private void startRoundLocked() {
@@ -169,7 +175,10 @@ public final class WitnessRounds implements ClockWitness {
             for (long id : lastRegistered) {
                 if (id != selfId) asked.put(id, messenger.ask(id)); // overlaps the registry read below
             }
-            Set<Long> registered = registry.nodeIds();
+            // Taken before the read begins: a node whose record expired more than the max offset
+            // before this reading had fenced itself before the read (see TimestampFence).
+            long t0 = clock.physicalNowNanos();
+            Set<Long> registered = unexpired(registry.expirations(), t0);
             lastRegistered = Set.copyOf(registered);
             List<CompletableFuture<Void>> answers = new ArrayList<>();
             for (long id : registered) {
@@ -188,6 +197,32 @@ public final class WitnessRounds implements ClockWitness {
             roundThreadBusy = false;
             startRoundLocked();
         }
+    }
+
+    /** The nodes of {@code expirations} not judged expired at physical time {@code t0}. */
+    private Set<Long> unexpired(Map<Long, Long> expirations, long t0) {
+        Set<Long> live = new HashSet<>();
+        int expired = 0;
+        for (Map.Entry<Long, Long> e : expirations.entrySet()) {
+            if (expiredAt(e.getValue(), t0, clock.maxOffsetNanos())) expired++;
+            else live.add(e.getKey());
+        }
+        if (expired > 0) {
+            synchronized (this) {
+                recordsJudgedExpired += expired;
+            }
+        }
+        return live;
+    }
+
+    /**
+     * Whether a record with expiration {@code expirationNanos} is judged expired by a round whose
+     * physical clock read {@code t0} before its registry read: strictly past the expiration plus
+     * the max offset (written without overflow).
+     */
+    static boolean expiredAt(long expirationNanos, long t0, long maxOffsetNanos) {
+        if (expirationNanos > Long.MAX_VALUE - maxOffsetNanos) return false;
+        return t0 > expirationNanos + maxOffsetNanos;
     }
 
     private void finishRound(List<CompletableFuture<Void>> covered, Throwable failure, long began) {

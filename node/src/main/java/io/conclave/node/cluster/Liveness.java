@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +30,8 @@ import java.util.logging.Logger;
  */
 public final class Liveness {
     private static final Logger LOG = Logger.getLogger(Liveness.class.getName());
+    /** A failed heartbeat is tried again this soon (or at the interval, if shorter). */
+    public static final java.time.Duration RETRY_AFTER_FAILURE = java.time.Duration.ofMillis(500);
 
     private final long nodeId;
     private final String address;
@@ -41,11 +44,11 @@ public final class Liveness {
     // The records read by the last successful heartbeat, by node id; replaced whole.
     private volatile Map<Long, NodeLiveness> records = Map.of();
     private volatile boolean lastWriteFailed;
-    // Completed once this node's record was first written in this run: it is in the registry.
-    private final java.util.concurrent.CompletableFuture<Void> firstWrite = new java.util.concurrent.CompletableFuture<>();
+    private final LongConsumer writeCompleted;
 
     public Liveness(long nodeId, String address, String httpAddress, long epoch, HybridLogicalClock clock,
-            RangeClient client, LivenessSettings settings, BiConsumer<Long, String> learnAddress) {
+            RangeClient client, LivenessSettings settings, BiConsumer<Long, String> learnAddress,
+            LongConsumer writeCompleted) {
         this.nodeId = nodeId;
         this.address = address;
         this.httpAddress = httpAddress == null ? "" : httpAddress;
@@ -54,31 +57,53 @@ public final class Liveness {
         this.client = client;
         this.settings = settings;
         this.learnAddress = learnAddress;
+        this.writeCompleted = writeCompleted;
     }
 
-    /** Heartbeats every interval on {@code executor}, the first one at once. */
+    /**
+     * Heartbeats every interval on {@code executor}, the first one at once; after a failed one,
+     * again after {@link #RETRY_AFTER_FAILURE} if that is sooner: a node that cannot write its
+     * record hands out no timestamps (it is registering or fenced) until a write completes.
+     */
     public void start(ScheduledExecutorService executor) {
-        long millis = settings.heartbeatInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::heartbeatQuietly, 0, millis, TimeUnit.MILLISECONDS);
+        executor.execute(() -> heartbeatAndReschedule(executor));
     }
 
-    private void heartbeatQuietly() {
+    private void heartbeatAndReschedule(ScheduledExecutorService executor) {
+        boolean ok = heartbeatQuietly();
+        long millis = settings.heartbeatInterval().toMillis();
+        if (!ok) millis = Math.min(millis, RETRY_AFTER_FAILURE.toMillis());
+        try {
+            executor.schedule(() -> heartbeatAndReschedule(executor), millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the node is closing
+        }
+    }
+
+    private boolean heartbeatQuietly() {
         try {
             heartbeat();
             if (lastWriteFailed) LOG.info("node " + nodeId + " writes its liveness record again");
             lastWriteFailed = false;
+            return true;
         } catch (RuntimeException e) {
-            // Range 1 may be electing or the cluster forming; the next heartbeat retries. Log the
-            // first failure of a run only.
+            // Range 1 may be electing or the cluster forming; the next heartbeat retries. A failed
+            // write may still have been applied: the fence never counts it, so it only fences this
+            // node sooner. Log the first failure of a run only.
             if (!lastWriteFailed) LOG.warning("node " + nodeId + " could not heartbeat its liveness record: " + e.getMessage());
             lastWriteFailed = true;
+            return false;
         }
     }
 
-    /** Writes this node's record, then reads every record and learns their addresses. */
+    /**
+     * Writes this node's record, tells {@code writeCompleted} its expiration (HLC wall nanos) once
+     * the write was acknowledged, then reads every record and learns their addresses.
+     */
     public void heartbeat() {
-        client.put(Keys.livenessKey(nodeId), record(clock.now()).toByteArray());
-        firstWrite.complete(null);
+        NodeLiveness mine = record(clock.now());
+        client.put(Keys.livenessKey(nodeId), mine.toByteArray());
+        writeCompleted.accept(Timestamp.fromProto(mine.getExpiration()).wallNanos());
         Map<Long, NodeLiveness> read = readAll(client, settings.maxNodes());
         read.forEach((id, r) -> {
             if (id != nodeId && !r.getAddress().isEmpty()) learnAddress.accept(id, r.getAddress());
@@ -94,14 +119,6 @@ public final class Liveness {
     /** The records read by the last heartbeat (empty before the first one succeeded). */
     public Map<Long, NodeLiveness> records() {
         return records;
-    }
-
-    /**
-     * Completes (on the heartbeat thread) once this node's record has been written in this run,
-     * so that every registry read that begins afterwards lists this node.
-     */
-    public java.util.concurrent.CompletableFuture<Void> firstWrite() {
-        return firstWrite;
     }
 
     public long epoch() {

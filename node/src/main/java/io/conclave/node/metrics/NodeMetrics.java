@@ -164,6 +164,17 @@ public final class NodeMetrics {
                 + "registry read and every node's answer.", roundLatency);
     }
 
+    /**
+     * The self-fence: whether this node hands out no timestamps now (registering, or its liveness
+     * record expired), and the liveness records this node's witness rounds judged expired.
+     */
+    public void registerFence(LongSupplier fenced, LongSupplier recordsJudgedExpired) {
+        registry.gauge("conclave_timestamp_fenced", "1 while this node hands out no timestamps: it is registering,"
+                + " or its liveness record expired and it fenced itself; else 0.", () -> fenced.getAsLong());
+        registry.counter("conclave_commit_wait_witness_records_expired_total", "Liveness records this node's witness"
+                + " rounds judged expired (past expiration plus the max offset) and did not ask.", recordsJudgedExpired);
+    }
+
     private void registerClockAndStorage() {
         registry.gauges("conclave_clock_offset_seconds", "Each peer's clock minus this node's, as last measured "
                 + "by the offset guard.", "peer", () -> offsets(false));

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -31,13 +33,20 @@ class WitnessRoundsTest {
     private final List<Long> asked = new ArrayList<>();
     private final List<CompletableFuture<Void>> answers = new ArrayList<>();
     private final List<Long> latencies = new ArrayList<>();
-    private Set<Long> registry = Set.of(1L, 2L, 3L);
+    private Map<Long, Long> registry = live(1L, 2L, 3L);
     private final WitnessRounds rounds = new WitnessRounds(1, clock, () -> registry, id -> {
         asked.add(id);
         CompletableFuture<Void> answer = new CompletableFuture<>();
         answers.add(answer);
         return answer;
     }, roundThread::add, timer, SETTINGS, physical::nowNanos, latencies::add);
+
+    /** Records of nodes {@code ids} that never expire. */
+    private static Map<Long, Long> live(Long... ids) {
+        Map<Long, Long> out = new TreeMap<>();
+        for (long id : ids) out.put(id, Long.MAX_VALUE);
+        return out;
+    }
 
     private void runRoundThread() {
         while (!roundThread.isEmpty()) roundThread.poll().run();
@@ -72,7 +81,7 @@ class WitnessRoundsTest {
         answers.get(2).complete(null);
         answers.get(3).complete(null);
         assertTrue(c.isDone() && !c.isCompletedExceptionally());
-        assertEquals(new WitnessRounds.Stats(2, 0, 0), rounds.stats());
+        assertEquals(new WitnessRounds.Stats(2, 0, 0, 0), rounds.stats());
     }
 
     @Test
@@ -92,7 +101,7 @@ class WitnessRoundsTest {
         answers.get(2).complete(null);
         answers.get(3).complete(null);
         assertTrue(b.isDone() && !b.isCompletedExceptionally());
-        assertEquals(new WitnessRounds.Stats(1, 1, 0), rounds.stats());
+        assertEquals(new WitnessRounds.Stats(1, 1, 0, 0), rounds.stats());
     }
 
     @Test
@@ -120,18 +129,18 @@ class WitnessRoundsTest {
         List<Integer> askedWhenRead = new ArrayList<>();
         WitnessRounds.Registry growing = () -> {
             askedWhenRead.add(asked.size());
-            return Set.of(1L, 2L, 4L);
+            return live(1L, 2L, 4L);
         };
         WitnessRounds second = new WitnessRounds(1, clock, new WitnessRounds.Registry() {
             private boolean first = true;
 
             @Override
-            public Set<Long> nodeIds() {
+            public Map<Long, Long> expirations() {
                 if (first) {
                     first = false;
-                    return Set.of(1L, 2L, 3L);
+                    return live(1L, 2L, 3L);
                 }
-                return growing.nodeIds();
+                return growing.expirations();
             }
         }, id -> {
             asked.add(id);
@@ -158,7 +167,7 @@ class WitnessRoundsTest {
 
     @Test
     void aRegistryOfThisNodeAloneSucceedsAtOnce() {
-        registry = Set.of(1L);
+        registry = live(1L);
         CompletableFuture<Void> a = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS));
         runRoundThread();
         assertTrue(a.isDone() && !a.isCompletedExceptionally());
@@ -178,5 +187,52 @@ class WitnessRoundsTest {
         CompletableFuture<Void> far = rounds.witnessed(Timestamp.ofWallNanos(START_NANOS + 2 * MAX_OFFSET_NANOS));
         assertTrue(far.isCompletedExceptionally(), "the clock refuses it; the timer decides");
         assertTrue(roundThread.isEmpty());
+    }
+
+    @Test
+    void aRecordIsExpiredOnlyStrictlyPastItsExpirationPlusTheMaxOffset() {
+        long e = START_NANOS;
+        assertFalse(WitnessRounds.expiredAt(e, e + MAX_OFFSET_NANOS, MAX_OFFSET_NANOS), "t0 == E + max offset");
+        assertTrue(WitnessRounds.expiredAt(e, e + MAX_OFFSET_NANOS + 1, MAX_OFFSET_NANOS));
+        assertFalse(WitnessRounds.expiredAt(e, e, MAX_OFFSET_NANOS));
+        assertFalse(WitnessRounds.expiredAt(Long.MAX_VALUE, Long.MAX_VALUE, MAX_OFFSET_NANOS));
+        assertFalse(WitnessRounds.expiredAt(e, Long.MIN_VALUE + 1, MAX_OFFSET_NANOS), "no overflow below");
+    }
+
+    @Test
+    void expiryIsJudgedByThePhysicalClockReadBeforeTheRegistryRead() {
+        long t0 = START_NANOS + 10 * MILLI;
+        physical.advance(10 * MILLI);
+        Map<Long, Long> records = new TreeMap<>(live(1L, 2L));
+        records.put(3L, t0 - MAX_OFFSET_NANOS); // t0 == E + max offset: not expired
+        records.put(4L, t0 - MAX_OFFSET_NANOS - 1); // expired at t0
+        records.put(5L, t0 - MAX_OFFSET_NANOS + MILLI); // its E + max offset passes during the read
+        registry = records;
+        WitnessRounds slowRead = new WitnessRounds(1, clock, () -> {
+            physical.advance(5 * MILLI); // the read takes 5 ms
+            return records;
+        }, id -> {
+            asked.add(id);
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return answer;
+        }, roundThread::add, timer, SETTINGS, physical::nowNanos, latencies::add);
+        CompletableFuture<Void> a = slowRead.witnessed(Timestamp.ofWallNanos(t0));
+        runRoundThread();
+        assertEquals(List.of(2L, 3L, 5L), asked.stream().sorted().toList(),
+                "node 4 alone was past its expiration plus the max offset when the round read its clock");
+        answers.get(0).complete(null);
+        answers.get(1).complete(null);
+        assertFalse(a.isDone(), "node 5 was not judged expired, so its answer is needed");
+        answers.get(2).complete(null);
+        assertTrue(a.isDone() && !a.isCompletedExceptionally());
+        assertEquals(new WitnessRounds.Stats(1, 0, 0, 1), slowRead.stats());
+
+        // The next round pre-asks only the nodes the last read did not judge expired.
+        asked.clear();
+        answers.clear();
+        slowRead.witnessed(Timestamp.ofWallNanos(physical.nowNanos()));
+        runRoundThread();
+        assertFalse(asked.contains(4L), "an expired node is not pre-asked either: " + asked);
     }
 }
