@@ -451,6 +451,16 @@ public final class Node implements AutoCloseable {
         return fence != null && fence.open();
     }
 
+    /** How many times this node fenced itself in this run (its liveness record expired while it was open). */
+    long fencings() {
+        return fence.fencings();
+    }
+
+    /** How long the node stayed closed after the write that last reopened it completed; -1: never reopened. */
+    long lastReopenWaitNanos() {
+        return fence.lastReopenWaitNanos();
+    }
+
     /** How long after its liveness record was written this start became ready; -1 if registered before it. */
     long registrationWaitNanos() {
         return registrationWaitNanos;

@@ -4,6 +4,7 @@ import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.client.Clients;
 import io.conclave.node.cluster.Addresses;
 import io.conclave.node.cluster.ClusterOptions;
+import io.conclave.node.cluster.LivenessSettings;
 import io.conclave.node.fault.FaultInjection;
 import io.conclave.node.maintenance.MaintenanceSettings;
 import io.conclave.range.client.KvException;
@@ -44,6 +45,8 @@ final class TestCluster implements AutoCloseable {
     final Map<Long, InetSocketAddress> initialVoters = new TreeMap<>();
     final Map<Long, Node> nodes = new TreeMap<>();
     final List<Throwable> fatal = new ArrayList<>();
+    /** The liveness heartbeat and ttl of nodes started from now on; null: the defaults. */
+    LivenessSettings liveness;
 
     TestCluster(Path dir, int voters, SchedulerSettings settings) throws IOException {
         this(dir, voters, settings, 1);
@@ -89,6 +92,7 @@ final class TestCluster implements AutoCloseable {
                 false, MaxOffsetSetting.DEFAULT.nanos(), clockOffsetsNanos.getOrDefault(id, 0L), false, TICK, settings)
                 .withInitialRanges(userRanges);
         if (maintenance != null) config = config.withCluster(ClusterOptions.defaults().withMaintenance(maintenance));
+        if (liveness != null) config = config.withCluster(config.cluster().withLiveness(liveness));
         FaultInjection knob = faultInjection ? FaultInjection.enabled() : FaultInjection.disabled();
         faults.put(id, knob);
         return put(id, Node.start(config, fatal::add, knob));
@@ -99,7 +103,10 @@ final class TestCluster implements AutoCloseable {
         addresses.put(id, freeAddress());
         NodeConfig config = new NodeConfig(id, "test", dir.resolve("n" + id), addresses.get(id), initialVoters,
                 true, MaxOffsetSetting.DEFAULT.nanos(), clockOffsetsNanos.getOrDefault(id, 0L), false, TICK, settings);
-        return put(id, Node.start(config, fatal::add));
+        if (liveness != null) config = config.withCluster(config.cluster().withLiveness(liveness));
+        FaultInjection knob = faultInjection ? FaultInjection.enabled() : FaultInjection.disabled();
+        faults.put(id, knob);
+        return put(id, Node.start(config, fatal::add, knob));
     }
 
     private Node put(long id, Node node) {

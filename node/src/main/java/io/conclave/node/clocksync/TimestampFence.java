@@ -39,6 +39,7 @@ public final class TimestampFence implements TimestampGate {
     private boolean everOpened;
     private boolean fenceNoticed;
     private long fencings;
+    private long lastReopenWaitNanos = -1;
 
     /**
      * @param beginWait how long a transaction begin on a closed node waits for it to open before it
@@ -64,6 +65,14 @@ public final class TimestampFence implements TimestampGate {
     /** Whether this node has been open at least once in this run (it registered). */
     public synchronized boolean everOpened() {
         return everOpened;
+    }
+
+    /**
+     * How long the node stayed closed after the first write that completed while it was closed,
+     * at its last opening; -1 before the first opening.
+     */
+    public synchronized long lastReopenWaitNanos() {
+        return lastReopenWaitNanos;
     }
 
     /** How many times this node fenced itself in this run (its record expired while it was open). */
@@ -99,9 +108,11 @@ public final class TimestampFence implements TimestampGate {
         long now = physical.nowNanos();
         long remaining = waitingSinceNanos + maxOffsetNanos + 1 - now;
         if (remaining > 0) return remaining;
+        long since = waitingSinceNanos;
         waitingSinceNanos = NOT_WAITING;
         openUntilNanos = expirationNanos;
         if (now < expirationNanos) {
+            lastReopenWaitNanos = now - since;
             boolean first = !everOpened;
             everOpened = true;
             fenceNoticed = false;

@@ -73,6 +73,7 @@ class TimestampFenceTest {
         physical.advance(MAX_OFFSET_NANOS / 2 + 1);
         assertEquals(0, fence.waitOut());
         assertTrue(fence.open());
+        assertEquals(MAX_OFFSET_NANOS + 1, fence.lastReopenWaitNanos(), "counted from the first completed write");
         assertEquals(1, fence.fencings());
     }
 
