@@ -56,11 +56,26 @@
  *       timestamp it writes its record, then waits {@code maxOffset} on its physical clock; a
  *       round that began before the record was written has {@code ts1} below every physical
  *       clock at that moment plus the bound, which the wait passes; a round that began after
- *       sees the record. A registered node that restarts comes back above every reading it
- *       absorbed through its persisted high-water mark (only while the mark's writes keep pace
- *       with its clock). A round that fails (a node silent, the registry unreadable) proves
- *       nothing and the timer decides: a dead node makes commits as slow as the bound, never
- *       unsafe. The waiter completes at the earlier of the two and never otherwise.
+ *       sees the record. Every start registers again: while a node was down its record may
+ *       have expired and rounds skipped it.
+ *       <p><i>Self-fencing</i> lets rounds skip a node gone for good (records are never deleted).
+ *       A record carries an expiration {@code E} (HLC wall nanos, now + ttl, written by its
+ *       node). Node N is <i>fenced</i> while its physical clock reads {@code >= E_N}, the
+ *       expiration of its last record write that completed: it hands out no timestamp, exactly
+ *       like an unregistered node, and opens again only after a later write completes and it
+ *       then waits {@code maxOffset} (the registration rule). A round takes {@code t0} from its
+ *       physical clock before its registry read, and does not ask a node whose record has
+ *       {@code t0 > E + maxOffset}. Why that is safe: at real time {@code t0}, N's physical clock
+ *       read {@code > E} (the offset bound), and no write of N with a later {@code E} had
+ *       completed (the read began after {@code t0} and would show it), so N was fenced at
+ *       {@code t0}, before the read. It hands out timestamps again only after a write completing
+ *       later plus a {@code maxOffset} wait, by which time its clock is above any commit
+ *       timestamp fixed before the round began, as for registration. A record the round does not
+ *       judge expired is asked, as always.
+ *       <p>A round that fails (a node silent, the registry unreadable) proves
+ *       nothing and the timer decides: a dead node makes commits as slow as the bound until its
+ *       record expires, never unsafe. The waiter completes at the earlier of the two and never
+ *       otherwise.
  *   <li><b>The offset guard</b> ({@link io.conclave.clock.RemoteClockMonitor}) enforces the bound.
  *       Nodes ping each other ({@code ClockPing}/{@code ClockPong} in {@code clock.proto}),
  *       estimate each peer's offset to within half the round trip, and a node whose offset from a

@@ -28,12 +28,15 @@
  *       starting). One round in flight; waits arriving meanwhile join the next; a failed round
  *       (100 ms timeout by default) fails its waits over to the timer and holds the next round
  *       back 100 ms. {@code --commit-wait-witness=false} turns it off.
- *   <li>Registration (in {@code Node}): a node whose store has no {@code liveness-registered}
- *       mark refuses {@code AdminRequest.now} (TIMEOUT, naming why: the range client asks
- *       another node) and holds its SQL engine (sessions get 57P03) until its liveness record is
- *       written and the max offset has then passed on its physical clock; then it writes the mark.
- *       Its own coordinator serves only SQL, so holding the engine holds every timestamp it
- *       could hand out.
+ *   <li>{@link io.conclave.node.clocksync.TimestampFence}: registration and self-fencing. On
+ *       every start, and whenever its physical clock reaches the expiration of its last
+ *       completed liveness write, a node refuses {@code AdminRequest.now} (TIMEOUT, naming why:
+ *       the range client asks another node) and its coordinator's clock (a
+ *       {@link io.conclave.txn.TimestampGate}) waits up to 2 s, then fails with 57P03; it opens
+ *       only after a write completes and the max offset has then passed on its physical clock.
+ *       The SQL engine is held until the first opening. A round does not ask a node whose record
+ *       is past its expiration plus the max offset at the round's clock reading taken before
+ *       its registry read: that node has fenced itself.
  * </ul>
  *
  * <h2>Why pings do not use the node-to-node connection</h2>
