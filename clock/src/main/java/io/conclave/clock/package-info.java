@@ -71,7 +71,9 @@
  *       {@code t0}, before the read. It hands out timestamps again only after a write completing
  *       later plus a {@code maxOffset} wait, by which time its clock is above any commit
  *       timestamp fixed before the round began, as for registration. A record the round does not
- *       judge expired is asked, as always.
+ *       judge expired is asked, as always. "Hands out no timestamp while fenced" is checked on
+ *       both sides of the clock reading, within one open period: a check before the reading
+ *       alone would let a pause between them carry the reading past {@code E}.
  *       <p>A round that fails (a node silent, the registry unreadable) proves
  *       nothing and the timer decides: a dead node makes commits as slow as the bound until its
  *       record expires, never unsafe. The waiter completes at the earlier of the two and never

@@ -739,17 +739,24 @@ public final class Node implements AutoCloseable {
                     .setClockPong(clockSync.answer(request.getClockPing()))).build());
             case STATUS -> scheduler.submitAdmin(request, r -> reply.accept(withClockOffsets(toFrame(r))));
             case NOW -> {
-                if (fence.open()) {
-                    scheduler.submitAdmin(request, r -> reply.accept(toFrame(r)));
+                // Checked before the scheduler reads the clock and again after: only a reading
+                // taken while the node stayed open may leave (TimestampFence#openToken).
+                long token = fence.openToken();
+                if (token != TimestampFence.CLOSED) {
+                    scheduler.submitAdmin(request, r -> reply.accept(fence.stillOpen(token) ? toFrame(r) : fenced()));
                 } else {
-                    fence.noticeFenced();
-                    // Retryable: the range client asks the next node.
-                    reply.accept(Frame.newBuilder().setError(ErrorResponse.newBuilder()
-                            .setCode(ErrorResponse.Code.TIMEOUT).setMessage(fence.whyClosed())).build());
+                    reply.accept(fenced());
                 }
             }
             default -> scheduler.submitAdmin(request, r -> reply.accept(toFrame(r)));
         }
+    }
+
+    /** The answer to a clock reading while this node hands out no timestamps: retryable, the range client asks the next node. */
+    private Frame fenced() {
+        fence.noticeFenced();
+        return Frame.newBuilder().setError(ErrorResponse.newBuilder().setCode(ErrorResponse.Code.TIMEOUT)
+                .setMessage(fence.whyClosed())).build();
     }
 
     private static Frame toFrame(RangeReply r) {

@@ -13,10 +13,12 @@ import io.conclave.range.rpc.AdminResponse;
  * offset). The coordinator has no clock of its own: its host need not be bound by the offset.
  */
 final class TxnClock {
+    /** Readings that a closing gate voided before a begin gives up (each first waits for the gate). */
+    static final int MAX_GATED_READS = 3;
     private final RangeClient ranges;
     // The clock of the node this coordinator runs in, or null when it runs outside any node.
     private final HybridLogicalClock nodeClock;
-    // Consulted before every reading of nodeClock; null when there is no node clock.
+    // Consulted before and after every reading of nodeClock; null when there is no node clock.
     private final TimestampGate gate;
     // Guarded by this. The highest node reading seen.
     private Timestamp latest = Timestamp.MIN;
@@ -43,8 +45,15 @@ final class TxnClock {
     /** A fresh reading from a node, never below any reading seen before. */
     Timestamp now() {
         if (nodeClock != null) {
-            gate.awaitOpen();
-            return observe(nodeClock.now());
+            for (int attempt = 1; ; attempt++) {
+                long token = gate.awaitOpen();
+                Timestamp reading = nodeClock.now();
+                if (gate.stillOpen(token)) return observe(reading);
+                if (attempt == MAX_GATED_READS) {
+                    throw new TxnUnavailableException("the node closed for timestamps around each of " + attempt
+                            + " clock readings (its liveness record expired); retry, or connect to another node");
+                }
+            }
         }
         AdminResponse a;
         try {

@@ -24,6 +24,8 @@ public final class TimestampFence implements TimestampGate {
     /** A begin on a fenced node waits at most this long for it to open (its next heartbeat plus the max offset). */
     public static final Duration MAX_BEGIN_WAIT = Duration.ofSeconds(30);
     private static final long NOT_WAITING = Long.MIN_VALUE;
+    /** {@link #openToken} when closed; never a generation. */
+    public static final long CLOSED = -1;
     // A waiting begin looks again at least this often (an expiration passes without a notify).
     private static final long POLL_MILLIS = 20;
 
@@ -33,6 +35,10 @@ public final class TimestampFence implements TimestampGate {
     private final long beginWaitNanos;
     // Physical nanos below which this node may hand out timestamps; MIN_VALUE: closed until a wait ends.
     private volatile long openUntilNanos = Long.MIN_VALUE;
+    // Incremented at every opening, before openUntilNanos is set: a token names one open period.
+    // Within it openUntilNanos only grows, and only while open, so open at two moments of the same
+    // period means open throughout.
+    private volatile long generation;
     private long expirationNanos = Long.MIN_VALUE;
     // When the first write that completed while closed did: the max offset is waited out from there.
     private long waitingSinceNanos = NOT_WAITING;
@@ -60,6 +66,20 @@ public final class TimestampFence implements TimestampGate {
     /** Whether this node may hand out a timestamp now. */
     public boolean open() {
         return physical.nowNanos() < openUntilNanos;
+    }
+
+    /**
+     * A token for {@link #stillOpen} if this node is open now, else {@link #CLOSED}. A timestamp
+     * read after this call may be handed out only if {@code stillOpen(token)} holds after the read.
+     */
+    public long openToken() {
+        long token = generation;
+        return open() && generation == token ? token : CLOSED;
+    }
+
+    @Override
+    public boolean stillOpen(long token) {
+        return token != CLOSED && open() && generation == token;
     }
 
     /** Whether this node has been open at least once in this run (it registered). */
@@ -110,6 +130,7 @@ public final class TimestampFence implements TimestampGate {
         if (remaining > 0) return remaining;
         long since = waitingSinceNanos;
         waitingSinceNanos = NOT_WAITING;
+        generation++;
         openUntilNanos = expirationNanos;
         if (now < expirationNanos) {
             lastReopenWaitNanos = now - since;
@@ -157,11 +178,12 @@ public final class TimestampFence implements TimestampGate {
      * for the node to open and then fails retryably (SQLSTATE 57P03).
      */
     @Override
-    public void awaitOpen() {
-        if (open()) return;
+    public long awaitOpen() {
+        long token = openToken();
+        if (token != CLOSED) return token;
         long deadline = physical.nowNanos() + beginWaitNanos;
         synchronized (this) {
-            while (!open()) {
+            while ((token = openToken()) == CLOSED) {
                 long remaining = deadline - physical.nowNanos();
                 if (remaining <= 0) {
                     throw new TxnUnavailableException(whyClosed() + " (waited " + beginWaitNanos / 1_000_000 + " ms)");
@@ -173,6 +195,7 @@ public final class TimestampFence implements TimestampGate {
                     throw new TxnUnavailableException(whyClosed() + " (interrupted while waiting)");
                 }
             }
+            return token;
         }
     }
 }

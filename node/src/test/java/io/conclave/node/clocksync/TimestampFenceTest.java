@@ -97,6 +97,29 @@ class TimestampFenceTest {
     }
 
     @Test
+    void aReadingCountsOnlyIfTheNodeStayedOpenFromTheCheckToAfterTheRead() {
+        assertEquals(TimestampFence.CLOSED, fence.openToken());
+        assertFalse(fence.stillOpen(TimestampFence.CLOSED));
+        register();
+        long expiration = physical.nowNanos() + TTL_NANOS;
+        fence.writeCompleted(expiration);
+        long token = fence.openToken();
+        assertTrue(fence.stillOpen(token), "nothing happened between the check and the read");
+        // A pause between the check and the clock reading carries it past the expiration.
+        physical.advance(expiration - physical.nowNanos());
+        assertFalse(fence.stillOpen(token), "read after the node's record expired: a round may skip it");
+        // Closed and opened again between the check and the reading: open at both ends, but not throughout.
+        physical.advance(5 * MILLI);
+        physical.advance(fence.writeCompleted(physical.nowNanos() + TTL_NANOS));
+        assertEquals(0, fence.waitOut());
+        assertTrue(fence.open());
+        assertFalse(fence.stillOpen(token), "another open period: the reading may predate the reopening");
+        long next = fence.openToken();
+        assertTrue(next != token && fence.stillOpen(next));
+        assertEquals(next, fence.awaitOpen(), "an open gate returns the current period's token");
+    }
+
+    @Test
     void aBeginOnAClosedNodeFailsRetryablyNamingWhy() {
         TxnUnavailableException registering = assertThrows(TxnUnavailableException.class, fence::awaitOpen);
         assertEquals("57P03", registering.sqlState());
