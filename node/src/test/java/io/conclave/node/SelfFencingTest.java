@@ -1,5 +1,10 @@
 package io.conclave.node;
 
+import static io.conclave.node.WitnessTests.endings;
+import static io.conclave.node.WitnessTests.put;
+import static io.conclave.node.WitnessTests.settings;
+import static io.conclave.node.WitnessTests.sleepMillis;
+import static io.conclave.node.WitnessTests.userKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,22 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.cluster.LivenessSettings;
 import io.conclave.node.rpc.SetFaults;
-import io.conclave.range.Keys;
 import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.multiraft.SchedulerSettings;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.NowRequest;
-import io.conclave.range.rpc.RangeDescriptor;
-import io.conclave.txn.CommitResult;
-import io.conclave.txn.Txn;
 import io.conclave.txn.TxnClient;
-import io.conclave.txn.TxnRetryException;
-import io.conclave.txn.TxnSettings;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -116,59 +113,8 @@ class SelfFencingTest {
         assertTrue(node.readyForTimestamps(), "node " + node.nodeId() + " never registered");
     }
 
-    private static TxnSettings settings() {
-        return TxnSettings.builder().commitWait(true).deadline(Duration.ofSeconds(20)).build();
-    }
-
-    private static CommitResult put(TxnClient client, byte[] key, String value) {
-        TxnRetryException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Txn txn = client.begin();
-            try {
-                txn.put(key, value.getBytes(StandardCharsets.UTF_8));
-                return txn.commit();
-            } catch (TxnRetryException e) {
-                last = e;
-                txn.rollback();
-            }
-        }
-        throw last;
-    }
-
-    /** Commit-waits of the running nodes ended by a witness round, and by the timer. */
-    private static long[] endings(TestCluster cluster) {
-        long[] sum = new long[2];
-        for (Node n : cluster.nodes.values()) {
-            sum[0] += n.commitWaitEndings()[0];
-            sum[1] += n.commitWaitEndings()[1];
-        }
-        return sum;
-    }
-
-    private static byte[] userKey(RangeClient admin, String suffix) {
-        for (RangeDescriptor d : admin.allRanges()) {
-            if (Keys.compare(d.getStartKey().toByteArray(), Keys.USER_START) >= 0) {
-                byte[] start = d.getStartKey().toByteArray();
-                byte[] s = suffix.getBytes(StandardCharsets.UTF_8);
-                byte[] out = Arrays.copyOf(start, start.length + s.length);
-                System.arraycopy(s, 0, out, start.length, s.length);
-                return out;
-            }
-        }
-        throw new AssertionError("no user range");
-    }
-
     private static void sleepUntil(long nanoTime) {
         long remaining = nanoTime - System.nanoTime();
         if (remaining > 0) sleepMillis(TimeUnit.NANOSECONDS.toMillis(remaining) + 1);
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
     }
 }

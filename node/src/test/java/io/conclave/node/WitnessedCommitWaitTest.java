@@ -1,26 +1,24 @@
 package io.conclave.node;
 
+import static io.conclave.node.WitnessTests.endings;
+import static io.conclave.node.WitnessTests.put;
+import static io.conclave.node.WitnessTests.settings;
+import static io.conclave.node.WitnessTests.sleepMillis;
+import static io.conclave.node.WitnessTests.userKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.clock.MaxOffsetSetting;
 import io.conclave.node.cluster.Liveness;
-import io.conclave.range.Keys;
 import io.conclave.range.client.KvException;
 import io.conclave.range.client.RangeClient;
 import io.conclave.range.multiraft.SchedulerSettings;
 import io.conclave.range.rpc.AdminRequest;
 import io.conclave.range.rpc.NowRequest;
-import io.conclave.range.rpc.RangeDescriptor;
 import io.conclave.txn.CommitResult;
 import io.conclave.txn.Txn;
 import io.conclave.txn.TxnClient;
-import io.conclave.txn.TxnRetryException;
-import io.conclave.txn.TxnSettings;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -96,35 +94,6 @@ class WitnessedCommitWaitTest {
         }
     }
 
-    private static TxnSettings settings() {
-        return TxnSettings.builder().commitWait(true).deadline(Duration.ofSeconds(20)).build();
-    }
-
-    private static CommitResult put(TxnClient client, byte[] key, String value) {
-        TxnRetryException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Txn txn = client.begin();
-            try {
-                txn.put(key, value.getBytes(StandardCharsets.UTF_8));
-                return txn.commit();
-            } catch (TxnRetryException e) {
-                last = e;
-                txn.rollback();
-            }
-        }
-        throw last;
-    }
-
-    /** Commit-waits of the running nodes ended by a witness round, and by the timer. */
-    private static long[] endings(TestCluster cluster) {
-        long[] sum = new long[2];
-        for (Node n : cluster.nodes.values()) {
-            sum[0] += n.commitWaitEndings()[0];
-            sum[1] += n.commitWaitEndings()[1];
-        }
-        return sum;
-    }
-
     /** Polls node 4 until it answers a clock reading; checks it refused before, and was registered by then. */
     private static void awaitRegistrationAndCheckNowRefused(TestCluster cluster, RangeClient admin) {
         AdminRequest now = AdminRequest.newBuilder().setNow(NowRequest.getDefaultInstance()).build();
@@ -145,25 +114,4 @@ class WitnessedCommitWaitTest {
         throw new AssertionError("node 4 never answered a clock reading");
     }
 
-    private static byte[] userKey(RangeClient admin, String suffix) {
-        for (RangeDescriptor d : admin.allRanges()) {
-            if (Keys.compare(d.getStartKey().toByteArray(), Keys.USER_START) >= 0) {
-                byte[] start = d.getStartKey().toByteArray();
-                byte[] s = suffix.getBytes(StandardCharsets.UTF_8);
-                byte[] out = Arrays.copyOf(start, start.length + s.length);
-                System.arraycopy(s, 0, out, start.length, s.length);
-                return out;
-            }
-        }
-        throw new AssertionError("no user range");
-    }
-
-    private static void sleepMillis(long ms) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
-    }
 }
