@@ -283,6 +283,47 @@ class SqlServerTest {
         }
     }
 
+    /**
+     * A client that sends statements ahead of their answers pauses the connection's reading; each
+     * is still answered, in order, and once it has caught up reading resumes for the next turn.
+     */
+    @Test
+    void statementsSentAheadAreAnsweredInOrderAndReadingResumes() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", transport.listenAddress().getPort())) {
+            socket.setSoTimeout(5000);
+            java.io.OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            ByteArrayOutputStream ahead = new ByteArrayOutputStream();
+            ahead.write(SqlProtocol.preamble());
+            SqlProtocol.writeFrame(ahead, io.conclave.driver.proto.ClientMessage.newBuilder()
+                    .setStartSession(io.conclave.driver.proto.StartSession.getDefaultInstance()).build(), 1 << 20);
+            int aheadStatements = 5;
+            for (int i = 0; i < aheadStatements; i++) {
+                SqlProtocol.writeFrame(ahead, execute("SELECT " + i), 1 << 20);
+            }
+            out.write(ahead.toByteArray()); // one write: the server reads them while the first runs
+            out.flush();
+            assertTrue(ServerMessage.parseFrom(SqlProtocol.readFrame(in, 1 << 20)).hasSessionStarted());
+            for (int i = 0; i < aheadStatements; i++) {
+                assertEquals(Long.toString(i), firstCell(ServerMessage.parseFrom(SqlProtocol.readFrame(in, 1 << 20))));
+            }
+            for (int i = 0; i < 3; i++) { // in turn now: each answer must come without anything sent ahead
+                SqlProtocol.writeFrame(out, execute("SELECT " + (100 + i)), 1 << 20);
+                assertEquals(Long.toString(100 + i), firstCell(ServerMessage.parseFrom(SqlProtocol.readFrame(in, 1 << 20))));
+            }
+        }
+    }
+
+    private static io.conclave.driver.proto.ClientMessage execute(String sql) {
+        return io.conclave.driver.proto.ClientMessage.newBuilder()
+                .setExecute(io.conclave.driver.proto.Execute.newBuilder().setSql(sql)).build();
+    }
+
+    private static String firstCell(ServerMessage m) {
+        assertTrue(m.hasResult(), m.toString());
+        return Long.toString(m.getResult().getRows(0).getValues(0).getIntValue());
+    }
+
     @Test
     void aConnectionIdleBetweenStatementsIsClosedWith57P05() throws Exception {
         transport.close();
