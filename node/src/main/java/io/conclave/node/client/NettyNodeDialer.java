@@ -1,6 +1,7 @@
 package io.conclave.node.client;
 
 import io.conclave.node.rpc.Frame;
+import io.conclave.node.transport.ClientEventLoop;
 import io.conclave.node.transport.FrameClock;
 import io.conclave.node.transport.RpcClient;
 import io.conclave.node.transport.TransportConfig;
@@ -21,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@link NodeDialer} of real clusters: one {@link RpcClient} connection per node address,
- * opened on first use and reopened after it is lost. Every request carries the highest node
+ * opened on first use and reopened after it is lost, all on one shared I/O thread
+ * ({@link ClientEventLoop}: answers from several nodes are picked up in one wake-up). Every request carries the highest node
  * clock reading seen so far (see {@link HighestSeenClock}).
  *
  * <p>Failures map onto the client's retry policy: a connection that cannot be opened, a closed
@@ -34,6 +36,8 @@ public final class NettyNodeDialer implements NodeDialer {
     private final Duration requestTimeout;
     private final FrameClock clock;
     private final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    // Guarded by endpoints' monitor (this dialer's connections' loop, started at the first connection).
+    private ClientEventLoop loop;
     private volatile boolean closed;
 
     public NettyNodeDialer(Duration requestTimeout) {
@@ -112,6 +116,21 @@ public final class NettyNodeDialer implements NodeDialer {
         List<Endpoint> all = new ArrayList<>(endpoints.values());
         endpoints.clear();
         for (Endpoint e : all) e.close();
+        ClientEventLoop stopping;
+        synchronized (endpoints) {
+            stopping = loop;
+            loop = null;
+        }
+        if (stopping != null) stopping.close();
+    }
+
+    /** The connections' loop, started on first use; throws CLOSED once the dialer is closed. */
+    private ClientEventLoop loop() {
+        synchronized (endpoints) {
+            if (closed) throw new TransportException(TransportException.Reason.CLOSED, "the dialer is closed");
+            if (loop == null) loop = ClientEventLoop.start("conclave-client");
+            return loop;
+        }
     }
 
     /** One node's address and its current connection; connecting holds only this endpoint's lock. */
@@ -129,7 +148,7 @@ public final class NettyNodeDialer implements NodeDialer {
             if (rpc == null || !rpc.isOpen()) {
                 if (rpc != null) rpc.close();
                 rpc = null;
-                rpc = RpcClient.connect(address, config, clock);
+                rpc = RpcClient.connect(address, config, clock, loop());
             }
             return rpc;
         }

@@ -39,13 +39,16 @@ public final class RpcClient implements AutoCloseable {
     private final PendingCalls calls = new PendingCalls(counters);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final MultiThreadIoEventLoopGroup group;
+    /** Whether {@link #group} is this client's own (stopped by close) or a shared {@link ClientEventLoop}. */
+    private final boolean ownsGroup;
     private final ChannelConnection connection;
 
-    private RpcClient(InetSocketAddress node, TransportConfig config, FrameClock clock) {
+    private RpcClient(InetSocketAddress node, TransportConfig config, FrameClock clock, ClientEventLoop shared) {
         this.node = node;
         this.clock = clock;
         // One connection needs one thread, whatever ioThreads says for a node.
-        this.group = NettyIo.newGroup(1, "conclave-client");
+        this.ownsGroup = shared == null;
+        this.group = shared == null ? NettyIo.newGroup(1, "conclave-client") : shared.group;
         ChannelConnection[] made = new ChannelConnection[1];
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -65,7 +68,7 @@ public final class RpcClient implements AutoCloseable {
                 });
         ChannelFuture connected = bootstrap.connect(node).awaitUninterruptibly();
         if (!connected.isSuccess()) {
-            group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (ownsGroup) group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             throw new TransportException(TransportException.Reason.CONNECT_FAILED,
                     "cannot connect to " + node + ": " + connected.cause(), connected.cause());
         }
@@ -78,7 +81,18 @@ public final class RpcClient implements AutoCloseable {
     public static RpcClient connect(InetSocketAddress node, TransportConfig config, FrameClock clock) {
         Invariants.require(node != null && config != null && clock != null,
                 "node, config and clock must be set");
-        return new RpcClient(node, config, clock);
+        return new RpcClient(node, config, clock, null);
+    }
+
+    /**
+     * As above, on a loop shared with other clients instead of a thread of its own: closing this
+     * client closes its connection and leaves the loop to its owner.
+     */
+    public static RpcClient connect(InetSocketAddress node, TransportConfig config, FrameClock clock,
+            ClientEventLoop loop) {
+        Invariants.require(node != null && config != null && clock != null && loop != null,
+                "node, config, clock and loop must be set");
+        return new RpcClient(node, config, clock, loop);
     }
 
     /**
@@ -129,14 +143,22 @@ public final class RpcClient implements AutoCloseable {
         return counters.snapshot();
     }
 
-    /** Closes the connection, fails pending calls with CLOSED, stops the I/O thread. Idempotent. */
+    /** Closes the connection, fails pending calls with CLOSED, stops the I/O thread if its own. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         calls.failAll(TransportException.Reason.CLOSED, "client of " + node + " closed");
-        Transport.closeChannelsAndStop(group, Set.of(connection.channel()), null);
+        if (ownsGroup) {
+            Transport.closeChannelsAndStop(group, Set.of(connection.channel()), null);
+        } else {
+            ChannelFuture closing = connection.channel().close();
+            // Waiting on the shared loop's own thread would deadlock it; a close from there proceeds.
+            if (!connection.channel().eventLoop().inEventLoop()) {
+                closing.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+            }
+        }
     }
 
     /** Matches responses to calls; any failure closes the connection, which fails all calls. */

@@ -66,6 +66,45 @@ class RpcClientTest {
         }
     }
 
+    /**
+     * Clients on one shared loop: each gets its own node's answers; closing one closes only its
+     * connection (the other keeps answering, a new one can join); closing the loop ends the rest.
+     */
+    @Test
+    void clientsSharingALoopAreIndependentUntilTheLoopCloses() throws Exception {
+        try (TestNode one = TestNode.start(1); TestNode two = TestNode.start(2)) {
+            ClientEventLoop loop = ClientEventLoop.start("test-shared-client");
+            try {
+                RpcClient a = RpcClient.connect(one.address(), TestNode.config(), FrameClock.none(), loop);
+                RpcClient b = RpcClient.connect(two.address(), TestNode.config(), FrameClock.none(), loop);
+                List<CompletableFuture<Frame>> calls = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    calls.add((i % 2 == 0 ? a : b).call(TestNode.get("k" + i), WAIT));
+                }
+                for (int i = 0; i < 100; i++) {
+                    Frame response = calls.get(i).get(10, TimeUnit.SECONDS);
+                    assertEquals("k" + i, response.getKvResponse().getValue().toStringUtf8());
+                    assertEquals(i % 2 == 0 ? 1 : 2, response.getFromNode());
+                }
+                a.close();
+                assertFalse(a.isOpen());
+                assertTrue(b.isOpen());
+                assertEquals("after", b.call(TestNode.get("after"), WAIT).get(10, TimeUnit.SECONDS)
+                        .getKvResponse().getValue().toStringUtf8());
+                try (RpcClient again = RpcClient.connect(one.address(), TestNode.config(), FrameClock.none(), loop)) {
+                    assertEquals(1, again.call(TestNode.get("x"), WAIT).get(10, TimeUnit.SECONDS).getFromNode());
+                }
+                loop.close();
+                ExecutionException ended = assertThrows(ExecutionException.class,
+                        () -> b.call(TestNode.get("late"), WAIT).get(10, TimeUnit.SECONDS));
+                assertTrue(ended.getCause() instanceof TransportException, ended.toString());
+                b.close();
+            } finally {
+                loop.close();
+            }
+        }
+    }
+
     @Test
     void callTimesOutAndLateResponsesAreDropped() throws Exception {
         try (TestNode node = TestNode.start(1);
