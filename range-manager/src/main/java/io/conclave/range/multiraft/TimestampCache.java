@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The leaseholder's memory of the reads it served in one range: for each user key (or span),
@@ -28,10 +27,20 @@ import java.util.TreeSet;
  * the low-water mark rises to their timestamp, so forgetting only ever pushes writes higher.
  * The low-water mark starts at the lease start: reads of earlier leaseholders happened below it.
  * Confined to the scheduler thread.
+ *
+ * <p>The eviction order (lowest timestamp first, then oldest entry) is kept in min-heaps that
+ * are updated lazily: a raised entry pushes a new heap node and leaves its old one behind as
+ * stale, to be skipped when it surfaces. Reads come at rising timestamps, so the new node is
+ * usually the heap's largest and settles in one comparison, where an ordered set would remove
+ * and reinsert the entry (two searches and rebalancings) on every read of a key read before.
+ * Stale nodes are bounded: past twice the live entries (plus slack) a heap is rebuilt.
  */
 final class TimestampCache {
     /** Default bound per range: tens of bytes per entry plus the key, a few MiB per busy range. */
     static final int DEFAULT_MAX_ENTRIES = 50_000;
+
+    /** Heap nodes kept beyond twice the live entries before a heap is rebuilt without its stale nodes. */
+    static final int STALE_SLACK = 64;
 
     /** One read: a point when {@code end} is null, else the span [key, end). txnId null: none or several. */
     private static final class Entry {
@@ -40,6 +49,8 @@ final class TimestampCache {
         Timestamp ts;
         byte[] txnId;
         final long seq;
+        /** Evicted or forgotten: every heap node of it is stale. */
+        boolean gone;
 
         Entry(byte[] key, byte[] end, Timestamp ts, byte[] txnId, long seq) {
             this.key = key;
@@ -50,6 +61,53 @@ final class TimestampCache {
         }
     }
 
+    /** An entry's place in an eviction heap as of timestamp {@code ts}; stale once the entry moved on. */
+    private record Node(Timestamp ts, long seq, Entry entry) {
+        boolean live() {
+            return !entry.gone && entry.ts.equals(ts);
+        }
+    }
+
+    private static final java.util.Comparator<Node> LOWEST_FIRST = (a, b) -> {
+        int c = a.ts.compareTo(b.ts);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+    };
+
+    /** A min-heap of entries, lowest timestamp (then oldest) first, with lazily dropped stale nodes. */
+    private static final class EvictionOrder {
+        private java.util.PriorityQueue<Node> heap = new java.util.PriorityQueue<>(LOWEST_FIRST);
+
+        /** Adds (or, after a raise, re-adds) {@code e} at its current timestamp; {@code live} entries are in this order. */
+        void push(Entry e, int live) {
+            heap.add(new Node(e.ts, e.seq, e));
+            if (heap.size() > 2 * live + STALE_SLACK) {
+                java.util.PriorityQueue<Node> kept = new java.util.PriorityQueue<>(Math.max(1, live), LOWEST_FIRST);
+                for (Node n : heap) {
+                    if (n.live()) kept.add(n);
+                }
+                heap = kept;
+            }
+        }
+
+        /** The lowest live entry; the caller makes it gone (or raises it) before asking again. */
+        Entry lowest() {
+            while (true) {
+                Node n = heap.peek();
+                Invariants.check(n != null, "timestamp cache eviction order is empty while entries remain");
+                if (n.live()) return n.entry;
+                heap.poll();
+            }
+        }
+
+        int nodes() {
+            return heap.size();
+        }
+
+        void clear() {
+            heap.clear();
+        }
+    }
+
     private final int maxEntries;
     private Timestamp lowWater;
     private final TreeMap<byte[], Entry> points = new TreeMap<>(Keys::compare);
@@ -57,15 +115,9 @@ final class TimestampCache {
     private final TreeMap<byte[], List<Entry>> spans = new TreeMap<>(Keys::compare);
     private int spanCount;
     /** Every entry, lowest timestamp first: what eviction removes. */
-    private final TreeSet<Entry> byTs = new TreeSet<>((a, b) -> {
-        int c = a.ts.compareTo(b.ts);
-        return c != 0 ? c : Long.compare(a.seq, b.seq);
-    });
+    private final EvictionOrder byTs = new EvictionOrder();
     /** The span entries alone, lowest timestamp first: a write checks spans linearly, so they have a bound of their own. */
-    private final TreeSet<Entry> spansByTs = new TreeSet<>((a, b) -> {
-        int c = a.ts.compareTo(b.ts);
-        return c != 0 ? c : Long.compare(a.seq, b.seq);
-    });
+    private final EvictionOrder spansByTs = new EvictionOrder();
     private final int maxSpans;
     /** Removed transaction records by marker key, oldest mark first (eviction order). */
     private final LinkedHashMap<ByteBuffer, Timestamp> recordMarks = new LinkedHashMap<>();
@@ -84,6 +136,10 @@ final class TimestampCache {
 
     /** Forgets every read and starts over at {@code lowWater} (a new lease of this node). */
     void reset(Timestamp lowWater) {
+        for (Entry e : points.values()) e.gone = true;
+        for (List<Entry> atStart : spans.values()) {
+            for (Entry e : atStart) e.gone = true;
+        }
         points.clear();
         spans.clear();
         byTs.clear();
@@ -114,7 +170,7 @@ final class TimestampCache {
         if (e == null) {
             e = new Entry(key.clone(), null, ts, txnId == null ? null : txnId.clone(), nextSeq++);
             points.put(e.key, e);
-            byTs.add(e);
+            byTs.push(e, size());
             evict();
             return;
         }
@@ -135,8 +191,8 @@ final class TimestampCache {
         Entry e = new Entry(start.clone(), end.clone(), ts, txnId == null ? null : txnId.clone(), nextSeq++);
         atStart.add(e);
         spanCount++;
-        byTs.add(e);
-        spansByTs.add(e);
+        byTs.push(e, size());
+        spansByTs.push(e, spanCount);
         evict();
     }
 
@@ -147,23 +203,21 @@ final class TimestampCache {
             if (e.txnId != null && (txnId == null || !Arrays.equals(e.txnId, txnId))) e.txnId = null;
             return;
         }
-        byTs.remove(e);
-        if (e.end != null) spansByTs.remove(e);
+        // The entry's nodes at its old timestamp become stale; it is pushed again at the new one.
         e.ts = ts;
         e.txnId = txnId == null ? null : txnId.clone();
-        byTs.add(e);
-        if (e.end != null) spansByTs.add(e);
+        byTs.push(e, size());
+        if (e.end != null) spansByTs.push(e, spanCount);
     }
 
     private void evict() {
         while (points.size() + spanCount > maxEntries || spanCount > maxSpans) {
-            Entry e = points.size() + spanCount > maxEntries ? byTs.first() : spansByTs.first();
-            byTs.remove(e);
+            Entry e = points.size() + spanCount > maxEntries ? byTs.lowest() : spansByTs.lowest();
+            e.gone = true;
             lowWater = Timestamp.max(lowWater, e.ts);
             if (e.end == null) {
                 points.remove(e.key);
             } else {
-                spansByTs.remove(e);
                 List<Entry> atStart = spans.get(e.key);
                 atStart.remove(e);
                 if (atStart.isEmpty()) spans.remove(e.key);
@@ -237,6 +291,7 @@ final class TimestampCache {
         Map<String, Integer> m = new HashMap<>();
         m.put("points", points.size());
         m.put("spans", spanCount);
+        m.put("heapNodes", byTs.nodes() + spansByTs.nodes());
         return m;
     }
 }

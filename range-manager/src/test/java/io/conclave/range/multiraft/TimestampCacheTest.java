@@ -126,6 +126,79 @@ class TimestampCacheTest {
         assertEquals(ts(100).next(), floorOf(c, "\u0004a", A));
     }
 
+    /**
+     * Model check of the eviction order: against a list of every remembered read, evicting the
+     * lowest (timestamp, age) one by one, the cache keeps the same count, spans and low-water mark
+     * after every read, whatever mix of new reads and raised ones (which leave stale heap nodes).
+     */
+    @Test
+    void evictionOrderMatchesAListModelThroughRaises() {
+        long seed = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int round = 0; round < 100; round++) {
+            int max = 1 + random.nextInt(30);
+            int maxSpans = Math.max(1, max / 10);
+            TimestampCache c = new TimestampCache(Timestamp.MIN, max);
+            List<long[]> model = new ArrayList<>(); // {key, end (-1: point), wall, seq}
+            long lowWall = 0;
+            long seq = 0;
+            for (int i = 0; i < 300; i++) {
+                int key = random.nextInt(12);
+                boolean span = random.nextInt(4) == 0;
+                int end = span ? key + 1 + random.nextInt(3) : -1;
+                long wall = 1 + random.nextInt(60) + i / 2; // mostly rising, as reads are
+                if (span) {
+                    c.recordSpan(new byte[] {4, (byte) key}, new byte[] {4, (byte) end}, ts(wall), null);
+                } else {
+                    c.recordKey(new byte[] {4, (byte) key}, ts(wall), null);
+                }
+                if (wall > lowWall) {
+                    long[] found = null;
+                    for (long[] m : model) {
+                        if (m[0] == key && m[1] == end) found = m;
+                    }
+                    if (found == null) {
+                        model.add(new long[] {key, end, wall, seq++});
+                    } else {
+                        found[2] = Math.max(found[2], wall);
+                    }
+                    while (true) {
+                        long spans = model.stream().filter(m -> m[1] >= 0).count();
+                        boolean overAll = model.size() > max;
+                        if (!overAll && spans <= maxSpans) break;
+                        long[] lowest = null;
+                        for (long[] m : model) {
+                            if ((overAll || m[1] >= 0) && (lowest == null || m[2] < lowest[2]
+                                    || (m[2] == lowest[2] && m[3] < lowest[3]))) {
+                                lowest = m;
+                            }
+                        }
+                        model.remove(lowest);
+                        lowWall = Math.max(lowWall, lowest[2]);
+                    }
+                }
+                String where = "seed " + seed + " round " + round + " read " + i;
+                assertEquals(model.size(), c.size(), where);
+                assertEquals(model.stream().filter(m -> m[1] >= 0).count(), (long) c.counts().get("spans"), where);
+                assertEquals(lowWall == 0 ? Timestamp.MIN : ts(lowWall), c.lowWater(), where);
+            }
+        }
+    }
+
+    /** Raising one key over and over leaves stale heap nodes behind; they stay bounded. */
+    @Test
+    void staleEvictionNodesStayBounded() {
+        TimestampCache c = new TimestampCache(Timestamp.MIN, 1_000);
+        for (long wall = 1; wall <= 10_000; wall++) {
+            c.recordKey(k("\u0004a"), ts(wall), A);
+            c.recordSpan(k("\u0004b"), k("\u0004c"), ts(wall), A);
+        }
+        assertEquals(2, c.size());
+        int nodes = c.counts().get("heapNodes");
+        assertTrue(nodes <= 2 * (2 * 2 + TimestampCache.STALE_SLACK + 1), "heap nodes " + nodes);
+        assertEquals(ts(10_000).next(), floorOf(c, "\u0004a", B));
+    }
+
     /** Model check: the floor is never below what a naive list of every read says. */
     @Test
     void floorNeverBelowEveryRecordedForeignRead() {
