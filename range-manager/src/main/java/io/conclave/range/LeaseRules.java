@@ -91,10 +91,33 @@ public final class LeaseRules {
      * stopped serving before proposing it), with the next sequence.
      */
     public static Lease transfer(Lease current, long toNode, Timestamp now, long durationNanos) {
+        return transfer(current, toNode, now, durationNanos, Timestamp.MIN);
+    }
+
+    /**
+     * As {@link #transfer(Lease, long, Timestamp, long)}, naming the old holder's highest
+     * timestamp-cache entry ({@code readsBelow}, MIN: none): a claiming read may have recorded a
+     * key above the holder's clock, hence above the new lease's start, and the new holder's
+     * timestamp cache must begin above it ({@link #readsBelow}).
+     */
+    public static Lease transfer(Lease current, long toNode, Timestamp now, long durationNanos, Timestamp readsBelow) {
         check(toNode > 0 && toNode != current.getHolder(), "cannot transfer the lease of node %s to node %s",
                 current.getHolder(), toNode);
-        return Lease.newBuilder().setHolder(toNode).setStart(now.toProto())
-                .setExpiration(now.addNanos(durationNanos).toProto()).setSequence(current.getSequence() + 1).build();
+        Lease.Builder b = Lease.newBuilder().setHolder(toNode).setStart(now.toProto())
+                .setExpiration(now.addNanos(durationNanos).toProto()).setSequence(current.getSequence() + 1);
+        if (readsBelow.isAfter(now)) b.setReadsBelow(readsBelow.toProto());
+        return b.build();
+    }
+
+    /**
+     * Where the timestamp cache of a new holder of {@code lease} begins: its start, or the
+     * highest read its predecessor recorded when it handed the lease over, if higher. A lease
+     * taken after expiry needs no more: it starts at or after the old expiration plus the max
+     * offset, and the old holder capped every claim at its expiration minus the max offset.
+     */
+    public static Timestamp readsBelow(Lease lease) {
+        Timestamp start = lease.hasStart() ? Timestamp.fromProto(lease.getStart()) : Timestamp.MIN;
+        return lease.hasReadsBelow() ? Timestamp.max(start, Timestamp.fromProto(lease.getReadsBelow())) : start;
     }
 
     /** Whether {@code holder} should extend its lease now: less than half its duration is left. */

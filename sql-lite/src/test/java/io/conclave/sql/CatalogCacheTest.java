@@ -112,6 +112,7 @@ class CatalogCacheTest {
         private final AtomicInteger getAllKeys = new AtomicInteger();
         private final AtomicInteger gets = new AtomicInteger();
         private final AtomicInteger scans = new AtomicInteger();
+        private final AtomicInteger assumed = new AtomicInteger();
 
         CountingKv(SqlKv kv) {
             this.kv = kv;
@@ -122,10 +123,12 @@ class CatalogCacheTest {
             getAllKeys.set(0);
             gets.set(0);
             scans.set(0);
+            assumed.set(0);
         }
 
         String summary() {
-            return "getAll rounds " + getAlls + " (keys " + getAllKeys + "), gets " + gets + ", scans " + scans;
+            return "getAll rounds " + getAlls + " (keys " + getAllKeys + "), gets " + gets + ", scans " + scans
+                    + (assumed.get() > 0 ? ", assumed " + assumed : "");
         }
 
         @Override
@@ -164,6 +167,19 @@ class CatalogCacheTest {
                 getAlls.incrementAndGet();
                 getAllKeys.addAndGet(keys.size());
                 return txn.getAll(keys);
+            }
+
+            @Override
+            public io.conclave.sql.kv.ClaimedValues getAllClaimingFirst(List<byte[]> keys, java.time.Duration claim) {
+                getAlls.incrementAndGet();
+                getAllKeys.addAndGet(keys.size());
+                return txn.getAllClaimingFirst(keys, claim);
+            }
+
+            @Override
+            public Timestamp assumeRead(byte[] key) {
+                assumed.incrementAndGet();
+                return txn.assumeRead(key);
             }
 
             @Override

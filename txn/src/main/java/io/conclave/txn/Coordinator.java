@@ -57,6 +57,8 @@ final class Coordinator {
     static final int MAX_PUSHED_COMMITS = 5;
     /** Refreshes that find the ranges split under them this often in a row give up. */
     static final int MAX_REFRESH_REGROUPS = 5;
+    /** Sleeps {@link #awaitClock} takes at most (each as long as the clock is behind; a couple suffice). */
+    static final int MAX_CLOCK_WAITS = 16;
     static final long BACKOFF_INITIAL_NANOS = 5_000_000L;
     static final long BACKOFF_MAX_NANOS = 100_000_000L;
     /**
@@ -211,20 +213,60 @@ final class Coordinator {
     // ---- reads ---------------------------------------------------------------------------------
 
     Optional<byte[]> get(byte[] key) {
+        return get(key, 0, null);
+    }
+
+    /** A get; with {@code claimNanos > 0} a claiming one, whose granted claim goes to {@code claim[0]}. */
+    private Optional<byte[]> get(byte[] key, long claimNanos, ReadClaim[] claim) {
         checkOpen();
         checkKey(key);
         if (writes.contains(key)) return Optional.ofNullable(writes.get(key)).map(byte[]::clone);
         if (provisionalAnchor == null) provisionalAnchor = key.clone();
         long start = env.runtime().nanoTime();
         try {
-            RoutedResponse r = read(key, "get " + Keys.pretty(key), (d, node) -> KvRequest.newBuilder()
-                    .setTxnGet(TxnGet.newBuilder().setKey(ByteString.copyFrom(key)).setRead(readOptions(node))).build());
+            RoutedResponse r = read(key, "get " + Keys.pretty(key), (d, node) -> txnGet(key, node, claimNanos));
             reads.addKey(key);
             KvResponse resp = r.response();
+            if (claim != null) claim[0] = claimOf(resp);
             return resp.getFound() ? Optional.of(resp.getValue().toByteArray()) : Optional.empty();
         } finally {
             readNanos += env.runtime().nanoTime() - start;
         }
+    }
+
+    private KvRequest txnGet(byte[] key, String node, long claimNanos) {
+        TxnGet.Builder g = TxnGet.newBuilder().setKey(ByteString.copyFrom(key)).setRead(readOptions(node));
+        if (claimNanos > 0) g.setClaimNanos(claimNanos);
+        return KvRequest.newBuilder().setTxnGet(g).build();
+    }
+
+    /** The claim an answer grants, or null. A claim that does not start at the read timestamp it answers is a bug. */
+    private ReadClaim claimOf(KvResponse resp) {
+        if (!resp.hasClaimEnd() || !resp.hasClaimStart()) return null;
+        ReadClaim c = new ReadClaim(Timestamp.fromProto(resp.getClaimStart()), Timestamp.fromProto(resp.getClaimEnd()));
+        if (c.start().isAfter(readTs)) {
+            throw new TxnException("a claim starting at " + c.start() + " answered a read at " + readTs);
+        }
+        return c;
+    }
+
+    /**
+     * As {@link #getAll}, the first key's read claiming up to {@code claimNanos} (see {@link
+     * Txn#getAllClaimingFirst}). A claim answered by a read whose timestamp has since moved is
+     * still a fact about the key (its value from the claim's start to its end), and is returned.
+     */
+    ClaimedReads getAllClaimingFirst(List<byte[]> keys, long claimNanos) {
+        ReadClaim[] claim = new ReadClaim[1];
+        List<Optional<byte[]>> values = getAll(keys, claimNanos, claim);
+        return new ClaimedReads(values, Optional.ofNullable(claim[0]));
+    }
+
+    /** See {@link Txn#assumeRead}. */
+    Timestamp assumeRead(byte[] key) {
+        checkOpen();
+        checkKey(key);
+        reads.addKey(key);
+        return readTs;
     }
 
     /**
@@ -235,6 +277,10 @@ final class Coordinator {
      * set by then, so a read timestamp that moves refreshes them like any earlier read.
      */
     List<Optional<byte[]>> getAll(List<byte[]> keys) {
+        return getAll(keys, 0, null);
+    }
+
+    private List<Optional<byte[]>> getAll(List<byte[]> keys, long claimNanos, ReadClaim[] claim) {
         checkOpen();
         for (byte[] key : keys) checkKey(key);
         List<Optional<byte[]>> out = new ArrayList<>(java.util.Collections.nCopies(keys.size(), null));
@@ -245,7 +291,7 @@ final class Coordinator {
             else remote.add(i);
         }
         if (remote.size() < 2) {
-            for (int i : remote) out.set(i, get(keys.get(i)));
+            for (int i : remote) out.set(i, i == 0 ? get(keys.get(i), claimNanos, claim) : get(keys.get(i)));
             return out;
         }
         if (provisionalAnchor == null) provisionalAnchor = keys.get(remote.get(0)).clone();
@@ -253,10 +299,10 @@ final class Coordinator {
         List<Supplier<RoutedResponse>> sends = new ArrayList<>();
         for (int i : remote) {
             byte[] key = keys.get(i);
+            long claimed = i == 0 ? claimNanos : 0;
             sends.add(() -> {
                 try {
-                    return env.ranges().sendRouted(key, (d, node) -> KvRequest.newBuilder()
-                            .setTxnGet(TxnGet.newBuilder().setKey(ByteString.copyFrom(key)).setRead(readOptions(node))).build(), true);
+                    return env.ranges().sendRouted(key, (d, node) -> txnGet(key, node, claimed), true);
                 } catch (KvException e) {
                     return null; // read again below, alone and with retries
                 }
@@ -275,9 +321,10 @@ final class Coordinator {
             noteRead(r);
             reads.addKey(keys.get(i));
             KvResponse resp = r.response();
+            if (i == 0 && claim != null) claim[0] = claimOf(resp);
             out.set(i, resp.getFound() ? Optional.of(resp.getValue().toByteArray()) : Optional.empty());
         }
-        for (int i : again) out.set(i, get(keys.get(i)));
+        for (int i : again) out.set(i, i == 0 ? get(keys.get(i), claimNanos, claim) : get(keys.get(i)));
         return out;
     }
 
@@ -484,6 +531,7 @@ final class Coordinator {
                         }
                         Timestamp to = Timestamp.fromProto(e.error().getRetryTs());
                         pushedTo(to);
+                        awaitClock(to);
                         if (!refresh(readTs, to)) {
                             throw retry(TxnRetryException.Reason.REFRESH_FAILED, "one-phase commit pushed to " + to
                                     + " and a key read earlier changed in between");
@@ -514,6 +562,7 @@ final class Coordinator {
             prepareNanos = env.runtime().nanoTime() - began;
             pushedTo(commitTs);
             if (commitTs.isAfter(readTs)) {
+                awaitClock(commitTs);
                 if (!refresh(readTs, commitTs)) {
                     throw retry(TxnRetryException.Reason.REFRESH_FAILED, "the commit timestamp moved to " + commitTs
                             + " (above the read timestamp " + readTs + ") and a key read earlier changed in between");
@@ -574,6 +623,7 @@ final class Coordinator {
                         }
                         Timestamp to = Timestamp.fromProto(e.error().getRetryTs());
                         pushedTo(to);
+                        awaitClock(to);
                         if (to.isAfter(readTs) && !refresh(readTs, to)) {
                             throw retry(TxnRetryException.Reason.PUSHED, "a reader pushed the transaction to " + to
                                     + " and a key it read changed in between");
@@ -877,6 +927,27 @@ final class Coordinator {
         boolean deadlock = io.conclave.range.mvcc.Deadlocks.ABORT_REASON.equals(abortReason);
         return retry(deadlock ? TxnRetryException.Reason.DEADLOCK : TxnRetryException.Reason.ABORTED,
                 abortReason.isEmpty() ? otherwise : abortReason);
+    }
+
+    /**
+     * Waits until this client's clock reads at least {@code ts} (within the deadline). A commit
+     * pushed by a claiming read (a key claimed up to a fraction of a second ahead) lies ahead of
+     * every clock: refreshing and committing there at once would carry that timestamp into node
+     * clocks (absorbed, or refused beyond the max offset) and commit-wait for it anyway; waiting
+     * first keeps commit timestamps at or below the clocks, and commit-wait as short as usual.
+     */
+    private void awaitClock(Timestamp ts) {
+        for (int i = 0; i < MAX_CLOCK_WAITS; i++) {
+            Timestamp now = env.clock().now();
+            if (!ts.isAfter(now)) return;
+            checkDeadline("waiting for the clock to reach " + ts);
+            try {
+                env.runtime().sleepNanos(Math.max(1, ts.wallNanos() - now.wallNanos() + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TxnException("interrupted waiting for the clock to reach " + ts, e);
+            }
+        }
     }
 
     // ---- refresh -------------------------------------------------------------------------------

@@ -45,6 +45,29 @@ public final class Txn {
         return coordinator.getAll(keys);
     }
 
+    /**
+     * As {@link #getAll}, asking the first key's leaseholder for a claim of up to {@code claim}
+     * past the read timestamp (TxnGet claim_nanos): the value then stands until the claim's end,
+     * and every write of the key, by anyone, lands above it. No claim is granted for a key this
+     * transaction wrote, for a key with a newer write or a write in flight, or near the end of its
+     * range's lease; the read is then an ordinary one.
+     */
+    public ClaimedReads getAllClaimingFirst(List<byte[]> keys, java.time.Duration claim) {
+        if (keys == null || keys.isEmpty()) throw new TxnException("keys must be set and not empty");
+        if (claim == null || claim.isNegative() || claim.isZero()) throw new TxnException("a claim must be positive");
+        return coordinator.getAllClaimingFirst(keys, claim.toNanos());
+    }
+
+    /**
+     * Registers {@code key} as read at the current read timestamp without fetching it; returns
+     * that timestamp. The caller vouches for the key's value there (a claim it holds covers it);
+     * from here on the key is in the read set like any key read, so a refresh (the read timestamp
+     * or the commit timestamp moving up) checks that it did not change in between.
+     */
+    public Timestamp assumeRead(byte[] key) {
+        return coordinator.assumeRead(key);
+    }
+
     /** Up to {@code limit} live pairs of {@code [startInclusive, endExclusive)} in key order, own writes merged in. */
     public List<KeyValue> scan(byte[] startInclusive, byte[] endExclusive, int limit) {
         return coordinator.scan(startInclusive, endExclusive, limit);

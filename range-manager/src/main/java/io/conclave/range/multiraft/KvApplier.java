@@ -135,6 +135,15 @@ final class KvApplier {
     }
 
     /** A read from the committed store with what it read (an INTERNAL failure read nothing). */
+    /** The newest write of a user key in the committed store (see {@link MvccEvaluator#newestWrite}). */
+    Timestamp newestWrite(byte[] userKey) {
+        try {
+            return MvccEvaluator.newestWrite(committed, userKey);
+        } catch (StorageFailure e) {
+            throw e.storeError();
+        }
+    }
+
     Evaluation evaluateReadFromStore(Replica r, KvRequest req, EvalContext ctx) {
         return evaluateRead(r, req, ctx, committed);
     }

@@ -108,6 +108,14 @@ public final class Scheduler implements AutoCloseable {
      * that only takes writes prunes them whenever it reaches a multiple of this many.
      */
     static final int LATCH_PRUNE_AT = 1_024;
+    /**
+     * The longest claim a claiming read (TxnGet claim_nanos) is granted past its read timestamp.
+     * A claim pushes every write of its key up to this far ahead of the clock (the writer's
+     * coordinator then waits for its clock before committing), and a timestamp cache made lazily
+     * (an extended lease from before a restart) starts this far above the clock, pushing every
+     * write of the range as far for as long: so it stays a fraction of a second.
+     */
+    static final long MAX_READ_CLAIM_NANOS = 500_000_000L;
 
     /** Where the scheduler sends Raft traffic, and how it names a leader's address to clients. */
     public interface PeerNetwork {
@@ -262,6 +270,7 @@ public final class Scheduler implements AutoCloseable {
     private volatile long statBatchesDeferred;
     private volatile long statReadsThroughLog;
     private volatile long statLimitedScansServedFromStore;
+    private volatile long statReadClaims;
     /** Measures commit latency for the statistics; no decision depends on it. */
     private final java.util.function.LongSupplier nanoClock;
     private final SchedulerEvents events = new SchedulerEvents();
@@ -529,6 +538,11 @@ public final class Scheduler implements AutoCloseable {
     /** User-range reads that overlapped a write in flight and went through the log. */
     long readsThroughLog() {
         return statReadsThroughLog;
+    }
+
+    /** Claiming reads answered with a claim (TxnGet claim_nanos; see {@link #serveClaimingRead}). */
+    long readClaims() {
+        return statReadClaims;
     }
 
     /** Limited txn_scans answered from the store after their read span met no write in flight. */
@@ -1292,6 +1306,11 @@ public final class Scheduler implements AutoCloseable {
                 serveLocally(r, pending, () -> serveLimitedScan(r, req, now, readTs, txnId, pending));
                 return;
             }
+            if (req.getOpCase() == KvRequest.OpCase.TXN_GET && req.getTxnGet().getClaimNanos() > 0) {
+                long sequence = r.lease.getSequence();
+                serveLocally(r, pending, () -> serveClaimingRead(r, req, now, readTs, txnId, sequence, pending));
+                return;
+            }
             for (byte[] k : footprint.keys()) cache.recordKey(k, readTs, txnId);
             for (byte[][] s : footprint.spans()) cache.recordSpan(s[0], s[1], readTs, txnId);
             if (overlapsLatch(r, footprint, false)) {
@@ -1311,6 +1330,7 @@ public final class Scheduler implements AutoCloseable {
         }
         Timestamp floor = MvccRequests.takesWriteFloor(req)
                 ? cache.floor(footprint.keys(), footprint.spans(), MvccRequests.txnId(req)) : Timestamp.MIN;
+        cache.noteWrite(footprint.keys(), floor, now);
         byte[] marker = MvccRequests.recordMarker(req);
         if (marker != null) {
             floor = cache.recordFloor(marker, req.getOpCase() == KvRequest.OpCase.TXN_HEARTBEAT
@@ -1331,22 +1351,31 @@ public final class Scheduler implements AutoCloseable {
     /**
      * The range's timestamp cache. One made here, not at a lease start (this node's lease from
      * before a restart, extended), knows nothing of the reads served before: it begins above
-     * any of them, at the clock's reading (reads forward the clock to their timestamp).
+     * any of them, at the clock's reading (reads forward the clock to their timestamp); and its
+     * claims low-water mark one longest claim ({@link #MAX_READ_CLAIM_NANOS}) above that: a claim
+     * recorded a key up to that far above the clock of its day, which the clock now is past (the
+     * clock's high-water mark survives a restart). Transactional writes of the range wait that
+     * long once; nothing else is lost.
      */
     private TimestampCache tsCache(Replica r) {
         if (r.tsCache == null) {
-            r.tsCache = new TimestampCache(Timestamp.max(leaseStart(r), clock.now()), TimestampCache.DEFAULT_MAX_ENTRIES);
+            Timestamp now = clock.now();
+            r.tsCache = new TimestampCache(Timestamp.max(leaseStart(r), now), now.addNanos(MAX_READ_CLAIM_NANOS),
+                    TimestampCache.DEFAULT_MAX_ENTRIES);
         }
         return r.tsCache;
     }
 
     /**
-     * Where a new lease's timestamp cache begins: its start. Earlier holders served reads only
-     * at timestamps below their clocks (a read forwards the serving clock to its timestamp), and
-     * those lie below the new lease's start (LeaseRules: leases never overlap).
+     * A new lease's timestamp cache. Its low-water mark is the lease's start: earlier holders
+     * served reads only at timestamps below their clocks (a read forwards the serving clock to
+     * its timestamp), and those lie below the new lease's start (leases never overlap). A claim
+     * may lie above it: its claims low-water mark is the highest claim its predecessor held when
+     * it handed the lease over, if higher ({@link LeaseRules#readsBelow}); a lease taken after
+     * expiry needs nothing more (claims end before the old lease's expiration minus the max offset).
      */
-    private static Timestamp newLeaseLowWater(Replica r) {
-        return leaseStart(r);
+    private static TimestampCache newLeaseCache(Replica r) {
+        return new TimestampCache(leaseStart(r), LeaseRules.readsBelow(r.lease), TimestampCache.DEFAULT_MAX_ENTRIES);
     }
 
     private static Timestamp leaseStart(Replica r) {
@@ -1460,6 +1489,64 @@ public final class Scheduler implements AutoCloseable {
         statLimitedScansServedFromStore++;
         for (byte[][] s : read.spans()) cache.recordSpan(s[0], s[1], readTs, txnId);
         pending.answer(ev.reply());
+    }
+
+    /**
+     * A claiming read (TxnGet with claim_nanos), served as a limited scan is: evaluated from the
+     * committed store, then judged against the writes in flight on its key (applied ones included
+     * until their batch is durable), and recorded in the timestamp cache, in one scheduler turn.
+     * With no write in flight, no newer write of the key in the store (a version or an intent
+     * above the read timestamp: it could commit inside the claim, or already has, at a timestamp
+     * a claim would have to lie about), no writer of the key waiting out an earlier claim, and the
+     * lease unchanged and servable, the key is recorded not at the read timestamp r but at
+     * claimEnd = min(r + claim (at most {@link #MAX_READ_CLAIM_NANOS}), the lease's expiration
+     * minus the max offset), by no transaction: every write of the key proposed from now on
+     * lands above claimEnd, so its value at r is its value at every timestamp up to claimEnd,
+     * which the answer says (claim_start, claim_end). Otherwise it is a plain read (through the
+     * log behind a write in flight, as any read), answered without a claim. Why the turn makes
+     * it safe is the limited scan's argument ({@link #serveLimitedScan}); a claim outlives the
+     * holder's clock, so a transfer carries the highest entry (Lease.reads_below), and a lease
+     * taken after expiry starts above every claim.
+     */
+    private void serveClaimingRead(Replica r, KvRequest req, Timestamp now, Timestamp readTs, byte[] txnId,
+            long leaseSequence, Pending pending) {
+        if (refusedAsStale(r, req, pending)) return;
+        byte[] key = req.getTxnGet().getKey().toByteArray();
+        MvccRequests.Footprint footprint = MvccRequests.footprint(r.desc, req);
+        TimestampCache cache = tsCache(r);
+        if (overlapsLatch(r, footprint, true)) {
+            statReadsThroughLog++;
+            cache.recordKey(key, readTs, txnId);
+            queueWrite(r, new Replica.QueuedWrite(req, pending, now, Timestamp.MIN));
+            return;
+        }
+        io.conclave.range.mvcc.Evaluation ev = applier.evaluateReadFromStore(r, req,
+                evalContext(r, now, Timestamp.MIN, localNodeId));
+        Timestamp claimEnd = claimEnd(r, key, readTs, req.getTxnGet().getClaimNanos(), leaseSequence);
+        if (!ev.reply().hasKvResponse() || !claimEnd.isAfter(readTs)) {
+            cache.recordKey(key, readTs, txnId);
+            pending.answer(ev.reply());
+            return;
+        }
+        cache.recordClaim(key, claimEnd);
+        statReadClaims++;
+        pending.answer(RangeReply.newBuilder().setKvResponse(ev.reply().getKvResponse().toBuilder()
+                .setClaimStart(readTs.toProto()).setClaimEnd(claimEnd.toProto())).build());
+    }
+
+    /** How far a claiming read of {@code key} at {@code readTs} may claim now: {@code readTs} if not at all. */
+    private Timestamp claimEnd(Replica r, byte[] key, Timestamp readTs, long claimNanos, long leaseSequence) {
+        Timestamp now = clock.now();
+        long maxOffset = clock.maxOffsetNanos();
+        if (r.transferringLease || r.lease.getSequence() != leaseSequence
+                || !LeaseRules.canServe(r.lease, localNodeId, now, maxOffset)
+                || tsCache(r).writerWaiting(key, now, MAX_READ_CLAIM_NANOS)
+                || applier.newestWrite(key).isAfter(readTs)) {
+            return readTs;
+        }
+        Timestamp end = readTs.addNanos(Math.min(claimNanos, MAX_READ_CLAIM_NANOS));
+        Timestamp leaseEnd = new Timestamp(r.lease.getExpiration().getWallNanos() - maxOffset, 0);
+        return Timestamp.max(readTs, Timestamp.min(end, leaseEnd));
     }
 
     private void recordLoad(Replica r, byte[] key, long nowNanos) {
@@ -1971,7 +2058,11 @@ public final class Scheduler implements AutoCloseable {
             pending.answer(Replies.admin(Status.of(List.of(r))));
             return;
         }
-        Lease next = LeaseRules.transfer(r.lease, toNode, clock.now(), settings.leaseDurationNanos());
+        // The new lease starts at this clock, but a claim may have recorded a key above it: the
+        // new holder's timestamp cache starts its claims above every claim here. No claim is
+        // granted here after this (transferringLease; serveClaimingRead checks it at serve time).
+        Timestamp readsBelow = r.tsCache == null ? Timestamp.MIN : r.tsCache.maxClaim();
+        Lease next = LeaseRules.transfer(r.lease, toNode, clock.now(), settings.leaseDurationNanos(), readsBelow);
         r.transferringLease = true; // stop serving before the proposal exists: see LeaseRules
         long id = nextProposalId++;
         r.transferIndex = proposeCommand(r, new Command.RequestLease(localNodeId, id, r.lease, next), id, pending,
@@ -2546,14 +2637,15 @@ public final class Scheduler implements AutoCloseable {
             creating.put(rightId, right);
             boolean campaign = r.isLeader();
             boolean leaseFromPreviousRun = r.leaseFromPreviousRun;
-            // The right half inherits the reads the left served on its keys, as one low-water mark.
+            // The right half inherits the reads (and claims) the left served on its keys, as low-water marks.
             Timestamp readsBelow = r.tsCache == null ? null : r.tsCache.maxTimestamp();
+            Timestamp claimsBelow = r.tsCache == null ? null : r.tsCache.maxClaim();
             afterCommit.add(() -> {
                 creating.remove(rightId);
                 Replica created = loadReplica(rightId);
                 created.leaseFromPreviousRun = leaseFromPreviousRun;
                 if (readsBelow != null) {
-                    created.tsCache = new TimestampCache(Timestamp.max(readsBelow, leaseStart(created)),
+                    created.tsCache = new TimestampCache(Timestamp.max(readsBelow, leaseStart(created)), claimsBelow,
                             TimestampCache.DEFAULT_MAX_ENTRIES);
                 }
                 if (campaign && !created.removed) {
@@ -2586,8 +2678,7 @@ public final class Scheduler implements AutoCloseable {
         if (r.lease.getSequence() != previous.getSequence() || r.lease.getHolder() != previous.getHolder()) {
             // A new lease: reads of earlier holders all lie below its start (LeaseRules), give or
             // take the max offset.
-            r.tsCache = r.lease.getHolder() == localNodeId
-                    ? new TimestampCache(newLeaseLowWater(r), TimestampCache.DEFAULT_MAX_ENTRIES) : null;
+            r.tsCache = r.lease.getHolder() == localNodeId ? newLeaseCache(r) : null;
         }
         applier.writeLease(r.groupId, r.lease, batch);
         boolean mineThisRun = c.originNode() == localNodeId && pendingCommands.containsKey(c.proposalId());

@@ -124,9 +124,33 @@ final class TimestampCache {
     private final int maxRecordMarks;
     private long nextSeq;
     private Timestamp max;
+    /**
+     * Claims (claiming reads): keys recorded ahead of their read timestamp, up to a fraction of a
+     * second past the clock, with the claim's end. Kept apart from the reads: a claim pushes a
+     * write ahead of every clock, which only a transaction (whose commit waits until the clocks
+     * pass it) may be; so the claim low-water mark, which stands for claims this cache cannot
+     * name (recorded by a predecessor, evicted), applies to transactional writes only, while a
+     * named claim pushes every write of its key. Bounded, oldest first; eviction raises the claim
+     * low-water mark, which only delays transactional writes.
+     */
+    private final LinkedHashMap<ByteBuffer, Timestamp> claims = new LinkedHashMap<>();
+    private Timestamp claimLowWater;
+    /**
+     * Keys whose writer a claim pushed ahead of the clock, with where it was pushed to. Only for
+     * liveness (see {@link #writerWaiting}): forgetting them (bounded, oldest first) is safe.
+     */
+    private final LinkedHashMap<ByteBuffer, Timestamp> waitingWriters = new LinkedHashMap<>();
+    /** Claimed keys (and waiting writers) remembered at most: claims are for a few hot keys (the catalog version). */
+    static final int MAX_CLAIMED_KEYS = 256;
 
     TimestampCache(Timestamp lowWater, int maxEntries) {
+        this(lowWater, lowWater, maxEntries);
+    }
+
+    /** @param claimLowWater where claims this cache cannot name end at the latest (at or above {@code lowWater}) */
+    TimestampCache(Timestamp lowWater, Timestamp claimLowWater, int maxEntries) {
         Invariants.check(maxEntries >= 1, "timestamp cache needs room for at least one entry, was %s", maxEntries);
+        this.claimLowWater = Timestamp.max(lowWater, claimLowWater);
         this.maxEntries = maxEntries;
         this.maxSpans = Math.max(1, maxEntries / 10);
         this.maxRecordMarks = Math.max(1, maxEntries / 10);
@@ -145,7 +169,10 @@ final class TimestampCache {
         byTs.clear();
         spansByTs.clear();
         spanCount = 0;
+        claims.clear();
+        waitingWriters.clear();
         this.lowWater = lowWater;
+        this.claimLowWater = lowWater;
         this.max = lowWater;
     }
 
@@ -175,6 +202,64 @@ final class TimestampCache {
             return;
         }
         raise(e, ts, txnId);
+    }
+
+    /**
+     * Records a claiming read of {@code key} up to {@code claimEnd}, by no transaction: every
+     * write of the key, its claimer's own included, lands above it ({@link #floor}).
+     */
+    void recordClaim(byte[] key, Timestamp claimEnd) {
+        claims.merge(ByteBuffer.wrap(key.clone()), claimEnd, Timestamp::max);
+        while (claims.size() > MAX_CLAIMED_KEYS) {
+            var eldest = claims.entrySet().iterator();
+            claimLowWater = Timestamp.max(claimLowWater, eldest.next().getValue());
+            eldest.remove();
+        }
+    }
+
+    /** The highest claim this cache knows or stands for: what a successor's timestamp cache must start above. */
+    Timestamp maxClaim() {
+        Timestamp highest = claimLowWater;
+        for (Timestamp t : claims.values()) highest = Timestamp.max(highest, t);
+        return highest;
+    }
+
+    /**
+     * Notes a write of {@code keys} proposed with {@code floor} at {@code now}: a write a claim
+     * pushed ahead of the clock waits there (its coordinator waits for its clock, then tries
+     * again), and further claims of its keys would push it again and again.
+     */
+    void noteWrite(List<byte[]> keys, Timestamp floor, Timestamp now) {
+        if (claims.isEmpty() || !floor.isAfter(now)) return;
+        for (byte[] k : keys) {
+            Timestamp claim = claims.get(ByteBuffer.wrap(k));
+            if (claim != null && claim.isAfter(now)) remember(waitingWriters, k, floor);
+        }
+    }
+
+    /**
+     * Whether a writer of {@code key} was pushed ahead of the clock by a claim less than
+     * {@code graceNanos} ago (by its pushed timestamp): a claiming read then claims nothing, so
+     * the writer gets through once its coordinator's clock passes where it was pushed to.
+     */
+    boolean writerWaiting(byte[] key, Timestamp now, long graceNanos) {
+        ByteBuffer k = ByteBuffer.wrap(key);
+        Timestamp pushedTo = waitingWriters.get(k);
+        if (pushedTo == null) return false;
+        if (now.wallNanos() - pushedTo.wallNanos() > graceNanos) {
+            waitingWriters.remove(k);
+            return false;
+        }
+        return true;
+    }
+
+    private static void remember(LinkedHashMap<ByteBuffer, Timestamp> map, byte[] key, Timestamp ts) {
+        map.merge(ByteBuffer.wrap(key.clone()), ts, Timestamp::max);
+        while (map.size() > MAX_CLAIMED_KEYS) {
+            var eldest = map.entrySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     /** Records a read of every key of [start, end) at {@code ts} by {@code txnId}. */
@@ -232,9 +317,20 @@ final class TimestampCache {
      * above the low-water mark; {@link Timestamp#MIN} when nothing constrains it.
      */
     Timestamp floor(List<byte[]> keys, List<byte[][]> writeSpans, byte[] txnId) {
-        Timestamp highest = lowWater;
+        Timestamp highest = txnId == null ? lowWater : Timestamp.max(lowWater, claimLowWater);
         for (byte[] k : keys) highest = Timestamp.max(highest, highestRead(k, Keys.next(k), txnId));
         for (byte[][] s : writeSpans) highest = Timestamp.max(highest, highestRead(s[0], s[1], txnId));
+        if (!claims.isEmpty()) {
+            for (byte[] k : keys) {
+                Timestamp claim = claims.get(ByteBuffer.wrap(k));
+                if (claim != null) highest = Timestamp.max(highest, claim);
+            }
+            for (var c : claims.entrySet()) {
+                for (byte[][] s : writeSpans) {
+                    if (Keys.contains(s[0], s[1], c.getKey().array())) highest = Timestamp.max(highest, c.getValue());
+                }
+            }
+        }
         return highest.equals(Timestamp.MIN) ? Timestamp.MIN : highest.next();
     }
 

@@ -92,6 +92,17 @@ public final class MvccEvaluator {
         }
     }
 
+    /**
+     * The timestamp of the newest write of {@code userKey} in {@code reader}: its intent's (any
+     * transaction's) or its newest committed version's, whichever is higher; MIN if neither. A
+     * claiming read claims nothing at or above it.
+     */
+    public static Timestamp newestWrite(MvccReader reader, byte[] userKey) {
+        KeyState s = KeyReads.read(reader, userKey, Timestamp.MAX);
+        Timestamp newest = s.version() == null ? Timestamp.MIN : s.version().ts();
+        return s.intent() == null ? newest : Timestamp.max(newest, s.intentTs());
+    }
+
     /** Reads served by the leaseholder without Raft (unless a latch sends them through the log). */
     public static boolean isRead(KvRequest req) {
         return switch (req.getOpCase()) {

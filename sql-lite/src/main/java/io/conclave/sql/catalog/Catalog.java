@@ -9,9 +9,12 @@ import io.conclave.sql.encoding.KeyEncoding;
 import io.conclave.sql.encoding.TableKeys;
 import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.SqlTxn;
+import io.conclave.clock.Timestamp;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The catalog: table descriptors kept in the keyspace under the system tables, read and changed
@@ -33,9 +36,70 @@ public final class Catalog {
     static final byte[] VERSION_KEY = counterKey("catalog_version");
     static final byte[] NEXT_ID_KEY = counterKey("next_descriptor_id");
 
+    /**
+     * How long a catalog lease is asked for by default. Every DDL is pushed above every live
+     * claim, and its coordinator waits for its clock to get there before committing: a DDL right
+     * after a statement at any node takes up to this much longer. A statement outside its
+     * engine's lease reads the version as before and renews the lease, so a longer lease saves
+     * little once it covers many statements.
+     */
+    public static final Duration DEFAULT_LEASE = Duration.ofMillis(100);
+    /** The longest lease asked for: a node grants no claim longer than half a second anyway. */
+    public static final Duration MAX_LEASE = Duration.ofMillis(500);
+
     private record Cached(long version, Map<String, TableDescriptor> tables) {}
 
+    /**
+     * The catalog version as a claiming read saw it: {@code version} at every timestamp of
+     * [{@code start}, {@code end}] (no write of the version key lands inside: see the package
+     * documentation).
+     */
+    private record Lease(long version, Timestamp start, Timestamp end) {
+        boolean covers(Timestamp ts) {
+            return ts.compareTo(start) >= 0 && ts.compareTo(end) <= 0;
+        }
+    }
+
     private volatile Cached cached = new Cached(-1, Map.of());
+    private volatile Lease lease;
+    private final Duration leaseDuration;
+    private final AtomicLong leasedStatements = new AtomicLong();
+    private final AtomicLong leasesTaken = new AtomicLong();
+
+    /** A catalog with leases of {@link #DEFAULT_LEASE}. */
+    public Catalog() {
+        this(DEFAULT_LEASE);
+    }
+
+    /** @param leaseDuration how long a catalog lease is asked for; zero: no leases (every statement reads the version) */
+    public Catalog(Duration leaseDuration) {
+        if (leaseDuration == null || leaseDuration.isNegative() || leaseDuration.compareTo(MAX_LEASE) > 0) {
+            throw new IllegalArgumentException("the catalog lease must be between 0 (off) and " + MAX_LEASE
+                    + " (Catalog.MAX_LEASE), was " + leaseDuration);
+        }
+        this.leaseDuration = leaseDuration;
+    }
+
+    /** Statements planned and run under a catalog lease, with no version read. */
+    public long leasedStatements() {
+        return leasedStatements.get();
+    }
+
+    /** Claims granted to this engine's version reads (leases taken or renewed). */
+    public long leasesTaken() {
+        return leasesTaken.get();
+    }
+
+    /** Takes a lease a claiming read of the version key was granted; the one ending last wins. */
+    void leased(long version, Timestamp start, Timestamp end) {
+        leasesTaken.incrementAndGet();
+        synchronized (this) {
+            Lease current = lease;
+            if (current == null || end.isAfter(current.end())) {
+                lease = new Lease(version, start, end);
+            }
+        }
+    }
 
     /**
      * The catalog as {@code txn} sees it. {@code txnChangedCatalog} says the transaction itself
@@ -84,7 +148,21 @@ public final class Catalog {
         if (current.version() < 0) {
             return null;
         }
-        VersionCheckedTxn checked = new VersionCheckedTxn(txn, current.version());
+        Lease held = lease;
+        boolean leased = false;
+        if (held != null && held.version() == current.version()) {
+            Timestamp readTs = txn.readTimestamp();
+            if (held.covers(readTs)) {
+                // The version at readTs is known; registered as read there, a refresh checks it if
+                // the transaction's timestamp moves past the lease.
+                Timestamp registered = txn.assumeRead(VERSION_KEY);
+                Invariants.check(registered.equals(readTs), "the version key was registered as read at %s, not at"
+                        + " the read timestamp %s the lease covers", registered, readTs);
+                leasedStatements.incrementAndGet();
+                leased = true;
+            }
+        }
+        VersionCheckedTxn checked = new VersionCheckedTxn(txn, current.version(), this, leaseDuration, leased);
         return new Speculation(new CatalogView(checked, current.version(), current.tables()), checked);
     }
 

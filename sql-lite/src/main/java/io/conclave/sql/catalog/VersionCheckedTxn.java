@@ -1,11 +1,13 @@
 package io.conclave.sql.catalog;
 
+import io.conclave.sql.kv.ClaimedValues;
 import io.conclave.sql.kv.CommitInfo;
 import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.ScanCounts;
 import io.conclave.sql.kv.ScanRequest;
 import io.conclave.sql.kv.ForwardingSqlTxn;
 import io.conclave.sql.kv.SqlTxn;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -16,15 +18,29 @@ import java.util.function.Predicate;
  * the catalog version its transaction sees is the cached one, else throws {@link
  * CatalogChangedException}. A first point read carries the version key along in the same
  * parallel round ({@link SqlTxn#getAll}), so a point statement reads the version at no extra
- * round trip; a scan or write reads it first, as an unplanned statement would.
+ * round trip; a scan or write reads it first, as an unplanned statement would. That read asks
+ * for a claim (the catalog lease, see {@link Catalog}); a granted one is handed to the catalog.
+ * Under a lease covering its read timestamp the transaction reads no version at all.
  */
 final class VersionCheckedTxn extends ForwardingSqlTxn {
     private final long expectedVersion;
+    private final Catalog catalog;
+    private final Duration claim;
     private boolean verified;
 
-    VersionCheckedTxn(SqlTxn txn, long expectedVersion) {
+    /**
+     * @param claim how long a claim to ask for with the version read (the catalog lease); zero:
+     *     a plain read
+     * @param leased the version is known from a catalog lease covering the transaction's read
+     *     timestamp, and the key is already registered as read ({@link SqlTxn#assumeRead}): no
+     *     check is needed
+     */
+    VersionCheckedTxn(SqlTxn txn, long expectedVersion, Catalog catalog, Duration claim, boolean leased) {
         super(txn);
         this.expectedVersion = expectedVersion;
+        this.catalog = catalog;
+        this.claim = claim;
+        this.verified = leased;
     }
 
     boolean verified() {
@@ -34,8 +50,29 @@ final class VersionCheckedTxn extends ForwardingSqlTxn {
     /** Reads the version key if not yet checked; throws if it is not the expected one. */
     void verify() {
         if (!verified) {
-            check(txn.get(Catalog.VERSION_KEY));
+            readWithVersion(List.of());
         }
+    }
+
+    /** Reads the version key and {@code keys} in one round, checks the version, returns the values of {@code keys}. */
+    private List<byte[]> readWithVersion(List<byte[]> keys) {
+        List<byte[]> withVersion = new ArrayList<>(keys.size() + 1);
+        withVersion.add(Catalog.VERSION_KEY);
+        withVersion.addAll(keys);
+        List<byte[]> values;
+        if (claim.isZero()) {
+            values = txn.getAll(withVersion);
+        } else {
+            ClaimedValues read = txn.getAllClaimingFirst(withVersion, claim);
+            values = read.values();
+            if (read.claimed()) {
+                catalog.leased(Catalog.decodeCounter(values.get(0)), read.claimStart(), read.claimEnd());
+            }
+        }
+        Invariants.check(values.size() == withVersion.size(), "getAll of %s keys answered %s values",
+                withVersion.size(), values.size());
+        check(values.get(0));
+        return values.subList(1, values.size());
     }
 
     private void check(byte[] stored) {
@@ -59,14 +96,7 @@ final class VersionCheckedTxn extends ForwardingSqlTxn {
         if (verified) {
             return txn.getAll(keys);
         }
-        List<byte[]> withVersion = new ArrayList<>(keys.size() + 1);
-        withVersion.add(Catalog.VERSION_KEY);
-        withVersion.addAll(keys);
-        List<byte[]> values = txn.getAll(withVersion);
-        Invariants.check(values.size() == withVersion.size(), "getAll of %s keys answered %s values",
-                withVersion.size(), values.size());
-        check(values.get(0));
-        return values.subList(1, values.size());
+        return readWithVersion(keys);
     }
 
     @Override

@@ -27,6 +27,16 @@ public abstract class ForwardingSqlTxn implements SqlTxn {
     }
 
     @Override
+    public ClaimedValues getAllClaimingFirst(List<byte[]> keys, java.time.Duration claim) {
+        return txn.getAllClaimingFirst(keys, claim);
+    }
+
+    @Override
+    public Timestamp assumeRead(byte[] key) {
+        return txn.assumeRead(key);
+    }
+
+    @Override
     public List<KeyValue> scan(byte[] start, byte[] end, int limit) {
         return txn.scan(start, end, limit);
     }

@@ -28,6 +28,25 @@ public interface SqlTxn {
         return out;
     }
 
+    /**
+     * As {@link #getAll}, asking for a claim of up to {@code claim} on the first key: if granted,
+     * its value stands from this transaction's read timestamp to the claim's end, whoever reads
+     * it, because no write of it can land in between. This default grants none.
+     */
+    default ClaimedValues getAllClaimingFirst(List<byte[]> keys, java.time.Duration claim) {
+        return new ClaimedValues(getAll(keys), null, null);
+    }
+
+    /**
+     * Puts {@code key} among what this transaction read, at its read timestamp (returned),
+     * without fetching it: the caller knows its value there (a claim covers it). A refresh checks
+     * it like any key read. This default reads it.
+     */
+    default Timestamp assumeRead(byte[] key) {
+        get(key);
+        return readTimestamp();
+    }
+
     /** Up to {@code limit} (> 0) pairs with {@code start <= key < end}, in key order. */
     List<KeyValue> scan(byte[] start, byte[] end, int limit);
 

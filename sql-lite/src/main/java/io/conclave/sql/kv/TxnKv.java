@@ -91,6 +91,24 @@ public final class TxnKv implements SqlKv {
         }
 
         @Override
+        public ClaimedValues getAllClaimingFirst(List<byte[]> keys, java.time.Duration claim) {
+            return translate(() -> {
+                io.conclave.txn.ClaimedReads read = txn.getAllClaimingFirst(keys, claim);
+                List<byte[]> out = new ArrayList<>(keys.size());
+                for (java.util.Optional<byte[]> v : read.values()) {
+                    out.add(v.orElse(null));
+                }
+                return read.claim().map(c -> new ClaimedValues(out, c.start(), c.end()))
+                        .orElseGet(() -> new ClaimedValues(out, null, null));
+            });
+        }
+
+        @Override
+        public Timestamp assumeRead(byte[] key) {
+            return translate(() -> txn.assumeRead(key));
+        }
+
+        @Override
         public List<KeyValue> scan(byte[] start, byte[] end, int limit) {
             return translate(() -> {
                 List<KeyValue> out = new ArrayList<>();

@@ -515,6 +515,34 @@ class TxnSimTest {
     }
 
     @Test
+    void aKeyAssumedReadIsRefreshedWhenTheCommitIsPushedLikeAKeyRead() {
+        // What a catalog lease relies on: the version key registered as read without a request
+        // fails the pushed commit's refresh when it changed between the read and the commit
+        // timestamp, and does not when it did not.
+        simulateSeeds(3, (sim, seed) -> {
+            TxnClient c = sim.client("c", SETTINGS);
+            RangeClient plain = sim.rangeClient("plain");
+            for (boolean changed : new boolean[] {true, false}) {
+                Txn t = c.begin();
+                assertEquals(t.readTimestamp(), t.assumeRead(b("a")));
+                if (changed) plain.put(b("a"), b("ddl"));
+                sim.sched.sleep(5 * MS);
+                plain.get(b("m"));  // a later read of m: the txn's write of m must go above it
+                t.put(b("m"), b("t"));
+                if (changed) {
+                    TxnRetryException e = assertThrows(TxnRetryException.class, t::commit);
+                    assertEquals(TxnRetryException.Reason.REFRESH_FAILED, e.reason(), e.getMessage());
+                    t.rollback();
+                } else {
+                    t.commit();
+                    // Its only read is the assumed one: a refresh request means it was in the read set.
+                    assertTrue(sim.log.stream().anyMatch(l -> l.startsWith("c TXN_REFRESH")), "the pushed commit refreshed a");
+                }
+            }
+        });
+    }
+
+    @Test
     void writeSkewIsRejected() {
         simulateSeeds(10, (sim, seed) -> {
             TxnClient c1 = sim.client("c1", SETTINGS);
