@@ -121,6 +121,16 @@ public final class SqlEngine {
         return admin;
     }
 
+    /** Statements this engine planned and ran under its catalog lease, reading no catalog version. */
+    public long statementsUnderCatalogLease() {
+        return catalog.leasedStatements();
+    }
+
+    /** Catalog leases this engine's version reads were granted (taken or renewed). */
+    public long catalogLeasesTaken() {
+        return catalog.leasesTaken();
+    }
+
     Catalog catalog() {
         return catalog;
     }

@@ -116,6 +116,12 @@ public final class Scheduler implements AutoCloseable {
      * write of the range as far for as long: so it stays a fraction of a second.
      */
     static final long MAX_READ_CLAIM_NANOS = 500_000_000L;
+    /**
+     * How long past the timestamp a claim pushed a writer to no claim of its key is granted, unless
+     * the writer gets through sooner: its coordinator waits for its clock to get there, then
+     * refreshes and writes again, a couple of round trips.
+     */
+    static final long WAITING_WRITER_GRACE_NANOS = 250_000_000L;
 
     /** Where the scheduler sends Raft traffic, and how it names a leader's address to clients. */
     public interface PeerNetwork {
@@ -1540,7 +1546,7 @@ public final class Scheduler implements AutoCloseable {
         long maxOffset = clock.maxOffsetNanos();
         if (r.transferringLease || r.lease.getSequence() != leaseSequence
                 || !LeaseRules.canServe(r.lease, localNodeId, now, maxOffset)
-                || tsCache(r).writerWaiting(key, now, MAX_READ_CLAIM_NANOS)
+                || tsCache(r).writerWaiting(key, now, WAITING_WRITER_GRACE_NANOS)
                 || applier.newestWrite(key).isAfter(readTs)) {
             return readTs;
         }

@@ -230,7 +230,14 @@ final class TimestampCache {
      * again), and further claims of its keys would push it again and again.
      */
     void noteWrite(List<byte[]> keys, Timestamp floor, Timestamp now) {
-        if (claims.isEmpty() || !floor.isAfter(now)) return;
+        if (!floor.isAfter(now)) {
+            // Not pushed ahead: the writer a claim held up (if it is this one) gets through now.
+            if (!waitingWriters.isEmpty()) {
+                for (byte[] k : keys) waitingWriters.remove(ByteBuffer.wrap(k));
+            }
+            return;
+        }
+        if (claims.isEmpty()) return;
         for (byte[] k : keys) {
             Timestamp claim = claims.get(ByteBuffer.wrap(k));
             if (claim != null && claim.isAfter(now)) remember(waitingWriters, k, floor);
@@ -238,9 +245,11 @@ final class TimestampCache {
     }
 
     /**
-     * Whether a writer of {@code key} was pushed ahead of the clock by a claim less than
-     * {@code graceNanos} ago (by its pushed timestamp): a claiming read then claims nothing, so
-     * the writer gets through once its coordinator's clock passes where it was pushed to.
+     * Whether a writer of {@code key} was pushed ahead of the clock by a claim, has not got
+     * through since (a write of the key not pushed ahead), and was pushed to less than
+     * {@code graceNanos} before {@code now} (a writer that gave up is forgotten): a claiming read
+     * then claims nothing, so the writer gets through once its coordinator's clock passes where it
+     * was pushed to, instead of being pushed again by every renewed claim.
      */
     boolean writerWaiting(byte[] key, Timestamp now, long graceNanos) {
         ByteBuffer k = ByteBuffer.wrap(key);

@@ -135,20 +135,28 @@ class ReadClaimTest {
     void aWriteAtTheNewHolderAfterALeaseTransferIsStillPushedAboveTheClaim() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, settings(), 1)) {
             long from = holder(cluster);
-            Timestamp ts = cluster.now(from);
-            RangeReply read = ok(cluster.kv(from, claimingGet(txn(1, "v", ts), "v", ts)));
-            Timestamp claimEnd = Timestamp.fromProto(read.getKvResponse().getClaimEnd());
+            // Meaningful only if the transfer completes inside the claim (otherwise the new lease
+            // starts above it anyway): a loaded machine gets a few tries, then the test is skipped.
+            for (int attempt = 0; attempt < 5; attempt++) {
+                String key = "v" + attempt;
+                Timestamp ts = cluster.now(from);
+                RangeReply read = ok(cluster.kv(from, claimingGet(txn(1, key, ts), key, ts)));
+                Timestamp claimEnd = Timestamp.fromProto(read.getKvResponse().getClaimEnd());
 
-            long to = from % 3 + 1;
-            RangeReply moved = cluster.admin(from, LeaseTest.transfer(RANGE, to));
-            assertTrue(moved.hasAdminResponse(), moved.toString());
-            LocalCluster.await("node " + to + " to hold the lease", () -> LeaseTest.holder(cluster, RANGE) == to);
-            Timestamp transferredAt = cluster.now(to);
-            assertTrue(claimEnd.isAfter(transferredAt), "the claim must outlive the transfer for this test");
-
-            Timestamp written = writeTs(SplitTest.send(cluster, prepare(txn(2, "v", transferredAt), "v")));
-            assertTrue(written.isAfter(claimEnd), "written at " + written + " inside the claim up to " + claimEnd);
-            assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+                long to = from % 3 + 1;
+                RangeReply moved = cluster.admin(from, LeaseTest.transfer(RANGE, to));
+                assertTrue(moved.hasAdminResponse(), moved.toString());
+                LocalCluster.await("node " + to + " to hold the lease", () -> LeaseTest.holder(cluster, RANGE) == to);
+                Timestamp written = writeTs(SplitTest.send(cluster, prepare(txn(2, key, ts), key)));
+                Timestamp transferredAt = cluster.now(to);
+                from = to;
+                if (!claimEnd.isAfter(transferredAt)) continue;
+                assertTrue(written.isAfter(claimEnd), "written at " + written + " inside the claim up to " + claimEnd);
+                assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+                return;
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no lease transfer completed within a claim of "
+                    + CLAIM_NANOS / 1_000_000 + " ms in 5 tries: the machine is too loaded for this test");
         }
     }
 }
