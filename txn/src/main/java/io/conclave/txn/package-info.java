@@ -54,6 +54,13 @@
  *   split could leave on its left ({@code lastKeyBefore(end)}); a node whose range no longer
  *   holds it refuses the request (RANGE_KEY_MISMATCH) and the refresh regroups by the current
  *   ranges.</li>
+ *   <li><b>Claims.</b> {@link io.conclave.txn.Txn#getAllClaimingFirst} asks the first key's
+ *   leaseholder to claim it past the read timestamp (TxnGet claim_nanos; the SQL catalog lease);
+ *   {@link io.conclave.txn.Txn#assumeRead} puts a key in the read set at the read timestamp
+ *   without a request, for a caller that knows the value there from a claim: refreshes check it
+ *   like any key read. A commit pushed ahead of this client's clock (by a claim, up to 500 ms)
+ *   waits for the clock to get there before it refreshes and commits: committing there at once
+ *   would carry the timestamp into node clocks (or be refused as an offset beyond the max).</li>
  *   <li><b>A failed commit-record write</b> (not a retry error) is followed by a rollback whose
  *   answer is the record: COMMITTED means the commit happened (success is returned); no answer
  *   means the outcome is unknown ({@link io.conclave.txn.TxnAmbiguousException}).</li>

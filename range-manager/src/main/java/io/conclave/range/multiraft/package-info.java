@@ -395,6 +395,26 @@
  *       below the serving node's clock (reads forward it); a node whose clock jumps back across
  *       a restart and then serves under an extended lease relies on the lazy low-water mark
  *       (the clock's reading when made).</li>
+ *   <li><b>Claims break that premise</b> ({@code Scheduler.serveClaimingRead}: a TxnGet with
+ *       claim_nanos records its key up to min(read ts + claim, 500 ms at most, lease expiration
+ *       - max offset), never over a newer version or intent of the key, a write in flight, or a
+ *       writer a claim pushed that has not got through). A claim lies above the holder's clock,
+ *       so: (a) a lease taken after expiry starts at or after the old expiration + max offset,
+ *       above every claim: nothing to do; (b) a transfer starts the new lease at the holder's
+ *       clock, so the transfer carries the holder's highest claim ({@code Lease.reads_below},
+ *       {@code LeaseRules.readsBelow}) and the new holder's cache starts its claims there; no
+ *       claim is granted once the transfer is proposed (checked when the claim is served); (c) a
+ *       split's right half inherits the left's highest claim as well as its highest read; there
+ *       are no merges; a cache made lazily starts its claims one longest claim above the clock
+ *       (the clock's persisted high-water mark is at or above every read timestamp of before);
+ *       (d) claims are kept apart from reads, bounded (256 keys): evicting one raises the claims
+ *       low-water mark. A claim pushes a write ahead of every clock, which only a transaction
+ *       may be (its commit waits until every clock passed it; its coordinator first waits for
+ *       its own clock to get there): so a named claim pushes every write of its key, but the
+ *       claims low-water mark (a predecessor's claims, evicted ones, a restart's) pushes only
+ *       transactional writes. It only ever delays them (by at most a longest claim); a
+ *       non-transactional write of a key claimed before such a mark would not be pushed, and no
+ *       claimed key (the SQL catalog version) is written that way. Reads never see the marks.</li>
  *   <li>Removed transaction records are protected by the timestamp cache: before a removal
  *       (txn_resolve remove_record) is proposed, the record's key is marked in the cache at
  *       max(now, the transaction's timestamp), and a heartbeat, commit or push proposed after it

@@ -22,12 +22,53 @@
  * conflict with a concurrent DDL is the same as with a view; a statement that failed before any
  * read (an unknown table in the cache) checks the version before its error is believed.
  *
+ * <h2>Catalog leases</h2>
+ * The version read of a planned statement is a <em>claiming</em> read ({@code
+ * SqlTxn#getAllClaimingFirst}, TxnGet claim_nanos): the version key's leaseholder records the key
+ * in its timestamp cache not at the read timestamp r but at claimEnd = min(r + L, its lease's
+ * expiration - max offset) ({@link io.conclave.sql.catalog.Catalog#DEFAULT_LEASE} L = 100 ms; the
+ * node caps a claim at 500 ms) and answers [r, claimEnd]. The engine keeps (version, r, claimEnd)
+ * as its lease. A statement whose transaction's read timestamp t lies in [r, claimEnd], with the
+ * cached descriptors at that version, reads no version: it registers the version key as read at
+ * t ({@code SqlTxn#assumeRead}) and runs. Why that is exact:
+ * <ul>
+ *   <li><b>No DDL commits in (r, claimEnd].</b> Every DDL writes the version key. A write proposed
+ *       after the claim was recorded lands above claimEnd (the timestamp cache; a claim binds
+ *       every writer of the key, the claimer's own transaction included). One proposed before is
+ *       either in flight (its latch refuses the claim), in the store as a version or an intent
+ *       above r (the claim is refused), or at or below r (the read sees it, or pushes it). So the
+ *       value read at r is the value at every timestamp up to claimEnd, and at t.</li>
+ *   <li><b>A transaction pushed past t</b> (its commit or read timestamp moves above t) refreshes
+ *       its read set from t, and the version key is in it: a DDL committed in between fails the
+ *       refresh exactly as for a key really read at t.</li>
+ *   <li><b>The claim survives the leaseholder.</b> A lease taken after expiry starts at or after
+ *       the old expiration + max offset, above every claim; a transfer carries the old holder's
+ *       highest claim to the new holder's timestamp cache ({@code Lease.reads_below}); a split's
+ *       right half inherits it; a timestamp cache made lazily (after a restart) starts its claims
+ *       one longest claim above the clock. See the multiraft package documentation.</li>
+ *   <li><b>Strictness.</b> A DDL is pushed above every claim and commit-waits there; a statement
+ *       begun anywhere after it returned has a read timestamp above its commit, above every claim
+ *       on the old version, so it reads the version (and finds the new one).</li>
+ * </ul>
+ * A statement outside its engine's lease reads the version as before, claiming it: the lease is
+ * renewed lazily, by the first statement past its end; an idle engine holds nothing.
+ * <b>What it costs DDL:</b> a DDL right after statements at any engine is pushed up to L ahead of
+ * the clocks; its coordinator waits for its clock to get there before refreshing and committing
+ * (a timestamp far ahead would be carried into node clocks or refused as an offset), then
+ * commit-waits as usual: up to L more per DDL. While a writer a claim pushed waits, its key is
+ * not claimed again (for at most 250 ms past where it was pushed to), so renewals cannot starve
+ * it.
+ *
  * <h2>Hazards</h2>
  * <ul>
- *   <li>The version key is read by every statement, so DDL conflicts with every concurrent
- *       transaction: DDL is cheap to write but restarts traffic, as in early CockroachDB. It
- *       is also one more KV read per statement (in parallel with the first, but a request all
- *       the same); descriptor leases, as CockroachDB's, would remove it.</li>
+ *   <li>The version key is in every planned statement's reads (read, or assumed under a lease),
+ *       so DDL conflicts with every concurrent transaction: DDL is cheap to write but restarts
+ *       traffic, as in early CockroachDB. Statements outside a lease still read it (one more KV
+ *       read, in parallel with the first).</li>
+ *   <li>A lease rests on the claim's timestamp cache entry: a write of the version key that
+ *       bypassed transactions (a non-transactional put) would be pushed by a named claim but not
+ *       by a claim a new leaseholder only knows as a low-water mark; the SQL layer writes it only
+ *       in transactions.</li>
  *   <li>DROP TABLE and DROP INDEX leave their data behind under ids that are never reused; the
  *       space is not reclaimed yet.</li>
  *   <li>The hidden row id of a table without a primary key (and SERIAL's default) comes from
