@@ -39,6 +39,46 @@ class TimestampCacheTest {
     }
 
     @Test
+    void aClaimPushesEveryWriteOfItsKeyTheClaimersOwnAndNonTransactionalOnesToo() {
+        TimestampCache c = new TimestampCache(ts(100), 10);
+        c.recordKey(k("\u0004v"), ts(110), A);
+        c.recordClaim(k("\u0004v"), ts(500));
+        assertEquals(ts(500).next(), floorOf(c, "\u0004v", A), "the claimer's own write");
+        assertEquals(ts(500).next(), floorOf(c, "\u0004v", B));
+        assertEquals(ts(500).next(), floorOf(c, "\u0004v", null));
+        assertEquals(ts(500).next(), c.floor(List.of(), List.<byte[][]>of(new byte[][] {k("\u0004a"), k("\u0004z")}), B),
+                "a span write over the claimed key");
+        assertEquals(ts(100).next(), floorOf(c, "\u0004w", B), "another key");
+        assertEquals(ts(110), c.maxTimestamp(), "claims are not reads: a split's or a lazily made cache's low water ignores them");
+        assertEquals(ts(500), c.maxClaim());
+    }
+
+    @Test
+    void theClaimsLowWaterPushesOnlyTransactionalWritesAndEvictedClaimsRaiseIt() {
+        TimestampCache c = new TimestampCache(ts(100), ts(400), 10);
+        assertEquals(ts(400).next(), floorOf(c, "\u0004x", B), "a predecessor's claim may cover any key");
+        assertEquals(ts(100).next(), floorOf(c, "\u0004x", null), "a non-transactional write is not pushed ahead of the clocks");
+        TimestampCache small = new TimestampCache(ts(100), 10);
+        for (int i = 0; i <= TimestampCache.MAX_CLAIMED_KEYS; i++) small.recordClaim(k("\u0004c" + i), ts(1000 + i));
+        assertEquals(ts(1000).next(), floorOf(small, "\u0004other", B), "the oldest claim, evicted, is the claims low water");
+        assertEquals(ts(1000 + TimestampCache.MAX_CLAIMED_KEYS).next(), floorOf(small, "\u0004c" + TimestampCache.MAX_CLAIMED_KEYS, B));
+    }
+
+    @Test
+    void aWriterAClaimPushedBlocksFurtherClaimsUntilAWriteOfItsKeyGetsThrough() {
+        TimestampCache c = new TimestampCache(ts(100), 10);
+        c.recordClaim(k("\u0004v"), ts(500));
+        assertTrue(!c.writerWaiting(k("\u0004v"), ts(200), 250));
+        c.noteWrite(List.of(k("\u0004v")), ts(501), ts(200));
+        assertTrue(c.writerWaiting(k("\u0004v"), ts(300), 250));
+        assertTrue(!c.writerWaiting(k("\u0004w"), ts(300), 250), "another key");
+        assertTrue(!c.writerWaiting(k("\u0004v"), ts(752), 250), "a writer that never came back is forgotten");
+        c.noteWrite(List.of(k("\u0004v")), ts(601), ts(200));
+        c.noteWrite(List.of(k("\u0004v")), ts(601), ts(700));
+        assertTrue(!c.writerWaiting(k("\u0004v"), ts(710), 250), "it got through");
+    }
+
+    @Test
     void recordMarksAreKeptApartFromReads() {
         TimestampCache c = new TimestampCache(ts(100), 10);
         byte[] marker = k("\u0004r\u0000\u0002id");
