@@ -800,6 +800,16 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void holdSends() {
+            transport.holdWrites();
+        }
+
+        @Override
+        public void releaseSends() {
+            transport.releaseWrites();
+        }
+
+        @Override
         public void learnAddress(long nodeId, String hostPort) {
             if (nodeId == config.nodeId() || hostPort.equals(addressBook.get(nodeId))) return;
             LOG.info(() -> "node " + config.nodeId() + " learned that node " + nodeId + " listens on " + hostPort);

@@ -39,6 +39,8 @@ final class ChannelConnection implements Connection {
     private final int maxHandoffFrames;
     private final Counters counters;
     private final PendingCalls calls;
+    /** Drains the scheduler thread asks to start at the end of its batch; null: always at once. */
+    private final HeldDrains heldDrains;
     private final ConcurrentLinkedQueue<Peer.Outgoing> handoff = new ConcurrentLinkedQueue<>();
     private final AtomicInteger handoffFrames = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -52,8 +54,14 @@ final class ChannelConnection implements Connection {
 
     ChannelConnection(Channel channel, long localNodeId, FrameClock clock, TransportConfig config,
             Counters counters, PendingCalls calls) {
+        this(channel, localNodeId, clock, config, counters, calls, null);
+    }
+
+    ChannelConnection(Channel channel, long localNodeId, FrameClock clock, TransportConfig config,
+            Counters counters, PendingCalls calls, HeldDrains heldDrains) {
         this.channel = channel;
         this.calls = calls;
+        this.heldDrains = heldDrains;
         this.localNodeId = localNodeId;
         this.clock = clock;
         this.maxFrameBytes = config.maxFrameBytes();
@@ -132,15 +140,22 @@ final class ChannelConnection implements Connection {
         }
         handoffFrames.incrementAndGet();
         handoff.add(new Peer.Outgoing(frame, call));
-        if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(drainTask);
-            } catch (RejectedExecutionException shutDown) {
-                // The loop is closing this channel; a queued call is failed by the close.
-                return WriteResult.CLOSED;
-            }
+        if (drainScheduled.compareAndSet(false, true)
+                && (heldDrains == null || !heldDrains.defer(this)) && !startDrain()) {
+            // The loop is closing this channel; a queued call is failed by the close.
+            return WriteResult.CLOSED;
         }
         return WriteResult.ACCEPTED;
+    }
+
+    /** Starts the drain task a write scheduled; false if the loop is shutting down. */
+    boolean startDrain() {
+        try {
+            channel.eventLoop().execute(drainTask);
+            return true;
+        } catch (RejectedExecutionException shutDown) {
+            return false;
+        }
     }
 
     void close() {

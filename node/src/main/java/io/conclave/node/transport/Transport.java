@@ -45,6 +45,7 @@ public final class Transport implements AutoCloseable {
     private final FrameHandler handler;
     private final Counters counters = new Counters();
     private final PendingCalls calls = new PendingCalls(counters);
+    private final HeldDrains heldDrains = new HeldDrains();
     private final ConcurrentHashMap<Long, Peer> peers = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Every open channel, so close() can close them itself rather than trust loop shutdown. */
@@ -179,6 +180,21 @@ public final class Transport implements AutoCloseable {
             // Its close listener redials, now to the new address.
             toClose.close();
         }
+    }
+
+    /**
+     * Frames the calling thread writes from now on (answers on any connection, frames to peers)
+     * wait in their connections' queues until it calls {@link #releaseWrites}, which hands them
+     * to the I/O threads together: one wake-up of a loop for a batch. One thread at a time (the
+     * node's scheduler, around each batch of events); it must release, in a {@code finally}.
+     */
+    public void holdWrites() {
+        heldDrains.hold();
+    }
+
+    /** Hands the frames held since {@link #holdWrites} to the I/O threads. */
+    public void releaseWrites() {
+        heldDrains.release();
     }
 
     /**
@@ -533,7 +549,7 @@ public final class Transport implements AutoCloseable {
 
     private TransportChannelHandler initPipeline(Channel channel, Long dialTarget) {
         ChannelConnection connection = new ChannelConnection(channel, localNodeId, clock, config,
-                counters, calls);
+                counters, calls, heldDrains);
         TransportChannelHandler channelHandler = new TransportChannelHandler(this, connection,
                 dialTarget == null ? 0 : dialTarget);
         long idleNanos = config.idleTimeout().toNanos();

@@ -133,6 +133,17 @@ public final class Scheduler implements AutoCloseable {
 
         /** A group's log (or the store, at start) says where {@code nodeId} listens. */
         void learnAddress(long nodeId, String hostPort);
+
+        /**
+         * What this thread sends from now on (Raft batches, and answers sent from the reply
+         * callbacks it runs) may wait until {@link #releaseSends}: the scheduler holds its sends
+         * around each batch of events, so that a network whose I/O threads wake per hand-off
+         * wakes once per batch. Must not block.
+         */
+        default void holdSends() {}
+
+        /** Sends what this thread held since {@link #holdSends}. */
+        default void releaseSends() {}
     }
 
     private sealed interface Event permits RaftIn, KvIn, AdminIn, Tick, Stop, WriteDone {}
@@ -583,9 +594,21 @@ public final class Scheduler implements AutoCloseable {
                 boolean idle = dirty.isEmpty() && writesToPropose.isEmpty()
                         && (inFlight == null ? next == null : !inFlight.write.isDone());
                 Event event = idle ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS) : inbox.poll();
-                if (!handleQueued(event)) return;
-                if (inFlight != null && inFlight.write.isDone()) completeWrite();
-                runCycle();
+                // Answers to a batch of events leave together once it is handled, and so do the
+                // cycle's; released before the next wait, so nothing is held while idle.
+                network.holdSends();
+                try {
+                    if (!handleQueued(event)) return;
+                } finally {
+                    network.releaseSends();
+                }
+                network.holdSends();
+                try {
+                    if (inFlight != null && inFlight.write.isDone()) completeWrite();
+                    runCycle();
+                } finally {
+                    network.releaseSends();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
