@@ -65,6 +65,12 @@
  *       so DDL conflicts with every concurrent transaction: DDL is cheap to write but restarts
  *       traffic, as in early CockroachDB. Statements outside a lease still read it (one more KV
  *       read, in parallel with the first).</li>
+ *   <li>With commit-wait off (the DDL's or the cluster's), a DDL returns before every clock is
+ *       past its commit timestamp, and a statement begun at another node right after it may
+ *       still lie inside a lease on the old version (clocks differ by up to the max offset): it
+ *       then runs serializably before the DDL, but not after it in real time. A plain version
+ *       read would have caught it in its uncertainty window; a lease covering t + max offset
+ *       would too, but at 100 ms against a 250 ms max offset no lease would ever be usable.</li>
  *   <li>A lease rests on the claim's timestamp cache entry: a write of the version key that
  *       bypassed transactions (a non-transactional put) would be pushed by a named claim but not
  *       by a claim a new leaseholder only knows as a low-water mark; the SQL layer writes it only
