@@ -13,7 +13,12 @@ final class RaftKeys {
     static final byte KIND_TRUNCATED_STATE = 0x02;
     static final byte KIND_SNAPSHOT_META = 0x03;
     static final byte KIND_APPLIED_STATE = 0x04;
-    /** Highest kind in use, so a group's log is the end of its key span. */
+    /**
+     * The Raft log position at which the group was last destroyed: its log records before it are
+     * void at recovery. Alone, it does not make the group exist.
+     */
+    static final byte KIND_TOMBSTONE = 0x05;
+    /** The key kind of the Raft log when it lived in LMDB (store format 1); unused now. */
     static final byte KIND_LOG = 0x10;
     /** Above every kind: {@code [groupId][KIND_END]} bounds a group's span from above. */
     static final byte KIND_END = 0x11;

@@ -293,6 +293,7 @@ final class RaftLog implements AutoCloseable {
     private volatile String failure;
     private long tornTailsCut; // set at open only
     private long bytesRewritten; // appendLock
+    private LongUnaryOperator voidBefore = g -> 0; // used at open only
 
     private RaftLog(Path dir, Settings settings) {
         this.dir = dir;
@@ -306,9 +307,19 @@ final class RaftLog implements AutoCloseable {
      * @throws StoreException if the files cannot be read or written
      */
     static RaftLog open(Path storeDir, Settings settings) {
+        return open(storeDir, settings, g -> 0);
+    }
+
+    /**
+     * As {@link #open(Path, Settings)}, ignoring each group's records at log positions below
+     * {@code voidBefore(group)} (see {@link #endPosition}): the store's tombstone of a group it
+     * destroyed, so that records older than the destroy cannot bring the group back.
+     */
+    static RaftLog open(Path storeDir, Settings settings, LongUnaryOperator voidBefore) {
         Objects.requireNonNull(settings, "settings");
         Path dir = storeDir.resolve(DIR_NAME);
         RaftLog log = new RaftLog(dir, settings);
+        log.voidBefore = voidBefore;
         try {
             Files.createDirectories(dir);
             log.recover();
@@ -651,6 +662,10 @@ final class RaftLog implements AutoCloseable {
                 long group = b.getLong(at + 8);
                 byte kind = b.get(at + 16);
                 Record r = decode(b, at, payload, group, kind);
+                if (r != null && position(seg.seq, at) < voidBefore.applyAsLong(group)) {
+                    at += RECORD_HEADER_BYTES + payload; // older than the group's destroy: void
+                    continue;
+                }
                 if (r == null) {
                     throw new StoreCorruptException("Raft log " + seg.path + ": the record at offset " + at
                             + " has a valid checksum but does not decode (kind " + kind + ", " + payload
@@ -942,6 +957,45 @@ final class RaftLog implements AutoCloseable {
             }
         } finally {
             indexLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Forgets a group's entries from {@code index} on, in memory only: at recovery, when the
+     * store's snapshot shows they predate it (the store decides again, the same way, at each
+     * open, and the next append from there replaces them on disk).
+     */
+    void dropFrom(long groupId, long index) {
+        indexLock.writeLock().lock();
+        try {
+            GroupLog g = groups.get(groupId);
+            if (g != null && index <= g.lastIndex()) g.truncateFrom(Math.max(index, g.baseIndex + 1));
+        } finally {
+            indexLock.writeLock().unlock();
+        }
+    }
+
+    /** A position that orders every record: segment sequence, then offset. */
+    static long position(long seq, long offset) {
+        return (seq << 40) | offset;
+    }
+
+    /** The position the next record will have (past every record written so far). */
+    long endPosition() {
+        appendLock.lock();
+        try {
+            return active == null ? position(1, 0) : position(active.seq, active.writeOffset);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    int segmentCount() {
+        indexLock.readLock().lock();
+        try {
+            return segments.size();
+        } finally {
+            indexLock.readLock().unlock();
         }
     }
 
