@@ -548,7 +548,7 @@ final class RaftLog implements AutoCloseable {
             if (r instanceof Entries e) {
                 buf.putLong(e.entries().get(0).index()).putInt(e.entries().size());
                 for (Entry en : e.entries()) {
-                    buf.putLong(en.term()).put(typeCode(en.type())).putInt(en.data().length).put(en.data());
+                    buf.putLong(en.term()).put(Codec.typeCode(en.type())).putInt(en.data().length).put(en.data());
                 }
             } else if (r instanceof SetHardState h) {
                 buf.putLong(h.hardState().term()).putLong(h.hardState().vote()).putLong(h.hardState().commit());
@@ -570,16 +570,6 @@ final class RaftLog implements AutoCloseable {
         return KIND_DESTROYED;
     }
 
-    private static byte typeCode(EntryType type) {
-        return (byte) type.ordinal();
-    }
-
-    private static EntryType typeOf(byte code) {
-        EntryType[] all = EntryType.values();
-        if (code < 0 || code >= all.length) return null;
-        return all[code];
-    }
-
     /** Decodes the record at {@code at} (header already checked), or null if its payload is malformed. */
     private static Record decode(ByteBuffer b, int at, int payload, long groupId, byte kind) {
         ByteBuffer p = b.duplicate().position(at + RECORD_HEADER_BYTES).limit(at + RECORD_HEADER_BYTES + payload);
@@ -592,7 +582,7 @@ final class RaftLog implements AutoCloseable {
                     List<Entry> entries = new ArrayList<>(Math.min(count, 1024));
                     for (int i = 0; i < count; i++) {
                         long term = p.getLong();
-                        EntryType type = typeOf(p.get());
+                        EntryType type = Codec.typeOf(p.get());
                         int len = p.getInt();
                         if (type == null || len < 0 || len > p.remaining()) return null;
                         byte[] data = new byte[len];
@@ -830,7 +820,7 @@ final class RaftLog implements AutoCloseable {
                     + " at offset " + offset + " is cut short");
         }
         long t = b.getLong();
-        EntryType type = typeOf(b.get());
+        EntryType type = Codec.typeOf(b.get());
         int len = b.getInt();
         if (t != term || type == null || len != length - ENTRY_HEADER_BYTES) {
             throw new StoreCorruptException("Raft log " + seg.path + ": entry " + index + " of group " + groupId
