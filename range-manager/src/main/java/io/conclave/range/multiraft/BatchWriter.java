@@ -28,9 +28,13 @@ import java.util.function.LongSupplier;
  * callback.
  */
 final class BatchWriter implements AutoCloseable {
-    /** Runs on the writer thread just before each commit; a test blocks it to hold writes. */
+    /** Runs on the writer threads just before each write; a test blocks it to hold writes. */
     interface BeforeWrite {
+        /** Before a batch's log part (or the whole batch). */
         void await() throws InterruptedException;
+
+        /** Before an LMDB commit of the parts whose log part is durable. */
+        default void awaitState() throws InterruptedException {}
     }
 
     static final BeforeWrite NO_HOLD = () -> {};
@@ -113,6 +117,7 @@ final class BatchWriter implements AutoCloseable {
             Store.LogCommit c = logged;
             Runnable state = () -> {
                 try {
+                    beforeWrite.awaitState();
                     store.commitState(c);
                     w.stateDone.complete(null);
                 } catch (Throwable t) {
