@@ -288,6 +288,14 @@ final class RaftLog implements AutoCloseable {
     private final TreeMap<Long, Segment> segments = new TreeMap<>(); // guarded by indexLock
     private final Map<Long, GroupLog> groups = new HashMap<>(); // guarded by indexLock
     private Segment active; // appendLock
+    /** The next segment, being zero-filled ahead of need; null before the first roll. */
+    private java.util.concurrent.Future<Segment> spare; // appendLock
+    private final java.util.concurrent.ExecutorService preallocator =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "conclave-raftlog-preallocate");
+                t.setDaemon(true);
+                return t;
+            });
     private boolean closed; // indexLock
     /** Set when a write or sync failed: what reached the disk is then unknown, so no more appends. */
     private volatile String failure;
@@ -471,7 +479,16 @@ final class RaftLog implements AutoCloseable {
     private Segment roll(long needBytes) {
         long seq = active == null ? (segments.isEmpty() ? 1 : segments.lastKey() + 1) : active.seq + 1;
         long capacity = Math.max(settings.segmentBytes(), roundUpToPage(needBytes));
-        Segment seg = createSegment(seq, capacity);
+        Segment seg = takeSpare(seq, capacity);
+        if (seg == null) {
+            try {
+                seg = createSegment(seq, capacity);
+            } catch (IOException e) {
+                failure = "creating segment " + segmentName(seq) + " (" + capacity + " bytes) failed: " + e;
+                throw new StoreException("Raft log " + dir + ": " + failure
+                        + " (disk full?); the log refuses further writes, free space and restart the node", e);
+            }
+        }
         indexLock.writeLock().lock();
         try {
             segments.put(seq, seg);
@@ -479,11 +496,40 @@ final class RaftLog implements AutoCloseable {
             indexLock.writeLock().unlock();
         }
         active = seg;
+        // The next segment is zero-filled in the background, so a roll does not stall the
+        // writes (and the acknowledgements) behind it for the time of a segment's fill.
+        long nextSeq = seq + 1;
+        spare = preallocator.submit(() -> createSegment(nextSeq, settings.segmentBytes()));
         return seg;
     }
 
+    /** The preallocated segment if it is {@code seq} and large enough (waiting for it), else null. */
+    private Segment takeSpare(long seq, long capacity) {
+        if (spare == null) return null;
+        Segment s;
+        try {
+            s = spare.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return null; // created again below, where a failure is reported
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Raft log " + dir + ": interrupted while waiting for a segment", e);
+        } finally {
+            spare = null;
+        }
+        if (s.seq == seq && s.capacity >= capacity) return s;
+        try {
+            s.channel.close();
+            Files.deleteIfExists(s.path); // a larger one takes its number
+        } catch (IOException e) {
+            failure = "deleting the unused segment " + s.path + " failed: " + e;
+            throw new StoreException("Raft log " + dir + ": " + failure, e);
+        }
+        return null;
+    }
+
     /** Creates a zero-filled segment under a temporary name, syncs it, then renames it in. */
-    private Segment createSegment(long seq, long capacity) {
+    private Segment createSegment(long seq, long capacity) throws IOException {
         Path path = dir.resolve(segmentName(seq));
         Path tmp = dir.resolve(segmentName(seq) + ".tmp");
         try {
@@ -508,9 +554,7 @@ final class RaftLog implements AutoCloseable {
             } catch (IOException ignored) {
                 // The next open deletes leftover temporary segments anyway.
             }
-            failure = "creating segment " + path + " (" + capacity + " bytes) failed: " + e;
-            throw new StoreException("Raft log " + dir + ": " + failure
-                    + " (disk full?); the log refuses further writes, free space and restart the node", e);
+            throw e;
         }
     }
 
@@ -624,6 +668,11 @@ final class RaftLog implements AutoCloseable {
             }
         }
         seqs.sort(null);
+        // Trailing segments without a record are spares zero-filled ahead of need: deleted, so
+        // that the last segment with records is the one a torn write can only be in.
+        while (!seqs.isEmpty() && isEmptySegment(dir.resolve(segmentName(seqs.get(seqs.size() - 1))))) {
+            Files.delete(dir.resolve(segmentName(seqs.remove(seqs.size() - 1))));
+        }
         for (int i = 0; i < seqs.size(); i++) {
             long seq = seqs.get(i);
             if (i > 0 && seq != seqs.get(i - 1) + 1) {
@@ -637,6 +686,19 @@ final class RaftLog implements AutoCloseable {
             scan(seg, i == seqs.size() - 1);
         }
         active = segments.isEmpty() ? null : segments.lastEntry().getValue();
+    }
+
+    private static boolean isEmptySegment(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(RECORD_HEADER_BYTES);
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // read until the header is in or the file ends
+            }
+            for (int i = 0; i < head.position(); i++) {
+                if (head.get(i) != 0) return false;
+            }
+            return true;
+        }
     }
 
     private void scan(Segment seg, boolean last) throws IOException {
@@ -1037,6 +1099,15 @@ final class RaftLog implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            preallocator.shutdownNow();
+            java.util.concurrent.Future<Segment> pending = spare;
+            if (pending != null && pending.isDone() && !pending.isCancelled()) {
+                try {
+                    pending.get().channel.close();
+                } catch (Exception ignored) {
+                    // A spare that failed has no channel; one that exists is an empty segment.
+                }
+            }
             for (Segment s : segments.values()) {
                 try {
                     s.channel.close();

@@ -110,6 +110,8 @@ public final class Store implements AutoCloseable {
     private long lastFsyncMicros;
     private long maxFsyncMicros;
     private long totalFsyncMicros;
+    private long lmdbCommits;
+    private long totalLmdbCommitMicros;
     private volatile java.util.function.LongConsumer fsyncObserver = nanos -> {};
 
     private Store(Path dir, StoreOptions options, LongSupplier nanoTicker, FileChannel lockChannel, FileLock fileLock,
@@ -451,6 +453,7 @@ public final class Store implements AutoCloseable {
                 // Its log part is durable already: its LMDB part cannot be given up.
                 anyLog |= !c.stateFirst && !c.prepared.logRecords.isEmpty();
             }
+            long lmdbStart = nanoTicker.getAsLong();
             stateSeq++; // odd: LMDB may show the batches before the caches do
             try {
                 try (Txn<byte[]> txn = env.txnWrite()) {
@@ -487,6 +490,11 @@ public final class Store implements AutoCloseable {
                     throw e;
                 }
                 for (LogCommit c : drained) c.stateDurable = true;
+                long micros = (nanoTicker.getAsLong() - lmdbStart) / 1000;
+                synchronized (statsLock) {
+                    lmdbCommits++;
+                    totalLmdbCommitMicros += micros;
+                }
             } finally {
                 if ((stateSeq & 1) == 1) stateSeq++; // even: caches and LMDB agree again
             }
@@ -633,7 +641,8 @@ public final class Store implements AutoCloseable {
         synchronized (statsLock) {
             return new StoreStats(mapSize, used, pageSize, counts[0], counts[1], groupIds.size(), commits,
                     failedCommits, lastBatchOps, lastCommitMicros, maxCommitMicros, totalCommitMicros,
-                    lastFsyncMicros, maxFsyncMicros, totalFsyncMicros, logReadsFromLmdb.get());
+                    lastFsyncMicros, maxFsyncMicros, totalFsyncMicros, logReadsFromLmdb.get(), lmdbCommits,
+                    totalLmdbCommitMicros);
         }
     }
 
