@@ -798,17 +798,21 @@ public final class Store implements AutoCloseable {
     private void recoverGroups() {
         Set<Long> all = new TreeSet<>(groupIds);
         all.addAll(raftLog.groupIds());
+        List<RaftLog.Record> repairs = new ArrayList<>();
         for (long g : all) {
-            GroupState s = recoverGroup(g, loadLmdbState(g));
+            GroupState s = recoverGroup(g, loadLmdbState(g), repairs);
             if (s.exists()) {
                 groupIds.add(g);
                 s.checkInvariants(g);
             }
             groups.put(g, new GroupStorage(this, g, s, options.tailCacheBytesPerGroup()));
         }
+        // Made durable before anything is appended after them: replayed at the next open, the
+        // dropped entries would otherwise stand between LMDB's snapshot and the new entries.
+        raftLog.append(repairs);
     }
 
-    private GroupState recoverGroup(long g, GroupState lmdb) {
+    private GroupState recoverGroup(long g, GroupState lmdb, List<RaftLog.Record> repairs) {
         RaftLog.GroupView v = raftLog.view(g);
         long truncated = lmdb.truncatedIndex();
         long lastIndex = truncated;
@@ -825,6 +829,7 @@ public final class Store implements AutoCloseable {
                     // LMDB has a snapshot whose log record a crash kept from the disk: the log's
                     // entries after it are the ones the snapshot replaced.
                     raftLog.dropFrom(g, truncated + 1);
+                    repairs.add(new RaftLog.Snapshot(g, truncated, lmdb.truncatedTerm()));
                 } else {
                     lastIndex = v.lastIndex();
                 }
