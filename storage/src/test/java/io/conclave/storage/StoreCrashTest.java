@@ -94,7 +94,10 @@ class StoreCrashTest {
                 }
             }
         } finally {
-            process.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no close
+            // SIGKILL on Linux: no shutdown hooks, no close. Through the handle, not
+            // Process.destroyForcibly, which also closes our end of the child's stdout: the acks
+            // still in the pipe would be lost and the last batches look unacknowledged.
+            process.toHandle().destroyForcibly();
             process.waitFor(LINE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         reader.join(TimeUnit.SECONDS.toMillis(LINE_TIMEOUT_SECONDS));
