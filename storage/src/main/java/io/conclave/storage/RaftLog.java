@@ -87,6 +87,7 @@ final class RaftLog implements AutoCloseable {
     static final byte KIND_DESTROYED = 4;
     private static final String SUFFIX = ".seg";
     private static final int ZERO_CHUNK_BYTES = 1 << 20;
+    private static final long PREALLOCATOR_STOP_SECONDS = 10;
 
     /**
      * @param segmentBytes the size of a segment file; larger segments mean fewer files and rolls,
@@ -658,7 +659,7 @@ final class RaftLog implements AutoCloseable {
             for (Path p : files) {
                 String name = p.getFileName().toString();
                 if (name.endsWith(SUFFIX + ".tmp")) {
-                    Files.delete(p); // a segment whose creation a crash interrupted: never held a record
+                    Files.deleteIfExists(p); // a segment whose creation a crash interrupted: never held a record
                 } else if (name.endsWith(SUFFIX) && name.length() == 16 + SUFFIX.length()) {
                     seqs.add(Long.parseUnsignedLong(name.substring(0, 16), 16));
                 } else {
@@ -1099,7 +1100,18 @@ final class RaftLog implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            // Wait for a segment being zero-filled: it must not appear in (or vanish from) the
+            // directory after close, under the next opener's recovery. Its writes are
+            // interruptible, so this is quick.
             preallocator.shutdownNow();
+            try {
+                if (!preallocator.awaitTermination(PREALLOCATOR_STOP_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new StoreException("Raft log " + dir + ": the segment being preallocated did not stop within "
+                            + PREALLOCATOR_STOP_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             java.util.concurrent.Future<Segment> pending = spare;
             if (pending != null && pending.isDone() && !pending.isCancelled()) {
                 try {
