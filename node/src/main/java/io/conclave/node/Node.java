@@ -65,7 +65,6 @@ import io.conclave.sql.kv.TxnKv;
 import io.conclave.storage.Store;
 import io.conclave.storage.StoreIdent;
 import io.conclave.storage.StoreOptions;
-import io.conclave.storage.StoreStats;
 import io.conclave.txn.TxnClient;
 import io.conclave.txn.TxnSettings;
 import java.net.InetSocketAddress;
@@ -584,7 +583,6 @@ public final class Node implements AutoCloseable {
     /** Logs what the scheduler did in the last interval, when it did anything but heartbeat. */
     private final class StatsLogger implements Runnable {
         private SchedulerStats last = new SchedulerStats(0, 0, 0, 0, 0, 0, 0, 0);
-        private StoreStats lastStore = new StoreStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         private long lastWitnessed;
         private long lastTimer;
         private long lastRoundsFailed;
@@ -594,21 +592,15 @@ public final class Node implements AutoCloseable {
             SchedulerStats now = scheduler.stats();
             long commits = now.commits() - last.commits();
             long entries = now.entriesPersisted() - last.entriesPersisted();
-            StoreStats storeNow = store.stats();
             if (entries > 0) {
-                long lmdbCommits = storeNow.lmdbCommits() - lastStore.lmdbCommits();
                 LOG.info(String.format("node %d last %ds: %d commits, %.1f entries/commit, %.2f ms/commit, "
-                                + "%d applied, %d frames, %d messages; %d LMDB commits at %.2f ms",
-                        config.nodeId(), STATS_LOG_SECONDS, commits,
+                                + "%d applied, %d frames, %d messages", config.nodeId(), STATS_LOG_SECONDS, commits,
                         (double) entries / Math.max(1, commits),
                         (now.commitNanos() - last.commitNanos()) / 1e6 / Math.max(1, commits),
                         now.entriesApplied() - last.entriesApplied(), now.raftBatchesSent() - last.raftBatchesSent(),
-                        now.messagesSent() - last.messagesSent(), lmdbCommits,
-                        (storeNow.totalLmdbCommitMicros() - lastStore.totalLmdbCommitMicros()) / 1e3
-                                / Math.max(1, lmdbCommits)));
+                        now.messagesSent() - last.messagesSent()));
             }
             last = now;
-            lastStore = storeNow;
             logCommitWaits();
         }
 

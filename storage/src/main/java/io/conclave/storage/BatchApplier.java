@@ -25,33 +25,32 @@ import org.lmdbjava.Dbi;
 import org.lmdbjava.GetOp;
 import org.lmdbjava.Txn;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongFunction;
 
 /**
- * Splits one {@link WriteBatch} into what the Raft log gets and what LMDB gets, checking Raft's
- * log rules on the way, all in memory, before anything is written ({@link #prepare}); then
- * {@link #writeState} writes the LMDB part inside a write transaction.
+ * Applies one batch inside one LMDB write transaction, keeping a working copy of each touched
+ * group's state so later writes in the batch see earlier ones, and recording the cache changes to
+ * publish once the transaction has committed. Any exception leaves the transaction to be aborted
+ * by the caller: nothing of the batch is written and nothing in memory has changed.
  *
- * <p>The checks run against the group state as of every batch prepared before (the store's
- * {@code prepared} state), not the published one: with the LMDB part of earlier batches still
- * on its way, the published state lags, and a batch built on it would write stale values back.
- *
- * <p>The log part: each Append as an ENTRIES record (entries at or below the truncation point
- * skipped), each ApplySnapshot as a SNAPSHOT record, each destroy as DESTROYED, in batch order,
- * then each changed hard state. The LMDB part: the state-machine writes in batch order, each
- * touched group's state keys with their final value in the batch (hard state copy, truncated
- * state, snapshot metadata, applied state; only the ones that changed), and a destroyed group's
- * key deletion and tombstone.
+ * <p>A group's state keys (hard state, truncated state, snapshot metadata, applied state) are
+ * written once, at {@link #finish}, with their final value in the batch, and only if it differs
+ * from the committed one: a batch that carries several Readies of one group (a pipelined
+ * scheduler accumulates cycles behind a write in flight) sets them several times, and each put
+ * copies a B-tree page.
  */
 final class BatchApplier {
+    private final Txn<byte[]> txn;
+    private final Dbi<byte[]> raft;
+    private final Dbi<byte[]> data;
+    private final LongFunction<GroupState> committedState;
+    private final Map<Long, Work> work = new LinkedHashMap<>();
+
     /** A group's state as of the writes applied so far in this batch. */
     static final class Work {
         final long groupId;
@@ -63,16 +62,9 @@ final class BatchApplier {
         SnapshotMetadata snapshotMeta;
         long appliedIndex;
         ConfState appliedConfState;
-        /** Cache changes the log part makes visible (appends, clears) and the LMDB part (compaction). */
-        final List<CacheOp> logCacheOps = new ArrayList<>();
-        final List<CacheOp> stateCacheOps = new ArrayList<>();
-        /** Destroyed in this batch (before any later writes of it). */
-        boolean destroyed;
-        /** The state before this batch (or after a destroy in it): what needs no write. */
+        final List<CacheOp> cacheOps = new ArrayList<>();
+        /** The state as committed before this batch (or after a destroy in it): what needs no put. */
         GroupState written;
-        /** Terms of the entries this batch appended, from {@code batchFrom}: the log does not have them yet. */
-        long batchFrom = Long.MAX_VALUE;
-        final List<Long> batchTerms = new ArrayList<>();
 
         Work(long groupId, GroupState s) {
             this.groupId = groupId;
@@ -89,8 +81,6 @@ final class BatchApplier {
             snapshotMeta = s.snapshotMeta();
             appliedIndex = s.appliedIndex();
             appliedConfState = s.appliedConfState();
-            batchFrom = Long.MAX_VALUE;
-            batchTerms.clear();
         }
 
         GroupState toState() {
@@ -99,81 +89,61 @@ final class BatchApplier {
         }
     }
 
-    /** A checked batch, split: the log records, the LMDB writes, and every touched group's final state. */
-    static final class Prepared {
-        final List<RaftLog.Record> logRecords = new ArrayList<>();
-        final List<Op> dataOps = new ArrayList<>();
-        final Map<Long, Work> work;
-        final Set<Long> destroyed = new LinkedHashSet<>();
-        final int ops;
-        /**
-         * The LMDB part must be durable before the log part (see {@link Store#commitLog}): a
-         * snapshot, a destroy or a new group, whose log records alone would not make a state a
-         * restart can read.
-         */
-        final boolean stateFirst;
-
-        Prepared(Map<Long, Work> work, int ops, boolean stateFirst) {
-            this.work = work;
-            this.ops = ops;
-            this.stateFirst = stateFirst;
-        }
+    BatchApplier(Txn<byte[]> txn, Dbi<byte[]> raft, Dbi<byte[]> data, LongFunction<GroupState> committedState) {
+        this.txn = txn;
+        this.raft = raft;
+        this.data = data;
+        this.committedState = committedState;
     }
 
-    private final LongFunction<GroupState> base;
-    private final RaftLog log;
-    private final Map<Long, Work> work = new LinkedHashMap<>();
-    private final List<RaftLog.Record> logRecords = new ArrayList<>();
-    private final List<Op> dataOps = new ArrayList<>();
-    private final Set<Long> destroyed = new LinkedHashSet<>();
-    private boolean stateFirst;
-
-    private BatchApplier(LongFunction<GroupState> base, RaftLog log) {
-        this.base = base;
-        this.log = log;
-    }
-
-    /**
-     * Checks and splits {@code batch}; nothing is written. Throws as {@link Store#commit} documents
-     * if a rule is broken.
-     */
-    static Prepared prepare(WriteBatch batch, LongFunction<GroupState> base, RaftLog log) {
-        BatchApplier a = new BatchApplier(base, log);
-        for (Op op : batch.ops()) a.apply(op);
-        return a.finish(batch.size());
-    }
-
-    private void apply(Op op) {
+    void apply(Op op) {
         // Java 17 has no pattern switch; the chain ends in a check so a new Op kind cannot be skipped.
         if (op instanceof Append a) append(a);
         else if (op instanceof SetHardState h) setHardState(h);
         else if (op instanceof ApplySnapshot s) applySnapshot(s);
         else if (op instanceof Compact c) compact(c);
         else if (op instanceof SetSnapshotMeta m) setSnapshotMeta(m);
-        else if (op instanceof WriteBatch.SetApplied a) setApplied(a);
-        else if (op instanceof Put || op instanceof Delete || op instanceof DeleteRange) dataOps.add(op);
+        else if (op instanceof SetApplied a) setApplied(a);
+        else if (op instanceof Put p) data.put(txn, p.key(), p.value());
+        else if (op instanceof Delete d) data.delete(txn, d.key());
+        else if (op instanceof DeleteRange r) deleteRange(data, r.startInclusive(), r.endExclusive());
         else if (op instanceof DestroyGroup d) destroyGroup(d.groupId());
         else throw new IllegalStateException("unknown batch operation " + op);
     }
 
-    private Prepared finish(int ops) {
+    /**
+     * Checks every touched group's cross-field invariants and writes each state key whose value
+     * the batch changed; call after the last op.
+     */
+    Map<Long, Work> finish() {
         for (Work w : work.values()) {
             if (!w.exists) continue;
             w.toState().checkInvariants(w.groupId);
-            if (!w.written.exists()) stateFirst = true; // a new group: its state keys make it one
-            if (!w.written.exists() || !w.hardState.equals(w.written.hardState())) {
-                logRecords.add(new RaftLog.SetHardState(w.groupId, w.hardState));
+            // A group new in this batch gets every key, so that it exists on disk even where its
+            // values are the defaults a missing key reads as.
+            GroupState was = w.written.exists() ? w.written : null;
+            if (was == null || !w.hardState.equals(was.hardState())) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_HARD_STATE), Codec.encodeHardState(w.hardState));
+            }
+            if (was == null || w.truncatedIndex != was.truncatedIndex() || w.truncatedTerm != was.truncatedTerm()) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_TRUNCATED_STATE),
+                        Codec.encodeTruncated(w.truncatedIndex, w.truncatedTerm));
+            }
+            if (was == null || !w.snapshotMeta.equals(was.snapshotMeta())) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_SNAPSHOT_META),
+                        Codec.encodeSnapshotMeta(w.snapshotMeta));
+            }
+            if (was == null || w.appliedIndex != was.appliedIndex()
+                    || !w.appliedConfState.equals(was.appliedConfState())) {
+                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_APPLIED_STATE),
+                        Codec.encodeApplied(w.appliedIndex, w.appliedConfState));
             }
         }
-        Prepared p = new Prepared(work, ops, stateFirst);
-        p.logRecords.addAll(logRecords);
-        p.dataOps.addAll(dataOps);
-        p.destroyed.addAll(destroyed);
-        return p;
+        return work;
     }
 
     private Work work(long groupId) {
-        return work.computeIfAbsent(groupId, g -> new Work(g, base.apply(g)));
+        return work.computeIfAbsent(groupId, g -> new Work(g, committedState.apply(g)));
     }
 
     private void append(Append a) {
@@ -201,18 +171,13 @@ final class BatchApplier {
                     "group %s: append at %s would replace committed entry %s (term %s; commit %s, applied %s)",
                     w.groupId, first, i, existing, w.hardState.commit(), w.appliedIndex);
         }
-        if (first >= w.batchFrom && first <= w.batchFrom + w.batchTerms.size()) {
-            w.batchTerms.subList((int) (first - w.batchFrom), w.batchTerms.size()).clear();
-        } else {
-            w.batchFrom = first;
-            w.batchTerms.clear();
+        if (first <= w.lastIndex) {
+            deleteRange(raft, RaftKeys.logKey(w.groupId, first), RaftKeys.logKey(w.groupId, w.lastIndex + 1));
         }
-        for (Entry e : entries) w.batchTerms.add(e.term());
+        for (Entry e : entries) raft.put(txn, RaftKeys.logKey(w.groupId, e.index()), Codec.encodeEntry(e));
         w.lastIndex = entries.get(entries.size() - 1).index();
         w.exists = true;
-        List<Entry> copy = List.copyOf(entries);
-        logRecords.add(new RaftLog.Entries(w.groupId, copy));
-        w.logCacheOps.add(new CacheAppend(copy));
+        w.cacheOps.add(new CacheAppend(List.copyOf(entries)));
     }
 
     private void setHardState(SetHardState op) {
@@ -237,23 +202,19 @@ final class BatchApplier {
                 "group %s: snapshot at index %s is not newer than the applied index %s", w.groupId, meta.index(),
                 w.appliedIndex);
         boolean keepSuffix = meta.index() <= w.lastIndex && termAt(w, meta.index()) == meta.term();
+        long dropThrough = keepSuffix ? meta.index() : w.lastIndex;
+        deleteRange(raft, RaftKeys.logKey(w.groupId, w.truncatedIndex + 1),
+                RaftKeys.logKey(w.groupId, dropThrough + 1));
         setTruncated(w, meta.index(), meta.term());
-        if (!keepSuffix) {
-            w.lastIndex = meta.index();
-            w.batchFrom = Long.MAX_VALUE;
-            w.batchTerms.clear();
-        }
-        w.snapshotMeta = meta;
-        w.appliedIndex = meta.index();
-        w.appliedConfState = meta.confState();
+        if (!keepSuffix) w.lastIndex = meta.index();
+        putSnapshotMeta(w, meta);
+        putApplied(w, meta.index(), meta.confState());
         if (w.hardState.commit() < meta.index()) {
             // A snapshot holds only committed entries; raising the commit index with it keeps
             // "applied <= commit" true even before the caller writes the Ready's hard state.
             w.hardState = new HardState(w.hardState.term(), w.hardState.vote(), meta.index());
         }
-        logRecords.add(new RaftLog.Snapshot(w.groupId, meta.index(), meta.term()));
-        w.logCacheOps.add(keepSuffix ? new CacheDropThrough(meta.index()) : new CacheClear());
-        stateFirst = true;
+        w.cacheOps.add(keepSuffix ? new CacheDropThrough(meta.index()) : new CacheClear());
     }
 
     private void compact(Compact op) {
@@ -265,8 +226,9 @@ final class BatchApplier {
                     + ", beyond the last index " + w.lastIndex);
         }
         long term = termAt(w, index);
+        deleteRange(raft, RaftKeys.logKey(w.groupId, w.truncatedIndex + 1), RaftKeys.logKey(w.groupId, index + 1));
         setTruncated(w, index, term);
-        w.stateCacheOps.add(new CacheDropThrough(index));
+        w.cacheOps.add(new CacheDropThrough(index));
     }
 
     private void setSnapshotMeta(SetSnapshotMeta op) {
@@ -278,105 +240,52 @@ final class BatchApplier {
                     "group %s: snapshot metadata says term %s at index %s, the log has %s",
                     w.groupId, meta.term(), meta.index(), term);
         }
-        w.snapshotMeta = meta;
-        w.exists = true;
+        putSnapshotMeta(w, meta);
     }
 
     private void setApplied(SetApplied op) {
         Work w = work(op.groupId());
         Invariants.check(op.appliedIndex() >= w.appliedIndex, "group %s: applied index would go back from %s to %s",
                 w.groupId, w.appliedIndex, op.appliedIndex());
-        w.appliedIndex = op.appliedIndex();
-        w.appliedConfState = op.confState();
-        w.exists = true;
+        putApplied(w, op.appliedIndex(), op.confState());
     }
 
     private void destroyGroup(long groupId) {
         Work w = work(groupId);
+        deleteRange(raft, RaftKeys.groupStart(groupId), RaftKeys.groupEnd(groupId));
         w.reset(GroupState.EMPTY);
-        w.destroyed = true;
-        w.logCacheOps.add(new CacheClear());
-        w.stateCacheOps.clear();
-        destroyed.add(groupId);
-        logRecords.add(new RaftLog.Destroyed(groupId));
-        stateFirst = true;
+        w.cacheOps.add(new CacheClear());
     }
 
-    private static void setTruncated(Work w, long index, long term) {
+    private void setTruncated(Work w, long index, long term) {
         w.truncatedIndex = index;
         w.truncatedTerm = term;
         w.exists = true;
     }
 
-    /** The term at {@code index} as of this batch: its own appends, else the log. */
+    private void putSnapshotMeta(Work w, SnapshotMetadata meta) {
+        w.snapshotMeta = meta;
+        w.exists = true;
+    }
+
+    private void putApplied(Work w, long index, ConfState confState) {
+        w.appliedIndex = index;
+        w.appliedConfState = confState;
+        w.exists = true;
+    }
+
+    /** The term at {@code index} as of this batch: reads see the transaction's own writes. */
     private long termAt(Work w, long index) {
         if (index == w.truncatedIndex) return w.truncatedTerm;
         Invariants.check(index > w.truncatedIndex && index <= w.lastIndex,
                 "group %s: no entry at %s in log (%s, %s]", w.groupId, index, w.truncatedIndex, w.lastIndex);
-        if (index >= w.batchFrom && index < w.batchFrom + w.batchTerms.size()) {
-            return w.batchTerms.get((int) (index - w.batchFrom));
-        }
-        long term = log.term(w.groupId, index);
-        Invariants.check(term >= 0, "group %s: log entry %s is missing from the Raft log", w.groupId, index);
-        return term;
-    }
-
-    // ---- the LMDB part ----
-
-    /**
-     * Writes the LMDB part of {@code batches} (in order) in {@code txn}: state-machine writes, and
-     * each touched group's state keys with the last batch's value. {@code logPosition} is where
-     * the log stood before the first of them, recorded in the tombstone of a destroyed group so
-     * that recovery ignores its older records.
-     */
-    static void writeState(Txn<byte[]> txn, Dbi<byte[]> raft, Dbi<byte[]> data, List<Prepared> batches,
-            long logPosition) {
-        Map<Long, Work> last = new LinkedHashMap<>();
-        Map<Long, GroupState> before = new LinkedHashMap<>();
-        for (Prepared p : batches) {
-            for (Op op : p.dataOps) {
-                if (op instanceof Put put) data.put(txn, put.key(), put.value());
-                else if (op instanceof Delete d) data.delete(txn, d.key());
-                else if (op instanceof DeleteRange r) deleteRange(txn, data, r.startInclusive(), r.endExclusive());
-            }
-            for (long g : p.destroyed) {
-                deleteRange(txn, raft, RaftKeys.groupStart(g), RaftKeys.groupEnd(g));
-                raft.put(txn, RaftKeys.stateKey(g, RaftKeys.KIND_TOMBSTONE),
-                        ByteBuffer.allocate(8).putLong(logPosition).array());
-                before.put(g, GroupState.EMPTY);
-            }
-            for (Work w : p.work.values()) {
-                before.putIfAbsent(w.groupId, w.destroyed ? GroupState.EMPTY : w.written);
-                last.put(w.groupId, w);
-            }
-        }
-        for (Work w : last.values()) {
-            if (!w.exists) continue;
-            GroupState was = before.get(w.groupId);
-            // A group new in these batches gets every key, so that it exists in LMDB even where its
-            // values are the defaults a missing key reads as.
-            if (!was.exists()) was = null;
-            if (was == null || !w.hardState.equals(was.hardState())) {
-                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_HARD_STATE), Codec.encodeHardState(w.hardState));
-            }
-            if (was == null || w.truncatedIndex != was.truncatedIndex() || w.truncatedTerm != was.truncatedTerm()) {
-                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_TRUNCATED_STATE),
-                        Codec.encodeTruncated(w.truncatedIndex, w.truncatedTerm));
-            }
-            if (was == null || !w.snapshotMeta.equals(was.snapshotMeta())) {
-                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_SNAPSHOT_META),
-                        Codec.encodeSnapshotMeta(w.snapshotMeta));
-            }
-            if (was == null || w.appliedIndex != was.appliedIndex()
-                    || !w.appliedConfState.equals(was.appliedConfState())) {
-                raft.put(txn, RaftKeys.stateKey(w.groupId, RaftKeys.KIND_APPLIED_STATE),
-                        Codec.encodeApplied(w.appliedIndex, w.appliedConfState));
-            }
-        }
+        byte[] value = raft.get(txn, RaftKeys.logKey(w.groupId, index));
+        Invariants.check(value != null, "group %s: log entry %s is missing from the store", w.groupId, index);
+        return Codec.decodeEntryTerm(index, value);
     }
 
     /** Deletes every key in {@code [start, end)} with one cursor walk. */
-    private static void deleteRange(Txn<byte[]> txn, Dbi<byte[]> dbi, byte[] start, byte[] end) {
+    private void deleteRange(Dbi<byte[]> dbi, byte[] start, byte[] end) {
         try (Cursor<byte[]> c = dbi.openCursor(txn)) {
             boolean found = c.get(start, GetOp.MDB_SET_RANGE);
             while (found && Arrays.compareUnsigned(c.key(), end) < 0) {

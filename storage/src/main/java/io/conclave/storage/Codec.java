@@ -20,11 +20,39 @@ import java.util.TreeSet;
  */
 final class Codec {
     static final byte VERSION = 1;
+    /** Version 1 entry header: version, type, term. The index is in the key. */
+    static final int ENTRY_HEADER_BYTES = 1 + 1 + 8;
 
     private Codec() {}
 
+    static byte[] encodeEntry(Entry e) {
+        return ByteBuffer.allocate(ENTRY_HEADER_BYTES + e.data().length)
+                .put(VERSION).put(typeCode(e.type())).putLong(e.term()).put(e.data()).array();
+    }
+
     static long encodedEntryBytes(Entry e) {
-        return RaftLog.ENTRY_HEADER_BYTES + (long) e.data().length;
+        return ENTRY_HEADER_BYTES + (long) e.data().length;
+    }
+
+    static Entry decodeEntry(long index, byte[] value) {
+        ByteBuffer b = open(value, "log entry " + index);
+        try {
+            EntryType type = typeOf(b.get(), index);
+            long term = b.getLong();
+            byte[] data = new byte[b.remaining()];
+            b.get(data);
+            return new Entry(term, index, type, data);
+        } catch (BufferUnderflowException e) {
+            throw corrupt("log entry " + index, value);
+        }
+    }
+
+    /** Reads only the term of an encoded entry, without copying its data. */
+    static long decodeEntryTerm(long index, byte[] value) {
+        ByteBuffer b = open(value, "log entry " + index);
+        if (b.remaining() < 9) throw corrupt("log entry " + index, value);
+        b.get();
+        return b.getLong();
     }
 
     static byte[] encodeHardState(HardState hs) {
@@ -137,19 +165,19 @@ final class Codec {
         return ids;
     }
 
-    static byte typeCode(EntryType type) {
+    private static byte typeCode(EntryType type) {
         return switch (type) {
             case NORMAL -> 0;
             case CONF_CHANGE -> 1;
         };
     }
 
-    /** The entry type with this code, or null if none has it. */
-    static EntryType typeOf(byte code) {
+    private static EntryType typeOf(byte code, long index) {
         return switch (code) {
             case 0 -> EntryType.NORMAL;
             case 1 -> EntryType.CONF_CHANGE;
-            default -> null;
+            default -> throw new StoreException("log entry " + index + " has unknown entry type " + code
+                    + "; the store was written by a newer version or is corrupt");
         };
     }
 

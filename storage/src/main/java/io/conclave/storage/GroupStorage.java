@@ -17,10 +17,8 @@ import java.util.List;
  *
  * <p>Everything but old log entries is answered from memory: the indexes, the truncation term,
  * the hard state and applied state are cached, and recent entries sit in a bounded tail cache.
- * Each part changes only once it is durable: the hard state, last index and entries once the
- * Raft log write holding them is synced, the truncation point, snapshot metadata and applied
- * state once the LMDB transaction holding them has committed. Raft never reads state that a
- * crash could take back.
+ * All of it changes only after the LMDB transaction that wrote it has committed, so Raft never
+ * reads state that a crash could take back.
  *
  * <p>Thread-safety: every method may be called from any thread, and each call answers from one
  * committed state even while a commit runs (reads of the log retry, then wait for the commit,
@@ -34,7 +32,6 @@ public final class GroupStorage implements RaftStorage {
     private final Store store;
     private final long groupId;
     private volatile GroupState state;
-    private GroupState prepared;
     private volatile SnapshotSource snapshotSource;
 
     /** Guards {@link #cache}; held only for in-memory work, never across LMDB calls. */
@@ -219,56 +216,16 @@ public final class GroupStorage implements RaftStorage {
         return state;
     }
 
-    /** The state as of every batch prepared so far; guarded by the store's log lock. */
-    GroupState prepared() {
-        return prepared != null ? prepared : state;
-    }
-
-    void setPrepared(GroupState s) {
-        prepared = s;
-    }
-
-    /**
-     * Makes the log part of a batch visible (its log records are durable): hard state, last
-     * index, tail cache appends. The LMDB part's fields keep their published values.
-     */
-    void publishLog(BatchApplier.Work w) {
+    /** Makes a committed batch's effects visible: the new state, then the cache changes, in order. */
+    void publish(GroupState next, List<CacheOp> cacheOps) {
         synchronized (cacheLock) {
-            for (CacheOp op : w.logCacheOps) op.applyTo(cache);
-            GroupState s = state;
-            state = new GroupState(s.exists() || w.exists, w.hardState, s.truncatedIndex(), s.truncatedTerm(),
-                    w.lastIndex, s.snapshotMeta(), s.appliedIndex(), s.appliedConfState());
-            checkCache();
+            for (CacheOp op : cacheOps) op.applyTo(cache);
+            state = next;
+            Invariants.check(cache.isEmpty() || (cache.lastIndex() == next.lastIndex()
+                            && cache.firstIndex() > next.truncatedIndex()),
+                    "group %s: tail cache [%s, %s] does not end at the log's last index %s (truncated at %s)",
+                    groupId, cache.firstIndex(), cache.lastIndex(), next.lastIndex(), next.truncatedIndex());
         }
-    }
-
-    /** Makes the LMDB part of a batch visible (committed): truncation, snapshot point, applied state. */
-    void publishState(BatchApplier.Work w) {
-        synchronized (cacheLock) {
-            for (CacheOp op : w.stateCacheOps) op.applyTo(cache);
-            GroupState s = state;
-            state = new GroupState(s.exists() || w.exists, s.hardState(), w.truncatedIndex, w.truncatedTerm,
-                    s.lastIndex(), w.snapshotMeta, w.appliedIndex, w.appliedConfState);
-            checkCache();
-        }
-    }
-
-    /** Makes a whole batch visible, both parts durable. */
-    void publishAll(BatchApplier.Work w) {
-        synchronized (cacheLock) {
-            for (CacheOp op : w.logCacheOps) op.applyTo(cache);
-            for (CacheOp op : w.stateCacheOps) op.applyTo(cache);
-            state = w.toState();
-            checkCache();
-        }
-    }
-
-    private void checkCache() {
-        GroupState next = state;
-        Invariants.check(cache.isEmpty() || (cache.lastIndex() == next.lastIndex()
-                        && cache.firstIndex() > next.truncatedIndex()),
-                "group %s: tail cache [%s, %s] does not end at the log's last index %s (truncated at %s)",
-                groupId, cache.firstIndex(), cache.lastIndex(), next.lastIndex(), next.truncatedIndex());
     }
 
     /** Adds {@code e} unless it would take {@code out} past {@code maxBytes}; the first always fits. */

@@ -1,7 +1,6 @@
 package io.conclave.storage;
 
 import io.conclave.raft.Entry;
-import io.conclave.raft.HardState;
 
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
@@ -54,8 +53,8 @@ public final class Store implements AutoCloseable {
     private static final String LOCK_FILE = "conclave-store.lock";
     private static final byte[] FORMAT_KEY = "format".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] IDENT_KEY = "ident".getBytes(StandardCharsets.US_ASCII);
-    /** On-disk layout version, bumped when a change needs a migration. 2: the Raft log left LMDB. */
-    private static final byte FORMAT_VERSION = 2;
+    /** On-disk layout version, bumped when a change needs a migration. */
+    private static final byte FORMAT_VERSION = 1;
     /** Concurrent read transactions; each reader holds a slot only for one call. */
     private static final int MAX_READERS = 256;
 
@@ -68,7 +67,6 @@ public final class Store implements AutoCloseable {
     private final Dbi<byte[]> meta;
     private final Dbi<byte[]> raft;
     private final Dbi<byte[]> data;
-    private RaftLog raftLog; // set once in open
 
     private final ConcurrentHashMap<Long, GroupStorage> groups = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Long> groupIds = new ConcurrentSkipListSet<>();
@@ -77,23 +75,17 @@ public final class Store implements AutoCloseable {
     /** Read side: any call that touches the environment. Write side: close. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lifecycle
-    /** One log writer at a time: prepares batches in order, writes their log part, publishes it. */
+    /** One writer at a time; also orders the publication of committed state. */
     private final ReentrantLock commitLock = new ReentrantLock();
-    /** One LMDB writer at a time: commits the LMDB parts in the order their batches were prepared. */
-    private final ReentrantLock stateLock = new ReentrantLock();
-    /** Set when a commit failed in a way that may leave the disk's view and ours apart; then all writes fail. */
+    /** Set when a commit failed in a way that may leave LMDB's view and ours apart; then all writes fail. */
     private volatile String failure;
 
-    /** LMDB parts whose log part is durable, oldest first, waiting for {@link #commitState}. */
-    private final java.util.ArrayDeque<LogCommit> pendingStates = new java.util.ArrayDeque<>(); // guarded by itself
-
     /**
-     * Sequence locks over the two publications, so log reads from other threads need no lock: a
-     * counter is odd while its writer makes something durable visible (the log writer under
-     * commitLock, the LMDB writer under stateLock, from before its LMDB commit), even otherwise.
+     * A sequence lock over commits, so log reads from other threads need no lock: odd while a
+     * commit is making its transaction durable and publishing it, even otherwise. Written under
+     * commitLock only.
      */
-    private volatile long logSeq;
-    private volatile long stateSeq;
+    private volatile long publishSeq;
     /** Optimistic attempts of a log read racing commits before it waits for the commit lock. */
     private static final int OPTIMISTIC_READ_ATTEMPTS = 3;
 
@@ -110,8 +102,6 @@ public final class Store implements AutoCloseable {
     private long lastFsyncMicros;
     private long maxFsyncMicros;
     private long totalFsyncMicros;
-    private long lmdbCommits;
-    private long totalLmdbCommitMicros;
     private volatile java.util.function.LongConsumer fsyncObserver = nanos -> {};
 
     private Store(Path dir, StoreOptions options, LongSupplier nanoTicker, FileChannel lockChannel, FileLock fileLock,
@@ -170,15 +160,7 @@ public final class Store implements AutoCloseable {
             env.readerCheck();
             Store store = new Store(abs, options, nanoTicker, channel, lock, env);
             store.checkFormat();
-            Map<Long, Long> tombstones = store.loadGroupIds();
-            try {
-                store.raftLog = RaftLog.open(abs, new RaftLog.Settings(options.raftLogSegmentBytes(), options.fsync(),
-                        options.raftLogSegmentBytes() / 4), g -> tombstones.getOrDefault(g, 0L));
-                store.recoverGroups();
-            } catch (RuntimeException e) {
-                store.close();
-                throw e;
-            }
+            store.loadGroupIds();
             return store;
         } catch (IOException | RuntimeException e) {
             if (env != null) env.close();
@@ -256,14 +238,12 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Makes the whole batch durable: its Raft log part (one write and one {@code fdatasync}) and
-     * its LMDB part (one transaction, together with any LMDB parts still waiting). After it
-     * returns, every write of the batch survives a crash; if it throws before anything was
-     * written, none was and the in-memory state is unchanged. Thread-safe.
+     * Applies the whole batch in one LMDB write transaction and one fsync (when enabled): after it
+     * returns, every write of the batch survives a crash; if it throws, none was written and the
+     * in-memory state is unchanged. Thread-safe; concurrent commits run one after the other.
      *
-     * @throws StoreFullException if the map is full and the batch writes no Raft log (the store
-     *     stays usable); with a log part already durable, a full map is a failure as below
-     * @throws StoreException if the disk failed; after a failed write the store refuses
+     * @throws StoreFullException if the map is full (the store stays usable for reads)
+     * @throws StoreException if LMDB or the disk failed; after a failed commit the store refuses
      *     further writes and the node must restart
      * @throws IllegalArgumentException if the batch appends with a gap or compacts past the log
      * @throws IllegalStateException if the batch breaks another Raft log rule (a term or vote going
@@ -272,292 +252,91 @@ public final class Store implements AutoCloseable {
     public void commit(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch");
         if (batch.isEmpty()) return;
-        // LMDB first: a full map then fails the batch before its log part is written, and the
-        // store stays usable (see commitLog for why either order is a state a restart reads).
-        commitState(commitLog(batch, true));
-    }
-
-    /**
-     * A batch whose Raft log part is durable; its LMDB part is durable once {@link #isStateDurable}
-     * (see {@link #commitState}).
-     */
-    public static final class LogCommit {
-        private final BatchApplier.Prepared prepared;
-        /** The LMDB part goes first, both before {@link #commitLog} returns. */
-        private final boolean stateFirst;
-        private volatile boolean stateDurable;
-
-        private LogCommit(BatchApplier.Prepared prepared, boolean stateFirst) {
-            this.prepared = prepared;
-            this.stateFirst = stateFirst;
-        }
-
-        public boolean isStateDurable() {
-            return stateDurable;
-        }
-    }
-
-    /**
-     * Checks the batch against Raft's log rules and makes its Raft log part durable: entries,
-     * hard states, snapshot and destroy markers of every group, in one write and one
-     * {@code fdatasync}; Raft's reads show them on return. The LMDB part (state-machine writes,
-     * applied state, truncation, snapshot metadata, a copy of each hard state) waits for
-     * {@link #commitState}, which commits it with every part prepared before it, in order.
-     *
-     * <p>A batch that installs a snapshot, destroys a group or creates one has its LMDB part
-     * committed first, then its log part, both before this returns: their log records alone
-     * would not be a state a restart could read (a log starting after a snapshot whose data is
-     * not in LMDB), while the LMDB part alone is (recovery keeps the log's entries only where they
-     * chain onto LMDB's truncation point, and takes the newer hard state).
-     *
-     * @throws StoreException if the log write failed (disk full or I/O error); then the store
-     *     refuses further writes
-     * @throws IllegalArgumentException, IllegalStateException as {@link #commit}: nothing written
-     */
-    public LogCommit commitLog(WriteBatch batch) {
-        return commitLog(batch, false);
-    }
-
-    private LogCommit commitLog(WriteBatch batch, boolean stateFirst) {
-        Objects.requireNonNull(batch, "batch");
         lifecycle.readLock().lock();
         commitLock.lock();
         try {
             checkOpen();
-            checkNoFailure();
+            if (failure != null) {
+                throw new StoreException("store " + dir + " refuses writes after an earlier failure: " + failure
+                        + "; restart the node");
+            }
             long startNanos = nanoTicker.getAsLong();
-            BatchApplier.Prepared p;
-            try {
-                p = BatchApplier.prepare(batch, g -> group(g).prepared(), raftLog);
-            } catch (RuntimeException e) {
-                synchronized (statsLock) {
-                    failedCommits++;
+            Map<Long, BatchApplier.Work> work;
+            long fsyncNanos;
+            try (Txn<byte[]> txn = env.txnWrite()) {
+                BatchApplier applier = new BatchApplier(txn, raft, data, g -> group(g).state());
+                try {
+                    for (WriteBatch.Op op : batch.ops()) applier.apply(op);
+                    work = applier.finish();
+                } catch (Env.MapFullException e) {
+                    throw new StoreFullException(dir, env.info().mapSize, batch.size(), e);
+                } catch (LmdbException e) {
+                    throw new StoreException("store " + dir + ": writing a batch of " + batch.size()
+                            + " operations failed, nothing was written: " + e.getMessage(), e);
                 }
+                long fsyncStart = nanoTicker.getAsLong();
+                publishSeq++; // odd: LMDB may show the batch before the caches do
+                try {
+                    txn.commit();
+                } catch (Env.MapFullException e) {
+                    throw new StoreFullException(dir, env.info().mapSize, batch.size(), e);
+                } catch (LmdbException e) {
+                    failure = "commit failed: " + e.getMessage();
+                    throw new StoreException("store " + dir + ": committing a batch failed (disk full or I/O error?): "
+                            + e.getMessage() + "; the store refuses further writes, restart the node", e);
+                }
+                fsyncNanos = nanoTicker.getAsLong() - fsyncStart;
+            }
+            // Only now, durable, does the batch become visible to Raft's reads.
+            try {
+                for (BatchApplier.Work w : work.values()) {
+                    group(w.groupId).publish(w.toState(), w.cacheOps);
+                    if (w.exists) groupIds.add(w.groupId);
+                    else groupIds.remove(w.groupId);
+                }
+            } catch (RuntimeException e) {
+                // The batch is on disk but memory may not show it all: no further write may build on that.
+                failure = "publishing a committed batch failed: " + e;
                 throw e;
             }
-            LogCommit c = new LogCommit(p, stateFirst || p.stateFirst);
-            long fsyncNanos;
-            if (c.stateFirst) {
-                synchronized (pendingStates) {
-                    pendingStates.addLast(c);
-                }
-                try {
-                    commitState(c);
-                } catch (StoreFullException e) {
-                    synchronized (statsLock) {
-                        failedCommits++;
-                    }
-                    throw e;
-                }
-                long fsyncStart = nanoTicker.getAsLong();
-                appendToLog(p);
-                fsyncNanos = nanoTicker.getAsLong() - fsyncStart;
-                logSeq++; // odd
-                try {
-                    stateSeq++; // odd: the LMDB part became visible to reads already; its caches now
-                    publishAll(p);
-                } finally {
-                    stateSeq++;
-                    logSeq++;
-                }
-            } else {
-                long fsyncStart = nanoTicker.getAsLong();
-                appendToLog(p);
-                fsyncNanos = nanoTicker.getAsLong() - fsyncStart;
-                logSeq++;
-                try {
-                    for (BatchApplier.Work w : p.work.values()) {
-                        group(w.groupId).publishLog(w);
-                        if (w.exists) groupIds.add(w.groupId);
-                    }
-                } catch (RuntimeException e) {
-                    failure = "publishing a durable log write failed: " + e;
-                    throw e;
-                } finally {
-                    logSeq++;
-                }
-                synchronized (pendingStates) {
-                    pendingStates.addLast(c);
-                }
-            }
-            for (BatchApplier.Work w : p.work.values()) group(w.groupId).setPrepared(w.toState());
             batch.markCommitted();
             recordCommit(batch.size(), nanoTicker.getAsLong() - startNanos, fsyncNanos);
-            return c;
+        } catch (RuntimeException e) {
+            synchronized (statsLock) {
+                failedCommits++;
+            }
+            throw e;
         } finally {
+            if ((publishSeq & 1) == 1) publishSeq++; // even: caches and LMDB agree again
             commitLock.unlock();
             lifecycle.readLock().unlock();
         }
     }
 
-    private void appendToLog(BatchApplier.Prepared p) {
-        try {
-            raftLog.append(p.logRecords);
-        } catch (RuntimeException e) {
-            failure = "the Raft log write failed: " + e.getMessage();
-            synchronized (statsLock) {
-                failedCommits++;
-            }
-            throw e;
-        }
-    }
-
-    private void publishAll(BatchApplier.Prepared p) {
-        try {
-            for (BatchApplier.Work w : p.work.values()) {
-                group(w.groupId).publishAll(w);
-                if (w.exists) groupIds.add(w.groupId);
-                else groupIds.remove(w.groupId);
-                if (w.exists) raftLog.forgetThrough(w.groupId, w.truncatedIndex);
-            }
-        } catch (RuntimeException e) {
-            failure = "publishing a committed batch failed: " + e;
-            throw e;
-        }
-    }
-
     /**
-     * Commits the LMDB part of {@code upTo} and of every batch whose log part was written before
-     * it and whose LMDB part is not yet durable, in one transaction and one (LMDB) sync; Raft's
-     * reads then show the truncation points, snapshot metadata and applied states, and the
-     * state-machine reads the writes. Returns at once if it is durable already. Thread-safe.
-     *
-     * @throws StoreFullException if the map is full and none of those batches wrote the Raft log
-     *     (they are dropped, the store stays usable)
-     * @throws StoreException if LMDB or the disk failed, or the map is full while a log part is
-     *     already durable (the LMDB part must follow it): the store refuses further writes
-     */
-    public void commitState(LogCommit upTo) {
-        Objects.requireNonNull(upTo, "upTo");
-        if (upTo.stateDurable) return;
-        lifecycle.readLock().lock();
-        stateLock.lock();
-        try {
-            if (upTo.stateDurable) return;
-            checkOpen();
-            checkNoFailure();
-            List<LogCommit> drained = new ArrayList<>();
-            synchronized (pendingStates) {
-                while (!pendingStates.isEmpty()) {
-                    LogCommit c = pendingStates.pollFirst();
-                    drained.add(c);
-                    if (c == upTo) break;
-                }
-            }
-            Invariants.check(!drained.isEmpty() && drained.get(drained.size() - 1) == upTo,
-                    "store %s: a batch's LMDB part was asked for but is not pending", dir);
-            List<BatchApplier.Prepared> parts = new ArrayList<>(drained.size());
-            boolean anyLog = false;
-            for (LogCommit c : drained) {
-                parts.add(c.prepared);
-                // Its log part is durable already: its LMDB part cannot be given up.
-                anyLog |= !c.stateFirst && !c.prepared.logRecords.isEmpty();
-            }
-            long lmdbStart = nanoTicker.getAsLong();
-            stateSeq++; // odd: LMDB may show the batches before the caches do
-            try {
-                try (Txn<byte[]> txn = env.txnWrite()) {
-                    try {
-                        BatchApplier.writeState(txn, raft, data, parts, raftLog.endPosition());
-                    } catch (Env.MapFullException e) {
-                        throw mapFull(anyLog, drained, e);
-                    } catch (LmdbException e) {
-                        failure = "writing the LMDB part of " + drained.size() + " batches failed: " + e.getMessage();
-                        throw new StoreException("store " + dir + ": " + failure
-                                + "; the store refuses further writes, restart the node", e);
-                    }
-                    try {
-                        txn.commit();
-                    } catch (Env.MapFullException e) {
-                        throw mapFull(anyLog, drained, e);
-                    } catch (LmdbException e) {
-                        failure = "commit failed: " + e.getMessage();
-                        throw new StoreException("store " + dir + ": committing a batch failed (disk full or I/O"
-                                + " error?): " + e.getMessage() + "; the store refuses further writes, restart the node", e);
-                    }
-                }
-                // Only now, durable, does the LMDB part become visible to Raft's reads.
-                try {
-                    for (LogCommit c : drained) {
-                        if (c.stateFirst) continue; // commitLog publishes it whole after its log write
-                        for (BatchApplier.Work w : c.prepared.work.values()) {
-                            group(w.groupId).publishState(w);
-                            raftLog.forgetThrough(w.groupId, w.truncatedIndex);
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    failure = "publishing a committed batch failed: " + e;
-                    throw e;
-                }
-                for (LogCommit c : drained) c.stateDurable = true;
-                long micros = (nanoTicker.getAsLong() - lmdbStart) / 1000;
-                synchronized (statsLock) {
-                    lmdbCommits++;
-                    totalLmdbCommitMicros += micros;
-                }
-            } finally {
-                if ((stateSeq & 1) == 1) stateSeq++; // even: caches and LMDB agree again
-            }
-            if (raftLog.segmentCount() > 1) reclaimLog();
-        } finally {
-            stateLock.unlock();
-            lifecycle.readLock().unlock();
-        }
-    }
-
-    private RuntimeException mapFull(boolean anyLog, List<LogCommit> drained, Env.MapFullException e) {
-        StoreFullException full = new StoreFullException(dir, env.info().mapSize, drained.size(), e);
-        if (anyLog) {
-            failure = "the LMDB map filled up under a batch whose Raft log part is durable: " + full.getMessage();
-            return new StoreException("store " + dir + ": " + failure + "; the store refuses further writes", full);
-        }
-        return full;
-    }
-
-    /** Deletes the Raft log segments no group needs any more; see {@link RaftLog#reclaim}. */
-    private void reclaimLog() {
-        // A group's entries at or below its durable truncation point are never read again.
-        raftLog.reclaim(g -> {
-            GroupStorage gs = groups.get(g);
-            if (gs == null) return groupIds.contains(g) ? 0 : Long.MAX_VALUE;
-            return gs.state().truncatedIndex();
-        });
-    }
-
-    private void checkNoFailure() {
-        if (failure != null) {
-            throw new StoreException("store " + dir + " refuses writes after an earlier failure: " + failure
-                    + "; restart the node");
-        }
-    }
-
-    /**
-     * Runs a read of a group's cached state and log so that it sees one durable state: it is
-     * retried if a publication ran while it did (each sequence is odd while its writer makes a
-     * write visible), and after a few tries run under both writers' locks, which waits for the
-     * writes in flight. Reads answered from the caches alone do not come here.
+     * Runs a read of a group's cached state and log so that it sees one committed state: it is
+     * retried if a commit ran while it did (the sequence is odd from before the LMDB commit until
+     * the caches are published), and after a few tries run under the commit lock, which waits for
+     * a commit in flight. Reads answered from the caches alone do not come here.
      */
     <T> T readConsistently(Supplier<T> read) {
         for (int attempt = 0; attempt < OPTIMISTIC_READ_ATTEMPTS; attempt++) {
-            long log = logSeq;
-            long st = stateSeq;
-            if (((log | st) & 1) == 1) continue;
+            long seq = publishSeq;
+            if ((seq & 1) == 1) continue;
             T result;
             try {
                 result = read.get();
             } catch (RuntimeException e) {
-                if (logSeq == log && stateSeq == st) throw e; // a genuine answer (compacted, out of range, closed)
+                if (publishSeq == seq) throw e; // a genuine answer (compacted, out of range, closed)
                 continue;
             }
-            if (logSeq == log && stateSeq == st) return result;
+            if (publishSeq == seq) return result;
         }
         lifecycle.readLock().lock();
         commitLock.lock();
-        stateLock.lock();
         try {
             return read.get();
         } finally {
-            stateLock.unlock();
             commitLock.unlock();
             lifecycle.readLock().unlock();
         }
@@ -641,8 +420,7 @@ public final class Store implements AutoCloseable {
         synchronized (statsLock) {
             return new StoreStats(mapSize, used, pageSize, counts[0], counts[1], groupIds.size(), commits,
                     failedCommits, lastBatchOps, lastCommitMicros, maxCommitMicros, totalCommitMicros,
-                    lastFsyncMicros, maxFsyncMicros, totalFsyncMicros, logReadsFromLmdb.get(), lmdbCommits,
-                    totalLmdbCommitMicros);
+                    lastFsyncMicros, maxFsyncMicros, totalFsyncMicros, logReadsFromLmdb.get());
         }
     }
 
@@ -653,7 +431,6 @@ public final class Store implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
-            if (raftLog != null) raftLog.close();
             env.close();
             closeQuietly(fileLock, lockChannel);
         } finally {
@@ -665,32 +442,32 @@ public final class Store implements AutoCloseable {
 
     long readTerm(long groupId, long index) {
         logReadsFromLmdb.incrementAndGet();
-        lifecycle.readLock().lock();
-        try {
-            checkOpen();
-            long term = raftLog.term(groupId, index);
-            if (term < 0) throw missingEntry(groupId, index);
-            return term;
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        byte[] value = read(txn -> raft.get(txn, RaftKeys.logKey(groupId, index)));
+        if (value == null) throw missingEntry(groupId, index);
+        return Codec.decodeEntryTerm(index, value);
     }
 
     /** Adds entries {@code [lo, hi)} of a group's log to {@code out} within the byte limit. */
     void readLog(long groupId, long lo, long hi, long maxBytes, List<Entry> out, long[] bytes) {
         logReadsFromLmdb.incrementAndGet();
-        lifecycle.readLock().lock();
-        try {
-            checkOpen();
-            raftLog.read(groupId, lo, hi, maxBytes, out, bytes);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        read(txn -> {
+            try (Cursor<byte[]> c = raft.openCursor(txn)) {
+                boolean found = c.get(RaftKeys.logKey(groupId, lo), GetOp.MDB_SET_RANGE);
+                for (long next = lo; next < hi; next++) {
+                    if (!found || !RaftKeys.isLogKey(c.key(), groupId) || RaftKeys.indexOf(c.key()) != next) {
+                        throw missingEntry(groupId, next);
+                    }
+                    if (!GroupStorage.addWithinLimit(out, Codec.decodeEntry(next, c.val()), bytes, maxBytes)) break;
+                    found = c.next();
+                }
+            }
+            return null;
+        });
     }
 
     private IllegalStateException missingEntry(long groupId, long index) {
-        return new IllegalStateException("group " + groupId + ": log entry " + index + " is not in the Raft log of "
-                + dir + " although the log should hold it (read raced a truncating commit, or the store is damaged)");
+        return new IllegalStateException("group " + groupId + ": log entry " + index + " is not in store " + dir
+                + " although the log should hold it (read raced a truncating commit, or the store is damaged)");
     }
 
     // ---- internals ----
@@ -740,122 +517,48 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /**
-     * Finds every group with state in LMDB, jumping over each group's keys with one seek, and
-     * returns the tombstones (the Raft log position each destroyed group's records end at). A
-     * group with only a tombstone does not exist.
-     */
-    private Map<Long, Long> loadGroupIds() {
-        Map<Long, Long> tombstones = new java.util.HashMap<>();
+    /** Finds every group with a key, jumping over each group's keys with one seek. */
+    private void loadGroupIds() {
         read(txn -> {
             try (Cursor<byte[]> c = raft.openCursor(txn)) {
                 boolean found = c.first();
                 while (found) {
                     long g = RaftKeys.groupOf(c.key());
-                    byte[] t = raft.get(txn, RaftKeys.stateKey(g, RaftKeys.KIND_TOMBSTONE));
-                    if (t != null) tombstones.put(g, java.nio.ByteBuffer.wrap(t).getLong());
-                    if (hasStateKey(txn, g)) groupIds.add(g);
+                    groupIds.add(g);
                     found = c.get(RaftKeys.groupEnd(g), GetOp.MDB_SET_RANGE);
                 }
             }
             return null;
         });
-        return tombstones;
     }
 
-    private boolean hasStateKey(Txn<byte[]> txn, long g) {
-        for (byte kind : new byte[] {RaftKeys.KIND_HARD_STATE, RaftKeys.KIND_TRUNCATED_STATE,
-                RaftKeys.KIND_SNAPSHOT_META, RaftKeys.KIND_APPLIED_STATE}) {
-            if (raft.get(txn, RaftKeys.stateKey(g, kind)) != null) return true;
-        }
-        return false;
-    }
-
-    /** The group's LMDB state, without the log: its last index is its truncation point. */
-    private GroupState loadLmdbState(long groupId) {
+    private GroupState loadGroupState(long groupId) {
         return read(txn -> {
             byte[] hs = raft.get(txn, RaftKeys.stateKey(groupId, RaftKeys.KIND_HARD_STATE));
             byte[] tr = raft.get(txn, RaftKeys.stateKey(groupId, RaftKeys.KIND_TRUNCATED_STATE));
             byte[] sm = raft.get(txn, RaftKeys.stateKey(groupId, RaftKeys.KIND_SNAPSHOT_META));
             byte[] ap = raft.get(txn, RaftKeys.stateKey(groupId, RaftKeys.KIND_APPLIED_STATE));
             long[] truncated = tr == null ? new long[] {0, 0} : Codec.decodeTruncated(tr);
+            long lastIndex = truncated[0];
+            boolean hasLog = false;
+            try (Cursor<byte[]> c = raft.openCursor(txn)) {
+                boolean found = c.get(RaftKeys.groupEnd(groupId), GetOp.MDB_SET_RANGE) ? c.prev() : c.last();
+                if (found && RaftKeys.isLogKey(c.key(), groupId)) {
+                    lastIndex = RaftKeys.indexOf(c.key());
+                    hasLog = true;
+                }
+            }
             Codec.Applied applied = ap == null ? new Codec.Applied(0, GroupState.EMPTY.appliedConfState())
                     : Codec.decodeApplied(ap);
-            return new GroupState(
-                    hs != null || tr != null || sm != null || ap != null,
+            GroupState s = new GroupState(
+                    hs != null || tr != null || sm != null || ap != null || hasLog,
                     hs == null ? GroupState.EMPTY.hardState() : Codec.decodeHardState(hs),
-                    truncated[0], truncated[1], truncated[0],
+                    truncated[0], truncated[1], lastIndex,
                     sm == null ? GroupState.EMPTY.snapshotMeta() : Codec.decodeSnapshotMeta(sm),
                     applied.index(), applied.confState());
+            if (s.exists()) s.checkInvariants(groupId);
+            return s;
         });
-    }
-
-    /**
-     * Rebuilds every group's state from LMDB and the Raft log (see the package documentation,
-     * Recovery): LMDB's truncation point, snapshot and applied state; the log's entries that
-     * chain onto that point; the newer of the two hard states.
-     */
-    private void recoverGroups() {
-        Set<Long> all = new TreeSet<>(groupIds);
-        all.addAll(raftLog.groupIds());
-        List<RaftLog.Record> repairs = new ArrayList<>();
-        for (long g : all) {
-            GroupState s = recoverGroup(g, loadLmdbState(g), repairs);
-            if (s.exists()) {
-                groupIds.add(g);
-                s.checkInvariants(g);
-            }
-            groups.put(g, new GroupStorage(this, g, s, options.tailCacheBytesPerGroup()));
-        }
-        // Made durable before anything is appended after them: replayed at the next open, the
-        // dropped entries would otherwise stand between LMDB's snapshot and the new entries.
-        raftLog.append(repairs);
-    }
-
-    private GroupState recoverGroup(long g, GroupState lmdb, List<RaftLog.Record> repairs) {
-        RaftLog.GroupView v = raftLog.view(g);
-        long truncated = lmdb.truncatedIndex();
-        long lastIndex = truncated;
-        HardState hs = lmdb.hardState();
-        if (v != null) {
-            if (v.hasEntries() && v.lastIndex() > truncated) {
-                if (v.firstIndex() > truncated + 1) {
-                    throw new StoreCorruptException("store " + dir + ", group " + g + ": the Raft log holds entries from "
-                            + v.firstIndex() + " but LMDB's log was truncated at " + truncated + ": entries "
-                            + (truncated + 1) + " to " + (v.firstIndex() - 1) + " are missing");
-                }
-                long termThere = truncated >= v.firstIndex() ? raftLog.term(g, truncated) : -1;
-                if (termThere >= 0 && termThere != lmdb.truncatedTerm()) {
-                    // LMDB has a snapshot whose log record a crash kept from the disk: the log's
-                    // entries after it are the ones the snapshot replaced.
-                    raftLog.dropFrom(g, truncated + 1);
-                    repairs.add(new RaftLog.Snapshot(g, truncated, lmdb.truncatedTerm()));
-                } else {
-                    lastIndex = v.lastIndex();
-                }
-            }
-            raftLog.forgetThrough(g, truncated);
-            HardState logged = v.hardState();
-            if (logged.term() > hs.term() || (logged.term() == hs.term() && logged.commit() >= hs.commit())) {
-                hs = logged;
-            }
-        }
-        if (lmdb.appliedIndex() > lastIndex) {
-            throw new StoreCorruptException("store " + dir + ", group " + g + ": LMDB has entries applied up to "
-                    + lmdb.appliedIndex() + " but the Raft log ends at " + lastIndex);
-        }
-        // The commit index is a hint Raft relearns; a copy in LMDB may name entries of a batch whose
-        // log part a crash lost (LMDB goes first for snapshots and new groups).
-        long commit = Math.max(lmdb.appliedIndex(), Math.min(hs.commit(), lastIndex));
-        if (commit != hs.commit()) hs = new HardState(hs.term(), hs.vote(), commit);
-        boolean exists = lmdb.exists() || (v != null && (v.hasEntries() || !v.hardState().equals(HardState.EMPTY)));
-        return new GroupState(exists, hs, truncated, lmdb.truncatedTerm(), lastIndex, lmdb.snapshotMeta(),
-                lmdb.appliedIndex(), lmdb.appliedConfState());
-    }
-
-    private GroupState loadGroupState(long groupId) {
-        // Every group with state was loaded at open; any other starts empty.
-        return GroupState.EMPTY;
     }
 
     /**

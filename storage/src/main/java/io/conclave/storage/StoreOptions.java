@@ -15,13 +15,9 @@ package io.conclave.storage;
  * @param tailCacheBytesPerGroup how many bytes of each group's most recent log entries stay in
  *     memory so Raft's reads of the log tail never touch LMDB; 0 disables the cache. The worst
  *     case memory is this times the number of groups on the store.
- * @param raftLogSegmentBytes the size of each Raft log segment file ({@code raftlog/}), created
- *     zero-filled ahead of use: larger means fewer files and rolls, smaller frees disk sooner
- *     once groups compact. A multiple of 4 KiB.
  */
 public record StoreOptions(
-        long mapSizeBytes, boolean fsync, long maxKeyBytes, long maxValueBytes, long tailCacheBytesPerGroup,
-        long raftLogSegmentBytes) {
+        long mapSizeBytes, boolean fsync, long maxKeyBytes, long maxValueBytes, long tailCacheBytesPerGroup) {
 
     /** LMDB's compiled maximum key size (MDB_MAXKEYSIZE) in the native library lmdbjava ships. */
     public static final long LMDB_MAX_KEY_BYTES = 511;
@@ -35,7 +31,6 @@ public record StoreOptions(
     public static final long DEFAULT_MAP_SIZE_BYTES = 4L << 30;
     public static final long DEFAULT_MAX_VALUE_BYTES = 16L << 20;
     public static final long DEFAULT_TAIL_CACHE_BYTES_PER_GROUP = 256L << 10;
-    public static final long DEFAULT_RAFT_LOG_SEGMENT_BYTES = 64L << 20;
 
     public StoreOptions {
         if (mapSizeBytes < MIN_MAP_SIZE_BYTES || mapSizeBytes > MAX_MAP_SIZE_BYTES) {
@@ -54,36 +49,28 @@ public record StoreOptions(
             throw new IllegalArgumentException("tailCacheBytesPerGroup must be within [0, "
                     + MAX_VALUE_BYTES_LIMIT + "], got " + tailCacheBytesPerGroup);
         }
-        // RaftLog.Settings checks the range and alignment with the message naming the rule.
-        new RaftLog.Settings(raftLogSegmentBytes, fsync, raftLogSegmentBytes / 4);
     }
 
     /** The four settings a node passes on its command line; the tail cache takes its default. */
     public StoreOptions(long mapSizeBytes, boolean fsync, long maxKeyBytes, long maxValueBytes) {
-        this(mapSizeBytes, fsync, maxKeyBytes, maxValueBytes, DEFAULT_TAIL_CACHE_BYTES_PER_GROUP,
-                DEFAULT_RAFT_LOG_SEGMENT_BYTES);
+        this(mapSizeBytes, fsync, maxKeyBytes, maxValueBytes, DEFAULT_TAIL_CACHE_BYTES_PER_GROUP);
     }
 
-    /** 4 GiB map, fsync on, LMDB's largest keys, 16 MiB values, 256 KiB tail cache per group, 64 MiB log segments. */
+    /** 4 GiB map, fsync on, LMDB's largest keys, 16 MiB values, 256 KiB tail cache per group. */
     public static StoreOptions defaults() {
         return new StoreOptions(DEFAULT_MAP_SIZE_BYTES, true, LMDB_MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES,
-                DEFAULT_TAIL_CACHE_BYTES_PER_GROUP, DEFAULT_RAFT_LOG_SEGMENT_BYTES);
+                DEFAULT_TAIL_CACHE_BYTES_PER_GROUP);
     }
 
     public StoreOptions withMapSizeBytes(long bytes) {
-        return new StoreOptions(bytes, fsync, maxKeyBytes, maxValueBytes, tailCacheBytesPerGroup, raftLogSegmentBytes);
+        return new StoreOptions(bytes, fsync, maxKeyBytes, maxValueBytes, tailCacheBytesPerGroup);
     }
 
     public StoreOptions withFsync(boolean on) {
-        return new StoreOptions(mapSizeBytes, on, maxKeyBytes, maxValueBytes, tailCacheBytesPerGroup,
-                raftLogSegmentBytes);
+        return new StoreOptions(mapSizeBytes, on, maxKeyBytes, maxValueBytes, tailCacheBytesPerGroup);
     }
 
     public StoreOptions withTailCacheBytesPerGroup(long bytes) {
-        return new StoreOptions(mapSizeBytes, fsync, maxKeyBytes, maxValueBytes, bytes, raftLogSegmentBytes);
-    }
-
-    public StoreOptions withRaftLogSegmentBytes(long bytes) {
-        return new StoreOptions(mapSizeBytes, fsync, maxKeyBytes, maxValueBytes, tailCacheBytesPerGroup, bytes);
+        return new StoreOptions(mapSizeBytes, fsync, maxKeyBytes, maxValueBytes, bytes);
     }
 }

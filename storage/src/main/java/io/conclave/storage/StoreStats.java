@@ -2,18 +2,14 @@ package io.conclave.storage;
 
 /**
  * A point-in-time view of a store for status pages and metrics. Latencies are in microseconds
- * as measured by the store's injected ticker; "commit" is one batch's {@link Store#commitLog}
- * (for a batch written LMDB first, both its parts), "fsync" the Raft log write and
- * {@code fdatasync} inside it: what a Raft acknowledgement waits for. {@code lmdbCommits} and
- * {@code totalLmdbCommitMicros} count the LMDB transactions of {@link Store#commitState} (each
- * takes the LMDB parts of every batch logged before it; LMDB syncs twice per commit, data pages
- * then the meta page).
+ * as measured by the store's injected ticker; "commit" is the whole {@link Store#commit} call,
+ * "fsync" the LMDB transaction commit inside it (page writes plus the fsyncs when enabled;
+ * LMDB syncs twice per commit, data pages then the meta page).
  *
  * <p>{@code usedBytes} is the high-water mark of pages LMDB has used in the map, free pages
  * included: what a full map is measured against. {@code dataKeys} and {@code raftKeys} count
  * keys in the state-machine and Raft tables. {@code logReadsFromLmdb} counts Raft's log reads
- * ({@code term}, {@code entries}) that missed the tail caches and went to the Raft log files
- * (the name is from when the log lived in LMDB).
+ * ({@code term}, {@code entries}) that missed the tail caches.
  */
 public record StoreStats(
         long mapSizeBytes,
@@ -31,9 +27,7 @@ public record StoreStats(
         long lastFsyncMicros,
         long maxFsyncMicros,
         long totalFsyncMicros,
-        long logReadsFromLmdb,
-        long lmdbCommits,
-        long totalLmdbCommitMicros) {
+        long logReadsFromLmdb) {
 
     /** Mean latency of one commit call so far, or 0 before the first. */
     public double meanCommitMicros() {

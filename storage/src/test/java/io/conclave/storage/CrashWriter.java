@@ -47,25 +47,11 @@ final class CrashWriter {
         return ByteBuffer.allocate(size).putLong(n).array();
     }
 
-    /** The highest batch number at the end of any group's log. */
-    static long logLast(Store store) {
-        long last = 0;
-        for (long g = 1; g <= GROUPS; g++) {
-            GroupStorage group = store.group(g);
-            if (group.lastIndex() == 0) continue;
-            Entry tail = group.entries(group.lastIndex(), group.lastIndex() + 1, Long.MAX_VALUE).get(0);
-            last = Math.max(last, decode(tail.data()));
-        }
-        return last;
-    }
-
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         PrintStream out = System.out;
         try (Store store = Store.open(dir, StoreOptions.defaults().withMapSizeBytes(256L << 20))) {
-            // The log is what was acknowledged; a batch that reached LMDB alone (killed between
-            // the two writes) is written again, as a node applies its log again after a restart.
-            long last = logLast(store);
+            long last = store.get(lastKey()).map(CrashWriter::decode).orElse(0L);
             out.println("START " + last);
             out.flush();
             for (long n = last + 1; n <= last + MAX_BATCHES; n++) {

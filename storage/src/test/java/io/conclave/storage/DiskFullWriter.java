@@ -13,14 +13,10 @@ import java.util.List;
  */
 final class DiskFullWriter {
     static final int MAX_BATCHES = 10_000;
-    static final long SEGMENT_BYTES = 16 << 10;
 
     public static void main(String[] args) {
-        // No fsync: LMDB still writes every page with pwrite at commit, and the Raft log creates
-        // (zero-fills) each segment, which is what fails here. Small segments: the log rolls
-        // several times before the limit.
-        StoreOptions options = StoreOptions.defaults().withMapSizeBytes(64L << 20).withFsync(false)
-                .withRaftLogSegmentBytes(SEGMENT_BYTES);
+        // No fsync: LMDB still writes every page with pwrite at commit, which is what fails here.
+        StoreOptions options = StoreOptions.defaults().withMapSizeBytes(64L << 20).withFsync(false);
         try (Store store = Store.open(Path.of(args[0]), options)) {
             for (long n = 1; n <= MAX_BATCHES; n++) {
                 try {

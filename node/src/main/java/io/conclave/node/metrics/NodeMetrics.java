@@ -184,14 +184,12 @@ public final class NodeMetrics {
                 () -> sources.store().get().usedBytes());
         registry.gauge("conclave_storage_map_size_bytes", "The LMDB map's size: the store's limit.",
                 () -> sources.store().get().mapSizeBytes());
-        registry.counter("conclave_storage_commits_total", "Write batches committed to the store (each one Raft "
-                + "log write and fdatasync when fsync is on).", () -> sources.store().get().commits());
-        registry.histogram("conclave_storage_fsync_seconds", "Time in the Raft log's write and fdatasync per "
-                + "batch: what a Raft acknowledgement waits for.", fsyncLatency);
-        registry.gauge("conclave_storage_fsync_max_seconds", "The longest Raft log write (fdatasync) since start.",
+        registry.counter("conclave_storage_commits_total", "Write batches committed to the store (each one LMDB "
+                + "transaction, one fsync when fsync is on).", () -> sources.store().get().commits());
+        registry.histogram("conclave_storage_fsync_seconds", "Time in LMDB's transaction commit (page writes and "
+                + "fsync) per store commit.", fsyncLatency);
+        registry.gauge("conclave_storage_fsync_max_seconds", "The longest LMDB commit (fsync) since start.",
                 () -> sources.store().get().maxFsyncMicros() / 1e6);
-        registry.counter("conclave_storage_lmdb_commits_total", "LMDB transactions committing the state-machine "
-                + "part of the batches logged before each.", () -> sources.store().get().lmdbCommits());
     }
 
     private Map<String, Double> offsets(boolean errorBound) {

@@ -35,7 +35,7 @@ class NodeMetricsTest {
     private final TxnMetrics txn = new TxnMetrics();
 
     private NodeMetrics metrics(List<GroupStatus> groups) {
-        StoreStats store = new StoreStats(1 << 30, 81920, 4096, 10, 20, 3, 7, 0, 1, 10, 900, 100, 8, 800, 56, 0, 5, 4000);
+        StoreStats store = new StoreStats(1 << 30, 81920, 4096, 10, 20, 3, 7, 0, 1, 10, 900, 100, 8, 800, 56, 0);
         return new NodeMetrics(new NodeMetrics.Sources(NODE, new SchedulerEvents(),
                 () -> new SchedulerStats(1, 7, 0, 3, 11, 9, 4, 40), () -> store, () -> groups,
                 () -> new Timestamp(1_000, 0), Map::of, sqlLatency, sqlStatements, () -> 1, txn));

@@ -16,10 +16,9 @@ import java.util.TreeMap;
  * (conditional put, increment, meta update, delete range, and the size accounting of every
  * write) must see the writes of earlier entries that LMDB does not show yet. Two layers mirror
  * every data write the applier puts in a batch: the batch being built ({@code current}) and the
- * ones handed to the writer whose LMDB part is not durable yet ({@code sealed}, newest first: one
- * whose log part is being written, and those whose LMDB part waits), read in that order before
- * the store. {@link #seal} when a batch goes to the writer, {@link #dropSealed} once the oldest
- * one's LMDB part is durable. Confined to the scheduler thread.
+ * one the writer is making durable ({@code sealed}, at most one), read in that order before the
+ * store. {@link #seal} when a batch goes to the writer, {@link #dropSealed} once it is durable.
+ * Confined to the scheduler thread.
  */
 final class BatchView {
     private static final byte[] TOMBSTONE = new byte[0];
@@ -45,8 +44,7 @@ final class BatchView {
 
     private final Store store;
     private Layer current = new Layer();
-    /** Newest first. */
-    private final java.util.ArrayDeque<Layer> sealed = new java.util.ArrayDeque<>();
+    private Layer sealed = new Layer();
 
     BatchView(Store store) {
         this.store = store;
@@ -67,21 +65,18 @@ final class BatchView {
 
     /** The batch being built went to the writer: its writes are now the sealed layer. */
     void seal() {
-        sealed.addFirst(current);
+        Invariants.check(sealed.isEmpty(), "a batch was sealed while the previous one was still in flight");
+        sealed = current;
         current = new Layer();
     }
 
-    /** The oldest sealed batch is durable in LMDB: the store shows its writes now. */
+    /** The sealed batch is durable: the store shows its writes now. */
     void dropSealed() {
-        Invariants.check(!sealed.isEmpty(), "a sealed batch was dropped but none is sealed");
-        sealed.removeLast();
+        sealed = new Layer();
     }
 
     Optional<byte[]> get(byte[] key) {
-        List<Layer> layers = new ArrayList<>(sealed.size() + 1);
-        layers.add(current);
-        layers.addAll(sealed);
-        for (Layer layer : layers) {
+        for (Layer layer : new Layer[] {current, sealed}) {
             byte[] w = layer.writes.get(key);
             if (w != null) return w == TOMBSTONE ? Optional.empty() : Optional.of(w);
             if (layer.inDeletedSpan(key)) return Optional.empty();
@@ -92,11 +87,8 @@ final class BatchView {
     /** Every pair of {@code [start, end)} in key order, at most {@code limit}. */
     List<KeyValue> scan(byte[] start, byte[] end, long limit) {
         List<KeyValue> out = new ArrayList<>();
-        Iterator<KeyValue> rows = new StoreRows(start, end);
-        for (java.util.Iterator<Layer> oldestFirst = sealed.descendingIterator(); oldestFirst.hasNext(); ) {
-            rows = new Overlay(rows, oldestFirst.next(), start, end);
-        }
-        rows = new Overlay(rows, current, start, end);
+        Iterator<KeyValue> rows = new Overlay(new Overlay(new StoreRows(start, end), sealed, start, end), current,
+                start, end);
         while (out.size() < limit && rows.hasNext()) out.add(rows.next());
         return out;
     }

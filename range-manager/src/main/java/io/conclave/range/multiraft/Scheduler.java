@@ -225,20 +225,8 @@ public final class Scheduler implements AutoCloseable {
     private final Map<GroupNode, Long> removalNoticesSent = new HashMap<>();
     /** Commits batches on its own thread; see {@link BatchWriter}. */
     private final BatchWriter writer;
-    /** The batch whose Raft log part the writer is making durable, with what waits for it; null when none. */
+    /** The batch the writer is making durable, with what waits for it; null when none. */
     private Flight inFlight;
-    /**
-     * Batches whose log part is durable (Raft advanced, messages sent) and whose LMDB part is
-     * not yet, oldest first: their applied indexes are published, their latches released and
-     * their reads served once it is ({@link #completeStates}).
-     */
-    private final java.util.ArrayDeque<Flight> stateFlights = new java.util.ArrayDeque<>();
-    /**
-     * Batches whose LMDB part may wait at once: bounds the overlay layers apply reads through and
-     * the state the store keeps pending. The LMDB writer takes all of them in one commit, so
-     * under load a few suffice.
-     */
-    private static final int MAX_STATE_FLIGHTS = 16;
     /** The batch accumulating behind {@link #inFlight} (group commit); null when empty. */
     private Flight next;
     /** Replicas with requests waiting until they can serve; retried each tick and when their lease changes. */
@@ -498,10 +486,10 @@ public final class Scheduler implements AutoCloseable {
     boolean runOnce() {
         Invariants.check(driven, "node %s: runOnce needs startDriven, not start", localNodeId);
         boolean idle = inbox.isEmpty() && dirty.isEmpty() && writesToPropose.isEmpty() && groupsToPersist.isEmpty()
-                && inFlight == null && next == null && stateFlights.isEmpty();
+                && inFlight == null && next == null;
         try {
             handleQueued(inbox.poll());
-            completeWrites();
+            if (inFlight != null && inFlight.write.isDone()) completeWrite();
             runCycle();
         } catch (InterruptedException e) {
             // Writes are inline here, so nothing waits; an interrupt is the driver's.
@@ -603,8 +591,8 @@ public final class Scheduler implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                boolean idle = dirty.isEmpty() && writesToPropose.isEmpty() && !writeFinished()
-                        && (inFlight != null || next == null || stateFlights.size() >= MAX_STATE_FLIGHTS);
+                boolean idle = dirty.isEmpty() && writesToPropose.isEmpty()
+                        && (inFlight == null ? next == null : !inFlight.write.isDone());
                 Event event = idle ? inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS) : inbox.poll();
                 // Answers to a batch of events leave together once it is handled, and so do the
                 // cycle's; released before the next wait, so nothing is held while idle.
@@ -616,7 +604,7 @@ public final class Scheduler implements AutoCloseable {
                 }
                 network.holdSends();
                 try {
-                    completeWrites();
+                    if (inFlight != null && inFlight.write.isDone()) completeWrite();
                     runCycle();
                 } finally {
                     network.releaseSends();
@@ -2148,13 +2136,6 @@ public final class Scheduler implements AutoCloseable {
         /** Raft hears of a snapshot sent only after the Ready holding it was advanced. */
         final List<Runnable> snapshotReports = new ArrayList<>();
         BatchWriter.Write write;
-        /** Its writes are a layer of the {@link BatchView} until its LMDB part is durable. */
-        boolean sealed;
-
-        /** Its LMDB part is durable (or failed), or it had none. */
-        boolean stateDurable() {
-            return write == null || write.isStateDone();
-        }
 
         Flight(WriteBatch batch) {
             this.batch = batch;
@@ -2210,7 +2191,7 @@ public final class Scheduler implements AutoCloseable {
             f.afterCommit.addAll(afterCommit);
             afterCommit.clear();
         }
-        if (inFlight == null && next != null && stateFlights.size() < MAX_STATE_FLIGHTS) startWrite();
+        if (inFlight == null && next != null) startWrite();
         flushOutbox(); // liveness pings and quiesce heartbeats
         if (!afterApply.isEmpty()) {
             List<Runnable> work = new ArrayList<>(afterApply);
@@ -2219,21 +2200,9 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Whether a stage of a write handed to the writer finished and waits for {@link #completeWrites}. */
-    private boolean writeFinished() {
-        return (inFlight != null && inFlight.write.isDone())
-                || (!stateFlights.isEmpty() && stateFlights.peekFirst().stateDurable());
-    }
-
-    /** Completes what the writer finished: the log part in flight, then LMDB parts in order. */
-    private void completeWrites() throws InterruptedException {
-        if (inFlight != null && inFlight.write.isDone()) completeWrite();
-        completeStates();
-    }
-
     /**
      * Hands the batch built so far to the writer (or, if it writes nothing, completes it at once:
-     * its messages and advances wait for no disk, and no earlier log write is in flight).
+     * its messages and advances wait for no disk, and no earlier write is in flight).
      */
     private void startWrite() throws InterruptedException {
         Flight f = next;
@@ -2246,30 +2215,24 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         view.seal();
-        f.sealed = true;
-        // Work after the batch that reads it back from the store (a split's new range, a destroy)
-        // needs both parts durable before it runs, in the order a synchronous commit had it.
-        boolean whole = !f.afterCommit.isEmpty();
         if (driven) {
             // Written inline on this thread (virtual time): durable on return, so it completes in
             // this turn, messages and all, exactly as a synchronous commit did.
-            f.write = writer.submit(f.batch, whole, () -> {});
+            f.write = writer.submit(f.batch, () -> {});
             completeWrite();
             return;
         }
-        // The writer sends these the moment the log part is durable: persist before send, without
+        // The writer sends these the moment the batch is durable: persist before send, without
         // waiting for this thread to wake up (an acknowledgement is on a write's critical path).
         Map<Long, RaftBatch> outgoing = frameMessages(f, new Outbox());
-        f.write = writer.submit(f.batch, whole, () -> sendFrames(outgoing)); // one log write, one fdatasync, every group
+        f.write = writer.submit(f.batch, () -> sendFrames(outgoing)); // one transaction, one fsync, every group
     }
 
     /**
-     * The log part of the batch in flight is durable (or failed, which stops the node): now what
-     * waited for it happens: durable hard states, messages (persist before send), advancing Raft
-     * (the leader's own copy now counts toward a quorum), answers. Publishing its applied indexes
-     * to reads waits for its LMDB part ({@link #completeStates}). A batch whose LMDB part is
-     * durable already (written whole) completes entirely here, in the order a synchronous commit
-     * had it: work after the commit before the messages.
+     * The batch in flight is durable (or failed, which stops the node): now what waited for it
+     * happens, in the order a synchronous commit had it: durable hard states, work after the
+     * commit, messages (persist before send), advancing Raft, answers, then reads at the newly
+     * published applied indexes.
      */
     private void completeWrite() throws InterruptedException {
         Flight f = inFlight;
@@ -2277,19 +2240,14 @@ public final class Scheduler implements AutoCloseable {
             long nanos = BatchWriter.await(f.write);
             statCommitNanos += nanos;
             statCommits++;
+            view.dropSealed();
         }
         inFlight = null;
-        boolean whole = f.write != null && f.write.isStateDone();
-        if (whole) {
-            // Its LMDB commit took every earlier batch's LMDB part with it: those complete first.
-            BatchWriter.awaitState(f.write);
-            completeStates();
-        }
         for (int i = 0; i < f.ready.size(); i++) {
             Ready rd = f.readies.get(i);
             if (rd.hardState() != null) f.ready.get(i).durableHardState = rd.hardState();
         }
-        if (whole || f.write == null) f.afterCommit.forEach(Runnable::run);
+        f.afterCommit.forEach(Runnable::run);
         if (f.outgoing == null) sendFrames(frameMessages(f, outbox)); // sent from here: with this cycle's other traffic
         pendingSnapshotReports.addAll(f.snapshotReports);
         for (int i = 0; i < f.ready.size(); i++) {
@@ -2301,48 +2259,22 @@ public final class Scheduler implements AutoCloseable {
         pendingSnapshotReports.forEach(Runnable::run);
         pendingSnapshotReports.clear();
         f.answers.forEach(Runnable::run);
-        if (!f.afterCommit.isEmpty() && !(whole || f.write == null)) {
-            throw new IllegalStateException("node " + localNodeId + ": a batch with work after its commit was not"
-                    + " written whole");
-        }
-        stateFlights.addLast(f);
-        completeStates();
-    }
-
-    /**
-     * The LMDB parts that are durable, oldest first: their writes are in the store now, so reads
-     * may be served at the applied indexes they publish and the latches of their writes go.
-     */
-    private void completeStates() throws InterruptedException {
-        while (!stateFlights.isEmpty() && stateFlights.peekFirst().stateDurable()) {
-            Flight f = stateFlights.pollFirst();
-            if (f.write != null) BatchWriter.awaitState(f.write); // rethrows a failed LMDB commit
-            if (f.sealed) view.dropSealed();
-            for (Map.Entry<Replica, Long> e : f.appliedAt.entrySet()) {
-                Replica r = e.getKey();
-                if (r.retired) continue;
-                r.publishedApplied = Math.max(r.publishedApplied, e.getValue());
-                if (!r.latches.isEmpty()) pruneLatches(r);
-                serveReads(r);
-            }
+        for (Map.Entry<Replica, Long> e : f.appliedAt.entrySet()) {
+            Replica r = e.getKey();
+            if (r.retired) continue;
+            r.publishedApplied = Math.max(r.publishedApplied, e.getValue());
+            if (!r.latches.isEmpty()) pruneLatches(r);
+            serveReads(r);
         }
     }
 
     /**
-     * On stop: the write in flight finishes, both parts, and the batch built behind it is
-     * committed too (its messages are not sent: the node is going away, and Raft resends what
-     * peers miss).
+     * On stop: the write in flight finishes, and the batch built behind it is committed too (its
+     * messages are not sent: the node is going away, and Raft resends what peers miss).
      */
     private void finishWritesAtStop() throws InterruptedException {
-        if (inFlight != null && inFlight.write != null) {
-            BatchWriter.await(inFlight.write);
-            BatchWriter.awaitState(inFlight.write);
-        }
+        if (inFlight != null && inFlight.write != null) BatchWriter.await(inFlight.write);
         inFlight = null;
-        for (Flight f : stateFlights) {
-            if (f.write != null) BatchWriter.awaitState(f.write);
-        }
-        stateFlights.clear();
         if (next != null && !next.batch.isEmpty()) store.commit(next.batch);
         next = null;
     }

@@ -19,20 +19,16 @@
  *       index;</li>
  *   <li>sends the leaders' APPEND and HEARTBEAT messages at once, before the batch is durable
  *       (see below), and answers the writes whose entries this batch applies;</li>
- *   <li>if no log write is in flight, hands the batch to the {@link
- *       io.conclave.range.multiraft.BatchWriter}: one Raft log write and one {@code fdatasync}
- *       for all groups, on the writer's thread. If one is in flight, the batch keeps accumulating
- *       the next cycles' Readies behind it (group commit; "Pipelined writes" below);</li>
- *   <li>when the log part in flight is durable: every other message of its Readies leaves
- *       (framed when the batch went to the writer, one RaftBatch per node with heartbeats
- *       coalesced to tuples, {@link io.conclave.range.multiraft.Outbox}, and sent by the writer
- *       thread right after the log write: persist-before-send is that line in
- *       {@code BatchWriter}); then the scheduler advances those Readies
- *       ({@code Scheduler.completeWrite});</li>
- *   <li>when the batch's LMDB part (the state-machine writes and applied indexes, committed by
- *       the writer's state thread together with every batch logged meanwhile) is durable too:
- *       the scheduler publishes its applied indexes, releases the latches of the writes it
- *       applied and serves the reads waiting for them ({@code Scheduler.completeStates}).</li>
+ *   <li>if no write is in flight, hands the batch to the {@link
+ *       io.conclave.range.multiraft.BatchWriter}: one LMDB transaction and one fsync for all
+ *       groups, on the writer's thread. If one is in flight, the batch keeps accumulating the
+ *       next cycles' Readies behind it (group commit; "Pipelined writes" below);</li>
+ *   <li>when the write in flight is durable: every other message of its Readies leaves (framed
+ *       when the batch went to the writer, one RaftBatch per node with heartbeats coalesced to
+ *       tuples, {@link io.conclave.range.multiraft.Outbox}, and sent by the writer thread right
+ *       after the commit: persist-before-send is that line in {@code BatchWriter}); then the
+ *       scheduler advances those Readies, runs the work that waited for the batch, and serves the
+ *       reads whose index it published ({@code Scheduler.completeWrite}).</li>
  * </ol>
  * Requests that arrive while a write is in flight are stepped and batched meanwhile: with many
  * concurrent clients one fsync and one frame per peer carry many entries. Idle groups cost
@@ -76,16 +72,10 @@
  * write's (see Leases).
  *
  * <h2>Pipelined writes</h2>
- * The Raft log write and its fdatasync run on the writer's thread, one batch at a time; the
- * LMDB commit of what the batch applies runs after it on the writer's state thread, off the
- * acknowledgement path, taking every batch logged meanwhile into one commit (at most
- * {@code MAX_STATE_FLIGHTS} batches wait for it; then no new log write starts). The scheduler
+ * The LMDB commit and its fsync run on the writer's thread, one batch at a time; the scheduler
  * thread keeps stepping messages and proposals meanwhile, and the next cycles' Readies accumulate
- * into the batch behind it, which goes to the writer as soon as the log write in flight is
- * durable. A batch with work after its commit (a split's new range, a destroy: they read the
- * store back) is written whole (LMDB, then log) and completed as a synchronous commit was; so
- * are, by the store's rule, snapshots and new groups. The rules that make this exactly as safe
- * as a synchronous commit ("durable" below means the batch's log part):
+ * into the batch behind it, which goes to the writer as soon as the write in flight is durable.
+ * The rules that make this exactly as safe as a synchronous commit:
  * <ul>
  *   <li><b>Messages wait for their batch.</b> Every message not sent early (above) leaves when
  *       the batch holding its Ready is durable, and batches finish in order, so also every
@@ -97,17 +87,11 @@
  *       from there (to send to followers); Raft hands out committed entries only up to what was
  *       advanced, so apply never runs ahead of the local durability of what it applies. A
  *       replica may have several Readies handed out and not yet advanced.</li>
- *   <li><b>Reads at apply see every batch not yet in LMDB.</b>
- *       {@link io.conclave.range.multiraft.BatchView} keeps the writes of each batch handed to
- *       the writer (sealed, one layer each until its LMDB part is durable) under those of the
- *       batch being built, over the store.</li>
+ *   <li><b>Reads at apply see both batches.</b> {@link io.conclave.range.multiraft.BatchView}
+ *       keeps the writes of the batch in flight (sealed) under those of the batch being built,
+ *       over the store.</li>
  *   <li><b>Reads are served at the published applied index</b>, the applied index as of the
- *       last batch whose LMDB part is durable: a read is served from LMDB, so it waits for the
- *       commit that wrote what it reads, as before. Latches likewise stay until then.</li>
- *   <li><b>A crash between the two parts loses nothing acknowledged.</b> Raft applies only
- *       entries durable in the log, and LMDB commits an entry's effects with the applied index
- *       that covers them, so a restart re-applies exactly the committed entries above LMDB's
- *       applied index from the log ({@code LogBeforeLmdbCrashTest}).</li>
+ *       last durable batch, as before.</li>
  *   <li><b>A range a split creates</b> exists only in its batch until that batch is durable: its
  *       messages are dropped (Raft resends) and its requests answered RANGE_NOT_FOUND meanwhile,
  *       and it is loaded from the store afterwards.</li>

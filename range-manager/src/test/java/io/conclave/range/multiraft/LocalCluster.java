@@ -151,18 +151,6 @@ final class LocalCluster implements AutoCloseable {
         schedulers.get(id).close();
     }
 
-    /**
-     * Crashes a node whose LMDB commits are held at its gate ({@link WriteGate#holdState}): its
-     * Raft log holds what it acknowledged, LMDB only what was applied before the hold, as in a
-     * crash between the log's fdatasync and the LMDB commit.
-     */
-    void crashHoldingState(long id) {
-        dead.add(id);
-        stores.get(id).close();
-        gates.get(id).releaseState();
-        schedulers.get(id).close();
-    }
-
     /** Opens the node's store again and starts a fresh scheduler on it, as a restarted process would. */
     void restart(long id) {
         fatal.removeIf(t -> true); // the expected failure of the killed node
