@@ -10,6 +10,7 @@ import io.conclave.sql.encoding.TableKeys;
 import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.SqlTxn;
 import io.conclave.clock.Timestamp;
+import io.conclave.txn.ReadClaim;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +51,10 @@ public final class Catalog {
     private record Cached(long version, Map<String, TableDescriptor> tables) {}
 
     /**
-     * The catalog version as a claiming read saw it: {@code version} at every timestamp of
-     * [{@code start}, {@code end}] (no write of the version key lands inside: see the package
-     * documentation).
+     * The catalog version as a claiming read saw it: {@code version} at every timestamp the
+     * claim covers (no write of the version key lands inside: see the package documentation).
      */
-    private record Lease(long version, Timestamp start, Timestamp end) {
-        boolean covers(Timestamp ts) {
-            return ts.compareTo(start) >= 0 && ts.compareTo(end) <= 0;
-        }
-    }
+    private record Lease(long version, ReadClaim claim) {}
 
     private volatile Cached cached = new Cached(-1, Map.of());
     private volatile Lease lease;
@@ -91,12 +87,12 @@ public final class Catalog {
     }
 
     /** Takes a lease a claiming read of the version key was granted; the one ending last wins. */
-    void leased(long version, Timestamp start, Timestamp end) {
+    void leased(long version, ReadClaim claim) {
         leasesTaken.incrementAndGet();
         synchronized (this) {
             Lease current = lease;
-            if (current == null || end.isAfter(current.end())) {
-                lease = new Lease(version, start, end);
+            if (current == null || claim.end().isAfter(current.claim().end())) {
+                lease = new Lease(version, claim);
             }
         }
     }
@@ -152,7 +148,7 @@ public final class Catalog {
         boolean leased = false;
         if (held != null && held.version() == current.version()) {
             Timestamp readTs = txn.readTimestamp();
-            if (held.covers(readTs)) {
+            if (held.claim().covers(readTs)) {
                 // The version at readTs is known; registered as read there, a refresh checks it if
                 // the transaction's timestamp moves past the lease.
                 Timestamp registered = txn.assumeRead(VERSION_KEY);

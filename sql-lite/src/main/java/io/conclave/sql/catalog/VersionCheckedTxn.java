@@ -65,9 +65,7 @@ final class VersionCheckedTxn extends ForwardingSqlTxn {
         } else {
             ClaimedValues read = txn.getAllClaimingFirst(withVersion, claim);
             values = read.values();
-            if (read.claimed()) {
-                catalog.leased(Catalog.decodeCounter(values.get(0)), read.claimStart(), read.claimEnd());
-            }
+            read.claim().ifPresent(c -> catalog.leased(Catalog.decodeCounter(values.get(0)), c));
         }
         Invariants.check(values.size() == withVersion.size(), "getAll of %s keys answered %s values",
                 withVersion.size(), values.size());

@@ -34,7 +34,7 @@ public interface SqlTxn {
      * it, because no write of it can land in between. This default grants none.
      */
     default ClaimedValues getAllClaimingFirst(List<byte[]> keys, java.time.Duration claim) {
-        return new ClaimedValues(getAll(keys), null, null);
+        return ClaimedValues.unclaimed(getAll(keys));
     }
 
     /**

@@ -98,8 +98,7 @@ public final class TxnKv implements SqlKv {
                 for (java.util.Optional<byte[]> v : read.values()) {
                     out.add(v.orElse(null));
                 }
-                return read.claim().map(c -> new ClaimedValues(out, c.start(), c.end()))
-                        .orElseGet(() -> new ClaimedValues(out, null, null));
+                return new ClaimedValues(out, read.claim());
             });
         }
 

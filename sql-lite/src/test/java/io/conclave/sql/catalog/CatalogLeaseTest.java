@@ -11,10 +11,12 @@ import io.conclave.sql.kv.CommitInfo;
 import io.conclave.sql.kv.KeyValue;
 import io.conclave.sql.kv.SqlTxn;
 import io.conclave.sql.kv.TxnStats;
+import io.conclave.txn.ReadClaim;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,7 +62,7 @@ class CatalogLeaseTest {
         public ClaimedValues getAllClaimingFirst(List<byte[]> keys, Duration claim) {
             calls.add("claim " + claim.toMillis() + "ms");
             List<byte[]> values = getAll(keys);
-            return claimEnd == null ? new ClaimedValues(values, null, null) : new ClaimedValues(values, readTs, claimEnd);
+            return new ClaimedValues(values, Optional.ofNullable(claimEnd).map(end -> new ReadClaim(readTs, end)));
         }
 
         @Override
@@ -129,7 +131,7 @@ class CatalogLeaseTest {
     @Test
     void insideTheLeaseFromStartToEndAStatementReadsNoVersionAndRegistersItAtItsTimestamp() {
         Catalog c = cachedAt7(Duration.ofMillis(100));
-        c.leased(7, new Timestamp(100, 0), new Timestamp(200, 0));
+        c.leased(7, new ReadClaim(new Timestamp(100, 0), new Timestamp(200, 0)));
         for (long wall : new long[] {100, 150, 200}) {
             assertEquals(List.of("assume version", "get row"), pointRead(c, wall), "at " + wall);
         }
@@ -139,7 +141,7 @@ class CatalogLeaseTest {
     @Test
     void beforeOrAfterTheLeaseAStatementReadsTheVersionAndClaimsIt() {
         Catalog c = cachedAt7(Duration.ofMillis(100));
-        c.leased(7, new Timestamp(100, 0), new Timestamp(200, 0));
+        c.leased(7, new ReadClaim(new Timestamp(100, 0), new Timestamp(200, 0)));
         for (long wall : new long[] {99, 201}) {
             assertEquals(List.of("claim 100ms", "get version", "get row"), pointRead(c, wall), "at " + wall);
         }
@@ -149,7 +151,7 @@ class CatalogLeaseTest {
     @Test
     void aLeaseOfAnotherVersionThanTheCachedOneIsNotUsed() {
         Catalog c = cachedAt7(Duration.ofMillis(100));
-        c.leased(8, new Timestamp(100, 0), new Timestamp(200, 0));
+        c.leased(8, new ReadClaim(new Timestamp(100, 0), new Timestamp(200, 0)));
         assertEquals(List.of("claim 100ms", "get version", "get row"), pointRead(c, 150));
     }
 
@@ -161,7 +163,7 @@ class CatalogLeaseTest {
         c.speculate(first).txn().get(ROW);
         assertEquals(1, c.leasesTaken());
         assertEquals(List.of("assume version", "get row"), pointRead(c, 350));
-        c.leased(7, new Timestamp(310, 0), new Timestamp(390, 0)); // ends earlier: ignored
+        c.leased(7, new ReadClaim(new Timestamp(310, 0), new Timestamp(390, 0))); // ends earlier: ignored
         assertEquals(List.of("assume version", "get row"), pointRead(c, 305));
     }
 
