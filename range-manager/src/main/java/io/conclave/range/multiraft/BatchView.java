@@ -22,7 +22,7 @@ import java.util.TreeMap;
  */
 final class BatchView {
     private static final byte[] TOMBSTONE = new byte[0];
-    private static final int SCAN_PAGE_ROWS = 1_024;
+    private static final int MAX_SCAN_PAGE_ROWS = 1_024;
 
     /** Writes of one batch: puts and deletes ({@link #TOMBSTONE} by identity), after its deleted spans. */
     private static final class Layer {
@@ -87,31 +87,39 @@ final class BatchView {
     /** Every pair of {@code [start, end)} in key order, at most {@code limit}. */
     List<KeyValue> scan(byte[] start, byte[] end, long limit) {
         List<KeyValue> out = new ArrayList<>();
-        Iterator<KeyValue> rows = new Overlay(new Overlay(new StoreRows(start, end), sealed, start, end), current,
-                start, end);
+        Iterator<KeyValue> rows = new Overlay(new Overlay(new StoreRows(start, end, limit), sealed, start, end),
+                current, start, end);
         while (out.size() < limit && rows.hasNext()) out.add(rows.next());
         return out;
     }
 
-    /** The store's pairs in {@code [start, end)}, read a page at a time. */
+    /**
+     * The store's pairs in {@code [start, end)}, read a page at a time. The first page holds as
+     * many rows as the caller wants, and each next one twice as many, up to {@link
+     * #MAX_SCAN_PAGE_ROWS}: a point read (limit 2) of a key with a long history copies two rows
+     * out of LMDB, not a thousand, while the layers above may still hide rows and need more.
+     */
     private final class StoreRows implements Iterator<KeyValue> {
         private final byte[] end;
         private byte[] from;
+        private int pageRows;
         private List<KeyValue> page = List.of();
         private int at;
         private boolean storeDone;
 
-        StoreRows(byte[] start, byte[] end) {
+        StoreRows(byte[] start, byte[] end, long wanted) {
             this.from = start;
             this.end = end;
+            this.pageRows = (int) Math.max(1, Math.min(wanted, MAX_SCAN_PAGE_ROWS));
         }
 
         @Override
         public boolean hasNext() {
             if (at == page.size() && !storeDone) {
-                page = store.scan(from, end, SCAN_PAGE_ROWS);
+                page = store.scan(from, end, pageRows);
                 at = 0;
-                storeDone = page.size() < SCAN_PAGE_ROWS;
+                storeDone = page.size() < pageRows;
+                pageRows = Math.min(pageRows * 2, MAX_SCAN_PAGE_ROWS);
                 if (!page.isEmpty()) from = Keys.next(page.get(page.size() - 1).key());
             }
             return at < page.size();

@@ -8,6 +8,7 @@ import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.KvResponse;
 import io.conclave.range.rpc.RangeReply;
 import io.conclave.range.rpc.TxnRecord;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Building answers: every KvResponse names the node and its clock; errors say what and where. */
@@ -49,8 +50,7 @@ final class Replies {
 
     /** A short readable transaction name for messages: the first 4 bytes of its id in hex. */
     static String txnName(ByteString id) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(4, id.size()); i++) sb.append(String.format("%02x", id.byteAt(i) & 0xff));
-        return sb.toString();
+        // Built for every transactional request (it names the request in errors): no Formatter.
+        return HexFormat.of().formatHex(id.substring(0, Math.min(4, id.size())).toByteArray());
     }
 }
