@@ -136,7 +136,7 @@ public final class NodeMetrics {
     private void registerTransactions() {
         TxnMetrics t = sources.txn();
         registry.counter("conclave_txn_commits_total", "Transactions this node coordinated that committed, by kind "
-                + "(one_phase, two_phase, read_only).", t.commits);
+                + "(one_phase, two_phase, read_only: nothing written).", t.commits);
         registry.counter("conclave_txn_restarts_total", "Transaction attempts this node coordinated that must "
                 + "restart (SQLSTATE 40001), by reason.", t.restarts);
         registry.counter("conclave_txn_ambiguous_total", "Commits whose outcome is unknown (SQLSTATE 40003).",

@@ -95,7 +95,9 @@ public final class TxnMetrics {
             CommitInfo info = counted(txn::commit);
             committed = true;
             if (info != null) {
-                commits.increment(txn.isReadOnly() ? "read_only" : info.onePhase() ? "one_phase" : "two_phase");
+                // A transaction that wrote nothing commits without a prepare: neither one- nor two-phase.
+                commits.increment(txn.isReadOnly() || info.ranges() == 0 ? "read_only"
+                        : info.onePhase() ? "one_phase" : "two_phase");
                 if (info.commitWaitNanos() > 0) commitWait.recordNanos(info.commitWaitNanos());
                 commitWaitNanos.accept(info.commitWaitNanos());
             }

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 class TxnMetricsTest {
     /** A store whose transactions commit in two phases after a 5 ms wait, and whose get conflicts. */
     private static final class ScriptedKv implements SqlKv {
+        /** Commits answer as a transaction that wrote nothing (no range). */
+        boolean noWrites;
+
         @Override
         public SqlTxn begin() {
             return new SqlTxn() {
@@ -44,7 +47,8 @@ class TxnMetricsTest {
 
                 @Override
                 public CommitInfo commit() {
-                    return new CommitInfo(new Timestamp(10, 0), false, 2, 5_000_000);
+                    return noWrites ? new CommitInfo(new Timestamp(10, 0), false, 0, 0)
+                            : new CommitInfo(new Timestamp(10, 0), false, 2, 5_000_000);
                 }
 
                 @Override
@@ -84,7 +88,8 @@ class TxnMetricsTest {
     @Test
     void commitsRestartsAbortsAndCommitWaitAreCounted() {
         TxnMetrics m = new TxnMetrics();
-        SqlKv kv = m.wrap(new ScriptedKv());
+        ScriptedKv scripted = new ScriptedKv();
+        SqlKv kv = m.wrap(scripted);
         SqlTxn committed = kv.begin();
         committed.put(new byte[] {1}, new byte[] {2});
         committed.commit();
@@ -92,7 +97,9 @@ class TxnMetricsTest {
         SqlTxn conflicted = kv.begin();
         assertThrows(KvRetryException.class, () -> conflicted.get(new byte[] {1}));
         conflicted.rollback();
-        assertEquals(Map.of("two_phase", 1L), m.commits.values());
+        scripted.noWrites = true;
+        kv.begin().commit();
+        assertEquals(Map.of("two_phase", 1L, "read_only", 1L), m.commits.values());
         assertEquals(Map.of("WRITE_TOO_OLD", 1L), m.restarts.values());
         assertEquals(1, m.rollbacks.get());
         assertEquals(1, m.commitWait.snapshot().count());

@@ -1,7 +1,10 @@
 package io.conclave.range.multiraft;
 
+import io.conclave.clock.CommitWaitResult;
+import io.conclave.clock.Timestamp;
 import io.conclave.range.rpc.ErrorResponse;
 import io.conclave.range.rpc.RangeReply;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -23,9 +26,33 @@ final class Pending {
      */
     boolean applied;
 
+    /** A commit-wait started when the commit was proposed (see Scheduler.startCommitWaitEarly), or null. */
+    private CompletableFuture<CommitWaitResult> earlyCommitWait;
+    private Timestamp earlyCommitWaitTs;
+    private long earlyCommitWaitStartNanos;
+
     Pending(Consumer<RangeReply> reply, long deadlineTick) {
         this.reply = reply;
         this.deadlineTick = deadlineTick;
+    }
+
+    void earlyCommitWait(Timestamp ts, CompletableFuture<CommitWaitResult> wait, long startNanos) {
+        earlyCommitWaitTs = ts;
+        earlyCommitWait = wait;
+        earlyCommitWaitStartNanos = startNanos;
+    }
+
+    /** Whether the early commit-wait, when it ends, has every clock past {@code commitTs}. */
+    boolean earlyCommitWaitCovers(Timestamp commitTs) {
+        return earlyCommitWait != null && commitTs.compareTo(earlyCommitWaitTs) <= 0;
+    }
+
+    CompletableFuture<CommitWaitResult> earlyCommitWait() {
+        return earlyCommitWait;
+    }
+
+    long earlyCommitWaitStartNanos() {
+        return earlyCommitWaitStartNanos;
     }
 
     boolean answered() {

@@ -1,5 +1,6 @@
 package io.conclave.range.multiraft;
 
+import io.conclave.clock.CommitWaitResult;
 import io.conclave.clock.CommitWaiter;
 import io.conclave.clock.ExecutorScheduler;
 import io.conclave.clock.HybridLogicalClock;
@@ -44,6 +45,7 @@ import io.conclave.range.rpc.ReplicaRemoved;
 import io.conclave.range.rpc.SplitRange;
 import io.conclave.range.rpc.PushType;
 import io.conclave.range.rpc.TxnMeta;
+import io.conclave.range.rpc.TxnPrepare;
 import io.conclave.range.rpc.TxnPush;
 import io.conclave.range.rpc.TxnRecord;
 import io.conclave.range.rpc.TxnStatus;
@@ -66,6 +68,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -1374,7 +1377,31 @@ public final class Scheduler implements AutoCloseable {
         }
         if (r.latches.size() % LATCH_PRUNE_AT == LATCH_PRUNE_AT - 1) pruneLatches(r);
         if (!footprint.isEmpty()) r.latches.put(pending, new Replica.Latch(footprint));
+        startCommitWaitEarly(req, floor, pending);
         queueWrite(r, new Replica.QueuedWrite(req, pending, now, floor));
+    }
+
+    /**
+     * Starts the commit-wait of a commit that asks for one when it is proposed, not when it has
+     * applied: the timestamp it will commit at is already fixed (a one-phase prepare commits at
+     * its write timestamp or not at all, a txn_end at its commit_ts or not at all), and
+     * waiting for every clock to pass a timestamp is safe whether or not anything commits
+     * there. So the witness round runs beside the Raft round instead of after it. A one-phase
+     * prepare the timestamp cache pushes will not commit: nothing is started for it.
+     */
+    private void startCommitWaitEarly(KvRequest req, Timestamp floor, Pending pending) {
+        Timestamp ts = switch (req.getOpCase()) {
+            case TXN_PREPARE -> {
+                TxnPrepare p = req.getTxnPrepare();
+                if (!p.getOnePhase() || !p.getCommitWait()) yield null;
+                Timestamp writeTs = Timestamp.fromProto(p.getTxn().getWriteTs());
+                yield floor.isAfter(writeTs) ? null : writeTs;
+            }
+            case TXN_END -> req.getTxnEnd().getCommit() && req.getTxnEnd().getCommitWait()
+                    && req.getTxnEnd().hasCommitTs() ? Timestamp.fromProto(req.getTxnEnd().getCommitTs()) : null;
+            default -> null;
+        };
+        if (ts != null) pending.earlyCommitWait(ts, commitWaiter.commitWait(ts), nanoClock.getAsLong());
     }
 
     /**
@@ -2610,14 +2637,19 @@ public final class Scheduler implements AutoCloseable {
             var record = reply.getKvResponse().getTxnRecord();
             commitTs = Timestamp.fromProto(record.hasCommitTs() ? record.getCommitTs() : req.getTxnEnd().getCommitTs());
         }
-        commitWaiter.commitWait(commitTs).whenComplete((result, failure) -> {
+        // Only the part of the wait that outlasts the apply delays the answer: that is what is reported.
+        long appliedAt = nanoClock.getAsLong();
+        boolean early = pending.earlyCommitWaitCovers(commitTs);
+        long overlapped = early ? Math.max(0, appliedAt - pending.earlyCommitWaitStartNanos()) : 0;
+        CompletableFuture<CommitWaitResult> wait = early ? pending.earlyCommitWait() : commitWaiter.commitWait(commitTs);
+        wait.whenComplete((result, failure) -> {
             if (failure != null) {
                 // It committed, but answering now could let a later transaction miss it: say so.
                 pending.fail(ErrorResponse.Code.AMBIGUOUS_RESULT, "range " + rangeId + ": the transaction committed"
                         + " at " + commitTs + " but its commit-wait failed (" + failure.getMessage() + ")");
             } else {
                 pending.answer(RangeReply.newBuilder().setKvResponse(reply.getKvResponse().toBuilder()
-                        .setCommitWaitNanos(result.waitedNanos())).build());
+                        .setCommitWaitNanos(Math.max(0, result.waitedNanos() - overlapped))).build());
             }
         });
     }

@@ -285,10 +285,14 @@
  *       the part split off since unchecked), else RANGE_KEY_MISMATCH. Keys must be user keys; a transactional request is at most
  *       {@code MvccRequests.MAX_TXN_REQUEST_BYTES}.</li>
  *   <li><b>Commit-wait</b>: a txn_end that commits with commit_wait, or a one-phase txn_prepare
- *       that commits with commit_wait, is applied like any write, then its proposer hands the
- *       answer to the {@link io.conclave.clock.CommitWaiter}, which completes it (from its timer
+ *       that commits with commit_wait, starts its wait when it is proposed (its commit timestamp
+ *       is fixed then: it commits there or not at all, and waiting for every clock to pass a
+ *       timestamp is harmless if nothing commits at it), so the witness round overlaps the Raft
+ *       round; it is applied like any write, then its proposer hands the
+ *       answer to the {@link io.conclave.clock.CommitWaiter}'s wait, which completes it (from its timer
  *       thread or, when a witness round ends it, a transport thread; {@code Pending} is safe for
- *       that) once the commit timestamp is past on every clock, with commit_wait_nanos set. The scheduler thread
+ *       that) once the commit timestamp is past on every clock, with commit_wait_nanos set to the part of
+ *       the wait left after the apply. The scheduler thread
  *       never blocks on it. A write answered with a timestamp above the proposer's clock moves
  *       the clock up to it, so that a read on this node after the answer sees it.</li>
  *   <li><b>GC</b>: an applied mvcc_gc raises the range's threshold (range-local key

@@ -180,6 +180,46 @@ class TxnSchedulerTest {
         }
     }
 
+    /**
+     * The commit-wait of a one-phase commit starts when it is proposed (it commits at its write
+     * timestamp or not at all); the answer must still wait until that timestamp is past on every
+     * clock, and one the timestamp cache pushes must not commit.
+     */
+    @Test
+    void aOnePhaseCommitStartsItsWaitEarlyButAnswersOnlyOnceItsTimestampHasPassed() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
+            cluster.awaitLeader(RANGE);
+            long lh = holder(cluster);
+            long waitNanos = 1_200_000_000L;
+            Timestamp writeTs = cluster.now(lh).addNanos(waitNanos);
+            TxnMeta t = txn(3, "p", writeTs);
+            KvRequest onePhase = req(KvRequest.newBuilder().setTxnPrepare(prepare(t, "p", "1").getTxnPrepare()
+                    .toBuilder().setOnePhase(true).setCommitWait(true)));
+            long sent = System.nanoTime();
+            CompletableFuture<RangeReply> answer = new CompletableFuture<>();
+            cluster.schedulers.get(lh).submitKv(onePhase, answer::complete);
+            ok(cluster.kv(lh, put("elsewhere", "x")));
+            assertFalse(answer.isDone(), "the one-phase commit was answered before its commit-wait");
+            RangeReply committed = ok(answer.get(5, TimeUnit.SECONDS));
+            long tookNanos = System.nanoTime() - sent;
+            assertTrue(committed.getKvResponse().getCommitted(), committed.toString());
+            assertTrue(SystemClock.INSTANCE.nowNanos() > writeTs.wallNanos() + LocalCluster.MAX_OFFSET_NANOS,
+                    "answered before the commit timestamp was past on every clock");
+            // Reported: the part of the wait left after the apply, so never more than it took.
+            assertTrue(committed.getKvResponse().getCommitWaitNanos() > 200_000_000L, committed.toString());
+            assertTrue(tookNanos >= committed.getKvResponse().getCommitWaitNanos(), tookNanos + " ns");
+
+            // Read above its timestamp: a one-phase write below that read is pushed and does not commit.
+            Timestamp now = cluster.now(lh);
+            ok(cluster.kv(lh, txnGet(txn(4, "r", now), "q", now.addNanos(1_000_000))));
+            RangeReply pushed = cluster.kv(lh, req(KvRequest.newBuilder().setTxnPrepare(
+                    prepare(txn(5, "q", now), "q", "2").getTxnPrepare().toBuilder().setOnePhase(true).setCommitWait(true))));
+            assertEquals(ErrorResponse.Code.TXN_RETRY, pushed.getError().getCode(), pushed.toString());
+            assertFalse(ok(cluster.kv(lh, get("q"))).getKvResponse().getFound());
+            assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
+        }
+    }
+
     @Test
     void aReadOverlappingAWriteInFlightGoesThroughTheLogAndSeesIt() throws Exception {
         try (LocalCluster cluster = new LocalCluster(dir, 3, STEADY, 1)) {
