@@ -5,7 +5,7 @@
 # PostgreSQL and issue 9's targets (A >= 0.5x, B >= 0.7x, C >= 1.0x, E >= 1.0x; F has none).
 #
 #   bench/run-ycsb-vs-postgres.sh [--install] [--workloads a,b,c,e,f] [--records 100000]
-#       [--threads 32] [--duration 60s] [--warmup 10s] [--out DIR] [--with-kv]
+#       [--threads 32] [--duration 60s] [--warmup 60s] [--out DIR] [--with-kv]
 #       [--commit-wait-off c,a] [--witness-off a] [--skip-conclave] [--skip-postgres]
 #       [-- extra 'bench ycsb' flags]
 #
@@ -18,11 +18,13 @@
 # /usr/lib/postgresql/<newest>/bin with fsync and synchronous_commit on, its data in a temporary
 # directory; the JDBC driver jar comes from Maven Central through 'mvn dependency:copy'. Each
 # Conclave run starts a fresh cluster; everything started here is stopped by its PID on exit.
-# The table is also written to DIR/table.md.
+# The table is also written to DIR/table.md. The default warm-up is 60 s, for both databases: on
+# 2 cores shared by three node JVMs, their JIT compilers still took a third of the nodes' CPU
+# 20 s into a run (bench/RESULTS.md, "How long a warm-up").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-workloads="a,b,c,e,f"; records=100000; threads=32; duration=60s; warmup=10s
+workloads="a,b,c,e,f"; records=100000; threads=32; duration=60s; warmup=60s
 out="$root/bench/target/ycsb-$(date -u +%Y%m%dT%H%M%SZ)"
 install=0; run_conclave=1; run_postgres=1; with_kv=0; cw_off=""; wit_off=""; extra=()
 pg_driver="org.postgresql:postgresql:42.7.13"

@@ -586,21 +586,25 @@ public final class Node implements AutoCloseable {
         private long lastWitnessed;
         private long lastTimer;
         private long lastRoundsFailed;
+        private long lastReadsThroughLog;
 
         @Override
         public void run() {
             SchedulerStats now = scheduler.stats();
+            long readsThroughLog = scheduler.readsThroughLog();
             long commits = now.commits() - last.commits();
             long entries = now.entriesPersisted() - last.entriesPersisted();
             if (entries > 0) {
                 LOG.info(String.format("node %d last %ds: %d commits, %.1f entries/commit, %.2f ms/commit, "
-                                + "%d applied, %d frames, %d messages", config.nodeId(), STATS_LOG_SECONDS, commits,
+                                + "%d applied, %d frames, %d messages, %d reads through the log", config.nodeId(),
+                        STATS_LOG_SECONDS, commits,
                         (double) entries / Math.max(1, commits),
                         (now.commitNanos() - last.commitNanos()) / 1e6 / Math.max(1, commits),
                         now.entriesApplied() - last.entriesApplied(), now.raftBatchesSent() - last.raftBatchesSent(),
-                        now.messagesSent() - last.messagesSent()));
+                        now.messagesSent() - last.messagesSent(), readsThroughLog - lastReadsThroughLog));
             }
             last = now;
+            lastReadsThroughLog = readsThroughLog;
             logCommitWaits();
         }
 

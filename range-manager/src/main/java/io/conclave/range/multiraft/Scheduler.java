@@ -556,7 +556,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** User-range reads that overlapped a write in flight and went through the log. */
-    long readsThroughLog() {
+    public long readsThroughLog() {
         return statReadsThroughLog;
     }
 
