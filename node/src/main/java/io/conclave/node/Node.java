@@ -290,6 +290,8 @@ public final class Node implements AutoCloseable {
                 () -> witnessRounds == null ? 0 : witnessRounds.stats().roundsFailed(), witnessRoundLatency);
         metrics.registerFence(() -> fence.open() ? 0 : 1,
                 () -> witnessRounds == null ? 0 : witnessRounds.stats().recordsJudgedExpired());
+        metrics.registerCatalogLeases(() -> sqlEngine == null ? 0 : sqlEngine.catalogLeasesTaken(),
+                () -> sqlEngine == null ? 0 : sqlEngine.statementsUnderCatalogLease());
         store.observeFsync(metrics.fsyncLatency()::recordNanos);
         transport = Transport.start(config.nodeId(), config.clusterId(), config.maxOffsetNanos(), config.listen(),
                 TransportConfig.defaults().withTls(config.tls()), new HlcFrameClock(), this::onFrame,

@@ -165,6 +165,17 @@ public final class NodeMetrics {
     }
 
     /**
+     * The SQL engine's catalog leases: how many it was granted, and how many statements ran under
+     * one and so read no catalog version.
+     */
+    public void registerCatalogLeases(LongSupplier leasesTaken, LongSupplier statementsUnderLease) {
+        registry.counter("conclave_sql_catalog_leases_total", "Catalog leases this node's SQL engine was granted "
+                + "(taken or renewed by a claiming read of the catalog version).", leasesTaken);
+        registry.counter("conclave_sql_statements_under_catalog_lease_total", "SQL statements this node ran under "
+                + "its catalog lease, reading no catalog version.", statementsUnderLease);
+    }
+
+    /**
      * The self-fence: whether this node hands out no timestamps now (registering, or its liveness
      * record expired), and the liveness records this node's witness rounds judged expired.
      */

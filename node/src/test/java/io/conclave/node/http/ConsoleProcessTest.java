@@ -113,6 +113,10 @@ class ConsoleProcessTest {
             assertTrue(sum(after, "conclave_txn_commits_total") - sum(before, "conclave_txn_commits_total") >= 20,
                     "20 inserts committed");
             assertTrue(sum(after, "conclave_txn_commit_wait_seconds_count") > 0, "commit-wait is on by default");
+            assertTrue(sum(after, "conclave_sql_catalog_leases_total") > 0, "statements took a catalog lease");
+            assertTrue(sum(after, "conclave_sql_statements_under_catalog_lease_total")
+                    > sum(before, "conclave_sql_statements_under_catalog_lease_total"),
+                    "21 statements back to back: some ran under the lease");
         }
         // The writes reached the leaseholders' replicas: KV requests and Raft proposals, summed over the nodes.
         double kv = 0;
