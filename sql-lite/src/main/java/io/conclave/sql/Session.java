@@ -29,8 +29,7 @@ import java.util.function.Function;
 
 /**
  * One client's conversation: statements run one at a time, each in an implicit transaction
- * (retried on 40001 up to {@link SqlEngine#MAX_IMPLICIT_ATTEMPTS}, each attempt from
- * {@link io.conclave.sql.kv.SqlKv#retry}: same priority, after a pause) or in the explicit
+ * (retried on 40001 up to {@link SqlEngine#MAX_IMPLICIT_ATTEMPTS}) or in the explicit
  * transaction opened by BEGIN. An error inside an explicit transaction aborts it: every
  * statement then fails with 25P02 until ROLLBACK (COMMIT also ends it, as a rollback).
  * Not thread-safe: one thread per session.
