@@ -291,13 +291,9 @@ public final class Session implements AutoCloseable {
         // A statement that only uses the catalog is planned against the cached one, its version
         // checked with the statement's first read; after a mismatch it runs with the one it reads.
         boolean speculate = isRowStatement(s);
-        SqlTxn failed = null;
         for (int attempt = 1; ; attempt++) {
             deadline.check();
-            SqlTxn previous = failed;
-            int retryNumber = attempt - 1;
-            SqlTxn txn = kvCall(() -> previous == null ? engine.kv().begin()
-                    : engine.kv().retry(previous, retryNumber));
+            SqlTxn txn = kvCall(() -> engine.kv().begin());
             try {
                 if (commitWaitSet) {
                     txn.setCommitWait(commitWait());
@@ -330,12 +326,10 @@ public final class Session implements AutoCloseable {
                 if (attempt >= SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
                     throw retryError(retry, attempt);
                 }
-                failed = txn;
             } catch (SqlException e) {
                 rollbackQuietly(txn);
                 if (e.isRetryable() && attempt < SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
                     restarts.add("SERIALIZATION_FAILURE");
-                    failed = txn;
                     continue;
                 }
                 throw e;
@@ -550,12 +544,8 @@ public final class Session implements AutoCloseable {
 
     /** Runs {@code body} in a transaction of its own, again after a serialization failure (up to the implicit bound). */
     private <T> T inOwnTransaction(Function<SqlTxn, T> body) {
-        SqlTxn failed = null;
         for (int attempt = 1; ; attempt++) {
-            SqlTxn previous = failed;
-            int retryNumber = attempt - 1;
-            SqlTxn txn = kvCall(() -> previous == null ? engine.kv().begin()
-                    : engine.kv().retry(previous, retryNumber));
+            SqlTxn txn = kvCall(() -> engine.kv().begin());
             try {
                 T out = body.apply(txn);
                 commit(txn);
@@ -565,7 +555,6 @@ public final class Session implements AutoCloseable {
                 if (attempt >= SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
                     throw retryError(retry, attempt);
                 }
-                failed = txn;
             } catch (SqlException e) {
                 rollbackQuietly(txn);
                 throw e;

@@ -104,19 +104,6 @@ public final class TxnClient implements AutoCloseable {
     }
 
     /**
-     * The next attempt of {@code failed}, which ended with a {@link TxnRetryException} and was
-     * rolled back: after a random pause growing with {@code attempt} (1 for the first retry), a
-     * new transaction that keeps {@code failed}'s priority ({@code min_ts}) and reads at or above
-     * where it was pushed, as {@link #run} does between its attempts. For callers that run their
-     * own retry loop (the SQL engine's implicit transactions).
-     */
-    public Txn retry(Txn failed, int attempt) {
-        if (failed == null || attempt < 1) throw new IllegalArgumentException("retry needs the failed attempt and attempt >= 1");
-        pauseBeforeRetry(attempt - 1);
-        return begin(failed.coordinator().minTs(), failed.coordinator().restartFloor(), attempt, Map.of());
-    }
-
-    /**
      * A read-only transaction that sees the database as of {@code asOf} (a historical read).
      * Reads below a range's GC threshold fail with a {@link TxnException} saying so.
      */

@@ -48,11 +48,6 @@ public final class TxnMetrics {
             }
 
             @Override
-            public SqlTxn retry(SqlTxn failed, int attempt) {
-                return new Counted(inner.retry(failed, attempt), commitWaitNanos);
-            }
-
-            @Override
             public SqlTxn beginReadOnly(Timestamp asOf) {
                 return new Counted(inner.beginReadOnly(asOf), commitWaitNanos);
             }

@@ -85,9 +85,4 @@ public abstract class ForwardingSqlTxn implements SqlTxn {
     public boolean isReadOnly() {
         return txn.isReadOnly();
     }
-
-    @Override
-    public SqlTxn unwrap() {
-        return txn.unwrap();
-    }
 }

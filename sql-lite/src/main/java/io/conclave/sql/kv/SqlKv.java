@@ -11,17 +11,6 @@ public interface SqlKv {
     /** A read-write, serializable transaction. */
     SqlTxn begin();
 
-    /**
-     * The next attempt of {@code failed}, a read-write transaction that ended with a serialization
-     * failure and was rolled back ({@code attempt} 1 for the first retry). A store with
-     * priorities keeps {@code failed}'s and starts at or above where it was pushed, after a short
-     * random pause growing with the attempts, so that transactions colliding on a hot key do not
-     * collide again at once and the oldest eventually wins; by default, a new transaction.
-     */
-    default SqlTxn retry(SqlTxn failed, int attempt) {
-        return begin();
-    }
-
     /** A read-only transaction that reads the committed state as of {@code asOf}. */
     SqlTxn beginReadOnly(Timestamp asOf);
 

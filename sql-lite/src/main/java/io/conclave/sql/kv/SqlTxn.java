@@ -103,9 +103,4 @@ public interface SqlTxn {
     TxnStats stats();
 
     boolean isReadOnly();
-
-    /** The transaction under any decorators: what {@link SqlKv#retry} looks at. */
-    default SqlTxn unwrap() {
-        return this;
-    }
 }

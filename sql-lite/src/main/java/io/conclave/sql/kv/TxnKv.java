@@ -36,12 +36,6 @@ public final class TxnKv implements SqlKv {
     }
 
     @Override
-    public SqlTxn retry(SqlTxn failed, int attempt) {
-        if (!(failed.unwrap() instanceof Adapter a) || a.readOnly) return begin();
-        return new Adapter(translate(() -> client.retry(a.txn, attempt)), false);
-    }
-
-    @Override
     public SqlTxn beginReadOnly(Timestamp asOf) {
         return new Adapter(translate(() -> client.beginReadOnly(asOf)), true);
     }

@@ -219,37 +219,6 @@ class TxnSimTest {
         return out;
     }
 
-    /**
-     * A caller's own retry loop (the SQL engine's) gets what run() gives its attempts: the next
-     * attempt reads above the write that failed the last one, so it does not fail on it again.
-     */
-    @Test
-    void aRetryStartsAboveTheWriteThatFailedTheAttemptBefore() {
-        simulateSeeds(3, (sim, seed) -> {
-            TxnClient c = sim.client("c", SETTINGS);
-            write(c, "k", "0");
-            Txn first = c.begin();
-            assertEquals("0", s(first.get(b("k"))));
-            Txn other = c.begin();
-            other.put(b("k"), b("1"));
-            CommitResult otherCommit = other.commit();
-            first.put(b("k"), b("2"));
-            assertThrows(TxnRetryException.class, first::commit, "its read of k changed before its write");
-            first.rollback();
-
-            Txn second = c.retry(first, 1);
-            assertTrue(second.readTimestamp().isAfter(otherCommit.commitTs()),
-                    second.readTimestamp() + " must be above " + otherCommit.commitTs());
-            assertEquals("1", s(second.get(b("k"))));
-            second.put(b("k"), b("2"));
-            second.commit();
-            Txn check = c.begin();
-            assertEquals("2", s(check.get(b("k"))));
-            check.commit();
-            assertThrows(IllegalArgumentException.class, () -> c.retry(first, 0));
-        });
-    }
-
     @Test
     void oneRangeCommitsInOnePhaseAndSeveralInTwo() {
         simulateSeeds(3, (sim, seed) -> {
