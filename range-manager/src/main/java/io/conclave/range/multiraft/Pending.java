@@ -26,33 +26,20 @@ final class Pending {
      */
     boolean applied;
 
-    /** A commit-wait started when the commit was proposed (see Scheduler.startCommitWaitEarly), or null. */
-    private CompletableFuture<CommitWaitResult> earlyCommitWait;
-    private Timestamp earlyCommitWaitTs;
-    private long earlyCommitWaitStartNanos;
+    /** A commit-wait for {@code ts}, started at {@code startNanos} when its commit was proposed. */
+    record EarlyCommitWait(Timestamp ts, CompletableFuture<CommitWaitResult> future, long startNanos) {
+        /** Whether this wait, when it ends, has every clock past {@code commitTs}. */
+        boolean covers(Timestamp commitTs) {
+            return commitTs.compareTo(ts) <= 0;
+        }
+    }
+
+    /** See Scheduler.startCommitWaitEarly; null when none was started. Scheduler thread only. */
+    EarlyCommitWait earlyCommitWait;
 
     Pending(Consumer<RangeReply> reply, long deadlineTick) {
         this.reply = reply;
         this.deadlineTick = deadlineTick;
-    }
-
-    void earlyCommitWait(Timestamp ts, CompletableFuture<CommitWaitResult> wait, long startNanos) {
-        earlyCommitWaitTs = ts;
-        earlyCommitWait = wait;
-        earlyCommitWaitStartNanos = startNanos;
-    }
-
-    /** Whether the early commit-wait, when it ends, has every clock past {@code commitTs}. */
-    boolean earlyCommitWaitCovers(Timestamp commitTs) {
-        return earlyCommitWait != null && commitTs.compareTo(earlyCommitWaitTs) <= 0;
-    }
-
-    CompletableFuture<CommitWaitResult> earlyCommitWait() {
-        return earlyCommitWait;
-    }
-
-    long earlyCommitWaitStartNanos() {
-        return earlyCommitWaitStartNanos;
     }
 
     boolean answered() {

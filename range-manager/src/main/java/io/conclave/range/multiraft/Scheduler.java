@@ -1390,18 +1390,12 @@ public final class Scheduler implements AutoCloseable {
      * prepare the timestamp cache pushes will not commit: nothing is started for it.
      */
     private void startCommitWaitEarly(KvRequest req, Timestamp floor, Pending pending) {
-        Timestamp ts = switch (req.getOpCase()) {
-            case TXN_PREPARE -> {
-                TxnPrepare p = req.getTxnPrepare();
-                if (!p.getOnePhase() || !p.getCommitWait()) yield null;
-                Timestamp writeTs = Timestamp.fromProto(p.getTxn().getWriteTs());
-                yield floor.isAfter(writeTs) ? null : writeTs;
-            }
-            case TXN_END -> req.getTxnEnd().getCommit() && req.getTxnEnd().getCommitWait()
-                    && req.getTxnEnd().hasCommitTs() ? Timestamp.fromProto(req.getTxnEnd().getCommitTs()) : null;
-            default -> null;
-        };
-        if (ts != null) pending.earlyCommitWait(ts, commitWaiter.commitWait(ts), nanoClock.getAsLong());
+        if (!asksCommitWait(req)) return;
+        Timestamp ts = req.getOpCase() == KvRequest.OpCase.TXN_PREPARE
+                ? Timestamp.fromProto(req.getTxnPrepare().getTxn().getWriteTs())
+                : req.getTxnEnd().hasCommitTs() ? Timestamp.fromProto(req.getTxnEnd().getCommitTs()) : null;
+        if (ts == null || floor.isAfter(ts)) return;
+        pending.earlyCommitWait = new Pending.EarlyCommitWait(ts, commitWaiter.commitWait(ts), nanoClock.getAsLong());
     }
 
     /**
@@ -2619,11 +2613,15 @@ public final class Scheduler implements AutoCloseable {
 
     /** A commit (a TxnEnd, or a one-phase TxnPrepare that committed) whose answer must wait for commit-wait. */
     private static boolean committedWithCommitWait(KvRequest req, RangeReply reply) {
-        if (!reply.hasKvResponse()) return false;
+        if (!reply.hasKvResponse() || !asksCommitWait(req)) return false;
+        return req.getOpCase() != KvRequest.OpCase.TXN_PREPARE || reply.getKvResponse().getCommitted();
+    }
+
+    /** A commit that asks for commit-wait: a committing txn_end, or a one-phase txn_prepare. */
+    private static boolean asksCommitWait(KvRequest req) {
         return switch (req.getOpCase()) {
             case TXN_END -> req.getTxnEnd().getCommit() && req.getTxnEnd().getCommitWait();
-            case TXN_PREPARE -> req.getTxnPrepare().getOnePhase() && req.getTxnPrepare().getCommitWait()
-                    && reply.getKvResponse().getCommitted();
+            case TXN_PREPARE -> req.getTxnPrepare().getOnePhase() && req.getTxnPrepare().getCommitWait();
             default -> false;
         };
     }
@@ -2639,9 +2637,10 @@ public final class Scheduler implements AutoCloseable {
         }
         // Only the part of the wait that outlasts the apply delays the answer: that is what is reported.
         long appliedAt = nanoClock.getAsLong();
-        boolean early = pending.earlyCommitWaitCovers(commitTs);
-        long overlapped = early ? Math.max(0, appliedAt - pending.earlyCommitWaitStartNanos()) : 0;
-        CompletableFuture<CommitWaitResult> wait = early ? pending.earlyCommitWait() : commitWaiter.commitWait(commitTs);
+        Pending.EarlyCommitWait early = pending.earlyCommitWait;
+        boolean covered = early != null && early.covers(commitTs);
+        long overlapped = covered ? Math.max(0, appliedAt - early.startNanos()) : 0;
+        CompletableFuture<CommitWaitResult> wait = covered ? early.future() : commitWaiter.commitWait(commitTs);
         wait.whenComplete((result, failure) -> {
             if (failure != null) {
                 // It committed, but answering now could let a later transaction miss it: say so.
