@@ -39,6 +39,11 @@ public record TableDescriptor(long id, String name, long version, List<ColumnDes
         return -1;
     }
 
+    /** The position of column {@code columnId} in {@link #columns()}, or -1 if the table has no such column. */
+    public int findPosition(int columnId) {
+        return position(columns, columnId);
+    }
+
     /** The position of column {@code columnId} in {@link #columns()}. */
     public int positionOf(int columnId) {
         int p = position(columns, columnId);

@@ -49,6 +49,19 @@ public final class ByteSource {
         return out;
     }
 
+    /** The next {@code count} bytes as UTF-8 text, without an intermediate copy. */
+    public String readUtf8(int count) {
+        need(count);
+        String out = new String(bytes, position, count, java.nio.charset.StandardCharsets.UTF_8);
+        position += count;
+        return out;
+    }
+
+    public void skip(int count) {
+        need(count);
+        position += count;
+    }
+
     private void need(int count) {
         if (count < 0 || position + count > bytes.length) {
             throw new CorruptDataException("encoded data ends at byte " + bytes.length

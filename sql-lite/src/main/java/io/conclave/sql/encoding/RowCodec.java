@@ -4,8 +4,10 @@ import io.conclave.sql.Value;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The row value encoding: the non-key columns of a row, each as {@code uvarint(column id)},
@@ -62,25 +64,63 @@ public final class RowCodec {
         ByteSource in = new ByteSource(bytes);
         while (in.hasMore()) {
             int columnId = (int) KeyEncoding.decodeUvarint(in);
-            int tag = in.read();
-            Value v = switch (tag) {
-                case TAG_INT -> Value.ofInt(in.readLong());
-                case TAG_FLOAT -> Value.ofFloat(Double.longBitsToDouble(in.readLong()));
-                case TAG_DECIMAL -> {
-                    int scale = unZigZag(KeyEncoding.decodeUvarint(in));
-                    int length = (int) KeyEncoding.decodeUvarint(in);
-                    yield Value.ofDecimal(new BigDecimal(new BigInteger(in.read(length)), scale));
-                }
-                case TAG_STRING -> Value.ofString(new String(readBytes(in), StandardCharsets.UTF_8));
-                case TAG_BOOL -> Value.ofBool(in.read() != 0);
-                case TAG_BYTES -> Value.ofBytes(readBytes(in));
-                case TAG_TIMESTAMP -> Value.ofTimestampMicros(in.readLong());
-                default -> throw new CorruptDataException("unknown row value tag " + tag
-                        + " for column " + columnId);
-            };
-            out.put(columnId, v);
+            out.put(columnId, value(in, in.read(), columnId));
         }
         return out;
+    }
+
+    /**
+     * Decodes the row value that starts at {@code offset} into {@code row}: column id c goes to
+     * {@code row[positions.applyAsInt(c)]}. A column whose position is negative (not in the
+     * table any more) or not in {@code wanted} (null: every position) is skipped undecoded, so
+     * a reader that needs two columns of ten builds no strings for the other eight.
+     */
+    public static void decodeInto(byte[] bytes, int offset, IntUnaryOperator positions, BitSet wanted, Value[] row) {
+        ByteSource in = new ByteSource(bytes, offset);
+        while (in.hasMore()) {
+            int columnId = (int) KeyEncoding.decodeUvarint(in);
+            int tag = in.read();
+            int p = positions.applyAsInt(columnId);
+            if (p >= 0 && (wanted == null || wanted.get(p))) {
+                row[p] = value(in, tag, columnId);
+            } else {
+                skip(in, tag, columnId);
+            }
+        }
+    }
+
+    private static Value value(ByteSource in, int tag, int columnId) {
+        return switch (tag) {
+            case TAG_INT -> Value.ofInt(in.readLong());
+            case TAG_FLOAT -> Value.ofFloat(Double.longBitsToDouble(in.readLong()));
+            case TAG_DECIMAL -> {
+                int scale = unZigZag(KeyEncoding.decodeUvarint(in));
+                int length = (int) KeyEncoding.decodeUvarint(in);
+                yield Value.ofDecimal(new BigDecimal(new BigInteger(in.read(length)), scale));
+            }
+            case TAG_STRING -> Value.ofString(in.readUtf8(length(in)));
+            case TAG_BOOL -> Value.ofBool(in.read() != 0);
+            case TAG_BYTES -> Value.ofBytes(in.read(length(in)));
+            case TAG_TIMESTAMP -> Value.ofTimestampMicros(in.readLong());
+            default -> throw unknownTag(tag, columnId);
+        };
+    }
+
+    private static void skip(ByteSource in, int tag, int columnId) {
+        switch (tag) {
+            case TAG_INT, TAG_FLOAT, TAG_TIMESTAMP -> in.skip(8);
+            case TAG_DECIMAL -> {
+                KeyEncoding.decodeUvarint(in);
+                in.skip(length(in));
+            }
+            case TAG_STRING, TAG_BYTES -> in.skip(length(in));
+            case TAG_BOOL -> in.skip(1);
+            default -> throw unknownTag(tag, columnId);
+        }
+    }
+
+    private static CorruptDataException unknownTag(int tag, int columnId) {
+        return new CorruptDataException("unknown row value tag " + tag + " for column " + columnId);
     }
 
     private static void writeBytes(ByteSink out, byte[] bytes) {
@@ -88,12 +128,12 @@ public final class RowCodec {
         out.write(bytes);
     }
 
-    private static byte[] readBytes(ByteSource in) {
+    private static int length(ByteSource in) {
         long length = KeyEncoding.decodeUvarint(in);
         if (length > Integer.MAX_VALUE) {
             throw new CorruptDataException("stored column of " + length + " bytes");
         }
-        return in.read((int) length);
+        return (int) length;
     }
 
     private static long zigZag(int v) {

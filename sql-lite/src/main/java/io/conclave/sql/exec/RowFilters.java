@@ -17,6 +17,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * SQL's scan filter: a WHERE (the conjuncts that can travel) and a projection (the columns the
@@ -78,6 +79,11 @@ public final class RowFilters {
     }
 
     static Compiled compile(byte[] spec) {
+        return compile(spec, DescriptorCodec::decode);
+    }
+
+    /** {@code descriptors} decodes the table descriptor's bytes (a cache may answer). */
+    static Compiled compile(byte[] spec, Function<byte[], TableDescriptor> descriptors) {
         if (spec.length > MAX_SPEC_BYTES) {
             throw new ScanFilterException("a filter of " + spec.length + " bytes exceeds " + MAX_SPEC_BYTES);
         }
@@ -91,7 +97,7 @@ public final class RowFilters {
             if (length > spec.length) {
                 throw new ScanFilterException("filter descriptor of " + length + " bytes");
             }
-            TableDescriptor table = DescriptorCodec.decode(in.read((int) length));
+            TableDescriptor table = descriptors.apply(in.read((int) length));
             int columns = table.columns().size();
             BoundExpr filter = in.read() == 0 ? null : FilterCodec.decode(in, columns);
             BitSet keep = null;
@@ -109,7 +115,7 @@ public final class RowFilters {
             if (in.hasMore()) {
                 throw new ScanFilterException("filter specification has trailing bytes");
             }
-            return new Compiled(table, filter, keep);
+            return new Compiled(table, filter, keep, decoded(filter, keep));
         } catch (RuntimeException e) {
             if (e instanceof ScanFilterException f) {
                 throw f;
@@ -118,11 +124,26 @@ public final class RowFilters {
         }
     }
 
-    /** One decoded specification: evaluated on the scheduler thread, holds no mutable state. */
-    record Compiled(TableDescriptor table, BoundExpr filter, BitSet keep) implements ScanFilter {
+    /** The positions a row needs decoded: those the filter reads, and those kept (all when {@code keep} is null, but then the stored value is passed on whole). */
+    private static BitSet decoded(BoundExpr filter, BitSet keep) {
+        BitSet out = new BitSet();
+        if (filter != null) {
+            QueryPlanner.collectColumns(filter, out);
+        }
+        if (keep != null) {
+            out.or(keep);
+        }
+        return out;
+    }
+
+    /**
+     * One decoded specification: evaluated on the scheduler thread, holds no mutable state.
+     * {@code decoded} are the positions {@link #apply} decodes; the others are skipped.
+     */
+    record Compiled(TableDescriptor table, BoundExpr filter, BitSet keep, BitSet decoded) implements ScanFilter {
         @Override
         public byte[] apply(byte[] key, byte[] value) {
-            Value[] row = TableIo.decodeRow(table, key, value);
+            Value[] row = TableIo.decodeRow(table, key, value, decoded);
             if (filter != null) {
                 try {
                     if (!QueryRunner.isTrue(filter.eval(row))) {
@@ -153,6 +174,30 @@ public final class RowFilters {
     private static final class Factory implements ScanFilter.Factory {
         // Guarded by itself; access order, so the least recently used spec goes first.
         private final Map<ByteBuffer, Compiled> cache = new LinkedHashMap<>(16, 0.75f, true);
+        /**
+         * Decoded descriptors by their bytes. A spec that binds a constant (a scan from a given
+         * key) is new with every statement, but its table's descriptor is not: decoding it was
+         * most of a compile. Guarded by itself, least recently used first.
+         */
+        private final Map<ByteBuffer, TableDescriptor> descriptors = new LinkedHashMap<>(16, 0.75f, true);
+
+        private TableDescriptor descriptor(byte[] bytes) {
+            ByteBuffer key = ByteBuffer.wrap(bytes);
+            synchronized (descriptors) {
+                TableDescriptor hit = descriptors.get(key);
+                if (hit != null) {
+                    return hit;
+                }
+            }
+            TableDescriptor table = DescriptorCodec.decode(bytes);
+            synchronized (descriptors) {
+                descriptors.put(key, table);
+                if (descriptors.size() > CACHED_FILTERS) {
+                    descriptors.remove(descriptors.keySet().iterator().next());
+                }
+            }
+            return table;
+        }
 
         @Override
         public String kind() {
@@ -168,7 +213,7 @@ public final class RowFilters {
                     return hit;
                 }
             }
-            Compiled compiled = RowFilters.compile(spec);
+            Compiled compiled = RowFilters.compile(spec, this::descriptor);
             synchronized (cache) {
                 cache.put(key, compiled);
                 if (cache.size() > CACHED_FILTERS) {

@@ -1,6 +1,7 @@
 package io.conclave.sql.encoding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -93,6 +94,45 @@ class KeyEncodingTest {
                 assertEquals(expected, decoded.getOrDefault(c + 1, Value.NULL), "seed " + SEED + ": column " + c);
             }
         }
+    }
+
+    /**
+     * Decoding into a row with only some positions wanted gives exactly those columns (the
+     * others stay as they were), skips every family's payload correctly, and skips column ids
+     * the table no longer has.
+     */
+    @Test
+    void rowValuesDecodeOnlyTheWantedPositions() {
+        SplittableRandom random = new SplittableRandom(SEED);
+        Family[] families = {Family.INT, Family.FLOAT, Family.DECIMAL, Family.STRING, Family.BOOL, Family.BYTES, Family.TIMESTAMP};
+        for (int i = 0; i < 500; i++) {
+            ByteSink out = new ByteSink();
+            out.write(0x7f); // a format byte before the columns, as a stored row has
+            List<Value> values = new ArrayList<>();
+            for (int c = 0; c < families.length; c++) {
+                Value v = randomValue(random, families[random.nextInt(families.length)]);
+                values.add(v);
+                RowCodec.encodeColumn(out, c + 1, v);
+            }
+            java.util.BitSet wanted = new java.util.BitSet();
+            for (int c = 0; c < families.length; c++) {
+                if (random.nextBoolean()) {
+                    wanted.set(c);
+                }
+            }
+            int dropped = random.nextInt(families.length + 1); // column id `dropped` is not in the table
+            Value[] row = new Value[families.length];
+            java.util.Arrays.fill(row, Value.ofString("untouched"));
+            RowCodec.decodeInto(out.toByteArray(), 1, id -> id == dropped ? -1 : id - 1, wanted, row);
+            for (int c = 0; c < families.length; c++) {
+                boolean decoded = wanted.get(c) && c + 1 != dropped && !values.get(c).isNull();
+                assertEquals(decoded ? values.get(c) : Value.ofString("untouched"), row[c],
+                        "seed " + SEED + ": column " + c + " wanted " + wanted + " dropped " + dropped);
+            }
+        }
+        byte[] corrupt = {5, 9, 0};
+        assertThrows(CorruptDataException.class,
+                () -> RowCodec.decodeInto(corrupt, 0, id -> 0, new java.util.BitSet(), new Value[1]));
     }
 
     @Test
