@@ -76,18 +76,27 @@ class KeyEncodingTest {
         }
     }
 
+    private static final Family[] FAMILIES =
+            {Family.INT, Family.FLOAT, Family.DECIMAL, Family.STRING, Family.BOOL, Family.BYTES, Family.TIMESTAMP};
+
+    /** Appends one random value per family (in order, or of random families) as column ids 1, 2, ...; returns them. */
+    private static List<Value> encodeRandomRow(SplittableRandom random, boolean shuffled, ByteSink out) {
+        List<Value> values = new ArrayList<>();
+        for (int c = 0; c < FAMILIES.length; c++) {
+            Value v = randomValue(random, FAMILIES[shuffled ? random.nextInt(FAMILIES.length) : c]);
+            values.add(v);
+            RowCodec.encodeColumn(out, c + 1, v);
+        }
+        return values;
+    }
+
     @Test
     void rowValuesRoundTrip() {
         SplittableRandom random = new SplittableRandom(SEED);
-        Family[] families = {Family.INT, Family.FLOAT, Family.DECIMAL, Family.STRING, Family.BOOL, Family.BYTES, Family.TIMESTAMP};
+        Family[] families = FAMILIES;
         for (int i = 0; i < 500; i++) {
             ByteSink out = new ByteSink();
-            List<Value> values = new ArrayList<>();
-            for (int c = 0; c < families.length; c++) {
-                Value v = randomValue(random, families[c]);
-                values.add(v);
-                RowCodec.encodeColumn(out, c + 1, v);
-            }
+            List<Value> values = encodeRandomRow(random, false, out);
             Map<Integer, Value> decoded = RowCodec.decode(out.toByteArray());
             for (int c = 0; c < families.length; c++) {
                 Value expected = values.get(c);
@@ -104,16 +113,11 @@ class KeyEncodingTest {
     @Test
     void rowValuesDecodeOnlyTheWantedPositions() {
         SplittableRandom random = new SplittableRandom(SEED);
-        Family[] families = {Family.INT, Family.FLOAT, Family.DECIMAL, Family.STRING, Family.BOOL, Family.BYTES, Family.TIMESTAMP};
+        Family[] families = FAMILIES;
         for (int i = 0; i < 500; i++) {
             ByteSink out = new ByteSink();
             out.write(0x7f); // a format byte before the columns, as a stored row has
-            List<Value> values = new ArrayList<>();
-            for (int c = 0; c < families.length; c++) {
-                Value v = randomValue(random, families[random.nextInt(families.length)]);
-                values.add(v);
-                RowCodec.encodeColumn(out, c + 1, v);
-            }
+            List<Value> values = encodeRandomRow(random, true, out);
             java.util.BitSet wanted = new java.util.BitSet();
             for (int c = 0; c < families.length; c++) {
                 if (random.nextBoolean()) {
