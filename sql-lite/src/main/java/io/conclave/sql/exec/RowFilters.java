@@ -78,10 +78,6 @@ public final class RowFilters {
         return out.length() > MAX_SPEC_BYTES ? null : out.toByteArray();
     }
 
-    static Compiled compile(byte[] spec) {
-        return compile(spec, DescriptorCodec::decode);
-    }
-
     /** {@code descriptors} decodes the table descriptor's bytes (a cache may answer). */
     static Compiled compile(byte[] spec, Function<byte[], TableDescriptor> descriptors) {
         if (spec.length > MAX_SPEC_BYTES) {
