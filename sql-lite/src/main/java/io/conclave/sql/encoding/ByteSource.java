@@ -1,5 +1,7 @@
 package io.conclave.sql.encoding;
 
+import java.nio.charset.StandardCharsets;
+
 /** A cursor over encoded bytes; running past the end is a corrupt-data error. */
 public final class ByteSource {
     private final byte[] bytes;
@@ -52,7 +54,7 @@ public final class ByteSource {
     /** The next {@code count} bytes as UTF-8 text, without an intermediate copy. */
     public String readUtf8(int count) {
         need(count);
-        String out = new String(bytes, position, count, java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(bytes, position, count, StandardCharsets.UTF_8);
         position += count;
         return out;
     }

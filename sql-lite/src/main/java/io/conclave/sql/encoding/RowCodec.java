@@ -5,8 +5,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -56,17 +54,6 @@ public final class RowCodec {
             case TIMESTAMP -> out.write(TAG_TIMESTAMP).writeLong(v.asTimestampMicros());
             case UNKNOWN -> throw new IllegalStateException("a stored column has no type");
         }
-    }
-
-    /** All columns of an encoded row value, by column id. */
-    public static Map<Integer, Value> decode(byte[] bytes) {
-        Map<Integer, Value> out = new HashMap<>();
-        ByteSource in = new ByteSource(bytes);
-        while (in.hasMore()) {
-            int columnId = (int) KeyEncoding.decodeUvarint(in);
-            out.put(columnId, value(in, in.read(), columnId));
-        }
-        return out;
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * SQL's scan filter: a WHERE (the conjuncts that can travel) and a projection (the columns the
@@ -168,32 +169,13 @@ public final class RowFilters {
     }
 
     private static final class Factory implements ScanFilter.Factory {
-        // Guarded by itself; access order, so the least recently used spec goes first.
-        private final Map<ByteBuffer, Compiled> cache = new LinkedHashMap<>(16, 0.75f, true);
+        private final Map<ByteBuffer, Compiled> compiled = lru();
         /**
          * Decoded descriptors by their bytes. A spec that binds a constant (a scan from a given
          * key) is new with every statement, but its table's descriptor is not: decoding it was
-         * most of a compile. Guarded by itself, least recently used first.
+         * most of a compile.
          */
-        private final Map<ByteBuffer, TableDescriptor> descriptors = new LinkedHashMap<>(16, 0.75f, true);
-
-        private TableDescriptor descriptor(byte[] bytes) {
-            ByteBuffer key = ByteBuffer.wrap(bytes);
-            synchronized (descriptors) {
-                TableDescriptor hit = descriptors.get(key);
-                if (hit != null) {
-                    return hit;
-                }
-            }
-            TableDescriptor table = DescriptorCodec.decode(bytes);
-            synchronized (descriptors) {
-                descriptors.put(key, table);
-                if (descriptors.size() > CACHED_FILTERS) {
-                    descriptors.remove(descriptors.keySet().iterator().next());
-                }
-            }
-            return table;
-        }
+        private final Map<ByteBuffer, TableDescriptor> descriptors = lru();
 
         @Override
         public String kind() {
@@ -202,21 +184,33 @@ public final class RowFilters {
 
         @Override
         public ScanFilter compile(byte[] spec) {
-            ByteBuffer key = ByteBuffer.wrap(spec.clone());
+            return cached(compiled, ByteBuffer.wrap(spec.clone()), () -> RowFilters.compile(spec,
+                    bytes -> cached(descriptors, ByteBuffer.wrap(bytes), () -> DescriptorCodec.decode(bytes))));
+        }
+
+        /** At most {@link #CACHED_FILTERS} entries, the least recently used dropped first; guarded by itself. */
+        private static <V> Map<ByteBuffer, V> lru() {
+            return new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ByteBuffer, V> eldest) {
+                    return size() > CACHED_FILTERS;
+                }
+            };
+        }
+
+        /** The value cached under {@code key}, else {@code make}'s, computed outside the lock and then cached. */
+        private static <V> V cached(Map<ByteBuffer, V> cache, ByteBuffer key, Supplier<V> make) {
             synchronized (cache) {
-                Compiled hit = cache.get(key);
+                V hit = cache.get(key);
                 if (hit != null) {
                     return hit;
                 }
             }
-            Compiled compiled = RowFilters.compile(spec, this::descriptor);
+            V value = make.get();
             synchronized (cache) {
-                cache.put(key, compiled);
-                if (cache.size() > CACHED_FILTERS) {
-                    cache.remove(cache.keySet().iterator().next());
-                }
+                cache.put(key, value);
             }
-            return compiled;
+            return value;
         }
     }
 }

@@ -10,8 +10,8 @@ import io.conclave.sql.Value;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -93,14 +93,15 @@ class KeyEncodingTest {
     @Test
     void rowValuesRoundTrip() {
         SplittableRandom random = new SplittableRandom(SEED);
-        Family[] families = FAMILIES;
         for (int i = 0; i < 500; i++) {
             ByteSink out = new ByteSink();
             List<Value> values = encodeRandomRow(random, false, out);
-            Map<Integer, Value> decoded = RowCodec.decode(out.toByteArray());
-            for (int c = 0; c < families.length; c++) {
+            Value[] decoded = new Value[FAMILIES.length];
+            Arrays.fill(decoded, Value.NULL);
+            RowCodec.decodeInto(out.toByteArray(), 0, id -> id - 1, null, decoded);
+            for (int c = 0; c < FAMILIES.length; c++) {
                 Value expected = values.get(c);
-                assertEquals(expected, decoded.getOrDefault(c + 1, Value.NULL), "seed " + SEED + ": column " + c);
+                assertEquals(expected, decoded[c], "seed " + SEED + ": column " + c);
             }
         }
     }
@@ -113,22 +114,21 @@ class KeyEncodingTest {
     @Test
     void rowValuesDecodeOnlyTheWantedPositions() {
         SplittableRandom random = new SplittableRandom(SEED);
-        Family[] families = FAMILIES;
         for (int i = 0; i < 500; i++) {
             ByteSink out = new ByteSink();
             out.write(0x7f); // a format byte before the columns, as a stored row has
             List<Value> values = encodeRandomRow(random, true, out);
-            java.util.BitSet wanted = new java.util.BitSet();
-            for (int c = 0; c < families.length; c++) {
+            BitSet wanted = new BitSet();
+            for (int c = 0; c < FAMILIES.length; c++) {
                 if (random.nextBoolean()) {
                     wanted.set(c);
                 }
             }
-            int dropped = random.nextInt(families.length + 1); // column id `dropped` is not in the table
-            Value[] row = new Value[families.length];
-            java.util.Arrays.fill(row, Value.ofString("untouched"));
+            int dropped = random.nextInt(FAMILIES.length + 1); // column id `dropped` is not in the table
+            Value[] row = new Value[FAMILIES.length];
+            Arrays.fill(row, Value.ofString("untouched"));
             RowCodec.decodeInto(out.toByteArray(), 1, id -> id == dropped ? -1 : id - 1, wanted, row);
-            for (int c = 0; c < families.length; c++) {
+            for (int c = 0; c < FAMILIES.length; c++) {
                 boolean decoded = wanted.get(c) && c + 1 != dropped && !values.get(c).isNull();
                 assertEquals(decoded ? values.get(c) : Value.ofString("untouched"), row[c],
                         "seed " + SEED + ": column " + c + " wanted " + wanted + " dropped " + dropped);
@@ -136,7 +136,7 @@ class KeyEncodingTest {
         }
         byte[] corrupt = {5, 9, 0};
         assertThrows(CorruptDataException.class,
-                () -> RowCodec.decodeInto(corrupt, 0, id -> 0, new java.util.BitSet(), new Value[1]));
+                () -> RowCodec.decodeInto(corrupt, 0, id -> 0, new BitSet(), new Value[1]));
     }
 
     @Test
