@@ -29,7 +29,7 @@ import java.util.function.Function;
 
 /**
  * One client's conversation: statements run one at a time, each in an implicit transaction
- * (retried on 40001 up to {@link SqlEngine#MAX_IMPLICIT_ATTEMPTS}) or in the explicit
+ * (retried on 40001 within {@link ImplicitRetries}' budget) or in the explicit
  * transaction opened by BEGIN. An error inside an explicit transaction aborts it: every
  * statement then fails with 25P02 until ROLLBACK (COMMIT also ends it, as a rollback).
  * Not thread-safe: one thread per session.
@@ -291,6 +291,7 @@ public final class Session implements AutoCloseable {
         // A statement that only uses the catalog is planned against the cached one, its version
         // checked with the statement's first read; after a mismatch it runs with the one it reads.
         boolean speculate = isRowStatement(s);
+        ImplicitRetries retries = new ImplicitRetries(engine.clockNanos());
         for (int attempt = 1; ; attempt++) {
             deadline.check();
             SqlTxn txn = kvCall(() -> engine.kv().begin());
@@ -323,12 +324,12 @@ public final class Session implements AutoCloseable {
                 rollbackQuietly(txn);
                 restarts.add(retry.reason());
                 speculate &= !(retry instanceof CatalogChangedException);
-                if (attempt >= SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
+                if (!retries.another(attempt)) {
                     throw retryError(retry, attempt);
                 }
             } catch (SqlException e) {
                 rollbackQuietly(txn);
-                if (e.isRetryable() && attempt < SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
+                if (e.isRetryable() && retries.another(attempt)) {
                     restarts.add("SERIALIZATION_FAILURE");
                     continue;
                 }
@@ -542,8 +543,9 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Runs {@code body} in a transaction of its own, again after a serialization failure (up to the implicit bound). */
+    /** Runs {@code body} in a transaction of its own, again after a serialization failure (within {@link ImplicitRetries}' budget). */
     private <T> T inOwnTransaction(Function<SqlTxn, T> body) {
+        ImplicitRetries retries = new ImplicitRetries(engine.clockNanos());
         for (int attempt = 1; ; attempt++) {
             SqlTxn txn = kvCall(() -> engine.kv().begin());
             try {
@@ -552,7 +554,7 @@ public final class Session implements AutoCloseable {
                 return out;
             } catch (KvRetryException retry) {
                 rollbackQuietly(txn);
-                if (attempt >= SqlEngine.MAX_IMPLICIT_ATTEMPTS) {
+                if (!retries.another(attempt)) {
                     throw retryError(retry, attempt);
                 }
             } catch (SqlException e) {

@@ -17,13 +17,6 @@ import java.util.function.LongSupplier;
  * catalog cache shared by its sessions. Thread-safe; sessions are not.
  */
 public final class SqlEngine {
-    /**
-     * How many times an implicit (single-statement) transaction is run again after a
-     * serialization failure (40001) before the error reaches the client. Each attempt is a new
-     * transaction, so the bound keeps a hot-spot from spinning a session forever.
-     */
-    public static final int MAX_IMPLICIT_ATTEMPTS = 10;
-
     private final SqlKv kv;
     private final SqlAdmin admin;
     private final LongSupplier clockNanos;

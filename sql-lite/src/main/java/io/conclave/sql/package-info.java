@@ -23,8 +23,8 @@
  * parameterised statement is parsed once; planning still happens per execution.
  *
  * <h2>Transactions</h2>
- * A statement outside BEGIN runs in its own transaction, retried on 40001 up to
- * {@link io.conclave.sql.SqlEngine#MAX_IMPLICIT_ATTEMPTS} times; the client sees its result only
+ * A statement outside BEGIN runs in its own transaction, retried on 40001 at least ten times and
+ * for up to five seconds, with short random pauses (ImplicitRetries); the client sees its result only
  * after the commit. Inside BEGIN, any error aborts the transaction: later statements get 25P02
  * until ROLLBACK (or COMMIT, which then rolls back). A 40001 inside BEGIN is reported to the
  * client, which must rerun the whole transaction. {@code SELECT ... AS OF SYSTEM TIME} runs in a

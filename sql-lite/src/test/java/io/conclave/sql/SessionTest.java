@@ -11,6 +11,7 @@ import io.conclave.sql.kv.MemoryAdmin;
 import io.conclave.sql.kv.MemoryKv;
 import io.conclave.sql.parser.StatementParser;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class SessionTest {
@@ -25,11 +26,26 @@ class SessionTest {
         assertEquals("INSERT 0 1", s.execute("INSERT INTO t VALUES (1)").tag());
         assertEquals("1", rows(s.execute("SELECT count(*) FROM t")));
 
-        kv.failNextCommits(SqlEngine.MAX_IMPLICIT_ATTEMPTS);
-        SqlException e = assertThrows(SqlException.class, () -> s.execute("INSERT INTO t VALUES (2)"));
+        // Failures that outlast a handful of attempts are still retried while the budget lasts.
+        kv.failNextCommits(ImplicitRetries.MIN_ATTEMPTS + 5);
+        assertEquals("INSERT 0 1", s.execute("INSERT INTO t VALUES (2)").tag());
+        assertEquals("2", rows(s.execute("SELECT count(*) FROM t")));
+    }
+
+    @Test
+    void anImplicitStatementGivesUpOnceItsRetryBudgetIsSpent() {
+        // A clock that moves a second per read: the budget runs out as soon as the attempt floor is reached.
+        AtomicLong nanos = new AtomicLong();
+        SqlEngine timed = new SqlEngine(kv, new MemoryAdmin(), () -> nanos.addAndGet(1_000_000_000L));
+        Session s = timed.openSession();
+        s.execute("CREATE TABLE t (k INT PRIMARY KEY)");
+        kv.failNextCommits(Integer.MAX_VALUE);
+        SqlException e = assertThrows(SqlException.class, () -> s.execute("INSERT INTO t VALUES (1)"));
         assertEquals("40001", e.sqlState());
         assertTrue(e.isRetryable());
-        assertEquals("1", rows(s.execute("SELECT count(*) FROM t")));
+        assertTrue(e.getMessage().contains("(after " + ImplicitRetries.MIN_ATTEMPTS + " attempts)"), e.getMessage());
+        kv.failNextCommits(0);
+        assertEquals("0", rows(s.execute("SELECT count(*) FROM t")));
     }
 
     @Test
