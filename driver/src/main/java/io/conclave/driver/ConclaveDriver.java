@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * The JDBC driver for {@code jdbc:conclave://HOST:PORT[,HOST:PORT...][?options]}, found by
  * {@link DriverManager} through {@code META-INF/services/java.sql.Driver}. Options (in the URL or
  * the {@link Properties}, the URL winning): {@code commit_wait=on|off}, {@code application_name},
- * {@code user}, {@code connect_timeout_ms}, {@code socket_timeout_ms}; for a secure cluster {@code password}
+ * {@code user}, {@code connect_timeout_ms}, {@code socket_timeout_ms}, {@code load_balance_hosts=disable|random}
+ * (try the hosts in the URL's order, or in a random order per connection); for a secure cluster {@code password}
  * or a client certificate ({@code sslcert}, {@code sslkey}), and {@code sslrootcert} (the cluster's
  * {@code ca.crt}, which turns TLS on; see {@link ClientTls}).
  */
@@ -54,6 +55,7 @@ public final class ConclaveDriver implements Driver {
                     intOption(options, "connect_timeout_ms", SqlConnection.Settings.DEFAULTS.connectTimeoutMillis()),
                     intOption(options, "socket_timeout_ms", SqlConnection.Settings.DEFAULTS.socketTimeoutMillis()),
                     SqlConnection.Settings.DEFAULTS.maxFrameBytes());
+            SqlConnection.hostOrder(parsed.hosts(), options.get("load_balance_hosts"));
         } catch (IllegalArgumentException e) {
             throw new SQLException("bad connection option: " + e.getMessage(), "08001");
         }
@@ -82,11 +84,15 @@ public final class ConclaveDriver implements Driver {
         DriverPropertyInfo commitWait = new DriverPropertyInfo("commit_wait", "off");
         commitWait.choices = new String[] {"on", "off"};
         commitWait.description = "Hold each commit's acknowledgement until every clock has passed its timestamp";
+        DriverPropertyInfo loadBalance = new DriverPropertyInfo("load_balance_hosts", "disable");
+        loadBalance.choices = new String[] {"disable", "random"};
+        loadBalance.description = "Try the URL's hosts in its order, or in a random order for each connection";
         return new DriverPropertyInfo[] {
             commitWait,
             new DriverPropertyInfo("application_name", ""),
             new DriverPropertyInfo("connect_timeout_ms", "5000"),
             new DriverPropertyInfo("socket_timeout_ms", "0"),
+            loadBalance,
             new DriverPropertyInfo("sslmode", "disable"),
             new DriverPropertyInfo("sslrootcert", null),
             new DriverPropertyInfo("sslcert", null),

@@ -19,7 +19,7 @@ public record ConclaveUrl(List<HostPort> hosts, Map<String, String> options) {
     /** The options a URL (or the JDBC {@link java.util.Properties}) may set. */
     public static final Set<String> KNOWN_OPTIONS = Set.of(
             "commit_wait", "application_name", "user", "password", "connect_timeout_ms", "socket_timeout_ms",
-            "sslmode", "sslrootcert", "sslcert", "sslkey");
+            "sslmode", "sslrootcert", "sslcert", "sslkey", "load_balance_hosts");
     /** A URL naming more hosts than this is refused: each is tried in turn on connect. */
     public static final int MAX_HOSTS = 64;
 

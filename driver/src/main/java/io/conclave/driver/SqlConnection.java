@@ -20,8 +20,10 @@ import javax.net.ssl.SSLSocket;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One blocking protocol session with one node: connect, then one statement at a time. Not
@@ -49,7 +51,7 @@ public final class SqlConnection implements AutoCloseable {
     /** Session refusals that say "not this node, not now" rather than "not this session". */
     /** URL options the client uses itself; the rest are session settings sent to the node. */
     private static final Set<String> CLIENT_SIDE_OPTIONS = Set.of("user", "password", "sslmode", "sslrootcert",
-            "sslcert", "sslkey");
+            "sslcert", "sslkey", "load_balance_hosts");
     private static final java.util.Set<String> FAILOVER_STATES = java.util.Set.of("57P03", "53300");
 
     private final Socket socket;
@@ -82,8 +84,10 @@ public final class SqlConnection implements AutoCloseable {
     /**
      * Connects to the first of {@code hosts} that accepts and starts a session there with
      * {@code options} (commit_wait, application_name; user). Hosts that refuse, time out or fail
-     * the handshake are skipped; if none works the error names each host's failure (08001).
-     * A server-side refusal of the options themselves (a bad commit_wait) is not failed over.
+     * the handshake are skipped; if none works the error names each host's failure (08001), in
+     * the order tried. A server-side refusal of the options themselves (a bad commit_wait) is not
+     * failed over. With {@code load_balance_hosts=random} the hosts are tried in a random order,
+     * so an application's connections spread over the nodes (libpq's option of that name).
      */
     public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings)
             throws SQLException {
@@ -94,7 +98,7 @@ public final class SqlConnection implements AutoCloseable {
         } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
             throw Errors.connectionFailed("cannot set up TLS: " + describe(e));
         }
-        for (ConclaveUrl.HostPort host : hosts) {
+        for (ConclaveUrl.HostPort host : hostOrder(hosts, options.get("load_balance_hosts"))) {
             try {
                 return connectOne(host, options, settings, tls);
             } catch (IOException e) {
@@ -109,6 +113,17 @@ public final class SqlConnection implements AutoCloseable {
         // A secure node closes a plaintext connection at its first bytes: say what that looks like.
         String hint = tls == null ? "; if the cluster is secure, connect with TLS (sslrootcert=.../ca.crt)" : "";
         throw Errors.connectionFailed("cannot reach any Conclave node (" + String.join("; ", failures) + ")" + hint);
+    }
+
+    /** The order in which to try {@code hosts}; {@code mode} is load_balance_hosts (null: disable). */
+    static List<ConclaveUrl.HostPort> hostOrder(List<ConclaveUrl.HostPort> hosts, String mode) {
+        if (mode == null || mode.equals("disable")) return hosts;
+        if (!mode.equals("random")) {
+            throw new IllegalArgumentException("load_balance_hosts must be disable or random, was '" + mode + "'");
+        }
+        List<ConclaveUrl.HostPort> shuffled = new ArrayList<>(hosts);
+        Collections.shuffle(shuffled, ThreadLocalRandom.current());
+        return shuffled;
     }
 
     private static SqlConnection connectOne(ConclaveUrl.HostPort host, Map<String, String> options, Settings settings,

@@ -58,4 +58,43 @@ class ConclaveUrlTest {
         assertEquals("08001", e.getSQLState());
         assertTrue(e.getMessage().contains(":" + dead1) && e.getMessage().contains(":" + dead2), e.getMessage());
     }
+
+    @Test
+    void loadBalanceHostsRandomTriesTheHostsInARandomOrder() throws Exception {
+        List<Integer> dead = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            try (var s = new java.net.ServerSocket(0)) {
+                dead.add(s.getLocalPort());
+            }
+        }
+        String hosts = "127.0.0.1:" + dead.get(0) + ",127.0.0.1:" + dead.get(1) + ",127.0.0.1:" + dead.get(2);
+        java.util.Set<Integer> firstTried = new java.util.HashSet<>();
+        for (int i = 0; i < 60; i++) firstTried.add(firstTried("jdbc:conclave://" + hosts + "?load_balance_hosts=random", dead));
+        assertEquals(java.util.Set.copyOf(dead), firstTried, "every host is tried first by some connection");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(dead.get(0), firstTried("jdbc:conclave://" + hosts, dead), "by default, the URL's order");
+            assertEquals(dead.get(0), firstTried("jdbc:conclave://" + hosts + "?load_balance_hosts=disable", dead));
+        }
+        SQLException bad = assertThrows(SQLException.class,
+                () -> DriverManager.getConnection("jdbc:conclave://" + hosts + "?load_balance_hosts=yes"));
+        assertEquals("08001", bad.getSQLState());
+        assertTrue(bad.getMessage().contains("load_balance_hosts must be disable or random, was 'yes'"), bad.getMessage());
+    }
+
+    /** Which of the refusing {@code ports} a failed connect tried first: its error names them in order. */
+    private static int firstTried(String url, List<Integer> ports) {
+        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url));
+        assertEquals("08001", e.getSQLState(), e.getMessage());
+        int first = -1;
+        int at = Integer.MAX_VALUE;
+        for (int port : ports) {
+            int i = e.getMessage().indexOf("127.0.0.1:" + port + ":");
+            assertTrue(i >= 0, e.getMessage());
+            if (i < at) {
+                at = i;
+                first = port;
+            }
+        }
+        return first;
+    }
 }
