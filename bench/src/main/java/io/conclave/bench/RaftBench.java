@@ -53,6 +53,7 @@ final class RaftBench {
                 sampler.join(TimeUnit.NANOSECONDS.toMillis(settings.durationNanos()) + 10_000);
                 printSchedulerStats(cluster);
                 System.out.println("  node CPU in the kernel (system time), % of one core: " + cpuList(cpu.nodeSystemPercent()));
+                printWrites(cpu.nodeWritesPerSecond(), result.commitsPerSecond());
                 reportDeadNodes(cluster);
                 return new LoadRow(scenario, groups, result, cpu.nodePercent(), cpu.selfPercent());
             }
@@ -71,6 +72,25 @@ final class RaftBench {
             reportDeadNodes(cluster);
             return new IdleRow(groups, cpu.nodePercent(), leaderWait);
         }
+    }
+
+    /**
+     * The nodes' write system calls: nearly all are LMDB pages, so per commit they say how many
+     * scattered pages each commit costs the disk all three nodes share (bench/disk-page-writes.py
+     * measures what that disk can take).
+     */
+    private static void printWrites(double[] perSecond, double commitsPerSecond) {
+        double sum = 0;
+        StringBuilder b = new StringBuilder();
+        for (double w : perSecond) {
+            if (b.length() > 0) b.append(" / ");
+            b.append(Double.isNaN(w) ? "?" : String.format(Locale.ROOT, "%.0f", w));
+            sum += w;
+        }
+        String perCommit = commitsPerSecond > 0 && !Double.isNaN(sum)
+                ? String.format(Locale.ROOT, "%.1f", sum / commitsPerSecond) : "?";
+        System.out.println("  node write system calls/s (mostly 4 KiB LMDB pages): " + b + "; " + perCommit
+                + " per committed proposal, all nodes together");
     }
 
     private BenchCluster startCluster(int groups) throws IOException, InterruptedException {
@@ -144,6 +164,7 @@ final class RaftBench {
         private final BenchCluster cluster;
         private volatile double[] nodePercent;
         private volatile double[] nodeSystemPercent;
+        private volatile double[] nodeWritesPerSecond;
         private volatile double selfPercent;
 
         CpuWindow(BenchCluster cluster) {
@@ -171,25 +192,32 @@ final class RaftBench {
             long self = ProcessHandle.current().pid();
             long[] before = new long[nodes.size()];
             long[] systemBefore = new long[nodes.size()];
+            long[] writesBefore = new long[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
                 before[i] = ticksOrMinusOne(nodes.get(i));
                 systemBefore[i] = systemTicksOrMinusOne(nodes.get(i));
+                writesBefore[i] = writesOrMinusOne(nodes.get(i));
             }
             long selfBefore = ProcessCpu.cpuTicks(self);
             long t0 = System.nanoTime();
             TimeUnit.NANOSECONDS.sleep(windowNanos);
             double[] percent = new double[nodes.size()];
             double[] systemPercent = new double[nodes.size()];
+            double[] writesPerSecond = new double[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
                 long after = ticksOrMinusOne(nodes.get(i));
                 long systemAfter = systemTicksOrMinusOne(nodes.get(i));
+                long writesAfter = writesOrMinusOne(nodes.get(i));
                 long elapsed = System.nanoTime() - t0;
+                writesPerSecond[i] = writesBefore[i] < 0 || writesAfter < 0 ? Double.NaN
+                        : (writesAfter - writesBefore[i]) / (elapsed / 1e9);
                 percent[i] = before[i] < 0 || after < 0 ? Double.NaN
                         : ProcessCpu.percentOfOneCore(before[i], after, elapsed);
                 systemPercent[i] = systemBefore[i] < 0 || systemAfter < 0 ? Double.NaN
                         : ProcessCpu.percentOfOneCore(systemBefore[i], systemAfter, elapsed);
             }
             nodeSystemPercent = systemPercent;
+            nodeWritesPerSecond = writesPerSecond;
             selfPercent = ProcessCpu.percentOfOneCore(selfBefore, ProcessCpu.cpuTicks(self), System.nanoTime() - t0);
             nodePercent = percent;
         }
@@ -200,6 +228,19 @@ final class RaftBench {
             } catch (IOException e) {
                 return -1;
             }
+        }
+
+        private static long writesOrMinusOne(BenchCluster.Node node) {
+            try {
+                return ProcessCpu.writeSyscalls(node.process().pid());
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        /** Each node's write system calls per second over the window; NaN where unknown. */
+        double[] nodeWritesPerSecond() {
+            return nodeWritesPerSecond == null ? new double[0] : nodeWritesPerSecond;
         }
 
         /** Of each node's CPU, the part spent in the kernel (system time). */

@@ -21,6 +21,18 @@ final class ProcessCpuTest {
     }
 
     @Test
+    void countsThisProcessWriteSystemCalls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        long pid = ProcessHandle.current().pid();
+        long before = ProcessCpu.writeSyscalls(pid);
+        try (var out = java.nio.channels.FileChannel.open(dir.resolve("w"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            for (int i = 0; i < 50; i++) out.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+        }
+        long after = ProcessCpu.writeSyscalls(pid);
+        assertTrue(after - before >= 50, "write calls " + before + " -> " + after);
+    }
+
+    @Test
     void percentOfOneCore() {
         assertEquals(50.0, ProcessCpu.percentOfOneCore(100, 200, Duration.ofSeconds(2).toNanos()), 1e-9);
     }
