@@ -194,9 +194,9 @@ final class RaftBench {
             long[] systemBefore = new long[nodes.size()];
             long[] writesBefore = new long[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
-                before[i] = ticksOrMinusOne(nodes.get(i));
-                systemBefore[i] = systemTicksOrMinusOne(nodes.get(i));
-                writesBefore[i] = writesOrMinusOne(nodes.get(i));
+                before[i] = orMinusOne(nodes.get(i), ProcessCpu::cpuTicks);
+                systemBefore[i] = orMinusOne(nodes.get(i), pid -> ProcessCpu.userAndSystemTicks(pid)[1]);
+                writesBefore[i] = orMinusOne(nodes.get(i), ProcessCpu::writeSyscalls);
             }
             long selfBefore = ProcessCpu.cpuTicks(self);
             long t0 = System.nanoTime();
@@ -205,9 +205,9 @@ final class RaftBench {
             double[] systemPercent = new double[nodes.size()];
             double[] writesPerSecond = new double[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
-                long after = ticksOrMinusOne(nodes.get(i));
-                long systemAfter = systemTicksOrMinusOne(nodes.get(i));
-                long writesAfter = writesOrMinusOne(nodes.get(i));
+                long after = orMinusOne(nodes.get(i), ProcessCpu::cpuTicks);
+                long systemAfter = orMinusOne(nodes.get(i), pid -> ProcessCpu.userAndSystemTicks(pid)[1]);
+                long writesAfter = orMinusOne(nodes.get(i), ProcessCpu::writeSyscalls);
                 long elapsed = System.nanoTime() - t0;
                 writesPerSecond[i] = writesBefore[i] < 0 || writesAfter < 0 ? Double.NaN
                         : (writesAfter - writesBefore[i]) / (elapsed / 1e9);
@@ -222,17 +222,14 @@ final class RaftBench {
             nodePercent = percent;
         }
 
-        private static long systemTicksOrMinusOne(BenchCluster.Node node) {
-            try {
-                return ProcessCpu.userAndSystemTicks(node.process().pid())[1];
-            } catch (IOException e) {
-                return -1;
-            }
+        private interface ProcReading {
+            long read(long pid) throws IOException;
         }
 
-        private static long writesOrMinusOne(BenchCluster.Node node) {
+        /** A process that is gone has no /proc entry; what it used is then unknown (-1), not zero. */
+        private static long orMinusOne(BenchCluster.Node node, ProcReading reading) {
             try {
-                return ProcessCpu.writeSyscalls(node.process().pid());
+                return reading.read(node.process().pid());
             } catch (IOException e) {
                 return -1;
             }
@@ -246,15 +243,6 @@ final class RaftBench {
         /** Of each node's CPU, the part spent in the kernel (system time). */
         double[] nodeSystemPercent() {
             return nodeSystemPercent == null ? new double[0] : nodeSystemPercent;
-        }
-
-        /** A process that is gone has no /proc entry; its CPU is then unknown, not zero. */
-        private static long ticksOrMinusOne(BenchCluster.Node node) {
-            try {
-                return ProcessCpu.cpuTicks(node.process().pid());
-            } catch (IOException e) {
-                return -1;
-            }
         }
 
         double[] nodePercent() {
