@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@link NodeDialer} of real clusters: one {@link RpcClient} connection per node address,
@@ -133,36 +134,48 @@ public final class NettyNodeDialer implements NodeDialer {
         }
     }
 
-    /** One node's address and its current connection; connecting holds only this endpoint's lock. */
+    /**
+     * One node's address and its current connection. Dialing is serialized by {@link #dialing},
+     * which the I/O thread never takes: a lost connection is dropped from the I/O thread (its
+     * calls fail there), and a dial waits for that same thread, so a drop that had to wait for a
+     * dial would stall every connection of the dialer for good.
+     */
     private final class Endpoint {
         private final InetSocketAddress address;
-        // Guarded by this.
-        private RpcClient rpc;
+        private final AtomicReference<RpcClient> current = new AtomicReference<>();
+        private final Object dialing = new Object();
 
         Endpoint(String hostPort) {
             this.address = parse(hostPort);
         }
 
-        synchronized RpcClient connection() {
-            if (closed) throw new TransportException(TransportException.Reason.CLOSED, "the dialer is closed");
-            if (rpc == null || !rpc.isOpen()) {
-                if (rpc != null) rpc.close();
-                rpc = null;
-                rpc = RpcClient.connect(address, config, clock, loop());
+        RpcClient connection() {
+            RpcClient rpc = current.get();
+            if (rpc != null && rpc.isOpen()) return rpc;
+            synchronized (dialing) {
+                rpc = current.get();
+                if (rpc != null && rpc.isOpen()) return rpc;
+                if (closed) throw new TransportException(TransportException.Reason.CLOSED, "the dialer is closed");
+                if (rpc != null) drop(rpc);
+                RpcClient fresh = RpcClient.connect(address, config, clock, loop());
+                current.set(fresh);
+                if (closed) {
+                    // Raced with the dialer's close, whose sweep may have missed it.
+                    close();
+                    throw new TransportException(TransportException.Reason.CLOSED, "the dialer is closed");
+                }
+                return fresh;
             }
-            return rpc;
         }
 
-        synchronized void drop(RpcClient broken) {
-            if (rpc == broken) {
-                rpc.close();
-                rpc = null;
-            }
+        /** Forgets {@code broken} if it is still the current connection, and closes it; takes no lock. */
+        void drop(RpcClient broken) {
+            if (current.compareAndSet(broken, null)) broken.close();
         }
 
-        synchronized void close() {
+        void close() {
+            RpcClient rpc = current.getAndSet(null);
             if (rpc != null) rpc.close();
-            rpc = null;
         }
     }
 

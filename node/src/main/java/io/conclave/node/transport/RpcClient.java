@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RpcClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RpcClient.class.getName());
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 500;
+    /** A connect's wait beyond the connect timeout before the caller gives up on it. */
+    private static final long CONNECT_WAIT_SLACK_MILLIS = 1_000;
 
     private final InetSocketAddress node;
     private final FrameClock clock;
@@ -66,7 +68,17 @@ public final class RpcClient implements AutoCloseable {
                                 config.handshakeTimeout(), counters);
                     }
                 });
-        ChannelFuture connected = bootstrap.connect(node).awaitUninterruptibly();
+        ChannelFuture connected = bootstrap.connect(node);
+        // The connect timeout is enforced by the I/O thread; the wait is bounded as well, so a
+        // caller is not held forever by a loop that is stalled or shutting down.
+        if (!connected.awaitUninterruptibly(config.connectTimeout().toMillis() + CONNECT_WAIT_SLACK_MILLIS)) {
+            connected.cancel(false);
+            connected.channel().close();
+            if (ownsGroup) group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            throw new TransportException(TransportException.Reason.CONNECT_FAILED, "cannot connect to " + node
+                    + ": no outcome within " + (config.connectTimeout().toMillis() + CONNECT_WAIT_SLACK_MILLIS)
+                    + " ms (its I/O thread did not complete the connect)");
+        }
         if (!connected.isSuccess()) {
             if (ownsGroup) group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             throw new TransportException(TransportException.Reason.CONNECT_FAILED,

@@ -155,6 +155,36 @@ class RpcClientTest {
         assertTrue(failure.getMessage().contains(String.valueOf(port)), failure.getMessage());
     }
 
+    /** A dial on a loop that cannot run (busy, or stuck) gives up after the connect timeout and a second. */
+    @Test
+    void aDialOnAStalledLoopGivesUpInsteadOfWaitingForever() throws Exception {
+        try (ServerSocket listening = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            ClientEventLoop loop = ClientEventLoop.start("test-stalled-client");
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            try {
+                loop.group.execute(() -> {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                TransportConfig config = TestNode.config().withConnectTimeout(Duration.ofMillis(200));
+                long start = System.nanoTime();
+                TransportException failure = assertThrows(TransportException.class,
+                        () -> RpcClient.connect(new InetSocketAddress("127.0.0.1", listening.getLocalPort()), config,
+                                FrameClock.none(), loop));
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(TransportException.Reason.CONNECT_FAILED, failure.reason());
+                assertTrue(failure.getMessage().contains("no outcome within"), failure.getMessage());
+                assertTrue(millis < 10_000, "the dial gave up after " + millis + " ms");
+            } finally {
+                release.countDown();
+                loop.close();
+            }
+        }
+    }
+
     @Test
     void closeIsIdempotentAndRefusesLaterCalls() throws Exception {
         try (TestNode node = TestNode.start(1)) {
