@@ -44,6 +44,8 @@ final class StartCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(StartCommand.class.getName());
     /** How long a restarting node waits for each --join address to confirm its cluster. */
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a node stopping after a fatal error may spend closing before it halts. */
+    static final Duration FATAL_CLOSE_GRACE = Duration.ofSeconds(2);
 
     @picocli.CommandLine.Mixin
     SecurityFlags security = new SecurityFlags();
@@ -291,10 +293,34 @@ final class StartCommand implements Callable<Integer> {
         if (t instanceof ClockStopException) {
             // The guard's verdict is the whole story: one line, no stack trace, its own exit code.
             LOG.severe(t.getMessage());
-            new Thread(() -> System.exit(ClockStopException.EXIT_CODE), "conclave-exit").start();
+            exit(ClockStopException.EXIT_CODE);
             return;
         }
         LOG.severe("node stopping after a fatal error: " + t);
-        new Thread(() -> System.exit(Main.EXIT_FAILURE), "conclave-exit").start();
+        exit(Main.EXIT_FAILURE);
+    }
+
+    /**
+     * Exits with {@code code}, giving the shutdown hook's close {@link #FATAL_CLOSE_GRACE} before
+     * the process halts. A node stopped by a fatal error must be gone, not closing: its maintenance
+     * loop, liveness heartbeat and range client run until the close reaches them, and the close
+     * waits on passes and RPCs in flight. Halting loses nothing acknowledged: every acknowledged
+     * write was synced, which is what a kill -9 relies on too.
+     */
+    static void exit(int code) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(FATAL_CLOSE_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("the node's close did not finish within " + FATAL_CLOSE_GRACE.toMillis()
+                    + " ms after a fatal error; halting with exit code " + code);
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
+        }, "conclave-exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        new Thread(() -> System.exit(code), "conclave-exit").start();
     }
 }
