@@ -243,6 +243,21 @@ final class ClusterFaults {
                 .getFaults();
     }
 
+    /**
+     * Which node processes run and who holds range 1's lease (the liveness records, hence every
+     * node's fence), for a failure message: CI keeps the message, not the results folder.
+     */
+    String describe() {
+        StringBuilder b = new StringBuilder();
+        for (long node : nodeIds()) {
+            NodeProcess p = process(node);
+            b.append("node ").append(node).append(p.isAlive() ? " running" : " exited (" + p.exitValue() + ")")
+                    .append(", ");
+        }
+        long holder = leaseholder(1);
+        return b.append("range 1's lease: ").append(holder == 0 ? "no answer" : "node " + holder).toString();
+    }
+
     /** The node holding range {@code rangeId}'s lease, or 0 if none answers. */
     long leaseholder(long rangeId) {
         try {

@@ -139,7 +139,7 @@ final class NemesisRun {
             workload.finish(System.nanoTime() + RunOptions.FINAL_READ_TIME.toNanos());
             log.point("run", "final reads done");
         } catch (Exception e) {
-            problems.add("final reads failed: " + e.getMessage());
+            problems.add("final reads failed: " + e.getMessage() + "; " + faults.describe());
         }
         History history = context.recorder().history();
         long checkStart = System.nanoTime();

@@ -45,16 +45,22 @@ final class SqlConnections {
     static void finalRead(RunContext context, String what, StateRead read, long deadlineNanos)
             throws InterruptedException {
         HistoryRecorder recorder = context.recorder();
+        int attempts = 0;
+        String lastError = "none";
         while (System.nanoTime() < deadlineNanos) {
             HistoryRecorder.Handle h = recorder.invoke(FINAL_READ_PROCESS, "read", null);
+            attempts++;
             try (Connection c = context.sql(0)) {
                 recorder.ok(h, read.read(c));
                 return;
             } catch (SQLException e) {
-                recorder.fail(h, e.getSQLState() + " " + e.getMessage());
+                lastError = e.getSQLState() + " " + e.getMessage();
+                recorder.fail(h, lastError);
                 Thread.sleep(FINAL_READ_PAUSE_MILLIS);
             }
         }
-        throw new IllegalStateException("no final read of " + what + " succeeded after the faults were healed");
+        // CI keeps only this message, so it carries what the history would tell.
+        throw new IllegalStateException("no final read of " + what + " succeeded after the faults were healed ("
+                + attempts + " attempts; the last failed with " + lastError + ")");
     }
 }
