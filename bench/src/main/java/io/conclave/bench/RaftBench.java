@@ -190,14 +190,8 @@ final class RaftBench {
         private void measure(long windowNanos) throws IOException, InterruptedException {
             List<BenchCluster.Node> nodes = cluster.nodes();
             long self = ProcessHandle.current().pid();
-            long[] before = new long[nodes.size()];
-            long[] systemBefore = new long[nodes.size()];
-            long[] writesBefore = new long[nodes.size()];
-            for (int i = 0; i < nodes.size(); i++) {
-                before[i] = orMinusOne(nodes.get(i), ProcessCpu::cpuTicks);
-                systemBefore[i] = orMinusOne(nodes.get(i), pid -> ProcessCpu.userAndSystemTicks(pid)[1]);
-                writesBefore[i] = orMinusOne(nodes.get(i), ProcessCpu::writeSyscalls);
-            }
+            NodeSample[] before = new NodeSample[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) before[i] = NodeSample.of(nodes.get(i));
             long selfBefore = ProcessCpu.cpuTicks(self);
             long t0 = System.nanoTime();
             TimeUnit.NANOSECONDS.sleep(windowNanos);
@@ -205,16 +199,14 @@ final class RaftBench {
             double[] systemPercent = new double[nodes.size()];
             double[] writesPerSecond = new double[nodes.size()];
             for (int i = 0; i < nodes.size(); i++) {
-                long after = orMinusOne(nodes.get(i), ProcessCpu::cpuTicks);
-                long systemAfter = orMinusOne(nodes.get(i), pid -> ProcessCpu.userAndSystemTicks(pid)[1]);
-                long writesAfter = orMinusOne(nodes.get(i), ProcessCpu::writeSyscalls);
+                NodeSample after = NodeSample.of(nodes.get(i));
                 long elapsed = System.nanoTime() - t0;
-                writesPerSecond[i] = writesBefore[i] < 0 || writesAfter < 0 ? Double.NaN
-                        : (writesAfter - writesBefore[i]) / (elapsed / 1e9);
-                percent[i] = before[i] < 0 || after < 0 ? Double.NaN
-                        : ProcessCpu.percentOfOneCore(before[i], after, elapsed);
-                systemPercent[i] = systemBefore[i] < 0 || systemAfter < 0 ? Double.NaN
-                        : ProcessCpu.percentOfOneCore(systemBefore[i], systemAfter, elapsed);
+                writesPerSecond[i] = before[i].writeCalls() < 0 || after.writeCalls() < 0 ? Double.NaN
+                        : (after.writeCalls() - before[i].writeCalls()) / (elapsed / 1e9);
+                percent[i] = before[i].cpuTicks() < 0 || after.cpuTicks() < 0 ? Double.NaN
+                        : ProcessCpu.percentOfOneCore(before[i].cpuTicks(), after.cpuTicks(), elapsed);
+                systemPercent[i] = before[i].systemTicks() < 0 || after.systemTicks() < 0 ? Double.NaN
+                        : ProcessCpu.percentOfOneCore(before[i].systemTicks(), after.systemTicks(), elapsed);
             }
             nodeSystemPercent = systemPercent;
             nodeWritesPerSecond = writesPerSecond;
@@ -222,16 +214,30 @@ final class RaftBench {
             nodePercent = percent;
         }
 
-        private interface ProcReading {
-            long read(long pid) throws IOException;
-        }
-
-        /** A process that is gone has no /proc entry; what it used is then unknown (-1), not zero. */
-        private static long orMinusOne(BenchCluster.Node node, ProcReading reading) {
-            try {
-                return reading.read(node.process().pid());
-            } catch (IOException e) {
-                return -1;
+        /**
+         * One reading of a node's /proc counters: CPU and system ticks from one read of its stat,
+         * write calls from its io. A process that is gone has no /proc entry; what it used is then
+         * unknown (-1), not zero.
+         */
+        private record NodeSample(long cpuTicks, long systemTicks, long writeCalls) {
+            static NodeSample of(BenchCluster.Node node) {
+                long pid = node.process().pid();
+                long cpu = -1;
+                long system = -1;
+                long writes = -1;
+                try {
+                    long[] ticks = ProcessCpu.userAndSystemTicks(pid);
+                    cpu = ticks[0] + ticks[1];
+                    system = ticks[1];
+                } catch (IOException gone) {
+                    // unknown
+                }
+                try {
+                    writes = ProcessCpu.writeSyscalls(pid);
+                } catch (IOException gone) {
+                    // unknown
+                }
+                return new NodeSample(cpu, system, writes);
             }
         }
 

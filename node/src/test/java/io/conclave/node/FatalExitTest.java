@@ -24,7 +24,7 @@ class FatalExitTest {
             }
         }, "stuck-close"));
         StartCommand.exit(3);
-        Thread.sleep(60_000);
+        new java.util.concurrent.CountDownLatch(1).await(); // only the exit ends this process
     }
 
     @Test

@@ -71,18 +71,18 @@ public final class RpcClient implements AutoCloseable {
         ChannelFuture connected = bootstrap.connect(node);
         // The connect timeout is enforced by the I/O thread; the wait is bounded as well, so a
         // caller is not held forever by a loop that is stalled or shutting down.
-        if (!connected.awaitUninterruptibly(config.connectTimeout().toMillis() + CONNECT_WAIT_SLACK_MILLIS)) {
-            connected.cancel(false);
-            connected.channel().close();
+        long waitMillis = config.connectTimeout().toMillis() + CONNECT_WAIT_SLACK_MILLIS;
+        boolean done = connected.awaitUninterruptibly(waitMillis);
+        if (!done || !connected.isSuccess()) {
+            if (!done) {
+                connected.cancel(false);
+                connected.channel().close();
+            }
             if (ownsGroup) group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            throw new TransportException(TransportException.Reason.CONNECT_FAILED, "cannot connect to " + node
-                    + ": no outcome within " + (config.connectTimeout().toMillis() + CONNECT_WAIT_SLACK_MILLIS)
-                    + " ms (its I/O thread did not complete the connect)");
-        }
-        if (!connected.isSuccess()) {
-            if (ownsGroup) group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            String why = done ? String.valueOf(connected.cause())
+                    : "no outcome within " + waitMillis + " ms (its I/O thread did not complete the connect)";
             throw new TransportException(TransportException.Reason.CONNECT_FAILED,
-                    "cannot connect to " + node + ": " + connected.cause(), connected.cause());
+                    "cannot connect to " + node + ": " + why, connected.cause());
         }
         this.connection = made[0];
         connected.channel().closeFuture().addListener(ignored -> calls.failAll(

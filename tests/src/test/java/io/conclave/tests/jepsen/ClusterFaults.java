@@ -5,6 +5,7 @@ import io.conclave.node.launch.NodeProcess;
 import io.conclave.node.rpc.FaultState;
 import io.conclave.node.rpc.NodeRequest;
 import io.conclave.node.rpc.SetFaults;
+import io.conclave.range.Keys;
 import io.conclave.range.client.RangeClient;
 import io.conclave.tests.ranges.RangeTestCluster;
 import java.io.IOException;
@@ -254,7 +255,7 @@ final class ClusterFaults {
             b.append("node ").append(node).append(p.isAlive() ? " running" : " exited (" + p.exitValue() + ")")
                     .append(", ");
         }
-        long holder = leaseholder(1);
+        long holder = leaseholder(Keys.META_RANGE_ID);
         return b.append("range 1's lease: ").append(holder == 0 ? "no answer" : "node " + holder).toString();
     }
 
