@@ -42,6 +42,8 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Before the first logger: the property is read once, when the log manager is made.
+        System.setProperty("java.util.logging.manager", NodeLogManager.class.getName());
         System.exit(run(args));
     }
 
