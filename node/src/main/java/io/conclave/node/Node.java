@@ -667,6 +667,21 @@ public final class Node implements AutoCloseable {
                 user -> sqlEngine != null && sqlEngine.isAdmin(user));
     }
 
+    /**
+     * Hands this node's leases to the others and withdraws it from liveness and timestamps, within
+     * {@code budget}, before a graceful {@link #close} (see {@link NodeDrain}). The node serves
+     * no new transaction afterwards; only {@link #close} is left to call. Returns what it did, as
+     * the line it also logs.
+     */
+    public String drain(Duration budget) {
+        if (liveness == null || client == null) return "node " + config.nodeId() + " had nothing to drain: it was starting";
+        NodeDrain.Result result = new NodeDrain(config.nodeId(), physicalClock, clock, config.maxOffsetNanos(), client,
+                liveness, fence, maintenance, this::localStatus, config.cluster().liveness().maxNodes()).run(budget);
+        String line = result.describe(config.nodeId());
+        LOG.info(line);
+        return line;
+    }
+
     @Override
     public void close() {
         if (maintenance != null) maintenance.close();

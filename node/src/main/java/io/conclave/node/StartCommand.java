@@ -46,6 +46,9 @@ final class StartCommand implements Callable<Integer> {
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(2);
     /** How long a node stopping after a fatal error may spend closing before it halts. */
     static final Duration FATAL_CLOSE_GRACE = Duration.ofSeconds(2);
+    static final Duration MAX_DRAIN = Duration.ofMinutes(5);
+    // Set before a fatal error's exit starts the shutdown hook: that stop skips the drain.
+    private static volatile boolean fatalExit;
 
     @picocli.CommandLine.Mixin
     SecurityFlags security = new SecurityFlags();
@@ -100,6 +103,11 @@ final class StartCommand implements Callable<Integer> {
             description = "How long a liveness record lasts: a node silent this long is dead to the others (default"
                     + " 9s; at least twice --liveness-interval).")
     String livenessTtl;
+
+    @Option(names = "--drain-timeout", defaultValue = "5s", paramLabel = "DURATION",
+            description = "On SIGTERM or Ctrl-C, how long the node may spend handing its leases to the other nodes and"
+                    + " withdrawing from liveness before it closes (default 5s; 0: stop at once, as a kill would).")
+    String drainTimeout;
 
     @Option(names = "--lease-duration", defaultValue = "9s", paramLabel = "DURATION",
             description = "How long a range lease lasts; a busy range renews it at half (default 9s). Shorter: faster"
@@ -165,12 +173,37 @@ final class StartCommand implements Callable<Integer> {
         if (security.insecure) {
             System.err.println(SecurityFlags.INSECURE_WARNING);
         }
+        Duration drainBudget = drainBudget(drainTimeout);
         Node node = nodeId != null ? Node.start(config(), StartCommand::fatal, faultInjection()) : startWithAssignedId();
-        Runtime.getRuntime().addShutdownHook(new Thread(node::close, "conclave-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, drainBudget), "conclave-shutdown"));
         System.out.println("node " + node.nodeId() + " listening on " + Addresses.format(node.listenAddress()));
         System.out.flush();
         new CountDownLatch(1).await(); // serve until the process is stopped
         return 0;
+    }
+
+    static Duration drainBudget(String text) {
+        long nanos = ClockDurations.parse(text);
+        if (nanos < 0 || nanos > MAX_DRAIN.toNanos()) {
+            throw new IllegalArgumentException("--drain-timeout must be between 0 and " + MAX_DRAIN.toMinutes()
+                    + "m, was " + text);
+        }
+        return Duration.ofNanos(nanos);
+    }
+
+    /**
+     * The shutdown hook: a graceful stop drains the node first; a stop after a fatal error does
+     * not (it must be gone at once, and a node stopped by its clock must hand out nothing more).
+     */
+    private static void stop(Node node, Duration drainBudget) {
+        if (!fatalExit && !drainBudget.isZero()) {
+            try {
+                node.drain(drainBudget);
+            } catch (RuntimeException e) {
+                LOG.warning("the drain before the stop failed, closing anyway: " + e);
+            }
+        }
+        node.close();
     }
 
     /** The fixed-membership configuration (--node-id given). */
@@ -308,6 +341,7 @@ final class StartCommand implements Callable<Integer> {
      * write was synced, which is what a kill -9 relies on too.
      */
     static void exit(int code) {
+        fatalExit = true;
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(FATAL_CLOSE_GRACE.toMillis());

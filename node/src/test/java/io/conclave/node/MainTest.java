@@ -119,6 +119,17 @@ class MainTest {
     }
 
     @Test
+    void aDrainTimeoutOutsideItsRangeIsRefusedBeforeTheStoreIsTouched() {
+        for (String bad : new String[] {"-1s", "6m"}) {
+            err.getBuffer().setLength(0);
+            assertEquals(2, run("start", "--node-id", "1", "--store", dir.resolve("s").toString(), "--listen",
+                    "127.0.0.1:0", "--peers", "1=127.0.0.1:1", "--drain-timeout=" + bad, "--insecure"));
+            assertTrue(err.toString().contains("--drain-timeout must be between 0 and 5m, was " + bad), err.toString());
+            assertFalse(dir.resolve("s").toFile().exists(), "no store created for a bad --drain-timeout");
+        }
+    }
+
+    @Test
     void startWithNeitherCertsDirNorInsecureIsRefusedNamingBoth() {
         assertEquals(2, run("start", "--node-id", "1", "--store", dir.resolve("s").toString(), "--listen",
                 "127.0.0.1:0", "--peers", "1=127.0.0.1:1"));

@@ -43,6 +43,7 @@ public final class TimestampFence implements TimestampGate {
     // When the first write that completed while closed did: the max offset is waited out from there.
     private long waitingSinceNanos = NOT_WAITING;
     private boolean everOpened;
+    private boolean withdrawn;
     private boolean fenceNoticed;
     private long fencings;
     private long lastReopenWaitNanos = -1;
@@ -106,6 +107,7 @@ public final class TimestampFence implements TimestampGate {
      * {@link #waitOut}, or 0 when the node stays open (no wait).
      */
     public synchronized long writeCompleted(long expirationWallNanos) {
+        if (withdrawn) return 0;
         long now = physical.nowNanos();
         expirationNanos = Math.max(expirationNanos, expirationWallNanos);
         // Still open now, so open before this write's commit too: no round could have skipped this
@@ -124,7 +126,7 @@ public final class TimestampFence implements TimestampGate {
      * was closed. Returns the nanos still to wait (then call again), or 0.
      */
     public synchronized long waitOut() {
-        if (waitingSinceNanos == NOT_WAITING) return 0;
+        if (withdrawn || waitingSinceNanos == NOT_WAITING) return 0;
         long now = physical.nowNanos();
         long remaining = waitingSinceNanos + maxOffsetNanos + 1 - now;
         if (remaining > 0) return remaining;
@@ -144,13 +146,31 @@ public final class TimestampFence implements TimestampGate {
         return 0;
     }
 
+    /**
+     * Closes the node for good: it is shutting down. No liveness write opens it again, so a record
+     * written after this call may carry any expiration from the clock's reading on, however
+     * near: the node hands out no timestamp from before that reading's physical time on.
+     */
+    public synchronized void withdraw() {
+        withdrawn = true;
+        generation++;
+        openUntilNanos = Long.MIN_VALUE;
+        waitingSinceNanos = NOT_WAITING;
+        notifyAll();
+    }
+
+    /** Whether {@link #withdraw} was called. */
+    public synchronized boolean withdrawn() {
+        return withdrawn;
+    }
+
     /** Logs once, and counts, that this node fenced itself, if it did since it last opened. */
     public synchronized void noticeFenced() {
         noticeFencedLocked(physical.nowNanos());
     }
 
     private void noticeFencedLocked(long now) {
-        if (!everOpened || fenceNoticed || now < openUntilNanos) return;
+        if (!everOpened || withdrawn || fenceNoticed || now < openUntilNanos) return;
         fenceNoticed = true;
         fencings++;
         long expiredAt = expirationNanos;
@@ -163,6 +183,7 @@ public final class TimestampFence implements TimestampGate {
     public String whyClosed() {
         boolean registered;
         synchronized (this) {
+            if (withdrawn) return "node " + nodeId + " hands out no timestamps: it is shutting down; ask another node";
             registered = everOpened;
         }
         return registered
@@ -185,6 +206,7 @@ public final class TimestampFence implements TimestampGate {
         synchronized (this) {
             while ((token = openToken()) == CLOSED) {
                 long remaining = deadline - physical.nowNanos();
+                if (withdrawn) throw new TxnUnavailableException(whyClosed());
                 if (remaining <= 0) {
                     throw new TxnUnavailableException(whyClosed() + " (waited " + beginWaitNanos / 1_000_000 + " ms)");
                 }

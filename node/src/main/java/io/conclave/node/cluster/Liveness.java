@@ -9,6 +9,7 @@ import io.conclave.range.client.RangeClient;
 import io.conclave.range.rpc.NodeLiveness;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -22,8 +23,9 @@ import java.util.logging.Logger;
  *
  * <p>A node is live while the expiration in its record is ahead of the reader's hybrid clock.
  * Both are hybrid-clock timestamps, so the comparison is off by at most the maximum clock offset,
- * far below the record's ttl. Liveness here is advisory: the allocator and the status views use
- * it; no correctness rule (leases, Raft) depends on it.
+ * far below the record's ttl. Leases and Raft do not depend on it; the allocator and the status
+ * views use it, and witness rounds skip a node whose record expired (that node fenced itself,
+ * see {@code TimestampFence}). A node shutting down withdraws its record ({@link #withdraw}).
  *
  * <p>Hazard: if range 1 is unavailable, no record can be written and every node looks dead
  * once the ttl passes; the allocator must not act on a view it could not refresh.
@@ -44,6 +46,8 @@ public final class Liveness {
     // The records read by the last successful heartbeat, by node id; replaced whole.
     private volatile Map<Long, NodeLiveness> records = Map.of();
     private volatile boolean lastWriteFailed;
+    private volatile boolean withdrawn;
+    private volatile ScheduledExecutorService heartbeats;
     private final LongConsumer writeCompleted;
 
     public Liveness(long nodeId, String address, String httpAddress, long epoch, HybridLogicalClock clock,
@@ -66,10 +70,12 @@ public final class Liveness {
      * record hands out no timestamps (it is registering or fenced) until a write completes.
      */
     public void start(ScheduledExecutorService executor) {
+        heartbeats = executor;
         executor.execute(() -> heartbeatAndReschedule(executor));
     }
 
     private void heartbeatAndReschedule(ScheduledExecutorService executor) {
+        if (withdrawn) return;
         boolean ok = heartbeatQuietly();
         long millis = settings.heartbeatInterval().toMillis();
         if (!ok) millis = Math.min(millis, RETRY_AFTER_FAILURE.toMillis());
@@ -109,6 +115,27 @@ public final class Liveness {
             if (id != nodeId && !r.getAddress().isEmpty()) learnAddress.accept(id, r.getAddress());
         });
         records = Map.copyOf(read);
+    }
+
+    /**
+     * Stops the heartbeat and writes this node's record with the clock's reading as its
+     * expiration: witness rounds stop asking this node a max offset later, and the allocator gives
+     * it nothing. Only for a node whose fence was withdrawn first (it hands out no timestamp from
+     * now on): otherwise a round could skip a node that still serves. Runs on the heartbeat's
+     * thread, after a heartbeat in flight, so no heartbeat extends the record again. Completes
+     * with the expiration written (HLC wall nanos).
+     */
+    public CompletableFuture<Long> withdraw() {
+        withdrawn = true;
+        ScheduledExecutorService executor = heartbeats;
+        if (executor == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + nodeId + " never heartbeat"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Timestamp now = clock.now();
+            client.put(Keys.livenessKey(nodeId), record(now).toBuilder().setExpiration(now.toProto()).build().toByteArray());
+            return now.wallNanos();
+        }, executor);
     }
 
     NodeLiveness record(Timestamp now) {

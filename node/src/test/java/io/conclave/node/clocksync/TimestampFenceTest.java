@@ -139,4 +139,21 @@ class TimestampFenceTest {
                 () -> new TimestampFence(1, physical, MAX_OFFSET_NANOS, TimestampFence.MAX_BEGIN_WAIT.plusMillis(1)));
         assertThrows(IllegalArgumentException.class, () -> new TimestampFence(1, physical, 0, Duration.ZERO));
     }
+
+    @Test
+    void aWithdrawnNodeStaysClosedWhateverWritesComplete() {
+        register();
+        long token = fence.openToken();
+        fence.withdraw();
+        assertFalse(fence.open());
+        assertFalse(fence.stillOpen(token), "a timestamp read before the withdrawal may not be handed out after it");
+        assertEquals(0, fence.writeCompleted(physical.nowNanos() + TTL_NANOS), "a heartbeat in flight opens nothing");
+        physical.advance(MAX_OFFSET_NANOS + 1);
+        assertEquals(0, fence.waitOut());
+        assertFalse(fence.open());
+        fence.noticeFenced();
+        assertEquals(0, fence.fencings(), "shutting down is not fencing");
+        TxnUnavailableException e = assertThrows(TxnUnavailableException.class, fence::awaitOpen);
+        assertTrue(e.getMessage().contains("shutting down"), e.getMessage());
+    }
 }

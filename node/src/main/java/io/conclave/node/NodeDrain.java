@@ -1,0 +1,168 @@
+package io.conclave.node;
+
+import io.conclave.clock.HybridLogicalClock;
+import io.conclave.clock.PhysicalClock;
+import io.conclave.clock.Timestamp;
+import io.conclave.node.clocksync.TimestampFence;
+import io.conclave.node.cluster.Liveness;
+import io.conclave.node.maintenance.MaintenanceLoop;
+import io.conclave.range.client.RangeClient;
+import io.conclave.range.rpc.GroupStatus;
+import io.conclave.range.rpc.NodeLiveness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The first half of a graceful stop: hands this node's work to the others before the process
+ * exits, so that stopping a node (a rolling restart) costs the cluster neither its leases' expiry
+ * nor a max offset on every commit.
+ * <ol>
+ *   <li>The maintenance loop stops: it starts no move of its own.
+ *   <li>The fence is withdrawn: the node hands out no timestamp from now on (a new transaction of
+ *       its SQL sessions fails with 57P03, which a client retries on another node).
+ *   <li>Its liveness record is rewritten to expire now. The allocators give it nothing more, and
+ *       a max offset later witness rounds no longer ask it. Without this they would ask a stopped
+ *       node and fail, and every commit in the cluster would wait the max offset until the record
+ *       expired (9 s by default). Safe only after step 2: a round may skip a node only if it
+ *       hands out no timestamp past its record's expiration.
+ *   <li>Each lease it holds moves to a live voter of its range, spread over them. Without this
+ *       its ranges would serve nothing until the leases expired (up to 9 s by default).
+ *   <li>It waits until witness rounds skip it, also on nodes whose clocks lag by up to the max
+ *       offset.
+ * </ol>
+ * Every step is bounded by one budget, and a failed step is logged and the next one runs: a
+ * drain that could not finish leaves the cluster where a kill -9 would, never worse.
+ */
+final class NodeDrain {
+    private static final Logger LOG = Logger.getLogger(NodeDrain.class.getName());
+
+    /** What a drain did, for the log line and for tests. */
+    record Result(int leasesHeld, int leasesMoved, boolean livenessWithdrawn, long millis) {
+        String describe(long nodeId) {
+            return "node " + nodeId + " drained in " + millis + " ms: moved " + leasesMoved + " of its " + leasesHeld
+                    + " leases; " + (livenessWithdrawn ? "its liveness record expired"
+                            : "its liveness record could not be withdrawn (it expires by itself)");
+        }
+    }
+
+    private final long nodeId;
+    private final PhysicalClock physical;
+    private final HybridLogicalClock clock;
+    private final long maxOffsetNanos;
+    private final RangeClient client;
+    private final Liveness liveness;
+    private final TimestampFence fence;
+    private final MaintenanceLoop maintenance;
+    private final Supplier<List<GroupStatus>> localStatus;
+    private final int maxNodes;
+
+    NodeDrain(long nodeId, PhysicalClock physical, HybridLogicalClock clock, long maxOffsetNanos, RangeClient client,
+            Liveness liveness, TimestampFence fence, MaintenanceLoop maintenance, Supplier<List<GroupStatus>> localStatus,
+            int maxNodes) {
+        this.nodeId = nodeId;
+        this.physical = physical;
+        this.clock = clock;
+        this.maxOffsetNanos = maxOffsetNanos;
+        this.client = client;
+        this.liveness = liveness;
+        this.fence = fence;
+        this.maintenance = maintenance;
+        this.localStatus = localStatus;
+        this.maxNodes = maxNodes;
+    }
+
+    Result run(Duration budget) {
+        long startNanos = System.nanoTime();
+        long deadlineNanos = startNanos + budget.toNanos();
+        if (maintenance != null) maintenance.close();
+        fence.withdraw();
+        Optional<Long> expiration = withdrawLiveness(deadlineNanos);
+        int[] leases = moveLeases(deadlineNanos);
+        // A round skips this node once its clock reading passes the expiration plus the max offset;
+        // a peer's clock may lag this one's by the max offset.
+        expiration.ifPresent(e -> sleepUntilPhysical(e + 2 * maxOffsetNanos, deadlineNanos));
+        return new Result(leases[0], leases[1], expiration.isPresent(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    }
+
+    private Optional<Long> withdrawLiveness(long deadlineNanos) {
+        try {
+            return Optional.of(liveness.withdraw().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (ExecutionException e) {
+            LOG.warning("node " + nodeId + " could not withdraw its liveness record: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            LOG.warning("node " + nodeId + " could not withdraw its liveness record within the drain's budget");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+
+    /** Returns {held, moved}. */
+    private int[] moveLeases(long deadlineNanos) {
+        Timestamp now = clock.now();
+        List<GroupStatus> held = new ArrayList<>();
+        for (GroupStatus g : localStatus.get()) {
+            if (g.getLease().getHolder() == nodeId && g.getLease().getExpiration().getWallNanos() > now.wallNanos()) {
+                held.add(g);
+            }
+        }
+        if (held.isEmpty()) return new int[] {0, 0};
+        Set<Long> live = liveOthers(now);
+        Map<Long, Integer> given = new HashMap<>();
+        int moved = 0;
+        for (GroupStatus g : held) {
+            if (System.nanoTime() >= deadlineNanos || Thread.currentThread().isInterrupted()) break;
+            Optional<Long> to = g.getVotersList().stream().filter(live::contains)
+                    .min(Comparator.<Long>comparingInt(v -> given.getOrDefault(v, 0)).thenComparingLong(v -> v));
+            if (to.isEmpty()) {
+                LOG.warning("node " + nodeId + " keeps the lease of range " + g.getGroupId() + ": no other voter "
+                        + g.getVotersList() + " is live");
+                continue;
+            }
+            try {
+                client.transferLease(g.getGroupId(), to.get());
+                given.merge(to.get(), 1, Integer::sum);
+                moved++;
+            } catch (RuntimeException e) {
+                LOG.warning("node " + nodeId + " could not move the lease of range " + g.getGroupId() + " to node "
+                        + to.get() + ": " + e.getMessage());
+            }
+        }
+        return new int[] {held.size(), moved};
+    }
+
+    /** The other nodes whose liveness records are live now, read fresh; none if the read fails. */
+    private Set<Long> liveOthers(Timestamp now) {
+        Set<Long> live = new HashSet<>();
+        try {
+            for (Map.Entry<Long, NodeLiveness> e : Liveness.readAll(client, maxNodes).entrySet()) {
+                if (e.getKey() != nodeId && Liveness.isLive(e.getValue(), now)) live.add(e.getKey());
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("node " + nodeId + " could not read the liveness records, so it moves no lease: " + e.getMessage());
+        }
+        return live;
+    }
+
+    private void sleepUntilPhysical(long targetNanos, long deadlineNanos) {
+        while (!Thread.currentThread().isInterrupted()) {
+            long left = Math.min(targetNanos - physical.nowNanos(), deadlineNanos - System.nanoTime());
+            if (left <= 0) return;
+            LockSupport.parkNanos(left);
+        }
+    }
+}
