@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One long fault-injection run against real node processes on 127.0.0.1, e.g.
-#   tests/run-nemesis.sh --workload bank --nemesis kill,pause,partition,clock,moves --time 10m [--seed N] [--overlap]
+#   tests/run-nemesis.sh --workload bank --nemesis kill,stop,pause,partition,clock,moves --time 10m [--seed N] [--overlap]
 # Options: --workload bank|register|list-append|set   (required)
-#          --nemesis  a comma-separated subset of kill,pause,partition,clock,moves, or all, or none (default all)
+#          --nemesis  a comma-separated subset of kill,stop,pause,partition,clock,moves, or all, or none (default all)
 #          --time     load duration: 90s, 10m, 1h (default 5m)
 #          --seed     replays a schedule (default: a fresh seed, printed)
 #          --nodes    3 or 5 (default 3);  --workers N (default 8)

@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the nemeses do to a running cluster, in one place: kill -9 and restart, SIGSTOP and
+ * What the nemeses do to a running cluster, in one place: kill -9 (or SIGTERM) and restart, SIGSTOP and
  * SIGCONT by pid, and each node's fault rules (peers cut off, clock step) through the
  * {@code SetFaults} node request. It remembers which nodes are paused and what rules it set, so
  * {@link #healAll} can undo everything at the end of a run whatever the schedule left behind.
@@ -37,6 +37,8 @@ final class ClusterFaults {
     static final Duration RULES_TIMEOUT = Duration.ofSeconds(5);
     /** How long {@code kill -STOP/-CONT} may take. */
     static final long SIGNAL_TIMEOUT_SECONDS = 10;
+    /** A SIGTERM'd node drains within its --drain-timeout (5 s) and closes; past this it gets SIGKILL. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final RangeTestCluster cluster;
     private final RangeClient admin;
@@ -143,6 +145,27 @@ final class ClusterFaults {
             paused.remove(node);
             clockSteps.remove(node);
         }
+    }
+
+    /**
+     * SIGTERM, waiting for the exit (SIGKILL after {@link #STOP_GRACE}), like {@link #kill} for the
+     * rest; returns the drain line the node logged in this run, or what it logged last instead.
+     */
+    String stop(long node) throws IOException {
+        NodeProcess p = cluster.node(node);
+        long startNanos = System.nanoTime();
+        p.stop(STOP_GRACE);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        synchronized (this) {
+            paused.remove(node);
+            clockSteps.remove(node);
+        }
+        String log = p.log();
+        String thisRun = log.substring(Math.max(0, log.lastIndexOf("---- start #")));
+        int at = thisRun.lastIndexOf("drained in ");
+        if (at < 0) return "after " + millis + " ms, with no drain line; log tail:\n" + p.logTail(5);
+        int end = thisRun.indexOf('\n', at);
+        return "after " + millis + " ms; " + thisRun.substring(at, end < 0 ? thisRun.length() : end);
     }
 
     /** Starts a dead node on its store, waits for its ready line, and gives it the cuts still in force. */

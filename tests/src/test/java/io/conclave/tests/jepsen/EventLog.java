@@ -16,7 +16,7 @@ final class EventLog {
 
     /**
      * @param atNanos {@link System#nanoTime} when it happened
-     * @param nemesis which nemesis (kill, pause, partition, clock, moves, or "run")
+     * @param nemesis which nemesis (kill, stop, pause, partition, clock, moves, or "run")
      * @param phase start or end of a fault, or a momentary action
      * @param faultId pairs a start with its end; 0 for a point
      */

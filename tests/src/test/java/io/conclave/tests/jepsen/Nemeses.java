@@ -12,14 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The nemeses a run can compose ({@code kill,pause,partition,clock,moves}), each a small class.
+ * The nemeses a run can compose ({@code kill,stop,pause,partition,clock,moves}), each a small class.
  * Every choice comes from the schedule's seeded random source, so a seed replays the same
  * choices (the timing of a real cluster does not replay, the schedule does).
  */
 final class Nemeses {
     private Nemeses() {}
 
-    static final List<String> NAMES = List.of("kill", "pause", "partition", "clock", "moves");
+    static final List<String> NAMES = List.of("kill", "stop", "pause", "partition", "clock", "moves");
 
     /**
      * The nemeses named in {@code spec} (comma-separated, or "all", or "none").
@@ -35,7 +35,8 @@ final class Nemeses {
         for (String raw : names) {
             String name = raw.strip();
             Nemesis n = switch (name) {
-                case "kill" -> new Kill(userRanges);
+                case "kill" -> new Kill(userRanges, false);
+                case "stop" -> new Kill(userRanges, true);
                 case "pause" -> new Pause();
                 case "partition" -> new Partition(userRanges);
                 case "clock" -> new Clock();
@@ -63,17 +64,23 @@ final class Nemeses {
         return pick(cluster.nodeIds(), random);
     }
 
-    /** kill -9 of one node (half the time a leaseholder of a user range); heal: restart on its store. */
+    /**
+     * kill -9 of one node, or with {@code graceful} a SIGTERM (the node drains: it hands its leases
+     * over and withdraws from liveness before it exits); half the time a leaseholder of a user
+     * range. Heal: restart on its store.
+     */
     static final class Kill implements Nemesis {
         private final Supplier<List<RangeDescriptor>> userRanges;
+        private final boolean graceful;
 
-        Kill(Supplier<List<RangeDescriptor>> userRanges) {
+        Kill(Supplier<List<RangeDescriptor>> userRanges, boolean graceful) {
             this.userRanges = userRanges;
+            this.graceful = graceful;
         }
 
         @Override
         public String name() {
-            return "kill";
+            return graceful ? "stop" : "kill";
         }
 
         @Override
@@ -93,8 +100,12 @@ final class Nemeses {
             ClusterFaults.Claim claim = cluster.claim(Set.of(node), Set.of(node));
             if (claim == null) return null;
             long pid = cluster.process(node).pid();
-            long id = log.start(name(), "kill -9 node " + node + role + " (pid " + pid + ")");
-            cluster.kill(node);
+            long id = log.start(name(), (graceful ? "SIGTERM to node " : "kill -9 node ") + node + role + " (pid " + pid + ")");
+            if (graceful) {
+                log.point(name(), "node " + node + " exited: " + cluster.stop(node));
+            } else {
+                cluster.kill(node);
+            }
             long victim = node;
             return () -> {
                 cluster.restart(victim);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>{@code nemesis.workload}: bank, register, list-append or set</li>
- *   <li>{@code nemesis.nemeses}: e.g. {@code kill,pause,partition,clock,moves} (default all)</li>
+ *   <li>{@code nemesis.nemeses}: e.g. {@code kill,stop,pause,partition,clock,moves} (default all)</li>
  *   <li>{@code nemesis.time}: e.g. {@code 10m} (default 5m)</li>
  *   <li>{@code nemesis.seed}: replays a schedule (default: a fresh seed, printed)</li>
  *   <li>{@code nemesis.nodes}: 3 or 5 (default 3); {@code nemesis.workers} (default 8)</li>

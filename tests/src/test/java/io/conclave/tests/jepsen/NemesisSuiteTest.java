@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * CI's short randomized selection: every workload once, for {@link #LOAD} each, under two nemeses
- * drawn from the seed such that the four runs use all five (kill, pause, partition, clock,
+ * drawn from the seed such that the four runs use all six (kill, stop, pause, partition, clock,
  * moves), on 3 nodes: about two minutes in all (121 s measured on a loaded 2-core machine). The
  * seed is printed; {@code -Dnemesis.seed=N} replays the same selection and schedules. A run whose
  * seed is odd lets its two nemeses overlap (about half the runs, with no extra time);
@@ -58,7 +58,7 @@ final class NemesisSuiteTest {
     }
 
     /**
-     * Two distinct nemeses per workload, every nemesis in at least one run: the five in a random
+     * Two distinct nemeses per workload, every nemesis in at least one run: the six in a random
      * order fill the first slots, random others the rest.
      */
     static List<String> selection(SplittableRandom random) {

@@ -113,7 +113,7 @@ final class TimelineTest {
         IllegalArgumentException badNemesis = assertThrows(IllegalArgumentException.class,
                 () -> Nemeses.parse("kill,flood", List::of, null));
         assertTrue(badNemesis.getMessage().contains("unknown nemesis 'flood'"), badNemesis.getMessage());
-        assertEquals(5, Nemeses.parse("all", List::of, null).size());
+        assertEquals(6, Nemeses.parse("all", List::of, null).size());
         assertEquals(0, Nemeses.parse("none", List::of, null).size());
     }
 

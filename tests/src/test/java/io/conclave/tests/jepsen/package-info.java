@@ -9,7 +9,7 @@
  *       (history, events, verdict, a self-contained HTML {@link io.conclave.tests.jepsen.Timeline}).</li>
  *   <li>Nemeses ({@link io.conclave.tests.jepsen.Nemeses}), composed by name and run one fault at a
  *       time, or two overlapping (below), by {@link io.conclave.tests.jepsen.NemesisSchedule}: {@code kill} (kill -9, restart on
- *       the store), {@code pause} (SIGSTOP/SIGCONT), {@code partition} (one node isolated, minority
+ *       the store), {@code stop} (SIGTERM: the node drains, then exits; restart on the store), {@code pause} (SIGSTOP/SIGCONT), {@code partition} (one node isolated, minority
  *       and majority, a bridge, a chosen range's leaseholder isolated), {@code clock} (steps within
  *       the max offset, and beyond it, when the node's offset guard must stop it), {@code moves}
  *       (lease transfers, splits, a replica removed and added back). Partitions and clock steps
@@ -51,7 +51,7 @@
  * <h2>Running</h2>
  * CI runs {@link io.conclave.tests.jepsen.NemesisSuiteTest}: every workload for 20 s under two
  * nemeses drawn from a printed seed ({@code -Dnemesis.seed=N} replays it). Long runs:
- * {@code tests/run-nemesis.sh --workload bank --nemesis kill,pause,partition,clock,moves --time 10m}
+ * {@code tests/run-nemesis.sh --workload bank --nemesis kill,stop,pause,partition,clock,moves --time 10m}
  * (which runs {@link io.conclave.tests.jepsen.NemesisLongRunTest} with system properties), with
  * {@code --overlap} for overlapping faults.
  *
