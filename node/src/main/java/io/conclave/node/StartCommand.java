@@ -34,7 +34,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Starts a node and serves until killed. Prints 'node N listening on HOST:PORT' when ready.",
+        description = {"Starts a node and serves until stopped. Prints 'node N listening on HOST:PORT' when ready. SIGTERM or"
+                + " Ctrl-C stops it gracefully: it first hands its leases to the other nodes (--drain-timeout).",
             "Two ways to form a cluster:",
             "  cluster-assigned ids: start every node with --join HOST:PORT,... (no --node-id), then run"
                     + " 'conclave init --host HOST:PORT' once; an empty store prints 'waiting for init or join on"
