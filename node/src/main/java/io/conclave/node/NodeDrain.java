@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -90,12 +91,35 @@ final class NodeDrain {
         if (maintenance != null) maintenance.close();
         fence.withdraw();
         Optional<Long> expiration = withdrawLiveness(deadlineNanos);
-        int[] leases = moveLeases(deadlineNanos);
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger moved = new AtomicInteger();
+        awaitMoves(held, moved, deadlineNanos);
         // A round skips this node once its clock reading passes the expiration plus the max offset;
         // a peer's clock may lag this one's by the max offset.
         expiration.ifPresent(e -> sleepUntilPhysical(e + 2 * maxOffsetNanos, deadlineNanos));
-        return new Result(leases[0], leases[1], expiration.isPresent(),
+        return new Result(held.get(), moved.get(), expiration.isPresent(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    }
+
+    /**
+     * Moves the leases on a thread of its own and waits for it until the deadline: a transfer
+     * the cluster cannot answer (a partition) would otherwise hold the stop for the range
+     * client's whole deadline. One still running then fails when the node's close closes the
+     * client.
+     */
+    private void awaitMoves(AtomicInteger held, AtomicInteger moved, long deadlineNanos) {
+        Thread mover = new Thread(() -> moveLeases(held, moved, deadlineNanos), "conclave-drain-n" + nodeId);
+        mover.setDaemon(true);
+        mover.start();
+        try {
+            TimeUnit.NANOSECONDS.timedJoin(mover, Math.max(1, deadlineNanos - System.nanoTime()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (mover.isAlive()) {
+            LOG.warning("node " + nodeId + " stops moving leases: the drain's budget is spent (" + moved.get() + " of "
+                    + held.get() + " moved)");
+        }
     }
 
     private Optional<Long> withdrawLiveness(long deadlineNanos) {
@@ -111,8 +135,7 @@ final class NodeDrain {
         return Optional.empty();
     }
 
-    /** Returns {held, moved}. */
-    private int[] moveLeases(long deadlineNanos) {
+    private void moveLeases(AtomicInteger heldCount, AtomicInteger moved, long deadlineNanos) {
         Timestamp now = clock.now();
         List<GroupStatus> held = new ArrayList<>();
         for (GroupStatus g : localStatus.get()) {
@@ -120,12 +143,12 @@ final class NodeDrain {
                 held.add(g);
             }
         }
-        if (held.isEmpty()) return new int[] {0, 0};
+        heldCount.set(held.size());
+        if (held.isEmpty()) return;
         Set<Long> live = liveOthers(now);
         Map<Long, Integer> given = new HashMap<>();
-        int moved = 0;
         for (GroupStatus g : held) {
-            if (System.nanoTime() >= deadlineNanos || Thread.currentThread().isInterrupted()) break;
+            if (System.nanoTime() >= deadlineNanos) return;
             Optional<Long> to = g.getVotersList().stream().filter(live::contains)
                     .min(Comparator.<Long>comparingInt(v -> given.getOrDefault(v, 0)).thenComparingLong(v -> v));
             if (to.isEmpty()) {
@@ -136,13 +159,12 @@ final class NodeDrain {
             try {
                 client.transferLease(g.getGroupId(), to.get());
                 given.merge(to.get(), 1, Integer::sum);
-                moved++;
+                moved.incrementAndGet();
             } catch (RuntimeException e) {
                 LOG.warning("node " + nodeId + " could not move the lease of range " + g.getGroupId() + " to node "
                         + to.get() + ": " + e.getMessage());
             }
         }
-        return new int[] {held.size(), moved};
     }
 
     /** The other nodes whose liveness records are live now, read fresh; none if the read fails. */
