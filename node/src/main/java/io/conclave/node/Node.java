@@ -674,6 +674,7 @@ public final class Node implements AutoCloseable {
      * the line it also logs.
      */
     public String drain(Duration budget) {
+        if (sqlServer != null) sqlServer.drain();
         if (liveness == null || client == null) return "node " + config.nodeId() + " had nothing to drain: it was starting";
         NodeDrain.Result result = new NodeDrain(config.nodeId(), physicalClock, clock, config.maxOffsetNanos(), client,
                 liveness, fence, maintenance, this::localStatus, config.cluster().liveness().maxNodes()).run(budget);

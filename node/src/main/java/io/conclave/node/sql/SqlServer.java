@@ -31,6 +31,7 @@ public final class SqlServer implements AutoCloseable {
     private final Supplier<CommitWaitMeter> commitWaits;
     private final ActiveStatements statements = new ActiveStatements();
     private final boolean secure;
+    private volatile boolean draining;
 
     /**
      * {@code engine} may answer null while the node is still starting: sessions are then refused
@@ -94,6 +95,19 @@ public final class SqlServer implements AutoCloseable {
         channel.pipeline().addLast("sql-frames",
                 new LengthFieldBasedFrameDecoder(settings.maxFrameBytes() + 4, 0, 4, 0, 4));
         channel.pipeline().addLast("sql-session", new SqlSessionHandler(this));
+    }
+
+    /**
+     * The node is stopping: new sessions are refused with 57P03, which a client takes as "try
+     * another node". Sessions already open stay (their new transactions are refused by the node's
+     * fence, also with 57P03) until the node closes.
+     */
+    public void drain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     /** Takes a connection slot; false when the limit is reached. */

@@ -182,6 +182,9 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
 
     private ServerMessage startSession(io.conclave.driver.proto.StartSession start, Channel channel) {
         if (session != null) return error("08P01", "the session has already started", session.inTransaction());
+        if (server.draining()) {
+            return error("57P03", "node " + server.nodeId() + " is shutting down; connect to another node", false);
+        }
         io.conclave.sql.SqlEngine engine = awaitEngine();
         if (engine == null) {
             return error("57P03", "node " + server.nodeId() + " is starting; connect again in a moment", false);

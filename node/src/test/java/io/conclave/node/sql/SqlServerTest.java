@@ -391,6 +391,32 @@ class SqlServerTest {
     }
 
     @Test
+    void aDrainingNodeRefusesNewSessionsWith57P03SoClientsConnectElsewhere() throws Exception {
+        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
+        Transport draining = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
+        String drainingUrl = "jdbc:conclave://127.0.0.1:" + draining.listenAddress().getPort();
+        try (Connection before = DriverManager.getConnection(drainingUrl); Statement s = before.createStatement()) {
+            drainingServer.drain();
+            SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(drainingUrl));
+            assertEquals("08001", refused.getSQLState());
+            assertTrue(refused.getMessage().contains("node 10 is shutting down; connect to another node"),
+                    refused.getMessage());
+            try (Connection c = DriverManager.getConnection(drainingUrl + ",127.0.0.1:" + transport.listenAddress().getPort());
+                 Statement other = c.createStatement(); ResultSet rs = other.executeQuery("SELECT 1")) {
+                assertTrue(rs.next(), "the client connected to the node that is not draining");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT 2")) {
+                assertTrue(rs.next(), "a session opened before the drain stays until the node closes");
+            }
+        } finally {
+            draining.close();
+            drainingServer.close();
+        }
+    }
+
+    @Test
     void aStartingNodeIsSkippedOnConnectAndQueryTimeoutsReachTheSession() throws Exception {
         // A node that never finishes registering: a short engine wait keeps the test quick.
         SqlServer startingServer = new SqlServer(9, () -> null,
