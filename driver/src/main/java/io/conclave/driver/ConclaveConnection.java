@@ -21,7 +21,9 @@ import java.util.concurrent.Executor;
  *
  * <p>Failover: when the node is lost the statement in flight fails with 08006 (its outcome is
  * unknown, so it is never re-sent), an open transaction is gone, and the next statement connects
- * to the first listed node that answers. Not thread-safe, as JDBC allows.
+ * to the first listed node that answers. A statement a node refuses with 57P03 outside a
+ * transaction (it is shutting down, or fenced itself) did not run; it fails with that state and
+ * the next statement connects anew the same way. Not thread-safe, as JDBC allows.
  */
 final class ConclaveConnection extends UnsupportedConnection {
     private final String url;

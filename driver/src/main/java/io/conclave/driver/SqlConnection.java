@@ -191,6 +191,12 @@ public final class SqlConnection implements AutoCloseable {
                 }
                 case ERROR -> {
                     inTransaction = reply.getError().getInTransaction();
+                    if (FAILOVER_STATES.contains(reply.getError().getSqlstate()) && !inTransaction) {
+                        // The node refuses new transactions for now (shutting down, or fenced): the
+                        // statement did not run, and the next one should find another node.
+                        broken = true;
+                        closeQuietly();
+                    }
                     throw Errors.fromServer(reply.getError().getSqlstate(), reply.getError().getMessage());
                 }
                 default -> throw new SqlProtocol.ProtocolException("unexpected reply " + reply.getBodyCase());

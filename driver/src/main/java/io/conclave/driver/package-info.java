@@ -21,7 +21,9 @@
  * application, which must rerun the transaction. The node a session talks to coordinates its
  * transactions. If it is lost, the statement in flight fails with 08006 and is not re-sent (a
  * write may or may not have committed), and the next statement connects to the first listed node
- * that answers.
+ * that answers. A node that is shutting down (or fenced itself) refuses new sessions and new
+ * transactions with 57P03: a connect skips it, and a statement refused with it outside a
+ * transaction fails (it did not run) and drops the session, so the next one connects anew.
  *
  * <h2>Hazards</h2>
  * <ul>

@@ -392,24 +392,39 @@ class SqlServerTest {
 
     @Test
     void aDrainingNodeRefusesNewSessionsWith57P03SoClientsConnectElsewhere() throws Exception {
-        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
+        SqlEngine engine = new SqlEngine(new MemoryKv() {
+            @Override
+            public synchronized io.conclave.sql.kv.SqlTxn begin() {
+                // What the node's fence answers once the drain withdrew it.
+                if (fenced.get()) throw new io.conclave.sql.kv.KvException("57P03", "node 10 is shutting down", null);
+                return super.begin();
+            }
+        }, null);
         SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
         Transport draining = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
                 TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
         String drainingUrl = "jdbc:conclave://127.0.0.1:" + draining.listenAddress().getPort();
-        try (Connection before = DriverManager.getConnection(drainingUrl); Statement s = before.createStatement()) {
+        String otherHost = ",127.0.0.1:" + transport.listenAddress().getPort();
+        try (Connection before = DriverManager.getConnection(drainingUrl + otherHost); Statement s = before.createStatement()) {
             drainingServer.drain();
             SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(drainingUrl));
             assertEquals("08001", refused.getSQLState());
             assertTrue(refused.getMessage().contains("node 10 is shutting down; connect to another node"),
                     refused.getMessage());
-            try (Connection c = DriverManager.getConnection(drainingUrl + ",127.0.0.1:" + transport.listenAddress().getPort());
+            try (Connection c = DriverManager.getConnection(drainingUrl + otherHost);
                  Statement other = c.createStatement(); ResultSet rs = other.executeQuery("SELECT 1")) {
                 assertTrue(rs.next(), "the client connected to the node that is not draining");
             }
             try (ResultSet rs = s.executeQuery("SELECT 2")) {
                 assertTrue(rs.next(), "a session opened before the drain stays until the node closes");
             }
+            fenced.set(true);
+            assertEquals("57P03", assertThrows(SQLException.class, () -> s.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)"))
+                    .getSQLState());
+            // The refused statement dropped the session: the next one runs on the other node, which
+            // begins transactions (on the draining node this one would be refused again).
+            s.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)");
         } finally {
             draining.close();
             drainingServer.close();
