@@ -30,9 +30,9 @@ final class Progress {
     int snapshotWaitHeartbeats;
     final Inflights inflights;
 
-    Progress(long next, int maxInflight, boolean isLearner) {
+    Progress(long next, int maxInflight, long maxInflightBytes, boolean isLearner) {
         this.next = next;
-        this.inflights = new Inflights(maxInflight);
+        this.inflights = new Inflights(maxInflight, maxInflightBytes);
         this.isLearner = isLearner;
     }
 
@@ -65,13 +65,13 @@ final class Progress {
         pendingSnapshot = snapshotIndex;
     }
 
-    /** Records an APPEND just sent with {@code entries} entries starting at {@code next}. */
-    void sentEntries(int entries) {
+    /** Records an APPEND just sent with {@code entries} entries of {@code bytes} starting at {@code next}. */
+    void sentEntries(int entries, long bytes) {
         switch (state) {
             case REPLICATE -> {
                 if (entries > 0) {
                     next += entries;
-                    inflights.add(next - 1);
+                    inflights.add(next - 1, bytes);
                 }
                 paused = inflights.full();
             }
@@ -119,6 +119,6 @@ final class Progress {
     public String toString() {
         return state + " match=" + match + " next=" + next + (isLearner ? " learner" : "")
                 + (state == State.SNAPSHOT ? " pendingSnapshot=" + pendingSnapshot : "")
-                + " inflight=" + inflights.count();
+                + " inflight=" + inflights.count() + " (" + inflights.bytes() + " bytes)";
     }
 }

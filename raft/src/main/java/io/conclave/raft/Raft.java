@@ -37,6 +37,7 @@ final class Raft {
     private final long maxMsgSizeBytes;
     private final long maxUncommittedBytes;
     private final int maxInflight;
+    private final long maxInflightBytes;
     private final SplittableRandom random;
 
     private int electionElapsed;
@@ -65,6 +66,7 @@ final class Raft {
         this.maxMsgSizeBytes = config.maxSizePerMsgBytes();
         this.maxUncommittedBytes = config.maxUncommittedBytes();
         this.maxInflight = config.maxInflightMsgs();
+        this.maxInflightBytes = config.maxInflightBytes();
         this.random = new SplittableRandom(config.randomSeed());
         this.trk = new ProgressTracker(maxInflight);
         this.log = new RaftLog(storage, Math.max(config.maxSizePerMsgBytes(), 1L << 20));
@@ -138,7 +140,7 @@ final class Raft {
         trk.resetVotes();
         long last = log.lastIndex();
         for (Map.Entry<Long, Progress> e : trk.progress.entrySet()) {
-            Progress pr = new Progress(last + 1, maxInflight, e.getValue().isLearner);
+            Progress pr = new Progress(last + 1, maxInflight, maxInflightBytes, e.getValue().isLearner);
             // Our own match is what is persisted: entries still in a caller's unfinished write
             // must not count toward a quorum (see appendEntries).
             if (e.getKey() == id) pr.match = log.persistedLastIndex();
@@ -573,11 +575,11 @@ final class Raft {
         long next = log.lastIndex() + 1;
         for (long v : cs.voters()) {
             trk.voters.add(v);
-            trk.progress.put(v, new Progress(next, maxInflight, false));
+            trk.progress.put(v, new Progress(next, maxInflight, maxInflightBytes, false));
         }
         for (long l : cs.learners()) {
             trk.learners.add(l);
-            trk.progress.put(l, new Progress(next, maxInflight, true));
+            trk.progress.put(l, new Progress(next, maxInflight, maxInflightBytes, true));
         }
         Progress self = trk.get(id);
         if (self != null) self.match = next - 1;
@@ -700,7 +702,9 @@ final class Raft {
         }
         if (ents.isEmpty() && !sendIfEmpty) return false;
         send(new Message(MessageType.APPEND, id, to, term, prevTerm, prevIndex, ents, log.committed, false, 0, null, null));
-        pr.sentEntries(ents.size());
+        long bytes = 0;
+        for (Entry e : ents) bytes += e.sizeBytes();
+        pr.sentEntries(ents.size(), bytes);
         return true;
     }
 
@@ -973,7 +977,7 @@ final class Raft {
     }
 
     private Progress newPeerProgress(long next, boolean learner) {
-        Progress pr = new Progress(next, maxInflight, learner);
+        Progress pr = new Progress(next, maxInflight, maxInflightBytes, learner);
         // Counted as active so that check-quorum does not depose us before it could answer.
         pr.recentActive = true;
         return pr;

@@ -11,6 +11,10 @@ package io.conclave.raft;
  *     follower does not make the leader build huge messages
  * @param maxInflightMsgs APPEND messages sent to a follower and not yet acknowledged, the flow
  *     control window in replicate state
+ * @param maxInflightBytes entry bytes sent to a follower and not yet acknowledged: the window is
+ *     also full once they reach this (one message may cross it). It bounds the leader's memory
+ *     for a follower far behind, which would otherwise get {@code maxInflightMsgs} times
+ *     {@code maxSizePerMsgBytes} at once
  * @param maxUncommittedBytes the most bytes of proposed-but-uncommitted entries at a leader;
  *     proposals beyond it are refused so that a leader without a quorum cannot grow unbounded
  * @param preVote run a pre-vote round before campaigning, so a partitioned node that rejoins
@@ -26,6 +30,7 @@ public record RaftConfig(
         int heartbeatTicks,
         long maxSizePerMsgBytes,
         int maxInflightMsgs,
+        long maxInflightBytes,
         long maxUncommittedBytes,
         boolean preVote,
         boolean checkQuorum,
@@ -50,13 +55,21 @@ public record RaftConfig(
         // Timeouts are drawn below 2 * electionTicks, which must not overflow an int.
         require(electionTicks <= MAX_ELECTION_TICKS, "electionTicks must be at most %d, was %d",
                 MAX_ELECTION_TICKS, electionTicks);
+        require(maxInflightBytes > 0, "maxInflightBytes must be positive, was %d", maxInflightBytes);
         require(maxUncommittedBytes > 0, "maxUncommittedBytes must be positive");
         require(applied >= 0, "applied must not be negative");
     }
 
+    /** The settings above with no bound on inflight bytes but the message count's. */
+    public RaftConfig(long id, int electionTicks, int heartbeatTicks, long maxSizePerMsgBytes, int maxInflightMsgs,
+            long maxUncommittedBytes, boolean preVote, boolean checkQuorum, long applied, long randomSeed) {
+        this(id, electionTicks, heartbeatTicks, maxSizePerMsgBytes, maxInflightMsgs, Long.MAX_VALUE, maxUncommittedBytes,
+                preVote, checkQuorum, applied, randomSeed);
+    }
+
     /** Defaults suited to a 100 ms tick: heartbeats every 100 ms, elections after 1 to 2 s. */
     public static RaftConfig defaults(long id) {
-        return new RaftConfig(id, 10, 1, 1 << 20, 256, 64L << 20, true, true, 0, id);
+        return new RaftConfig(id, 10, 1, 1 << 20, 256, 8L << 20, 64L << 20, true, true, 0, id);
     }
 
     public RaftConfig withApplied(long newApplied) {

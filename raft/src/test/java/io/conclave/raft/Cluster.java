@@ -44,7 +44,8 @@ final class Cluster {
 
     void add(long id, RaftConfig template, MemoryRaftStorage storage) {
         RaftConfig cfg = new RaftConfig(id, template.electionTicks(), template.heartbeatTicks(),
-                template.maxSizePerMsgBytes(), template.maxInflightMsgs(), template.maxUncommittedBytes(),
+                template.maxSizePerMsgBytes(), template.maxInflightMsgs(), template.maxInflightBytes(),
+                template.maxUncommittedBytes(),
                 template.preVote(), template.checkQuorum(), 0, id * 7919);
         configs.put(id, cfg);
         storages.put(id, storage);

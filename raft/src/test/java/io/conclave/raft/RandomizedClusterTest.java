@@ -110,7 +110,8 @@ class RandomizedClusterTest {
         long[] ids = new long[size];
         for (int i = 0; i < size; i++) ids[i] = i + 1;
         RaftConfig template = new RaftConfig(1, 5 + rnd.nextInt(10), 1 + rnd.nextInt(2), 1 + rnd.nextInt(300),
-                1 + rnd.nextInt(4), 64 + rnd.nextInt(1 << 12), rnd.nextBoolean(), rnd.nextInt(4) > 0, 0, 1);
+                1 + rnd.nextInt(4), 1 + rnd.nextInt(600), 64 + rnd.nextInt(1 << 12), rnd.nextBoolean(),
+                rnd.nextInt(4) > 0, 0, 1);
         Cluster c = new Cluster(template, ids);
         // Two spare nodes, not members yet: conf changes add them as learners and voters.
         long[] everyone = new long[size + 2];

@@ -93,6 +93,34 @@ class ReplicationTest {
     }
 
     @Test
+    void inflightBytesBoundWhatAFollowerFarBehindIsSentAtOnce() {
+        long maxBytes = 4_000;
+        RaftConfig bounded = new RaftConfig(1, 10, 1, 1_000, 256, maxBytes, 64L << 20, true, true, 0, 1);
+        Cluster c = new Cluster(bounded, 1, 2, 3);
+        c.campaign(1);
+        c.isolate(3);
+        for (int i = 0; i < 100; i++) c.node(1).propose(new byte[500]);
+        c.stabilize();
+        // Node 3 comes back 50,000 bytes behind. Its answers to the leader's probe get through
+        // (so the leader replicates to it), and then no acknowledgement does: what the leader
+        // sends from then on is all it has outstanding towards node 3.
+        int before = c.sentOf(MessageType.APPEND, 3).size();
+        c.heal();
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        c.drop(m -> m.type() == MessageType.APPEND_RESPONSE && m.from() == 3 && !m.reject()
+                && accepted.getAndIncrement() > 0);
+        c.tickAll(3);
+        List<Message> appends = c.sentOf(MessageType.APPEND, 3);
+        long sent = appends.subList(before, appends.size()).stream()
+                .flatMap(m -> m.entries().stream()).mapToLong(Entry::sizeBytes).sum();
+        assertTrue(sent > 0, "node 3 was sent nothing");
+        assertTrue(sent <= maxBytes + 1_000, "sent " + sent + " bytes ahead of any acknowledgement");
+        c.heal();
+        c.tickAll(10);
+        assertEquals(c.applied.get(1L).size(), c.applied.get(3L).size(), "node 3 catches up once it acknowledges");
+    }
+
+    @Test
     void appendsRespectMaxMessageSizeButNeverEmptyForLackOfRoom() {
         long limit = 100;
         Cluster c = new Cluster(config(limit, 256, 64L << 20), 1, 2, 3);

@@ -93,6 +93,14 @@ public final class Scheduler implements AutoCloseable {
     /** Largest entry the raft config below lets one APPEND carry. */
     private static final long MAX_RAFT_MESSAGE_BYTES = 1 << 20;
     /**
+     * Entry bytes a leader sends one follower of one group ahead of its acknowledgements. A
+     * follower that restarts far behind would otherwise be sent 256 messages of up to 1 MiB per
+     * group at once, each held in memory two or three times over (read, encoded, in Netty's
+     * buffer), which ran a node of 256 MiB heap out of memory under the nemesis. 4 MiB per round
+     * trip still catches a follower up at hundreds of MB/s on a LAN.
+     */
+    static final long MAX_INFLIGHT_BYTES_PER_FOLLOWER = 4L << 20;
+    /**
      * Writes of one cycle to one group are proposed together up to this many request bytes (a
      * single larger write still goes alone): a quarter of a Raft message, so that a batch never
      * makes a follower's APPEND exceed it and a slow follower still catches up in a few messages.
@@ -1224,7 +1232,7 @@ public final class Scheduler implements AutoCloseable {
     private RaftConfig raftConfig(long groupId, long applied) {
         long seed = randomSeed ^ (groupId * 0x9E3779B97F4A7C15L);
         return new RaftConfig(localNodeId, settings.electionTicks(), settings.heartbeatTicks(), MAX_RAFT_MESSAGE_BYTES, 256,
-                64L << 20, true, true, applied, seed);
+                MAX_INFLIGHT_BYTES_PER_FOLLOWER, 64L << 20, true, true, applied, seed);
     }
 
     private Replica replicaOrNull(long groupId) {
