@@ -39,6 +39,8 @@ final class ClusterFaults {
     static final long SIGNAL_TIMEOUT_SECONDS = 10;
     /** A SIGTERM'd node drains within its --drain-timeout (5 s) and closes; past this it gets SIGKILL. */
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    /** What a node logs when it stops after a fatal error other than its offset guard's (StartCommand). */
+    static final String FATAL_STOP = "node stopping after a fatal error";
 
     private final RangeTestCluster cluster;
     private final RangeClient admin;
@@ -280,6 +282,21 @@ final class ClusterFaults {
         }
         long holder = leaseholder(Keys.META_RANGE_ID);
         return b.append("range 1's lease: ").append(holder == 0 ? "no answer" : "node " + holder).toString();
+    }
+
+    /**
+     * The fatal errors the nodes logged (a failed scheduler, an out-of-memory error: anything
+     * but the offset guard's stop), one line each. healAll restarts such a node like a killed
+     * one, so without this a node's crash would pass for a fault the nemesis made.
+     */
+    List<String> fatalStops() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (long node : nodeIds()) {
+            for (String line : process(node).log().split("\n")) {
+                if (line.contains(FATAL_STOP)) out.add("node " + node + ": " + line.strip());
+            }
+        }
+        return out;
     }
 
     /** The node holding range {@code rangeId}'s lease, or 0 if none answers. */

@@ -141,6 +141,7 @@ final class NemesisRun {
         } catch (Exception e) {
             problems.add("final reads failed: " + e.getMessage() + "; " + faults.describe());
         }
+        for (String fatal : faults.fatalStops()) problems.add("a node crashed: " + fatal);
         History history = context.recorder().history();
         long checkStart = System.nanoTime();
         Verdict verdict = workload.check(history);
