@@ -49,8 +49,10 @@
  * <h2>Replication and commit</h2>
  * Per peer: PROBE (one APPEND per round trip until the logs' meeting point is found, using the
  * follower's rejection hint to skip whole terms), REPLICATE (streaming, bounded by
- * {@code maxInflightMsgs} unacknowledged messages, each at most {@code maxSizePerMsgBytes} of
- * entries but never empty for lack of room), SNAPSHOT (the follower needs compacted entries).
+ * {@code maxInflightMsgs} unacknowledged messages and {@code maxInflightBytes} of their entries,
+ * each message at most {@code maxSizePerMsgBytes} of entries but never empty for lack of room:
+ * the byte bound is what keeps a follower far behind from being sent its whole backlog at once),
+ * SNAPSHOT (the follower needs compacted entries).
  * The leader commits an index only when a quorum of voters holds it <em>and</em> it is of the
  * leader's term (Raft §5.4.2, the Figure 8 scenario); a new leader appends an empty entry to get
  * there. Heartbeats carry {@code min(match, commit)} so a follower never learns a commit index
