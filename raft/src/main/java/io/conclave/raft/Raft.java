@@ -635,7 +635,15 @@ final class Raft {
             // and the caller did not reportSnapshot. Probe again; that resends it if needed.
             pr.becomeProbe();
         }
-        if (pr.match < log.lastIndex() || pr.state == Progress.State.PROBE) sendAppend(m.from());
+        if (pr.state == Progress.State.PROBE) {
+            // Only the meeting point is in question: a probe resent on every heartbeat answer
+            // carries no entries. With entries (up to maxSizePerMsgBytes each time), a follower
+            // slow to answer probes (restarting, catching up many groups) was sent the same
+            // megabyte every tick, which slowed it further and ran leaders out of memory.
+            maybeSendAppend(m.from(), true, false);
+        } else if (pr.match < log.lastIndex()) {
+            sendAppend(m.from());
+        }
         if (m.context().length == 0) return;
         Map<Long, Boolean> acks = readOnly.recvAck(m.from(), m.context());
         if (acks == null) return;
@@ -685,6 +693,10 @@ final class Raft {
     }
 
     private boolean maybeSendAppend(long to, boolean sendIfEmpty) {
+        return maybeSendAppend(to, sendIfEmpty, true);
+    }
+
+    private boolean maybeSendAppend(long to, boolean sendIfEmpty, boolean withEntries) {
         Progress pr = trk.get(to);
         if (pr == null || pr.isPaused()) return false;
         long prevIndex = pr.next - 1;
@@ -694,7 +706,7 @@ final class Raft {
             prevTerm = log.term(prevIndex);
             // In a full window send only empty APPENDs: if every inflight message was lost,
             // an empty one still gets acknowledged or rejected and unblocks replication.
-            if (pr.state != Progress.State.REPLICATE || !pr.inflights.full()) {
+            if (withEntries && (pr.state != Progress.State.REPLICATE || !pr.inflights.full())) {
                 ents = log.entries(pr.next, maxMsgSizeBytes);
             }
         } catch (RaftStorage.CompactedException e) {

@@ -121,6 +121,29 @@ class ReplicationTest {
     }
 
     @Test
+    void aProbeResentOnHeartbeatAnswersCarriesNoEntries() {
+        Cluster c = new Cluster(config(1_000, 256, 64L << 20), 1, 2, 3);
+        c.campaign(1);
+        c.isolate(3);
+        for (int i = 0; i < 20; i++) c.node(1).propose(new byte[500]);
+        c.stabilize();
+        // Node 3 comes back behind: its rejection sends the leader back to probing, and then it
+        // answers heartbeats but, slow, never accepts an APPEND: the leader keeps probing it.
+        c.heal();
+        c.drop(m -> m.type() == MessageType.APPEND_RESPONSE && m.from() == 3 && !m.reject());
+        int before = c.sentOf(MessageType.APPEND, 3).size();
+        c.tickAll(20);
+        List<Message> probes = c.sentOf(MessageType.APPEND, 3).subList(before, c.sentOf(MessageType.APPEND, 3).size());
+        long withEntries = probes.stream().filter(m -> !m.entries().isEmpty()).count();
+        assertTrue(probes.size() >= 10, "the leader stopped probing: " + probes.size() + " probes");
+        assertEquals(Progress.State.PROBE, c.raft(1).trk.get(3L).state, "node 1 probes node 3");
+        assertTrue(withEntries <= 2, withEntries + " of " + probes.size() + " probes carried entries");
+        c.heal();
+        c.tickAll(5);
+        assertEquals(c.applied.get(1L).size(), c.applied.get(3L).size(), "node 3 catches up once it answers");
+    }
+
+    @Test
     void appendsRespectMaxMessageSizeButNeverEmptyForLackOfRoom() {
         long limit = 100;
         Cluster c = new Cluster(config(limit, 256, 64L << 20), 1, 2, 3);
