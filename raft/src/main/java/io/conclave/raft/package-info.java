@@ -48,7 +48,9 @@
  *
  * <h2>Replication and commit</h2>
  * Per peer: PROBE (one APPEND per round trip until the logs' meeting point is found, using the
- * follower's rejection hint to skip whole terms), REPLICATE (streaming, bounded by
+ * follower's rejection hint to skip whole terms; a probe resent because a heartbeat was answered
+ * carries no entries, so a follower slow to answer is not sent the same megabyte every tick),
+ * REPLICATE (streaming, bounded by
  * {@code maxInflightMsgs} unacknowledged messages and {@code maxInflightBytes} of their entries,
  * each message at most {@code maxSizePerMsgBytes} of entries but never empty for lack of room:
  * the byte bound is what keeps a follower far behind from being sent its whole backlog at once),
