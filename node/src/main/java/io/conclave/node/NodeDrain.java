@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +39,8 @@ import java.util.logging.Logger;
  *       node and fail, and every commit in the cluster would wait the max offset until the record
  *       expired (9 s by default). Safe only after step 2: a round may skip a node only if it
  *       hands out no timestamp past its record's expiration.
- *   <li>Each lease it holds moves to a live voter of its range, spread over them. Without this
+ *   <li>Each lease it holds moves to a voter of its range, spread over them: a live one, else
+ *       one that has not registered yet (starting), never one whose record expired. Without this
  *       its ranges would serve nothing until the leases expired (up to 9 s by default).
  *   <li>It waits until witness rounds skip it, also on nodes whose clocks lag by up to the max
  *       offset.
@@ -147,15 +146,21 @@ final class NodeDrain {
         }
         heldCount.set(held.size());
         if (held.isEmpty()) return;
-        Set<Long> live = liveOthers(now);
+        Optional<Map<Long, Boolean>> read = othersLiveness(now);
+        if (read.isEmpty()) return;
+        Map<Long, Boolean> liveness = read.get();
         Map<Long, Integer> given = new HashMap<>();
         for (GroupStatus g : held) {
             if (System.nanoTime() >= deadlineNanos) return;
-            Optional<Long> to = g.getVotersList().stream().filter(live::contains)
-                    .min(Comparator.<Long>comparingInt(v -> given.getOrDefault(v, 0)).thenComparingLong(v -> v));
+            // A live node first; else one with no record yet (it is starting: it registers within
+            // a heartbeat); never one whose record expired (down, or stopping too).
+            Optional<Long> to = g.getVotersList().stream()
+                    .filter(v -> v != nodeId && liveness.getOrDefault(v, true))
+                    .min(Comparator.<Long, Boolean>comparing(v -> !liveness.containsKey(v))
+                            .thenComparingInt(v -> given.getOrDefault(v, 0)).thenComparingLong(v -> v));
             if (to.isEmpty()) {
-                LOG.warning("node " + nodeId + " keeps the lease of range " + g.getGroupId() + ": no other voter "
-                        + g.getVotersList() + " is live");
+                LOG.warning("node " + nodeId + " keeps the lease of range " + g.getGroupId() + ": every other voter of "
+                        + g.getVotersList() + " has an expired liveness record");
                 continue;
             }
             try {
@@ -169,17 +174,21 @@ final class NodeDrain {
         }
     }
 
-    /** The other nodes whose liveness records are live now, read fresh; none if the read fails. */
-    private Set<Long> liveOthers(Timestamp now) {
-        Set<Long> live = new HashSet<>();
+    /**
+     * Whether each other node with a liveness record is live now, read fresh; empty if the read
+     * fails (then nothing is known about the targets, and no lease moves).
+     */
+    private Optional<Map<Long, Boolean>> othersLiveness(Timestamp now) {
+        Map<Long, Boolean> out = new HashMap<>();
         try {
             for (Map.Entry<Long, NodeLiveness> e : Liveness.readAll(client, maxNodes).entrySet()) {
-                if (e.getKey() != nodeId && Liveness.isLive(e.getValue(), now)) live.add(e.getKey());
+                if (e.getKey() != nodeId) out.put(e.getKey(), Liveness.isLive(e.getValue(), now));
             }
+            return Optional.of(out);
         } catch (RuntimeException e) {
             LOG.warning("node " + nodeId + " could not read the liveness records, so it moves no lease: " + e.getMessage());
+            return Optional.empty();
         }
-        return live;
     }
 
     private void sleepUntilPhysical(long targetNanos, long deadlineNanos) {

@@ -53,6 +53,13 @@ final class DrainProcessTest {
         cluster.start(1, 2, 3);
         client = cluster.client(RangeTestCluster.FAULT_TOLERANT_CLIENT, RangeTests.seed());
         client.put(utf8("before"), utf8("1")); // the user range now has a leaseholder
+        // A settled cluster: every node registered, so the leases have live nodes to go to.
+        assertEquals(null, RangeTests.awaitNoProblem(30_000, 100, () -> {
+            Map<Long, NodeLiveness> all = Liveness.readAll(client, MAX_NODES);
+            long nowWall = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+            long live = all.values().stream().filter(r -> Timestamp.fromProto(r.getExpiration()).wallNanos() > nowWall).count();
+            return live == 3 ? null : live + " of 3 nodes registered: " + all.keySet();
+        }), "the cluster did not settle");
         long holder = client.leaseholderStatus(USER_RANGE).getLease().getHolder();
         assertNotEquals(0, holder, "the user range has no lease after a write");
         NodeProcess victim = cluster.node(holder);
