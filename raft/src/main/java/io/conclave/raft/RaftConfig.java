@@ -37,6 +37,8 @@ public record RaftConfig(
         long applied,
         long randomSeed) {
 
+    /** {@code maxInflightBytes} for no bound but the message count's. */
+    public static final long NO_INFLIGHT_BYTES_BOUND = Long.MAX_VALUE;
     /** Upper bound of {@code maxInflightMsgs}. */
     public static final int MAX_INFLIGHT_MSGS_LIMIT = 1 << 16;
     /** Upper bound of {@code electionTicks}. */
@@ -60,13 +62,6 @@ public record RaftConfig(
         require(applied >= 0, "applied must not be negative");
     }
 
-    /** The settings above with no bound on inflight bytes but the message count's. */
-    public RaftConfig(long id, int electionTicks, int heartbeatTicks, long maxSizePerMsgBytes, int maxInflightMsgs,
-            long maxUncommittedBytes, boolean preVote, boolean checkQuorum, long applied, long randomSeed) {
-        this(id, electionTicks, heartbeatTicks, maxSizePerMsgBytes, maxInflightMsgs, Long.MAX_VALUE, maxUncommittedBytes,
-                preVote, checkQuorum, applied, randomSeed);
-    }
-
     /** Defaults suited to a 100 ms tick: heartbeats every 100 ms, elections after 1 to 2 s. */
     public static RaftConfig defaults(long id) {
         return new RaftConfig(id, 10, 1, 1 << 20, 256, 8L << 20, 64L << 20, true, true, 0, id);
@@ -74,12 +69,12 @@ public record RaftConfig(
 
     public RaftConfig withApplied(long newApplied) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsgBytes, maxInflightMsgs,
-                maxUncommittedBytes, preVote, checkQuorum, newApplied, randomSeed);
+                maxInflightBytes, maxUncommittedBytes, preVote, checkQuorum, newApplied, randomSeed);
     }
 
     public RaftConfig withRandomSeed(long seed) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsgBytes, maxInflightMsgs,
-                maxUncommittedBytes, preVote, checkQuorum, applied, seed);
+                maxInflightBytes, maxUncommittedBytes, preVote, checkQuorum, applied, seed);
     }
 
     private static void require(boolean ok, String fmt, Object... args) {

@@ -35,7 +35,7 @@ final class Cluster {
     }
 
     static RaftConfig config(long id) {
-        return new RaftConfig(id, 10, 1, 1 << 20, 256, 64L << 20, true, true, 0, id);
+        return new RaftConfig(id, 10, 1, 1 << 20, 256, RaftConfig.NO_INFLIGHT_BYTES_BOUND, 64L << 20, true, true, 0, id);
     }
 
     static Cluster of(long... ids) {

@@ -47,7 +47,8 @@ class PreVoteAndCheckQuorumTest {
     void rejectedHigherTermVoteDoesNotResetTheElectionTimer() {
         // Without pre-vote, stale candidates that time out faster must not keep resetting the
         // timer of the only replicas that could win (found by the simulation, seed 300949).
-        RaftConfig noPreVote = new RaftConfig(1, 10, 1, 1 << 20, 256, 64L << 20, false, true, 0, 1);
+        RaftConfig noPreVote = new RaftConfig(1, 10, 1, 1 << 20, 256, RaftConfig.NO_INFLIGHT_BYTES_BOUND, 64L << 20, false,
+                true, 0, 1);
         Cluster c = new Cluster(noPreVote, 1, 2, 3);
         c.campaign(1);
         c.propose(1, "a");

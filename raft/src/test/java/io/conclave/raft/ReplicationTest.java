@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ReplicationTest {
 
     private static RaftConfig config(long maxSizePerMsg, int maxInflight, long maxUncommitted) {
-        return new RaftConfig(1, 10, 1, maxSizePerMsg, maxInflight, maxUncommitted, true, true, 0, 1);
+        return new RaftConfig(1, 10, 1, maxSizePerMsg, maxInflight, RaftConfig.NO_INFLIGHT_BYTES_BOUND, maxUncommitted, true, true,
+                0, 1);
     }
 
     @Test
@@ -48,7 +49,7 @@ class ReplicationTest {
         // replicates it to a majority, but must not commit it until an entry of term 3 is on a
         // majority too.
         ConfState cs = ConfState.ofVoters(1, 2, 3);
-        RaftConfig tiny = new RaftConfig(1, 10, 1, 1, 256, 64L << 20, true, true, 0, 1);
+        RaftConfig tiny = new RaftConfig(1, 10, 1, 1, 256, RaftConfig.NO_INFLIGHT_BYTES_BOUND, 64L << 20, true, true, 0, 1);
         Cluster c = new Cluster(tiny, 1, 2, 3);
         c.stabilize();
         for (long id = 1; id <= 3; id++) {

@@ -159,11 +159,6 @@ public final class TimestampFence implements TimestampGate {
         notifyAll();
     }
 
-    /** Whether {@link #withdraw} was called. */
-    public synchronized boolean withdrawn() {
-        return withdrawn;
-    }
-
     /** Logs once, and counts, that this node fenced itself, if it did since it last opened. */
     public synchronized void noticeFenced() {
         noticeFencedLocked(physical.nowNanos());

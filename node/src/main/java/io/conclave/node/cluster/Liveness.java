@@ -129,7 +129,7 @@ public final class Liveness {
         withdrawn = true;
         ScheduledExecutorService executor = heartbeats;
         if (executor == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("node " + nodeId + " never heartbeat"));
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + nodeId + " never started its heartbeat"));
         }
         return CompletableFuture.supplyAsync(() -> {
             Timestamp now = clock.now();

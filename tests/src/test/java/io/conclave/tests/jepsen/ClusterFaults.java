@@ -143,10 +143,13 @@ final class ClusterFaults {
     /** kill -9, waiting for the exit; the node's clock step dies with it, its cuts are kept for its restart. */
     void kill(long node) throws InterruptedException {
         cluster.kill(node);
-        synchronized (this) {
-            paused.remove(node);
-            clockSteps.remove(node);
-        }
+        forgetProcess(node);
+    }
+
+    /** A node's pause and clock step die with its process; its cuts are kept for its restart. */
+    private synchronized void forgetProcess(long node) {
+        paused.remove(node);
+        clockSteps.remove(node);
     }
 
     /**
@@ -158,10 +161,7 @@ final class ClusterFaults {
         long startNanos = System.nanoTime();
         p.stop(STOP_GRACE);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        synchronized (this) {
-            paused.remove(node);
-            clockSteps.remove(node);
-        }
+        forgetProcess(node);
         String log = p.log();
         String thisRun = log.substring(Math.max(0, log.lastIndexOf("---- start #")));
         int at = thisRun.lastIndexOf("drained in ");

@@ -59,8 +59,8 @@ record SimOptions(
         SimCheck.check(traceLines > 0, "traceLines must be positive, was %d", traceLines);
         // Validate the Raft settings now rather than at the first node start (the fields are not
         // assigned yet inside a compact constructor, so pass the parameters).
-        new RaftConfig(1, electionTicks, heartbeatTicks, maxSizePerMsgBytes, maxInflightMsgs, maxUncommittedBytes,
-                preVote, checkQuorum, 0, 0);
+        new RaftConfig(1, electionTicks, heartbeatTicks, maxSizePerMsgBytes, maxInflightMsgs,
+                RaftConfig.NO_INFLIGHT_BYTES_BOUND, maxUncommittedBytes, preVote, checkQuorum, 0, 0);
     }
 
     /** Calm defaults: no network faults, generous limits, pre-vote and check-quorum on. */
@@ -83,7 +83,7 @@ record SimOptions(
 
     RaftConfig raftConfig(long id, long applied, long randomSeed) {
         return new RaftConfig(id, electionTicks, heartbeatTicks, maxSizePerMsgBytes, maxInflightMsgs,
-                maxUncommittedBytes, preVote, checkQuorum, applied, randomSeed);
+                RaftConfig.NO_INFLIGHT_BYTES_BOUND, maxUncommittedBytes, preVote, checkQuorum, applied, randomSeed);
     }
 
     int nodeCount() {
