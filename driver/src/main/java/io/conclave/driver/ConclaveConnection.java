@@ -21,9 +21,10 @@ import java.util.concurrent.Executor;
  *
  * <p>Failover: when the node is lost the statement in flight fails with 08006 (its outcome is
  * unknown, so it is never re-sent), an open transaction is gone, and the next statement connects
- * to the first listed node that answers. A statement a node refuses with 57P03 outside a
- * transaction (it is shutting down, or fenced itself) did not run; it fails with that state and
- * the next statement connects anew the same way. Not thread-safe, as JDBC allows.
+ * to the first listed node that answers. A statement a node refuses with 57P03 or 53300 outside a
+ * transaction (it is shutting down, fenced itself, or is overloaded) did not run: it runs again
+ * on the next listed node that accepts a session, and fails with that state only when no other
+ * node is listed or every one refused it. Not thread-safe, as JDBC allows.
  */
 final class ConclaveConnection extends UnsupportedConnection {
     private final String url;
@@ -61,10 +62,29 @@ final class ConclaveConnection extends UnsupportedConnection {
         return execute(sql, List.of(), timeoutSeconds);
     }
 
-    /** As above for a statement with parameters ({@link SqlConnection#execute(String, List)}). */
+    /**
+     * As above for a statement with parameters ({@link SqlConnection#execute(String, List)}). A
+     * statement that no transaction of this connection was open for, and that a node refused
+     * without running it, runs again on another listed node: a node being stopped gracefully, or
+     * fenced, costs the application no error.
+     */
     Result execute(String sql, List<SqlValue> parameters, int timeoutSeconds) throws SQLException {
         checkOpen();
-        SqlConnection s = session();
+        for (int attempt = 1; ; attempt++) {
+            boolean transactionOpen = begun;
+            SqlConnection s = session();
+            try {
+                return executeOn(s, sql, parameters, timeoutSeconds);
+            } catch (SQLException e) {
+                if (s.isBroken()) begun = false;
+                boolean elsewhere = !transactionOpen && s.refusedWithoutRunning(e) && attempt < parsed.hosts().size();
+                if (!elsewhere) throw e;
+            }
+        }
+    }
+
+    private Result executeOn(SqlConnection s, String sql, List<SqlValue> parameters, int timeoutSeconds)
+            throws SQLException {
         if (timeoutSeconds != sessionTimeoutSeconds) {
             s.execute("SET statement_timeout = '" + timeoutSeconds + "s'");
             sessionTimeoutSeconds = timeoutSeconds;
@@ -73,17 +93,12 @@ final class ConclaveConnection extends UnsupportedConnection {
             s.execute("BEGIN");
             begun = true;
         }
-        try {
-            Result r = s.execute(sql, parameters);
-            if (!autoCommit && !r.getInTransaction()) {
-                // The statement itself ended the transaction (COMMIT or ROLLBACK as SQL text).
-                begun = false;
-            }
-            return r;
-        } catch (SQLException e) {
-            if (s.isBroken()) begun = false;
-            throw e;
+        Result r = s.execute(sql, parameters);
+        if (!autoCommit && !r.getInTransaction()) {
+            // The statement itself ended the transaction (COMMIT or ROLLBACK as SQL text).
+            begun = false;
         }
+        return r;
     }
 
     private SqlConnection session() throws SQLException {

@@ -48,11 +48,11 @@ public final class SqlConnection implements AutoCloseable {
         }
     }
 
-    /** Session refusals that say "not this node, not now" rather than "not this session". */
     /** URL options the client uses itself; the rest are session settings sent to the node. */
     private static final Set<String> CLIENT_SIDE_OPTIONS = Set.of("user", "password", "sslmode", "sslrootcert",
             "sslcert", "sslkey", "load_balance_hosts");
-    private static final java.util.Set<String> FAILOVER_STATES = java.util.Set.of("57P03", "53300");
+    /** Refusals that say "not this node, not now" rather than "not this session". */
+    private static final Set<String> FAILOVER_STATES = Set.of("57P03", "53300");
 
     private final Socket socket;
     private final DataInputStream in;
@@ -220,6 +220,16 @@ public final class SqlConnection implements AutoCloseable {
 
     private ServerMessage receive() throws IOException {
         return ServerMessage.parseFrom(SqlProtocol.readFrame(in, settings.maxFrameBytes()));
+    }
+
+    /**
+     * Whether {@code e} is a node's refusal of a statement outside a transaction, which ran none
+     * of it: the node is shutting down, fenced itself, or has too many statements queued. Such a
+     * statement may run again on another node, and the refusal broke this session so that the next
+     * one connects to another node.
+     */
+    boolean refusedWithoutRunning(SQLException e) {
+        return broken && !inTransaction && FAILOVER_STATES.contains(e.getSQLState());
     }
 
     /** The node this session runs on (the coordinator of its transactions). */

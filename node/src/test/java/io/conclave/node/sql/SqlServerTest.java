@@ -391,7 +391,7 @@ class SqlServerTest {
     }
 
     @Test
-    void aDrainingNodeRefusesNewSessionsWith57P03SoClientsConnectElsewhere() throws Exception {
+    void aDrainingNodeRefusesNewSessionsWith57P03AndItsRefusedStatementsRunElsewhere() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         SqlEngine engine = new SqlEngine(new MemoryKv() {
             @Override
@@ -406,7 +406,8 @@ class SqlServerTest {
                 TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
         String drainingUrl = "jdbc:conclave://127.0.0.1:" + draining.listenAddress().getPort();
         String otherHost = ",127.0.0.1:" + transport.listenAddress().getPort();
-        try (Connection before = DriverManager.getConnection(drainingUrl + otherHost); Statement s = before.createStatement()) {
+        try (Connection before = DriverManager.getConnection(drainingUrl + otherHost); Statement s = before.createStatement();
+             Connection alone = DriverManager.getConnection(drainingUrl); Statement a = alone.createStatement()) {
             drainingServer.drain();
             SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(drainingUrl));
             assertEquals("08001", refused.getSQLState());
@@ -420,11 +421,17 @@ class SqlServerTest {
                 assertTrue(rs.next(), "a session opened before the drain stays until the node closes");
             }
             fenced.set(true);
-            assertEquals("57P03", assertThrows(SQLException.class, () -> s.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)"))
-                    .getSQLState());
-            // The refused statement dropped the session: the next one runs on the other node, which
-            // begins transactions (on the draining node this one would be refused again).
-            s.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)");
+            // A connection that lists no other node gets the refusal: the statement did not run.
+            assertEquals("57P03", assertThrows(SQLException.class,
+                    () -> a.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)")).getSQLState());
+            // With another node listed, the refused statement runs there, and the application sees
+            // no error: the draining node's engine begins no transaction, so only the other one can
+            // have created the table.
+            assertEquals(0, s.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)"));
+            try (Connection c = DriverManager.getConnection("jdbc:conclave://127.0.0.1:" + transport.listenAddress().getPort());
+                 Statement other = c.createStatement(); ResultSet rs = other.executeQuery("SELECT k FROM d")) {
+                assertFalse(rs.next(), "the table exists, empty, on the node that is not draining");
+            }
         } finally {
             draining.close();
             drainingServer.close();
