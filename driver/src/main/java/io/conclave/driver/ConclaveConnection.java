@@ -22,9 +22,10 @@ import java.util.concurrent.Executor;
  * <p>Failover: when the node is lost the statement in flight fails with 08006 (its outcome is
  * unknown, so it is never re-sent), an open transaction is gone, and the next statement connects
  * to the first listed node that answers. A statement a node refuses with 57P03 or 53300 outside a
- * transaction (it is shutting down, fenced itself, or is overloaded) did not run: it runs again
- * on the next listed node that accepts a session, and fails with that state only when no other
- * node is listed or every one refused it. Not thread-safe, as JDBC allows.
+ * transaction (it is shutting down, fenced itself, or is overloaded), or answers with 57P01 (it
+ * ended the idle session because it is stopping), did not run: it runs again on another listed
+ * node (the refusing one is tried last), and fails with that state only when no other node is
+ * listed or every one refused it. Not thread-safe, as JDBC allows.
  */
 final class ConclaveConnection extends UnsupportedConnection {
     private final String url;
@@ -70,15 +71,17 @@ final class ConclaveConnection extends UnsupportedConnection {
      */
     Result execute(String sql, List<SqlValue> parameters, int timeoutSeconds) throws SQLException {
         checkOpen();
+        ConclaveUrl.HostPort refusedBy = null;
         for (int attempt = 1; ; attempt++) {
             boolean transactionOpen = begun;
-            SqlConnection s = session();
+            SqlConnection s = session(refusedBy);
             try {
                 return executeOn(s, sql, parameters, timeoutSeconds);
             } catch (SQLException e) {
                 if (s.isBroken()) begun = false;
                 boolean elsewhere = !transactionOpen && s.refusedWithoutRunning(e) && attempt < parsed.hosts().size();
                 if (!elsewhere) throw e;
+                refusedBy = s.address();
             }
         }
     }
@@ -102,11 +105,16 @@ final class ConclaveConnection extends UnsupportedConnection {
     }
 
     private SqlConnection session() throws SQLException {
+        return session(null);
+    }
+
+    /** The current session, or a new one, tried on {@code avoid} (null: none) last. */
+    private SqlConnection session(ConclaveUrl.HostPort avoid) throws SQLException {
         if (session == null || session.isBroken()) {
             session = null;
             begun = false;
             sessionTimeoutSeconds = 0;
-            session = SqlConnection.connect(parsed.hosts(), options, settings);
+            session = SqlConnection.connect(parsed.hosts(), options, settings, avoid);
         }
         return session;
     }

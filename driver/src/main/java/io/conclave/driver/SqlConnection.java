@@ -51,8 +51,12 @@ public final class SqlConnection implements AutoCloseable {
     /** URL options the client uses itself; the rest are session settings sent to the node. */
     private static final Set<String> CLIENT_SIDE_OPTIONS = Set.of("user", "password", "sslmode", "sslrootcert",
             "sslcert", "sslkey", "load_balance_hosts");
-    /** Refusals that say "not this node, not now" rather than "not this session". */
-    private static final Set<String> FAILOVER_STATES = Set.of("57P03", "53300");
+    /**
+     * Answers that say "not this node, not now" rather than "not this session": the node is
+     * starting or stopping (57P03), full (53300), or ended an idle session because it is stopping
+     * (57P01). None of them ran the statement they answer.
+     */
+    private static final Set<String> FAILOVER_STATES = Set.of("57P03", "53300", "57P01");
 
     private final Socket socket;
     private final DataInputStream in;
@@ -91,6 +95,15 @@ public final class SqlConnection implements AutoCloseable {
      */
     public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings)
             throws SQLException {
+        return connect(hosts, options, settings, null);
+    }
+
+    /**
+     * As above, trying {@code last} (null: none) only after every other host: the node that just
+     * refused a statement (a fenced one still accepts sessions) is the one least likely to run it.
+     */
+    static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings,
+            ConclaveUrl.HostPort last) throws SQLException {
         List<String> failures = new ArrayList<>();
         SSLContext tls;
         try {
@@ -98,7 +111,9 @@ public final class SqlConnection implements AutoCloseable {
         } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
             throw Errors.connectionFailed("cannot set up TLS: " + describe(e));
         }
-        for (ConclaveUrl.HostPort host : hostOrder(hosts, options.get("load_balance_hosts"))) {
+        List<ConclaveUrl.HostPort> order = new ArrayList<>(hostOrder(hosts, options.get("load_balance_hosts")));
+        if (last != null && order.remove(last)) order.add(last);
+        for (ConclaveUrl.HostPort host : order) {
             try {
                 return connectOne(host, options, settings, tls);
             } catch (IOException e) {
@@ -192,8 +207,9 @@ public final class SqlConnection implements AutoCloseable {
                 case ERROR -> {
                     inTransaction = reply.getError().getInTransaction();
                     if (FAILOVER_STATES.contains(reply.getError().getSqlstate()) && !inTransaction) {
-                        // The node refuses new transactions for now (shutting down, or fenced): the
-                        // statement did not run, and the next one should find another node.
+                        // The node refuses new transactions for now (shutting down, fenced, full)
+                        // or ended this idle session: the statement did not run, and the next one
+                        // should find another node.
                         broken = true;
                         closeQuietly();
                     }
@@ -224,7 +240,8 @@ public final class SqlConnection implements AutoCloseable {
 
     /**
      * Whether {@code e} is a node's refusal of a statement outside a transaction, which ran none
-     * of it: the node is shutting down, fenced itself, or has too many statements queued. Such a
+     * of it: the node is shutting down (or ended this idle session because it is), fenced itself,
+     * or has too many statements queued. Such a
      * statement may run again on another node, and the refusal broke this session so that the next
      * one connects to another node.
      */

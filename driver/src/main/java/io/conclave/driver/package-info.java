@@ -23,9 +23,11 @@
  * write may or may not have committed), and the next statement connects to the first listed node
  * that answers. A node that is shutting down (or fenced itself) refuses new sessions and new
  * transactions with 57P03: a connect skips it, and a statement refused with it outside a
- * transaction (it did not run) drops the session and runs again on the next listed node that
- * accepts one; it fails with 57P03 only when no other node is listed or all refused it. A 53300
- * refusal (the node's statement queue is full) is handled the same way.
+ * transaction (it did not run) drops the session and runs again on another listed node (the
+ * refusing one is tried last); it fails with 57P03 only when no other node is listed or all
+ * refused it. A 53300 refusal (the node's statement queue is full) is handled the same way, and
+ * so is 57P01: a stopping node ends each idle session outside a transaction with it, so the
+ * session's next statement goes to another node.
  *
  * <h2>Hazards</h2>
  * <ul>

@@ -4,8 +4,10 @@ import io.conclave.node.transport.TransportTls;
 import io.conclave.sql.SqlEngine;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,6 +34,7 @@ public final class SqlServer implements AutoCloseable {
     private final ActiveStatements statements = new ActiveStatements();
     private final boolean secure;
     private volatile boolean draining;
+    private final Set<SqlSessionHandler> sessions = ConcurrentHashMap.newKeySet();
 
     /**
      * {@code engine} may answer null while the node is still starting: sessions are then refused
@@ -99,11 +102,13 @@ public final class SqlServer implements AutoCloseable {
 
     /**
      * The node is stopping: new sessions are refused with 57P03, which a client takes as "try
-     * another node". Sessions already open stay (their new transactions are refused by the node's
-     * fence, also with 57P03) until the node closes.
+     * another node", and every open session ends with 57P01 as soon as it runs no statement and
+     * holds no open transaction, so its client's next statement goes to another node. A session
+     * in a transaction ends when the transaction does, or when the node closes.
      */
     public void drain() {
         draining = true;
+        for (SqlSessionHandler h : sessions) h.endWhenIdle();
     }
 
     boolean draining() {
@@ -121,6 +126,17 @@ public final class SqlServer implements AutoCloseable {
 
     void connectionClosed() {
         connections.decrementAndGet();
+    }
+
+    /** A session's handler, from when it takes a connection slot until its channel closes. */
+    void sessionOpened(SqlSessionHandler h) {
+        sessions.add(h);
+        // A drain that began meanwhile did not see this session: it must end like the others.
+        if (draining) h.endWhenIdle();
+    }
+
+    void sessionClosed(SqlSessionHandler h) {
+        sessions.remove(h);
     }
 
     /** SQL connections open now. */

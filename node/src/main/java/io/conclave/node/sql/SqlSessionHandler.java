@@ -53,6 +53,9 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     /** Reading is off because the client sent ahead of an answer; back on once it has caught up. */
     private boolean readingPaused;
     private boolean closed;
+    /** The node drains: end the session once it is idle outside a transaction. Event loop only. */
+    private boolean ending;
+    private ChannelHandlerContext ctx;
 
     SqlSessionHandler(SqlServer server) {
         this.server = server;
@@ -67,6 +70,32 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         counted = true;
+        this.ctx = ctx;
+        server.sessionOpened(this);
+    }
+
+    /** Ends the session with 57P01 once no statement runs and no transaction is open. Any thread. */
+    void endWhenIdle() {
+        try {
+            ctx.executor().execute(() -> {
+                ending = true;
+                endIfIdle();
+            });
+        } catch (RejectedExecutionException loopGone) {
+            // The transport is closing: the connection goes with it.
+        }
+    }
+
+    /**
+     * Event loop only. Nothing the client sends after the 57P01 runs ({@code closed}), so the
+     * client may take that answer to its next statement as "did not run" and run it elsewhere.
+     */
+    private void endIfIdle() {
+        if (!ending || closed || running || !pending.isEmpty()) return;
+        if (session != null && session.inTransaction()) return;
+        closed = true;
+        replyAndClose(ctx.channel(), "57P01", "node " + server.nodeId()
+                + " is shutting down and ended this session; connect to another node");
     }
 
     @Override
@@ -143,6 +172,7 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
             readingPaused = false;
             ctx.channel().config().setAutoRead(true);
         }
+        endIfIdle();
     }
 
     /** Runs on a worker. Never throws: every outcome is a reply. */
@@ -337,6 +367,7 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (counted) {
             counted = false;
+            server.sessionClosed(this);
             server.connectionClosed();
         }
     }

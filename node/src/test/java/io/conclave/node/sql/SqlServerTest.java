@@ -391,51 +391,84 @@ class SqlServerTest {
     }
 
     @Test
-    void aDrainingNodeRefusesNewSessionsWith57P03AndItsRefusedStatementsRunElsewhere() throws Exception {
+    void aFencedNodesRefusedStatementsRunElsewhereAndADrainingNodeRefusesNewSessions() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         SqlEngine engine = new SqlEngine(new MemoryKv() {
             @Override
             public synchronized io.conclave.sql.kv.SqlTxn begin() {
-                // What the node's fence answers once the drain withdrew it.
-                if (fenced.get()) throw new io.conclave.sql.kv.KvException("57P03", "node 10 is shutting down", null);
+                // What the node's fence answers while it is closed (a liveness record expired).
+                if (fenced.get()) throw new io.conclave.sql.kv.KvException("57P03", "node 10 fenced itself", null);
                 return super.begin();
             }
         }, null);
-        SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
-        Transport draining = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
-                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
-        String drainingUrl = "jdbc:conclave://127.0.0.1:" + draining.listenAddress().getPort();
+        SqlServer fencedServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
+        Transport fencedNode = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, fencedServer::onAccept);
+        String fencedUrl = "jdbc:conclave://127.0.0.1:" + fencedNode.listenAddress().getPort();
         String otherHost = ",127.0.0.1:" + transport.listenAddress().getPort();
-        try (Connection before = DriverManager.getConnection(drainingUrl + otherHost); Statement s = before.createStatement();
-             Connection alone = DriverManager.getConnection(drainingUrl); Statement a = alone.createStatement()) {
-            drainingServer.drain();
-            SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(drainingUrl));
-            assertEquals("08001", refused.getSQLState());
-            assertTrue(refused.getMessage().contains("node 10 is shutting down; connect to another node"),
-                    refused.getMessage());
-            try (Connection c = DriverManager.getConnection(drainingUrl + otherHost);
-                 Statement other = c.createStatement(); ResultSet rs = other.executeQuery("SELECT 1")) {
-                assertTrue(rs.next(), "the client connected to the node that is not draining");
-            }
-            try (ResultSet rs = s.executeQuery("SELECT 2")) {
-                assertTrue(rs.next(), "a session opened before the drain stays until the node closes");
-            }
+        try (Connection before = DriverManager.getConnection(fencedUrl + otherHost); Statement s = before.createStatement();
+             Connection alone = DriverManager.getConnection(fencedUrl); Statement a = alone.createStatement()) {
             fenced.set(true);
             // A connection that lists no other node gets the refusal: the statement did not run.
             assertEquals("57P03", assertThrows(SQLException.class,
                     () -> a.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)")).getSQLState());
             // With another node listed, the refused statement runs there, and the application sees
-            // no error: the draining node's engine begins no transaction, so only the other one can
+            // no error: the fenced node's engine begins no transaction, so only the other one can
             // have created the table.
             assertEquals(0, s.executeUpdate("CREATE TABLE d (k INT PRIMARY KEY)"));
             try (Connection c = DriverManager.getConnection("jdbc:conclave://127.0.0.1:" + transport.listenAddress().getPort());
                  Statement other = c.createStatement(); ResultSet rs = other.executeQuery("SELECT k FROM d")) {
-                assertFalse(rs.next(), "the table exists, empty, on the node that is not draining");
+                assertFalse(rs.next(), "the table exists, empty, on the node that is not fenced");
             }
+
+            fencedServer.drain();
+            SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(fencedUrl));
+            assertEquals("08001", refused.getSQLState());
+            assertTrue(refused.getMessage().contains("node 10 is shutting down; connect to another node"),
+                    refused.getMessage());
+            try (Connection c = DriverManager.getConnection(fencedUrl + otherHost);
+                 Statement other = c.createStatement(); ResultSet rs = other.executeQuery("SELECT k FROM d")) {
+                assertFalse(rs.next(), "the client connected to the node that is not draining");
+            }
+        } finally {
+            fencedNode.close();
+            fencedServer.close();
+        }
+    }
+
+    @Test
+    void aDrainEndsIdleSessionsAtOnceAndASessionInATransactionWhenItEnds() throws Exception {
+        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
+        Transport draining = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
+        // The draining node is listed first, so both sessions start there.
+        String urls = "jdbc:conclave://127.0.0.1:" + draining.listenAddress().getPort()
+                + ",127.0.0.1:" + transport.listenAddress().getPort();
+        try (Connection idle = DriverManager.getConnection(urls); Statement i = idle.createStatement();
+             Connection inTxn = DriverManager.getConnection(urls); Statement t = inTxn.createStatement()) {
+            i.executeUpdate("CREATE TABLE here (k INT PRIMARY KEY)");
+            inTxn.setAutoCommit(false);
+            t.executeUpdate("INSERT INTO here VALUES (1)");
+            drainingServer.drain();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (drainingServer.openConnections() > 1 && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertEquals(1, drainingServer.openConnections(), "the idle session ended, the one in a transaction did not");
+            // The transaction goes on where it began.
+            t.executeUpdate("INSERT INTO here VALUES (2)");
+            inTxn.commit();
+            // Both sessions' next statements run on the other node, which has no such table: the
+            // ended sessions cost the application no error of their own.
+            assertEquals("42P01", assertThrows(SQLException.class, () -> i.executeQuery("SELECT k FROM here")).getSQLState());
+            assertEquals("42P01", assertThrows(SQLException.class, () -> t.executeQuery("SELECT k FROM here")).getSQLState());
+            inTxn.rollback();
+            assertEquals(0, drainingServer.openConnections());
         } finally {
             draining.close();
             drainingServer.close();
         }
+        io.conclave.sql.Session s = engine.openSession("root");
+        assertEquals(2, s.execute("SELECT k FROM here").rows().size(), "the transaction committed on the draining node");
     }
 
     @Test
