@@ -102,7 +102,7 @@ public final class SqlConnection implements AutoCloseable {
      * As above, trying {@code last} (null: none) only after every other host: the node that just
      * refused a statement (a fenced one still accepts sessions) is the one least likely to run it.
      */
-    static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings,
+    public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings,
             ConclaveUrl.HostPort last) throws SQLException {
         List<String> failures = new ArrayList<>();
         SSLContext tls;
@@ -245,7 +245,7 @@ public final class SqlConnection implements AutoCloseable {
      * statement may run again on another node, and the refusal broke this session so that the next
      * one connects to another node.
      */
-    boolean refusedWithoutRunning(SQLException e) {
+    public boolean refusedWithoutRunning(SQLException e) {
         return broken && !inTransaction && FAILOVER_STATES.contains(e.getSQLState());
     }
 

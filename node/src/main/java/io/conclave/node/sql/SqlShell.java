@@ -31,7 +31,9 @@ import java.util.function.LongSupplier;
  * {@code ERROR: message (SQLSTATE xxxxx)} without a stack trace, and backslash commands
  * ({@code \q}, {@code \?}, {@code \d}, {@code \d TABLE}). In script mode (statements from a pipe or
  * {@code -e}) the first error ends the run with a failure status; interactively the shell goes on.
- * A lost node is reported; the next statement connects to the first listed node that answers.
+ * A lost node is reported; the next statement connects to the first listed node that answers. A
+ * statement a node refused without running it (57P03, 57P01, 53300 outside a transaction) runs
+ * again on another listed node.
  */
 public final class SqlShell {
     /** Lines of one statement before it is refused: a missing {@code ;} should not eat the script. */
@@ -177,17 +179,31 @@ public final class SqlShell {
         return true;
     }
 
-    /** Runs one statement and prints its result or error; false on error. */
+    /**
+     * Runs one statement and prints its result or error; false on error. A statement a node
+     * refused without running it, outside a transaction, runs again on another listed node, as
+     * the JDBC driver does.
+     */
     public boolean execute(String sql) {
         long start = nanoClock.getAsLong();
+        ConclaveUrl.HostPort refusedBy = null;
         try {
-            if (connection == null || connection.isBroken()) {
-                connection = SqlConnection.connect(hosts, options, SqlConnection.Settings.DEFAULTS);
-                out.println("(connected to " + connection.address() + ", node " + connection.nodeId() + ")");
+            for (int attempt = 1; ; attempt++) {
+                if (connection == null || connection.isBroken()) {
+                    connection = SqlConnection.connect(hosts, options, SqlConnection.Settings.DEFAULTS, refusedBy);
+                    out.println("(connected to " + connection.address() + ", node " + connection.nodeId() + ")");
+                }
+                SqlConnection c = connection;
+                boolean transactionOpen = c.inTransaction();
+                try {
+                    print(c.execute(sql), nanoClock.getAsLong() - start);
+                    return true;
+                } catch (SQLException e) {
+                    if (transactionOpen || !c.refusedWithoutRunning(e) || attempt >= hosts.size()) throw e;
+                    out.println("(node " + c.nodeId() + " did not run the statement: " + e.getMessage() + ")");
+                    refusedBy = c.address();
+                }
             }
-            Result result = connection.execute(sql);
-            print(result, nanoClock.getAsLong() - start);
-            return true;
         } catch (SQLException e) {
             out.println("ERROR: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")");
             return false;

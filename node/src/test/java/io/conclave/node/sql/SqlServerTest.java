@@ -535,6 +535,36 @@ class SqlServerTest {
     }
 
     @Test
+    void theShellRunsAStatementElsewhereWhenItsNodeEndedTheSessionToStop() throws Exception {
+        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
+        Transport draining = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SqlShell shell = new SqlShell(List.of(
+                new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1", draining.listenAddress().getPort()),
+                new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1", transport.listenAddress().getPort())),
+                Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> 0L);
+        try {
+            shell.connect();
+            assertTrue(shell.execute("CREATE TABLE here (k INT PRIMARY KEY)"));
+            drainingServer.drain();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (drainingServer.openConnections() > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+            // The other node has no table "here": the statement ran there, after the refusal.
+            assertFalse(shell.execute("SELECT k FROM here"));
+            String printed = bytes.toString(StandardCharsets.UTF_8);
+            assertTrue(printed.contains("(node 10 did not run the statement: node 10 is shutting down and ended this"
+                    + " session; connect to another node)\n(connected to 127.0.0.1:" + transport.listenAddress().getPort()
+                    + ", node 7)\nERROR: relation \"here\" does not exist (SQLSTATE 42P01)"), printed);
+        } finally {
+            shell.close();
+            draining.close();
+            drainingServer.close();
+        }
+    }
+
+    @Test
     void shellPrintsMultiLineValuesOnSeveralLines() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SqlShell shell = new SqlShell(List.of(new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1",
