@@ -105,6 +105,8 @@ public final class Node implements AutoCloseable {
     static final byte[] EPOCH_KEY = Keys.nodeLocalKey("liveness-epoch");
     /** How long a transaction begin on a registering or fenced node waits for it to open. */
     static final Duration BEGIN_WAIT_WHILE_FENCED = Duration.ofSeconds(2);
+    /** How long a drain waits for SQL transactions open on the node to end before it goes on. */
+    static final Duration TRANSACTION_DRAIN_WAIT = Duration.ofSeconds(1);
     /** Threads answering node requests (joins, views); each may block on other nodes. */
     private static final int CLUSTER_REQUEST_THREADS = 2;
     /** Node requests waiting for a thread before new ones are refused. */
@@ -674,13 +676,39 @@ public final class Node implements AutoCloseable {
      * the line it also logs.
      */
     public String drain(Duration budget) {
-        if (sqlServer != null) sqlServer.drain();
+        long startNanos = System.nanoTime();
+        if (sqlServer != null) endSqlSessions(budget);
         if (liveness == null || client == null) return "node " + config.nodeId() + " had nothing to drain: it was starting";
+        Duration left = budget.minusNanos(System.nanoTime() - startNanos);
         NodeDrain.Result result = new NodeDrain(config.nodeId(), physicalClock, clock, config.maxOffsetNanos(), client,
-                liveness, fence, maintenance, this::localStatus, config.cluster().liveness().maxNodes()).run(budget);
+                liveness, fence, maintenance, this::localStatus, config.cluster().liveness().maxNodes())
+                .run(left.isNegative() ? Duration.ZERO : left);
         String line = result.describe(config.nodeId());
         LOG.info(line);
         return line;
+    }
+
+    /**
+     * Refuses new SQL sessions and ends the open ones, a session in a transaction once the
+     * transaction ends, waiting for those up to {@link #TRANSACTION_DRAIN_WAIT} (and a quarter
+     * of the budget). The fence is withdrawn after this: a transaction that needs a timestamp
+     * after the withdrawal (one pushed at its commit) fails with 57P03, which its application
+     * has to retry, where one that ends first costs it nothing.
+     */
+    private void endSqlSessions(Duration budget) {
+        sqlServer.drain();
+        Duration wait = budget.dividedBy(4).compareTo(TRANSACTION_DRAIN_WAIT) < 0 ? budget.dividedBy(4)
+                : TRANSACTION_DRAIN_WAIT;
+        long startNanos = System.nanoTime();
+        try {
+            int left = sqlServer.awaitSessionsEnded(wait);
+            if (left > 0) {
+                LOG.info("node " + config.nodeId() + " goes on draining with " + left + " SQL sessions still in a"
+                        + " transaction after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

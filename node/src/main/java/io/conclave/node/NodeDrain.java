@@ -29,8 +29,10 @@ import java.util.logging.Logger;
  * exits, so that stopping a node (a rolling restart) costs the cluster neither its leases' expiry
  * nor a max offset on every commit.
  * <ol>
- *   <li>(Before this class: the node's SQL server refuses new sessions with 57P03, so that
- *       clients connect to another node.)
+ *   <li>(Before this class, in {@code Node.drain}: the node's SQL server refuses new sessions
+ *       with 57P03, so that clients connect to another node, and ends the open ones with 57P01,
+ *       each once no statement runs and no transaction is open, waiting up to a second for
+ *       transactions to end.)
  *   <li>The maintenance loop stops: it starts no move of its own.
  *   <li>The fence is withdrawn: the node hands out no timestamp from now on (a new transaction of
  *       its SQL sessions fails with 57P03, which a client retries on another node).

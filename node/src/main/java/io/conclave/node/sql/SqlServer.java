@@ -4,6 +4,7 @@ import io.conclave.node.transport.TransportTls;
 import io.conclave.sql.SqlEngine;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -137,6 +138,25 @@ public final class SqlServer implements AutoCloseable {
 
     void sessionClosed(SqlSessionHandler h) {
         sessions.remove(h);
+        synchronized (sessions) {
+            sessions.notifyAll();
+        }
+    }
+
+    /**
+     * After {@link #drain}: waits until every session has ended, those in a transaction when it
+     * commits or rolls back, or until {@code timeout}. Answers how many sessions remain.
+     */
+    public int awaitSessionsEnded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (sessions) {
+            while (!sessions.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                TimeUnit.NANOSECONDS.timedWait(sessions, left);
+            }
+        }
+        return sessions.size();
     }
 
     /** SQL connections open now. */

@@ -451,12 +451,13 @@ class SqlServerTest {
             inTxn.setAutoCommit(false);
             t.executeUpdate("INSERT INTO here VALUES (1)");
             drainingServer.drain();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (drainingServer.openConnections() > 1 && System.nanoTime() < deadline) Thread.onSpinWait();
-            assertEquals(1, drainingServer.openConnections(), "the idle session ended, the one in a transaction did not");
-            // The transaction goes on where it began.
+            assertEquals(1, drainingServer.awaitSessionsEnded(java.time.Duration.ofMillis(300)),
+                    "the idle session ended, the one in a transaction did not");
+            assertEquals(1, drainingServer.openConnections());
+            // The transaction goes on where it began, and its session ends with it.
             t.executeUpdate("INSERT INTO here VALUES (2)");
             inTxn.commit();
+            assertEquals(0, drainingServer.awaitSessionsEnded(java.time.Duration.ofSeconds(10)));
             // Both sessions' next statements run on the other node, which has no such table: the
             // ended sessions cost the application no error of their own.
             assertEquals("42P01", assertThrows(SQLException.class, () -> i.executeQuery("SELECT k FROM here")).getSQLState());
@@ -549,8 +550,7 @@ class SqlServerTest {
             shell.connect();
             assertTrue(shell.execute("CREATE TABLE here (k INT PRIMARY KEY)"));
             drainingServer.drain();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (drainingServer.openConnections() > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertEquals(0, drainingServer.awaitSessionsEnded(java.time.Duration.ofSeconds(10)));
             // The other node has no table "here": the statement ran there, after the refusal.
             assertFalse(shell.execute("SELECT k FROM here"));
             String printed = bytes.toString(StandardCharsets.UTF_8);
