@@ -696,16 +696,17 @@ public final class Node implements AutoCloseable {
      * has to retry, where one that ends first costs it nothing.
      */
     private void endSqlSessions(Duration budget) {
-        sqlServer.drain();
+        long startNanos = System.nanoTime();
+        int open = sqlServer.drain();
+        if (open == 0) return;
         Duration wait = budget.dividedBy(4).compareTo(TRANSACTION_DRAIN_WAIT) < 0 ? budget.dividedBy(4)
                 : TRANSACTION_DRAIN_WAIT;
-        long startNanos = System.nanoTime();
         try {
             int left = sqlServer.awaitSessionsEnded(wait);
-            if (left > 0) {
-                LOG.info("node " + config.nodeId() + " goes on draining with " + left + " SQL sessions still in a"
-                        + " transaction after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms");
-            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            LOG.info(left == 0 ? "node " + config.nodeId() + " ended its " + open + " SQL sessions in " + millis + " ms"
+                    : "node " + config.nodeId() + " goes on draining with " + left + " of its " + open
+                            + " SQL sessions still in a transaction after " + millis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -105,11 +105,17 @@ public final class SqlServer implements AutoCloseable {
      * The node is stopping: new sessions are refused with 57P03, which a client takes as "try
      * another node", and every open session ends with 57P01 as soon as it runs no statement and
      * holds no open transaction, so its client's next statement goes to another node. A session
-     * in a transaction ends when the transaction does, or when the node closes.
+     * in a transaction ends when the transaction does, or when the node closes. Answers how many
+     * sessions were open.
      */
-    public void drain() {
+    public int drain() {
         draining = true;
-        for (SqlSessionHandler h : sessions) h.endWhenIdle();
+        int open = 0;
+        for (SqlSessionHandler h : sessions) {
+            h.endWhenIdle();
+            open++;
+        }
+        return open;
     }
 
     boolean draining() {

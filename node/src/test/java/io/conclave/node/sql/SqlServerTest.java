@@ -450,7 +450,7 @@ class SqlServerTest {
             i.executeUpdate("CREATE TABLE here (k INT PRIMARY KEY)");
             inTxn.setAutoCommit(false);
             t.executeUpdate("INSERT INTO here VALUES (1)");
-            drainingServer.drain();
+            assertEquals(2, drainingServer.drain(), "both sessions were open when the drain began");
             assertEquals(1, drainingServer.awaitSessionsEnded(java.time.Duration.ofMillis(300)),
                     "the idle session ended, the one in a transaction did not");
             assertEquals(1, drainingServer.openConnections());

@@ -48,6 +48,7 @@ final class DrainProcessTest {
     static final int MAX_NODES = 64;
     /** Inserts the SQL writer must complete after the stop, so that its session had to move. */
     static final int SQL_ROWS_AFTER_STOP = 20;
+    static final Pattern SESSIONS_ENDED = Pattern.compile("ended its (\\d+) SQL sessions in \\d+ ms");
     static final Pattern DRAINED = Pattern.compile("drained in \\d+ ms: moved (\\d+) of its (\\d+) leases; its liveness record expired");
 
     private RangeTestCluster cluster;
@@ -96,6 +97,10 @@ final class DrainProcessTest {
         assertEquals(drained.group(2), drained.group(1), "node " + holder + " kept a lease: " + drained.group());
         System.out.println("[drain] node " + holder + " stopped in " + RangeTests.millisSince(stopNanos) + " ms: "
                 + drained.group());
+        Matcher ended = SESSIONS_ENDED.matcher(log);
+        assertTrue(ended.find(), () -> "node " + holder + " did not end its SQL sessions; log tail:\n" + victim.logTail(40));
+        assertEquals("2", ended.group(1), "the writer's and the idle session: " + ended.group());
+        System.out.println("[drain] " + ended.group());
 
         // The lease moved before the exit: a lease taken after its expiry would start after it.
         long putStart = System.nanoTime();
