@@ -61,6 +61,12 @@ class SqlServerTest {
         url = "jdbc:conclave://127.0.0.1:" + transport.listenAddress().getPort();
     }
 
+    /** A node's SQL service on a port of its own; node frames to it go unanswered. */
+    private static Transport listen(long nodeId, SqlServer sqlServer) {
+        return Transport.start(nodeId, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
+                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, sqlServer::onAccept);
+    }
+
     @BeforeEach
     void setUp() {
         start(SqlServerSettings.defaults());
@@ -346,8 +352,7 @@ class SqlServerTest {
         int first = transport.listenAddress().getPort();
         SqlEngine engine = new SqlEngine(new MemoryKv(), null);
         SqlServer secondServer = new SqlServer(8, () -> engine, SqlServerSettings.defaults());
-        Transport second = Transport.start(8, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
-                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, secondServer::onAccept);
+        Transport second = listen(8, secondServer);
         try (Connection c = DriverManager.getConnection("jdbc:conclave://127.0.0.1:" + dead + ",127.0.0.1:" + first
                 + ",127.0.0.1:" + second.listenAddress().getPort()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE a (k INT PRIMARY KEY)");
@@ -402,8 +407,7 @@ class SqlServerTest {
             }
         }, null);
         SqlServer fencedServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
-        Transport fencedNode = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
-                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, fencedServer::onAccept);
+        Transport fencedNode = listen(10, fencedServer);
         String fencedUrl = "jdbc:conclave://127.0.0.1:" + fencedNode.listenAddress().getPort();
         String otherHost = ",127.0.0.1:" + transport.listenAddress().getPort();
         try (Connection before = DriverManager.getConnection(fencedUrl + otherHost); Statement s = before.createStatement();
@@ -440,8 +444,7 @@ class SqlServerTest {
     void aDrainEndsIdleSessionsAtOnceAndASessionInATransactionWhenItEnds() throws Exception {
         SqlEngine engine = new SqlEngine(new MemoryKv(), null);
         SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
-        Transport draining = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
-                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
+        Transport draining = listen(10, drainingServer);
         // The draining node is listed first, so both sessions start there.
         String urls = "jdbc:conclave://127.0.0.1:" + draining.listenAddress().getPort()
                 + ",127.0.0.1:" + transport.listenAddress().getPort();
@@ -477,8 +480,7 @@ class SqlServerTest {
         // A node that never finishes registering: a short engine wait keeps the test quick.
         SqlServer startingServer = new SqlServer(9, () -> null,
                 SqlServerSettings.defaults().withEngineWait(java.time.Duration.ofMillis(50)));
-        Transport starting = Transport.start(9, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
-                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, startingServer::onAccept);
+        Transport starting = listen(9, startingServer);
         String startingUrl = "jdbc:conclave://127.0.0.1:" + starting.listenAddress().getPort();
         try {
             assertEquals("08001", assertThrows(SQLException.class, () -> DriverManager.getConnection(startingUrl)).getSQLState());
@@ -523,8 +525,7 @@ class SqlServerTest {
         }, meter::add);
         SqlEngine engine = new SqlEngine(kv, null);
         server = new SqlServer(7, () -> engine, () -> meter, SqlServerSettings.defaults());
-        transport = Transport.start(7, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
-                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, server::onAccept);
+        transport = listen(7, server);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SqlShell shell = new SqlShell(List.of(new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1",
                 transport.listenAddress().getPort())), Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> 0L);
@@ -539,8 +540,7 @@ class SqlServerTest {
     void theShellRunsAStatementElsewhereWhenItsNodeEndedTheSessionToStop() throws Exception {
         SqlEngine engine = new SqlEngine(new MemoryKv(), null);
         SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
-        Transport draining = Transport.start(10, "test-cluster", 250_000_000L, new InetSocketAddress("127.0.0.1", 0),
-                TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, drainingServer::onAccept);
+        Transport draining = listen(10, drainingServer);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SqlShell shell = new SqlShell(List.of(
                 new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1", draining.listenAddress().getPort()),
