@@ -57,6 +57,9 @@ public final class SqlConnection implements AutoCloseable {
      * (57P01). None of them ran the statement they answer.
      */
     private static final Set<String> FAILOVER_STATES = Set.of("57P03", "53300", "57P01");
+    /** A connection idle this long is checked for a closed socket before a statement is sent. */
+    private static final long IDLE_CHECK_NANOS = 1_000_000_000L;
+    private static final int IDLE_CHECK_READ_MILLIS = 1;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -66,6 +69,10 @@ public final class SqlConnection implements AutoCloseable {
     private final long nodeId;
     private boolean broken;
     private boolean inTransaction;
+    /** The connection broke before the last statement was sent: nothing of it reached a node. */
+    private boolean unsent;
+    /** When the last reply arrived (or the session started): a long-idle socket is checked first. */
+    private long lastReplyNanos = System.nanoTime();
 
     private SqlConnection(Socket socket, Settings settings, ConclaveUrl.HostPort address) throws IOException {
         this.socket = socket;
@@ -196,9 +203,17 @@ public final class SqlConnection implements AutoCloseable {
      */
     public Result execute(String sql, List<SqlValue> parameters) throws SQLException {
         if (broken) throw Errors.connectionBroken("connection to " + address + " is broken");
+        if (System.nanoTime() - lastReplyNanos >= IDLE_CHECK_NANOS && closedWhileIdle()) {
+            broken = true;
+            unsent = true;
+            closeQuietly();
+            throw Errors.connectionBroken("the node at " + address + " closed the connection while it was idle (it"
+                    + " stopped or failed); the statement was not sent");
+        }
         try {
             send(ClientMessage.newBuilder().setExecute(Execute.newBuilder().setSql(sql).addAllParameters(parameters)).build());
             ServerMessage reply = receive();
+            lastReplyNanos = System.nanoTime();
             return switch (reply.getBodyCase()) {
                 case RESULT -> {
                     inTransaction = reply.getResult().getInTransaction();
@@ -241,12 +256,41 @@ public final class SqlConnection implements AutoCloseable {
     /**
      * Whether {@code e} is a node's refusal of a statement outside a transaction, which ran none
      * of it: the node is shutting down (or ended this idle session because it is), fenced itself,
-     * or has too many statements queued. Such a
+     * or has too many statements queued; or this connection was found closed before the
+     * statement was sent. Such a
      * statement may run again on another node, and the refusal broke this session so that the next
      * one connects to another node.
      */
     public boolean refusedWithoutRunning(SQLException e) {
-        return broken && !inTransaction && FAILOVER_STATES.contains(e.getSQLState());
+        return broken && !inTransaction && (unsent || FAILOVER_STATES.contains(e.getSQLState()));
+    }
+
+    /**
+     * Whether the node's end of an idle connection is gone: its process stopped or crashed, and
+     * the kernel closed the socket. Found by a read of at most {@link #IDLE_CHECK_READ_MILLIS}:
+     * end of stream or a reset says gone; a timeout says alive; a byte that arrived unasked
+     * (the 57P01 with which a stopping node ends a session) stays for the reply to read. A
+     * statement sent into a closed socket would fail with "outcome unknown" although no node
+     * ever saw it. Not done over TLS, whose socket need not survive a read timeout.
+     */
+    private boolean closedWhileIdle() {
+        if (socket instanceof javax.net.ssl.SSLSocket) return false;
+        try {
+            int timeout = socket.getSoTimeout();
+            socket.setSoTimeout(IDLE_CHECK_READ_MILLIS);
+            try {
+                in.mark(1);
+                if (in.read() < 0) return true;
+                in.reset();
+                return false;
+            } catch (SocketTimeoutException alive) {
+                return false;
+            } finally {
+                socket.setSoTimeout(timeout);
+            }
+        } catch (IOException gone) {
+            return true;
+        }
     }
 
     /** The node this session runs on (the coordinator of its transactions). */

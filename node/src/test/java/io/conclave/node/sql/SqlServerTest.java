@@ -376,6 +376,35 @@ class SqlServerTest {
     }
 
     @Test
+    void anIdleSessionWhoseNodeDiedRunsItsNextStatementElsewhereUnlessATransactionWasOpen() throws Exception {
+        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        SqlServer secondServer = new SqlServer(8, () -> engine, SqlServerSettings.defaults());
+        Transport second = listen(8, secondServer);
+        String urls = url + ",127.0.0.1:" + second.listenAddress().getPort();
+        try (Connection idle = DriverManager.getConnection(urls); Statement i = idle.createStatement();
+             Connection inTxn = DriverManager.getConnection(urls); Statement t = inTxn.createStatement()) {
+            i.execute("CREATE TABLE a (k INT PRIMARY KEY)");
+            inTxn.setAutoCommit(false);
+            t.executeUpdate("INSERT INTO a VALUES (1)");
+            long lastReply = System.nanoTime();
+            transport.close(); // node 7 goes away between statements; its sockets close
+            // Past the idle check's threshold (1 s), so the next statements look before they send.
+            while (System.nanoTime() - lastReply < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1_100)) {
+                Thread.sleep(50);
+            }
+            // The statement never reached node 7: it runs on node 8, where the table is new.
+            assertEquals(0, i.executeUpdate("CREATE TABLE a (k INT PRIMARY KEY)"));
+            // The transaction died with node 7: that is the application's to see.
+            SQLException lost = assertThrows(SQLException.class, () -> t.executeUpdate("INSERT INTO a VALUES (2)"));
+            assertEquals("08006", lost.getSQLState());
+            assertTrue(lost.getMessage().contains("the statement was not sent"), lost.getMessage());
+        } finally {
+            second.close();
+            secondServer.close();
+        }
+    }
+
+    @Test
     void shellScriptPrintsTablesAndStopsAtTheFirstError() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
