@@ -203,13 +203,7 @@ public final class SqlConnection implements AutoCloseable {
      */
     public Result execute(String sql, List<SqlValue> parameters) throws SQLException {
         if (broken) throw Errors.connectionBroken("connection to " + address + " is broken");
-        if (System.nanoTime() - lastReplyNanos >= IDLE_CHECK_NANOS && closedWhileIdle()) {
-            broken = true;
-            unsent = true;
-            closeQuietly();
-            throw Errors.connectionBroken("the node at " + address + " closed the connection while it was idle (it"
-                    + " stopped or failed); the statement was not sent");
-        }
+        if (System.nanoTime() - lastReplyNanos >= IDLE_CHECK_NANOS) checkIdleConnection();
         try {
             send(ClientMessage.newBuilder().setExecute(Execute.newBuilder().setSql(sql).addAllParameters(parameters)).build());
             ServerMessage reply = receive();
@@ -266,31 +260,45 @@ public final class SqlConnection implements AutoCloseable {
     }
 
     /**
-     * Whether the node's end of an idle connection is gone: its process stopped or crashed, and
-     * the kernel closed the socket. Found by a read of at most {@link #IDLE_CHECK_READ_MILLIS}:
-     * end of stream or a reset says gone; a timeout says alive; a byte that arrived unasked
-     * (the 57P01 with which a stopping node ends a session) stays for the reply to read. A
-     * statement sent into a closed socket would fail with "outcome unknown" although no node
-     * ever saw it. Not done over TLS, whose socket need not survive a read timeout.
+     * Before a statement on a connection idle for a while: throws, with the statement not sent,
+     * if the node ended the session meanwhile. A read of at most {@link #IDLE_CHECK_READ_MILLIS}
+     * tells: a timeout says the session is alive; end of stream or a reset says the node's
+     * process stopped or failed and the kernel closed its socket; a message that arrived unasked
+     * is the node ending the session (57P01 when it stops, 57P05 after its idle timeout), read
+     * here so that the statement is not written into a socket the node has closed. Sent anyway,
+     * the statement would fail with "outcome unknown" although no node ever saw it. Not done
+     * over TLS, whose socket need not survive a read timeout.
      */
-    private boolean closedWhileIdle() {
-        if (socket instanceof javax.net.ssl.SSLSocket) return false;
+    private void checkIdleConnection() throws SQLException {
+        if (socket instanceof javax.net.ssl.SSLSocket) return;
+        ServerMessage unasked = null;
         try {
             int timeout = socket.getSoTimeout();
             socket.setSoTimeout(IDLE_CHECK_READ_MILLIS);
             try {
                 in.mark(1);
-                if (in.read() < 0) return true;
-                in.reset();
-                return false;
+                if (in.read() >= 0) {
+                    in.reset();
+                    socket.setSoTimeout(timeout);
+                    unasked = receive();
+                }
             } catch (SocketTimeoutException alive) {
-                return false;
+                return;
             } finally {
                 socket.setSoTimeout(timeout);
             }
         } catch (IOException gone) {
-            return true;
+            // Closed, reset, or a frame that does not parse: the session is over either way.
         }
+        broken = true;
+        unsent = true;
+        closeQuietly();
+        if (unasked != null && unasked.hasError()) {
+            throw Errors.fromServer(unasked.getError().getSqlstate(), unasked.getError().getMessage()
+                    + " (the statement was not sent)");
+        }
+        throw Errors.connectionBroken("the node at " + address + " closed the connection while it was idle (it"
+                + " stopped or failed); the statement was not sent");
     }
 
     /** The node this session runs on (the coordinator of its transactions). */

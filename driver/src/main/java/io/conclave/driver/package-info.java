@@ -29,8 +29,9 @@
  * so is 57P01: a stopping node ends each idle session outside a transaction with it, so the
  * session's next statement goes to another node. A session idle for a second or more is checked
  * before a statement is sent (a read of at most 1 ms, not over TLS): if its node's end closed
- * meanwhile (the process stopped or crashed), the statement is not sent and runs on another
- * node, instead of failing with 08006 and an unknown outcome.
+ * meanwhile (the process stopped or crashed), or the node ended the session (57P01, or 57P05
+ * after the node's idle timeout), the statement is not sent and runs on another node, instead
+ * of failing with 08006 and an unknown outcome.
  *
  * <h2>Hazards</h2>
  * <ul>
