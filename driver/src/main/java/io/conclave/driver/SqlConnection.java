@@ -9,6 +9,7 @@ import io.conclave.driver.proto.StartSession;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -273,20 +274,8 @@ public final class SqlConnection implements AutoCloseable {
         if (socket instanceof javax.net.ssl.SSLSocket) return;
         ServerMessage unasked = null;
         try {
-            int timeout = socket.getSoTimeout();
-            socket.setSoTimeout(IDLE_CHECK_READ_MILLIS);
-            try {
-                in.mark(1);
-                if (in.read() >= 0) {
-                    in.reset();
-                    socket.setSoTimeout(timeout);
-                    unasked = receive();
-                }
-            } catch (SocketTimeoutException alive) {
-                return;
-            } finally {
-                socket.setSoTimeout(timeout);
-            }
+            if (!byteWaiting()) return;
+            unasked = receive();
         } catch (IOException gone) {
             // Closed, reset, or a frame that does not parse: the session is over either way.
         }
@@ -299,6 +288,25 @@ public final class SqlConnection implements AutoCloseable {
         }
         throw Errors.connectionBroken("the node at " + address + " closed the connection while it was idle (it"
                 + " stopped or failed); the statement was not sent");
+    }
+
+    /**
+     * Whether a byte arrived (it stays unread), within {@link #IDLE_CHECK_READ_MILLIS}; throws
+     * at end of stream.
+     */
+    private boolean byteWaiting() throws IOException {
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout(IDLE_CHECK_READ_MILLIS);
+        try {
+            in.mark(1);
+            if (in.read() < 0) throw new EOFException("the node closed the connection");
+            in.reset();
+            return true;
+        } catch (SocketTimeoutException nothing) {
+            return false;
+        } finally {
+            socket.setSoTimeout(timeout);
+        }
     }
 
     /** The node this session runs on (the coordinator of its transactions). */

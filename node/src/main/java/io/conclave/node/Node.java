@@ -699,8 +699,8 @@ public final class Node implements AutoCloseable {
         long startNanos = System.nanoTime();
         int open = sqlServer.drain();
         if (open == 0) return;
-        Duration wait = budget.dividedBy(4).compareTo(TRANSACTION_DRAIN_WAIT) < 0 ? budget.dividedBy(4)
-                : TRANSACTION_DRAIN_WAIT;
+        Duration quarter = budget.dividedBy(4);
+        Duration wait = quarter.compareTo(TRANSACTION_DRAIN_WAIT) < 0 ? quarter : TRANSACTION_DRAIN_WAIT;
         try {
             int left = sqlServer.awaitSessionsEnded(wait);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);

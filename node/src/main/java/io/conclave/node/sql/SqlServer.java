@@ -122,28 +122,25 @@ public final class SqlServer implements AutoCloseable {
         return draining;
     }
 
-    /** Takes a connection slot; false when the limit is reached. */
-    boolean tryOpenConnection() {
+    /**
+     * Takes a connection slot for {@code h}; false when the limit is reached. The handler then
+     * counts among the sessions a drain ends, until {@link #connectionClosed}.
+     */
+    boolean tryOpenConnection(SqlSessionHandler h) {
         while (true) {
             int n = connections.get();
             if (n >= settings.maxConnections()) return false;
-            if (connections.compareAndSet(n, n + 1)) return true;
+            if (connections.compareAndSet(n, n + 1)) break;
         }
-    }
-
-    void connectionClosed() {
-        connections.decrementAndGet();
-    }
-
-    /** A session's handler, from when it takes a connection slot until its channel closes. */
-    void sessionOpened(SqlSessionHandler h) {
         sessions.add(h);
         // A drain that began meanwhile did not see this session: it must end like the others.
         if (draining) h.endWhenIdle();
+        return true;
     }
 
-    void sessionClosed(SqlSessionHandler h) {
+    void connectionClosed(SqlSessionHandler h) {
         sessions.remove(h);
+        connections.decrementAndGet();
         synchronized (sessions) {
             sessions.notifyAll();
         }

@@ -63,15 +63,14 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        if (!server.tryOpenConnection()) {
+        this.ctx = ctx;
+        if (!server.tryOpenConnection(this)) {
             closed = true;
             replyAndClose(ctx.channel(), "53300", "node " + server.nodeId() + " has too many SQL connections (limit "
                     + server.settings().maxConnections() + "); try another node or later");
             return;
         }
         counted = true;
-        this.ctx = ctx;
-        server.sessionOpened(this);
     }
 
     /** Ends the session with 57P01 once no statement runs and no transaction is open. Any thread. */
@@ -367,8 +366,7 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (counted) {
             counted = false;
-            server.sessionClosed(this);
-            server.connectionClosed();
+            server.connectionClosed(this);
         }
     }
 

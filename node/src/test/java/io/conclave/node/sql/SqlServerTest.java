@@ -67,6 +67,19 @@ class SqlServerTest {
                 TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, sqlServer::onAccept);
     }
 
+    /**
+     * Waits, within 10 s, until {@code settled} holds and a session that last had a reply at
+     * {@code lastReplyNanos} is past the driver's idle check threshold (1 s).
+     */
+    private static void awaitIdle(long lastReplyNanos, java.util.function.BooleanSupplier settled)
+            throws InterruptedException {
+        long idle = TimeUnit.MILLISECONDS.toNanos(1_100);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((!settled.getAsBoolean() || System.nanoTime() - lastReplyNanos < idle) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+    }
+
     @BeforeEach
     void setUp() {
         start(SqlServerSettings.defaults());
@@ -337,7 +350,9 @@ class SqlServerTest {
         start(SqlServerSettings.defaults().withIdleTimeout(Duration.ofMillis(300)));
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("SELECT 1");
-            TimeUnit.MILLISECONDS.sleep(1_500); // bounded: three idle timeouts
+            long lastReply = System.nanoTime();
+            // Until the node has ended the session (300 ms) and the driver's idle check applies (1 s).
+            awaitIdle(lastReply, () -> server.openConnections() == 0);
             // The driver reads the 57P05 that arrived while it was idle before it sends anything.
             SQLException gone = assertThrows(SQLException.class, () -> s.execute("SELECT 1"));
             assertEquals("57P05", gone.getSQLState(), gone.toString());
@@ -390,10 +405,8 @@ class SqlServerTest {
             t.executeUpdate("INSERT INTO a VALUES (1)");
             long lastReply = System.nanoTime();
             transport.close(); // node 7 goes away between statements; its sockets close
-            // Past the idle check's threshold (1 s), so the next statements look before they send.
-            while (System.nanoTime() - lastReply < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1_100)) {
-                Thread.sleep(50);
-            }
+            // Past the idle check's threshold, so the next statements look before they send.
+            awaitIdle(lastReply, () -> server.openConnections() == 0);
             // The statement never reached node 7: it runs on node 8, where the table is new.
             assertEquals(0, i.executeUpdate("CREATE TABLE a (k INT PRIMARY KEY)"));
             // The transaction died with node 7: that is the application's to see.
