@@ -102,6 +102,12 @@ public final class BenchMain implements Callable<Integer> {
                         + " Default: ${DEFAULT-VALUE}.")
         KvClientAccess.Writer client;
 
+        @Option(names = "--keys", defaultValue = "scattered",
+                description = "scattered: keys spread evenly over the keyspace, so nearly every put writes a B-tree"
+                        + " leaf of its own (the store's worst case); ascending: keys that increase within each"
+                        + " range, as time-ordered keys do. Default: ${DEFAULT-VALUE}.")
+        String keys;
+
         @Option(names = "--keep", description = "Keep each scenario's stores and node logs (the path is printed).")
         boolean keep;
 
@@ -121,7 +127,7 @@ public final class BenchMain implements Callable<Integer> {
             printFsyncBaseline(parent);
             RaftBench.Settings settings = new RaftBench.Settings(warmup.toNanos(), duration.toNanos(), idleWindow.toNanos(),
                     proposers, entryBytes, groups, idleGroups, leaderTimeout.toNanos(), jvmFlags, split(nodeFlags), parent,
-                    seed, keep);
+                    seed, keep, LoadGenerator.KeyOrder.valueOf(keys.toUpperCase(Locale.ROOT)));
             RaftBench bench = new RaftBench(settings, new KvClientAccess(client));
             List<String> rows = new ArrayList<>();
             if (scenario == Scenario.single || scenario == Scenario.all) {
@@ -154,6 +160,9 @@ public final class BenchMain implements Callable<Integer> {
         }
 
         private void validate() {
+            if (!keys.equals("scattered") && !keys.equals("ascending")) {
+                throw bad("--keys must be scattered or ascending, was " + keys);
+            }
             if (proposers < 1 || proposers > 10_000) throw bad("--proposers must be in [1, 10000], was " + proposers);
             if (entryBytes < 1 || entryBytes > (1 << 20)) throw bad("--entry-bytes must be in [1, 1048576], was " + entryBytes);
             if (groups < 1 || groups > 100_000) throw bad("--groups must be in [1, 100000], was " + groups);

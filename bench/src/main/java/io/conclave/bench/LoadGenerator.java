@@ -27,8 +27,18 @@ final class LoadGenerator {
         }
     }
 
+    /**
+     * Where each put's key falls. SCATTERED keys are spread evenly over the keyspace, so nearly
+     * every put lands in a B-tree leaf of its own: the store's worst case, and the default.
+     * ASCENDING keys increase within each range (a run-wide counter after the range's first
+     * key), as time-ordered or revision keys do: each range's puts append at its right edge.
+     */
+    enum KeyOrder { SCATTERED, ASCENDING }
+
     private final KvWriter writer;
     private final int proposers;
+    private final KeyOrder keyOrder;
+    private final int ranges;
     private final byte[] value;
     private final Histogram latency = new Histogram(MAX_TRACKED_LATENCY_NANOS, 3);
     /** Pause before a lane retries after a failed put, so an outage does not become a busy loop. */
@@ -47,9 +57,15 @@ final class LoadGenerator {
     private String firstError;
     private CountDownLatch lanesDone;
 
-    LoadGenerator(KvWriter writer, int proposers, int valueBytes, long seed) {
+    // Confined to the completions thread: the next ASCENDING key's counter.
+    private long ascending;
+
+    /** {@code ranges}: the user ranges the keyspace was pre-split into (ASCENDING keys spread over them). */
+    LoadGenerator(KvWriter writer, int proposers, int valueBytes, long seed, KeyOrder keyOrder, int ranges) {
         this.writer = writer;
         this.proposers = proposers;
+        this.keyOrder = keyOrder;
+        this.ranges = ranges;
         this.value = new byte[valueBytes];
         new SplittableRandom(seed).nextBytes(value);
     }
@@ -80,7 +96,7 @@ final class LoadGenerator {
             lanesDone.countDown();
             return;
         }
-        byte[] key = key(lane, sequence);
+        byte[] key = keyOrder == KeyOrder.SCATTERED ? key(lane, sequence) : ascendingKey(ascending++, ranges);
         try {
             writer.put(key, value).whenCompleteAsync((ok, error) -> next(lane, sequence, start, error), completions);
         } catch (RuntimeException e) {
@@ -94,10 +110,7 @@ final class LoadGenerator {
      * its share of the writes.
      */
     static byte[] key(int lane, long sequence) {
-        long h = (((long) lane) << 40) ^ sequence;
-        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L; // SplitMix64's finalizer: a cheap, even spread
-        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        h ^= h >>> 31;
+        long h = spread((((long) lane) << 40) ^ sequence);
         int first = USER_SPAN_FIRST;
         int slot = first + (int) Long.remainderUnsigned(h, USER_SPAN_LAST - first + 1);
         byte[] suffix = ("bench-" + lane + "-" + sequence).getBytes(StandardCharsets.UTF_8);
@@ -106,6 +119,28 @@ final class LoadGenerator {
         key[1] = (byte) slot;
         System.arraycopy(suffix, 0, key, 2, suffix.length);
         return key;
+    }
+
+    /**
+     * The n-th ASCENDING key: the first 2-byte key of one of {@code ranges} evenly split ranges
+     * (as bootstrap splits them, chosen evenly), then n big-endian, so within each range every
+     * key is above the ones before it.
+     */
+    static byte[] ascendingKey(long n, int ranges) {
+        int range = (int) Long.remainderUnsigned(spread(n), ranges);
+        int slot = USER_SPAN_FIRST + (int) ((long) (0xffff - USER_SPAN_FIRST) * range / ranges);
+        byte[] key = new byte[10];
+        key[0] = (byte) (slot >>> 8);
+        key[1] = (byte) slot;
+        for (int i = 0; i < 8; i++) key[2 + i] = (byte) (n >>> (56 - 8 * i));
+        return key;
+    }
+
+    /** SplitMix64's finalizer: a cheap, even spread of consecutive inputs. */
+    private static long spread(long h) {
+        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        return h ^ (h >>> 31);
     }
 
     /** First and last 2-byte prefixes of user keys: from Keys.USER_START (0x04) to just below KEY_MAX (0xffff). */

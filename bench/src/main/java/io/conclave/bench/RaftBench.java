@@ -20,7 +20,7 @@ final class RaftBench {
     /** Settings of one run; see {@link BenchMain.RaftCommand} for what each means. */
     record Settings(long warmupNanos, long durationNanos, long idleWindowNanos, int proposers, int entryBytes,
             int groups, int idleGroups, long leaderTimeoutNanos, List<String> nodeJvmFlags, List<String> nodeStartFlags,
-            Path tempParent, long seed, boolean keepDir) {}
+            Path tempParent, long seed, boolean keepDir, LoadGenerator.KeyOrder keys) {}
 
     /** What the node logs every few seconds about its scheduler: batching, commit time, frames. */
     static final String SCHEDULER_STATS_MARKER = "entries/commit";
@@ -46,7 +46,8 @@ final class RaftBench {
                     scenario, groups, leaderWait, TimeUnit.NANOSECONDS.toSeconds(settings.warmupNanos()),
                     TimeUnit.NANOSECONDS.toSeconds(settings.durationNanos()));
             try (KvWriter writer = access.writer(cluster.addresses(), settings.proposers(), groups, leaders)) {
-                LoadGenerator gen = new LoadGenerator(writer, settings.proposers(), settings.entryBytes(), settings.seed());
+                LoadGenerator gen = new LoadGenerator(writer, settings.proposers(), settings.entryBytes(), settings.seed(),
+                        settings.keys(), groups);
                 CpuWindow cpu = new CpuWindow(cluster);
                 Thread sampler = cpu.sampleAfter(settings.warmupNanos(), settings.durationNanos());
                 LoadGenerator.Result result = gen.run(settings.warmupNanos(), settings.durationNanos());
