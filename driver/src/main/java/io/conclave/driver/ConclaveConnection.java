@@ -90,6 +90,8 @@ final class ConclaveConnection extends UnsupportedConnection {
             throws SQLException {
         if (timeoutSeconds != sessionTimeoutSeconds) {
             s.execute("SET statement_timeout = '" + timeoutSeconds + "s'");
+            // Tracked here per session, and reset with sessionTimeoutSeconds on a new one.
+            s.forgetSetting("statement_timeout");
             sessionTimeoutSeconds = timeoutSeconds;
         }
         if (!autoCommit && !begun) {
@@ -108,13 +110,17 @@ final class ConclaveConnection extends UnsupportedConnection {
         return session(null);
     }
 
-    /** The current session, or a new one, tried on {@code avoid} (null: none) last. */
+    /**
+     * The current session, or a new one, tried on {@code avoid} (null: none) last, with the
+     * settings the application SET on the one it replaces.
+     */
     private SqlConnection session(ConclaveUrl.HostPort avoid) throws SQLException {
         if (session == null || session.isBroken()) {
+            Map<String, String> carried = session == null ? Map.of() : session.changedSettings();
             session = null;
             begun = false;
             sessionTimeoutSeconds = 0;
-            session = SqlConnection.connect(parsed.hosts(), options, settings, avoid);
+            session = SqlConnection.connect(parsed.hosts(), options, settings, avoid, carried);
         }
         return session;
     }

@@ -22,6 +22,7 @@ import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,6 +75,8 @@ public final class SqlConnection implements AutoCloseable {
     private boolean unsent;
     /** When the last reply arrived (or the session started): a long-idle socket is checked first. */
     private long lastReplyNanos = System.nanoTime();
+    /** Session settings that statements on this connection changed (SET), with their values. */
+    private final Map<String, String> changedSettings = new LinkedHashMap<>();
 
     private SqlConnection(Socket socket, Settings settings, ConclaveUrl.HostPort address) throws IOException {
         this.socket = socket;
@@ -112,6 +115,18 @@ public final class SqlConnection implements AutoCloseable {
      */
     public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings,
             ConclaveUrl.HostPort last) throws SQLException {
+        return connect(hosts, options, settings, last, Map.of());
+    }
+
+    /**
+     * As above, then sets {@code restore} (a session's {@link #changedSettings()}) on the new
+     * session before it is used, so that a session opened in place of a lost one behaves as that
+     * one did: a statement's commit_wait or statement_timeout does not silently change with the
+     * node it runs on. A host that ends the session before they are set is skipped like one that
+     * refused it.
+     */
+    public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings,
+            ConclaveUrl.HostPort last, Map<String, String> restore) throws SQLException {
         List<String> failures = new ArrayList<>();
         SSLContext tls;
         try {
@@ -122,20 +137,39 @@ public final class SqlConnection implements AutoCloseable {
         List<ConclaveUrl.HostPort> order = new ArrayList<>(hostOrder(hosts, options.get("load_balance_hosts")));
         if (last != null && order.remove(last)) order.add(last);
         for (ConclaveUrl.HostPort host : order) {
+            SqlConnection c;
             try {
-                return connectOne(host, options, settings, tls);
+                c = connectOne(host, options, settings, tls);
             } catch (IOException e) {
                 failures.add(host + ": " + describe(e));
+                continue;
             } catch (SQLException e) {
                 // A node that is starting (57P03) or full (53300) is skipped like a dead one; a
                 // refusal of the options themselves would be the same everywhere, so it ends here.
                 if (!FAILOVER_STATES.contains(e.getSQLState())) throw e;
+                failures.add(host + ": " + e.getMessage());
+                continue;
+            }
+            try {
+                c.restoreSettings(restore);
+                return c;
+            } catch (SQLException e) {
+                boolean hostFailed = c.isBroken();
+                c.close();
+                // As with the options: a setting refused by a working node is refused everywhere.
+                if (!hostFailed) throw e;
                 failures.add(host + ": " + e.getMessage());
             }
         }
         // A secure node closes a plaintext connection at its first bytes: say what that looks like.
         String hint = tls == null ? "; if the cluster is secure, connect with TLS (sslrootcert=.../ca.crt)" : "";
         throw Errors.connectionFailed("cannot reach any Conclave node (" + String.join("; ", failures) + ")" + hint);
+    }
+
+    private void restoreSettings(Map<String, String> restore) throws SQLException {
+        for (Map.Entry<String, String> e : restore.entrySet()) {
+            execute("SET " + e.getKey() + " = " + SqlLiterals.quote(e.getValue()));
+        }
     }
 
     /** The order in which to try {@code hosts}; {@code mode} is load_balance_hosts (null: disable). */
@@ -212,6 +246,7 @@ public final class SqlConnection implements AutoCloseable {
             return switch (reply.getBodyCase()) {
                 case RESULT -> {
                     inTransaction = reply.getResult().getInTransaction();
+                    changedSettings.putAll(reply.getResult().getSettingsMap());
                     yield reply.getResult();
                 }
                 case ERROR -> {
@@ -307,6 +342,23 @@ public final class SqlConnection implements AutoCloseable {
         } finally {
             socket.setSoTimeout(timeout);
         }
+    }
+
+    /**
+     * The session settings that statements on this connection changed (SET, and the ones it
+     * was opened with in place of another session), with their current values: what a session
+     * opened in this one's place should set again.
+     */
+    public Map<String, String> changedSettings() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(changedSettings));
+    }
+
+    /**
+     * Stops carrying {@code name} over to a session opened in this one's place: the caller sets
+     * it itself on each session (the JDBC driver's query timeout).
+     */
+    public void forgetSetting(String name) {
+        changedSettings.remove(name);
     }
 
     /** The node this session runs on (the coordinator of its transactions). */

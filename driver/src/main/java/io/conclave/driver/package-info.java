@@ -31,7 +31,9 @@
  * before a statement is sent (a read of at most 1 ms, not over TLS): if its node's end closed
  * meanwhile (the process stopped or crashed), or the node ended the session (57P01, or 57P05
  * after the node's idle timeout), the statement is not sent and runs on another node, instead
- * of failing with 08006 and an unknown outcome.
+ * of failing with 08006 and an unknown outcome. A session opened in place of a lost one gets
+ * the settings the application SET on that one (the node reports each SET's setting and value),
+ * so commit_wait, statement_timeout and application_name do not change with the node.
  *
  * <h2>Hazards</h2>
  * <ul>

@@ -476,7 +476,7 @@ public final class Session implements AutoCloseable {
             }
         }
         settings.put(name, value);
-        return Result.tagOnly("SET");
+        return Result.setting(name, value);
     }
 
     private static String onOff(String name, String value) {

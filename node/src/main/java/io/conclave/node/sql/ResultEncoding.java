@@ -18,7 +18,8 @@ final class ResultEncoding {
 
     static io.conclave.driver.proto.Result.Builder encode(Result result) {
         io.conclave.driver.proto.Result.Builder b = io.conclave.driver.proto.Result.newBuilder()
-                .setTag(result.tag());
+                .setTag(result.tag())
+                .putAllSettings(result.settings());
         for (Column c : result.columns()) b.addColumns(column(c));
         for (List<Value> row : result.rows()) {
             Row.Builder r = Row.newBuilder();

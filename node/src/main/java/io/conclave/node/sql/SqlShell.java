@@ -190,8 +190,10 @@ public final class SqlShell {
         try {
             for (int attempt = 1; ; attempt++) {
                 if (connection == null || connection.isBroken()) {
-                    connection = SqlConnection.connect(hosts, options, SqlConnection.Settings.DEFAULTS, refusedBy);
-                    out.println("(connected to " + connection.address() + ", node " + connection.nodeId() + ")");
+                    Map<String, String> carried = connection == null ? Map.of() : connection.changedSettings();
+                    connection = SqlConnection.connect(hosts, options, SqlConnection.Settings.DEFAULTS, refusedBy, carried);
+                    out.println("(connected to " + connection.address() + ", node " + connection.nodeId()
+                            + (carried.isEmpty() ? "" : "; set again: " + describe(carried)) + ")");
                 }
                 SqlConnection c = connection;
                 boolean transactionOpen = c.inTransaction();
@@ -286,6 +288,13 @@ public final class SqlShell {
         out.println("(" + r.getRowsCount() + (r.getRowsCount() == 1 ? " row)" : " rows)"));
         out.println(time);
         out.println();
+    }
+
+    /** {@code commit_wait = off, application_name = 'etl'}: settings as SET would take them. */
+    private static String describe(Map<String, String> settings) {
+        List<String> parts = new ArrayList<>();
+        settings.forEach((name, value) -> parts.add(name + " = " + SqlLiterals.quote(value)));
+        return String.join(", ", parts);
     }
 
     private static String format(String[] cells, int[] width, boolean[] right) {

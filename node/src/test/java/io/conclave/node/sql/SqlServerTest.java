@@ -581,6 +581,38 @@ class SqlServerTest {
     }
 
     @Test
+    void theSettingsAnApplicationSetFollowItsStatementsToAnotherNode() throws Exception {
+        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
+        SqlServer secondServer = new SqlServer(8, () -> engine, SqlServerSettings.defaults());
+        Transport second = listen(8, secondServer);
+        String urls = url + ",127.0.0.1:" + second.listenAddress().getPort();
+        try (Connection c = DriverManager.getConnection(urls); Statement st = c.createStatement();
+             Statement timed = c.createStatement()) {
+            st.execute("SET commit_wait = off");
+            st.execute("SET application_name TO 'nightly ''etl'''");
+            timed.setQueryTimeout(30); // the driver's own statement_timeout, set on each session it opens
+            timed.executeQuery("SHOW commit_wait").close();
+            long lastReply = System.nanoTime();
+            transport.close(); // node 7 goes away between statements
+            awaitIdle(lastReply, () -> server.openConnections() == 0);
+            assertEquals("off", show(st, "commit_wait"));
+            assertEquals("nightly 'etl'", show(st, "application_name"));
+            assertEquals("0", show(st, "statement_timeout"));
+            assertEquals("30s", show(timed, "statement_timeout"));
+        } finally {
+            second.close();
+            secondServer.close();
+        }
+    }
+
+    private static String show(Statement st, String setting) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+            assertTrue(rs.next());
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void theShellRunsAStatementElsewhereWhenItsNodeEndedTheSessionToStop() throws Exception {
         SqlEngine engine = new SqlEngine(new MemoryKv(), null);
         SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
@@ -593,6 +625,7 @@ class SqlServerTest {
         try {
             shell.connect();
             assertTrue(shell.execute("CREATE TABLE here (k INT PRIMARY KEY)"));
+            assertTrue(shell.execute("SET commit_wait = off"));
             drainingServer.drain();
             assertEquals(0, drainingServer.awaitSessionsEnded(java.time.Duration.ofSeconds(10)));
             // The other node has no table "here": the statement ran there, after the refusal.
@@ -600,7 +633,8 @@ class SqlServerTest {
             String printed = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(printed.contains("(node 10 did not run the statement: node 10 is shutting down and ended this"
                     + " session; connect to another node)\n(connected to 127.0.0.1:" + transport.listenAddress().getPort()
-                    + ", node 7)\nERROR: relation \"here\" does not exist (SQLSTATE 42P01)"), printed);
+                    + ", node 7; set again: commit_wait = 'off')\nERROR: relation \"here\" does not exist"
+                    + " (SQLSTATE 42P01)"), printed);
         } finally {
             shell.close();
             draining.close();
