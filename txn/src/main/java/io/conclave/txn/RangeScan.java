@@ -93,18 +93,28 @@ final class RangeScan {
     }
 
     private boolean deliver(Piece p) {
+        // Recorded before the sink sees a row: whatever the caller does with the rows (even fail
+        // half-way through them), the refresh covers them.
+        c.reads().addSpan(p.from(), p.next());
+        Map<byte[], byte[]> own = c.writes().range(p.from(), p.next());
+        if (own.isEmpty()) {
+            // Nothing of the transaction's own here (every read-only scan): the range's rows are
+            // already in key order, one per key.
+            for (KvPair kv : p.rows()) {
+                delivered++;
+                if (!sink.test(new KeyValue(kv.getKey().toByteArray(), kv.getValue().toByteArray()))) return false;
+            }
+            return true;
+        }
         TreeMap<byte[], byte[]> merged = new TreeMap<>(Keys::compare);
         for (KvPair kv : p.rows()) merged.put(kv.getKey().toByteArray(), kv.getValue().toByteArray());
-        for (Map.Entry<byte[], byte[]> w : c.writes().range(p.from(), p.next()).entrySet()) {
+        for (Map.Entry<byte[], byte[]> w : own.entrySet()) {
             if (w.getValue() == null) {
                 merged.remove(w.getKey());
             } else {
                 merged.put(w.getKey().clone(), w.getValue().clone());
             }
         }
-        // Recorded before the sink sees a row: whatever the caller does with the rows (even fail
-        // half-way through them), the refresh covers them.
-        c.reads().addSpan(p.from(), p.next());
         for (Map.Entry<byte[], byte[]> e : merged.entrySet()) {
             delivered++;
             if (!sink.test(new KeyValue(e.getKey(), e.getValue()))) return false;
