@@ -247,6 +247,7 @@ public final class SqlConnection implements AutoCloseable {
                 case RESULT -> {
                     inTransaction = reply.getResult().getInTransaction();
                     changedSettings.putAll(reply.getResult().getSettingsMap());
+                    reply.getResult().getSettingsResetList().forEach(changedSettings::remove);
                     yield reply.getResult();
                 }
                 case ERROR -> {

@@ -83,6 +83,9 @@ public final class Session implements AutoCloseable {
      * (SET CLUSTER SETTING commit_wait) for its transactions.
      */
     private boolean commitWaitSet;
+    /** What RESET returns to ({@link #markStartSettings}); the defaults until then. */
+    private Map<String, String> startSettings = DEFAULT_SETTINGS;
+    private boolean startCommitWaitSet;
     /** Spans the explicit transaction's DROPs made unreachable: cleared if it commits. */
     private final List<byte[][]> explicitDropped = new ArrayList<>();
     private boolean explicitChangedCatalog;
@@ -254,18 +257,23 @@ public final class Session implements AutoCloseable {
         if (s instanceof Statement.ShowClusterSetting show) {
             return showClusterSetting(show);
         }
+        if (s instanceof Statement.ResetVariable reset) {
+            return reset(reset.name());
+        }
         if (s instanceof Statement.ShowVariable show) {
-            String value = settings.get(show.name());
-            if (value == null) {
+            if (show.name().equals("all")) {
+                List<List<Value>> rows = new ArrayList<>();
+                for (String name : settings.keySet()) {
+                    rows.add(List.of(Value.ofString(name), Value.ofString(effectiveSetting(name))));
+                }
+                return new Result(List.of(new Column("name", SqlType.STRING), new Column("setting", SqlType.STRING)),
+                        rows, rows.size(), "SHOW");
+            }
+            if (!settings.containsKey(show.name())) {
                 throw unknownSetting(show.name());
             }
-            if (show.name().equals("commit_wait") && !commitWaitSet) {
-                // Not set in this session: the cluster's setting decides.
-                value = inOwnTransaction(txn -> ClusterSettings.decode(ClusterSettings.COMMIT_WAIT,
-                        txn.get(ClusterSettings.key(ClusterSettings.COMMIT_WAIT))));
-            }
             return new Result(List.of(new Column(show.name(), SqlType.STRING)),
-                    List.of(List.of(Value.ofString(value))), 1, "SHOW");
+                    List.of(List.of(Value.ofString(effectiveSetting(show.name())))), 1, "SHOW");
         }
         if (s instanceof Statement.Explain explain) {
             return explain(explain);
@@ -477,6 +485,55 @@ public final class Session implements AutoCloseable {
         }
         settings.put(name, value);
         return Result.setting(name, value);
+    }
+
+    /** A setting's value as it applies to this session's next transaction. */
+    private String effectiveSetting(String name) {
+        if (name.equals("commit_wait") && !commitWaitSet) {
+            // Not set in this session: the cluster's setting decides.
+            return clusterCommitWait();
+        }
+        return settings.get(name);
+    }
+
+    private String clusterCommitWait() {
+        return inOwnTransaction(txn -> ClusterSettings.decode(ClusterSettings.COMMIT_WAIT,
+                txn.get(ClusterSettings.key(ClusterSettings.COMMIT_WAIT))));
+    }
+
+    /**
+     * The settings as they are now become the ones RESET returns to: called once the options the
+     * client started the session with are set, as PostgreSQL resets to a connection's options.
+     */
+    public void markStartSettings() {
+        startSettings = Map.copyOf(settings);
+        startCommitWaitSet = commitWaitSet;
+    }
+
+    /** RESET {@code name} (null: ALL) or SET name TO DEFAULT: the value the session started with. */
+    private Result reset(String name) {
+        if (name != null && !DEFAULT_SETTINGS.containsKey(name)) {
+            throw unknownSetting(name);
+        }
+        List<String> names = name == null ? List.copyOf(settings.keySet()) : List.of(name);
+        for (String n : names) {
+            String value = startSettings.get(n);
+            settings.put(n, value);
+            if (n.equals("statement_timeout")) {
+                statementTimeoutNanos = parseDuration(value);
+            }
+            if (n.equals("commit_wait")) {
+                commitWaitSet = startCommitWaitSet;
+                if (explicit != null) {
+                    boolean on = (commitWaitSet ? value : clusterCommitWait()).equals("on");
+                    kvCall(() -> {
+                        explicit.setCommitWait(on);
+                        return null;
+                    });
+                }
+            }
+        }
+        return Result.settingsReset(names);
     }
 
     private static String onOff(String name, String value) {

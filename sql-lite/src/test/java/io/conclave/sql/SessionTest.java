@@ -11,6 +11,7 @@ import io.conclave.sql.kv.MemoryAdmin;
 import io.conclave.sql.kv.MemoryKv;
 import io.conclave.sql.parser.StatementParser;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -183,6 +184,34 @@ class SessionTest {
         s.execute("SET commit_wait = off");
         s.execute("INSERT INTO t VALUES (3)");
         assertEquals(2, kv.commitsWithCommitWait());
+    }
+
+    @Test
+    void resetReturnsSettingsToWhatTheSessionStartedWithAndShowAllListsThem() {
+        Session s = engine.openSession();
+        s.execute("SET application_name = 'loader'"); // as a connection's options are set
+        s.markStartSettings();
+        s.execute("SET application_name = 'other'");
+        s.execute("SET statement_timeout = '5s'");
+        assertEquals(Map.of("commit_wait", "off"), s.execute("SET commit_wait = off").settings());
+        Result reset = s.execute("RESET application_name");
+        assertEquals("RESET", reset.tag());
+        assertEquals(List.of("application_name"), reset.settingsReset());
+        assertEquals("loader", rows(s.execute("SHOW application_name")));
+        assertEquals(List.of("statement_timeout"), s.execute("SET statement_timeout TO DEFAULT").settingsReset());
+        assertEquals("0", rows(s.execute("SHOW statement_timeout")));
+        assertEquals("application_name loader; commit_wait off; scan_pushdown on; statement_timeout 0",
+                rows(s.execute("SHOW ALL")));
+        s.execute("SET CLUSTER SETTING commit_wait = off");
+        s.execute("SET commit_wait = on");
+        assertEquals(List.of("application_name", "commit_wait", "scan_pushdown", "statement_timeout"),
+                s.execute("reset all").settingsReset());
+        // commit_wait was not set when the session started: the cluster's setting decides again.
+        assertEquals("off", rows(s.execute("SHOW commit_wait")));
+        assertEquals("42704", state(s, "RESET nonsense"));
+        assertEquals("42704", state(s, "SET nonsense TO DEFAULT"));
+        assertEquals("42704", state(s, "SHOW nonsense"));
+        s.execute("CREATE TABLE reset (reset INT PRIMARY KEY)"); // still a name a table or column may have
     }
 
     @Test

@@ -19,7 +19,8 @@ final class ResultEncoding {
     static io.conclave.driver.proto.Result.Builder encode(Result result) {
         io.conclave.driver.proto.Result.Builder b = io.conclave.driver.proto.Result.newBuilder()
                 .setTag(result.tag())
-                .putAllSettings(result.settings());
+                .putAllSettings(result.settings())
+                .addAllSettingsReset(result.settingsReset());
         for (Column c : result.columns()) b.addColumns(column(c));
         for (List<Value> row : result.rows()) {
             Row.Builder r = Row.newBuilder();

@@ -237,6 +237,7 @@ final class SqlSessionHandler extends ChannelInboundHandlerAdapter {
                 }
                 s.execute("SET " + option.getKey() + " = " + SqlLiterals.quote(option.getValue()));
             }
+            s.markStartSettings();
         } catch (SqlException | IllegalArgumentException e) {
             s.close();
             String state = e instanceof SqlException sql ? sql.sqlState() : "22023";

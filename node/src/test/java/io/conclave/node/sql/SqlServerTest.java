@@ -592,6 +592,8 @@ class SqlServerTest {
             st.execute("SET application_name TO 'nightly ''etl'''");
             timed.setQueryTimeout(30); // the driver's own statement_timeout, set on each session it opens
             timed.executeQuery("SHOW commit_wait").close();
+            st.execute("SET statement_timeout = '7s'");
+            st.execute("RESET statement_timeout"); // no longer carried over
             long lastReply = System.nanoTime();
             transport.close(); // node 7 goes away between statements
             awaitIdle(lastReply, () -> server.openConnections() == 0);

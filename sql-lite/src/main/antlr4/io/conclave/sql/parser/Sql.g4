@@ -25,7 +25,9 @@ statement
     | SET CLUSTER SETTING settingName (EQ | TO) setValue                    # setClusterSettingStatement
     | SHOW CLUSTER SETTING settingName                                      # showClusterSettingStatement
     | SHOW CLUSTER SETTINGS                                                 # showClusterSettingsStatement
+    | SET identifier (EQ | TO) DEFAULT                                      # setDefaultStatement
     | SET identifier (EQ | TO) setValue                                     # setStatement
+    | RESET identifier                                                      # resetStatement
     | SHOW TABLES                                                           # showTablesStatement
     | SHOW USERS                                                            # showUsersStatement
     | SHOW GRANTS (FOR identifier)?                                         # showGrantsStatement
@@ -160,7 +162,7 @@ nonReserved
     : ANALYZE | CONFLICT | DO | NOTHING | RETURNING | SYSTEM | TIME | TABLES | RANGES | SPLIT
     | TRANSACTION | START | PRECISION | KEY | INDEX | SHOW | UPSERT | DOUBLE | VALUES | EXPLAIN
     | BEGIN | COMMIT | ROLLBACK | END | SET | TO | AT | ALL | COLUMNS | CLUSTER | SETTING | SETTINGS
-    | USER | USERS | PASSWORD | PRIVILEGES | WITH | GRANTS
+    | USER | USERS | PASSWORD | PRIVILEGES | WITH | GRANTS | RESET
     ;
 
 // ---- lexer ----
@@ -168,7 +170,7 @@ ALL: 'ALL'; ALTER: 'ALTER'; ANALYZE: 'ANALYZE'; AND: 'AND'; AS: 'AS'; ASC: 'ASC'
 BEGIN: 'BEGIN'; BETWEEN: 'BETWEEN'; BY: 'BY'; CAST: 'CAST'; CLUSTER: 'CLUSTER'; COMMIT: 'COMMIT'; CONFLICT: 'CONFLICT';
 COLUMNS: 'COLUMNS'; CONSTRAINT: 'CONSTRAINT'; CREATE: 'CREATE'; DEFAULT: 'DEFAULT'; DELETE: 'DELETE'; DESC: 'DESC';
 DISTINCT: 'DISTINCT'; GRANT: 'GRANT'; GRANTS: 'GRANTS'; PASSWORD: 'PASSWORD'; PRIVILEGES: 'PRIVILEGES';
-REVOKE: 'REVOKE'; USER: 'USER'; USERS: 'USERS'; WITH: 'WITH'; DO: 'DO'; DOUBLE: 'DOUBLE'; DROP: 'DROP'; END: 'END'; EXISTS: 'EXISTS';
+RESET: 'RESET'; REVOKE: 'REVOKE'; USER: 'USER'; USERS: 'USERS'; WITH: 'WITH'; DO: 'DO'; DOUBLE: 'DOUBLE'; DROP: 'DROP'; END: 'END'; EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN'; FALSE: 'FALSE'; FOR: 'FOR'; FROM: 'FROM'; GROUP: 'GROUP'; HAVING: 'HAVING';
 IF: 'IF'; IN: 'IN'; INDEX: 'INDEX'; INNER: 'INNER'; INSERT: 'INSERT'; INTO: 'INTO'; IS: 'IS';
 JOIN: 'JOIN'; KEY: 'KEY'; LIKE: 'LIKE'; LIMIT: 'LIMIT'; NOT: 'NOT'; NOTHING: 'NOTHING'; NULL: 'NULL';

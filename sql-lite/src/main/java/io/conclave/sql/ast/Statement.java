@@ -72,7 +72,11 @@ public sealed interface Statement {
 
     record SetVariable(String name, String value) implements Statement {}
 
+    /** SHOW name; SHOW ALL has the name "all". */
     record ShowVariable(String name) implements Statement {}
+
+    /** RESET name, or SET name TO DEFAULT; RESET ALL has {@code name} null. */
+    record ResetVariable(String name) implements Statement {}
 
     /** SET CLUSTER SETTING: a setting every node of the cluster follows, stored in the keyspace. */
     record SetClusterSetting(String name, String value) implements Statement {}

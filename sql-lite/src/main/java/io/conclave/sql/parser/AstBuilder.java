@@ -82,6 +82,13 @@ final class AstBuilder {
         if (ctx instanceof SqlParser.ShowClusterSettingsStatementContext) {
             return new Statement.ShowClusterSetting(null);
         }
+        if (ctx instanceof SqlParser.SetDefaultStatementContext c) {
+            return new Statement.ResetVariable(name(c.identifier()));
+        }
+        if (ctx instanceof SqlParser.ResetStatementContext c) {
+            String name = name(c.identifier());
+            return new Statement.ResetVariable(name.equals("all") ? null : name);
+        }
         if (ctx instanceof SqlParser.SetStatementContext c) {
             return new Statement.SetVariable(name(c.identifier()), setValue(c.setValue()));
         }
