@@ -33,8 +33,8 @@ public record Result(List<Column> columns, List<List<Value>> rows, long rowCount
     }
 
     /** A RESET of the session settings {@code names} to the values the session started with. */
-    public static Result settingsReset(List<String> names) {
-        return new Result(List.of(), List.of(), 0, "RESET", Map.of(), names);
+    public static Result settingsReset(String tag, List<String> names) {
+        return new Result(List.of(), List.of(), 0, tag, Map.of(), names);
     }
 
     /** A statement that returns no rows, only a tag. */

@@ -258,7 +258,7 @@ public final class Session implements AutoCloseable {
             return showClusterSetting(show);
         }
         if (s instanceof Statement.ResetVariable reset) {
-            return reset(reset.name());
+            return reset(reset);
         }
         if (s instanceof Statement.ShowVariable show) {
             if (show.name().equals("all")) {
@@ -510,8 +510,9 @@ public final class Session implements AutoCloseable {
         startCommitWaitSet = commitWaitSet;
     }
 
-    /** RESET {@code name} (null: ALL) or SET name TO DEFAULT: the value the session started with. */
-    private Result reset(String name) {
+    /** RESET name (or ALL) or SET name TO DEFAULT: the value the session started with. */
+    private Result reset(Statement.ResetVariable reset) {
+        String name = reset.name();
         if (name != null && !DEFAULT_SETTINGS.containsKey(name)) {
             throw unknownSetting(name);
         }
@@ -533,7 +534,7 @@ public final class Session implements AutoCloseable {
                 }
             }
         }
-        return Result.settingsReset(names);
+        return Result.settingsReset(reset.tag(), names);
     }
 
     private static String onOff(String name, String value) {

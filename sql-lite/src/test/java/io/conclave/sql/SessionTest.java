@@ -198,7 +198,9 @@ class SessionTest {
         assertEquals("RESET", reset.tag());
         assertEquals(List.of("application_name"), reset.settingsReset());
         assertEquals("loader", rows(s.execute("SHOW application_name")));
-        assertEquals(List.of("statement_timeout"), s.execute("SET statement_timeout TO DEFAULT").settingsReset());
+        Result setDefault = s.execute("SET statement_timeout TO DEFAULT");
+        assertEquals("SET", setDefault.tag());
+        assertEquals(List.of("statement_timeout"), setDefault.settingsReset());
         assertEquals("0", rows(s.execute("SHOW statement_timeout")));
         assertEquals("application_name loader; commit_wait off; scan_pushdown on; statement_timeout 0",
                 rows(s.execute("SHOW ALL")));

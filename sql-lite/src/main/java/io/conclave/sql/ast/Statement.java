@@ -75,8 +75,11 @@ public sealed interface Statement {
     /** SHOW name; SHOW ALL has the name "all". */
     record ShowVariable(String name) implements Statement {}
 
-    /** RESET name, or SET name TO DEFAULT; RESET ALL has {@code name} null. */
-    record ResetVariable(String name) implements Statement {}
+    /**
+     * RESET name, or SET name TO DEFAULT ({@code tag} "SET", as PostgreSQL answers it); RESET ALL
+     * has {@code name} null.
+     */
+    record ResetVariable(String name, String tag) implements Statement {}
 
     /** SET CLUSTER SETTING: a setting every node of the cluster follows, stored in the keyspace. */
     record SetClusterSetting(String name, String value) implements Statement {}

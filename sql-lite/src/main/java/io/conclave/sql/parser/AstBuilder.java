@@ -83,11 +83,11 @@ final class AstBuilder {
             return new Statement.ShowClusterSetting(null);
         }
         if (ctx instanceof SqlParser.SetDefaultStatementContext c) {
-            return new Statement.ResetVariable(name(c.identifier()));
+            return new Statement.ResetVariable(name(c.identifier()), "SET");
         }
         if (ctx instanceof SqlParser.ResetStatementContext c) {
             String name = name(c.identifier());
-            return new Statement.ResetVariable(name.equals("all") ? null : name);
+            return new Statement.ResetVariable(name.equals("all") ? null : name, "RESET");
         }
         if (ctx instanceof SqlParser.SetStatementContext c) {
             return new Statement.SetVariable(name(c.identifier()), setValue(c.setValue()));
