@@ -75,7 +75,7 @@ public final class SqlConnection implements AutoCloseable {
     private boolean unsent;
     /** When the last reply arrived (or the session started): a long-idle socket is checked first. */
     private long lastReplyNanos = System.nanoTime();
-    /** Session settings that statements on this connection changed (SET), with their values. */
+    /** Session settings that statements on this connection changed (SET; a RESET drops them), with their values. */
     private final Map<String, String> changedSettings = new LinkedHashMap<>();
 
     private SqlConnection(Socket socket, Settings settings, ConclaveUrl.HostPort address) throws IOException {
