@@ -116,11 +116,11 @@ final class ConclaveConnection extends UnsupportedConnection {
      */
     private SqlConnection session(ConclaveUrl.HostPort avoid) throws SQLException {
         if (session == null || session.isBroken()) {
-            Map<String, String> carried = session == null ? Map.of() : session.changedSettings();
+            SqlConnection lost = session;
             session = null;
             begun = false;
             sessionTimeoutSeconds = 0;
-            session = SqlConnection.connect(parsed.hosts(), options, settings, avoid, carried);
+            session = SqlConnection.connectInPlaceOf(lost, parsed.hosts(), options, settings, avoid);
         }
         return session;
     }

@@ -115,18 +115,19 @@ public final class SqlConnection implements AutoCloseable {
      */
     public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings,
             ConclaveUrl.HostPort last) throws SQLException {
-        return connect(hosts, options, settings, last, Map.of());
+        return connectInPlaceOf(null, hosts, options, settings, last);
     }
 
     /**
-     * As above, then sets {@code restore} (a session's {@link #changedSettings()}) on the new
-     * session before it is used, so that a session opened in place of a lost one behaves as that
-     * one did: a statement's commit_wait or statement_timeout does not silently change with the
-     * node it runs on. A host that ends the session before they are set is skipped like one that
-     * refused it.
+     * As above, for a session in place of {@code lost} (null: none): the settings statements
+     * changed on that one ({@link #changedSettings()}) are set on the new session before it is
+     * used, so that a statement's commit_wait or statement_timeout does not silently change with
+     * the node it runs on. A host that ends the session before they are set is skipped like one
+     * that refused it.
      */
-    public static SqlConnection connect(List<ConclaveUrl.HostPort> hosts, Map<String, String> options, Settings settings,
-            ConclaveUrl.HostPort last, Map<String, String> restore) throws SQLException {
+    public static SqlConnection connectInPlaceOf(SqlConnection lost, List<ConclaveUrl.HostPort> hosts,
+            Map<String, String> options, Settings settings, ConclaveUrl.HostPort last) throws SQLException {
+        Map<String, String> restore = lost == null ? Map.of() : lost.changedSettings();
         List<String> failures = new ArrayList<>();
         SSLContext tls;
         try {

@@ -466,39 +466,42 @@ public final class Session implements AutoCloseable {
             throw unknownSetting(name);
         }
         String value = set.value();
+        if (name.equals("scan_pushdown") || name.equals("commit_wait")) {
+            value = onOff(name, value);
+        }
+        apply(name, value, true);
+        return Result.setting(name, value);
+    }
+
+    /**
+     * Makes {@code value} the session's setting {@code name}, with what follows from it;
+     * {@code commitWaitSet}: whether a commit_wait value overrides the cluster's setting.
+     */
+    private void apply(String name, String value, boolean commitWaitSet) {
         if (name.equals("statement_timeout")) {
             statementTimeoutNanos = parseDuration(value);
         }
-        if (name.equals("scan_pushdown")) {
-            value = onOff(name, value);
-        }
+        settings.put(name, value);
         if (name.equals("commit_wait")) {
-            value = onOff(name, value);
-            commitWaitSet = true;
+            this.commitWaitSet = commitWaitSet;
             if (explicit != null) {
-                boolean on = value.equals("on");
+                boolean on = effectiveSetting(name).equals("on");
                 kvCall(() -> {
                     explicit.setCommitWait(on);
                     return null;
                 });
             }
         }
-        settings.put(name, value);
-        return Result.setting(name, value);
     }
 
     /** A setting's value as it applies to this session's next transaction. */
     private String effectiveSetting(String name) {
         if (name.equals("commit_wait") && !commitWaitSet) {
             // Not set in this session: the cluster's setting decides.
-            return clusterCommitWait();
+            return inOwnTransaction(txn -> ClusterSettings.decode(ClusterSettings.COMMIT_WAIT,
+                    txn.get(ClusterSettings.key(ClusterSettings.COMMIT_WAIT))));
         }
         return settings.get(name);
-    }
-
-    private String clusterCommitWait() {
-        return inOwnTransaction(txn -> ClusterSettings.decode(ClusterSettings.COMMIT_WAIT,
-                txn.get(ClusterSettings.key(ClusterSettings.COMMIT_WAIT))));
     }
 
     /**
@@ -518,21 +521,7 @@ public final class Session implements AutoCloseable {
         }
         List<String> names = name == null ? List.copyOf(settings.keySet()) : List.of(name);
         for (String n : names) {
-            String value = startSettings.get(n);
-            settings.put(n, value);
-            if (n.equals("statement_timeout")) {
-                statementTimeoutNanos = parseDuration(value);
-            }
-            if (n.equals("commit_wait")) {
-                commitWaitSet = startCommitWaitSet;
-                if (explicit != null) {
-                    boolean on = (commitWaitSet ? value : clusterCommitWait()).equals("on");
-                    kvCall(() -> {
-                        explicit.setCommitWait(on);
-                        return null;
-                    });
-                }
-            }
+            apply(n, startSettings.get(n), startCommitWaitSet);
         }
         return Result.settingsReset(reset.tag(), names);
     }

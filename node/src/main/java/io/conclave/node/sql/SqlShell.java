@@ -190,8 +190,9 @@ public final class SqlShell {
         try {
             for (int attempt = 1; ; attempt++) {
                 if (connection == null || connection.isBroken()) {
-                    Map<String, String> carried = connection == null ? Map.of() : connection.changedSettings();
-                    connection = SqlConnection.connect(hosts, options, SqlConnection.Settings.DEFAULTS, refusedBy, carried);
+                    connection = SqlConnection.connectInPlaceOf(connection, hosts, options,
+                            SqlConnection.Settings.DEFAULTS, refusedBy);
+                    Map<String, String> carried = connection.changedSettings();
                     out.println("(connected to " + connection.address() + ", node " + connection.nodeId()
                             + (carried.isEmpty() ? "" : "; set again: " + describe(carried)) + ")");
                 }
