@@ -67,6 +67,29 @@ class SqlServerTest {
                 TransportConfig.defaults(), FrameClock.none(), (frame, connection) -> { }, sqlServer::onAccept);
     }
 
+    /** Another node's SQL service on a port of its own, with its own engine. */
+    private record OtherNode(SqlServer server, Transport transport) implements AutoCloseable {
+        static OtherNode start(long nodeId, SqlEngine engine) {
+            SqlServer server = new SqlServer(nodeId, () -> engine, SqlServerSettings.defaults());
+            return new OtherNode(server, listen(nodeId, server));
+        }
+
+        /** Over an in-memory store of its own. */
+        static OtherNode start(long nodeId) {
+            return start(nodeId, new SqlEngine(new MemoryKv(), null));
+        }
+
+        String hostPort() {
+            return "127.0.0.1:" + transport.listenAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            transport.close();
+            server.close();
+        }
+    }
+
     /**
      * Waits, within 10 s, until {@code settled} holds and a session that last had a reply at
      * {@code lastReplyNanos} is past the driver's idle check threshold (1 s).
@@ -367,11 +390,9 @@ class SqlServerTest {
             dead = s.getLocalPort();
         }
         int first = transport.listenAddress().getPort();
-        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
-        SqlServer secondServer = new SqlServer(8, () -> engine, SqlServerSettings.defaults());
-        Transport second = listen(8, secondServer);
-        try (Connection c = DriverManager.getConnection("jdbc:conclave://127.0.0.1:" + dead + ",127.0.0.1:" + first
-                + ",127.0.0.1:" + second.listenAddress().getPort()); Statement s = c.createStatement()) {
+        try (OtherNode second = OtherNode.start(8);
+             Connection c = DriverManager.getConnection("jdbc:conclave://127.0.0.1:" + dead + ",127.0.0.1:" + first
+                     + "," + second.hostPort()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE a (k INT PRIMARY KEY)");
             c.setAutoCommit(false);
             s.executeUpdate("INSERT INTO a VALUES (1)");
@@ -386,20 +407,16 @@ class SqlServerTest {
                 assertTrue(rs.next());
                 assertEquals(3, rs.getLong(1));
             }
-        } finally {
-            second.close();
-            secondServer.close();
         }
     }
 
     @Test
     void anIdleSessionWhoseNodeDiedRunsItsNextStatementElsewhereUnlessATransactionWasOpen() throws Exception {
-        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
-        SqlServer secondServer = new SqlServer(8, () -> engine, SqlServerSettings.defaults());
-        Transport second = listen(8, secondServer);
-        String urls = url + ",127.0.0.1:" + second.listenAddress().getPort();
-        try (Connection idle = DriverManager.getConnection(urls); Statement i = idle.createStatement();
-             Connection inTxn = DriverManager.getConnection(urls); Statement t = inTxn.createStatement()) {
+        try (OtherNode second = OtherNode.start(8);
+             Connection idle = DriverManager.getConnection(url + "," + second.hostPort());
+             Statement i = idle.createStatement();
+             Connection inTxn = DriverManager.getConnection(url + "," + second.hostPort());
+             Statement t = inTxn.createStatement()) {
             i.execute("CREATE TABLE a (k INT PRIMARY KEY)");
             inTxn.setAutoCommit(false);
             t.executeUpdate("INSERT INTO a VALUES (1)");
@@ -413,9 +430,6 @@ class SqlServerTest {
             SQLException lost = assertThrows(SQLException.class, () -> t.executeUpdate("INSERT INTO a VALUES (2)"));
             assertEquals("08006", lost.getSQLState());
             assertTrue(lost.getMessage().contains("the statement was not sent"), lost.getMessage());
-        } finally {
-            second.close();
-            secondServer.close();
         }
     }
 
@@ -450,11 +464,10 @@ class SqlServerTest {
                 return super.begin();
             }
         }, null);
-        SqlServer fencedServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
-        Transport fencedNode = listen(10, fencedServer);
-        String fencedUrl = "jdbc:conclave://127.0.0.1:" + fencedNode.listenAddress().getPort();
+        OtherNode fencedNode = OtherNode.start(10, engine);
+        String fencedUrl = "jdbc:conclave://" + fencedNode.hostPort();
         String otherHost = ",127.0.0.1:" + transport.listenAddress().getPort();
-        try (Connection before = DriverManager.getConnection(fencedUrl + otherHost); Statement s = before.createStatement();
+        try (fencedNode; Connection before = DriverManager.getConnection(fencedUrl + otherHost); Statement s = before.createStatement();
              Connection alone = DriverManager.getConnection(fencedUrl); Statement a = alone.createStatement()) {
             fenced.set(true);
             // A connection that lists no other node gets the refusal: the statement did not run.
@@ -469,7 +482,7 @@ class SqlServerTest {
                 assertFalse(rs.next(), "the table exists, empty, on the node that is not fenced");
             }
 
-            fencedServer.drain();
+            fencedNode.server().drain();
             SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(fencedUrl));
             assertEquals("08001", refused.getSQLState());
             assertTrue(refused.getMessage().contains("node 10 is shutting down; connect to another node"),
@@ -478,21 +491,17 @@ class SqlServerTest {
                  Statement other = c.createStatement(); ResultSet rs = other.executeQuery("SELECT k FROM d")) {
                 assertFalse(rs.next(), "the client connected to the node that is not draining");
             }
-        } finally {
-            fencedNode.close();
-            fencedServer.close();
         }
     }
 
     @Test
     void aDrainEndsIdleSessionsAtOnceAndASessionInATransactionWhenItEnds() throws Exception {
         SqlEngine engine = new SqlEngine(new MemoryKv(), null);
-        SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
-        Transport draining = listen(10, drainingServer);
+        OtherNode draining = OtherNode.start(10, engine);
+        SqlServer drainingServer = draining.server();
         // The draining node is listed first, so both sessions start there.
-        String urls = "jdbc:conclave://127.0.0.1:" + draining.listenAddress().getPort()
-                + ",127.0.0.1:" + transport.listenAddress().getPort();
-        try (Connection idle = DriverManager.getConnection(urls); Statement i = idle.createStatement();
+        String urls = "jdbc:conclave://" + draining.hostPort() + ",127.0.0.1:" + transport.listenAddress().getPort();
+        try (draining; Connection idle = DriverManager.getConnection(urls); Statement i = idle.createStatement();
              Connection inTxn = DriverManager.getConnection(urls); Statement t = inTxn.createStatement()) {
             i.executeUpdate("CREATE TABLE here (k INT PRIMARY KEY)");
             inTxn.setAutoCommit(false);
@@ -511,9 +520,6 @@ class SqlServerTest {
             assertEquals("42P01", assertThrows(SQLException.class, () -> t.executeQuery("SELECT k FROM here")).getSQLState());
             inTxn.rollback();
             assertEquals(0, drainingServer.openConnections());
-        } finally {
-            draining.close();
-            drainingServer.close();
         }
         io.conclave.sql.Session s = engine.openSession("root");
         assertEquals(2, s.execute("SELECT k FROM here").rows().size(), "the transaction committed on the draining node");
@@ -582,11 +588,8 @@ class SqlServerTest {
 
     @Test
     void theSettingsAnApplicationSetFollowItsStatementsToAnotherNode() throws Exception {
-        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
-        SqlServer secondServer = new SqlServer(8, () -> engine, SqlServerSettings.defaults());
-        Transport second = listen(8, secondServer);
-        String urls = url + ",127.0.0.1:" + second.listenAddress().getPort();
-        try (Connection c = DriverManager.getConnection(urls); Statement st = c.createStatement();
+        try (OtherNode second = OtherNode.start(8);
+             Connection c = DriverManager.getConnection(url + "," + second.hostPort()); Statement st = c.createStatement();
              Statement timed = c.createStatement()) {
             st.execute("SET commit_wait = off");
             st.execute("SET application_name TO 'nightly ''etl'''");
@@ -601,9 +604,6 @@ class SqlServerTest {
             assertEquals("nightly 'etl'", show(st, "application_name"));
             assertEquals("0", show(st, "statement_timeout"));
             assertEquals("30s", show(timed, "statement_timeout"));
-        } finally {
-            second.close();
-            secondServer.close();
         }
     }
 
@@ -616,20 +616,18 @@ class SqlServerTest {
 
     @Test
     void theShellRunsAStatementElsewhereWhenItsNodeEndedTheSessionToStop() throws Exception {
-        SqlEngine engine = new SqlEngine(new MemoryKv(), null);
-        SqlServer drainingServer = new SqlServer(10, () -> engine, SqlServerSettings.defaults());
-        Transport draining = listen(10, drainingServer);
+        OtherNode draining = OtherNode.start(10);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SqlShell shell = new SqlShell(List.of(
-                new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1", draining.listenAddress().getPort()),
+                new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1", draining.transport().listenAddress().getPort()),
                 new io.conclave.driver.ConclaveUrl.HostPort("127.0.0.1", transport.listenAddress().getPort())),
                 Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8), () -> 0L);
         try {
             shell.connect();
             assertTrue(shell.execute("CREATE TABLE here (k INT PRIMARY KEY)"));
             assertTrue(shell.execute("SET commit_wait = off"));
-            drainingServer.drain();
-            assertEquals(0, drainingServer.awaitSessionsEnded(java.time.Duration.ofSeconds(10)));
+            draining.server().drain();
+            assertEquals(0, draining.server().awaitSessionsEnded(java.time.Duration.ofSeconds(10)));
             // The other node has no table "here": the statement ran there, after the refusal.
             assertFalse(shell.execute("SELECT k FROM here"));
             String printed = bytes.toString(StandardCharsets.UTF_8);
@@ -640,7 +638,6 @@ class SqlServerTest {
         } finally {
             shell.close();
             draining.close();
-            drainingServer.close();
         }
     }
 
