@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The state one run shares between its threads (the load counter, the run phase's acknowledged
@@ -166,26 +168,43 @@ final class CoreWorkload {
         /**
          * Runs one operation against {@code target}. A read-modify-write is a read then an update
          * of the same key and is one operation here (YCSB also counts its read and update apart).
+         * An attempt that fails with a retryable status runs again, up to {@code retries} more
+         * times, on the same key with the same values; {@code onRetry} hears of each such failure.
          */
-        Status execute(Operation op, Target target) {
+        Status execute(Operation op, Target target, int retries, Consumer<Status> onRetry) {
             String table = config.table();
             switch (op) {
-                case READ:
-                    return target.read(table, keyName(nextKeyNumber()), readFields(), new LinkedHashMap<>());
-                case UPDATE:
-                    return target.update(table, keyName(nextKeyNumber()), updateValues());
-                case SCAN:
-                    return target.scan(table, keyName(nextKeyNumber()), scanLength(), readFields(), new ArrayList<>());
+                case READ: {
+                    String key = keyName(nextKeyNumber());
+                    Set<String> fields = readFields();
+                    return attempts(retries, onRetry, () -> target.read(table, key, fields, new LinkedHashMap<>()));
+                }
+                case UPDATE: {
+                    String key = keyName(nextKeyNumber());
+                    Map<String, byte[]> values = updateValues();
+                    return attempts(retries, onRetry, () -> target.update(table, key, values));
+                }
+                case SCAN: {
+                    String key = keyName(nextKeyNumber());
+                    int length = scanLength();
+                    Set<String> fields = readFields();
+                    return attempts(retries, onRetry, () -> target.scan(table, key, length, fields, new ArrayList<>()));
+                }
                 case READ_MODIFY_WRITE: {
                     String key = keyName(nextKeyNumber());
-                    Status read = target.read(table, key, readFields(), new LinkedHashMap<>());
-                    if (!read.isOk()) return read;
-                    return target.update(table, key, updateValues());
+                    Set<String> fields = readFields();
+                    Map<String, byte[]> values = updateValues();
+                    return attempts(retries, onRetry, () -> {
+                        Status read = target.read(table, key, fields, new LinkedHashMap<>());
+                        return read.isOk() ? target.update(table, key, values) : read;
+                    });
                 }
                 case INSERT: {
                     long k = nextInsertKey();
+                    String key = keyName(k);
+                    Map<String, byte[]> values = allValues();
                     try {
-                        return target.insert(table, keyName(k), allValues());
+                        return attempts(retries, onRetry, () -> target.insert(table, key, values));
                     } finally {
                         acknowledgeInsert(k);
                     }
@@ -193,6 +212,15 @@ final class CoreWorkload {
                 default:
                     throw new IllegalStateException("unknown operation " + op);
             }
+        }
+
+        private static Status attempts(int retries, Consumer<Status> onRetry, Supplier<Status> attempt) {
+            Status s = attempt.get();
+            for (int left = retries; !s.isOk() && s.retryable() && left > 0; left--) {
+                onRetry.accept(s);
+                s = attempt.get();
+            }
+            return s;
         }
     }
 

@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -195,10 +196,15 @@ public final class JdbcTarget implements Target {
         }
     }
 
-    /** An SQL error counted by its SQLSTATE, which is stable across messages and drivers. */
-    private static Status status(SQLException e) {
+    /**
+     * An SQL error counted by its SQLSTATE, which is stable across messages and drivers. It may be
+     * retried when the database rolled the transaction back (class 40: a serialization failure, a
+     * deadlock) or the driver calls it transient.
+     */
+    static Status status(SQLException e) {
         String state = e.getSQLState() == null ? "UNKNOWN" : e.getSQLState().toUpperCase(Locale.ROOT);
-        return new Status("SQLSTATE_" + state.replaceAll("[^A-Z0-9]", "_"), String.valueOf(e.getMessage()));
+        boolean retryable = state.startsWith("40") || e instanceof SQLTransientException;
+        return new Status("SQLSTATE_" + state.replaceAll("[^A-Z0-9]", "_"), String.valueOf(e.getMessage()), retryable);
     }
 
     /** The JDBC target of one run: URL, credentials, and the driver (from the class path or a jar). */

@@ -112,7 +112,16 @@ final class KvTarget implements Target {
         }
     }
 
-    private static Status status(KvException e) {
-        return new Status("KV_" + String.valueOf(e.code()).replaceAll("[^A-Z0-9_]", "_"), String.valueOf(e.getMessage()));
+    /**
+     * A KV error counted by its code. Every operation here may run again (a put writes the whole
+     * value it was given), so a timeout or a write whose outcome is unknown is retryable.
+     */
+    static Status status(KvException e) {
+        boolean retryable = switch (e.code()) {
+            case TIMEOUT, AMBIGUOUS_RESULT, PROPOSAL_DROPPED -> true;
+            default -> false;
+        };
+        return new Status("KV_" + String.valueOf(e.code()).replaceAll("[^A-Z0-9_]", "_"), String.valueOf(e.getMessage()),
+                retryable);
     }
 }

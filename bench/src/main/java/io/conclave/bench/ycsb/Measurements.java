@@ -16,7 +16,8 @@ import org.HdrHistogram.Recorder;
 /**
  * Latencies of one run: one HdrHistogram {@link Recorder} per operation type (recorders let
  * worker threads record without locks while a sampler takes interval histograms), a second set
- * for failed operations, and error counts by kind. Values are microseconds.
+ * for failed operations, error counts by kind, and counts by kind of the failed attempts that
+ * were run again. Values are microseconds.
  *
  * <p>The latency recorded is {@code end - intendedStart}: with a target rate the intended start is
  * the op's slot in the schedule, so an op that waited behind a slow one is charged for the wait
@@ -31,6 +32,7 @@ final class Measurements {
     private final Map<String, Recorder> latency = new ConcurrentHashMap<>();
     private final Map<String, Recorder> service = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     /** Owned by the sampling thread (the one calling {@link #sample}). */
     private final Map<String, Histogram> totals = new TreeMap<>();
     private final Map<String, Histogram> serviceTotals = new TreeMap<>();
@@ -53,6 +55,11 @@ final class Measurements {
         recorder(latency, key).recordValue(clamp((endNanos - intendedStartNanos) / 1000));
         recorder(service, key).recordValue(clamp((endNanos - startNanos) / 1000));
         if (!ok) errors.computeIfAbsent(label + ": " + errorKind, k -> new LongAdder()).increment();
+    }
+
+    /** Counts one failed attempt of an operation that then ran again (from any thread). */
+    void retried(String label, String kind) {
+        retries.computeIfAbsent(label + ": " + kind, k -> new LongAdder()).increment();
     }
 
     private static Recorder recorder(Map<String, Recorder> map, String key) {
@@ -106,14 +113,30 @@ final class Measurements {
     }
 
     Map<String, Long> errors() {
-        Map<String, Long> copy = new TreeMap<>();
-        errors.forEach((k, v) -> copy.put(k, v.sum()));
-        return copy;
+        return sums(errors);
     }
 
     long errorCount() {
+        return total(errors);
+    }
+
+    Map<String, Long> retries() {
+        return sums(retries);
+    }
+
+    long retryCount() {
+        return total(retries);
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> counters) {
+        Map<String, Long> copy = new TreeMap<>();
+        counters.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
+    }
+
+    private static long total(Map<String, LongAdder> counters) {
         long n = 0;
-        for (LongAdder a : errors.values()) n += a.sum();
+        for (LongAdder a : counters.values()) n += a.sum();
         return n;
     }
 

@@ -54,8 +54,9 @@ public final class Report {
                     load.batchLatency().p99Micros() / 1000.0, load.errorCount()));
         }
         b.append(String.format(Locale.ROOT, "measured: %.1f s after %,d warm-up operations; %,d operations, %,.0f ops/s,"
-                + " errors %,d%n", run.measuredSeconds(), run.warmupOperations(), run.total().count(),
-                run.total().opsPerSecond(), run.errorCount()));
+                + " errors %,d, retries %,d (up to %d per operation)%n", run.measuredSeconds(), run.warmupOperations(),
+                run.total().count(), run.total().opsPerSecond(), run.errorCount(), run.retryCount(),
+                run.settings().retries()));
         b.append(String.format(Locale.ROOT, "%-22s %10s %10s %9s %9s %9s %9s %9s%n", "operation", "count", "ops/s",
                 "p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms"));
         for (OpSummary o : rows(run)) {
@@ -64,6 +65,7 @@ public final class Report {
                     ms(o.p999Micros()), ms(o.maxMicros())));
         }
         run.errors().forEach((kind, n) -> b.append(String.format(Locale.ROOT, "error %s: %,d%n", kind, n)));
+        run.retries().forEach((kind, n) -> b.append(String.format(Locale.ROOT, "retried after %s: %,d%n", kind, n)));
         if (load != null) load.errors().forEach((kind, n) -> b.append(String.format(Locale.ROOT, "load error %s: %,d%n",
                 kind, n)));
         return b.toString();
@@ -87,8 +89,8 @@ public final class Report {
         RunSettings s = run.settings();
         b.append(String.format(Locale.ROOT, "  \"threads\": %d,%n  \"targetOpsPerSecond\": %s,%n  \"seed\": %d,%n"
                         + "  \"correctedForCoordinatedOmission\": %s,%n  \"measuredSeconds\": %.3f,%n"
-                        + "  \"warmupOperations\": %d,%n", s.threads(), num(s.targetOpsPerSecond()), s.seed(),
-                run.corrected(), run.measuredSeconds(), run.warmupOperations()));
+                        + "  \"warmupOperations\": %d,%n  \"retryLimit\": %d,%n", s.threads(), num(s.targetOpsPerSecond()),
+                s.seed(), run.corrected(), run.measuredSeconds(), run.warmupOperations(), s.retries()));
         if (load != null) {
             b.append(String.format(Locale.ROOT, "  \"load\": {\"records\": %d, \"seconds\": %.3f, \"recordsPerSecond\": %s,"
                             + " \"batchSize\": %d, \"batchP50Micros\": %d, \"batchP99Micros\": %d, \"errors\": %s},%n",
@@ -105,7 +107,8 @@ public final class Report {
                     num(o.opsPerSecond()), num(o.meanMicros()), o.p50Micros(), o.p95Micros(), o.p99Micros(),
                     o.p999Micros(), o.maxMicros(), i + 1 < rows.size() ? "," : ""));
         }
-        b.append("  ],\n  \"errors\": ").append(map(run.errors())).append("\n}\n");
+        b.append("  ],\n  \"errors\": ").append(map(run.errors()));
+        b.append(",\n  \"retries\": ").append(map(run.retries())).append("\n}\n");
         return b.toString();
     }
 

@@ -6,13 +6,18 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What a run phase measured: per-operation summaries and histograms (latency as charged: from the
- * intended start when throttled), the same from the actual start ({@code service}), error counts
- * by kind, the throughput series and the HdrHistogram interval log.
+ * intended start when throttled, over all of an operation's attempts), the same from the actual
+ * start ({@code service}), error counts by kind, failed attempts that ran again by kind, the
+ * throughput series and the HdrHistogram interval log.
  */
 public record RunResult(String workload, String target, RunSettings settings, boolean corrected, long startWallMillis,
         double measuredSeconds, long warmupOperations, List<OpSummary> operations, OpSummary total,
         Map<String, Histogram> histograms, Map<String, Histogram> serviceHistograms, Map<String, Long> errors,
-        List<Interval> intervals, String intervalLog) {
+        Map<String, Long> retries, List<Interval> intervals, String intervalLog) {
+    public long retryCount() {
+        return retries.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     public long errorCount() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
     }

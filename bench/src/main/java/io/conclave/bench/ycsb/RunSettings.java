@@ -14,13 +14,17 @@ package io.conclave.bench.ycsb;
  *     one sample at the end (tests on a manual clock)
  * @param progressNanos how often a progress line is printed (a multiple of the sample length)
  * @param seed root seed; thread {@code i} draws from the {@code i}-th split of it
+ * @param retries how many more times an operation runs after an attempt fails with a retryable
+ *     status (YCSB's own client never retries: 0)
  */
 public record RunSettings(int threads, double targetOpsPerSecond, long durationNanos, long operations,
-        long warmupNanos, long sampleNanos, long progressNanos, long seed) {
+        long warmupNanos, long sampleNanos, long progressNanos, long seed, int retries) {
     /** Most worker threads: each holds a connection, and this host has few cores. */
     public static final int MAX_THREADS = 1024;
     /** Highest target rate: one op per microsecond per thread is already beyond any target here. */
     public static final double MAX_TARGET_OPS_PER_SECOND = 10_000_000;
+    /** Most retries of one operation: beyond this a failing database only lengthens the run. */
+    public static final int MAX_RETRIES = 100;
 
     public RunSettings {
         require(threads >= 1 && threads <= MAX_THREADS, "--threads must be in [1, " + MAX_THREADS + "], was " + threads);
@@ -30,6 +34,13 @@ public record RunSettings(int threads, double targetOpsPerSecond, long durationN
         require(operations > 0 || durationNanos > 0, "--duration must be positive (or give --operations)");
         require(warmupNanos >= 0, "--warmup must be >= 0");
         require(sampleNanos >= 0 && progressNanos >= 0, "sample and progress intervals must be >= 0");
+        require(retries >= 0 && retries <= MAX_RETRIES, "--retries must be in [0, " + MAX_RETRIES + "], was " + retries);
+    }
+
+    /** Settings of a run that does not retry, as YCSB's client. */
+    public RunSettings(int threads, double targetOpsPerSecond, long durationNanos, long operations, long warmupNanos,
+            long sampleNanos, long progressNanos, long seed) {
+        this(threads, targetOpsPerSecond, durationNanos, operations, warmupNanos, sampleNanos, progressNanos, seed, 0);
     }
 
     boolean throttled() {

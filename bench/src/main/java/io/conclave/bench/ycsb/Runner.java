@@ -114,7 +114,7 @@ final class Runner {
             double slotNanos = settings.throttled() ? settings.threads() * 1e9 / settings.targetOpsPerSecond() : 0;
             long threadStart = t0 + (long) (i * slotNanos / settings.threads());
             workers.add(startThread("ycsb-run-" + i, () -> runThread(w, slotNanos, threadStart, measureStart, end,
-                    remaining, stop, warmupOps, m)));
+                    settings.retries(), remaining, stop, warmupOps, m)));
         }
         Sampler sampler = new Sampler(m, settings, measureStart, warmupOps);
         try {
@@ -131,7 +131,7 @@ final class Runner {
     }
 
     private void runThread(CoreWorkload.Worker w, double slotNanos, long threadStart, long measureStart, long end,
-            AtomicLong remaining, AtomicBoolean stop, LongAdder warmupOps, Measurements m) {
+            int retries, AtomicLong remaining, AtomicBoolean stop, LongAdder warmupOps, Measurements m) {
         Target target = factory.create();
         try {
             target.init();
@@ -151,7 +151,9 @@ final class Runner {
                 long start = clock.nanos();
                 Status s;
                 try {
-                    s = w.execute(op, target);
+                    s = w.execute(op, target, retries, failed -> {
+                        if (measured) m.retried(op.label(), failed.name());
+                    });
                 } catch (RuntimeException e) {
                     s = new Status(kind(e), String.valueOf(e.getMessage()));
                 }
@@ -202,7 +204,7 @@ final class Runner {
         }
         return new RunResult(workload.config.source(), factory.describe(), settings, settings.throttled(), wallStart,
                 seconds, warmupOps, ops, OpSummary.of("TOTAL", all, seconds), totals, m.serviceTotals(), m.errors(),
-                m.intervals(), m.intervalLog());
+                m.retries(), m.intervals(), m.intervalLog());
     }
 
     /** Takes a sample every interval and prints a progress line every so often, until the workers end. */
@@ -254,6 +256,7 @@ final class Runner {
                         e.getValue().getValueAtPercentile(99) / 1000.0));
             }
             line.append(String.format(Locale.ROOT, "  errors %,d", m.errorCount()));
+            if (settings.retries() > 0) line.append(String.format(Locale.ROOT, "  retries %,d", m.retryCount()));
             return line.toString();
         }
     }

@@ -4,8 +4,12 @@ package io.conclave.bench.ycsb;
  * The outcome of one operation on a {@link Target}, as YCSB's {@code Status}: a stable name that
  * errors are counted by, and a description. Anything but {@link #OK} counts as an error of that
  * kind; a target that throws is counted under the exception's class name instead.
+ *
+ * @param retryable whether the database said the operation may succeed if run again (a
+ *     serialization failure, a timeout): with {@code --retries} such an operation runs again,
+ *     and the retry is counted under this status's name
  */
-public record Status(String name, String description) {
+public record Status(String name, String description, boolean retryable) {
     public static final Status OK = new Status("OK", "the operation completed");
     public static final Status NOT_FOUND = new Status("NOT_FOUND", "the requested record was not found");
     public static final Status ERROR = new Status("ERROR", "the operation failed");
@@ -15,6 +19,11 @@ public record Status(String name, String description) {
 
     public Status {
         Checks.check(name != null && name.matches("[A-Z0-9_]+"), "a status name is upper case letters, digits and '_', was %s", name);
+    }
+
+    /** A failure that running the operation again will not fix. */
+    public Status(String name, String description) {
+        this(name, description, false);
     }
 
     public boolean isOk() {

@@ -111,6 +111,12 @@ public final class YcsbCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Root seed of every random draw. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--retries", defaultValue = "0",
+            description = "Times an operation runs again after a retryable failure (SQLSTATE class 40, a transient"
+                    + " JDBC error, a KV timeout or ambiguous write); counted by kind. Default: ${DEFAULT-VALUE},"
+                    + " as YCSB.")
+    int retries;
+
     @Option(names = "--initial-ranges", defaultValue = "1",
             description = "--cluster: ranges the user keyspace is pre-split into at bootstrap. Default: ${DEFAULT-VALUE}.")
     int initialRanges;
@@ -237,7 +243,7 @@ public final class YcsbCommand implements Callable<Integer> {
     private RunSettings runSettings() {
         long progressNanos = progress.toNanos();
         return parse(() -> new RunSettings(threads, targetOps, duration.toNanos(), operations, warmup.toNanos(),
-                Math.min(1_000_000_000L, Math.max(1, progressNanos)), progressNanos, seed));
+                Math.min(1_000_000_000L, Math.max(1, progressNanos)), progressNanos, seed, retries));
     }
 
     /** A fresh cluster has no usertable: through SQL the run creates it. */

@@ -46,6 +46,7 @@ final class CommandTest {
         assertRefused("unknown workload 'z'", 2, "--workload", "z", "--target-db", h2);
         assertRefused("recordcount must be in [1,", 2, "--workload", "a", "--records", "0", "--target-db", h2);
         assertRefused("--threads must be in", 2, "--workload", "a", "--threads", "0", "--target-db", h2);
+        assertRefused("--retries must be in [0, 100]", 2, "--workload", "a", "--retries", "-1", "--target-db", h2);
         assertRefused("must be a jdbc: URL or conclave-kv://", 2, "--workload", "a", "--target-db", "mysql://x");
         assertRefused("--cluster must be local:N", 2, "--workload", "a", "--cluster", "remote:3");
         assertRefused("not a duration", 2, "--workload", "a", "--duration", "soon", "--target-db", h2);

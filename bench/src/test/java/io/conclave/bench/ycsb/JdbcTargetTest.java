@@ -1,6 +1,7 @@
 package io.conclave.bench.ycsb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,6 +113,21 @@ final class JdbcTargetTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, factory::check);
             assertTrue(e.getMessage().startsWith("cannot connect to jdbc:h2:tcp://127.0.0.1:1/nothing"), e.getMessage());
         }
+    }
+
+    @Test
+    void anErrorIsCountedByItsSqlStateAndRetriedOnlyWhenTheDatabaseSaysItMaySucceed() {
+        Status conflict = JdbcTarget.status(new java.sql.SQLException("could not serialize access", "40001"));
+        assertEquals("SQLSTATE_40001", conflict.name());
+        assertTrue(conflict.retryable());
+        assertTrue(JdbcTarget.status(new java.sql.SQLException("deadlock detected", "40P01")).retryable());
+        assertTrue(JdbcTarget.status(new java.sql.SQLTransientConnectionException("reset", "08006")).retryable());
+        Status duplicate = JdbcTarget.status(new java.sql.SQLException("duplicate key", "23505"));
+        assertEquals("SQLSTATE_23505", duplicate.name());
+        assertFalse(duplicate.retryable());
+        Status unknown = JdbcTarget.status(new java.sql.SQLException("no state"));
+        assertEquals("SQLSTATE_UNKNOWN", unknown.name());
+        assertFalse(unknown.retryable());
     }
 
     private static Map<String, byte[]> record(String prefix) {

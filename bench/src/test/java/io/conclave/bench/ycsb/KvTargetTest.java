@@ -1,9 +1,12 @@
 package io.conclave.bench.ycsb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conclave.bench.BenchCluster;
+import io.conclave.range.client.KvException;
+import io.conclave.range.rpc.ErrorResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +38,15 @@ final class KvTargetTest {
             assertEquals(record.keySet(), back.keySet(), "seed " + seed);
             for (String k : record.keySet()) assertTrue(java.util.Arrays.equals(record.get(k), back.get(k)), "seed " + seed);
         }
+    }
+
+    @Test
+    void timeoutsAndWritesOfUnknownOutcomeAreRetryableAndRefusalsAreNot() {
+        Status timeout = KvTarget.status(new KvException(ErrorResponse.Code.TIMEOUT, "no answer"));
+        assertEquals("KV_TIMEOUT", timeout.name());
+        assertTrue(timeout.retryable());
+        assertTrue(KvTarget.status(new KvException(ErrorResponse.Code.AMBIGUOUS_RESULT, "lost track")).retryable());
+        assertFalse(KvTarget.status(new KvException(ErrorResponse.Code.TOO_LARGE, "value too large")).retryable());
     }
 
     @Test

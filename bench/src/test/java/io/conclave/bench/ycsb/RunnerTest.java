@@ -3,6 +3,8 @@ package io.conclave.bench.ycsb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -173,6 +176,55 @@ final class RunnerTest {
         assertEquals(r.operation("UPDATE-FAILED").count(), r.errors().get("UPDATE: ILLEGAL_STATE_EXCEPTION"));
         assertEquals(2000, reads + failedReads + r.operation("UPDATE-FAILED").count());
         assertEquals((reads + failedReads) / 4, failedReads, 1);
+    }
+
+    @Test
+    void retryableFailuresRunAgainOnTheSameKeyAndAreCountedByKind() throws Exception {
+        Status timeout = new Status("KV_TIMEOUT", "no answer in time", true);
+        Status conflict = new Status("SQLSTATE_40001", "serialization failure", true);
+        ManualClock clock = new ManualClock();
+        List<String> updateKeys = new ArrayList<>();
+        List<Map<String, byte[]>> updateValues = new ArrayList<>();
+        Target flaky = new SlowTarget(clock, MS, -1, 0) {
+            int reads;
+
+            @Override
+            public Status read(String t, String k, Set<String> f, Map<String, byte[]> r) {
+                super.read(t, k, f, r);
+                // Two retryable failures, then one that is not: the third attempt must be the last.
+                return reads++ % 3 == 2 ? Status.NOT_FOUND : timeout;
+            }
+
+            @Override
+            public Status update(String t, String k, Map<String, byte[]> v) {
+                super.update(t, k, v);
+                updateKeys.add(k);
+                updateValues.add(v);
+                return updateKeys.size() % 3 == 0 ? Status.OK : conflict;
+            }
+        };
+        Runner runner = new Runner(workload("a"), new Factory(() -> flaky), clock, QUIET);
+        RunResult r = runner.run(new RunSettings(1, 0, 0, 1000, 0, 0, 0, 3, 3));
+
+        long readOps = r.operation("READ-FAILED").count();
+        long updateOps = r.operation("UPDATE").count();
+        assertEquals(1000, readOps + updateOps);
+        assertNull(r.operation("READ"), "every read ends in NOT_FOUND");
+        assertEquals(Map.of("READ: NOT_FOUND", readOps), r.errors());
+        assertEquals(Map.of("READ: KV_TIMEOUT", 2 * readOps, "UPDATE: SQLSTATE_40001", 2 * updateOps), r.retries());
+        assertEquals(3 * updateOps, updateKeys.size());
+        for (int i = 0; i < updateKeys.size(); i += 3) {
+            assertEquals(updateKeys.get(i), updateKeys.get(i + 2), "a retry runs on the operation's own key");
+            assertSame(updateValues.get(i), updateValues.get(i + 2), "and writes the values drawn once");
+        }
+        // An operation is charged for all its attempts: three calls of 1 ms each.
+        assertEquals(3.0, r.operation("UPDATE").p50Micros() / 1000.0, 0.01);
+        assertEquals(3.0, r.operation("READ-FAILED").p50Micros() / 1000.0, 0.01);
+
+        RunResult once = new Runner(workload("a"), new Factory(() -> flaky), clock, QUIET)
+                .run(new RunSettings(1, 0, 0, 1000, 0, 0, 0, 3));
+        assertEquals(Map.of(), once.retries(), "YCSB's default runs each operation once");
+        assertEquals(1000, once.errorCount() + (once.operation("UPDATE") == null ? 0 : once.operation("UPDATE").count()));
     }
 
     @Test
