@@ -15,11 +15,15 @@ public record RunResult(String workload, String target, RunSettings settings, bo
         Map<String, Histogram> histograms, Map<String, Histogram> serviceHistograms, Map<String, Long> errors,
         Map<String, Long> retries, List<Interval> intervals, String intervalLog) {
     public long retryCount() {
-        return retries.values().stream().mapToLong(Long::longValue).sum();
+        return total(retries);
     }
 
     public long errorCount() {
-        return errors.values().stream().mapToLong(Long::longValue).sum();
+        return total(errors);
+    }
+
+    private static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     public OpSummary operation(String label) {
